@@ -1,0 +1,72 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+#ifndef SLICEKIT_SCAN_H_
+#define SLICEKIT_SCAN_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "slicekit/expr.h"
+#include "slicekit/selection.h"
+#include "slicekit/table.h"
+
+namespace slicekit {
+
+namespace internal {
+struct BoundProgram;
+}  // namespace internal
+
+struct ScanOptions {
+  // Threads that split the table's chunks; 1 scans on the calling thread.
+  int threads = 1;
+};
+
+// A filter resolved against one table: column names to columns, types
+// checked, literals converted to each column's representation (floats
+// rounded to 32 bits, integer bounds made exact, strings to dictionary
+// codes), NOT pushed down to the leaves. Only Bind() makes one. Immutable;
+// Scan() is const and thread-safe.
+//
+// The filter stays bound to the table, not to a snapshot: each Scan() sees
+// the rows the table has then, so rows appended after Bind() are filtered
+// too (strings first seen after Bind() are resolved again at scan time).
+// REQUIRES: the table outlives the BoundFilter (moving the Table is fine)
+// and is not modified during a Scan().
+class BoundFilter {
+ public:
+  BoundFilter(const BoundFilter&) = default;
+  BoundFilter& operator=(const BoundFilter&) = default;
+  BoundFilter(BoundFilter&&) = default;
+  BoundFilter& operator=(BoundFilter&&) = default;
+  ~BoundFilter();
+
+  // Returns the live rows for which the filter is TRUE (SQL three-valued
+  // logic: FALSE and UNKNOWN rows are not selected).
+  Selection Scan(const ScanOptions& options = {}) const;
+
+  // The filter as given to Bind().
+  const Expr& expr() const;
+  // The evaluation plan after NOT push-down and constant folding, as text.
+  std::string DebugString() const;
+
+ private:
+  friend absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
+  explicit BoundFilter(std::shared_ptr<const internal::BoundProgram> program);
+  std::shared_ptr<const internal::BoundProgram> program_;
+};
+
+// Binds `expr` to `table`. Errors (InvalidArgument unless noted):
+// NotFound for an unknown column ("unknown column 'confidense' (did you mean
+// 'confidence'?)"); a number compared with a string column or a string with
+// a numeric column; a NaN, infinite or out-of-range number; an empty IN list;
+// a class scope on a table without per-class columns; a tree deeper than
+// kMaxFilterDepth.
+absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
+
+// Bind() then Scan(), for one-off queries.
+absl::StatusOr<Selection> Filter(const Table& table, const Expr& expr,
+                                 const ScanOptions& options = {});
+
+}  // namespace slicekit
+
+#endif  // SLICEKIT_SCAN_H_

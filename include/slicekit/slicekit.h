@@ -1,0 +1,16 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Umbrella header: the whole public API.
+#ifndef SLICEKIT_SLICEKIT_H_
+#define SLICEKIT_SLICEKIT_H_
+
+#include "slicekit/csv.h"
+#include "slicekit/expr.h"
+#include "slicekit/filter_json.h"
+#include "slicekit/filter_text.h"
+#include "slicekit/order.h"
+#include "slicekit/scan.h"
+#include "slicekit/schema.h"
+#include "slicekit/selection.h"
+#include "slicekit/table.h"
+
+#endif  // SLICEKIT_SLICEKIT_H_

@@ -1,0 +1,141 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+#ifndef SLICEKIT_TABLE_H_
+#define SLICEKIT_TABLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "slicekit/schema.h"
+#include "slicekit/selection.h"
+
+namespace slicekit {
+
+namespace internal {
+struct TableImpl;
+}  // namespace internal
+
+// Rows to append to a Table, held column by column. Fill it with one Append*
+// call per column per row (any order across columns); Table::Append checks
+// that every column has the same length. Not synchronized.
+class Batch {
+ public:
+  // The values of one column. Only the vector matching the column's type is
+  // used; strings are concatenated in `bytes` and end at `string_ends[i]`.
+  struct Column {
+    std::vector<float> floats;
+    std::vector<int64_t> ints;
+    std::string bytes;
+    std::vector<size_t> string_ends;
+    std::vector<uint8_t> valid;  // 1 = value present, 0 = NULL
+  };
+
+  explicit Batch(Schema schema);
+
+  const Schema& schema() const { return schema_; }
+  // The number of rows: the length of the id column.
+  size_t num_rows() const;
+
+  // REQUIRES: `column` is a kFloat column.
+  void AppendFloat(int column, float value);
+  // REQUIRES: `column` is a kInt column.
+  void AppendInt(int column, int64_t value);
+  // REQUIRES: `column` is a kCategorical or kId column.
+  void AppendString(int column, absl::string_view value);
+  // Appends NULL. The id column has no NULLs: Table::Append rejects one.
+  void AppendNull(int column);
+
+  void Reserve(size_t rows);
+  // Removes every row, keeping the schema and the capacity.
+  void Clear();
+
+  const Column& column(int index) const { return columns_[index]; }
+  // Returns row `row` of string column `index`.
+  absl::string_view StringAt(int index, size_t row) const;
+
+ private:
+  Schema schema_;
+  std::vector<Column> columns_;
+};
+
+struct TableOptions {
+  // Rows per chunk, the unit of zone maps, storage width and parallelism.
+  // A multiple of 64 in [64, 1 << 20]; small values are for tests.
+  size_t chunk_rows = 65536;
+};
+
+// A columnar, append-only table of rows with typed nullable columns and a
+// unique `data_row_id` per live row. Rows live in fixed-size chunks; each
+// chunk keeps per column a contiguous value array (integers and dictionary
+// codes in the narrowest width that holds the chunk's values), a validity
+// bitmap (absent when the chunk has no NULLs) and a zone map (min, max, NULL
+// count). Deleting a row leaves a tombstone; its position is never reused.
+//
+// Thread safety: const methods may run concurrently with each other; Append
+// and Delete need exclusive access (no concurrent readers or scans).
+class Table {
+ public:
+  static absl::StatusOr<Table> Create(Schema schema, TableOptions options = {});
+
+  Table(Table&&) noexcept;
+  Table& operator=(Table&&) noexcept;
+  ~Table();
+
+  const Schema& schema() const;
+  const TableOptions& options() const;
+
+  // Appends all rows of `batch`, or none: on error the table is unchanged.
+  // Errors: FailedPrecondition when the batch's schema differs or its
+  // columns have different lengths; InvalidArgument for an empty, NULL or
+  // duplicate id (within the batch or against live rows) and for a NaN or
+  // infinite float; ResourceExhausted past 2^32 - 1 row positions.
+  absl::Status Append(const Batch& batch);
+
+  // Deletes the live rows with these ids, or none: NotFound (naming the id)
+  // when any id is not a live row. A deleted id may be appended again later.
+  absl::Status Delete(absl::Span<const std::string> ids);
+
+  // Returns the position of the live row with this id.
+  std::optional<RowIndex> Find(absl::string_view id) const;
+
+  // Row positions ever used, including deleted rows.
+  size_t num_rows() const;
+  // Rows not deleted.
+  size_t num_live_rows() const;
+  bool IsLive(RowIndex row) const;
+  // Returns every live row.
+  Selection LiveRows() const;
+
+  // Row accessors; `row` < num_rows(), `column` of the matching type.
+  // They also read deleted rows. One value at a time: not for scans.
+  absl::string_view RowId(RowIndex row) const;
+  std::optional<float> GetFloat(RowIndex row, int column) const;
+  std::optional<int64_t> GetInt(RowIndex row, int column) const;
+  // For kCategorical and kId columns.
+  std::optional<absl::string_view> GetString(RowIndex row, int column) const;
+
+  // Bytes held for `column`'s values, validity bitmaps and zone maps
+  // (excluding its dictionary and, for the id column, the id hash index).
+  size_t ColumnBytes(int column) const;
+  // Bytes held by `column`'s dictionary (categorical) or id index (id).
+  size_t DictionaryBytes(int column) const;
+  // Distinct strings ever stored in a categorical column.
+  size_t DictionarySize(int column) const;
+
+  const internal::TableImpl& impl() const { return *impl_; }
+
+ private:
+  explicit Table(std::unique_ptr<internal::TableImpl> impl);
+  std::unique_ptr<internal::TableImpl> impl_;
+};
+
+}  // namespace slicekit
+
+#endif  // SLICEKIT_TABLE_H_
