@@ -1,1 +1,556 @@
-// placeholder
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+#include "slicekit/table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "src/table_impl.h"
+
+namespace slicekit {
+
+// ---------------------------------------------------------------- Batch --
+
+Batch::Batch(Schema schema)
+    : schema_(std::move(schema)), columns_(schema_.num_columns()) {}
+
+size_t Batch::num_rows() const {
+  if (schema_.num_columns() == 0) return 0;
+  return columns_[schema_.id_column()].valid.size();
+}
+
+void Batch::AppendFloat(int column, float value) {
+  Column& c = columns_[column];
+  c.floats.push_back(value);
+  c.valid.push_back(1);
+}
+
+void Batch::AppendInt(int column, int64_t value) {
+  Column& c = columns_[column];
+  c.ints.push_back(value);
+  c.valid.push_back(1);
+}
+
+void Batch::AppendString(int column, absl::string_view value) {
+  Column& c = columns_[column];
+  c.bytes.append(value.data(), value.size());
+  c.string_ends.push_back(c.bytes.size());
+  c.valid.push_back(1);
+}
+
+void Batch::AppendNull(int column) {
+  Column& c = columns_[column];
+  switch (schema_.column(column).type) {
+    case ColumnType::kFloat:
+      c.floats.push_back(0);
+      break;
+    case ColumnType::kInt:
+      c.ints.push_back(0);
+      break;
+    case ColumnType::kCategorical:
+    case ColumnType::kId:
+      c.string_ends.push_back(c.bytes.size());
+      break;
+  }
+  c.valid.push_back(0);
+}
+
+void Batch::Reserve(size_t rows) {
+  for (int i = 0; i < schema_.num_columns(); ++i) {
+    Column& c = columns_[i];
+    c.valid.reserve(rows);
+    switch (schema_.column(i).type) {
+      case ColumnType::kFloat:
+        c.floats.reserve(rows);
+        break;
+      case ColumnType::kInt:
+        c.ints.reserve(rows);
+        break;
+      case ColumnType::kCategorical:
+      case ColumnType::kId:
+        c.string_ends.reserve(rows);
+        break;
+    }
+  }
+}
+
+void Batch::Clear() {
+  for (Column& c : columns_) {
+    c.floats.clear();
+    c.ints.clear();
+    c.bytes.clear();
+    c.string_ends.clear();
+    c.valid.clear();
+  }
+}
+
+absl::string_view Batch::StringAt(int index, size_t row) const {
+  const Column& c = columns_[index];
+  const size_t begin = row == 0 ? 0 : c.string_ends[row - 1];
+  return absl::string_view(c.bytes.data() + begin, c.string_ends[row] - begin);
+}
+
+// ---------------------------------------------------------- ColumnChunk --
+
+namespace internal {
+
+size_t ColumnChunk::MemoryBytes() const {
+  return sizeof(ColumnChunk) + validity.capacity() * sizeof(uint64_t) +
+         floats.capacity() * sizeof(float) + u8.capacity() +
+         u16.capacity() * sizeof(uint16_t) + u32.capacity() * sizeof(uint32_t) +
+         u64.capacity() * sizeof(uint64_t) + id_bytes.capacity() +
+         id_ends.capacity() * sizeof(uint32_t);
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::Chunk;
+using internal::ColumnChunk;
+using internal::TableImpl;
+
+uint8_t WidthFor(uint64_t range) {
+  if (range <= 0xff) return 1;
+  if (range <= 0xffff) return 2;
+  if (range <= 0xffffffffu) return 4;
+  return 8;
+}
+
+// Appends validity bits for `n` new rows after `old_size` rows. Creates the
+// bitmap (all earlier rows valid) only when the first NULL arrives.
+void AppendValidity(ColumnChunk& c, size_t old_size, const uint8_t* valid,
+                    size_t n) {
+  size_t nulls = 0;
+  for (size_t i = 0; i < n; ++i) nulls += valid[i] == 0;
+  if (nulls == 0 && c.validity.empty()) return;
+  const size_t new_size = old_size + n;
+  if (c.validity.empty()) {
+    c.validity.assign((old_size + 63) / 64, ~uint64_t{0});
+    if (old_size % 64 != 0) {
+      c.validity.back() = (uint64_t{1} << (old_size % 64)) - 1;
+    }
+  }
+  c.validity.resize((new_size + 63) / 64, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t row = old_size + i;
+    if (valid[i]) c.validity[row / 64] |= uint64_t{1} << (row % 64);
+  }
+  c.null_count += static_cast<uint32_t>(nulls);
+}
+
+template <typename T>
+void StoreRelative(std::vector<T>& out, const int64_t* values,
+                   const uint8_t* valid, size_t n, int64_t base) {
+  const size_t old = out.size();
+  out.resize(old + n);
+  for (size_t i = 0; i < n; ++i) {
+    out[old + i] = valid[i] ? static_cast<T>(static_cast<uint64_t>(values[i]) -
+                                             static_cast<uint64_t>(base))
+                            : T{0};
+  }
+}
+
+// Re-encodes the chunk's existing values with a lower base and/or a wider
+// width. Only the open (last) chunk ever grows, so this touches at most one
+// chunk's worth of values per widening, and widths only grow.
+void Reencode(ColumnChunk& c, size_t size, int64_t new_base,
+              uint8_t new_width) {
+  std::vector<int64_t> values(size);
+  std::vector<uint8_t> valid(size);
+  for (size_t i = 0; i < size; ++i) {
+    valid[i] = c.IsValid(i);
+    values[i] = c.IntAt(i);
+  }
+  c.u8 = {};
+  c.u16 = {};
+  c.u32 = {};
+  c.u64 = {};
+  c.base = new_base;
+  c.width = new_width;
+  switch (new_width) {
+    case 1:
+      StoreRelative(c.u8, values.data(), valid.data(), size, new_base);
+      break;
+    case 2:
+      StoreRelative(c.u16, values.data(), valid.data(), size, new_base);
+      break;
+    case 4:
+      StoreRelative(c.u32, values.data(), valid.data(), size, new_base);
+      break;
+    default:
+      StoreRelative(c.u64, values.data(), valid.data(), size, new_base);
+      break;
+  }
+}
+
+void AppendInts(ColumnChunk& c, size_t old_size, const int64_t* values,
+                const uint8_t* valid, size_t n) {
+  int64_t lo = std::numeric_limits<int64_t>::max();
+  int64_t hi = std::numeric_limits<int64_t>::min();
+  for (size_t i = 0; i < n; ++i) {
+    if (valid[i]) {
+      lo = std::min(lo, values[i]);
+      hi = std::max(hi, values[i]);
+    }
+  }
+  if (lo <= hi) {
+    const int64_t new_min = std::min(c.int_min, lo);
+    const int64_t new_max = std::max(c.int_max, hi);
+    const uint8_t needed = WidthFor(static_cast<uint64_t>(new_max) -
+                                    static_cast<uint64_t>(new_min));
+    if (!c.has_values()) {
+      // Nothing valid stored yet: every stored slot is a NULL (0).
+      c.base = new_min;
+      if (needed != c.width) Reencode(c, old_size, new_min, needed);
+    } else if (new_min < c.base || needed > c.width) {
+      Reencode(c, old_size, new_min, std::max(needed, c.width));
+    }
+    c.int_min = new_min;
+    c.int_max = new_max;
+  }
+  switch (c.width) {
+    case 1:
+      StoreRelative(c.u8, values, valid, n, c.base);
+      break;
+    case 2:
+      StoreRelative(c.u16, values, valid, n, c.base);
+      break;
+    case 4:
+      StoreRelative(c.u32, values, valid, n, c.base);
+      break;
+    default:
+      StoreRelative(c.u64, values, valid, n, c.base);
+      break;
+  }
+  AppendValidity(c, old_size, valid, n);
+}
+
+void AppendFloats(ColumnChunk& c, size_t old_size, const float* values,
+                  const uint8_t* valid, size_t n) {
+  const size_t old = c.floats.size();
+  c.floats.resize(old + n);
+  for (size_t i = 0; i < n; ++i) {
+    const float v = valid[i] ? values[i] : 0.0f;
+    c.floats[old + i] = v;
+    if (valid[i]) {
+      c.float_min = std::min(c.float_min, v);
+      c.float_max = std::max(c.float_max, v);
+    }
+  }
+  AppendValidity(c, old_size, valid, n);
+}
+
+void AppendId(ColumnChunk& c, size_t old_size, absl::string_view id) {
+  if (old_size == 0) {
+    c.id_fixed = true;
+    c.id_width = static_cast<uint32_t>(id.size());
+  } else if (c.id_fixed && id.size() != c.id_width) {
+    c.id_fixed = false;
+    c.id_ends.resize(old_size);
+    for (size_t i = 0; i < old_size; ++i) {
+      c.id_ends[i] = static_cast<uint32_t>((i + 1) * c.id_width);
+    }
+  }
+  c.id_bytes.append(id.data(), id.size());
+  if (!c.id_fixed) c.id_ends.push_back(static_cast<uint32_t>(c.id_bytes.size()));
+}
+
+void ShrinkChunk(Chunk& chunk) {
+  for (ColumnChunk& c : chunk.columns) {
+    c.validity.shrink_to_fit();
+    c.floats.shrink_to_fit();
+    c.u8.shrink_to_fit();
+    c.u16.shrink_to_fit();
+    c.u32.shrink_to_fit();
+    c.u64.shrink_to_fit();
+    c.id_bytes.shrink_to_fit();
+    c.id_ends.shrink_to_fit();
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Table --
+
+Table::Table(std::unique_ptr<internal::TableImpl> impl)
+    : impl_(std::move(impl)) {}
+Table::Table(Table&&) noexcept = default;
+Table& Table::operator=(Table&&) noexcept = default;
+Table::~Table() = default;
+
+absl::StatusOr<Table> Table::Create(Schema schema, TableOptions options) {
+  if (schema.num_columns() == 0 || schema.id_column() < 0) {
+    return absl::InvalidArgumentError(
+        "a table needs a schema made by Schema::Create");
+  }
+  if (options.chunk_rows < 64 || options.chunk_rows > (size_t{1} << 20) ||
+      options.chunk_rows % 64 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("chunk_rows is ", options.chunk_rows,
+                     "; it must be a multiple of 64 in [64, 1048576]"));
+  }
+  return Table(std::make_unique<internal::TableImpl>(std::move(schema),
+                                                     options));
+}
+
+const Schema& Table::schema() const { return impl_->schema; }
+const TableOptions& Table::options() const { return impl_->options; }
+size_t Table::num_rows() const { return impl_->num_rows; }
+size_t Table::num_live_rows() const {
+  return impl_->num_rows - impl_->num_deleted;
+}
+
+absl::Status Table::Append(const Batch& batch) {
+  TableImpl& t = *impl_;
+  const Schema& schema = t.schema;
+  if (!(batch.schema() == schema)) {
+    return absl::FailedPreconditionError(
+        "batch schema differs from the table's schema");
+  }
+  const size_t n = batch.num_rows();
+  const int id_col = schema.id_column();
+  // Validate everything before touching the table, so a bad batch leaves
+  // it unchanged.
+  for (int c = 0; c < schema.num_columns(); ++c) {
+    const Batch::Column& col = batch.column(c);
+    const ColumnType type = schema.column(c).type;
+    size_t len = 0;
+    switch (type) {
+      case ColumnType::kFloat:
+        len = col.floats.size();
+        break;
+      case ColumnType::kInt:
+        len = col.ints.size();
+        break;
+      case ColumnType::kCategorical:
+      case ColumnType::kId:
+        len = col.string_ends.size();
+        break;
+    }
+    if (len != n || col.valid.size() != n) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "batch column '", schema.column(c).name, "' has ", col.valid.size(),
+          " rows; the id column has ", n));
+    }
+    if (type == ColumnType::kFloat) {
+      for (size_t i = 0; i < n; ++i) {
+        if (col.valid[i] && !std::isfinite(col.floats[i])) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "batch row ", i, ", column '", schema.column(c).name,
+              "': value ", col.floats[i], " is not finite"));
+        }
+      }
+    }
+  }
+  if (n > std::numeric_limits<RowIndex>::max() - t.num_rows) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "appending ", n, " rows to ", t.num_rows,
+        " would pass the limit of 4294967295 row positions"));
+  }
+  {
+    absl::flat_hash_set<absl::string_view> batch_ids;
+    batch_ids.reserve(n);
+    const Batch::Column& ids = batch.column(id_col);
+    for (size_t i = 0; i < n; ++i) {
+      const absl::string_view id = batch.StringAt(id_col, i);
+      if (!ids.valid[i]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("batch row ", i, ": data_row_id is NULL"));
+      }
+      if (id.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("batch row ", i, ": data_row_id is empty"));
+      }
+      if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("batch row ", i, ": data_row_id is too long"));
+      }
+      if (!batch_ids.insert(id).second) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "batch row ", i, ": duplicate data_row_id '", id, "' in the batch"));
+      }
+      if (t.index.contains(id)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("batch row ", i, ": data_row_id '", id,
+                         "' already exists in the table"));
+      }
+    }
+  }
+
+  // Apply, one chunk-sized slice at a time.
+  const size_t chunk_rows = t.chunk_rows();
+  std::vector<int64_t> codes;
+  size_t done = 0;
+  while (done < n) {
+    if (t.chunks.empty() || t.chunks.back().size == chunk_rows) {
+      if (!t.chunks.empty()) ShrinkChunk(t.chunks.back());
+      t.chunks.emplace_back();
+      t.chunks.back().columns.resize(schema.num_columns());
+    }
+    Chunk& chunk = t.chunks.back();
+    const size_t old_size = chunk.size;
+    const size_t take = std::min(n - done, chunk_rows - old_size);
+    for (int c = 0; c < schema.num_columns(); ++c) {
+      const Batch::Column& col = batch.column(c);
+      ColumnChunk& cc = chunk.columns[c];
+      const uint8_t* valid = col.valid.data() + done;
+      switch (schema.column(c).type) {
+        case ColumnType::kFloat:
+          AppendFloats(cc, old_size, col.floats.data() + done, valid, take);
+          break;
+        case ColumnType::kInt:
+          AppendInts(cc, old_size, col.ints.data() + done, valid, take);
+          break;
+        case ColumnType::kCategorical: {
+          internal::Dictionary& dict = t.dictionaries[c];
+          codes.resize(take);
+          for (size_t i = 0; i < take; ++i) {
+            if (!valid[i]) {
+              codes[i] = 0;
+              continue;
+            }
+            const absl::string_view s = batch.StringAt(c, done + i);
+            auto it = dict.codes.find(s);
+            if (it == dict.codes.end()) {
+              const int64_t code = static_cast<int64_t>(dict.strings.size());
+              dict.strings.emplace_back(s);
+              it = dict.codes.emplace(std::string(s), code).first;
+            }
+            codes[i] = it->second;
+          }
+          AppendInts(cc, old_size, codes.data(), valid, take);
+          break;
+        }
+        case ColumnType::kId:
+          for (size_t i = 0; i < take; ++i) {
+            AppendId(cc, old_size + i, batch.StringAt(c, done + i));
+          }
+          break;
+      }
+    }
+    chunk.size = static_cast<uint32_t>(old_size + take);
+    if (!chunk.deleted.empty()) chunk.deleted.resize((chunk.size + 63) / 64, 0);
+    const RowIndex first = static_cast<RowIndex>(t.num_rows);
+    t.num_rows += take;
+    for (size_t i = 0; i < take; ++i) {
+      t.index.insert(static_cast<RowIndex>(first + i));
+    }
+    done += take;
+  }
+  if (!t.chunks.empty() && t.chunks.back().size == chunk_rows) {
+    ShrinkChunk(t.chunks.back());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Table::Delete(absl::Span<const std::string> ids) {
+  TableImpl& t = *impl_;
+  std::vector<RowIndex> rows;
+  rows.reserve(ids.size());
+  for (const std::string& id : ids) {
+    auto it = t.index.find(absl::string_view(id));
+    if (it == t.index.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("no live row has data_row_id '", id, "'"));
+    }
+    rows.push_back(*it);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  for (RowIndex row : rows) {
+    t.index.erase(row);
+    Chunk& chunk = t.chunks[row / t.chunk_rows()];
+    if (chunk.deleted.empty()) chunk.deleted.assign((chunk.size + 63) / 64, 0);
+    const size_t offset = row % t.chunk_rows();
+    chunk.deleted[offset / 64] |= uint64_t{1} << (offset % 64);
+    ++chunk.num_deleted;
+    ++t.num_deleted;
+  }
+  return absl::OkStatus();
+}
+
+std::optional<RowIndex> Table::Find(absl::string_view id) const {
+  auto it = impl_->index.find(id);
+  if (it == impl_->index.end()) return std::nullopt;
+  return *it;
+}
+
+bool Table::IsLive(RowIndex row) const { return impl_->IsLive(row); }
+
+Selection Table::LiveRows() const {
+  Selection selection(impl_->num_rows);
+  std::vector<uint64_t>& words = selection.mutable_words();
+  const size_t chunk_rows = impl_->chunk_rows();
+  for (size_t c = 0; c < impl_->chunks.size(); ++c) {
+    const Chunk& chunk = impl_->chunks[c];
+    const size_t first_word = c * chunk_rows / 64;
+    for (size_t w = 0; w < (chunk.size + 63) / 64; ++w) {
+      uint64_t bits = ~uint64_t{0};
+      if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
+      const size_t rows_in_word = std::min<size_t>(64, chunk.size - w * 64);
+      if (rows_in_word < 64) bits &= (uint64_t{1} << rows_in_word) - 1;
+      words[first_word + w] = bits;
+    }
+  }
+  return selection;
+}
+
+absl::string_view Table::RowId(RowIndex row) const {
+  return impl_->RowId(row);
+}
+
+std::optional<float> Table::GetFloat(RowIndex row, int column) const {
+  size_t offset;
+  const ColumnChunk& c = impl_->Cell(row, column, &offset);
+  if (!c.IsValid(offset)) return std::nullopt;
+  return c.floats[offset];
+}
+
+std::optional<int64_t> Table::GetInt(RowIndex row, int column) const {
+  size_t offset;
+  const ColumnChunk& c = impl_->Cell(row, column, &offset);
+  if (!c.IsValid(offset)) return std::nullopt;
+  return c.IntAt(offset);
+}
+
+std::optional<absl::string_view> Table::GetString(RowIndex row,
+                                                  int column) const {
+  size_t offset;
+  const ColumnChunk& c = impl_->Cell(row, column, &offset);
+  if (impl_->schema.column(column).type == ColumnType::kId) {
+    return c.IdAt(offset);
+  }
+  if (!c.IsValid(offset)) return std::nullopt;
+  return absl::string_view(impl_->dictionaries[column].strings[c.IntAt(offset)]);
+}
+
+size_t Table::ColumnBytes(int column) const {
+  size_t bytes = 0;
+  for (const Chunk& chunk : impl_->chunks) {
+    bytes += chunk.columns[column].MemoryBytes();
+  }
+  return bytes;
+}
+
+size_t Table::DictionaryBytes(int column) const {
+  if (impl_->schema.column(column).type == ColumnType::kId) {
+    return impl_->index.capacity() * (sizeof(RowIndex) + 1);
+  }
+  const internal::Dictionary& dict = impl_->dictionaries[column];
+  size_t bytes = 0;
+  for (const std::string& s : dict.strings) {
+    bytes += 2 * (sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0));
+  }
+  return bytes + dict.codes.capacity() * (sizeof(int64_t) + 1);
+}
+
+size_t Table::DictionarySize(int column) const {
+  return impl_->dictionaries[column].strings.size();
+}
+
+}  // namespace slicekit

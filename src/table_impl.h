@@ -1,0 +1,173 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Private: the storage layout behind Table, shared by the scanner and the
+// ordering code. Never installed.
+#ifndef SLICEKIT_SRC_TABLE_IMPL_H_
+#define SLICEKIT_SRC_TABLE_IMPL_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
+#include "slicekit/schema.h"
+#include "slicekit/selection.h"
+#include "slicekit/table.h"
+
+namespace slicekit::internal {
+
+inline bool TestBit(const uint64_t* words, size_t i) {
+  return (words[i / 64] >> (i % 64)) & 1;
+}
+
+// One column's values within one chunk.
+//
+// Integers and dictionary codes use frame-of-reference encoding: the chunk
+// stores `value - base` in the narrowest unsigned width (1, 2, 4 or 8 bytes)
+// that holds `max - base`, where base is the smallest valid value. Counts
+// such as tp/fp fit one byte, so a filter on them reads a quarter of the
+// bytes a plain int32 column would. NULL slots store 0.
+struct ColumnChunk {
+  uint32_t null_count = 0;
+  // Bit i set = row i holds a value. Empty while the chunk has no NULLs, so
+  // the common NULL-free chunk neither stores nor reads a bitmap.
+  std::vector<uint64_t> validity;
+
+  // kFloat. Zone map over valid values (+inf/-inf while there are none).
+  std::vector<float> floats;
+  float float_min = std::numeric_limits<float>::infinity();
+  float float_max = -std::numeric_limits<float>::infinity();
+
+  // kInt and kCategorical (codes). Zone map over valid values.
+  int64_t int_min = std::numeric_limits<int64_t>::max();
+  int64_t int_max = std::numeric_limits<int64_t>::min();
+  int64_t base = 0;
+  uint8_t width = 1;
+  std::vector<uint8_t> u8;
+  std::vector<uint16_t> u16;
+  std::vector<uint32_t> u32;
+  std::vector<uint64_t> u64;
+
+  // kId: bytes of all ids; when every id of the chunk has the same length
+  // (`id_fixed`, typical for generated ids) no offsets are stored at all.
+  bool id_fixed = true;
+  uint32_t id_width = 0;
+  std::string id_bytes;
+  std::vector<uint32_t> id_ends;
+
+  bool IsValid(size_t i) const {
+    return validity.empty() || TestBit(validity.data(), i);
+  }
+  bool has_values() const { return int_min <= int_max; }
+  uint64_t RelativeAt(size_t i) const {
+    switch (width) {
+      case 1:
+        return u8[i];
+      case 2:
+        return u16[i];
+      case 4:
+        return u32[i];
+      default:
+        return u64[i];
+    }
+  }
+  int64_t IntAt(size_t i) const {
+    return static_cast<int64_t>(static_cast<uint64_t>(base) + RelativeAt(i));
+  }
+  absl::string_view IdAt(size_t i) const {
+    if (id_fixed) {
+      return absl::string_view(id_bytes.data() + i * id_width, id_width);
+    }
+    const uint32_t begin = i == 0 ? 0 : id_ends[i - 1];
+    return absl::string_view(id_bytes.data() + begin, id_ends[i] - begin);
+  }
+  size_t MemoryBytes() const;
+};
+
+struct Chunk {
+  uint32_t size = 0;
+  uint32_t num_deleted = 0;
+  // Bit i set = row i deleted. Empty while nothing in the chunk is deleted.
+  std::vector<uint64_t> deleted;
+  std::vector<ColumnChunk> columns;
+
+  bool IsDeleted(size_t i) const {
+    return !deleted.empty() && TestBit(deleted.data(), i);
+  }
+};
+
+// Append-only dictionary of a categorical column: codes never change, so a
+// code resolved once stays valid while the table grows.
+struct Dictionary {
+  std::vector<std::string> strings;
+  absl::flat_hash_map<std::string, int64_t> codes;
+};
+
+struct TableImpl;
+
+// Hashes and compares rows by their id without storing the id twice: the
+// index holds 4-byte row positions and reads ids from the chunks.
+struct IdHash {
+  using is_transparent = void;
+  const TableImpl* table;
+  size_t operator()(RowIndex row) const;
+  size_t operator()(absl::string_view id) const {
+    return absl::Hash<absl::string_view>()(id);
+  }
+};
+struct IdEq {
+  using is_transparent = void;
+  const TableImpl* table;
+  bool operator()(RowIndex a, RowIndex b) const { return a == b; }
+  bool operator()(RowIndex a, absl::string_view b) const;
+  bool operator()(absl::string_view a, RowIndex b) const {
+    return (*this)(b, a);
+  }
+};
+using IdIndex = absl::flat_hash_set<RowIndex, IdHash, IdEq>;
+
+struct TableImpl {
+  TableImpl(Schema s, TableOptions o)
+      : schema(std::move(s)),
+        options(o),
+        dictionaries(schema.num_columns()),
+        index(0, IdHash{this}, IdEq{this}) {}
+  TableImpl(const TableImpl&) = delete;
+  TableImpl& operator=(const TableImpl&) = delete;
+
+  Schema schema;
+  TableOptions options;
+  std::vector<Chunk> chunks;
+  std::vector<Dictionary> dictionaries;  // used by categorical columns
+  IdIndex index;                         // live rows only
+  size_t num_rows = 0;
+  size_t num_deleted = 0;
+
+  size_t chunk_rows() const { return options.chunk_rows; }
+  const ColumnChunk& Cell(RowIndex row, int column, size_t* offset) const {
+    *offset = row % options.chunk_rows;
+    return chunks[row / options.chunk_rows].columns[column];
+  }
+  absl::string_view RowId(RowIndex row) const {
+    size_t offset;
+    return Cell(row, schema.id_column(), &offset).IdAt(offset);
+  }
+  bool IsLive(RowIndex row) const {
+    return !chunks[row / options.chunk_rows].IsDeleted(row %
+                                                       options.chunk_rows);
+  }
+};
+
+inline size_t IdHash::operator()(RowIndex row) const {
+  return absl::Hash<absl::string_view>()(table->RowId(row));
+}
+inline bool IdEq::operator()(RowIndex a, absl::string_view b) const {
+  return table->RowId(a) == b;
+}
+
+}  // namespace slicekit::internal
+
+#endif  // SLICEKIT_SRC_TABLE_IMPL_H_
