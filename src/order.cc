@@ -31,11 +31,10 @@ uint64_t FloatKey(float f) {
   f += 0.0f;  // -0 and +0 compare equal, so they must share a key
   uint32_t bits;
   std::memcpy(&bits, &f, sizeof(bits));
-  return (bits & 0x80000000u) ? ~bits & 0xffffffffu : bits | 0x80000000u;
-}
-
-uint64_t IntKey(int64_t v) {
-  return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63);
+  // Negative floats order reversed: flip all bits; positive: set the sign.
+  const uint32_t mask =
+      static_cast<uint32_t>(static_cast<int32_t>(bits) >> 31) | 0x80000000u;
+  return bits ^ mask;
 }
 
 class Orderer {
@@ -62,14 +61,107 @@ class Orderer {
     return table_.RowId(a.row) < table_.RowId(b.row);
   }
 
-  // Calls fn(key, row) for each selected live row with a value, and
-  // null_fn(row) for each selected live row without one.
-  template <typename Fn, typename NullFn>
-  void ForEachRow(const Selection& selection, Fn&& fn, NullFn&& null_fn) const {
-    const size_t chunk_rows = table_.chunk_rows();
-    const std::vector<uint64_t>& words = selection.words();
+  // Calls fn(key, row) for each selected live row with a value whose key
+  // is <= *threshold (re-read after every call, so a top-k caller can
+  // tighten it). Keys are computed 64 rows at a time and filtered against
+  // the threshold with branch-free compares before any per-row work. When
+  // `threshold_row` is given (the row holding the threshold key), rows tying
+  // with it but with a greater id are filtered too where the chunk's ids
+  // are known to ascend: ties then cost no id reads.
+  template <typename Fn>
+  void ForEachValue(const Selection& selection, const uint64_t* threshold,
+                    const std::optional<RowIndex>* threshold_row,
+                    Fn&& fn) const {
     const ColumnType type = table_.schema.column(column_).type;
     const uint64_t flip = descending_ ? ~uint64_t{0} : 0;
+    ForEachWord(selection, /*nulls=*/false,
+                [&](const ColumnChunk& cc, size_t base, size_t offset,
+                    size_t count, uint64_t bits) {
+                  uint64_t keys[64];
+                  switch (type) {
+                    case ColumnType::kFloat:
+                      for (size_t i = 0; i < count; ++i) {
+                        keys[i] = FloatKey(cc.floats[offset + i]) ^ flip;
+                      }
+                      break;
+                    case ColumnType::kInt:
+                      WithValues(cc, [&](const auto* values) {
+                        const uint64_t shift =
+                            static_cast<uint64_t>(cc.base) ^ (uint64_t{1} << 63);
+                        for (size_t i = 0; i < count; ++i) {
+                          // IntKey(base + v) without the detour via int64.
+                          keys[i] = (shift + values[offset + i]) ^ flip;
+                        }
+                      });
+                      break;
+                    case ColumnType::kCategorical:
+                      for (size_t i = 0; i < count; ++i) {
+                        keys[i] = rank_[cc.IntAt(offset + i)] ^ flip;
+                      }
+                      break;
+                    case ColumnType::kId:
+                      // The tie-break on id is the whole order.
+                      for (size_t i = 0; i < count; ++i) keys[i] = 0;
+                      break;
+                  }
+                  uint64_t candidates = 0;
+                  uint64_t limit = *threshold;
+                  if (limit != 0 && threshold_row->has_value()) {
+                    const ColumnChunk& ids =
+                        table_.chunks[table_.ChunkOf(static_cast<RowIndex>(
+                                          base))]
+                            .columns[table_.schema.id_column()];
+                    if (ids.id_ascending &&
+                        table_.RowId(**threshold_row) < ids.IdAt(offset)) {
+                      --limit;  // every row here has a greater id
+                    }
+                  }
+                  for (size_t i = 0; i < count; ++i) {
+                    candidates |= uint64_t{keys[i] <= limit} << i;
+                  }
+                  for (bits &= candidates; bits != 0; bits &= bits - 1) {
+                    const size_t i = std::countr_zero(bits);
+                    if (keys[i] > *threshold) continue;
+                    fn(keys[i], static_cast<RowIndex>(base + offset + i));
+                  }
+                });
+  }
+
+  // Calls fn(row) for each selected live row whose value is NULL.
+  template <typename Fn>
+  void ForEachNull(const Selection& selection, Fn&& fn) const {
+    ForEachWord(selection, /*nulls=*/true,
+                [&](const ColumnChunk&, size_t base, size_t offset, size_t,
+                    uint64_t bits) {
+                  for (; bits != 0; bits &= bits - 1) {
+                    fn(static_cast<RowIndex>(base + offset +
+                                             std::countr_zero(bits)));
+                  }
+                });
+  }
+
+ private:
+  template <typename Fn>
+  static void WithValues(const ColumnChunk& c, Fn&& fn) {
+    switch (c.width) {
+      case 1:
+        return fn(c.u8.data());
+      case 2:
+        return fn(c.u16.data());
+      case 4:
+        return fn(c.u32.data());
+      default:
+        return fn(c.u64.data());
+    }
+  }
+
+  // Calls fn(chunk column, chunk first row, offset in chunk, rows in word,
+  // bits) per 64-row word holding selected live rows with values (or, with
+  // `nulls`, without values).
+  template <typename Fn>
+  void ForEachWord(const Selection& selection, bool nulls, Fn&& fn) const {
+    const size_t chunk_rows = table_.chunk_rows();
+    const std::vector<uint64_t>& words = selection.words();
     for (size_t c = 0; c < table_.chunks.size(); ++c) {
       const Chunk& chunk = table_.chunks[c];
       const ColumnChunk& cc = chunk.columns[column_];
@@ -77,37 +169,17 @@ class Orderer {
       const size_t first_word = first / 64;
       // The selection may predate rows appended since: cover only its words.
       if (first_word >= words.size()) break;
+      if (nulls && cc.null_count == 0) continue;
       const size_t chunk_words = std::min<size_t>((chunk.size + 63) / 64,
                                                   words.size() - first_word);
-      auto visit = [&](auto key_of) {
-        for (size_t w = 0; w < chunk_words; ++w) {
-          uint64_t bits = words[first_word + w];
-          if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
-          for (; bits != 0; bits &= bits - 1) {
-            const size_t i = w * 64 + std::countr_zero(bits);
-            const RowIndex row = static_cast<RowIndex>(first + i);
-            if (!cc.IsValid(i)) {
-              null_fn(row);
-            } else {
-              fn(key_of(i) ^ flip, row);
-            }
-          }
+      for (size_t w = 0; w < chunk_words; ++w) {
+        uint64_t bits = words[first_word + w];
+        if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
+        if (!cc.validity.empty()) {
+          bits &= nulls ? ~cc.validity[w] : cc.validity[w];
         }
-      };
-      switch (type) {
-        case ColumnType::kFloat:
-          visit([&](size_t i) { return FloatKey(cc.floats[i]); });
-          break;
-        case ColumnType::kInt:
-          visit([&](size_t i) { return IntKey(cc.IntAt(i)); });
-          break;
-        case ColumnType::kCategorical:
-          visit([&](size_t i) -> uint64_t { return rank_[cc.IntAt(i)]; });
-          break;
-        case ColumnType::kId:
-          // The tie-break on id is the whole order.
-          visit([](size_t) -> uint64_t { return 0; });
-          break;
+        if (bits == 0) continue;
+        fn(cc, first, w * 64, std::min<size_t>(64, chunk.size - w * 64), bits);
       }
     }
   }
@@ -145,37 +217,43 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
                             : SIZE_MAX;
 
   std::vector<Entry> kept;
-  std::vector<RowIndex> nulls;
   if (wanted == SIZE_MAX) {
-    orderer.ForEachRow(
-        selection, [&](uint64_t key, RowIndex row) { kept.push_back({key, row}); },
-        [&](RowIndex row) { nulls.push_back(row); });
+    const uint64_t no_threshold = ~uint64_t{0};
+    const std::optional<RowIndex> no_row;
+    orderer.ForEachValue(selection, &no_threshold, &no_row,
+                         [&](uint64_t key, RowIndex row) {
+                           kept.push_back({key, row});
+                         });
     std::sort(kept.begin(), kept.end(), before);
   } else {
-    // `kept` is a max-heap under `before` holding the best `wanted` rows.
+    // `kept` is a max-heap under `before` holding the best `wanted` rows;
+    // once full, rows with a key above the worst kept key never reach us.
     kept.reserve(std::min<size_t>(wanted, 1 << 16));
-    uint64_t worst_key = 0;
-    orderer.ForEachRow(
-        selection,
-        [&](uint64_t key, RowIndex row) {
-          if (kept.size() == wanted) {
-            if (key > worst_key) return;  // the common case: one compare
-            const Entry entry{key, row};
-            if (!before(entry, kept.front())) return;
-            std::pop_heap(kept.begin(), kept.end(), before);
-            kept.back() = entry;
-            std::push_heap(kept.begin(), kept.end(), before);
-          } else {
-            kept.push_back({key, row});
-            std::push_heap(kept.begin(), kept.end(), before);
-          }
-          if (kept.size() == wanted) worst_key = kept.front().key;
-        },
-        [&](RowIndex row) {
-          // NULLs come after every value; keep only as many as could show.
-          nulls.push_back(row);
-        });
+    uint64_t threshold = ~uint64_t{0};
+    std::optional<RowIndex> threshold_row;
+    orderer.ForEachValue(selection, &threshold, &threshold_row,
+                         [&](uint64_t key, RowIndex row) {
+                           const Entry entry{key, row};
+                           if (kept.size() == wanted) {
+                             if (!before(entry, kept.front())) return;
+                             std::pop_heap(kept.begin(), kept.end(), before);
+                             kept.back() = entry;
+                           } else {
+                             kept.push_back(entry);
+                           }
+                           std::push_heap(kept.begin(), kept.end(), before);
+                           if (kept.size() == wanted) {
+                             threshold = kept.front().key;
+                             threshold_row = kept.front().row;
+                           }
+                         });
     std::sort_heap(kept.begin(), kept.end(), before);
+  }
+  // NULLs come after every value, so they are read only when they can show.
+  std::vector<RowIndex> nulls;
+  if (kept.size() < wanted) {
+    orderer.ForEachNull(selection,
+                        [&](RowIndex row) { nulls.push_back(row); });
   }
 
   const size_t total = kept.size() + nulls.size();

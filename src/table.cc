@@ -2,6 +2,7 @@
 #include "slicekit/table.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -248,8 +249,12 @@ void AppendFloats(ColumnChunk& c, size_t old_size, const float* values,
 void AppendId(ColumnChunk& c, size_t old_size, absl::string_view id) {
   if (old_size == 0) {
     c.id_fixed = true;
+    c.id_ascending = true;
     c.id_width = static_cast<uint32_t>(id.size());
-  } else if (c.id_fixed && id.size() != c.id_width) {
+  } else if (c.id_ascending && !(c.IdAt(old_size - 1) < id)) {
+    c.id_ascending = false;
+  }
+  if (old_size > 0 && c.id_fixed && id.size() != c.id_width) {
     c.id_fixed = false;
     c.id_ends.resize(old_size);
     for (size_t i = 0; i < old_size; ++i) {
@@ -289,10 +294,10 @@ absl::StatusOr<Table> Table::Create(Schema schema, TableOptions options) {
         "a table needs a schema made by Schema::Create");
   }
   if (options.chunk_rows < 64 || options.chunk_rows > (size_t{1} << 20) ||
-      options.chunk_rows % 64 != 0) {
+      !std::has_single_bit(options.chunk_rows)) {
     return absl::InvalidArgumentError(
         absl::StrCat("chunk_rows is ", options.chunk_rows,
-                     "; it must be a multiple of 64 in [64, 1048576]"));
+                     "; it must be a power of two in [64, 1048576]"));
   }
   return Table(std::make_unique<internal::TableImpl>(std::move(schema),
                                                      options));
@@ -355,6 +360,9 @@ absl::Status Table::Append(const Batch& batch) {
   {
     absl::flat_hash_set<absl::string_view> batch_ids;
     batch_ids.reserve(n);
+    // Grown once here rather than rehashed (re-reading every id) as rows
+    // go in; harmless if validation fails below.
+    t.index.reserve(t.index.size() + n);
     const Batch::Column& ids = batch.column(id_col);
     for (size_t i = 0; i < n; ++i) {
       const absl::string_view id = batch.StringAt(id_col, i);
@@ -464,9 +472,9 @@ absl::Status Table::Delete(absl::Span<const std::string> ids) {
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   for (RowIndex row : rows) {
     t.index.erase(row);
-    Chunk& chunk = t.chunks[row / t.chunk_rows()];
+    Chunk& chunk = t.chunks[t.ChunkOf(row)];
     if (chunk.deleted.empty()) chunk.deleted.assign((chunk.size + 63) / 64, 0);
-    const size_t offset = row % t.chunk_rows();
+    const size_t offset = t.OffsetOf(row);
     chunk.deleted[offset / 64] |= uint64_t{1} << (offset % 64);
     ++chunk.num_deleted;
     ++t.num_deleted;

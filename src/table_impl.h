@@ -4,6 +4,7 @@
 #ifndef SLICEKIT_SRC_TABLE_IMPL_H_
 #define SLICEKIT_SRC_TABLE_IMPL_H_
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -55,6 +56,10 @@ struct ColumnChunk {
   // (`id_fixed`, typical for generated ids) no offsets are stored at all.
   bool id_fixed = true;
   uint32_t id_width = 0;
+  // Every id is byte-wise greater than the one before it in the chunk (true
+  // for sequentially generated ids); lets top-k skip ties without reading
+  // ids.
+  bool id_ascending = true;
   std::string id_bytes;
   std::vector<uint32_t> id_ends;
 
@@ -133,6 +138,7 @@ struct TableImpl {
   TableImpl(Schema s, TableOptions o)
       : schema(std::move(s)),
         options(o),
+        chunk_shift(std::countr_zero(o.chunk_rows)),
         dictionaries(schema.num_columns()),
         index(0, IdHash{this}, IdEq{this}) {}
   TableImpl(const TableImpl&) = delete;
@@ -140,6 +146,9 @@ struct TableImpl {
 
   Schema schema;
   TableOptions options;
+  // chunk_rows is a power of two: row -> (chunk, offset) is a shift and a
+  // mask, which matters where ids are read per row (ordering ties, index).
+  int chunk_shift;
   std::vector<Chunk> chunks;
   std::vector<Dictionary> dictionaries;  // used by categorical columns
   IdIndex index;                         // live rows only
@@ -147,17 +156,20 @@ struct TableImpl {
   size_t num_deleted = 0;
 
   size_t chunk_rows() const { return options.chunk_rows; }
+  size_t ChunkOf(RowIndex row) const { return row >> chunk_shift; }
+  size_t OffsetOf(RowIndex row) const {
+    return row & (options.chunk_rows - 1);
+  }
   const ColumnChunk& Cell(RowIndex row, int column, size_t* offset) const {
-    *offset = row % options.chunk_rows;
-    return chunks[row / options.chunk_rows].columns[column];
+    *offset = OffsetOf(row);
+    return chunks[ChunkOf(row)].columns[column];
   }
   absl::string_view RowId(RowIndex row) const {
     size_t offset;
     return Cell(row, schema.id_column(), &offset).IdAt(offset);
   }
   bool IsLive(RowIndex row) const {
-    return !chunks[row / options.chunk_rows].IsDeleted(row %
-                                                       options.chunk_rows);
+    return !chunks[ChunkOf(row)].IsDeleted(OffsetOf(row));
   }
 };
 

@@ -81,10 +81,11 @@ TEST(SchemaTest, FindsColumnsAndSuggestsClosestName) {
 }
 
 TEST(TableTest, RejectsBadChunkSizes) {
-  for (size_t rows : {size_t{0}, size_t{63}, size_t{100}, size_t{1} << 21}) {
+  for (size_t rows :
+       {size_t{0}, size_t{32}, size_t{100}, size_t{192}, size_t{1} << 21}) {
     EXPECT_THAT(Table::Create(TestSchema(), {.chunk_rows = rows}),
                 StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("multiple of 64")))
+                         HasSubstr("power of two in [64, 1048576]")))
         << rows;
   }
 }

@@ -67,7 +67,7 @@ class Batch {
 
 struct TableOptions {
   // Rows per chunk, the unit of zone maps, storage width and parallelism.
-  // A multiple of 64 in [64, 1 << 20]; small values are for tests.
+  // A power of two in [64, 1 << 20]; small values are for tests.
   size_t chunk_rows = 65536;
 };
 
