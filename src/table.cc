@@ -357,8 +357,20 @@ absl::Status Table::Append(const Batch& batch) {
         "appending ", n, " rows to ", t.num_rows,
         " would pass the limit of 4294967295 row positions"));
   }
+  std::vector<size_t> id_hashes(n);
   {
-    absl::flat_hash_set<absl::string_view> batch_ids;
+    struct Hash {
+      size_t operator()(const internal::PrehashedId& id) const {
+        return id.hash;
+      }
+    };
+    struct Eq {
+      bool operator()(const internal::PrehashedId& a,
+                      const internal::PrehashedId& b) const {
+        return a.id == b.id;
+      }
+    };
+    absl::flat_hash_set<internal::PrehashedId, Hash, Eq> batch_ids;
     batch_ids.reserve(n);
     // Grown once here rather than rehashed (re-reading every id) as rows
     // go in; harmless if validation fails below.
@@ -378,11 +390,13 @@ absl::Status Table::Append(const Batch& batch) {
         return absl::InvalidArgumentError(
             absl::StrCat("batch row ", i, ": data_row_id is too long"));
       }
-      if (!batch_ids.insert(id).second) {
+      id_hashes[i] = internal::HashId(id);
+      const internal::PrehashedId key{id, id_hashes[i]};
+      if (!batch_ids.insert(key).second) {
         return absl::InvalidArgumentError(absl::StrCat(
             "batch row ", i, ": duplicate data_row_id '", id, "' in the batch"));
       }
-      if (t.index.contains(id)) {
+      if (t.index.contains(key)) {
         return absl::InvalidArgumentError(
             absl::StrCat("batch row ", i, ": data_row_id '", id,
                          "' already exists in the table"));
@@ -446,7 +460,10 @@ absl::Status Table::Append(const Batch& batch) {
     const RowIndex first = static_cast<RowIndex>(t.num_rows);
     t.num_rows += take;
     for (size_t i = 0; i < take; ++i) {
-      t.index.insert(static_cast<RowIndex>(first + i));
+      const RowIndex row = static_cast<RowIndex>(first + i);
+      t.index.lazy_emplace(
+          internal::PrehashedId{t.RowId(row), id_hashes[done + i]},
+          [row](const auto& construct) { construct(row); });
     }
     done += take;
   }

@@ -113,15 +113,25 @@ struct Dictionary {
 
 struct TableImpl;
 
+inline size_t HashId(absl::string_view id) {
+  return absl::Hash<absl::string_view>()(id);
+}
+
+// An id with its hash computed once, so that checking a batch for
+// duplicates, probing the index and inserting into it hash each id once.
+struct PrehashedId {
+  absl::string_view id;
+  size_t hash;
+};
+
 // Hashes and compares rows by their id without storing the id twice: the
 // index holds 4-byte row positions and reads ids from the chunks.
 struct IdHash {
   using is_transparent = void;
   const TableImpl* table;
   size_t operator()(RowIndex row) const;
-  size_t operator()(absl::string_view id) const {
-    return absl::Hash<absl::string_view>()(id);
-  }
+  size_t operator()(absl::string_view id) const { return HashId(id); }
+  size_t operator()(const PrehashedId& id) const { return id.hash; }
 };
 struct IdEq {
   using is_transparent = void;
@@ -130,6 +140,12 @@ struct IdEq {
   bool operator()(RowIndex a, absl::string_view b) const;
   bool operator()(absl::string_view a, RowIndex b) const {
     return (*this)(b, a);
+  }
+  bool operator()(RowIndex a, const PrehashedId& b) const {
+    return (*this)(a, b.id);
+  }
+  bool operator()(const PrehashedId& a, RowIndex b) const {
+    return (*this)(b, a.id);
   }
 };
 using IdIndex = absl::flat_hash_set<RowIndex, IdHash, IdEq>;
@@ -174,7 +190,7 @@ struct TableImpl {
 };
 
 inline size_t IdHash::operator()(RowIndex row) const {
-  return absl::Hash<absl::string_view>()(table->RowId(row));
+  return HashId(table->RowId(row));
 }
 inline bool IdEq::operator()(RowIndex a, absl::string_view b) const {
   return table->RowId(a) == b;
