@@ -40,7 +40,11 @@ uint64_t FloatKey(float f) {
 class Orderer {
  public:
   Orderer(const TableImpl& table, int column, bool descending)
-      : table_(table), column_(column), descending_(descending) {
+      : table_(table),
+        column_(column),
+        descending_(descending),
+        ids_descending_(descending &&
+                        table.schema.column(column).type == ColumnType::kId) {
     if (table.schema.column(column).type == ColumnType::kCategorical) {
       // Rank dictionary codes by their strings once; rows then compare ranks.
       const std::vector<std::string>& strings =
@@ -55,9 +59,11 @@ class Orderer {
     }
   }
 
-  // a before b: smaller key, then smaller id.
+  // a before b: smaller key, then smaller id (when ordering by the id
+  // itself, every key is 0 and the id comparison is the whole order).
   bool Before(const Entry& a, const Entry& b) const {
     if (a.key != b.key) return a.key < b.key;
+    if (ids_descending_) return table_.RowId(b.row) < table_.RowId(a.row);
     return table_.RowId(a.row) < table_.RowId(b.row);
   }
 
@@ -188,6 +194,7 @@ class Orderer {
   const TableImpl& table_;
   const int column_;
   const bool descending_;
+  const bool ids_descending_;
   std::vector<uint64_t> rank_;
 };
 
