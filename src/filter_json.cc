@@ -20,16 +20,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/expr.h"
-#include "status_macros.h"
+#include "src/number_literal.h"
+#include "src/status_macros.h"
 
 namespace slicekit {
-namespace internal {
-
-// Defined in filter_text.cc: the filter language's number syntax.
-std::optional<Literal> NumberLiteralFromText(absl::string_view text);
-
-}  // namespace internal
-
 namespace {
 
 // Ordered, so documents keep "version" before "filter" and "op" first.

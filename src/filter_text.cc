@@ -23,17 +23,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/expr.h"
-#include "status_macros.h"
+#include "src/number_literal.h"
+#include "src/status_macros.h"
 
 namespace slicekit {
-namespace internal {
-
-// Also used by filter_json.cc for {"number": "1e999"} values. Declared there;
-// kept out of the public headers.
-std::optional<Literal> NumberLiteralFromText(absl::string_view text);
-
-}  // namespace internal
-
 namespace {
 
 // ---------------------------------------------------------------------------
