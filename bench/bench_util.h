@@ -1,0 +1,54 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Shared by the benchmarks: the row count and a cache of generated tables.
+#ifndef SLICEKIT_BENCH_BENCH_UTIL_H_
+#define SLICEKIT_BENCH_BENCH_UTIL_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "examples/metrics_generator.h"
+#include "slicekit/table.h"
+
+namespace slicekit::bench {
+
+inline constexpr int64_t kDefaultRows = 10'000'000;
+inline constexpr uint64_t kSeed = 42;
+
+// Returns the row count: $SLICEKIT_BENCH_ROWS, else 10M.
+inline int64_t BenchRows() {
+  const char* env = std::getenv("SLICEKIT_BENCH_ROWS");
+  if (env == nullptr || *env == '\0') return kDefaultRows;
+  const long long rows = std::atoll(env);
+  if (rows <= 0) {
+    std::fprintf(stderr, "SLICEKIT_BENCH_ROWS must be positive, not '%s'\n",
+                 env);
+    std::exit(2);
+  }
+  return rows;
+}
+
+// Returns the generated metrics table of `rows` rows (seed 42), made once
+// per process and kept for the other benchmarks. Exits if generation fails.
+inline const Table& MetricsTable(int64_t rows) {
+  static auto* const tables = new std::map<int64_t, std::unique_ptr<Table>>;
+  std::unique_ptr<Table>& table = (*tables)[rows];
+  if (table == nullptr) {
+    absl::StatusOr<Table> generated =
+        examples::GenerateMetricsTable(static_cast<uint64_t>(rows), kSeed);
+    if (!generated.ok()) {
+      std::fprintf(stderr, "GenerateMetricsTable: %s\n",
+                   std::string(generated.status().message()).c_str());
+      std::exit(1);
+    }
+    table = std::make_unique<Table>(*std::move(generated));
+  }
+  return *table;
+}
+
+}  // namespace slicekit::bench
+
+#endif  // SLICEKIT_BENCH_BENCH_UTIL_H_

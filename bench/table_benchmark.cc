@@ -1,0 +1,141 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Storage size per column (bytes/row) and append throughput on the generated
+// metrics table.
+//
+//   SLICEKIT_BENCH_ROWS=1000000 ./table_benchmark
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "bench/bench_util.h"
+#include "benchmark/benchmark.h"
+#include "slicekit/schema.h"
+#include "slicekit/table.h"
+
+namespace slicekit::bench {
+namespace {
+
+// args: rows. Counters: bytes per row of each column's values, validity and
+// zone maps (Table::ColumnBytes), of each dictionary or id index
+// (DictionaryBytes), and the totals.
+void BM_ColumnBytes(benchmark::State& state) {
+  const int64_t rows = state.range(0);
+  const Table& table = MetricsTable(rows);
+  const Schema& schema = table.schema();
+  size_t total = 0;
+  size_t dictionaries = 0;
+  for (auto _ : state) {
+    total = 0;
+    dictionaries = 0;
+    for (int c = 0; c < schema.num_columns(); ++c) {
+      total += table.ColumnBytes(c);
+      dictionaries += table.DictionaryBytes(c);
+    }
+    benchmark::DoNotOptimize(total);
+    benchmark::DoNotOptimize(dictionaries);
+  }
+  const double n = static_cast<double>(rows);
+  for (int c = 0; c < schema.num_columns(); ++c) {
+    state.counters[absl::StrCat("B/row:", schema.column(c).name)] =
+        static_cast<double>(table.ColumnBytes(c)) / n;
+  }
+  state.counters["B/row:total"] = static_cast<double>(total) / n;
+  state.counters["B/row:dictionaries"] = static_cast<double>(dictionaries) / n;
+}
+
+// Copies `table` into batches of `batch_rows` rows (through the row getters:
+// setup, not timed).
+std::vector<Batch> ToBatches(const Table& table, size_t batch_rows) {
+  const Schema& schema = table.schema();
+  std::vector<Batch> batches;
+  for (size_t begin = 0; begin < table.num_rows(); begin += batch_rows) {
+    const size_t end = std::min(table.num_rows(), begin + batch_rows);
+    Batch batch(schema);
+    batch.Reserve(end - begin);
+    for (int c = 0; c < schema.num_columns(); ++c) {
+      for (size_t row = begin; row < end; ++row) {
+        const RowIndex r = static_cast<RowIndex>(row);
+        switch (schema.column(c).type) {
+          case ColumnType::kFloat: {
+            const std::optional<float> v = table.GetFloat(r, c);
+            v.has_value() ? batch.AppendFloat(c, *v) : batch.AppendNull(c);
+            break;
+          }
+          case ColumnType::kInt: {
+            const std::optional<int64_t> v = table.GetInt(r, c);
+            v.has_value() ? batch.AppendInt(c, *v) : batch.AppendNull(c);
+            break;
+          }
+          case ColumnType::kCategorical:
+          case ColumnType::kId: {
+            const std::optional<absl::string_view> v = table.GetString(r, c);
+            v.has_value() ? batch.AppendString(c, *v) : batch.AppendNull(c);
+            break;
+          }
+        }
+      }
+    }
+    batches.push_back(std::move(batch));
+  }
+  return batches;
+}
+
+// args: rows, batch_rows. Appends the generated rows to an empty table.
+void BM_Append(benchmark::State& state) {
+  const int64_t rows = state.range(0);
+  const std::vector<Batch> batches =
+      ToBatches(MetricsTable(rows), static_cast<size_t>(state.range(1)));
+  for (auto _ : state) {
+    absl::StatusOr<Table> table = Table::Create(batches.front().schema());
+    if (!table.ok()) {
+      state.SkipWithError(std::string(table.status().message()).c_str());
+      return;
+    }
+    for (const Batch& batch : batches) {
+      const absl::Status status = table->Append(batch);
+      if (!status.ok()) {
+        state.SkipWithError(std::string(status.message()).c_str());
+        return;
+      }
+    }
+    benchmark::DoNotOptimize(table->num_rows());
+    state.PauseTiming();  // Freeing the table is not appending.
+    table = absl::StatusOr<Table>();
+    state.ResumeTiming();
+  }
+  const double processed =
+      static_cast<double>(rows) * static_cast<double>(state.iterations());
+  state.SetItemsProcessed(static_cast<int64_t>(processed));
+  state.counters["ns_per_row"] = benchmark::Counter(
+      processed, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void RegisterAll() {
+  const int64_t rows = BenchRows();
+  benchmark::RegisterBenchmark("BM_ColumnBytes", BM_ColumnBytes)
+      ->ArgName("rows")
+      ->Arg(rows)
+      ->Iterations(1);
+  benchmark::RegisterBenchmark("BM_Append", BM_Append)
+      ->ArgNames({"rows", "batch_rows"})
+      ->Args({rows, 65536})
+      ->Args({rows, 1024})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
+}  // namespace
+}  // namespace slicekit::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  slicekit::bench::RegisterAll();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
