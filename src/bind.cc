@@ -20,10 +20,9 @@ namespace internal {
 bool StringPredicate::Matches(absl::string_view s) const {
   switch (kind) {
     case Kind::kIn:
-      return std::binary_search(values.begin(), values.end(), s,
-                                [](absl::string_view a, absl::string_view b) {
-                                  return a < b;
-                                });
+      return std::binary_search(
+          values.begin(), values.end(), s,
+          [](absl::string_view a, absl::string_view b) { return a < b; });
     case Kind::kBetween:
       return absl::string_view(low) <= s && s <= absl::string_view(high);
     case Kind::kCompare: {
@@ -283,9 +282,8 @@ class Binder {
         return absl::NotFoundError(
             absl::StrCat("unknown column '", ref.name, "'"));
       }
-      return absl::NotFoundError(absl::StrCat("unknown column '", ref.name,
-                                              "' (did you mean '", closest,
-                                              "'?)"));
+      return absl::NotFoundError(absl::StrCat(
+          "unknown column '", ref.name, "' (did you mean '", closest, "'?)"));
     }
     if (ref.class_name.has_value()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -300,26 +298,23 @@ class Binder {
     const bool numeric_column =
         spec.type == ColumnType::kFloat || spec.type == ColumnType::kInt;
     if (numeric_column && literal.is_string()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("column '", spec.name, "' is ",
-                       ColumnTypeName(spec.type),
-                       "; it cannot be compared with the string ",
-                       literal.ToString()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column '", spec.name, "' is ", ColumnTypeName(spec.type),
+          "; it cannot be compared with the string ", literal.ToString()));
     }
     if (!numeric_column && literal.is_number()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("column '", spec.name, "' is ",
-                       ColumnTypeName(spec.type),
-                       "; it cannot be compared with the number ",
-                       literal.ToString(), " (quote it: '", literal.ToString(),
-                       "')"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column '", spec.name, "' is ", ColumnTypeName(spec.type),
+          "; it cannot be compared with the number ", literal.ToString(),
+          " (quote it: '", literal.ToString(), "')"));
     }
     if (literal.kind() == Literal::Kind::kDouble) {
       const double d = literal.double_value();
       if (std::isnan(d)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "column '", spec.name, "' is compared with NaN, which is not a "
-            "number"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("column '", spec.name,
+                         "' is compared with NaN, which is not a "
+                         "number"));
       }
       if (std::isinf(d)) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -343,8 +338,8 @@ class Binder {
         break;
       case Expr::Kind::kIn:
         if (expr.values().empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "column '", spec.name, "': the IN list is empty"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("column '", spec.name, "': the IN list is empty"));
         }
         literals = expr.values();
         break;
@@ -396,16 +391,15 @@ class Binder {
           case CompareOp::kLe:
             return FloatRangeLeaf(column, -kInf, c, false);
           case CompareOp::kGt:
-            return FloatRangeLeaf(column, std::nextafter(c, kInf), kInf,
-                                  false);
+            return FloatRangeLeaf(column, std::nextafter(c, kInf), kInf, false);
           case CompareOp::kGe:
             return FloatRangeLeaf(column, c, kInf, false);
         }
         break;
       }
       case Expr::Kind::kBetween:
-        return FloatRangeLeaf(column, ToFloat(expr.low()),
-                              ToFloat(expr.high()), negate);
+        return FloatRangeLeaf(column, ToFloat(expr.low()), ToFloat(expr.high()),
+                              negate);
       case Expr::Kind::kIn: {
         BoundNode node;
         node.kind = NodeKind::kFloatIn;
@@ -468,9 +462,9 @@ class Binder {
         if (node.int_values.back() - node.int_values.front() ==
             static_cast<int64_t>(node.int_values.size()) - 1) {
           // A run of consecutive integers is a range: one kernel, not many.
-          return IntRangeLeaf(
-              column, {node.int_values.front(), node.int_values.back()},
-              negate);
+          return IntRangeLeaf(column,
+                              {node.int_values.front(), node.int_values.back()},
+                              negate);
         }
         return node;
       }
@@ -597,8 +591,7 @@ void Describe(const internal::TableImpl& table, const BoundNode& node,
       return;
     }
     case NodeKind::kIdSet:
-      absl::StrAppend(out, neg, "id_in(", node.strings.values.size(),
-                      " ids)");
+      absl::StrAppend(out, neg, "id_in(", node.strings.values.size(), " ids)");
       return;
     case NodeKind::kIdCompare:
       absl::StrAppend(out, neg, "id_compare(", column, ")");

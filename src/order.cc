@@ -4,6 +4,8 @@
 // to break exact ties. With a limit, a bounded max-heap keeps the best
 // offset + limit rows; a row whose key is worse than the heap's worst is
 // rejected with one compare, so the selection is never sorted as a whole.
+#include "slicekit/order.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "slicekit/order.h"
 #include "src/table_impl.h"
 
 namespace slicekit {
@@ -80,70 +81,70 @@ class Orderer {
                     Fn&& fn) const {
     const ColumnType type = table_.schema.column(column_).type;
     const uint64_t flip = descending_ ? ~uint64_t{0} : 0;
-    ForEachWord(selection, /*nulls=*/false,
-                [&](const ColumnChunk& cc, size_t base, size_t offset,
-                    size_t count, uint64_t bits) {
-                  uint64_t keys[64];
-                  switch (type) {
-                    case ColumnType::kFloat:
-                      for (size_t i = 0; i < count; ++i) {
-                        keys[i] = FloatKey(cc.floats[offset + i]) ^ flip;
-                      }
-                      break;
-                    case ColumnType::kInt:
-                      WithValues(cc, [&](const auto* values) {
-                        const uint64_t shift =
-                            static_cast<uint64_t>(cc.base) ^ (uint64_t{1} << 63);
-                        for (size_t i = 0; i < count; ++i) {
-                          // IntKey(base + v) without the detour via int64.
-                          keys[i] = (shift + values[offset + i]) ^ flip;
-                        }
-                      });
-                      break;
-                    case ColumnType::kCategorical:
-                      for (size_t i = 0; i < count; ++i) {
-                        keys[i] = rank_[cc.IntAt(offset + i)] ^ flip;
-                      }
-                      break;
-                    case ColumnType::kId:
-                      // The tie-break on id is the whole order.
-                      for (size_t i = 0; i < count; ++i) keys[i] = 0;
-                      break;
-                  }
-                  uint64_t candidates = 0;
-                  uint64_t limit = *threshold;
-                  if (limit != 0 && threshold_row->has_value()) {
-                    const ColumnChunk& ids =
-                        table_.chunks[table_.ChunkOf(static_cast<RowIndex>(
-                                          base))]
-                            .columns[table_.schema.id_column()];
-                    if (ids.id_ascending &&
-                        table_.RowId(**threshold_row) < ids.IdAt(offset)) {
-                      --limit;  // every row here has a greater id
-                    }
-                  }
-                  for (size_t i = 0; i < count; ++i) {
-                    candidates |= uint64_t{keys[i] <= limit} << i;
-                  }
-                  for (bits &= candidates; bits != 0; bits &= bits - 1) {
-                    const size_t i = std::countr_zero(bits);
-                    if (keys[i] > *threshold) continue;
-                    fn(keys[i], static_cast<RowIndex>(base + offset + i));
-                  }
-                });
+    ForEachWord(
+        selection, /*nulls=*/false,
+        [&](const ColumnChunk& cc, size_t base, size_t offset, size_t count,
+            uint64_t bits) {
+          uint64_t keys[64];
+          switch (type) {
+            case ColumnType::kFloat:
+              for (size_t i = 0; i < count; ++i) {
+                keys[i] = FloatKey(cc.floats[offset + i]) ^ flip;
+              }
+              break;
+            case ColumnType::kInt:
+              WithValues(cc, [&](const auto* values) {
+                const uint64_t shift =
+                    static_cast<uint64_t>(cc.base) ^ (uint64_t{1} << 63);
+                for (size_t i = 0; i < count; ++i) {
+                  // IntKey(base + v) without the detour via int64.
+                  keys[i] = (shift + values[offset + i]) ^ flip;
+                }
+              });
+              break;
+            case ColumnType::kCategorical:
+              for (size_t i = 0; i < count; ++i) {
+                keys[i] = rank_[cc.IntAt(offset + i)] ^ flip;
+              }
+              break;
+            case ColumnType::kId:
+              // The tie-break on id is the whole order.
+              for (size_t i = 0; i < count; ++i) keys[i] = 0;
+              break;
+          }
+          uint64_t candidates = 0;
+          uint64_t limit = *threshold;
+          if (limit != 0 && threshold_row->has_value()) {
+            const ColumnChunk& ids =
+                table_.chunks[table_.ChunkOf(static_cast<RowIndex>(base))]
+                    .columns[table_.schema.id_column()];
+            if (ids.id_ascending &&
+                table_.RowId(**threshold_row) < ids.IdAt(offset)) {
+              --limit;  // every row here has a greater id
+            }
+          }
+          for (size_t i = 0; i < count; ++i) {
+            candidates |= uint64_t{keys[i] <= limit} << i;
+          }
+          for (bits &= candidates; bits != 0; bits &= bits - 1) {
+            const size_t i = std::countr_zero(bits);
+            if (keys[i] > *threshold) continue;
+            fn(keys[i], static_cast<RowIndex>(base + offset + i));
+          }
+        });
   }
 
   // Calls fn(row) for each selected live row whose value is NULL.
   template <typename Fn>
   void ForEachNull(const Selection& selection, Fn&& fn) const {
-    ForEachWord(selection, /*nulls=*/true,
-                [&](const ColumnChunk&, size_t base, size_t offset, size_t,
-                    uint64_t bits) {
-                  for (; bits != 0; bits &= bits - 1) {
-                    fn(static_cast<RowIndex>(base + offset +
-                                             std::countr_zero(bits)));
-                  }
-                });
+    ForEachWord(
+        selection, /*nulls=*/true,
+        [&](const ColumnChunk&, size_t base, size_t offset, size_t,
+            uint64_t bits) {
+          for (; bits != 0; bits &= bits - 1) {
+            fn(static_cast<RowIndex>(base + offset + std::countr_zero(bits)));
+          }
+        });
   }
 
  private:
@@ -176,8 +177,8 @@ class Orderer {
       // The selection may predate rows appended since: cover only its words.
       if (first_word >= words.size()) break;
       if (nulls && cc.null_count == 0) continue;
-      const size_t chunk_words = std::min<size_t>((chunk.size + 63) / 64,
-                                                  words.size() - first_word);
+      const size_t chunk_words =
+          std::min<size_t>((chunk.size + 63) / 64, words.size() - first_word);
       for (size_t w = 0; w < chunk_words; ++w) {
         uint64_t bits = words[first_word + w];
         if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
@@ -210,7 +211,8 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
     const std::string closest = table.schema().ClosestName(order.column);
     return absl::NotFoundError(absl::StrCat(
         "unknown order-by column '", order.column, "'",
-        closest.empty() ? "" : absl::StrCat(" (did you mean '", closest, "'?)")));
+        closest.empty() ? ""
+                        : absl::StrCat(" (did you mean '", closest, "'?)")));
   }
   std::vector<RowIndex> result;
   if (limit.has_value() && *limit == 0) return result;
@@ -259,8 +261,7 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
   // NULLs come after every value, so they are read only when they can show.
   std::vector<RowIndex> nulls;
   if (kept.size() < wanted) {
-    orderer.ForEachNull(selection,
-                        [&](RowIndex row) { nulls.push_back(row); });
+    orderer.ForEachNull(selection, [&](RowIndex row) { nulls.push_back(row); });
   }
 
   const size_t total = kept.size() + nulls.size();

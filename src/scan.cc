@@ -3,12 +3,13 @@
 // can match none, all or some rows; only "some" chunks are evaluated, batch
 // by batch, each leaf a branch-free kernel over a contiguous array writing
 // 64 results per word, AND/OR combining words and skipping decided batches.
+#include "slicekit/scan.h"
+
 #include <algorithm>
 #include <cstring>
 #include <thread>
 #include <vector>
 
-#include "slicekit/scan.h"
 #include "src/bound_program.h"
 #include "src/kernels.h"
 #include "src/table_impl.h"

@@ -47,9 +47,9 @@ absl::StatusOr<Schema> Schema::Create(std::vector<ColumnSpec> columns) {
       }
       schema.id_column_ = static_cast<int>(i);
     } else if (spec.name == kDataRowIdColumn) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column '", kDataRowIdColumn, "' must have type id, not ",
-          ColumnTypeName(spec.type)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("column '", kDataRowIdColumn,
+                       "' must have type id, not ", ColumnTypeName(spec.type)));
     }
   }
   if (schema.id_column_ < 0) {
@@ -78,9 +78,10 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t above = row[j];
-      const bool same = absl::ascii_tolower(a[i - 1]) ==
-                        absl::ascii_tolower(b[j - 1]);
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      const bool same =
+          absl::ascii_tolower(a[i - 1]) == absl::ascii_tolower(b[j - 1]);
+      row[j] =
+          std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
       diagonal = above;
     }
   }

@@ -262,7 +262,8 @@ void AppendId(ColumnChunk& c, size_t old_size, absl::string_view id) {
     }
   }
   c.id_bytes.append(id.data(), id.size());
-  if (!c.id_fixed) c.id_ends.push_back(static_cast<uint32_t>(c.id_bytes.size()));
+  if (!c.id_fixed)
+    c.id_ends.push_back(static_cast<uint32_t>(c.id_bytes.size()));
 }
 
 void ShrinkChunk(Chunk& chunk) {
@@ -299,8 +300,8 @@ absl::StatusOr<Table> Table::Create(Schema schema, TableOptions options) {
         absl::StrCat("chunk_rows is ", options.chunk_rows,
                      "; it must be a power of two in [64, 1048576]"));
   }
-  return Table(std::make_unique<internal::TableImpl>(std::move(schema),
-                                                     options));
+  return Table(
+      std::make_unique<internal::TableImpl>(std::move(schema), options));
 }
 
 const Schema& Table::schema() const { return impl_->schema; }
@@ -338,24 +339,24 @@ absl::Status Table::Append(const Batch& batch) {
         break;
     }
     if (len != n || col.valid.size() != n) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "batch column '", schema.column(c).name, "' has ", col.valid.size(),
-          " rows; the id column has ", n));
+      return absl::FailedPreconditionError(
+          absl::StrCat("batch column '", schema.column(c).name, "' has ",
+                       col.valid.size(), " rows; the id column has ", n));
     }
     if (type == ColumnType::kFloat) {
       for (size_t i = 0; i < n; ++i) {
         if (col.valid[i] && !std::isfinite(col.floats[i])) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "batch row ", i, ", column '", schema.column(c).name,
-              "': value ", col.floats[i], " is not finite"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("batch row ", i, ", column '", schema.column(c).name,
+                           "': value ", col.floats[i], " is not finite"));
         }
       }
     }
   }
   if (n > std::numeric_limits<RowIndex>::max() - t.num_rows) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "appending ", n, " rows to ", t.num_rows,
-        " would pass the limit of 4294967295 row positions"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("appending ", n, " rows to ", t.num_rows,
+                     " would pass the limit of 4294967295 row positions"));
   }
   std::vector<size_t> id_hashes(n);
   {
@@ -393,8 +394,9 @@ absl::Status Table::Append(const Batch& batch) {
       id_hashes[i] = internal::HashId(id);
       const internal::PrehashedId key{id, id_hashes[i]};
       if (!batch_ids.insert(key).second) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "batch row ", i, ": duplicate data_row_id '", id, "' in the batch"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("batch row ", i, ": duplicate data_row_id '", id,
+                         "' in the batch"));
       }
       if (t.index.contains(key)) {
         return absl::InvalidArgumentError(
@@ -525,9 +527,7 @@ Selection Table::LiveRows() const {
   return selection;
 }
 
-absl::string_view Table::RowId(RowIndex row) const {
-  return impl_->RowId(row);
-}
+absl::string_view Table::RowId(RowIndex row) const { return impl_->RowId(row); }
 
 std::optional<float> Table::GetFloat(RowIndex row, int column) const {
   size_t offset;
@@ -551,7 +551,8 @@ std::optional<absl::string_view> Table::GetString(RowIndex row,
     return c.IdAt(offset);
   }
   if (!c.IsValid(offset)) return std::nullopt;
-  return absl::string_view(impl_->dictionaries[column].strings[c.IntAt(offset)]);
+  return absl::string_view(
+      impl_->dictionaries[column].strings[c.IntAt(offset)]);
 }
 
 size_t Table::ColumnBytes(int column) const {

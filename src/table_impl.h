@@ -173,9 +173,7 @@ struct TableImpl {
 
   size_t chunk_rows() const { return options.chunk_rows; }
   size_t ChunkOf(RowIndex row) const { return row >> chunk_shift; }
-  size_t OffsetOf(RowIndex row) const {
-    return row & (options.chunk_rows - 1);
-  }
+  size_t OffsetOf(RowIndex row) const { return row & (options.chunk_rows - 1); }
   const ColumnChunk& Cell(RowIndex row, int column, size_t* offset) const {
     *offset = OffsetOf(row);
     return chunks[ChunkOf(row)].columns[column];

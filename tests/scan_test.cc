@@ -62,8 +62,7 @@ std::vector<std::string> Ids(const Table& table, absl::string_view filter,
   EXPECT_THAT(selection, IsOk()) << filter;
   if (!selection.ok()) return {};
   std::vector<std::string> ids;
-  selection->ForEach(
-      [&](RowIndex row) { ids.emplace_back(table.RowId(row)); });
+  selection->ForEach([&](RowIndex row) { ids.emplace_back(table.RowId(row)); });
   return ids;
 }
 
@@ -197,8 +196,8 @@ TEST(ScanTest, IntegerExtremesAcrossWidths) {
 Table StringTable() {
   Table table = *Table::Create(TestSchema(), {.chunk_rows = 64});
   Batch batch(table.schema());
-  const std::optional<std::string> ss[] = {"train", "val", std::nullopt,
-                                           "test", "", "Val", "\xc3\xa9t\xc3\xa9"};
+  const std::optional<std::string> ss[] = {
+      "train", "val", std::nullopt, "test", "", "Val", "\xc3\xa9t\xc3\xa9"};
   for (size_t i = 0; i < std::size(ss); ++i) {
     batch.AppendString(0, absl::StrCat("id", i));
     batch.AppendNull(1);
@@ -275,8 +274,7 @@ TEST(ScanTest, ZoneMapsSkipAndFillWholeChunksCorrectly) {
     EXPECT_EQ(Ids(t, "x < 100 OR x >= 600", threads).size(), 140u);
     EXPECT_EQ(Ids(t, "n >= 0", threads).size(), 640u - 64u);
     EXPECT_EQ(Ids(t, "n IS NULL", threads).size(), 64u);
-    EXPECT_EQ(Ids(t, "NOT (n BETWEEN 10 AND 400)", threads).size(),
-              10u + 239u);
+    EXPECT_EQ(Ids(t, "NOT (n BETWEEN 10 AND 400)", threads).size(), 10u + 239u);
   }
 }
 
@@ -296,10 +294,9 @@ TEST(BindTest, UnknownColumnSuggestsTheClosestName) {
   EXPECT_THAT(Bind(*ParseFilter("nn > 1"), t),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("unknown column 'nn' (did you mean 'n'?)")));
-  EXPECT_THAT(
-      Bind(*ParseFilter("x > 1 AND confidence_of_model_run < 2"), t),
-      StatusIs(absl::StatusCode::kNotFound,
-               HasSubstr("unknown column 'confidence_of_model_run'")));
+  EXPECT_THAT(Bind(*ParseFilter("x > 1 AND confidence_of_model_run < 2"), t),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("unknown column 'confidence_of_model_run'")));
 }
 
 TEST(BindTest, RejectsTypeMismatches) {
@@ -326,15 +323,14 @@ TEST(BindTest, RejectsNonFiniteAndOutOfRangeLiterals) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("literal 1e999 compared with column 'x' is "
                                  "out of range")));
-  EXPECT_THAT(Bind(*ParseFilter("n > -1e999"), t),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("out of range")));
+  EXPECT_THAT(
+      Bind(*ParseFilter("n > -1e999"), t),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("out of range")));
   EXPECT_THAT(Bind(Col("x") < std::numeric_limits<double>::quiet_NaN(), t),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("NaN")));
-  EXPECT_THAT(Bind(Col("x") < std::numeric_limits<double>::infinity(), t),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("out of range")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NaN")));
+  EXPECT_THAT(
+      Bind(Col("x") < std::numeric_limits<double>::infinity(), t),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("out of range")));
 }
 
 TEST(BindTest, RejectsEmptyInListsClassScopesAndDeepTrees) {
@@ -354,8 +350,8 @@ TEST(BindTest, RejectsEmptyInListsClassScopesAndDeepTrees) {
 TEST(ScanTest, BuilderTextAndResultsAgree) {
   const Table t = TruthTable();
   const Expr built = (Col("x") < 0.5 && Col("n") >= 1) || Col("x").IsNull();
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(
-      Expr parsed, ParseFilter("x < 0.5 AND n >= 1 OR x IS NULL"));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Expr parsed,
+                                ParseFilter("x < 0.5 AND n >= 1 OR x IS NULL"));
   EXPECT_EQ(built, parsed);
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Selection a, Filter(t, built));
   EXPECT_EQ(a.ToVector(), std::vector<RowIndex>({0, 6, 7, 8}));

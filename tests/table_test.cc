@@ -64,10 +64,10 @@ TEST(SchemaTest, RequiresExactlyOneIdColumnNamedDataRowId) {
                               {"a", ColumnType::kFloat}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("'a' appears twice")));
-  EXPECT_THAT(Schema::Create({{"data_row_id", ColumnType::kId},
-                              {"", ColumnType::kInt}}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("empty name")));
+  EXPECT_THAT(
+      Schema::Create(
+          {{"data_row_id", ColumnType::kId}, {"", ColumnType::kInt}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty name")));
 }
 
 TEST(SchemaTest, FindsColumnsAndSuggestsClosestName) {
@@ -93,10 +93,10 @@ TEST(TableTest, RejectsBadChunkSizes) {
 TEST(TableTest, AppendsAndReadsBackValuesAndNulls) {
   Table table = MakeTable();
   const Schema& schema = table.schema();
-  ASSERT_THAT(table.Append(MakeBatch(schema, {{"a", 0.5f, 3, "train"},
-                                              {"b", std::nullopt, -7, "val"},
-                                              {"c", -1.25f, std::nullopt,
-                                               std::nullopt}})),
+  ASSERT_THAT(table.Append(MakeBatch(
+                  schema, {{"a", 0.5f, 3, "train"},
+                           {"b", std::nullopt, -7, "val"},
+                           {"c", -1.25f, std::nullopt, std::nullopt}})),
               IsOk());
   EXPECT_EQ(table.num_rows(), 3);
   EXPECT_EQ(table.num_live_rows(), 3);
@@ -119,12 +119,15 @@ TEST(TableTest, AppendsAndReadsBackValuesAndNulls) {
 TEST(TableTest, WidensIntegerStorageAcrossBatchesWithoutChangingValues) {
   // Values that force every width and a lower frame-of-reference base, in
   // one chunk and across chunks.
-  const std::vector<int64_t> values = {
-      5,          6,          300,
-      -2,         70000,      -5000000000,
-      std::numeric_limits<int64_t>::max(),
-      std::numeric_limits<int64_t>::min(),
-      0};
+  const std::vector<int64_t> values = {5,
+                                       6,
+                                       300,
+                                       -2,
+                                       70000,
+                                       -5000000000,
+                                       std::numeric_limits<int64_t>::max(),
+                                       std::numeric_limits<int64_t>::min(),
+                                       0};
   for (size_t chunk_rows : {size_t{64}, size_t{128}}) {
     Table table = MakeTable(chunk_rows);
     std::vector<int64_t> expected;
@@ -149,12 +152,13 @@ TEST(TableTest, DuplicateIdLeavesTableUnchanged) {
   Table table = MakeTable();
   const Schema& schema = table.schema();
   ASSERT_THAT(table.Append(MakeBatch(schema, {{"a", 1.0f, 1, "x"}})), IsOk());
-  EXPECT_THAT(table.Append(MakeBatch(schema, {{"b", 1.0f, 1, "new"},
-                                              {"a", 2.0f, 2, "y"}})),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("batch row 1: data_row_id 'a' already exists")));
-  EXPECT_THAT(table.Append(MakeBatch(schema, {{"c", 1.0f, 1, "x"},
-                                              {"c", 2.0f, 2, "y"}})),
+  EXPECT_THAT(
+      table.Append(
+          MakeBatch(schema, {{"b", 1.0f, 1, "new"}, {"a", 2.0f, 2, "y"}})),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("batch row 1: data_row_id 'a' already exists")));
+  EXPECT_THAT(table.Append(MakeBatch(
+                  schema, {{"c", 1.0f, 1, "x"}, {"c", 2.0f, 2, "y"}})),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("duplicate data_row_id 'c' in the batch")));
   EXPECT_EQ(table.num_rows(), 1);
@@ -178,8 +182,8 @@ TEST(TableTest, RejectsEmptyNullIdsNonFiniteFloatsAndRaggedBatches) {
                        HasSubstr("data_row_id is NULL")));
   for (float bad : {std::numeric_limits<float>::quiet_NaN(),
                     std::numeric_limits<float>::infinity()}) {
-    EXPECT_THAT(table.Append(MakeBatch(schema, {{"a", 1.0f, 1, "x"},
-                                                {"b", bad, 1, "x"}})),
+    EXPECT_THAT(table.Append(MakeBatch(
+                    schema, {{"a", 1.0f, 1, "x"}, {"b", bad, 1, "x"}})),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("batch row 1, column 'score'")));
   }
@@ -216,8 +220,8 @@ TEST(TableTest, DeleteHidesRowsAndFreesTheirIds) {
   EXPECT_FALSE(table.IsLive(150));
   EXPECT_TRUE(table.IsLive(4));
   EXPECT_EQ(table.Find("id3"), std::nullopt);
-  EXPECT_THAT(table.Delete({"id3"}), StatusIs(absl::StatusCode::kNotFound,
-                                              HasSubstr("'id3'")));
+  EXPECT_THAT(table.Delete({"id3"}),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("'id3'")));
   const Selection live = table.LiveRows();
   EXPECT_EQ(live.Count(), 198);
   EXPECT_FALSE(live.Contains(3));

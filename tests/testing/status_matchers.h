@@ -31,15 +31,14 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(status.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(status.message()), result_listener);
 }
 
 }  // namespace slicekit::testing
 
-#define SLICEKIT_ASSERT_OK_AND_ASSIGN(lhs, rexpr)                         \
-  SLICEKIT_ASSERT_OK_AND_ASSIGN_IMPL_(                                    \
+#define SLICEKIT_ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  SLICEKIT_ASSERT_OK_AND_ASSIGN_IMPL_(            \
       SLICEKIT_TEST_CONCAT_(slicekit_statusor_, __LINE__), lhs, rexpr)
 #define SLICEKIT_TEST_CONCAT_INNER_(a, b) a##b
 #define SLICEKIT_TEST_CONCAT_(a, b) SLICEKIT_TEST_CONCAT_INNER_(a, b)
