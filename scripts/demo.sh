@@ -3,28 +3,47 @@
 # (Release) into build/, generates a synthetic metrics table and runs a few
 # queries on it. Under ~2 minutes on 2 cores.
 #
-#   scripts/demo.sh              # 200,000 rows
+#   scripts/demo.sh                  # 200,000 rows
 #   ROWS=1000000 scripts/demo.sh
+#   BUILD_DIR=build-demo scripts/demo.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 rows="${ROWS:-200000}"
+build="${BUILD_DIR:-build}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
 scripts/install-deps.sh
 
-echo "== Building (Release) into build/"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSLICEKIT_BUILD_TESTS=OFF \
+echo "== Building the slicekit CLI (Release) into ${build}/"
+cmake -S . -B "${build}" -DCMAKE_BUILD_TYPE=Release \
   -DSLICEKIT_BUILD_EXAMPLES=ON >/dev/null
-cmake --build build -j"${jobs}" --target slicekit_cli
-cli=build/examples/slicekit
+cmake --build "${build}" -j"${jobs}" --target slicekit_cli
+cli="${build}/examples/slicekit"
 
-mkdir -p build/demo
-table=build/demo/metrics.csv
+mkdir -p "${build}/demo"
+table="${build}/demo/metrics.csv"
 echo
 echo "== Generating ${rows} rows into ${table}"
 "${cli}" generate --rows "${rows}" --seed 7 --out "${table}"
 head -n 4 "${table}"
+
+# Prints its arguments as a shell would need them typed.
+shell_words() {
+  local words=() arg
+  for arg in "$@"; do
+    if [[ "${arg}" =~ ^[A-Za-z0-9_./:=-]+$ ]]; then
+      words+=("${arg}")
+    elif [[ "${arg}" != *"'"* ]]; then
+      words+=("'${arg}'")
+    elif [[ ! "${arg}" =~ [\"\$\`\\!] ]]; then
+      words+=("\"${arg}\"")
+    else
+      words+=("'${arg//\'/\'\\\'\'}'")
+    fi
+  done
+  echo "${words[*]}"
+}
 
 # Prints a heading and the command, then runs it.
 query() {
@@ -32,7 +51,7 @@ query() {
   shift
   echo
   echo "== ${heading}"
-  echo "\$ slicekit query --table ${table} $(printf "%q " "$@")"
+  echo "\$ slicekit query --table ${table} $(shell_words "$@")"
   "${cli}" query --table "${table}" "$@"
 }
 
