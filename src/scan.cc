@@ -84,8 +84,9 @@ class ScanState {
       }
     } else if (node.kind == NodeKind::kIdSet) {
       for (const std::string& id : node.strings.values) {
-        auto it = table.index.find(absl::string_view(id));
-        if (it != table.index.end()) data.rows.push_back(*it);
+        if (std::optional<RowIndex> row = table.FindLive(id)) {
+          data.rows.push_back(*row);
+        }
       }
       std::sort(data.rows.begin(), data.rows.end());
     }

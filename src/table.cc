@@ -358,52 +358,59 @@ absl::Status Table::Append(const Batch& batch) {
         absl::StrCat("appending ", n, " rows to ", t.num_rows,
                      " would pass the limit of 4294967295 row positions"));
   }
-  std::vector<size_t> id_hashes(n);
-  {
-    struct Hash {
-      size_t operator()(const internal::PrehashedId& id) const {
-        return id.hash;
-      }
-    };
-    struct Eq {
-      bool operator()(const internal::PrehashedId& a,
-                      const internal::PrehashedId& b) const {
-        return a.id == b.id;
-      }
-    };
-    absl::flat_hash_set<internal::PrehashedId, Hash, Eq> batch_ids;
-    batch_ids.reserve(n);
-    // Grown once here rather than rehashed (re-reading every id) as rows
-    // go in; harmless if validation fails below.
-    t.index.reserve(t.index.size() + n);
-    const Batch::Column& ids = batch.column(id_col);
-    for (size_t i = 0; i < n; ++i) {
-      const absl::string_view id = batch.StringAt(id_col, i);
-      if (!ids.valid[i]) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("batch row ", i, ": data_row_id is NULL"));
-      }
-      if (id.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("batch row ", i, ": data_row_id is empty"));
-      }
-      if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("batch row ", i, ": data_row_id is too long"));
-      }
-      id_hashes[i] = internal::HashId(id);
-      const internal::PrehashedId key{id, id_hashes[i]};
-      if (!batch_ids.insert(key).second) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("batch row ", i, ": duplicate data_row_id '", id,
-                         "' in the batch"));
-      }
-      if (t.index.contains(key)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("batch row ", i, ": data_row_id '", id,
-                         "' already exists in the table"));
-      }
+  // Index the batch's ids first, reading them from the batch while they
+  // are pending: one probe per id finds duplicates against live rows and
+  // within the batch alike. On any error the entries are taken out again.
+  const RowIndex first_row = static_cast<RowIndex>(t.num_rows);
+  t.index.reserve(t.index.size() + n);
+  t.pending = &batch;
+  t.pending_first = first_row;
+  const Batch::Column& ids = batch.column(id_col);
+  absl::Status id_error;
+  size_t indexed = 0;
+  for (; indexed < n; ++indexed) {
+    const size_t i = indexed;
+    const absl::string_view id = batch.StringAt(id_col, i);
+    if (!ids.valid[i]) {
+      id_error = absl::InvalidArgumentError(
+          absl::StrCat("batch row ", i, ": data_row_id is NULL"));
+      break;
     }
+    if (id.empty()) {
+      id_error = absl::InvalidArgumentError(
+          absl::StrCat("batch row ", i, ": data_row_id is empty"));
+      break;
+    }
+    if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
+      id_error = absl::InvalidArgumentError(
+          absl::StrCat("batch row ", i, ": data_row_id is too long"));
+      break;
+    }
+    const internal::PrehashedId key(id);
+    const RowIndex row = static_cast<RowIndex>(first_row + i);
+    bool inserted = false;
+    auto it = t.index.lazy_emplace(key, [&](const auto& construct) {
+      inserted = true;
+      construct(internal::IndexEntry{row, key.hash});
+    });
+    if (!inserted) {
+      id_error = it->row < first_row
+                     ? absl::InvalidArgumentError(
+                           absl::StrCat("batch row ", i, ": data_row_id '", id,
+                                        "' already exists in the table"))
+                     : absl::InvalidArgumentError(absl::StrCat(
+                           "batch row ", i, ": duplicate data_row_id '", id,
+                           "' in the batch (first at batch row ",
+                           it->row - first_row, ")"));
+      break;
+    }
+  }
+  if (!id_error.ok()) {
+    for (size_t i = 0; i < indexed; ++i) {
+      t.index.erase(internal::PrehashedId(batch.StringAt(id_col, i)));
+    }
+    t.pending = nullptr;
+    return id_error;
   }
 
   // Apply, one chunk-sized slice at a time.
@@ -459,19 +466,13 @@ absl::Status Table::Append(const Batch& batch) {
     }
     chunk.size = static_cast<uint32_t>(old_size + take);
     if (!chunk.deleted.empty()) chunk.deleted.resize((chunk.size + 63) / 64, 0);
-    const RowIndex first = static_cast<RowIndex>(t.num_rows);
     t.num_rows += take;
-    for (size_t i = 0; i < take; ++i) {
-      const RowIndex row = static_cast<RowIndex>(first + i);
-      t.index.lazy_emplace(
-          internal::PrehashedId{t.RowId(row), id_hashes[done + i]},
-          [row](const auto& construct) { construct(row); });
-    }
     done += take;
   }
   if (!t.chunks.empty() && t.chunks.back().size == chunk_rows) {
     ShrinkChunk(t.chunks.back());
   }
+  t.pending = nullptr;
   return absl::OkStatus();
 }
 
@@ -480,17 +481,17 @@ absl::Status Table::Delete(absl::Span<const std::string> ids) {
   std::vector<RowIndex> rows;
   rows.reserve(ids.size());
   for (const std::string& id : ids) {
-    auto it = t.index.find(absl::string_view(id));
+    auto it = t.index.find(internal::PrehashedId(id));
     if (it == t.index.end()) {
       return absl::NotFoundError(
           absl::StrCat("no live row has data_row_id '", id, "'"));
     }
-    rows.push_back(*it);
+    rows.push_back(it->row);
   }
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   for (RowIndex row : rows) {
-    t.index.erase(row);
+    t.index.erase(internal::PrehashedId(t.RowId(row)));
     Chunk& chunk = t.chunks[t.ChunkOf(row)];
     if (chunk.deleted.empty()) chunk.deleted.assign((chunk.size + 63) / 64, 0);
     const size_t offset = t.OffsetOf(row);
@@ -502,9 +503,7 @@ absl::Status Table::Delete(absl::Span<const std::string> ids) {
 }
 
 std::optional<RowIndex> Table::Find(absl::string_view id) const {
-  auto it = impl_->index.find(id);
-  if (it == impl_->index.end()) return std::nullopt;
-  return *it;
+  return impl_->FindLive(id);
 }
 
 bool Table::IsLive(RowIndex row) const { return impl_->IsLive(row); }
@@ -565,7 +564,7 @@ size_t Table::ColumnBytes(int column) const {
 
 size_t Table::DictionaryBytes(int column) const {
   if (impl_->schema.column(column).type == ColumnType::kId) {
-    return impl_->index.capacity() * (sizeof(RowIndex) + 1);
+    return impl_->index.capacity() * (sizeof(internal::IndexEntry) + 1);
   }
   const internal::Dictionary& dict = impl_->dictionaries[column];
   size_t bytes = 0;

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,42 +114,47 @@ struct Dictionary {
 
 struct TableImpl;
 
-inline size_t HashId(absl::string_view id) {
-  return absl::Hash<absl::string_view>()(id);
+// The index stores a 32-bit hash beside each row, so growing the index
+// never re-reads ids from the chunks (random reads, one cache miss each),
+// and a probe compares ids only when the stored hashes agree.
+inline uint32_t HashId(absl::string_view id) {
+  return static_cast<uint32_t>(absl::Hash<absl::string_view>()(id));
+}
+// Spreads a stored 32-bit hash over 64 bits for the table's probing.
+inline size_t ExpandHash(uint32_t hash) {
+  return static_cast<size_t>(hash) * 0x9E3779B97F4A7C15ULL;
 }
 
-// An id with its hash computed once, so that checking a batch for
-// duplicates, probing the index and inserting into it hash each id once.
-struct PrehashedId {
-  absl::string_view id;
-  size_t hash;
+struct IndexEntry {
+  RowIndex row;
+  uint32_t hash;
 };
 
-// Hashes and compares rows by their id without storing the id twice: the
-// index holds 4-byte row positions and reads ids from the chunks.
+// An id with its hash, the index's lookup key.
+struct PrehashedId {
+  explicit PrehashedId(absl::string_view i) : id(i), hash(HashId(i)) {}
+  absl::string_view id;
+  uint32_t hash;
+};
+
 struct IdHash {
   using is_transparent = void;
-  const TableImpl* table;
-  size_t operator()(RowIndex row) const;
-  size_t operator()(absl::string_view id) const { return HashId(id); }
-  size_t operator()(const PrehashedId& id) const { return id.hash; }
+  size_t operator()(const IndexEntry& e) const { return ExpandHash(e.hash); }
+  size_t operator()(const PrehashedId& id) const { return ExpandHash(id.hash); }
 };
 struct IdEq {
   using is_transparent = void;
   const TableImpl* table;
-  bool operator()(RowIndex a, RowIndex b) const { return a == b; }
-  bool operator()(RowIndex a, absl::string_view b) const;
-  bool operator()(absl::string_view a, RowIndex b) const {
+  bool operator()(const IndexEntry& a, const IndexEntry& b) const {
+    return a.row == b.row;
+  }
+  bool operator()(const IndexEntry& a, const PrehashedId& b) const;
+  bool operator()(const PrehashedId& a, const IndexEntry& b) const {
     return (*this)(b, a);
   }
-  bool operator()(RowIndex a, const PrehashedId& b) const {
-    return (*this)(a, b.id);
-  }
-  bool operator()(const PrehashedId& a, RowIndex b) const {
-    return (*this)(b, a.id);
-  }
 };
-using IdIndex = absl::flat_hash_set<RowIndex, IdHash, IdEq>;
+// The live rows by id.
+using IdIndex = absl::flat_hash_set<IndexEntry, IdHash, IdEq>;
 
 struct TableImpl {
   TableImpl(Schema s, TableOptions o)
@@ -156,7 +162,7 @@ struct TableImpl {
         options(o),
         chunk_shift(std::countr_zero(o.chunk_rows)),
         dictionaries(schema.num_columns()),
-        index(0, IdHash{this}, IdEq{this}) {}
+        index(0, IdHash{}, IdEq{this}) {}
   TableImpl(const TableImpl&) = delete;
   TableImpl& operator=(const TableImpl&) = delete;
 
@@ -168,6 +174,10 @@ struct TableImpl {
   std::vector<Chunk> chunks;
   std::vector<Dictionary> dictionaries;  // used by categorical columns
   IdIndex index;                         // live rows only
+  // While Append() validates a batch its rows are in the index before they
+  // are in the chunks; their ids are read from here.
+  const Batch* pending = nullptr;
+  RowIndex pending_first = 0;
   size_t num_rows = 0;
   size_t num_deleted = 0;
 
@@ -185,13 +195,20 @@ struct TableImpl {
   bool IsLive(RowIndex row) const {
     return !chunks[ChunkOf(row)].IsDeleted(OffsetOf(row));
   }
+  // The id of an indexed row: stored, or pending in the batch being added.
+  absl::string_view IndexedId(RowIndex row) const {
+    if (pending == nullptr || row < pending_first) return RowId(row);
+    return pending->StringAt(schema.id_column(), row - pending_first);
+  }
+  std::optional<RowIndex> FindLive(absl::string_view id) const {
+    auto it = index.find(PrehashedId(id));
+    if (it == index.end()) return std::nullopt;
+    return it->row;
+  }
 };
 
-inline size_t IdHash::operator()(RowIndex row) const {
-  return HashId(table->RowId(row));
-}
-inline bool IdEq::operator()(RowIndex a, absl::string_view b) const {
-  return table->RowId(a) == b;
+inline bool IdEq::operator()(const IndexEntry& a, const PrehashedId& b) const {
+  return a.hash == b.hash && table->IndexedId(a.row) == b.id;
 }
 
 }  // namespace slicekit::internal
