@@ -32,19 +32,10 @@
 // Speed: one pass over the text (two when some column needs inference),
 // std::from_chars for numbers, 64K-row Batches. From 8 MB up a second
 // thread parses while the caller appends, so loading costs about what
-// Table::Append does. ReadCsvFile maps regular files instead of copying
-// them (the file must not shrink meanwhile).
+// Table::Append does. ReadCsvFile reads the file into memory rather than
+// mapping it: a mapped file truncated by another process mid-load would
+// kill the process with SIGBUS, and no input may crash the loader.
 #include "slicekit/csv.h"
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#define SLICEKIT_CSV_MMAP 1
-#else
-#define SLICEKIT_CSV_MMAP 0
-#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -781,36 +772,6 @@ absl::StatusOr<Table> ReadCsv(absl::string_view text,
   return CsvReader(text, source_name, options).Read();
 }
 
-namespace {
-
-#if SLICEKIT_CSV_MMAP
-// Maps a regular file read-only, or returns nullopt when it cannot (then
-// the caller reads it). Mapping skips the copy and the page zeroing that
-// reading into a buffer costs (~0.1 s instead of ~0.9 s for 700 MB here).
-// The file must not shrink while it is mapped.
-std::optional<absl::StatusOr<Table>> ReadMapped(const std::string& path,
-                                                const CsvOptions& options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat info;
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size <= 0) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  const size_t size = static_cast<size_t>(info.st_size);
-  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (data == MAP_FAILED) return std::nullopt;
-  ::madvise(data, size, MADV_SEQUENTIAL);
-  absl::StatusOr<Table> table = ReadCsv(
-      absl::string_view(static_cast<const char*>(data), size), path, options);
-  ::munmap(data, size);
-  return table;
-}
-#endif
-
-}  // namespace
-
 absl::StatusOr<Table> ReadCsvFile(const std::string& path,
                                   const CsvOptions& options) {
   std::error_code error_code;
@@ -818,11 +779,6 @@ absl::StatusOr<Table> ReadCsvFile(const std::string& path,
     return absl::NotFoundError(
         absl::StrCat("cannot open '", path, "': it is a directory"));
   }
-#if SLICEKIT_CSV_MMAP
-  if (std::optional<absl::StatusOr<Table>> table = ReadMapped(path, options)) {
-    return *std::move(table);
-  }
-#endif
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return absl::NotFoundError(
