@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <queue>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "src/kernels.h"
 #include "src/table_impl.h"
 
 namespace slicekit {
@@ -36,6 +39,14 @@ uint64_t FloatKey(float f) {
   const uint32_t mask =
       static_cast<uint32_t>(static_cast<int32_t>(bits) >> 31) | 0x80000000u;
   return bits ^ mask;
+}
+
+// The float whose FloatKey is `key` (for keys of stored, finite floats).
+float KeyToFloat(uint32_t key) {
+  const uint32_t bits = (key & 0x80000000u) ? key ^ 0x80000000u : ~key;
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
 }
 
 class Orderer {
@@ -83,6 +94,11 @@ class Orderer {
     const uint64_t flip = descending_ ? ~uint64_t{0} : 0;
     ForEachWord(
         selection, /*nulls=*/false,
+        [&](const ColumnChunk& cc, size_t first, size_t offset, size_t n,
+            uint64_t* out) {
+          return Candidates(cc, offset, n, *threshold,
+                            TiesLose(first, offset, *threshold_row), out);
+        },
         [&](const ColumnChunk& cc, size_t base, size_t offset, size_t count,
             uint64_t bits) {
           uint64_t keys[64];
@@ -114,15 +130,7 @@ class Orderer {
           }
           uint64_t candidates = 0;
           uint64_t limit = *threshold;
-          if (limit != 0 && threshold_row->has_value()) {
-            const ColumnChunk& ids =
-                table_.chunks[table_.ChunkOf(static_cast<RowIndex>(base))]
-                    .columns[table_.schema.id_column()];
-            if (ids.id_ascending &&
-                table_.RowId(**threshold_row) < ids.IdAt(offset)) {
-              --limit;  // every row here has a greater id
-            }
-          }
+          if (limit != 0 && TiesLose(base, offset, *threshold_row)) --limit;
           for (size_t i = 0; i < count; ++i) {
             candidates |= uint64_t{keys[i] <= limit} << i;
           }
@@ -139,6 +147,9 @@ class Orderer {
   void ForEachNull(const Selection& selection, Fn&& fn) const {
     ForEachWord(
         selection, /*nulls=*/true,
+        [](const ColumnChunk&, size_t, size_t, size_t, uint64_t*) {
+          return false;
+        },
         [&](const ColumnChunk&, size_t base, size_t offset, size_t,
             uint64_t bits) {
           for (; bits != 0; bits &= bits - 1) {
@@ -162,13 +173,81 @@ class Orderer {
     }
   }
 
+  // True when every row from `offset` on in the chunk starting at row
+  // `first` has a greater id than `threshold_row`, so a row tying with the
+  // threshold key cannot enter the top-k: the chunk's ids ascend (as
+  // generated ids do) and its row at `offset` already comes after.
+  bool TiesLose(size_t first, size_t offset,
+                const std::optional<RowIndex>& threshold_row) const {
+    if (!threshold_row.has_value() || ids_descending_) return false;
+    const ColumnChunk& ids =
+        table_.chunks[table_.ChunkOf(static_cast<RowIndex>(first))]
+            .columns[table_.schema.id_column()];
+    return ids.id_ascending && table_.RowId(*threshold_row) < ids.IdAt(offset);
+  }
+
+  // Writes to `out` which of rows [offset, offset + n) of the chunk can
+  // have a key <= threshold, using the scan kernels on the raw values (the
+  // threshold turned back into a value); returns false when it cannot tell
+  // (every row is then a candidate). Most rows of a top-k fail here, before
+  // any key is computed.
+  // With `strict`, rows tying with the threshold are ruled out too.
+  bool Candidates(const ColumnChunk& cc, size_t offset, size_t n,
+                  uint64_t threshold, bool strict, uint64_t* out) const {
+    if (threshold == ~uint64_t{0}) return false;
+    const uint64_t key = descending_ ? ~threshold : threshold;
+    switch (table_.schema.column(column_).type) {
+      case ColumnType::kFloat: {
+        constexpr float kInf = std::numeric_limits<float>::infinity();
+        float v = KeyToFloat(static_cast<uint32_t>(key));
+        if (strict) v = std::nextafter(v, descending_ ? kInf : -kInf);
+        internal::FloatRange(cc.floats.data() + offset, n,
+                             descending_ ? v : -kInf, descending_ ? kInf : v,
+                             /*negate=*/false, out);
+        return true;
+      }
+      case ColumnType::kInt: {
+        if (!cc.has_values()) return false;
+        int64_t v = static_cast<int64_t>(key ^ (uint64_t{1} << 63));
+        if (strict) {
+          constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+          constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+          if (v == (descending_ ? kMax : kMin)) {
+            std::fill(out, out + (n + 63) / 64, 0);
+            return true;
+          }
+          v += descending_ ? 1 : -1;
+        }
+        const uint64_t rel =
+            static_cast<uint64_t>(v) - static_cast<uint64_t>(cc.base);
+        if (descending_ ? v > cc.int_max : v < cc.int_min) {
+          std::fill(out, out + (n + 63) / 64, 0);
+          return true;
+        }
+        if (descending_ ? v <= cc.int_min : v >= cc.int_max) return false;
+        WithValues(cc, [&](const auto* values) {
+          internal::UintRange(values + offset, n, descending_ ? rel : 0,
+                              descending_ ? ~uint64_t{0} : rel,
+                              /*negate=*/false, out);
+        });
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
   // Calls fn(chunk column, chunk first row, offset in chunk, rows in word,
   // bits) per 64-row word holding selected live rows with values (or, with
-  // `nulls`, without values).
-  template <typename Fn>
-  void ForEachWord(const Selection& selection, bool nulls, Fn&& fn) const {
+  // `nulls`, without values) that `candidates` (called per batch of rows
+  // just before them) does not rule out.
+  template <typename CandidatesFn, typename Fn>
+  void ForEachWord(const Selection& selection, bool nulls,
+                   CandidatesFn&& candidates, Fn&& fn) const {
+    constexpr size_t kBatchWords = 32;
     const size_t chunk_rows = table_.chunk_rows();
     const std::vector<uint64_t>& words = selection.words();
+    uint64_t mask[kBatchWords];
     for (size_t c = 0; c < table_.chunks.size(); ++c) {
       const Chunk& chunk = table_.chunks[c];
       const ColumnChunk& cc = chunk.columns[column_];
@@ -179,14 +258,23 @@ class Orderer {
       if (nulls && cc.null_count == 0) continue;
       const size_t chunk_words =
           std::min<size_t>((chunk.size + 63) / 64, words.size() - first_word);
-      for (size_t w = 0; w < chunk_words; ++w) {
-        uint64_t bits = words[first_word + w];
-        if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
-        if (!cc.validity.empty()) {
-          bits &= nulls ? ~cc.validity[w] : cc.validity[w];
+      for (size_t b = 0; b < chunk_words; b += kBatchWords) {
+        const size_t batch_words = std::min(kBatchWords, chunk_words - b);
+        const bool masked = candidates(
+            cc, first, b * 64,
+            std::min<size_t>(batch_words * 64, chunk.size - b * 64), mask);
+        for (size_t i = 0; i < batch_words; ++i) {
+          const size_t w = b + i;
+          uint64_t bits = words[first_word + w];
+          if (masked) bits &= mask[i];
+          if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
+          if (!cc.validity.empty()) {
+            bits &= nulls ? ~cc.validity[w] : cc.validity[w];
+          }
+          if (bits == 0) continue;
+          fn(cc, first, w * 64, std::min<size_t>(64, chunk.size - w * 64),
+             bits);
         }
-        if (bits == 0) continue;
-        fn(cc, first, w * 64, std::min<size_t>(64, chunk.size - w * 64), bits);
       }
     }
   }
