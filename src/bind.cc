@@ -459,8 +459,11 @@ class Binder {
           const int64_t c = node.int_values[0];
           return IntRangeLeaf(column, {c, c}, negate);
         }
-        if (node.int_values.back() - node.int_values.front() ==
-            static_cast<int64_t>(node.int_values.size()) - 1) {
+        // Sorted and unique, so the span in uint64 (no signed overflow) is
+        // size - 1 exactly when the values are consecutive.
+        if (static_cast<uint64_t>(node.int_values.back()) -
+                static_cast<uint64_t>(node.int_values.front()) ==
+            node.int_values.size() - 1) {
           // A run of consecutive integers is a range: one kernel, not many.
           return IntRangeLeaf(column,
                               {node.int_values.front(), node.int_values.back()},
