@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "slicekit/selection.h"
 #include "slicekit/table.h"
 
@@ -27,6 +29,35 @@ struct OrderBy {
 absl::StatusOr<std::vector<RowIndex>> OrderRows(
     const Table& table, const Selection& selection, const OrderBy& order,
     size_t offset = 0, std::optional<size_t> limit = std::nullopt);
+
+// The same with several keys: rows order by keys[0], ties by keys[1], and
+// so on, then by `data_row_id` ascending. NULLs sort last for every key.
+// `keys` may be empty (order by `data_row_id` alone). Errors: NotFound for
+// an unknown column, InvalidArgument for a key repeated.
+absl::StatusOr<std::vector<RowIndex>> OrderRows(
+    const Table& table, const Selection& selection,
+    absl::Span<const OrderBy> keys, size_t offset = 0,
+    std::optional<size_t> limit = std::nullopt);
+
+// One page of an ordered result, for keyset pagination.
+struct OrderedPage {
+  std::vector<RowIndex> rows;
+  // Pass to the next OrderPage() call to get the rows after this page; empty
+  // when no rows are left. Opaque (printable ASCII); it names the last row's
+  // sort values and id, not a position, so pages stay consistent while rows
+  // are appended or deleted: no row is skipped or repeated, and rows added
+  // after the cursor's position in the order show up on later pages.
+  std::string next_cursor;
+};
+
+// Returns up to `limit` rows that come after `cursor` (empty: from the
+// start) in the order of `keys` (as OrderRows). Errors: NotFound for an
+// unknown column; InvalidArgument for a malformed cursor or one made for
+// other keys.
+absl::StatusOr<OrderedPage> OrderPage(const Table& table,
+                                      const Selection& selection,
+                                      absl::Span<const OrderBy> keys,
+                                      absl::string_view cursor, size_t limit);
 
 }  // namespace slicekit
 

@@ -3,9 +3,12 @@
 #define SLICEKIT_SCAN_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "slicekit/expr.h"
 #include "slicekit/selection.h"
 #include "slicekit/table.h"
@@ -19,6 +22,10 @@ struct BoundProgram;
 struct ScanOptions {
   // Threads that split the table's chunks; 1 scans on the calling thread.
   int threads = 1;
+  // Only rows in [begin_row, end_row) are considered (end_row: the table's
+  // size when unset); e.g. just the rows of the last Append().
+  RowIndex begin_row = 0;
+  std::optional<RowIndex> end_row;
 };
 
 // A filter resolved against one table: column names to columns, types
@@ -51,6 +58,8 @@ class BoundFilter {
 
  private:
   friend absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
+  friend std::vector<Selection> ScanMany(absl::Span<const BoundFilter> filters,
+                                         const ScanOptions& options);
   explicit BoundFilter(std::shared_ptr<const internal::BoundProgram> program);
   std::shared_ptr<const internal::BoundProgram> program_;
 };
@@ -62,6 +71,13 @@ class BoundFilter {
 // a class scope on a table without per-class columns; a tree deeper than
 // kMaxFilterDepth.
 absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
+
+// Scans several filters bound to the same table in one pass: each chunk is
+// read once while every filter runs over it (the incremental-curation case:
+// all of an org's slices over just the appended rows). Result i is
+// filters[i].Scan(options). REQUIRES: every filter was bound to one table.
+std::vector<Selection> ScanMany(absl::Span<const BoundFilter> filters,
+                                const ScanOptions& options = {});
 
 // Bind() then Scan(), for one-off queries.
 absl::StatusOr<Selection> Filter(const Table& table, const Expr& expr,
