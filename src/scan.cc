@@ -498,37 +498,99 @@ std::string BoundFilter::DebugString() const {
   return internal::DebugString(*program_);
 }
 
-Selection BoundFilter::Scan(const ScanOptions& options) const {
-  const BoundProgram& program = *program_;
-  const TableImpl& table = *program.table;
-  Selection selection(table.num_rows);
-  if (table.chunks.empty()) return selection;
-  const ScanState state(program);
-  uint64_t* words = selection.mutable_words().data();
-  const size_t chunk_words = table.chunk_rows() / 64;
-  const size_t num_chunks = table.chunks.size();
-  auto scan_range = [&](size_t first, size_t last) {
-    ChunkScanner scanner(program, state);
+namespace {
+
+// Clears the bits of `words` (one chunk's result, rows from `first`) that
+// fall outside [begin, end).
+void ClipToRange(uint64_t* words, size_t first, size_t rows, size_t begin,
+                 size_t end) {
+  for (size_t i = 0; i < rows; i += 64) {
+    const size_t row = first + i;
+    if (row >= begin && row + 64 <= end) continue;
+    uint64_t keep = 0;
+    for (size_t b = 0; b < 64; ++b) {
+      const size_t r = row + b;
+      if (r >= begin && r < end) keep |= uint64_t{1} << b;
+    }
+    words[i / 64] &= keep;
+  }
+}
+
+// Scans every program over the rows in [options.begin_row, end_row) of
+// their table, chunk by chunk, each chunk once for all programs, on up to
+// options.threads threads. Chunks are 64-row aligned, so threads write
+// disjoint words.
+std::vector<Selection> ScanPrograms(
+    absl::Span<const BoundProgram* const> programs,
+    const ScanOptions& options) {
+  std::vector<Selection> selections;
+  if (programs.empty()) return selections;
+  const TableImpl& table = *programs[0]->table;
+  selections.reserve(programs.size());
+  for (size_t i = 0; i < programs.size(); ++i) {
+    selections.emplace_back(table.num_rows);
+  }
+  const size_t begin = std::min<size_t>(options.begin_row, table.num_rows);
+  const size_t end = std::min<size_t>(options.end_row.value_or(table.num_rows),
+                                      table.num_rows);
+  if (begin >= end) return selections;
+  std::vector<ScanState> states;
+  states.reserve(programs.size());
+  for (const BoundProgram* program : programs) states.emplace_back(*program);
+  const size_t chunk_rows = table.chunk_rows();
+  const size_t first_chunk = begin / chunk_rows;
+  const size_t last_chunk = (end - 1) / chunk_rows + 1;
+  auto scan_chunks = [&](size_t first, size_t last) {
+    std::vector<ChunkScanner> scanners;
+    scanners.reserve(programs.size());
+    for (size_t i = 0; i < programs.size(); ++i) {
+      scanners.emplace_back(*programs[i], states[i]);
+    }
     for (size_t c = first; c < last; ++c) {
-      scanner.ScanChunk(table.chunks[c], words + c * chunk_words);
+      const Chunk& chunk = table.chunks[c];
+      const size_t chunk_first = c * chunk_rows;
+      const bool clip = chunk_first < begin || chunk_first + chunk.size > end;
+      for (size_t i = 0; i < programs.size(); ++i) {
+        uint64_t* words =
+            selections[i].mutable_words().data() + chunk_first / 64;
+        scanners[i].ScanChunk(chunk, words);
+        if (clip) ClipToRange(words, chunk_first, chunk.size, begin, end);
+      }
     }
   };
+  const size_t num_chunks = last_chunk - first_chunk;
   const size_t threads =
       std::min<size_t>(std::max(options.threads, 1), num_chunks);
   if (threads <= 1) {
-    scan_range(0, num_chunks);
-    return selection;
+    scan_chunks(first_chunk, last_chunk);
+    return selections;
   }
-  // Chunks are 64-row aligned, so threads write disjoint words.
   std::vector<std::thread> workers;
   workers.reserve(threads - 1);
   for (size_t t = 1; t < threads; ++t) {
-    workers.emplace_back(scan_range, t * num_chunks / threads,
-                         (t + 1) * num_chunks / threads);
+    workers.emplace_back(scan_chunks, first_chunk + t * num_chunks / threads,
+                         first_chunk + (t + 1) * num_chunks / threads);
   }
-  scan_range(0, num_chunks / threads);
+  scan_chunks(first_chunk, first_chunk + num_chunks / threads);
   for (std::thread& worker : workers) worker.join();
-  return selection;
+  return selections;
+}
+
+}  // namespace
+
+Selection BoundFilter::Scan(const ScanOptions& options) const {
+  const BoundProgram* program = program_.get();
+  return std::move(ScanPrograms({&program, 1}, options)[0]);
+}
+
+std::vector<Selection> ScanMany(absl::Span<const BoundFilter> filters,
+                                const ScanOptions& options) {
+  std::vector<const BoundProgram*> programs;
+  programs.reserve(filters.size());
+  for (const BoundFilter& filter : filters) {
+    programs.push_back(filter.program_.get());
+  }
+  return ScanPrograms(programs, options);
 }
 
 }  // namespace slicekit

@@ -7,13 +7,16 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/filter_text.h"
+#include "tests/testing/reference.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
@@ -355,6 +358,77 @@ TEST(ScanTest, BuilderTextAndResultsAgree) {
   EXPECT_EQ(built, parsed);
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Selection a, Filter(t, built));
   EXPECT_EQ(a.ToVector(), std::vector<RowIndex>({0, 6, 7, 8}));
+}
+
+}  // namespace
+}  // namespace slicekit
+
+namespace slicekit {
+namespace {
+
+// The rows of `selection` within [begin, end).
+Selection Clip(const Selection& selection, size_t begin, size_t end) {
+  Selection out(selection.num_rows());
+  selection.ForEach([&](RowIndex row) {
+    if (row >= begin && row < end) out.Add(row);
+  });
+  return out;
+}
+
+TEST(ScanRangeTest, RowRangesAndScanManyMatchTheReference) {
+  const uint64_t seed = 20261128;
+  SCOPED_TRACE(absl::StrCat("seed ", seed));
+  std::mt19937_64 rng(seed);
+  for (size_t rows : {size_t{0}, size_t{1}, size_t{200}, size_t{1000}}) {
+    for (size_t chunk_rows : {size_t{64}, size_t{256}}) {
+      Table table = testing::RandomTable(rng, rows, {.chunk_rows = chunk_rows});
+      ASSERT_THAT(testing::DeleteRandomRows(rng, table), IsOk());
+      std::vector<Expr> exprs;
+      std::vector<BoundFilter> filters;
+      for (int i = 0; i < 12; ++i) {
+        exprs.push_back(testing::RandomExpr(rng, table.schema(), 4));
+        SLICEKIT_ASSERT_OK_AND_ASSIGN(BoundFilter bound,
+                                      Bind(exprs.back(), table));
+        filters.push_back(std::move(bound));
+      }
+      const std::vector<std::pair<size_t, size_t>> ranges = {
+          {0, rows},
+          {rows / 3, rows},
+          {0, rows / 2},
+          {63, 65},
+          {rows / 2, rows / 2},
+          {rows + 5, rows + 9},
+          {1, rows * 2 + 1},
+          {129, 130}};
+      for (const auto& [begin, end] : ranges) {
+        for (int threads : {1, 2, 3}) {
+          SCOPED_TRACE(absl::StrCat("rows ", rows, " chunk ", chunk_rows,
+                                    " range [", begin, ", ", end, ") threads ",
+                                    threads));
+          const ScanOptions options{.threads = threads,
+                                    .begin_row = static_cast<RowIndex>(begin),
+                                    .end_row = static_cast<RowIndex>(end)};
+          const std::vector<Selection> many = ScanMany(filters, options);
+          ASSERT_EQ(many.size(), filters.size());
+          for (size_t i = 0; i < filters.size(); ++i) {
+            const Selection expected =
+                Clip(testing::ReferenceFilter(table, exprs[i]), begin, end);
+            EXPECT_EQ(many[i], expected) << exprs[i].ToString();
+            EXPECT_EQ(filters[i].Scan(options), expected)
+                << exprs[i].ToString();
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(ScanRangeTest, UnsetEndMeansTheWholeTableAndEmptyInputGivesNothing) {
+  const Table t = TruthTable();
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(BoundFilter bound, Bind(Expr::True(), t));
+  EXPECT_EQ(bound.Scan({.begin_row = 4}).ToVector(),
+            std::vector<RowIndex>({4, 5, 6, 7, 8}));
+  EXPECT_TRUE(ScanMany({}, {}).empty());
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ struct ScanOptions {
   // Only rows in [begin_row, end_row) are considered (end_row: the table's
   // size when unset); e.g. just the rows of the last Append().
   RowIndex begin_row = 0;
-  std::optional<RowIndex> end_row;
+  std::optional<RowIndex> end_row = std::nullopt;
 };
 
 // A filter resolved against one table: column names to columns, types
