@@ -7,9 +7,12 @@
 
 // The kernels are compiled twice, for baseline x86-64 and for AVX2, and the
 // dynamic loader picks one per machine (GCC/Clang function multi-versioning),
-// so one portable binary still gets 256-bit compares.
+// so one portable binary still gets 256-bit compares. Not under ASan or
+// TSan: their runtimes are not initialized yet when the loader runs the
+// ifunc resolvers, and the program crashes before main().
 #if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define SLICEKIT_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #endif
 #endif
