@@ -3,7 +3,9 @@
 #ifndef SLICEKIT_SLICEKIT_H_
 #define SLICEKIT_SLICEKIT_H_
 
+#include "slicekit/auto_slices.h"
 #include "slicekit/csv.h"
+#include "slicekit/curation.h"
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"

@@ -1,0 +1,83 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Incremental curation: after rows are appended, which of the new rows
+// entered each saved slice. All slices are evaluated over only the new rows
+// in one pass (ScanMany), never one scan of the whole table per slice.
+#ifndef SLICEKIT_CURATION_H_
+#define SLICEKIT_CURATION_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "slicekit/scan.h"
+#include "slicekit/selection.h"
+#include "slicekit/slice.h"
+#include "slicekit/table.h"
+
+namespace slicekit {
+
+// The new rows that entered one slice.
+struct SliceEntries {
+  std::string slice_id;
+  std::string slice_name;
+  std::vector<RowIndex> rows;  // ascending; live rows >= first_new_row
+  size_t count() const { return rows.size(); }
+};
+
+// Which new rows entered which slice. One entry per slice, in the order the
+// slices were given (slices no new row entered have empty `rows`).
+struct CurationReport {
+  RowIndex first_new_row = 0;
+  RowIndex end_row = 0;  // the table's num_rows() at the time
+  std::vector<SliceEntries> slices;
+  // Sum of the slices' counts (a row in two slices counts twice).
+  size_t total_entries() const;
+};
+
+// Slices bound to one table, ready to be checked against each batch of new
+// rows. Binding happens once, in Create(), so a curation loop pays only for
+// the scan. Immutable; NewRows() is const and thread-safe, but the table
+// must not be modified while it runs. REQUIRES: the table outlives the
+// Curator (moving the Table is fine).
+class Curator {
+ public:
+  // Binds every slice's filter to `table`. Errors: those of Bind(), with
+  // the message prefixed by the slice's name and id
+  // ("slice 'Hard cars' (id s-7): unknown column ...").
+  static absl::StatusOr<Curator> Create(const Table& table,
+                                        absl::Span<const Slice> slices);
+
+  // Returns, for every slice, the live rows at positions >= `first_new_row`
+  // that match its filter now: one ScanMany() pass over just those rows, so
+  // the cost is O(new rows x slices) whatever the table's size. Pass the
+  // table's num_rows() from before the Append(). `threads` as in
+  // ScanOptions.
+  CurationReport NewRows(RowIndex first_new_row, int threads = 1) const;
+
+  size_t num_slices() const { return filters_.size(); }
+
+ private:
+  Curator(const Table* table, std::vector<BoundFilter> filters,
+          std::vector<std::string> ids, std::vector<std::string> names)
+      : table_(table),
+        filters_(std::move(filters)),
+        ids_(std::move(ids)),
+        names_(std::move(names)) {}
+
+  const Table* table_;
+  std::vector<BoundFilter> filters_;
+  std::vector<std::string> ids_;
+  std::vector<std::string> names_;
+};
+
+// Curator::Create(table, slices) then NewRows(first_new_row), for a single
+// batch.
+absl::StatusOr<CurationReport> NewRowsBySlice(const Table& table,
+                                              absl::Span<const Slice> slices,
+                                              RowIndex first_new_row);
+
+}  // namespace slicekit
+
+#endif  // SLICEKIT_CURATION_H_
