@@ -1,0 +1,522 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// The SQLite backend of SliceStore.
+//
+// Durability: WAL journal with synchronous=FULL, so every commit is synced
+// before the call returns; a killed process (or a power loss) keeps every
+// committed operation and none of an uncommitted one. Concurrency: every
+// operation is one transaction; writes take the write lock up front
+// (BEGIN IMMEDIATE), so the limit and name checks and the insert that
+// follows them cannot interleave with another writer in any process. The
+// UNIQUE index on (org, name_key) is a backstop for the name rule.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "slicekit/filter_json.h"
+#include "slicekit/filter_text.h"
+#include "slicekit/slice_store.h"
+#include "src/slice_store_internal.h"
+#include "src/status_macros.h"
+
+namespace slicekit {
+namespace internal {
+namespace {
+
+constexpr char kFormatName[] = "slicekit.slice_store";
+constexpr int kFormatVersion = 1;
+// sqlite3_busy_timeout: how long one statement waits for a lock.
+constexpr int kBusyTimeoutMs = 10000;
+// How long a whole operation keeps retrying after SQLITE_BUSY.
+constexpr absl::Duration kRetryFor = absl::Seconds(30);
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE slicekit_meta (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE slices (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  org TEXT NOT NULL,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  description TEXT NOT NULL,
+  filter_text TEXT NOT NULL,
+  filter_json TEXT NOT NULL,
+  order_by_json TEXT NOT NULL,
+  created_at_us INTEGER NOT NULL,
+  updated_at_us INTEGER NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX slices_org_name_key ON slices (org, name_key);
+CREATE TABLE retired_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+)sql";
+
+bool IsBusy(int rc) {
+  const int primary = rc & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+// Maps an SQLite error to a status; corruption is DataLoss.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  const std::string message =
+      absl::StrCat("slice store: ", what, ": ",
+                   db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+// A prepared statement, finalized on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, absl::string_view sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
+                             &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  // The status of preparing; check before binding.
+  int prepare_rc() const { return rc_; }
+
+  void Bind(int i, absl::string_view text) {
+    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+
+  std::string Text(int i) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, i);
+    const int n = sqlite3_column_bytes(stmt_, i);
+    return text == nullptr ? std::string()
+                           : std::string(reinterpret_cast<const char*>(text),
+                                         static_cast<size_t>(n));
+  }
+  int64_t Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+class SqliteSliceStore;
+
+class SqliteTxn final : public SliceTxn {
+ public:
+  explicit SqliteTxn(sqlite3* db) : db_(db) {}
+
+  // Whether a statement failed because the database was locked; the whole
+  // transaction is then retried.
+  bool saw_busy() const { return saw_busy_; }
+
+  absl::StatusOr<std::vector<StoredSlice>> LoadOrg(
+      absl::string_view org) override {
+    Stmt stmt(db_,
+              "SELECT seq, id, name, name_key, description, filter_json, "
+              "order_by_json, created_at_us, updated_at_us, version "
+              "FROM slices WHERE org = ?1 ORDER BY seq");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading slices"));
+    stmt.Bind(1, org);
+    std::vector<StoredSlice> slices;
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      StoredSlice s;
+      s.seq = stmt.Int(0);
+      s.slice.id = stmt.Text(1);
+      s.slice.org = std::string(org);
+      s.slice.name = stmt.Text(2);
+      s.name_key = stmt.Text(3);
+      s.slice.description = stmt.Text(4);
+      absl::StatusOr<Expr> filter = FilterFromJson(stmt.Text(5));
+      if (!filter.ok()) {
+        return absl::DataLossError(absl::StrCat(
+            "slice store: slice ", s.slice.id,
+            " has an unreadable filter: ", filter.status().message()));
+      }
+      s.slice.filter = *std::move(filter);
+      absl::StatusOr<std::vector<OrderBy>> order_by =
+          OrderByFromJson(stmt.Text(6));
+      if (!order_by.ok()) {
+        return absl::DataLossError(absl::StrCat("slice store: slice ",
+                                                s.slice.id, ": ",
+                                                order_by.status().message()));
+      }
+      s.slice.order_by = *std::move(order_by);
+      s.slice.created_at = absl::FromUnixMicros(stmt.Int(7));
+      s.slice.updated_at = absl::FromUnixMicros(stmt.Int(8));
+      s.slice.version = stmt.Int(9);
+      slices.push_back(std::move(s));
+    }
+    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading slices"));
+    return slices;
+  }
+
+  absl::StatusOr<bool> IdUsed(absl::string_view id) override {
+    Stmt stmt(db_,
+              "SELECT 1 FROM slices WHERE id = ?1 "
+              "UNION ALL SELECT 1 FROM retired_ids WHERE id = ?1");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "checking an id"));
+    stmt.Bind(1, id);
+    const int rc = stmt.Step();
+    if (rc == SQLITE_ROW) return true;
+    SLICEKIT_RETURN_IF_ERROR(Check(rc, "checking an id"));
+    return false;
+  }
+
+  absl::Status Insert(const StoredSlice& s) override {
+    Stmt stmt(db_,
+              "INSERT INTO slices (id, org, name, name_key, description, "
+              "filter_text, filter_json, order_by_json, created_at_us, "
+              "updated_at_us, version) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "inserting a slice"));
+    stmt.Bind(1, s.slice.id);
+    stmt.Bind(2, s.slice.org);
+    BindRecord(stmt, s, /*first=*/3);
+    stmt.Bind(9, absl::ToUnixMicros(s.slice.created_at));
+    stmt.Bind(10, absl::ToUnixMicros(s.slice.updated_at));
+    stmt.Bind(11, s.slice.version);
+    return Check(stmt.Step(), "inserting a slice");
+  }
+
+  absl::Status Replace(const StoredSlice& s) override {
+    Stmt stmt(db_,
+              "UPDATE slices SET name = ?3, name_key = ?4, description = ?5, "
+              "filter_text = ?6, filter_json = ?7, order_by_json = ?8, "
+              "updated_at_us = ?9, version = ?10 WHERE id = ?1 AND org = ?2");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "updating a slice"));
+    stmt.Bind(1, s.slice.id);
+    stmt.Bind(2, s.slice.org);
+    BindRecord(stmt, s, /*first=*/3);
+    stmt.Bind(9, absl::ToUnixMicros(s.slice.updated_at));
+    stmt.Bind(10, s.slice.version);
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "updating a slice"));
+    if (sqlite3_changes(db_) != 1) {
+      return absl::InternalError("slice store: updated slice is missing");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Erase(absl::string_view org, absl::string_view id) override {
+    {
+      Stmt stmt(db_, "DELETE FROM slices WHERE org = ?1 AND id = ?2");
+      SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "deleting a slice"));
+      stmt.Bind(1, org);
+      stmt.Bind(2, id);
+      SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "deleting a slice"));
+    }
+    Stmt stmt(db_, "INSERT OR IGNORE INTO retired_ids (id) VALUES (?1)");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "retiring an id"));
+    stmt.Bind(1, id);
+    return Check(stmt.Step(), "retiring an id");
+  }
+
+  // OK for SQLITE_OK/ROW/DONE; otherwise an error (and notes SQLITE_BUSY).
+  absl::Status Check(int rc, absl::string_view what) {
+    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) {
+      return absl::OkStatus();
+    }
+    if (IsBusy(rc)) saw_busy_ = true;
+    return SqliteError(db_, rc, what);
+  }
+
+ private:
+  // Binds name, name_key, description, filter_text, filter_json,
+  // order_by_json to parameters first..first+5.
+  static void BindRecord(Stmt& stmt, const StoredSlice& s, int first) {
+    stmt.Bind(first, s.slice.name);
+    stmt.Bind(first + 1, s.name_key);
+    stmt.Bind(first + 2, s.slice.description);
+    stmt.Bind(first + 3, FormatFilter(s.slice.filter));
+    stmt.Bind(first + 4, FilterToJson(s.slice.filter));
+    stmt.Bind(first + 5, OrderByToJson(s.slice.order_by));
+  }
+
+  sqlite3* db_;
+  bool saw_busy_ = false;
+};
+
+// Runs one statement without results (through its last row), retrying
+// while the database is busy.
+absl::Status Exec(sqlite3* db, absl::string_view sql) {
+  const absl::Time deadline = absl::Now() + kRetryFor;
+  for (;;) {
+    SqliteTxn probe(db);
+    Stmt stmt(db, sql);
+    int rc = stmt.prepare_rc();
+    if (rc == SQLITE_OK) {
+      while ((rc = stmt.Step()) == SQLITE_ROW) {
+      }
+    }
+    if (IsBusy(rc) && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(1));
+      continue;
+    }
+    return probe.Check(rc, sql);
+  }
+}
+
+// Returns the single text result of `sql` (a PRAGMA), retrying when busy.
+absl::StatusOr<std::vector<std::string>> QueryColumn(sqlite3* db,
+                                                     absl::string_view sql) {
+  const absl::Time deadline = absl::Now() + kRetryFor;
+  for (;;) {
+    SqliteTxn probe(db);
+    Stmt stmt(db, sql);
+    std::vector<std::string> values;
+    int rc = stmt.prepare_rc();
+    if (rc == SQLITE_OK) {
+      while ((rc = stmt.Step()) == SQLITE_ROW) values.push_back(stmt.Text(0));
+    }
+    if (IsBusy(rc) && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(1));
+      continue;
+    }
+    SLICEKIT_RETURN_IF_ERROR(probe.Check(rc, sql));
+    return values;
+  }
+}
+
+class SqliteSliceStore final : public TransactionalSliceStore {
+ public:
+  SqliteSliceStore(sqlite3* db, std::string path)
+      : db_(db), path_(std::move(path)) {}
+  ~SqliteSliceStore() override { sqlite3_close_v2(db_); }
+
+  absl::Status CheckIntegrity() override {
+    absl::MutexLock lock(&mu_);
+    SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> problems,
+                              QueryColumn(db_, "PRAGMA integrity_check"));
+    if (problems.size() != 1 || problems[0] != "ok") {
+      return absl::DataLossError(absl::StrCat(
+          "slice store \"", path_,
+          "\" is corrupt: ", problems.empty() ? "no result" : problems[0]));
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(
+        std::vector<std::string> orgs,
+        QueryColumn(db_, "SELECT DISTINCT org FROM slices ORDER BY org"));
+    for (const std::string& org : orgs) {
+      SqliteTxn txn(db_);
+      SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
+                                txn.LoadOrg(org));
+      SLICEKIT_RETURN_IF_ERROR(CheckOrgInvariants(org, slices));
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> mismatched,
+                              QueryColumn(db_,
+                                          "SELECT id FROM slices WHERE id IN "
+                                          "(SELECT id FROM retired_ids)"));
+    if (!mismatched.empty()) {
+      return absl::DataLossError(absl::StrCat(
+          "slice store: live slice ", mismatched[0], " has a retired id"));
+    }
+    return absl::OkStatus();
+  }
+
+ protected:
+  absl::Status Transact(
+      bool write, absl::FunctionRef<absl::Status(SliceTxn&)> body) override {
+    absl::MutexLock lock(&mu_);
+    const absl::Time deadline = absl::Now() + kRetryFor;
+    for (;;) {
+      SqliteTxn txn(db_);
+      absl::Status status =
+          txn.Check(sqlite3_exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN",
+                                 nullptr, nullptr, nullptr),
+                    "starting a transaction");
+      if (status.ok()) {
+        status = body(txn);
+        if (status.ok()) {
+          status =
+              txn.Check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr),
+                        "committing");
+        }
+        if (!status.ok() && !sqlite3_get_autocommit(db_)) {
+          sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+      }
+      if (status.ok() || !txn.saw_busy() || absl::Now() >= deadline) {
+        return status;
+      }
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+  }
+
+ private:
+  absl::Mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_);
+  const std::string path_;
+};
+
+absl::Status NotAStore(absl::string_view path, absl::string_view why) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("\"", path, "\" is not a slicekit slice store: ", why,
+                   "; the file was left unchanged"));
+}
+
+// Checks what is at `path` before SQLite touches it: a missing or empty
+// file is a new store; anything else must start with the SQLite header.
+absl::Status CheckFileHeader(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot open slice store \"", path, "\": ", std::strerror(errno)));
+  }
+  if (!S_ISREG(info.st_mode)) return NotAStore(path, "not a regular file");
+  if (info.st_size == 0) return absl::OkStatus();
+  std::ifstream in(path, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof(header));
+  if (!in || info.st_size < 512 ||
+      std::memcmp(header, "SQLite format 3", 16) != 0) {
+    return NotAStore(path, "not an SQLite database");
+  }
+  return absl::OkStatus();
+}
+
+// Validates the schema of an opened database. Sets `*empty` when it has no
+// tables at all (a new store).
+absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
+  absl::StatusOr<std::vector<std::string>> tables = QueryColumn(
+      db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  if (!tables.ok()) {
+    if (absl::IsDataLoss(tables.status())) {
+      return absl::DataLossError(absl::StrCat(
+          "slice store \"", path, "\" is corrupt or not a database (",
+          tables.status().message(), "); the file was left unchanged"));
+    }
+    return tables.status();
+  }
+  *empty = tables->empty();
+  if (*empty) return absl::OkStatus();
+  bool has_meta = false;
+  for (const std::string& t : *tables) has_meta |= t == "slicekit_meta";
+  if (!has_meta) {
+    return NotAStore(path, absl::StrCat("it has other tables (",
+                                        absl::StrJoin(*tables, ", "),
+                                        ") and no slicekit_meta table"));
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(
+      std::vector<std::string> format,
+      QueryColumn(db, "SELECT value FROM slicekit_meta WHERE key = 'format'"));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      std::vector<std::string> version,
+      QueryColumn(db, "SELECT value FROM slicekit_meta WHERE key = 'version'"));
+  if (format.size() != 1 || format[0] != kFormatName) {
+    return NotAStore(
+        path, absl::StrCat("its format is \"", format.empty() ? "" : format[0],
+                           "\", not \"", kFormatName, "\""));
+  }
+  if (version.size() != 1 || version[0] != absl::StrCat(kFormatVersion)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("slice store \"", path, "\" has format version ",
+                     version.empty() ? "(none)" : version[0],
+                     "; this slicekit reads version ", kFormatVersion,
+                     "; the file was left unchanged"));
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> check,
+                            QueryColumn(db, "PRAGMA quick_check"));
+  if (check.size() != 1 || check[0] != "ok") {
+    return absl::DataLossError(
+        absl::StrCat("slice store \"", path, "\" is corrupt (",
+                     check.empty() ? "no result" : check[0],
+                     "); the file was left unchanged"));
+  }
+  return absl::OkStatus();
+}
+
+// Creates the schema unless another process did it first.
+absl::Status Initialize(sqlite3* db, const std::string& path) {
+  SLICEKIT_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+  bool empty = false;
+  absl::Status status = CheckSchema(db, path, &empty);
+  if (status.ok() && empty) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, kSchema, nullptr, nullptr, &error);
+    sqlite3_free(error);
+    SqliteTxn probe(db);
+    status = probe.Check(rc, "creating the schema");
+    if (status.ok()) {
+      status =
+          Exec(db, absl::StrCat("INSERT INTO slicekit_meta (key, value) VALUES "
+                                "('format', '",
+                                kFormatName, "'), ('version', '",
+                                kFormatVersion, "')"));
+    }
+  }
+  if (status.ok()) status = Exec(db, "COMMIT");
+  if (!status.ok() && !sqlite3_get_autocommit(db)) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return status;
+}
+
+}  // namespace
+}  // namespace internal
+
+absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
+    const std::string& path) {
+  using internal::Exec;
+  using internal::QueryColumn;
+  SLICEKIT_RETURN_IF_ERROR(internal::CheckFileHeader(path));
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      nullptr);
+  // Owns `db` until the store does.
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(db, sqlite3_close_v2);
+  if (rc != SQLITE_OK) {
+    return internal::SqliteError(db, rc,
+                                 absl::StrCat("opening \"", path, "\""));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, internal::kBusyTimeoutMs);
+
+  // Validate read-only first, so a foreign or corrupt file is not touched.
+  bool empty = false;
+  SLICEKIT_RETURN_IF_ERROR(internal::CheckSchema(db, path, &empty));
+  if (empty) SLICEKIT_RETURN_IF_ERROR(internal::Initialize(db, path));
+
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> mode,
+                            QueryColumn(db, "PRAGMA journal_mode = WAL"));
+  if (mode.size() != 1 || mode[0] != "wal") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path, "\" cannot use WAL mode (journal mode is ",
+        mode.empty() ? "unknown" : mode[0], ")"));
+  }
+  SLICEKIT_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous = FULL"));
+  return std::unique_ptr<SliceStore>(
+      new internal::SqliteSliceStore(owner.release(), path));
+}
+
+}  // namespace slicekit
