@@ -11,12 +11,15 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <queue>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "src/kernels.h"
+#include "src/status_macros.h"
 #include "src/table_impl.h"
 
 namespace slicekit {
@@ -49,35 +52,101 @@ float KeyToFloat(uint32_t key) {
   return f;
 }
 
+// One sort key resolved against the table.
+struct SortKey {
+  int column;
+  ColumnType type;
+  bool descending;
+  std::vector<uint64_t> rank;  // categorical: code -> rank of its string
+};
+
+// A position in the order: the sort values of the last row of a page and
+// its id, in the table's current key space (see OrderPage).
+struct CursorPosition {
+  std::vector<std::optional<uint64_t>> keys;  // nullopt: NULL
+  std::string id;
+};
+
 class Orderer {
  public:
-  Orderer(const TableImpl& table, int column, bool descending)
+  // REQUIRES: `keys` is not empty.
+  Orderer(const TableImpl& table, std::vector<SortKey> keys)
       : table_(table),
-        column_(column),
-        descending_(descending),
-        ids_descending_(descending &&
-                        table.schema.column(column).type == ColumnType::kId) {
-    if (table.schema.column(column).type == ColumnType::kCategorical) {
-      // Rank dictionary codes by their strings once; rows then compare ranks.
-      const std::vector<std::string>& strings =
-          table.dictionaries[column].strings;
-      std::vector<uint32_t> order(strings.size());
-      std::iota(order.begin(), order.end(), 0);
-      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        return absl::string_view(strings[a]) < absl::string_view(strings[b]);
-      });
-      rank_.resize(strings.size());
-      for (size_t i = 0; i < order.size(); ++i) rank_[order[i]] = i;
+        keys_(std::move(keys)),
+        column_(keys_[0].column),
+        descending_(keys_[0].descending),
+        ids_descending_(descending_ && keys_[0].type == ColumnType::kId),
+        rank_(keys_[0].rank) {}
+
+  // The order-space key of `row` for sort key `k` (flipped when
+  // descending), or nullopt for NULL. Every id maps to 0: ids compare as
+  // strings.
+  std::optional<uint64_t> KeyOf(RowIndex row, size_t k) const {
+    const SortKey& key = keys_[k];
+    size_t offset;
+    const ColumnChunk& cc = table_.Cell(row, key.column, &offset);
+    if (key.type == ColumnType::kId) return 0;
+    if (!cc.IsValid(offset)) return std::nullopt;
+    const uint64_t flip = key.descending ? ~uint64_t{0} : 0;
+    switch (key.type) {
+      case ColumnType::kFloat:
+        return FloatKey(cc.floats[offset]) ^ flip;
+      case ColumnType::kInt:
+        return (static_cast<uint64_t>(cc.IntAt(offset)) ^ (uint64_t{1} << 63)) ^
+               flip;
+      default:
+        return key.rank[cc.IntAt(offset)] ^ flip;
     }
   }
 
-  // a before b: smaller key, then smaller id (when ordering by the id
-  // itself, every key is 0 and the id comparison is the whole order).
+  // Compares key `k` of a row (its key `a`, id `a_id`) with another's:
+  // NULLs last, ids as strings in the key's direction.
+  int CompareKey(size_t k, const std::optional<uint64_t>& a,
+                 absl::string_view a_id, const std::optional<uint64_t>& b,
+                 absl::string_view b_id) const {
+    if (keys_[k].type == ColumnType::kId) {
+      const int c = a_id.compare(b_id);
+      return keys_[k].descending ? -c : c;
+    }
+    if (a.has_value() != b.has_value()) return a.has_value() ? -1 : 1;
+    if (!a.has_value() || *a == *b) return 0;
+    return *a < *b ? -1 : 1;
+  }
+
+  // Orders rows that tie on the first key: later keys, then id ascending.
+  bool TieBefore(RowIndex a, RowIndex b) const {
+    const absl::string_view a_id = table_.RowId(a);
+    const absl::string_view b_id = table_.RowId(b);
+    for (size_t k = 1; k < keys_.size(); ++k) {
+      const int c = CompareKey(k, KeyOf(a, k), a_id, KeyOf(b, k), b_id);
+      if (c != 0) return c < 0;
+    }
+    return a_id < b_id;
+  }
+
+  // a before b, given their first keys: smaller key, then TieBefore (when
+  // the first key is the id itself, every key is 0 and the id comparison
+  // is the whole order).
   bool Before(const Entry& a, const Entry& b) const {
     if (a.key != b.key) return a.key < b.key;
     if (ids_descending_) return table_.RowId(b.row) < table_.RowId(a.row);
-    return table_.RowId(a.row) < table_.RowId(b.row);
+    return TieBefore(a.row, b.row);
   }
+
+  // True when `row` (first key `first`, nullopt for NULL) comes strictly
+  // after `cursor` in the order.
+  bool After(const CursorPosition& cursor, const std::optional<uint64_t>& first,
+             RowIndex row) const {
+    const absl::string_view id = table_.RowId(row);
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      const int c = CompareKey(k, cursor.keys[k], cursor.id,
+                               k == 0 ? first : KeyOf(row, k), id);
+      if (c != 0) return c < 0;
+    }
+    return absl::string_view(cursor.id) < id;
+  }
+
+  const std::vector<SortKey>& keys() const { return keys_; }
 
   // Calls fn(key, row) for each selected live row with a value whose key
   // is <= *threshold (re-read after every call, so a top-k caller can
@@ -179,7 +248,10 @@ class Orderer {
   // generated ids do) and its row at `offset` already comes after.
   bool TiesLose(size_t first, size_t offset,
                 const std::optional<RowIndex>& threshold_row) const {
-    if (!threshold_row.has_value() || ids_descending_) return false;
+    // With later keys a tie on the first can still win.
+    if (!threshold_row.has_value() || ids_descending_ || keys_.size() > 1) {
+      return false;
+    }
     const ColumnChunk& ids =
         table_.chunks[table_.ChunkOf(static_cast<RowIndex>(first))]
             .columns[table_.schema.id_column()];
@@ -281,44 +353,85 @@ class Orderer {
 
  private:
   const TableImpl& table_;
+  const std::vector<SortKey> keys_;
   const int column_;
   const bool descending_;
   const bool ids_descending_;
-  std::vector<uint64_t> rank_;
+  const std::vector<uint64_t>& rank_;
 };
 
-}  // namespace
-
-absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
-                                                const Selection& selection,
-                                                const OrderBy& order,
-                                                size_t offset,
-                                                std::optional<size_t> limit) {
-  const std::optional<int> column = table.schema().Find(order.column);
-  if (!column.has_value()) {
-    const std::string closest = table.schema().ClosestName(order.column);
-    return absl::NotFoundError(absl::StrCat(
-        "unknown order-by column '", order.column, "'",
-        closest.empty() ? ""
-                        : absl::StrCat(" (did you mean '", closest, "'?)")));
+absl::StatusOr<std::vector<SortKey>> ResolveKeys(
+    const Table& table, absl::Span<const OrderBy> keys) {
+  const TableImpl& impl = table.impl();
+  std::vector<SortKey> resolved;
+  for (const OrderBy& order : keys) {
+    const std::optional<int> column = table.schema().Find(order.column);
+    if (!column.has_value()) {
+      const std::string closest = table.schema().ClosestName(order.column);
+      return absl::NotFoundError(absl::StrCat(
+          "unknown order-by column '", order.column, "'",
+          closest.empty() ? ""
+                          : absl::StrCat(" (did you mean '", closest, "'?)")));
+    }
+    for (const SortKey& earlier : resolved) {
+      if (earlier.column == *column) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("order-by column '", order.column, "' appears twice"));
+      }
+    }
+    SortKey key{
+        *column, table.schema().column(*column).type, order.descending, {}};
+    if (key.type == ColumnType::kCategorical) {
+      // Rank dictionary codes by their strings once; rows then compare ranks.
+      const std::vector<std::string>& strings =
+          impl.dictionaries[*column].strings;
+      std::vector<uint32_t> order_of(strings.size());
+      std::iota(order_of.begin(), order_of.end(), 0);
+      std::sort(order_of.begin(), order_of.end(), [&](uint32_t a, uint32_t b) {
+        return absl::string_view(strings[a]) < absl::string_view(strings[b]);
+      });
+      key.rank.resize(strings.size());
+      for (size_t i = 0; i < order_of.size(); ++i) key.rank[order_of[i]] = i;
+    }
+    const bool is_id = key.type == ColumnType::kId;
+    resolved.push_back(std::move(key));
+    if (is_id) break;  // ids are unique: no later key can matter
   }
+  if (resolved.empty()) {
+    resolved.push_back(
+        {table.schema().id_column(), ColumnType::kId, false, {}});
+  }
+  return resolved;
+}
+
+// The ordered rows after `after` (if given), skipping `offset`, at most
+// `limit`.
+std::vector<RowIndex> OrderImpl(const Orderer& orderer,
+                                const Selection& selection, size_t offset,
+                                std::optional<size_t> limit,
+                                const CursorPosition* after) {
   std::vector<RowIndex> result;
   if (limit.has_value() && *limit == 0) return result;
-  const TableImpl& impl = table.impl();
-  const Orderer orderer(impl, *column, order.descending);
   auto before = [&orderer](const Entry& a, const Entry& b) {
     return orderer.Before(a, b);
   };
   const size_t wanted = limit.has_value() && *limit <= SIZE_MAX - offset
                             ? offset + *limit
                             : SIZE_MAX;
+  // A cursor in the NULL region: every row with a value comes before it.
+  const bool skip_values = after != nullptr && !after->keys[0].has_value();
 
   std::vector<Entry> kept;
-  if (wanted == SIZE_MAX) {
+  if (skip_values) {
+    // Nothing to read.
+  } else if (wanted == SIZE_MAX) {
     const uint64_t no_threshold = ~uint64_t{0};
     const std::optional<RowIndex> no_row;
     orderer.ForEachValue(selection, &no_threshold, &no_row,
                          [&](uint64_t key, RowIndex row) {
+                           if (after && !orderer.After(*after, key, row)) {
+                             return;
+                           }
                            kept.push_back({key, row});
                          });
     std::sort(kept.begin(), kept.end(), before);
@@ -330,6 +443,8 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
     std::optional<RowIndex> threshold_row;
     orderer.ForEachValue(selection, &threshold, &threshold_row,
                          [&](uint64_t key, RowIndex row) {
+                           if (after && !orderer.After(*after, key, row))
+                             return;
                            const Entry entry{key, row};
                            if (kept.size() == wanted) {
                              if (!before(entry, kept.front())) return;
@@ -349,7 +464,10 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
   // NULLs come after every value, so they are read only when they can show.
   std::vector<RowIndex> nulls;
   if (kept.size() < wanted) {
-    orderer.ForEachNull(selection, [&](RowIndex row) { nulls.push_back(row); });
+    orderer.ForEachNull(selection, [&](RowIndex row) {
+      if (after && !orderer.After(*after, std::nullopt, row)) return;
+      nulls.push_back(row);
+    });
   }
 
   const size_t total = kept.size() + nulls.size();
@@ -360,21 +478,194 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
     result.push_back(kept[i].row);
   }
   if (end > kept.size()) {
-    // NULL rows tie on the key: they order by id alone.
+    // NULL rows tie on the first key: later keys and the id order them.
     const size_t null_begin = offset > kept.size() ? offset - kept.size() : 0;
     const size_t null_end = end - kept.size();
-    auto by_id = [&impl](RowIndex a, RowIndex b) {
-      return impl.RowId(a) < impl.RowId(b);
+    auto tie_before = [&orderer](RowIndex a, RowIndex b) {
+      return orderer.TieBefore(a, b);
     };
     if (null_end < nulls.size()) {
       std::partial_sort(nulls.begin(), nulls.begin() + null_end, nulls.end(),
-                        by_id);
+                        tie_before);
     } else {
-      std::sort(nulls.begin(), nulls.end(), by_id);
+      std::sort(nulls.begin(), nulls.end(), tie_before);
     }
     for (size_t i = null_begin; i < null_end; ++i) result.push_back(nulls[i]);
   }
   return result;
+}
+
+// The keys a cursor is valid for, e.g. "fp:desc,confidence:asc".
+std::string KeySignature(const Table& table, const std::vector<SortKey>& keys) {
+  std::string out;
+  for (const SortKey& key : keys) {
+    absl::StrAppend(&out, out.empty() ? "" : ",",
+                    table.schema().column(key.column).name,
+                    key.descending ? ":desc" : ":asc");
+  }
+  return out;
+}
+
+std::string Base64(absl::string_view bytes) {
+  std::string out;
+  absl::WebSafeBase64Escape(bytes, &out);
+  return out;
+}
+
+// Cursor text: URL-safe base64 of JSON {"v":1,"keys":SIGNATURE,
+// "values":[...],"id":ID}; values hold the last row's raw values (float
+// bits, integers, base64 of category strings; null for NULL), so the
+// cursor means the same position after the table changes. Strings are
+// base64 because ids and categories are arbitrary bytes, not UTF-8.
+std::string EncodeCursor(const Table& table, const std::vector<SortKey>& keys,
+                         RowIndex row) {
+  const TableImpl& impl = table.impl();
+  nlohmann::json values = nlohmann::json::array();
+  for (const SortKey& key : keys) {
+    size_t offset;
+    const ColumnChunk& cc = impl.Cell(row, key.column, &offset);
+    if (key.type == ColumnType::kId || !cc.IsValid(offset)) {
+      values.push_back(nullptr);
+      continue;
+    }
+    switch (key.type) {
+      case ColumnType::kFloat: {
+        uint32_t bits;
+        std::memcpy(&bits, &cc.floats[offset], sizeof(bits));
+        values.push_back(bits);
+        break;
+      }
+      case ColumnType::kInt:
+        values.push_back(cc.IntAt(offset));
+        break;
+      default:
+        values.push_back(
+            Base64(impl.dictionaries[key.column].strings[cc.IntAt(offset)]));
+        break;
+    }
+  }
+  const nlohmann::json cursor = {{"v", 1},
+                                 {"keys", KeySignature(table, keys)},
+                                 {"values", std::move(values)},
+                                 {"id", Base64(impl.RowId(row))}};
+  std::string out;
+  absl::WebSafeBase64Escape(
+      cursor.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      &out);
+  return out;
+}
+
+absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
+                                            const std::vector<SortKey>& keys,
+                                            absl::string_view text) {
+  auto bad = [](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("malformed cursor: ", why));
+  };
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(text, &raw)) return bad("not base64");
+  const nlohmann::json cursor =
+      nlohmann::json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  if (!cursor.is_object() || !cursor.contains("v") || cursor["v"] != 1 ||
+      !cursor.contains("keys") || !cursor["keys"].is_string() ||
+      !cursor.contains("values") || !cursor["values"].is_array() ||
+      !cursor.contains("id") || !cursor["id"].is_string()) {
+    return bad("unexpected content");
+  }
+  const std::string signature = KeySignature(table, keys);
+  if (cursor["keys"].get<std::string>() != signature) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cursor was made for order '", cursor["keys"].get<std::string>(),
+        "', not '", signature, "'"));
+  }
+  const nlohmann::json& values = cursor["values"];
+  if (values.size() != keys.size()) return bad("wrong number of values");
+  CursorPosition position;
+  if (!absl::WebSafeBase64Unescape(cursor["id"].get<std::string>(),
+                                   &position.id)) {
+    return bad("id is not base64");
+  }
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const SortKey& key = keys[k];
+    const nlohmann::json& v = values[k];
+    const uint64_t flip = key.descending ? ~uint64_t{0} : 0;
+    if (key.type == ColumnType::kId) {
+      position.keys.push_back(0);
+    } else if (v.is_null()) {
+      position.keys.push_back(std::nullopt);
+    } else if (key.type == ColumnType::kFloat && v.is_number_unsigned() &&
+               v.get<uint64_t>() <= 0xffffffffu) {
+      const uint32_t bits = static_cast<uint32_t>(v.get<uint64_t>());
+      float f;
+      std::memcpy(&f, &bits, sizeof(f));
+      if (!std::isfinite(f)) return bad("not a finite float");
+      position.keys.push_back(FloatKey(f) ^ flip);
+    } else if (key.type == ColumnType::kInt && v.is_number_integer()) {
+      position.keys.push_back(
+          (static_cast<uint64_t>(v.get<int64_t>()) ^ (uint64_t{1} << 63)) ^
+          flip);
+    } else if (key.type == ColumnType::kCategorical && v.is_string()) {
+      // Dictionaries only grow, so the string is still there.
+      const internal::Dictionary& dict = table.impl().dictionaries[key.column];
+      std::string category;
+      if (!absl::WebSafeBase64Unescape(v.get<std::string>(), &category)) {
+        return bad("category is not base64");
+      }
+      auto it = dict.codes.find(category);
+      if (it == dict.codes.end()) return bad("unknown category");
+      position.keys.push_back(key.rank[it->second] ^ flip);
+    } else {
+      return bad("value of the wrong type");
+    }
+  }
+  return position;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
+                                                const Selection& selection,
+                                                absl::Span<const OrderBy> keys,
+                                                size_t offset,
+                                                std::optional<size_t> limit) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
+                            ResolveKeys(table, keys));
+  const Orderer orderer(table.impl(), std::move(resolved));
+  return OrderImpl(orderer, selection, offset, limit, nullptr);
+}
+
+absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
+                                                const Selection& selection,
+                                                const OrderBy& order,
+                                                size_t offset,
+                                                std::optional<size_t> limit) {
+  return OrderRows(table, selection, absl::MakeConstSpan(&order, 1), offset,
+                   limit);
+}
+
+absl::StatusOr<OrderedPage> OrderPage(const Table& table,
+                                      const Selection& selection,
+                                      absl::Span<const OrderBy> keys,
+                                      absl::string_view cursor, size_t limit) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
+                            ResolveKeys(table, keys));
+  if (limit == 0 || limit == SIZE_MAX) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page limit ", limit, " is out of range"));
+  }
+  std::optional<CursorPosition> after;
+  if (!cursor.empty()) {
+    SLICEKIT_ASSIGN_OR_RETURN(after, DecodeCursor(table, resolved, cursor));
+  }
+  const Orderer orderer(table.impl(), resolved);
+  OrderedPage page;
+  // One row more than asked tells whether another page follows.
+  page.rows = OrderImpl(orderer, selection, 0, limit + 1,
+                        after.has_value() ? &*after : nullptr);
+  if (page.rows.size() > limit) {
+    page.rows.pop_back();
+    page.next_cursor = EncodeCursor(table, resolved, page.rows.back());
+  }
+  return page;
 }
 
 }  // namespace slicekit
