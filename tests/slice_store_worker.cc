@@ -1,0 +1,106 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// A writer process for slice_store_concurrency_test. Opens the SQLite store
+// at PATH, prints "ready", waits for one byte on stdin, then writes, printing
+// one line per finished call with a single write(2), after the call
+// returned, so every line the parent reads is an acknowledged result:
+//
+//   slice_store_worker create PATH ORG PREFIX COUNT
+//     creates slices PREFIX0..PREFIX<COUNT-1>; prints "ok ID NAME",
+//     "exhausted" or "error MESSAGE" per call.
+//   slice_store_worker churn PATH ORG PREFIX
+//     creates PREFIX0, PREFIX1, ... forever; prints "created ID NAME"; when
+//     the org is full, prints "deleting ID", deletes its oldest slice and
+//     prints "deleted ID".
+//     Meant to be killed.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "slicekit/filter_text.h"
+#include "slicekit/slice_store.h"
+
+namespace {
+
+void Say(const std::string& line) {
+  const std::string text = line + "\n";
+  if (write(STDOUT_FILENO, text.data(), text.size()) !=
+      static_cast<ssize_t>(text.size())) {
+    std::_Exit(3);
+  }
+}
+
+slicekit::SliceSpec Spec(const std::string& name) {
+  // The filter names the slice, so the parent can check it is intact.
+  return slicekit::SliceSpec{
+      name,
+      absl::StrCat("made by worker ", getpid()),
+      *slicekit::ParseFilter(absl::StrCat("name = '", name, "' AND fp >= 1")),
+      {{"confidence", true}}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr,
+                 "usage: slice_store_worker create|churn PATH ORG "
+                 "PREFIX [COUNT]\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  const std::string org = argv[3];
+  const std::string prefix = argv[4];
+  auto store = slicekit::SliceStore::OpenSqlite(argv[2]);
+  if (!store.ok()) {
+    Say(absl::StrCat("error ", store.status().ToString()));
+    return 1;
+  }
+  Say("ready");
+  char go;
+  if (read(STDIN_FILENO, &go, 1) != 1) return 1;
+
+  if (mode == "create" && argc == 6) {
+    const int count = std::atoi(argv[5]);
+    for (int i = 0; i < count; ++i) {
+      const auto slice = (*store)->Create(org, Spec(absl::StrCat(prefix, i)));
+      if (slice.ok()) {
+        Say(absl::StrCat("ok ", slice->id, " ", slice->name));
+      } else if (absl::IsResourceExhausted(slice.status())) {
+        Say("exhausted");
+      } else {
+        Say(absl::StrCat("error ", slice.status().ToString()));
+      }
+    }
+    return 0;
+  }
+  if (mode == "churn") {
+    for (int i = 0;; ++i) {
+      const auto slice = (*store)->Create(org, Spec(absl::StrCat(prefix, i)));
+      if (slice.ok()) {
+        Say(absl::StrCat("created ", slice->id, " ", slice->name));
+        continue;
+      }
+      if (!absl::IsResourceExhausted(slice.status())) {
+        Say(absl::StrCat("error ", slice.status().ToString()));
+        return 1;
+      }
+      const auto all =
+          (*store)->List(org, slicekit::SliceListOrder::kByCreationTime);
+      if (!all.ok() || all->empty()) return 1;
+      // Announced first: if killed now, the parent knows which slice may
+      // be gone without an acknowledgement.
+      Say(absl::StrCat("deleting ", all->front().id));
+      const absl::Status deleted = (*store)->Delete(org, all->front().id);
+      if (!deleted.ok()) {
+        Say(absl::StrCat("error ", deleted.ToString()));
+        return 1;
+      }
+      Say(absl::StrCat("deleted ", all->front().id));
+    }
+  }
+  std::fprintf(stderr, "slice_store_worker: bad arguments\n");
+  return 2;
+}
