@@ -1,0 +1,315 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Runs `slicekit slice ...` (SLICEKIT_CLI_PATH) against a store file and
+// checks its stdout, stderr, exit status and what the store holds after.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "slicekit/filter_text.h"
+#include "slicekit/slice_store.h"
+#include "tests/testing/status_matchers.h"
+
+namespace slicekit {
+namespace {
+
+using ::slicekit::testing::IsOk;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  // The first line of stderr.
+  std::string error_line() const {
+    return std::string(err.substr(0, err.find('\n')));
+  }
+};
+
+std::string TempPath(absl::string_view name) {
+  static int counter = 0;
+  return absl::StrCat(::testing::TempDir(), "/cli_slice_test_", getpid(), "_",
+                      ++counter, "_", name);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+RunResult RunCli(const std::vector<std::string>& args) {
+  const std::string out_path = TempPath("stdout");
+  const std::string err_path = TempPath("stderr");
+  std::vector<std::string> argv_strings = {SLICEKIT_CLI_PATH};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_strings) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+    execv(SLICEKIT_CLI_PATH, argv.data());
+    _exit(127);
+  }
+  RunResult result;
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+    ADD_FAILURE() << "cannot run " << SLICEKIT_CLI_PATH;
+    return result;
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  std::remove(out_path.c_str());
+  std::remove(err_path.c_str());
+  return result;
+}
+
+class CliSliceTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::remove(absl::StrCat(store_, suffix).c_str());
+    }
+  }
+  // Runs `slicekit slice --store <store_> --org acme <args...>`.
+  RunResult Slice(std::vector<std::string> args, std::string org = "acme") {
+    std::vector<std::string> all = {"slice", "--store", store_, "--org", org};
+    all.insert(all.end(), args.begin(), args.end());
+    return RunCli(all);
+  }
+  // The new id printed by a successful create/update.
+  std::string Ok(const std::vector<std::string>& args) {
+    const RunResult r = Slice(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_THAT(r.out, MatchesRegex("sl_[0-9a-f]{16}\n"));
+    return r.out.substr(0, r.out.size() - 1);
+  }
+  nlohmann::json ListJson() {
+    const RunResult r = Slice({"list", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+  // Expects a failure with `exit_code` whose first stderr line contains
+  // `message`, and that the store's content did not change.
+  void ExpectFails(const std::vector<std::string>& args, int exit_code,
+                   absl::string_view message) {
+    const nlohmann::json before = ListJson();
+    const RunResult r = Slice(args);
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.error_line(),
+                AllOf(StartsWith("slicekit: "), HasSubstr(message)));
+    if (exit_code == 1) {
+      EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    EXPECT_EQ(ListJson(), before);
+  }
+
+  std::string store_ = TempPath("store.db");
+};
+
+TEST_F(CliSliceTest, CreatesListsAndShowsSlices) {
+  EXPECT_FALSE(Exists(store_));
+  const std::string low =
+      Ok({"create", "--name", "Low confidence", "--description", "below 0.3",
+          "--where", "confidence < 0.3 and fp >= 1", "--order-by", "confidence",
+          "desc"});
+  EXPECT_TRUE(Exists(store_));
+  const std::string fps =
+      Ok({"create", "--name", "  all FPs ", "--where", "fp >= 1"});
+
+  const RunResult text = Slice({"list"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out,
+            absl::StrCat(fps, "\tall FPs\tv1\tfp >= 1\t\n", low,
+                         "\tLow confidence\tv1\tconfidence < 0.3 AND fp >= "
+                         "1\tconfidence desc\n"));
+
+  const nlohmann::json list = ListJson();
+  ASSERT_TRUE(list.is_array());
+  ASSERT_EQ(list.size(), 2u);
+  const nlohmann::json& first = list[1];
+  EXPECT_EQ(first["id"], low);
+  EXPECT_EQ(first["name"], "Low confidence");
+  EXPECT_EQ(first["description"], "below 0.3");
+  EXPECT_EQ(first["where"], "confidence < 0.3 AND fp >= 1");
+  EXPECT_EQ(
+      first["order_by"],
+      nlohmann::json::parse(R"([{"column":"confidence","direction":"desc"}])"));
+  EXPECT_EQ(first["version"], 1);
+  EXPECT_THAT(first["created_at"].get<std::string>(),
+              MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z"));
+  EXPECT_EQ(first["updated_at"], first["created_at"]);
+  EXPECT_EQ(list[0]["order_by"], nlohmann::json::array());
+
+  // SLICE is an id or a name, any case.
+  for (const std::string& ref : {low, std::string("LOW CONFIDENCE")}) {
+    const RunResult show = Slice({"show", ref});
+    ASSERT_EQ(show.exit_code, 0) << show.err;
+    EXPECT_THAT(show.out, HasSubstr(absl::StrCat("id: ", low, "\n")));
+    EXPECT_THAT(show.out, HasSubstr("where: confidence < 0.3 AND fp >= 1\n"));
+    EXPECT_THAT(show.out, HasSubstr("order_by: confidence desc\n"));
+    EXPECT_THAT(show.out, HasSubstr("version: 1\n"));
+  }
+  // Orgs are separate.
+  const RunResult other = Slice({"list", "--format", "json"}, "other");
+  EXPECT_EQ(other.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(other.out), nlohmann::json::array());
+}
+
+TEST_F(CliSliceTest, UpdatesInPlaceOrAsNew) {
+  const std::string id = Ok({"create", "--name", "false pos", "--where",
+                             "fp >= 1", "--order-by", "confidence"});
+  EXPECT_EQ(Ok({"update", "false pos", "--where", "fp >= 2", "--in-place"}),
+            id);
+  nlohmann::json list = ListJson();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["where"], "fp >= 2");
+  EXPECT_EQ(list[0]["version"], 2);
+  // The ordering is kept when only --where changes.
+  EXPECT_EQ(list[0]["order_by"][0]["column"], "confidence");
+
+  const std::string copy =
+      Ok({"update", id, "--order-by", "iou", "desc", "--as-new", "by iou"});
+  EXPECT_NE(copy, id);
+  list = ListJson();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["name"], "by iou");
+  EXPECT_EQ(list[0]["where"], "fp >= 2");
+  EXPECT_EQ(list[0]["order_by"][0]["direction"], "desc");
+  EXPECT_EQ(list[1]["version"], 2);  // the original is unchanged
+
+  EXPECT_EQ(Ok({"rename", "BY IOU", "by IoU"}), copy);
+  EXPECT_EQ(Ok({"describe", copy, "sorted by IoU"}), copy);
+  list = ListJson();
+  EXPECT_EQ(list[0]["name"], "by IoU");
+  EXPECT_EQ(list[0]["description"], "sorted by IoU");
+  EXPECT_EQ(list[0]["version"], 3);
+
+  EXPECT_EQ(Ok({"delete", "by iou"}), copy);
+  EXPECT_THAT(ListJson(), SizeIs(1));
+  const RunResult gone = Slice({"show", copy});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_THAT(gone.err, HasSubstr("has no slice with the id or name"));
+  // The name is free again; the id is new.
+  EXPECT_NE(Ok({"create", "--name", "by iou", "--where", "iou < 0.5"}), copy);
+}
+
+TEST_F(CliSliceTest, BadInputFailsWithOneLineAndChangesNothing) {
+  Ok({"create", "--name", "taken", "--where", "fp >= 1"});
+  ExpectFails({"create", "--name", "TAKEN", "--where", "fp >= 2"}, 1,
+              "name \"TAKEN\" is taken in org \"acme\" by slice \"taken\"");
+  ExpectFails({"create", "--name", "ab", "--where", "fp >= 2"}, 1,
+              "name has 2 characters; the minimum is 3");
+  ExpectFails({"create", "--name", std::string(31, 'n'), "--where", "fp >= 2"},
+              1, "name has 31 characters; the limit is 30");
+  ExpectFails({"create", "--name", "bell\a", "--where", "fp >= 2"}, 1,
+              "name contains a control character (U+0007) at character 5");
+  ExpectFails({"create", "--name", "good name", "--where", "fp >="}, 1,
+              "expected a value");
+  ExpectFails({"create", "--name", "good name", "--where", "fp >= 1",
+               "--order-by", "fp", "--order-by", "fp"},
+              1, "repeats column \"fp\"");
+  ExpectFails({"rename", "taken", "x"}, 1, "minimum is 3");
+  ExpectFails({"rename", "nothing here", "other name"}, 1,
+              "no slice with the id or name \"nothing here\"");
+  ExpectFails({"describe", "taken", std::string(1001, 'd')}, 1,
+              "description has 1001 characters; the limit is 1000");
+  ExpectFails({"delete", "sl_0123456789abcdef"}, 1, "no slice");
+  ExpectFails({"update", "taken", "--where", "tp >= 1", "--as-new", "Taken"}, 1,
+              "is taken");
+}
+
+TEST_F(CliSliceTest, UsageErrorsExitTwoAndChangeNothing) {
+  Ok({"create", "--name", "existing", "--where", "fp >= 1"});
+  ExpectFails({"create", "--where", "fp >= 1"}, 2, "needs --name");
+  ExpectFails({"create", "--name", "no filter"}, 2, "needs --where");
+  ExpectFails({"frobnicate"}, 2, "unknown slice command 'frobnicate'");
+  ExpectFails({"list", "--format", "xml"}, 2, "--format must be text or json");
+  ExpectFails({"show"}, 2, "needs SLICE");
+  ExpectFails({"rename", "existing"}, 2, "needs SLICE NEW_NAME");
+  ExpectFails({"update", "existing", "--where", "fp >= 2"}, 2,
+              "either --in-place or --as-new");
+  ExpectFails({"update", "existing", "--where", "fp >= 2", "--in-place",
+               "--as-new", "both"},
+              2, "either --in-place or --as-new");
+  ExpectFails({"update", "existing", "--in-place"}, 2,
+              "needs --where EXPR or --order-by");
+  ExpectFails({"create", "--name", "x y z", "--where", "fp >= 1", "--bogus"}, 2,
+              "unknown flag '--bogus'");
+
+  const std::string missing = TempPath("never.db");
+  const RunResult no_org = RunCli({"slice", "--store", missing, "list"});
+  EXPECT_EQ(no_org.exit_code, 2);
+  EXPECT_THAT(no_org.error_line(), HasSubstr("needs --org"));
+  const RunResult no_store = RunCli({"slice", "--org", "acme", "list"});
+  EXPECT_EQ(no_store.exit_code, 2);
+  EXPECT_THAT(no_store.error_line(), HasSubstr("needs --store"));
+  // Neither a usage error nor a bad filter creates the store file.
+  const RunResult bad_filter =
+      RunCli({"slice", "--store", missing, "--org", "acme", "create", "--name",
+              "abc", "--where", "fp >>= 1"});
+  EXPECT_EQ(bad_filter.exit_code, 1);
+  EXPECT_FALSE(Exists(missing));
+}
+
+TEST_F(CliSliceTest, ReportsTheOrgLimit) {
+  {
+    auto store = SliceStore::OpenSqlite(store_);
+    ASSERT_THAT(store, IsOk());
+    for (int i = 0; i < kMaxSlicesPerOrg; ++i) {
+      ASSERT_THAT((*store)->Create("acme", SliceSpec{absl::StrCat("slice ", i),
+                                                     "",
+                                                     *ParseFilter("fp >= 1"),
+                                                     {}}),
+                  IsOk());
+    }
+  }
+  ExpectFails({"create", "--name", "one more", "--where", "fp >= 1"}, 1,
+              "org \"acme\" already has 100 slices; the limit is 100");
+  ExpectFails(
+      {"update", "slice 0", "--where", "fp >= 3", "--as-new", "one more"}, 1,
+      "the limit is 100");
+  EXPECT_THAT(ListJson(), SizeIs(100));
+}
+
+TEST_F(CliSliceTest, RefusesAFileThatIsNotAStore) {
+  { std::ofstream(store_) << "data_row_id,confidence\nr1,0.5\n"; }
+  const std::string before = ReadFile(store_);
+  const RunResult r = Slice({"list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("is not a slicekit slice store"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  EXPECT_EQ(ReadFile(store_), before);
+}
+
+}  // namespace
+}  // namespace slicekit
