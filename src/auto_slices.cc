@@ -79,14 +79,13 @@ std::vector<AutoSlice> AutoSlices(const Schema& schema) {
   return slices;
 }
 
-Slice AutoSliceToSlice(const AutoSlice& auto_slice, absl::string_view org) {
-  Slice slice;
-  slice.org = std::string(org);
-  slice.name = auto_slice.name;
-  slice.description = auto_slice.description;
-  slice.filter = auto_slice.filter;
-  slice.order_by = auto_slice.order_by;
-  return slice;
+SliceSpec AutoSliceSpec(const AutoSlice& auto_slice) {
+  SliceSpec spec;
+  spec.name = auto_slice.name;
+  spec.description = auto_slice.description;
+  spec.filter = auto_slice.filter;
+  spec.order_by = auto_slice.order_by;
+  return spec;
 }
 
 }  // namespace slicekit

@@ -1,7 +1,8 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // The auto-generated slices offered for any table with the metric columns:
 // read-only, not saved, not counted against an org's 100 slices (saving one
-// as a user slice, via AutoSliceToSlice(), does count).
+// as a user slice, via AutoSliceSpec() and SliceStore::Create(), does
+// count).
 #ifndef SLICEKIT_AUTO_SLICES_H_
 #define SLICEKIT_AUTO_SLICES_H_
 
@@ -12,7 +13,7 @@
 #include "slicekit/expr.h"
 #include "slicekit/order.h"
 #include "slicekit/schema.h"
-#include "slicekit/slice.h"
+#include "slicekit/slice_store.h"
 
 namespace slicekit {
 
@@ -52,10 +53,11 @@ struct AutoSlice {
 // break), so the order is total.
 std::vector<AutoSlice> AutoSlices(const Schema& schema);
 
-// Returns `auto_slice` as a user slice ready to save for `org`: the same
-// name, description, filter and order; no id, timestamps or version yet
-// (the store assigns them; it counts against the org's 100).
-Slice AutoSliceToSlice(const AutoSlice& auto_slice, absl::string_view org);
+// Returns `auto_slice` as the spec SliceStore::Create() takes to save it
+// as a user slice: the same name, description, filter and order. Saved, it
+// is an ordinary slice (it counts against the org's 100; its name must be
+// free in the org).
+SliceSpec AutoSliceSpec(const AutoSlice& auto_slice);
 
 }  // namespace slicekit
 

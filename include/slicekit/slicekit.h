@@ -6,6 +6,7 @@
 #include "slicekit/auto_slices.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
+#include "slicekit/explore.h"
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"

@@ -1,0 +1,380 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+#include "slicekit/explore.h"
+
+#include <bit>
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "src/status_macros.h"
+#include "src/table_impl.h"
+
+namespace slicekit {
+namespace {
+
+// A metric column of the summary: its index, or -1 when the table lacks it.
+absl::StatusOr<int> MetricColumn(const Schema& schema, absl::string_view name,
+                                 ColumnType type) {
+  const std::optional<int> index = schema.Find(name);
+  if (!index.has_value()) return -1;
+  if (schema.column(*index).type != type) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "column '", name, "' is ", ColumnTypeName(schema.column(*index).type),
+        "; a summary needs it to be ", ColumnTypeName(type)));
+  }
+  return *index;
+}
+
+std::optional<double> Ratio(double numerator, double denominator) {
+  if (denominator == 0) return std::nullopt;
+  return numerator / denominator;
+}
+
+// Appends the shortest decimal that reads back as `value` (a 32-bit float),
+// with ".0" when it would otherwise read as an integer.
+void AppendFloat(float value, std::string* out) {
+  char buffer[64];
+  const std::to_chars_result result =
+      std::to_chars(buffer, buffer + sizeof(buffer), value);
+  const absl::string_view text(buffer, result.ptr - buffer);
+  out->append(text.data(), text.size());
+  if (text.find_first_of(".en") == absl::string_view::npos) {
+    out->append(".0");
+  }
+}
+
+void AppendInt(int64_t value, std::string* out) {
+  char buffer[32];
+  const std::to_chars_result result =
+      std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out->append(buffer, result.ptr - buffer);
+}
+
+bool CsvNeedsQuotes(absl::string_view text) {
+  if (text.find_first_of(",\"\r\n") != absl::string_view::npos) return true;
+  return !text.empty() && (text.front() == ' ' || text.back() == ' ');
+}
+
+void AppendCsvField(absl::string_view text, std::string* out) {
+  if (!CsvNeedsQuotes(text)) {
+    out->append(text.data(), text.size());
+    return;
+  }
+  out->push_back('"');
+  for (char c : text) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+// JSON string escaping is nlohmann's; invalid UTF-8 becomes U+FFFD rather
+// than an exception.
+void AppendJsonString(absl::string_view text, std::string* out) {
+  const nlohmann::json value = std::string(text);
+  out->append(
+      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// Appends one cell in the format's syntax: NULL is `null` in JSON and
+// nothing (an empty field) in CSV.
+void AppendCell(const Table& table, RowIndex row, int column, bool json,
+                std::string* out) {
+  const ColumnType type = table.schema().column(column).type;
+  switch (type) {
+    case ColumnType::kFloat: {
+      const std::optional<float> value = table.GetFloat(row, column);
+      if (value.has_value()) {
+        AppendFloat(*value, out);
+      } else if (json) {
+        out->append("null");
+      }
+      return;
+    }
+    case ColumnType::kInt: {
+      const std::optional<int64_t> value = table.GetInt(row, column);
+      if (value.has_value()) {
+        AppendInt(*value, out);
+      } else if (json) {
+        out->append("null");
+      }
+      return;
+    }
+    case ColumnType::kId: {
+      const absl::string_view id = table.RowId(row);
+      json ? AppendJsonString(id, out) : AppendCsvField(id, out);
+      return;
+    }
+    case ColumnType::kCategorical: {
+      const std::optional<absl::string_view> value =
+          table.GetString(row, column);
+      if (!value.has_value()) {
+        if (json) out->append("null");
+        return;
+      }
+      json ? AppendJsonString(*value, out) : AppendCsvField(*value, out);
+      return;
+    }
+  }
+}
+
+void AppendJsonObject(const Table& table, RowIndex row,
+                      const std::vector<std::string>& keys, std::string* out) {
+  out->push_back('{');
+  for (size_t c = 0; c < keys.size(); ++c) {
+    if (c > 0) out->push_back(',');
+    out->append(keys[c]);
+    out->push_back(':');
+    AppendCell(table, row, static_cast<int>(c), /*json=*/true, out);
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+absl::StatusOr<SliceSummary> Summarize(const Table& table,
+                                       const Selection& selection) {
+  if (selection.num_rows() > table.num_rows()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the selection covers ", selection.num_rows(),
+                     " rows; the table has ", table.num_rows()));
+  }
+  const Schema& schema = table.schema();
+  SLICEKIT_ASSIGN_OR_RETURN(const int tp_column,
+                            MetricColumn(schema, "tp", ColumnType::kInt));
+  SLICEKIT_ASSIGN_OR_RETURN(const int fp_column,
+                            MetricColumn(schema, "fp", ColumnType::kInt));
+  SLICEKIT_ASSIGN_OR_RETURN(const int fn_column,
+                            MetricColumn(schema, "fn", ColumnType::kInt));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const int confidence_column,
+      MetricColumn(schema, "confidence", ColumnType::kFloat));
+  SLICEKIT_ASSIGN_OR_RETURN(const int iou_column,
+                            MetricColumn(schema, "iou", ColumnType::kFloat));
+
+  // Straight from the chunks: a summary reads every selected row, and the
+  // per-value accessors would cost a chunk lookup and a width switch each.
+  const internal::TableImpl& impl = table.impl();
+  const std::vector<uint64_t>& words = selection.words();
+  const size_t chunk_rows = impl.chunk_rows();  // a power of two >= 64
+  int64_t sums[3] = {0, 0, 0};
+  const int count_columns[3] = {tp_column, fp_column, fn_column};
+  double float_sums[2] = {0, 0};
+  size_t float_counts[2] = {0, 0};
+  const int float_columns[2] = {confidence_column, iou_column};
+  size_t rows = 0;
+  for (size_t c = 0; c < impl.chunks.size(); ++c) {
+    const internal::Chunk& chunk = impl.chunks[c];
+    const size_t first_word = c * chunk_rows / 64;
+    const size_t num_words = (chunk.size + 63) / 64;
+    for (size_t w = 0; w < num_words && first_word + w < words.size(); ++w) {
+      uint64_t bits = words[first_word + w];
+      if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
+      if (bits == 0) continue;
+      rows += std::popcount(bits);
+      for (int k = 0; k < 3; ++k) {
+        if (count_columns[k] < 0) continue;
+        const internal::ColumnChunk& column = chunk.columns[count_columns[k]];
+        for (uint64_t b = bits; b != 0; b &= b - 1) {
+          const size_t i = w * 64 + std::countr_zero(b);
+          if (column.IsValid(i)) sums[k] += column.IntAt(i);
+        }
+      }
+      for (int k = 0; k < 2; ++k) {
+        if (float_columns[k] < 0) continue;
+        const internal::ColumnChunk& column = chunk.columns[float_columns[k]];
+        for (uint64_t b = bits; b != 0; b &= b - 1) {
+          const size_t i = w * 64 + std::countr_zero(b);
+          if (column.IsValid(i)) {
+            float_sums[k] += column.floats[i];
+            ++float_counts[k];
+          }
+        }
+      }
+    }
+  }
+
+  SliceSummary summary;
+  summary.rows = rows;
+  summary.tp = sums[0];
+  summary.fp = sums[1];
+  summary.fn = sums[2];
+  if (tp_column >= 0) {
+    const double tp = static_cast<double>(summary.tp);
+    const double fp = static_cast<double>(summary.fp);
+    const double fn = static_cast<double>(summary.fn);
+    if (fp_column >= 0) summary.precision = Ratio(tp, tp + fp);
+    if (fn_column >= 0) summary.recall = Ratio(tp, tp + fn);
+    if (fp_column >= 0 && fn_column >= 0) {
+      summary.f1 = Ratio(2 * tp, 2 * tp + fp + fn);
+    }
+  }
+  if (float_counts[0] > 0) {
+    summary.mean_confidence = float_sums[0] / float_counts[0];
+  }
+  if (float_counts[1] > 0) summary.mean_iou = float_sums[1] / float_counts[1];
+  return summary;
+}
+
+absl::StatusOr<SliceSummary> SummarizeAll(const Table& table) {
+  return Summarize(table, table.LiveRows());
+}
+
+absl::StatusOr<SliceSummary> SummarizeDataset(const Table& table,
+                                              absl::string_view dataset) {
+  SLICEKIT_ASSIGN_OR_RETURN(const Selection rows,
+                            Filter(table, Col("dataset") == dataset));
+  return Summarize(table, rows);
+}
+
+absl::StatusOr<SummaryComparison> CompareSummaries(
+    const Table& table, const Selection& selection,
+    std::optional<absl::string_view> dataset) {
+  SummaryComparison comparison;
+  SLICEKIT_ASSIGN_OR_RETURN(comparison.slice, Summarize(table, selection));
+  SLICEKIT_ASSIGN_OR_RETURN(comparison.all, SummarizeAll(table));
+  if (dataset.has_value()) {
+    SLICEKIT_ASSIGN_OR_RETURN(comparison.dataset,
+                              SummarizeDataset(table, *dataset));
+  }
+  return comparison;
+}
+
+absl::StatusOr<ExplorePage> Explore(const Table& table,
+                                    const BoundFilter& filter,
+                                    const ExploreOptions& options) {
+  const Selection selection = filter.Scan(options.scan);
+  static const std::vector<OrderBy>* const kById = new std::vector<OrderBy>;
+  const std::vector<OrderBy>& keys =
+      options.order_by.has_value() ? *options.order_by : *kById;
+  SLICEKIT_ASSIGN_OR_RETURN(
+      OrderedPage ordered,
+      OrderPage(table, selection, keys, options.cursor, options.limit));
+  ExplorePage page;
+  page.rows = std::move(ordered.rows);
+  page.next_cursor = std::move(ordered.next_cursor);
+  page.total_rows = selection.Count();
+  if (options.summarize) {
+    SLICEKIT_ASSIGN_OR_RETURN(page.summary, Summarize(table, selection));
+  }
+  return page;
+}
+
+absl::StatusOr<ExplorePage> Explore(const Table& table, const Expr& filter,
+                                    const ExploreOptions& options) {
+  SLICEKIT_ASSIGN_OR_RETURN(const BoundFilter bound, Bind(filter, table));
+  return Explore(table, bound, options);
+}
+
+absl::StatusOr<ExplorePage> Explore(const Table& table, const Slice& slice,
+                                    const ExploreOptions& options) {
+  if (options.order_by.has_value()) {
+    return Explore(table, slice.filter, options);
+  }
+  ExploreOptions with_order = options;
+  with_order.order_by = slice.order_by;
+  return Explore(table, slice.filter, with_order);
+}
+
+absl::StatusOr<std::vector<std::string>> SliceRowIds(
+    const Table& table, const Expr& filter, absl::Span<const OrderBy> order_by,
+    size_t offset, std::optional<size_t> limit) {
+  SLICEKIT_ASSIGN_OR_RETURN(const Selection selection, Filter(table, filter));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const std::vector<RowIndex> rows,
+      OrderRows(table, selection, order_by, offset, limit));
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  for (RowIndex row : rows) ids.emplace_back(table.RowId(row));
+  return ids;
+}
+
+absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
+                        ExportFormat format, std::ostream& out) {
+  for (RowIndex row : rows) {
+    if (row >= table.num_rows()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("row ", row, " is out of range; the table has ",
+                       table.num_rows(), " row positions"));
+    }
+  }
+  const Schema& schema = table.schema();
+  const int num_columns = schema.num_columns();
+  std::string buffer;
+  // Flushing every 64 KiB keeps memory flat for exports of millions of rows.
+  constexpr size_t kFlushBytes = 1 << 16;
+  const auto flush = [&] {
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    buffer.clear();
+  };
+
+  if (format == ExportFormat::kCsv) {
+    for (int c = 0; c < num_columns; ++c) {
+      if (c > 0) buffer.push_back(',');
+      AppendCsvField(schema.column(c).name, &buffer);
+    }
+    buffer.push_back('\n');
+    for (RowIndex row : rows) {
+      for (int c = 0; c < num_columns; ++c) {
+        if (c > 0) buffer.push_back(',');
+        AppendCell(table, row, c, /*json=*/false, &buffer);
+      }
+      buffer.push_back('\n');
+      if (buffer.size() >= kFlushBytes) flush();
+    }
+  } else {
+    std::vector<std::string> keys;
+    keys.reserve(num_columns);
+    for (int c = 0; c < num_columns; ++c) {
+      std::string key;
+      AppendJsonString(schema.column(c).name, &key);
+      keys.push_back(std::move(key));
+    }
+    const bool ndjson = format == ExportFormat::kNdjson;
+    if (!ndjson) buffer.push_back('[');
+    bool first = true;
+    for (RowIndex row : rows) {
+      if (!ndjson && !first) buffer.push_back(',');
+      if (!ndjson) buffer.push_back('\n');
+      first = false;
+      AppendJsonObject(table, row, keys, &buffer);
+      if (ndjson) buffer.push_back('\n');
+      if (buffer.size() >= kFlushBytes) flush();
+    }
+    if (!ndjson) buffer.append(rows.empty() ? "]\n" : "\n]\n");
+  }
+  flush();
+  out.flush();
+  if (!out) {
+    return absl::UnknownError(absl::StrCat(
+        "writing the ", ExportFormatName(format), " export failed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view ExportFormatName(ExportFormat format) {
+  switch (format) {
+    case ExportFormat::kCsv:
+      return "csv";
+    case ExportFormat::kJson:
+      return "json";
+    case ExportFormat::kNdjson:
+      return "ndjson";
+  }
+  return "csv";
+}
+
+absl::StatusOr<ExportFormat> ParseExportFormat(absl::string_view name) {
+  if (name == "csv") return ExportFormat::kCsv;
+  if (name == "json") return ExportFormat::kJson;
+  if (name == "ndjson") return ExportFormat::kNdjson;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown export format '", name, "'; expected csv, json or ndjson"));
+}
+
+}  // namespace slicekit
