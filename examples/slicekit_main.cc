@@ -18,6 +18,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -48,6 +50,10 @@ constexpr char kUsage[] =
     "         describe SLICE TEXT\n"
     "         update SLICE [--where EXPR] [--order-by COLUMN [asc|desc]]...\n"
     "                (--in-place | --as-new NAME)\n"
+    "         explore SLICE --table FILE.csv [--limit K] [--cursor C]\n"
+    "                 [--format csv|json|ndjson]\n"
+    "         ids SLICE --table FILE.csv\n"
+    "         auto --table FILE.csv [--limit K]\n"
     "       slicekit --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -64,6 +70,11 @@ constexpr char kUsage[] =
     "          describe, update and delete print the slice's id (update\n"
     "          --as-new: the new slice's). Names: 3 to 30 characters, unique\n"
     "          in the org ignoring case; at most 100 slices per org.\n"
+    "          explore prints one page of the slice's rows (default 50) in\n"
+    "          its order to stdout, and its summary and the next page's\n"
+    "          cursor (empty after the last page) to stderr; ids prints\n"
+    "          every matching data_row_id; auto lists the auto-generated\n"
+    "          slices with row counts and top K (default 5) row ids.\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error\n";
 
@@ -456,6 +467,9 @@ struct SliceFlags {
   std::optional<slicekit::Expr> where;
   std::optional<std::vector<slicekit::OrderBy>> order_by;
   std::optional<std::string> format;
+  std::optional<std::string> table;
+  std::optional<std::string> cursor;
+  std::optional<size_t> limit;
   bool in_place = false;
   std::optional<std::string> as_new;
   std::vector<std::string> positional;
@@ -495,6 +509,17 @@ std::optional<int> ParseSliceFlags(Args& args,
       flags->as_new = *value;
     } else if (flag == "--format") {
       flags->format = *value;
+    } else if (flag == "--table") {
+      flags->table = *value;
+    } else if (flag == "--cursor") {
+      flags->cursor = *value;
+    } else if (flag == "--limit") {
+      std::optional<uint64_t> limit = ParseCount(*value, 1, 1000000000);
+      if (!limit) {
+        return UsageError(absl::StrCat(
+            "--limit needs an integer in [1, 1000000000], not '", *value, "'"));
+      }
+      flags->limit = static_cast<size_t>(*limit);
     } else if (flag == "--where") {
       if (absl::StripAsciiWhitespace(*value).empty()) {
         return InputError("empty filter");
@@ -658,6 +683,122 @@ int SliceUpdate(const SliceCommandContext& context, Args& args) {
   return kOk;
 }
 
+absl::StatusOr<slicekit::Table> LoadTable(const std::string& path) {
+  return slicekit::ReadCsvFile(path);
+}
+
+// explore SLICE --table FILE.csv [--limit K] [--cursor C] [--format F]
+// ids SLICE --table FILE.csv
+int SliceExploreOrIds(const SliceCommandContext& context,
+                      const std::string& command, Args& args) {
+  SliceFlags flags;
+  const std::vector<std::string> allowed =
+      command == "ids" ? std::vector<std::string>{"--table"}
+                       : std::vector<std::string>{"--table", "--limit",
+                                                  "--cursor", "--format"};
+  if (std::optional<int> rc = ParseSliceFlags(args, allowed, &flags)) {
+    return *rc;
+  }
+  if (flags.positional.size() != 1) {
+    return UsageError(absl::StrCat("slice ", command, " needs one SLICE"));
+  }
+  if (!flags.table) {
+    return UsageError(absl::StrCat("slice ", command, " needs --table FILE"));
+  }
+  std::optional<slicekit::ExportFormat> format;
+  if (command == "explore") {
+    absl::StatusOr<slicekit::ExportFormat> parsed =
+        slicekit::ParseExportFormat(flags.format.value_or("csv"));
+    if (!parsed.ok()) {
+      return UsageError(
+          absl::StrCat("--format must be csv, json or ndjson, "
+                       "not '",
+                       *flags.format, "'"));
+    }
+    format = *parsed;
+  }
+  auto store = OpenStore(context);
+  if (!store.ok()) return StoreError(store.status());
+  absl::StatusOr<slicekit::Slice> slice =
+      ResolveSlice(**store, context.org, flags.positional[0]);
+  if (!slice.ok()) return StoreError(slice.status());
+  absl::StatusOr<slicekit::Table> table = LoadTable(*flags.table);
+  if (!table.ok()) return InputError(table.status().message());
+
+  if (command == "ids") {
+    absl::StatusOr<std::vector<std::string>> ids =
+        slicekit::SliceRowIds(*table, slice->filter, slice->order_by);
+    if (!ids.ok()) return InputError(ids.status().message());
+    Output out;
+    for (const std::string& id : *ids) out.Line(id);
+    if (!out.Flush()) return InputError("cannot write the output");
+    return kOk;
+  }
+  slicekit::ExploreOptions options;
+  options.limit = flags.limit.value_or(50);
+  options.cursor = flags.cursor.value_or("");
+  absl::StatusOr<slicekit::ExplorePage> page =
+      slicekit::Explore(*table, *slice, options);
+  if (!page.ok()) return InputError(page.status().message());
+  std::ostringstream rows;
+  const absl::Status exported =
+      slicekit::ExportRows(*table, page->rows, *format, rows);
+  if (!exported.ok()) return InputError(exported.message());
+  std::fwrite(rows.str().data(), 1, rows.str().size(), stdout);
+  // The rows are the output proper (valid CSV/JSON/NDJSON); the summary and
+  // the cursor for the next page go to stderr so stdout stays parseable.
+  const slicekit::SliceSummary& sum = *page->summary;
+  auto metric = [](const std::optional<double>& value) {
+    return value ? absl::StrFormat("%.4f", *value) : std::string("n/a");
+  };
+  std::fprintf(
+      stderr,
+      "summary: rows=%zu tp=%lld fp=%lld fn=%lld precision=%s recall=%s "
+      "f1=%s mean_confidence=%s mean_iou=%s\nnext_cursor: %s\n",
+      page->total_rows, static_cast<long long>(sum.tp),
+      static_cast<long long>(sum.fp), static_cast<long long>(sum.fn),
+      metric(sum.precision).c_str(), metric(sum.recall).c_str(),
+      metric(sum.f1).c_str(), metric(sum.mean_confidence).c_str(),
+      metric(sum.mean_iou).c_str(), page->next_cursor.c_str());
+  return std::fflush(stdout) == 0 ? kOk : InputError("cannot write the output");
+}
+
+// auto --table FILE.csv [--limit K]: the auto-generated slices with their
+// row counts and top rows. Reads no store.
+int SliceAuto(Args& args) {
+  SliceFlags flags;
+  if (std::optional<int> rc =
+          ParseSliceFlags(args, {"--table", "--limit"}, &flags)) {
+    return *rc;
+  }
+  if (!flags.positional.empty()) {
+    return UsageError(
+        absl::StrCat("unexpected argument '", flags.positional[0], "'"));
+  }
+  if (!flags.table) return UsageError("slice auto needs --table FILE");
+  absl::StatusOr<slicekit::Table> table = LoadTable(*flags.table);
+  if (!table.ok()) return InputError(table.status().message());
+  Output out;
+  for (const slicekit::AutoSlice& auto_slice :
+       slicekit::AutoSlices(table->schema())) {
+    slicekit::ExploreOptions options;
+    options.order_by = auto_slice.order_by;
+    options.limit = flags.limit.value_or(5);
+    options.summarize = false;
+    absl::StatusOr<slicekit::ExplorePage> page =
+        slicekit::Explore(*table, auto_slice.filter, options);
+    if (!page.ok()) return InputError(page.status().message());
+    out.Line(absl::StrCat(auto_slice.name, " [", auto_slice.filter.ToString(),
+                          "] by ", OrderByText(auto_slice.order_by), ": ",
+                          page->total_rows, " rows"));
+    for (const slicekit::RowIndex row : page->rows) {
+      out.Line(absl::StrCat("  ", table->RowId(row)));
+    }
+  }
+  if (!out.Flush()) return InputError("cannot write the output");
+  return kOk;
+}
+
 int SliceCommand(Args& args) {
   SliceCommandContext context;
   bool has_store = false;
@@ -682,12 +823,17 @@ int SliceCommand(Args& args) {
       has_org = true;
     }
   }
+  // The auto slices come from the table alone: no store, no org.
+  if (command == "auto") return SliceAuto(args);
   if (!has_store) return UsageError("slice needs --store FILE");
   if (!has_org) return UsageError("slice needs --org ORG");
   if (command.empty()) return UsageError("slice needs a command");
   if (command == "create") return SliceCreate(context, args);
   if (command == "list") return SliceList(context, args);
   if (command == "update") return SliceUpdate(context, args);
+  if (command == "explore" || command == "ids") {
+    return SliceExploreOrIds(context, command, args);
+  }
   if (command == "show" || command == "delete" || command == "rename" ||
       command == "describe") {
     return SliceSimple(context, command, args);

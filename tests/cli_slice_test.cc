@@ -311,5 +311,131 @@ TEST_F(CliSliceTest, RefusesAFileThatIsNotAStore) {
   EXPECT_EQ(ReadFile(store_), before);
 }
 
+class CliSliceTableTest : public CliSliceTest {
+ protected:
+  void SetUp() override {
+    const RunResult r =
+        RunCli({"generate", "--rows", "600", "--seed", "5", "--out", table_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  void TearDown() override {
+    std::remove(table_.c_str());
+    CliSliceTest::TearDown();
+  }
+  std::string table_ = TempPath("table.csv");
+};
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+TEST_F(CliSliceTableTest, ExplorePagesThroughTheSliceInItsOrder) {
+  Ok({"create", "--name", "confident fps", "--where",
+      "fp >= 1 AND confidence > 0.5", "--order-by", "confidence", "desc"});
+  const RunResult query = RunCli({"query", "--table", table_, "--where",
+                                  "fp >= 1 AND confidence > 0.5", "--order-by",
+                                  "confidence", "desc"});
+  ASSERT_EQ(query.exit_code, 0) << query.err;
+  const std::vector<std::string> expected = Lines(query.out);
+  ASSERT_GT(expected.size(), 20u);
+
+  const RunResult ids = Slice({"ids", "Confident FPs", "--table", table_});
+  ASSERT_EQ(ids.exit_code, 0) << ids.err;
+  EXPECT_EQ(Lines(ids.out), expected);
+
+  // Page through with NDJSON, 7 rows a page, following the cursors.
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int page = 0; page < 1000; ++page) {
+    std::vector<std::string> args = {"explore",  "confident fps", "--table",
+                                     table_,     "--limit",       "7",
+                                     "--format", "ndjson"};
+    if (!cursor.empty()) {
+      args.push_back("--cursor");
+      args.push_back(cursor);
+    }
+    const RunResult r = Slice(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const std::string& line : Lines(r.out)) {
+      paged.push_back(nlohmann::json::parse(line)["data_row_id"]);
+    }
+    EXPECT_THAT(
+        r.err, HasSubstr(absl::StrCat("summary: rows=", expected.size(), " ")));
+    const std::vector<std::string> err = Lines(r.err);
+    ASSERT_THAT(err, SizeIs(2));
+    ASSERT_THAT(err[1], StartsWith("next_cursor:"));
+    cursor = err[1].substr(std::string("next_cursor:").size());
+    if (!cursor.empty()) cursor = cursor.substr(1);
+    if (cursor.empty()) break;
+    EXPECT_THAT(Lines(r.out), SizeIs(7));
+  }
+  EXPECT_EQ(paged, expected);
+
+  // CSV and JSON pages hold the same first rows.
+  const RunResult csv =
+      Slice({"explore", "confident fps", "--table", table_, "--limit", "3"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const std::vector<std::string> csv_lines = Lines(csv.out);
+  ASSERT_THAT(csv_lines, SizeIs(4));
+  EXPECT_THAT(csv_lines[0], StartsWith("data_row_id,"));
+  EXPECT_THAT(csv_lines[1], StartsWith(expected[0] + ","));
+  const RunResult json = Slice({"explore", "confident fps", "--table", table_,
+                                "--limit", "3", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json rows = nlohmann::json::parse(json.out);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2]["data_row_id"], expected[2]);
+}
+
+TEST_F(CliSliceTableTest, ExploreAndIdsReportBadInput) {
+  Ok({"create", "--name", "no such column", "--where", "nosuch >= 1"});
+  Ok({"create", "--name", "fine", "--where", "fp >= 1"});
+  ExpectFails({"explore", "no such column", "--table", table_}, 1, "nosuch");
+  ExpectFails({"ids", "no such column", "--table", table_}, 1, "nosuch");
+  ExpectFails({"explore", "fine", "--table", TempPath("missing.csv")}, 1,
+              "missing.csv");
+  ExpectFails({"explore", "fine", "--table", table_, "--cursor", "garbage"}, 1,
+              "cursor");
+  ExpectFails({"explore", "missing slice", "--table", table_}, 1,
+              "no slice with the id or name");
+  ExpectFails({"explore", "fine", "--table", table_, "--format", "xml"}, 2,
+              "--format must be csv, json or ndjson");
+  ExpectFails({"explore", "fine", "--table", table_, "--limit", "0"}, 2,
+              "--limit needs an integer");
+  ExpectFails({"explore", "fine"}, 2, "needs --table");
+  ExpectFails({"ids", "fine", "--table", table_, "--limit", "3"}, 2,
+              "unknown flag '--limit'");
+}
+
+TEST_F(CliSliceTableTest, AutoListsTheAutoSlicesWithCountsAndTopRows) {
+  const RunResult fps =
+      RunCli({"query", "--table", table_, "--where", "fp >= 1", "--count"});
+  ASSERT_EQ(fps.exit_code, 0) << fps.err;
+  const RunResult low_conf = RunCli(
+      {"query", "--table", table_, "--order-by", "confidence", "--limit", "2"});
+  ASSERT_EQ(low_conf.exit_code, 0) << low_conf.err;
+  // No --store or --org needed: auto reads only the table.
+  const RunResult r =
+      RunCli({"slice", "auto", "--table", table_, "--limit", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string count = Lines(fps.out)[0];
+  EXPECT_THAT(r.out,
+              HasSubstr(absl::StrCat(
+                  "False positives [fp >= 1] by fp desc: ", count, " rows\n")));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat(
+                         "Candidate mislabels [fp >= 1] by confidence desc: ",
+                         count, " rows\n")));
+  const std::vector<std::string> lowest = Lines(low_conf.out);
+  EXPECT_THAT(r.out,
+              HasSubstr(absl::StrCat(
+                  "Low confidence [confidence IS NOT NULL] by confidence asc: "
+                  "600 rows\n  ",
+                  lowest[0], "\n  ", lowest[1], "\n")));
+  EXPECT_THAT(Lines(r.out), SizeIs(9 * 3));
+  const RunResult bad = RunCli({"slice", "auto"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("needs --table"));
+}
+
 }  // namespace
 }  // namespace slicekit
