@@ -22,12 +22,18 @@ const utf8proc_uint8_t* Bytes(absl::string_view text) {
   return reinterpret_cast<const utf8proc_uint8_t*>(text.data());
 }
 
-// Decodes `text` into code points; on invalid UTF-8 returns InvalidArgument
-// naming `what` and the 1-based position of the first bad byte.
-absl::StatusOr<std::vector<int32_t>> Decode(absl::string_view text,
-                                            absl::string_view what) {
+// `text` as code points, with the byte offset where each starts (and, last,
+// the end).
+struct Decoded {
   std::vector<int32_t> code_points;
-  code_points.reserve(text.size());
+  std::vector<size_t> offsets;
+};
+
+// Decodes `text`; on invalid UTF-8 (including overlong forms and
+// surrogates) returns InvalidArgument naming `what` and the 1-based
+// position of the first bad byte.
+absl::StatusOr<Decoded> Decode(absl::string_view text, absl::string_view what) {
+  Decoded decoded;
   size_t pos = 0;
   while (pos < text.size()) {
     utf8proc_int32_t cp = -1;
@@ -37,10 +43,12 @@ absl::StatusOr<std::vector<int32_t>> Decode(absl::string_view text,
       return absl::InvalidArgumentError(
           absl::StrCat(what, " is not valid UTF-8 (byte ", pos + 1, ")"));
     }
-    code_points.push_back(cp);
+    decoded.code_points.push_back(cp);
+    decoded.offsets.push_back(pos);
     pos += static_cast<size_t>(n);
   }
-  return code_points;
+  decoded.offsets.push_back(pos);
+  return decoded;
 }
 
 // Unicode White_Space: the Zs category plus the listed controls/separators.
@@ -98,19 +106,10 @@ size_t CountCodePoints(absl::string_view valid_utf8) {
 }  // namespace
 
 absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name) {
-  absl::StatusOr<std::vector<int32_t>> decoded = Decode(name, "name");
+  absl::StatusOr<Decoded> decoded = Decode(name, "name");
   if (!decoded.ok()) return decoded.status();
-  const std::vector<int32_t>& cps = *decoded;
-  // offsets[i]: the byte where code point i starts; offsets[n]: the end.
-  std::vector<size_t> offsets;
-  offsets.reserve(cps.size() + 1);
-  size_t offset = 0;
-  utf8proc_uint8_t scratch[4];
-  for (const int32_t cp : cps) {
-    offsets.push_back(offset);
-    offset += static_cast<size_t>(utf8proc_encode_char(cp, scratch));
-  }
-  offsets.push_back(offset);
+  const std::vector<int32_t>& cps = decoded->code_points;
+  const std::vector<size_t>& offsets = decoded->offsets;
 
   // Trim by code points, then find the byte range of what is left.
   size_t first = 0;
@@ -124,10 +123,15 @@ absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name) {
   }
   for (size_t i = first; i < last; ++i) {
     const int32_t cp = cps[i];
-    const char* kind = IsControl(cp)          ? "a control character"
-                       : IsBidiFormatting(cp) ? "a bidirectional formatting "
-                                                "character"
-                                              : nullptr;
+    // Unassigned code points (and noncharacters) have no normalization or
+    // case folding yet; a later Unicode version could give them one and
+    // change the stored name's key, so names refuse them.
+    const char* kind = IsControl(cp) ? "a control character"
+                       : IsBidiFormatting(cp)
+                           ? "a bidirectional formatting character"
+                       : utf8proc_category(cp) == UTF8PROC_CATEGORY_CN
+                           ? "an unassigned character"
+                           : nullptr;
     if (kind != nullptr) {
       return absl::InvalidArgumentError(
           absl::StrFormat("name contains %s (U+%04X) at character %d", kind, cp,
@@ -157,13 +161,13 @@ std::string SliceNameKey(absl::string_view normalized_name) {
 }
 
 absl::Status ValidateSliceDescription(absl::string_view description) {
-  absl::StatusOr<std::vector<int32_t>> decoded =
-      Decode(description, "description");
+  absl::StatusOr<Decoded> decoded = Decode(description, "description");
   if (!decoded.ok()) return decoded.status();
-  if (decoded->size() > static_cast<size_t>(kMaxSliceDescriptionChars)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("description has ", decoded->size(),
-                     " characters; the limit is ", kMaxSliceDescriptionChars));
+  const size_t chars = decoded->code_points.size();
+  if (chars > static_cast<size_t>(kMaxSliceDescriptionChars)) {
+    return absl::InvalidArgumentError(absl::StrCat("description has ", chars,
+                                                   " characters; the limit is ",
+                                                   kMaxSliceDescriptionChars));
   }
   return absl::OkStatus();
 }

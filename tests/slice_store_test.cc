@@ -251,6 +251,11 @@ std::vector<NameCase> NameCases() {
       {"bidi_mark", "abc\u200F", std::nullopt,
        "name contains a bidirectional formatting character (U+200F) at "
        "character 4"},
+      {"unassigned", "abc\U000E0080", std::nullopt,
+       "name contains an unassigned character (U+E0080) at character 4"},
+      {"noncharacter", "ab\uFFFEc", std::nullopt,
+       "name contains an unassigned character (U+FFFE) at character 3"},
+      {"private_use_allowed", "ab\uE000", "ab\uE000"},
       {"invalid_utf8", "abc\xff", std::nullopt,
        "name is not valid UTF-8 (byte 4)"},
       {"truncated_utf8", "abc\xc3", std::nullopt,
@@ -691,6 +696,21 @@ TEST_F(SqliteFileTest, RefusesATruncatedOrCorruptStore) {
   WriteFile(path_, full.substr(0, 100));
   ExpectRefused(absl::StatusCode::kFailedPrecondition,
                 "not an SQLite database");
+}
+
+TEST_F(SqliteFileTest, ReportsAMissingDirectory) {
+  EXPECT_THAT(SliceStore::OpenSqlite(absl::StrCat(path_, ".d/store.db")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("unable to open")));
+}
+
+TEST_P(SliceStoreTest, GetByNameWithAnImpossibleNameIsNotFound) {
+  ASSERT_THAT(Create("real"), IsOk());
+  EXPECT_THAT(store_->GetByName("acme", "x"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("minimum is 3")));
+  EXPECT_THAT(
+      store_->GetByName("acme", "bad\xff"),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("not valid UTF-8")));
 }
 
 TEST_F(SqliteFileTest, RefusesADirectory) {

@@ -33,10 +33,11 @@ inline constexpr int kMaxOrgBytes = 200;
 // first rule it breaks:
 //  - valid UTF-8 (`name is not valid UTF-8 (byte 4)`, 1-based byte position);
 //  - leading and trailing Unicode whitespace is removed;
-//  - no control characters (category Cc, U+2028, U+2029) and no
+//  - no control characters (category Cc, U+2028, U+2029), no
 //    bidirectional formatting characters (U+061C, U+200E, U+200F,
-//    U+202A-U+202E, U+2066-U+2069): `name contains a control character
-//    (U+0007) at character 3` (1-based, counted in the trimmed name);
+//    U+202A-U+202E, U+2066-U+2069) and no unassigned code points (their
+//    normalization could change with Unicode): `name contains a control
+//    character (U+0007) at character 3` (1-based, in the trimmed name);
 //  - normalized to NFC (utf8proc), then 3 to 30 characters: `name has 31
 //    characters; the limit is 30`, `name has 2 characters; the minimum is 3`.
 // Other format characters (e.g. U+200D, used by emoji sequences) are allowed.
