@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/status_macros.h"
+#include "src/table_impl.h"
 
 namespace slicekit {
 
@@ -37,13 +38,14 @@ absl::StatusOr<Curator> Curator::Create(const Table& table,
     ids.push_back(slice.id);
     names.push_back(slice.name);
   }
-  return Curator(&table, std::move(filters), std::move(ids), std::move(names));
+  return Curator(&table.impl(), std::move(filters), std::move(ids),
+                 std::move(names));
 }
 
 CurationReport Curator::NewRows(RowIndex first_new_row, int threads) const {
   CurationReport report;
   report.first_new_row = first_new_row;
-  report.end_row = static_cast<RowIndex>(table_->num_rows());
+  report.end_row = static_cast<RowIndex>(table_->num_rows);
   report.slices.reserve(filters_.size());
   ScanOptions options;
   options.threads = threads;

@@ -183,6 +183,38 @@ TEST(CurationTest, NoNewRowsOrNoSlices) {
   EXPECT_THAT(empty.slices, IsEmpty());
 }
 
+TEST(CurationTest, TableMayMoveAfterCreate) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      Table table, examples::GenerateMetricsTable(200, 1, TableOptions{64}));
+  const std::vector<Slice> slices = {MakeSlice(0, Col("fp") >= 1)};
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Curator curator,
+                                Curator::Create(table, slices));
+  Table moved = std::move(table);
+  const RowIndex first_new = static_cast<RowIndex>(moved.num_rows());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Table extra,
+                                examples::GenerateMetricsTable(100, 2));
+  Batch batch(moved.schema());
+  for (RowIndex r = 0; r < extra.num_rows(); ++r) {
+    for (int c = 0; c < moved.schema().num_columns(); ++c) {
+      const ColumnSpec& spec = moved.schema().column(c);
+      if (spec.type == ColumnType::kId) {
+        batch.AppendString(c, absl::StrCat("x-", extra.RowId(r)));
+      } else if (spec.name == "fp") {
+        batch.AppendInt(c, *extra.GetInt(r, c));
+      } else {
+        batch.AppendNull(c);
+      }
+    }
+  }
+  ASSERT_THAT(moved.Append(batch), IsOk());
+  const CurationReport report = curator.NewRows(first_new);
+  EXPECT_EQ(report.end_row, moved.num_rows());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Selection want,
+                                Filter(moved, Col("fp") >= 1));
+  EXPECT_EQ(report.slices[0].rows, RowsFrom(want, first_new));
+  EXPECT_FALSE(report.slices[0].rows.empty());
+}
+
 TEST(CurationTest, BindErrorNamesTheSlice) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Table table,
                                 examples::GenerateMetricsTable(10, 1));

@@ -430,6 +430,38 @@ TEST(ExploreTest, DeletedAndNoLongerMatchingRowsVanish) {
   EXPECT_EQ(page.summary->fp, 2);
 }
 
+TEST(ExploreTest, BoundFilterSeesRowsAppendedLater) {
+  Table table = SmallTable({
+      {"r1", 3, 1, 0, 0.5f, 0.75f},
+      {"r2", 1, 0, 3, 0.25f, 0.25f},
+  });
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const BoundFilter bound,
+                                Bind(Col("fp") >= 1, table));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(ExplorePage page, Explore(table, bound));
+  EXPECT_THAT(page.rows, ElementsAre(0));
+  EXPECT_EQ(page.summary->fp, 1);
+  Batch batch(table.schema());
+  batch.AppendString(0, "r0");  // sorts first by id
+  batch.AppendString(1, "b");
+  batch.AppendInt(2, 0);
+  batch.AppendInt(3, 4);
+  batch.AppendInt(4, 1);
+  batch.AppendFloat(5, 0.125f);
+  batch.AppendNull(6);
+  ASSERT_THAT(table.Append(batch), IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(page, Explore(table, bound));
+  EXPECT_THAT(page.rows, ElementsAre(2, 0));
+  EXPECT_EQ(page.total_rows, 2u);
+  EXPECT_EQ(page.summary->fp, 5);
+  EXPECT_THAT(page.summary->precision, Optional(DoubleEq(3.0 / 8.0)));
+  EXPECT_THAT(page.summary->mean_iou, Optional(DoubleEq(0.75)));
+  // Only the rows of the last append, through the scan options.
+  ExploreOptions options;
+  options.scan.begin_row = 2;
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(page, Explore(table, bound, options));
+  EXPECT_THAT(page.rows, ElementsAre(2));
+}
+
 TEST(ExploreTest, SliceOrderUnlessOverridden) {
   const Table table = SmallTable({
       {"r1", 3, 1, 0, 0.5f, 0.75f},

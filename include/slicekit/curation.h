@@ -59,14 +59,15 @@ class Curator {
   size_t num_slices() const { return filters_.size(); }
 
  private:
-  Curator(const Table* table, std::vector<BoundFilter> filters,
+  Curator(const internal::TableImpl* table, std::vector<BoundFilter> filters,
           std::vector<std::string> ids, std::vector<std::string> names)
       : table_(table),
         filters_(std::move(filters)),
         ids_(std::move(ids)),
         names_(std::move(names)) {}
 
-  const Table* table_;
+  // The table's storage, which stays put when the Table object moves.
+  const internal::TableImpl* table_;
   std::vector<BoundFilter> filters_;
   std::vector<std::string> ids_;
   std::vector<std::string> names_;

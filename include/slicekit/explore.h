@@ -92,7 +92,7 @@ struct ExploreOptions {
   // From a previous ExplorePage::next_cursor; empty for the first page. A
   // cursor is only valid with the same order.
   std::string cursor;
-  // Rows per page.
+  // Rows per page, at least 1 (0 is InvalidArgument, from OrderPage).
   size_t limit = 50;
   // Threads and the row range for the scan.
   ScanOptions scan;
