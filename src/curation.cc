@@ -55,21 +55,31 @@ CurationReport Curator::NewRows(RowIndex first_new_row, int threads) const {
   if (!filters_.empty() && first_new_row < report.end_row) {
     selections = ScanMany(filters_, options);
   }
+  // At most every new row matches a slice.
+  std::vector<RowIndex> scratch(
+      selections.empty() ? 0 : report.end_row - first_new_row);
   for (size_t i = 0; i < filters_.size(); ++i) {
     SliceEntries entries;
     entries.slice_id = ids_[i];
     entries.slice_name = names_[i];
     if (i < selections.size()) {
-      // The scan only considered [first_new_row, end_row); the bitmap may
-      // still cover the whole table, so start at the first new word.
+      // The scan only considered [first_new_row, end_row), but the bitmap
+      // covers the whole table: start at the first new word and mask the
+      // rows before first_new_row. Rows go to a scratch buffer first, then
+      // are copied once: a push_back per row, or a popcount pass (a libgcc
+      // call without -mpopcnt), cost a third of the time at 100 slices x
+      // 100k rows.
       const std::vector<uint64_t>& words = selections[i].words();
-      for (size_t w = first_new_row / 64; w < words.size(); ++w) {
-        for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1) {
-          const RowIndex row =
-              static_cast<RowIndex>(w * 64 + std::countr_zero(bits));
-          if (row >= first_new_row) entries.rows.push_back(row);
+      const size_t first_word = first_new_row / 64;
+      RowIndex* out = scratch.data();
+      for (size_t w = first_word; w < words.size(); ++w) {
+        uint64_t bits = words[w];
+        if (w == first_word) bits &= ~uint64_t{0} << (first_new_row % 64);
+        for (; bits != 0; bits &= bits - 1) {
+          *out++ = static_cast<RowIndex>(w * 64 + std::countr_zero(bits));
         }
       }
+      entries.rows.assign(scratch.data(), out);
     }
     report.slices.push_back(std::move(entries));
   }
