@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "slicekit/scan.h"
@@ -275,6 +276,7 @@ class Binder {
 
   absl::StatusOr<int> ResolveColumn(const ColumnRef& ref) {
     const Schema& schema = table_.schema;
+    if (ref.class_name.has_value()) return ResolveClassColumn(ref);
     std::optional<int> column = schema.Find(ref.name);
     if (!column.has_value()) {
       const std::string closest = schema.ClosestName(ref.name);
@@ -285,12 +287,39 @@ class Binder {
       return absl::NotFoundError(absl::StrCat(
           "unknown column '", ref.name, "' (did you mean '", closest, "'?)"));
     }
-    if (ref.class_name.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column '", ref.ToString(), "': this table has no per-class columns",
-          " (class scopes need per-class metrics)"));
-    }
     return *column;
+  }
+
+  // Per-class metrics are ordinary columns named `metric[class]` (as the
+  // metrics code writes them), so `fp[car]` and `iou['traffic light']`
+  // resolve to the columns "fp[car]" and "iou[traffic light]".
+  absl::StatusOr<int> ResolveClassColumn(const ColumnRef& ref) {
+    const Schema& schema = table_.schema;
+    const std::string scoped =
+        absl::StrCat(ref.name, "[", *ref.class_name, "]");
+    if (std::optional<int> column = schema.Find(scoped)) return *column;
+    const std::string prefix = absl::StrCat(ref.name, "[");
+    std::vector<std::string> classes;
+    for (const ColumnSpec& spec : schema.columns()) {
+      if (spec.name.size() > prefix.size() &&
+          absl::StartsWith(spec.name, prefix) &&
+          absl::EndsWith(spec.name, "]")) {
+        classes.push_back(spec.name.substr(
+            prefix.size(), spec.name.size() - prefix.size() - 1));
+      }
+    }
+    if (classes.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column '", ref.ToString(), "': this table has no per-class '",
+          ref.name, "' columns"));
+    }
+    constexpr size_t kMaxListed = 20;
+    const size_t listed = std::min(classes.size(), kMaxListed);
+    return absl::NotFoundError(absl::StrCat(
+        "unknown class '", *ref.class_name, "' in '", ref.ToString(),
+        "'; known classes: ",
+        absl::StrJoin(classes.begin(), classes.begin() + listed, ", "),
+        classes.size() > listed ? ", ..." : ""));
   }
 
   static absl::Status CheckLiteral(const ColumnSpec& spec,

@@ -343,7 +343,8 @@ TEST(BindTest, RejectsEmptyInListsClassScopesAndDeepTrees) {
                        HasSubstr("IN list is empty")));
   EXPECT_THAT(Bind(*ParseFilter("n[car] >= 1"), t),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("no per-class columns")));
+                       HasSubstr("column 'n[car]': this table has no "
+                                 "per-class 'n' columns")));
   Expr deep = Col("n") > 1;
   for (int i = 0; i < kMaxFilterDepth + 5; ++i) deep = !deep;
   EXPECT_THAT(Bind(deep, t), StatusIs(absl::StatusCode::kInvalidArgument,
@@ -429,6 +430,43 @@ TEST(ScanRangeTest, UnsetEndMeansTheWholeTableAndEmptyInputGivesNothing) {
   EXPECT_EQ(bound.Scan({.begin_row = 4}).ToVector(),
             std::vector<RowIndex>({4, 5, 6, 7, 8}));
   EXPECT_TRUE(ScanMany({}, {}).empty());
+}
+
+}  // namespace
+}  // namespace slicekit
+
+namespace slicekit {
+namespace {
+
+TEST(ClassScopeTest, ResolvesToMetricBracketClassColumns) {
+  Table table = *Table::Create(
+      *Schema::Create({{"data_row_id", ColumnType::kId},
+                       {"fp", ColumnType::kInt},
+                       {"fp[car]", ColumnType::kInt},
+                       {"fp[traffic light]", ColumnType::kInt},
+                       {"iou[traffic light]", ColumnType::kFloat}}),
+      {.chunk_rows = 64});
+  Batch batch(table.schema());
+  for (int i = 0; i < 4; ++i) {
+    batch.AppendString(0, absl::StrCat("r", i));
+    batch.AppendInt(1, i);
+    batch.AppendInt(2, i % 2);
+    batch.AppendInt(3, i);
+    i == 3 ? batch.AppendNull(4) : batch.AppendFloat(4, 0.25f * i);
+  }
+  ASSERT_THAT(table.Append(batch), IsOk());
+  EXPECT_THAT(Ids(table, "fp[car] >= 1"), ElementsAre("r1", "r3"));
+  EXPECT_THAT(Ids(table, "fp['traffic light'] >= 2"), ElementsAre("r2", "r3"));
+  EXPECT_THAT(Ids(table, "iou['traffic light'] < 0.3"),
+              ElementsAre("r0", "r1"));
+  EXPECT_THAT(Ids(table, "\"fp[car]\" = 0 AND fp > 0"), ElementsAre("r2"));
+  EXPECT_THAT(Bind(*ParseFilter("fp[truck] > 0"), table),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("unknown class 'truck' in 'fp[truck]'; known "
+                                 "classes: car, traffic light")));
+  EXPECT_THAT(Bind(*ParseFilter("tp[car] > 0"), table),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no per-class 'tp' columns")));
 }
 
 }  // namespace
