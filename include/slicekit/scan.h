@@ -68,7 +68,9 @@ class BoundFilter {
 // NotFound for an unknown column ("unknown column 'confidense' (did you mean
 // 'confidence'?)"); a number compared with a string column or a string with
 // a numeric column; a NaN, infinite or out-of-range number; an empty IN list;
-// a class scope on a table without per-class columns; a tree deeper than
+// a class scope `fp[car]` when the table has no column named "fp[car]"
+// (per-class metrics are columns named `metric[class]`; NotFound listing the
+// known classes when other `fp[...]` columns exist); a tree deeper than
 // kMaxFilterDepth.
 absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
 
