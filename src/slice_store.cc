@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <utility>
@@ -18,7 +19,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
@@ -420,7 +420,7 @@ namespace {
 class MemorySliceStore final : public TransactionalSliceStore {
  public:
   absl::Status CheckIntegrity() override {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [org, slices] : orgs_) {
       SLICEKIT_RETURN_IF_ERROR(CheckOrgInvariants(org, slices));
     }
@@ -431,7 +431,7 @@ class MemorySliceStore final : public TransactionalSliceStore {
   absl::Status Transact(
       bool /*write*/,
       absl::FunctionRef<absl::Status(SliceTxn&)> body) override {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     Txn txn(this);
     return body(txn);
   }
@@ -485,11 +485,13 @@ class MemorySliceStore final : public TransactionalSliceStore {
     MemorySliceStore* store_;
   };
 
-  absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::vector<StoredSlice>> orgs_
-      ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<std::string> used_ids_ ABSL_GUARDED_BY(mu_);
-  int64_t last_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees it even
+  // with a prebuilt (uninstrumented) Abseil.
+  std::mutex mu_;
+  // Guarded by mu_:
+  absl::flat_hash_map<std::string, std::vector<StoredSlice>> orgs_;
+  absl::flat_hash_set<std::string> used_ids_;
+  int64_t last_seq_ = 0;
 };
 
 }  // namespace
