@@ -1,6 +1,7 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 #include "slicekit/explore.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -135,6 +136,56 @@ void AppendJsonObject(const Table& table, RowIndex row,
   out->push_back('}');
 }
 
+// Adds the FOR-encoded relative values of the rows set in `selected` and
+// `validity` (empty: all valid) to `*sum`, and their number to `*count`.
+template <typename T>
+void AddRelative(const T* values, const std::vector<uint64_t>& selected,
+                 const std::vector<uint64_t>& validity, uint64_t* sum,
+                 size_t* count) {
+  for (size_t w = 0; w < selected.size(); ++w) {
+    uint64_t bits = selected[w];
+    if (!validity.empty()) bits &= validity[w];
+    if (bits == 0) continue;
+    const T* word_values = values + w * 64;
+    uint64_t word_sum = 0;
+    if (bits == ~uint64_t{0}) {
+      for (size_t i = 0; i < 64; ++i) word_sum += word_values[i];
+      *count += 64;
+    } else {
+      for (; bits != 0; bits &= bits - 1) {
+        word_sum += word_values[std::countr_zero(bits)];
+        ++*count;
+      }
+    }
+    *sum += word_sum;
+  }
+}
+
+// Adds the floats of the rows set in `selected` and `validity` to `*sum`
+// (in row order, so the result does not depend on the word shapes) and
+// their number to `*count`.
+void AddFloats(const float* values, const std::vector<uint64_t>& selected,
+               const std::vector<uint64_t>& validity, double* sum,
+               size_t* count) {
+  double total = *sum;
+  for (size_t w = 0; w < selected.size(); ++w) {
+    uint64_t bits = selected[w];
+    if (!validity.empty()) bits &= validity[w];
+    if (bits == 0) continue;
+    const float* word_values = values + w * 64;
+    if (bits == ~uint64_t{0}) {
+      for (size_t i = 0; i < 64; ++i) total += word_values[i];
+      *count += 64;
+    } else {
+      for (; bits != 0; bits &= bits - 1) {
+        total += word_values[std::countr_zero(bits)];
+        ++*count;
+      }
+    }
+  }
+  *sum = total;
+}
+
 }  // namespace
 
 absl::StatusOr<SliceSummary> Summarize(const Table& table,
@@ -159,6 +210,8 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
 
   // Straight from the chunks: a summary reads every selected row, and the
   // per-value accessors would cost a chunk lookup and a width switch each.
+  // Per chunk: the selected live rows as words, then one tight loop per
+  // column (whole words of selected valid rows add 64 values straight).
   const internal::TableImpl& impl = table.impl();
   const std::vector<uint64_t>& words = selection.words();
   const size_t chunk_rows = impl.chunk_rows();  // a power of two >= 64
@@ -168,34 +221,56 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
   size_t float_counts[2] = {0, 0};
   const int float_columns[2] = {confidence_column, iou_column};
   size_t rows = 0;
+  std::vector<uint64_t> selected;
   for (size_t c = 0; c < impl.chunks.size(); ++c) {
     const internal::Chunk& chunk = impl.chunks[c];
     const size_t first_word = c * chunk_rows / 64;
-    const size_t num_words = (chunk.size + 63) / 64;
-    for (size_t w = 0; w < num_words && first_word + w < words.size(); ++w) {
-      uint64_t bits = words[first_word + w];
-      if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
-      if (bits == 0) continue;
-      rows += std::popcount(bits);
-      for (int k = 0; k < 3; ++k) {
-        if (count_columns[k] < 0) continue;
-        const internal::ColumnChunk& column = chunk.columns[count_columns[k]];
-        for (uint64_t b = bits; b != 0; b &= b - 1) {
-          const size_t i = w * 64 + std::countr_zero(b);
-          if (column.IsValid(i)) sums[k] += column.IntAt(i);
-        }
+    if (first_word >= words.size()) break;
+    const size_t num_words =
+        std::min((chunk.size + size_t{63}) / 64, words.size() - first_word);
+    selected.assign(words.begin() + first_word,
+                    words.begin() + first_word + num_words);
+    bool any = false;
+    for (size_t w = 0; w < num_words; ++w) {
+      if (!chunk.deleted.empty()) selected[w] &= ~chunk.deleted[w];
+      rows += std::popcount(selected[w]);
+      any |= selected[w] != 0;
+    }
+    if (!any) continue;
+    for (int k = 0; k < 3; ++k) {
+      if (count_columns[k] < 0) continue;
+      const internal::ColumnChunk& column = chunk.columns[count_columns[k]];
+      if (!column.has_values()) continue;  // all NULL
+      uint64_t relative = 0;
+      size_t count = 0;
+      switch (column.width) {
+        case 1:
+          AddRelative(column.u8.data(), selected, column.validity, &relative,
+                      &count);
+          break;
+        case 2:
+          AddRelative(column.u16.data(), selected, column.validity, &relative,
+                      &count);
+          break;
+        case 4:
+          AddRelative(column.u32.data(), selected, column.validity, &relative,
+                      &count);
+          break;
+        default:
+          AddRelative(column.u64.data(), selected, column.validity, &relative,
+                      &count);
+          break;
       }
-      for (int k = 0; k < 2; ++k) {
-        if (float_columns[k] < 0) continue;
-        const internal::ColumnChunk& column = chunk.columns[float_columns[k]];
-        for (uint64_t b = bits; b != 0; b &= b - 1) {
-          const size_t i = w * 64 + std::countr_zero(b);
-          if (column.IsValid(i)) {
-            float_sums[k] += column.floats[i];
-            ++float_counts[k];
-          }
-        }
-      }
+      // value = base + relative, summed in wrapping 64-bit arithmetic.
+      sums[k] = static_cast<int64_t>(
+          static_cast<uint64_t>(sums[k]) +
+          static_cast<uint64_t>(column.base) * count + relative);
+    }
+    for (int k = 0; k < 2; ++k) {
+      if (float_columns[k] < 0) continue;
+      const internal::ColumnChunk& column = chunk.columns[float_columns[k]];
+      AddFloats(column.floats.data(), selected, column.validity, &float_sums[k],
+                &float_counts[k]);
     }
   }
 
