@@ -186,6 +186,37 @@ void AddFloats(const float* values, const std::vector<uint64_t>& selected,
   *sum = total;
 }
 
+// Sets micro precision, recall and F1 from summed counts; a ratio stays
+// nullopt when a column it needs is missing or its denominator is 0.
+void SetRatios(bool has_tp, bool has_fp, bool has_fn, int64_t tp_sum,
+               int64_t fp_sum, int64_t fn_sum, std::optional<double>* precision,
+               std::optional<double>* recall, std::optional<double>* f1) {
+  if (!has_tp) return;
+  const double tp = static_cast<double>(tp_sum);
+  const double fp = static_cast<double>(fp_sum);
+  const double fn = static_cast<double>(fn_sum);
+  if (has_fp) *precision = Ratio(tp, tp + fp);
+  if (has_fn) *recall = Ratio(tp, tp + fn);
+  if (has_fp && has_fn) *f1 = Ratio(2 * tp, 2 * tp + fp + fn);
+}
+
+// The classes with at least one per-class count column (`tp[car]`,
+// `fp[car]`, `fn[car]` of type int), sorted byte-wise, without repeats.
+std::vector<std::string> PerClassCountClasses(const Schema& schema) {
+  std::vector<std::string> classes;
+  for (const ColumnSpec& column : schema.columns()) {
+    if (column.type != ColumnType::kInt) continue;
+    const absl::string_view name = column.name;
+    if (name.size() < 5 || name.back() != ']' || name[2] != '[') continue;
+    const absl::string_view metric = name.substr(0, 2);
+    if (metric != "tp" && metric != "fp" && metric != "fn") continue;
+    classes.emplace_back(name.substr(3, name.size() - 4));
+  }
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  return classes;
+}
+
 }  // namespace
 
 absl::StatusOr<SliceSummary> Summarize(const Table& table,
@@ -215,8 +246,20 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
   const internal::TableImpl& impl = table.impl();
   const std::vector<uint64_t>& words = selection.words();
   const size_t chunk_rows = impl.chunk_rows();  // a power of two >= 64
-  int64_t sums[3] = {0, 0, 0};
-  const int count_columns[3] = {tp_column, fp_column, fn_column};
+  // Counts: the overall tp, fp, fn, then a (tp, fp, fn) triple per class
+  // (-1 where a column is missing).
+  std::vector<int> count_columns = {tp_column, fp_column, fn_column};
+  const std::vector<std::string> classes = PerClassCountClasses(schema);
+  for (const std::string& name : classes) {
+    for (const char* metric : {"tp", "fp", "fn"}) {
+      const std::optional<int> c =
+          schema.Find(absl::StrCat(metric, "[", name, "]"));
+      count_columns.push_back(
+          c.has_value() && schema.column(*c).type == ColumnType::kInt ? *c
+                                                                      : -1);
+    }
+  }
+  std::vector<int64_t> sums(count_columns.size(), 0);
   double float_sums[2] = {0, 0};
   size_t float_counts[2] = {0, 0};
   const int float_columns[2] = {confidence_column, iou_column};
@@ -237,7 +280,7 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
       any |= selected[w] != 0;
     }
     if (!any) continue;
-    for (int k = 0; k < 3; ++k) {
+    for (size_t k = 0; k < count_columns.size(); ++k) {
       if (count_columns[k] < 0) continue;
       const internal::ColumnChunk& column = chunk.columns[count_columns[k]];
       if (!column.has_values()) continue;  // all NULL
@@ -279,15 +322,19 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
   summary.tp = sums[0];
   summary.fp = sums[1];
   summary.fn = sums[2];
-  if (tp_column >= 0) {
-    const double tp = static_cast<double>(summary.tp);
-    const double fp = static_cast<double>(summary.fp);
-    const double fn = static_cast<double>(summary.fn);
-    if (fp_column >= 0) summary.precision = Ratio(tp, tp + fp);
-    if (fn_column >= 0) summary.recall = Ratio(tp, tp + fn);
-    if (fp_column >= 0 && fn_column >= 0) {
-      summary.f1 = Ratio(2 * tp, 2 * tp + fp + fn);
-    }
+  SetRatios(tp_column >= 0, fp_column >= 0, fn_column >= 0, summary.tp,
+            summary.fp, summary.fn, &summary.precision, &summary.recall,
+            &summary.f1);
+  for (size_t i = 0; i < classes.size(); ++i) {
+    ClassSummary& entry = summary.classes.emplace_back();
+    entry.class_name = classes[i];
+    const size_t k = 3 + 3 * i;
+    entry.tp = sums[k];
+    entry.fp = sums[k + 1];
+    entry.fn = sums[k + 2];
+    SetRatios(count_columns[k] >= 0, count_columns[k + 1] >= 0,
+              count_columns[k + 2] >= 0, entry.tp, entry.fp, entry.fn,
+              &entry.precision, &entry.recall, &entry.f1);
   }
   if (float_counts[0] > 0) {
     summary.mean_confidence = float_sums[0] / float_counts[0];

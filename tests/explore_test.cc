@@ -201,6 +201,72 @@ TEST(SummarizeTest, MissingColumnsLeaveFieldsEmpty) {
   EXPECT_EQ(s.mean_iou, std::nullopt);
 }
 
+TEST(SummarizeTest, PerClassCounts) {
+  const Schema schema = *Schema::Create({
+      {"data_row_id", ColumnType::kId},
+      {"tp", ColumnType::kInt},
+      {"fp", ColumnType::kInt},
+      {"fn", ColumnType::kInt},
+      {"tp[person]", ColumnType::kInt},
+      {"fp[person]", ColumnType::kInt},  // no fn[person]
+      {"tp[car]", ColumnType::kInt},
+      {"fp[car]", ColumnType::kInt},
+      {"fn[car]", ColumnType::kInt},
+      {"iou[car]", ColumnType::kFloat},   // not a count
+      {"fp[truck]", ColumnType::kFloat},  // not an int: ignored
+  });
+  Table table = *Table::Create(schema, TableOptions{64});
+  Batch batch(schema);
+  // id, tp, fp, fn, tp[person], fp[person], tp[car], fp[car], fn[car]
+  const std::vector<std::vector<std::optional<int64_t>>> rows = {
+      {3, 1, 1, 1, 1, 2, 0, 1},
+      {2, 2, 0, 0, std::nullopt, 2, 2, 0},
+      {0, 0, 4, 0, 0, 0, 0, 4},
+  };
+  for (size_t r = 0; r < rows.size(); ++r) {
+    batch.AppendString(0, absl::StrCat("r", r));
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      rows[r][c].has_value() ? batch.AppendInt(c + 1, *rows[r][c])
+                             : batch.AppendNull(c + 1);
+    }
+    batch.AppendFloat(9, 0.5f);
+    batch.AppendFloat(10, 1.0f);
+  }
+  ASSERT_THAT(table.Append(batch), IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary s, SummarizeAll(table));
+  EXPECT_EQ(s.tp, 5);
+  ASSERT_EQ(s.classes.size(), 2u);
+  const ClassSummary& car = s.classes[0];  // sorted by name
+  EXPECT_EQ(car.class_name, "car");
+  EXPECT_EQ(car.tp, 4);
+  EXPECT_EQ(car.fp, 2);
+  EXPECT_EQ(car.fn, 5);
+  EXPECT_THAT(car.precision, Optional(DoubleEq(4.0 / 6.0)));
+  EXPECT_THAT(car.recall, Optional(DoubleEq(4.0 / 9.0)));
+  EXPECT_THAT(car.f1, Optional(DoubleEq(8.0 / 15.0)));
+  const ClassSummary& person = s.classes[1];
+  EXPECT_EQ(person.class_name, "person");
+  EXPECT_EQ(person.tp, 1);
+  EXPECT_EQ(person.fp, 1);
+  EXPECT_EQ(person.fn, 0);
+  EXPECT_THAT(person.precision, Optional(DoubleEq(0.5)));
+  EXPECT_EQ(person.recall, std::nullopt);  // no fn[person] column
+  EXPECT_EQ(person.f1, std::nullopt);
+  // A selection of one row.
+  Selection second(table.num_rows());
+  second.Add(1);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary one,
+                                Summarize(table, second));
+  ASSERT_EQ(one.classes.size(), 2u);
+  EXPECT_EQ(one.classes[0].tp, 2);
+  EXPECT_EQ(one.classes[1].tp, 0);                    // NULL adds nothing
+  EXPECT_EQ(one.classes[1].precision, std::nullopt);  // 0 / 0
+  // No per-class columns: no classes.
+  const Table plain = SmallTable({{"r1", 1, 1, 1, 0.5f, 0.5f}});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary p, SummarizeAll(plain));
+  EXPECT_TRUE(p.classes.empty());
+}
+
 TEST(SummarizeTest, RejectsWrongTypesAndOversizedSelections) {
   const Schema schema = *Schema::Create(
       {{"data_row_id", ColumnType::kId}, {"tp", ColumnType::kFloat}});

@@ -26,6 +26,21 @@
 
 namespace slicekit {
 
+// The counts and micro metrics of one class, from the per-class count
+// columns `tp[class]`, `fp[class]`, `fn[class]` (int columns; see
+// docs/filter-language.md). A value type.
+struct ClassSummary {
+  std::string class_name;
+  int64_t tp = 0;
+  int64_t fp = 0;
+  int64_t fn = 0;
+  std::optional<double> precision;  // as SliceSummary's
+  std::optional<double> recall;
+  std::optional<double> f1;
+
+  friend bool operator==(const ClassSummary&, const ClassSummary&) = default;
+};
+
 // Aggregate metrics of a set of rows. A value type.
 //
 // The counts are the sums of the `tp`, `fp`, `fn` int columns (a NULL count
@@ -37,8 +52,10 @@ namespace slicekit {
 // leaves its count 0 and the metrics that need it nullopt (no `tp`: every
 // ratio is nullopt).
 //
-// Per-class counts are not reported: tables have no per-class metric
-// columns yet (a class scope such as `fp[car]` is a bind error).
+// Per-class counts: one ClassSummary per class that has at least one of
+// the int columns `tp[class]`, `fp[class]`, `fn[class]`, sorted by class
+// name (byte-wise), with the same rules; empty for a table without
+// per-class columns.
 struct SliceSummary {
   size_t rows = 0;  // live rows summarized
   int64_t tp = 0;
@@ -49,12 +66,14 @@ struct SliceSummary {
   std::optional<double> f1;
   std::optional<double> mean_confidence;
   std::optional<double> mean_iou;
+  std::vector<ClassSummary> classes;
 
   friend bool operator==(const SliceSummary&, const SliceSummary&) = default;
 };
 
 // Summarizes the live rows of `selection` (deleted rows in it are skipped).
-// Reads the columns chunk by chunk: O(selection.num_rows()). Errors:
+// Reads the columns chunk by chunk: O(selection.num_rows() x metric
+// columns). Errors:
 // InvalidArgument when the selection covers more rows than the table has,
 // or when a metric column has the wrong type (`tp`, `fp`, `fn` must be int;
 // `confidence`, `iou` float).
