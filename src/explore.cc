@@ -416,6 +416,12 @@ absl::StatusOr<std::vector<std::string>> SliceRowIds(
   return ids;
 }
 
+absl::StatusOr<std::vector<std::string>> SliceRowIds(
+    const Table& table, const Slice& slice, size_t offset,
+    std::optional<size_t> limit) {
+  return SliceRowIds(table, slice.filter, slice.order_by, offset, limit);
+}
+
 absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
                         ExportFormat format, std::ostream& out) {
   for (RowIndex row : rows) {

@@ -592,6 +592,13 @@ TEST(SliceRowIdsTest, AllAndPagesMatchTheReference) {
                                 SliceRowIds(table, filter));
   EXPECT_TRUE(std::is_sorted(by_id.begin(), by_id.end()));
   EXPECT_EQ(by_id.size(), want.size());
+  // A saved slice: its filter and order.
+  Slice slice;
+  slice.filter = filter;
+  slice.order_by = order;
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const std::vector<std::string> of_slice,
+                                SliceRowIds(table, slice, 5, 3));
+  EXPECT_THAT(of_slice, ElementsAreArray(want.begin() + 5, want.begin() + 8));
   EXPECT_THAT(SliceRowIds(table, Col("fnn") >= 1),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("fnn")));
 }

@@ -158,6 +158,11 @@ absl::StatusOr<std::vector<std::string>> SliceRowIds(
     absl::Span<const OrderBy> order_by = {}, size_t offset = 0,
     std::optional<size_t> limit = std::nullopt);
 
+// The same for a saved slice: its filter, in its order.
+absl::StatusOr<std::vector<std::string>> SliceRowIds(
+    const Table& table, const Slice& slice, size_t offset = 0,
+    std::optional<size_t> limit = std::nullopt);
+
 enum class ExportFormat {
   // RFC 4180: a header of column names, then one record per row, CRLF-free
   // (LF line ends); a field is double-quoted (with `""` for a quote) when it
