@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -32,6 +34,8 @@
 #include "absl/time/time.h"
 #include "examples/metrics_generator.h"
 #include "nlohmann/json.hpp"
+#include "slicekit/coco.h"
+#include "slicekit/metrics.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/slicekit.h"
 
@@ -54,6 +58,10 @@ constexpr char kUsage[] =
     "                 [--format csv|json|ndjson]\n"
     "         ids SLICE --table FILE.csv\n"
     "         auto --table FILE.csv [--limit K]\n"
+    "       slicekit eval --gt GT.json --pred DETS.json --out METRICS.csv\n"
+    "                     [--iou-threshold X] [--confidence-threshold Y]\n"
+    "                     [--rule coco|labelbox] [--per-class FILE.csv]\n"
+    "                     [--no-class-columns] [--lenient]\n"
     "       slicekit --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -75,6 +83,11 @@ constexpr char kUsage[] =
     "          cursor (empty after the last page) to stderr; ids prints\n"
     "          every matching data_row_id; auto lists the auto-generated\n"
     "          slices with row counts and top K (default 5) row ids.\n"
+    "eval      matches COCO detections to ground truth and writes one metrics\n"
+    "          row per image (docs/metrics.md); thresholds default to 0.5,\n"
+    "          the rule to coco. --per-class writes one row per (image,\n"
+    "          class) with any object; --no-class-columns leaves out the\n"
+    "          `<metric>[<class>]` columns; --lenient skips bad records.\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error\n";
 
@@ -843,6 +856,98 @@ int SliceCommand(Args& args) {
 
 // (end slice command)
 
+// `slicekit eval`: COCO import, matching, metrics CSV (docs/metrics.md).
+int Eval(Args& args) {
+  std::string gt, pred, out, per_class;
+  slicekit::MetricsOptions options;
+  slicekit::MetricsTableOptions table_options;
+  slicekit::ImportOptions import_options;
+  while (!args.done()) {
+    const std::string flag = args.NextFlag();
+    if (flag == "--no-class-columns" || flag == "--lenient") {
+      if (args.has_inline_value()) return UsageError(flag + " takes no value");
+      if (flag == "--lenient") import_options.lenient = true;
+      if (flag != "--lenient") table_options.per_class_columns = false;
+      continue;
+    }
+    if (flag != "--gt" && flag != "--pred" && flag != "--out" &&
+        flag != "--per-class" && flag != "--iou-threshold" &&
+        flag != "--confidence-threshold" && flag != "--rule") {
+      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
+    }
+    const std::optional<std::string> value = args.Value();
+    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
+    if (flag == "--gt") gt = *value;
+    if (flag == "--pred") pred = *value;
+    if (flag == "--out") out = *value;
+    if (flag == "--per-class") per_class = *value;
+    if (flag == "--rule") {
+      if (*value == "coco") {
+        options.rule = slicekit::MatchRule::kCoco;
+      } else if (*value == "labelbox") {
+        options.rule = slicekit::MatchRule::kLabelbox;
+      } else {
+        return UsageError("--rule must be coco or labelbox");
+      }
+    }
+    if (flag == "--iou-threshold" || flag == "--confidence-threshold") {
+      double x = 0;
+      if (!absl::SimpleAtod(*value, &x) || !(x >= 0 && x <= 1)) {
+        return UsageError(flag + " needs a number in [0, 1]");
+      }
+      (flag == "--iou-threshold" ? options.iou_threshold
+                                 : options.confidence_threshold) = x;
+    }
+  }
+  if (gt.empty() || pred.empty() || out.empty()) {
+    return UsageError("eval needs --gt, --pred and --out");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  // Progress on stderr, once the run has taken over a second.
+  auto progress = [&](const char* stage) {
+    const double s = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    if (s > 1) std::fprintf(stderr, "slicekit eval: %s (%.1f s)\n", stage, s);
+  };
+  slicekit::ImportReport report;
+  absl::StatusOr<slicekit::ModelRun> run =
+      slicekit::ImportCocoFiles(gt, pred, import_options, &report);
+  if (!run.ok()) return InputError(run.status().message());
+  if (report.skipped() > 0) {
+    std::fprintf(stderr, "slicekit eval: skipped %lld bad records\n",
+                 static_cast<long long>(report.skipped()));
+    for (const std::string& reason : report.reasons) {
+      std::fprintf(stderr, "  %s\n", reason.c_str());
+    }
+  }
+  progress("loaded");
+  absl::StatusOr<slicekit::RunMetrics> metrics =
+      slicekit::ComputeMetrics(*run, options);
+  if (!metrics.ok()) return InputError(metrics.status().message());
+  progress("matched");
+  absl::StatusOr<slicekit::Table> table =
+      slicekit::MetricsToTable(*run, *metrics, table_options);
+  if (!table.ok()) return InputError(table.status().message());
+  std::vector<slicekit::RowIndex> rows(table->num_rows());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i] = static_cast<slicekit::RowIndex>(i);
+  }
+  std::ofstream file(out, std::ios::binary);
+  if (!file) return InputError(absl::StrCat("cannot write ", out));
+  absl::Status status = slicekit::ExportRows(
+      *table, rows, slicekit::ExportFormat::kCsv, file);
+  if (!status.ok()) return InputError(status.message());
+  if (!per_class.empty()) {
+    std::ofstream pc(per_class, std::ios::binary);
+    if (!pc) return InputError(absl::StrCat("cannot write ", per_class));
+    status = slicekit::WritePerClassCsv(*run, *metrics, pc);
+    if (!status.ok()) return InputError(status.message());
+  }
+  progress("written");
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -859,5 +964,6 @@ int main(int argc, char** argv) {
   if (command == "query") return Query(args);
   if (command == "generate") return Generate(args);
   if (command == "slice") return SliceCommand(args);
+  if (command == "eval") return Eval(args);
   return UsageError(absl::StrCat("unknown command '", command, "'"));
 }

@@ -4,12 +4,15 @@
 #define SLICEKIT_SLICEKIT_H_
 
 #include "slicekit/auto_slices.h"
+#include "slicekit/coco.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
 #include "slicekit/explore.h"
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
+#include "slicekit/metrics.h"
+#include "slicekit/model_run.h"
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
 #include "slicekit/schema.h"

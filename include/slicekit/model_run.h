@@ -1,0 +1,82 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// A model run: data rows with their metadata, ground-truth objects and
+// predictions, before any matching. Plain data; see metrics.h for matching
+// and coco.h for importing one.
+#ifndef SLICEKIT_MODEL_RUN_H_
+#define SLICEKIT_MODEL_RUN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace slicekit {
+
+// An axis-aligned box: top-left corner (x, y), width w and height h, in
+// pixels. Width and height are finite and >= 0 in a loaded run.
+struct Box {
+  double x = 0;
+  double y = 0;
+  double w = 0;
+  double h = 0;
+};
+
+// One ground-truth object. `class_index` indexes ModelRun::classes.
+struct GroundTruth {
+  int32_t class_index = 0;
+  Box box;
+  // A crowd region (COCO `iscrowd`): it may absorb several detections, which
+  // are then ignored, and is never a false negative.
+  bool iscrowd = false;
+  // The annotation's `area`, when given. Plays no part in matching.
+  std::optional<double> area;
+  // The source's annotation id (COCO `id`), or 0.
+  int64_t id = 0;
+};
+
+// One predicted object. A missing confidence is loaded as 1.0.
+struct Prediction {
+  int32_t class_index = 0;
+  Box box;
+  double confidence = 1.0;
+};
+
+// A row-level classification answer: one class with its confidence.
+struct ClassAnswer {
+  int32_t class_index = 0;
+  double confidence = 1.0;
+};
+
+// A user metadata value: text, integer or float.
+using MetadataValue = std::variant<std::string, int64_t, double>;
+
+// One data row (a COCO image).
+struct DataRow {
+  std::string data_row_id;
+  std::optional<std::string> dataset;
+  std::optional<std::string> split;
+  std::optional<std::string> global_key;
+  // Extra fields in source order; names are unique within a row.
+  std::vector<std::pair<std::string, MetadataValue>> metadata;
+  std::vector<GroundTruth> ground_truths;  // in source order
+  std::vector<Prediction> predictions;     // in source order
+  // Row-level classification label and prediction, when the run has them.
+  std::optional<ClassAnswer> label;
+  std::optional<ClassAnswer> classification;
+};
+
+// A whole run. Row ids are unique and class names unique and non-empty.
+struct ModelRun {
+  // The run's class list, by name; per-class metrics exist for each.
+  std::vector<std::string> classes;
+  // The source's id of each class (COCO category id), parallel to `classes`;
+  // empty when the source has none.
+  std::vector<int64_t> class_ids;
+  std::vector<DataRow> rows;
+};
+
+}  // namespace slicekit
+
+#endif  // SLICEKIT_MODEL_RUN_H_

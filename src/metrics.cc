@@ -1,0 +1,666 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+#include "slicekit/metrics.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "slicekit/schema.h"
+#include "src/status_macros.h"
+
+namespace slicekit {
+namespace {
+
+double UnionIou(const Box& d, const Box& g) { return CocoIou(d, g, false); }
+
+bool ValidBox(const Box& b) {
+  return std::isfinite(b.x) && std::isfinite(b.y) && std::isfinite(b.w) &&
+         std::isfinite(b.h) && b.w >= 0 && b.h >= 0;
+}
+
+absl::Status CheckThreshold(absl::string_view name, double value) {
+  if (!(value >= 0 && value <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " must be in [0, 1], got ", value));
+  }
+  return absl::OkStatus();
+}
+
+// Accumulates confidences for the mean, min and max.
+struct ConfidenceStats {
+  double sum = 0;
+  int64_t count = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  void Add(double c) {
+    sum += c;
+    ++count;
+    min = std::min(min, c);
+    max = std::max(max, c);
+  }
+  void Merge(const ConfidenceStats& o) {
+    sum += o.sum;
+    count += o.count;
+    min = std::min(min, o.min);
+    max = std::max(max, o.max);
+  }
+};
+
+// Fills the metrics derived from counts and sums.
+void Finish(const ConfidenceStats& conf, double iou_sum, int64_t iou_denom,
+            double max_fp, Metrics* m) {
+  if (m->tp + m->fp > 0) {
+    m->precision =
+        static_cast<double>(m->tp) / static_cast<double>(m->tp + m->fp);
+  }
+  if (m->tp + m->fn > 0) {
+    m->recall = static_cast<double>(m->tp) / static_cast<double>(m->tp + m->fn);
+  }
+  if (2 * m->tp + m->fp + m->fn > 0) {
+    m->f1 = 2.0 * static_cast<double>(m->tp) /
+            static_cast<double>(2 * m->tp + m->fp + m->fn);
+  }
+  if (iou_denom > 0) m->iou = iou_sum / static_cast<double>(iou_denom);
+  if (conf.count > 0) {
+    m->confidence = conf.sum / static_cast<double>(conf.count);
+    m->min_confidence = conf.min;
+    m->max_confidence = conf.max;
+  }
+  if (max_fp >= 0) m->max_fp_confidence = max_fp;
+}
+
+}  // namespace
+
+double CocoIou(const Box& d, const Box& g, bool crowd) {
+  // pycocotools maskApi.c bbIou, operation for operation, so equal IoUs
+  // (ties, values exactly at a threshold) compare the same way.
+  const double da = d.w * d.h;
+  const double ga = g.w * g.h;
+  const double w = std::fmin(d.w + d.x, g.w + g.x) - std::fmax(d.x, g.x);
+  if (w <= 0) return 0;
+  const double h = std::fmin(d.h + d.y, g.h + g.y) - std::fmax(d.y, g.y);
+  if (h <= 0) return 0;
+  const double i = w * h;
+  const double u = crowd ? da : da + ga - i;
+  return i / u;
+}
+
+absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
+  Evaluator e;
+  e.run_ = run;
+  const int32_t num_classes = static_cast<int32_t>(run->classes.size());
+  e.row_group_begin_.reserve(run->rows.size() + 1);
+  std::vector<uint32_t> gts, preds;
+  std::vector<int32_t> row_classes;
+  for (size_t r = 0; r < run->rows.size(); ++r) {
+    const DataRow& row = run->rows[r];
+    e.row_group_begin_.push_back(e.groups_.size());
+    auto bad = [&](absl::string_view what, size_t i, absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+    };
+    row_classes.clear();
+    for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+      const GroundTruth& g = row.ground_truths[i];
+      if (g.class_index < 0 || g.class_index >= num_classes) {
+        return bad("ground_truths", i, "class index out of range");
+      }
+      if (!ValidBox(g.box)) return bad("ground_truths", i, "invalid box");
+      row_classes.push_back(g.class_index);
+    }
+    for (size_t i = 0; i < row.predictions.size(); ++i) {
+      const Prediction& p = row.predictions[i];
+      if (p.class_index < 0 || p.class_index >= num_classes) {
+        return bad("predictions", i, "class index out of range");
+      }
+      if (!ValidBox(p.box)) return bad("predictions", i, "invalid box");
+      if (!(p.confidence >= 0 && p.confidence <= 1)) {
+        return bad("predictions", i, "confidence outside [0, 1]");
+      }
+      row_classes.push_back(p.class_index);
+    }
+    for (const auto* a : {&row.label, &row.classification}) {
+      if (!a->has_value()) continue;
+      if ((*a)->class_index < 0 || (*a)->class_index >= num_classes ||
+          !((*a)->confidence >= 0 && (*a)->confidence <= 1)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("row ", row.data_row_id,
+                         ": classification class or confidence out of range"));
+      }
+      row_classes.push_back((*a)->class_index);
+    }
+    std::sort(row_classes.begin(), row_classes.end());
+    row_classes.erase(std::unique(row_classes.begin(), row_classes.end()),
+                      row_classes.end());
+    if (row_classes.empty()) continue;
+
+    // Non-crowd GTs first, in source order, then crowd GTs (rule 3).
+    gts.resize(row.ground_truths.size());
+    for (uint32_t i = 0; i < gts.size(); ++i) gts[i] = i;
+    std::stable_sort(gts.begin(), gts.end(), [&](uint32_t a, uint32_t b) {
+      const GroundTruth& x = row.ground_truths[a];
+      const GroundTruth& y = row.ground_truths[b];
+      if (x.class_index != y.class_index) return x.class_index < y.class_index;
+      return !x.iscrowd && y.iscrowd;
+    });
+    // Confidence descending, ties in source order (a stable sort, rule 2).
+    preds.resize(row.predictions.size());
+    for (uint32_t i = 0; i < preds.size(); ++i) preds[i] = i;
+    std::stable_sort(preds.begin(), preds.end(), [&](uint32_t a, uint32_t b) {
+      const Prediction& x = row.predictions[a];
+      const Prediction& y = row.predictions[b];
+      if (x.class_index != y.class_index) return x.class_index < y.class_index;
+      return x.confidence > y.confidence;
+    });
+    size_t gi = 0, pi = 0;
+    for (int32_t c : row_classes) {
+      Group g{};
+      g.row = static_cast<int32_t>(r);
+      g.class_index = c;
+      g.gt_begin = static_cast<uint32_t>(e.gt_order_.size());
+      while (gi < gts.size() && row.ground_truths[gts[gi]].class_index == c) {
+        g.num_crowd += row.ground_truths[gts[gi]].iscrowd ? 1 : 0;
+        e.gt_order_.push_back(gts[gi++]);
+        ++g.num_gt;
+      }
+      g.pred_begin = static_cast<uint32_t>(e.pred_order_.size());
+      while (pi < preds.size() && row.predictions[preds[pi]].class_index == c) {
+        e.pred_order_.push_back(preds[pi++]);
+        ++g.num_pred;
+      }
+      g.iou_begin = e.ious_.size();
+      const uint32_t first_crowd = g.num_gt - g.num_crowd;
+      for (uint32_t p = 0; p < g.num_pred; ++p) {
+        const Box& pb = row.predictions[e.pred_order_[g.pred_begin + p]].box;
+        for (uint32_t k = 0; k < g.num_gt; ++k) {
+          const GroundTruth& gt =
+              row.ground_truths[e.gt_order_[g.gt_begin + k]];
+          e.ious_.push_back(CocoIou(pb, gt.box, gt.iscrowd));
+        }
+      }
+      for (uint32_t p = 0; p < g.num_pred; ++p) {
+        const Box& pb = row.predictions[e.pred_order_[g.pred_begin + p]].box;
+        for (uint32_t k = first_crowd; k < g.num_gt; ++k) {
+          const GroundTruth& gt =
+              row.ground_truths[e.gt_order_[g.gt_begin + k]];
+          e.ious_.push_back(UnionIou(pb, gt.box));
+        }
+      }
+      e.num_ious_ +=
+          static_cast<int64_t>(g.num_pred) * (g.num_gt + g.num_crowd);
+      e.groups_.push_back(g);
+    }
+  }
+  e.row_group_begin_.push_back(e.groups_.size());
+  return e;
+}
+
+absl::StatusOr<RunMetrics> Evaluator::Compute(
+    const MetricsOptions& options) const {
+  SLICEKIT_RETURN_IF_ERROR(
+      CheckThreshold("iou_threshold", options.iou_threshold));
+  SLICEKIT_RETURN_IF_ERROR(
+      CheckThreshold("confidence_threshold", options.confidence_threshold));
+  if (options.max_detections < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_detections must be at least 1, got ", options.max_detections));
+  }
+  const ModelRun& run = *run_;
+  const size_t num_classes = run.classes.size();
+  std::vector<double> class_threshold(num_classes, options.iou_threshold);
+  for (const auto& [name, t] : options.class_iou_thresholds) {
+    auto it = std::find(run.classes.begin(), run.classes.end(), name);
+    if (it == run.classes.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("class_iou_thresholds: unknown class \"", name, "\""));
+    }
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckThreshold(absl::StrCat("iou threshold of \"", name, "\""), t));
+    class_threshold[it - run.classes.begin()] = t;
+  }
+
+  RunMetrics out;
+  out.rows.resize(run.rows.size());
+  out.classes.reserve(groups_.size());
+  out.class_begin.reserve(run.rows.size() + 1);
+  std::vector<uint8_t> gt_matched;
+  std::vector<uint8_t> pred_paired;
+  std::vector<uint8_t> labelbox_match;
+  struct Pair {
+    double iou;
+    uint32_t p, g;
+  };
+  std::vector<Pair> pairs;
+  for (size_t r = 0; r < run.rows.size(); ++r) {
+    const DataRow& row = run.rows[r];
+    out.class_begin.push_back(out.classes.size());
+    Metrics& rm = out.rows[r];
+    ConfidenceStats row_conf;
+    double row_iou_sum = 0;
+    int64_t row_iou_denom = 0;
+    double row_max_fp = -1;
+    int64_t groups_in_row = 0;
+    for (size_t gi = row_group_begin_[r]; gi < row_group_begin_[r + 1]; ++gi) {
+      const Group& g = groups_[gi];
+      ++groups_in_row;
+      const double t = class_threshold[g.class_index];
+      const uint32_t first_crowd = g.num_gt - g.num_crowd;
+      const double* ious = ious_.data() + g.iou_begin;
+      const double* crowd_union = ious + size_t{g.num_pred} * g.num_gt;
+      auto union_iou = [&](uint32_t p, uint32_t k) {
+        return k < first_crowd
+                   ? ious[size_t{p} * g.num_gt + k]
+                   : crowd_union[size_t{p} * g.num_crowd + (k - first_crowd)];
+      };
+      Metrics m;
+      ConfidenceStats conf;
+      double max_fp = -1;
+      // Predictions are by confidence descending: the kept ones are a
+      // prefix.
+      uint32_t kept = 0;
+      for (uint32_t p = 0; p < g.num_pred; ++p) {
+        const double c =
+            row.predictions[pred_order_[g.pred_begin + p]].confidence;
+        conf.Add(c);
+        if (c >= options.confidence_threshold) kept = p + 1;
+      }
+
+      // Greedy one-to-one pairing by IoU descending over IoU > 0: the
+      // `iou` metric, and (its pairs with IoU > t) the kLabelbox match.
+      pairs.clear();
+      for (uint32_t p = 0; p < kept; ++p) {
+        for (uint32_t k = 0; k < g.num_gt; ++k) {
+          const double v = union_iou(p, k);
+          if (v > 0) pairs.push_back({v, p, k});
+        }
+      }
+      std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) {
+        if (a.iou != b.iou) return a.iou > b.iou;
+        if (a.p != b.p) return a.p < b.p;
+        return a.g < b.g;
+      });
+      gt_matched.assign(g.num_gt, 0);
+      pred_paired.assign(kept, 0);
+      double iou_sum = 0;
+      int64_t num_pairs = 0;
+      int64_t labelbox_tp = 0;
+      labelbox_match.assign(kept, 0);
+      for (const Pair& pr : pairs) {
+        if (gt_matched[pr.g] || pred_paired[pr.p]) continue;
+        gt_matched[pr.g] = 1;
+        pred_paired[pr.p] = 1;
+        iou_sum += pr.iou;
+        ++num_pairs;
+        if (pr.iou > t) {
+          ++labelbox_tp;
+          labelbox_match[pr.p] = 1;
+        }
+      }
+      const int64_t iou_denom = g.num_gt + kept - num_pairs;
+
+      if (options.rule == MatchRule::kLabelbox) {
+        m.tp = labelbox_tp;
+        m.fp = kept - labelbox_tp;
+        m.fn = g.num_gt - labelbox_tp;
+        // Predictions paired at IoU <= t are false positives too.
+        for (uint32_t p = 0; p < kept; ++p) {
+          if (!labelbox_match[p]) {
+            max_fp = std::max(
+                max_fp,
+                row.predictions[pred_order_[g.pred_begin + p]].confidence);
+          }
+        }
+      } else {
+        // pycocotools evaluateImg, one threshold.
+        gt_matched.assign(g.num_gt, 0);
+        const uint32_t evaluated = std::min<uint32_t>(
+            kept, static_cast<uint32_t>(options.max_detections));
+        const double start = std::min(t, 1 - 1e-10);
+        for (uint32_t p = 0; p < evaluated; ++p) {
+          const double* row_ious = ious + size_t{p} * g.num_gt;
+          double best = start;
+          int64_t match = -1;
+          for (uint32_t k = 0; k < g.num_gt; ++k) {
+            const bool crowd = k >= first_crowd;
+            if (gt_matched[k] && !crowd) continue;
+            if (match > -1 && match < first_crowd && crowd) break;
+            if (row_ious[k] < best) continue;
+            best = row_ious[k];
+            match = k;
+          }
+          if (match == -1) {
+            ++m.fp;
+            max_fp = std::max(
+                max_fp,
+                row.predictions[pred_order_[g.pred_begin + p]].confidence);
+          } else if (match < first_crowd) {
+            ++m.tp;
+            gt_matched[match] = 1;
+          }  // else matched to a crowd GT: ignored.
+        }
+        m.fn = first_crowd - m.tp;
+      }
+
+      // Row-level classification answers of this class.
+      bool has_label = row.label && row.label->class_index == g.class_index;
+      bool has_answer = false;
+      if (row.classification &&
+          row.classification->class_index == g.class_index) {
+        conf.Add(row.classification->confidence);
+        has_answer =
+            row.classification->confidence >= options.confidence_threshold;
+      }
+      if (has_label && has_answer) {
+        ++m.tp;
+      } else {
+        if (has_answer) {
+          ++m.fp;
+          max_fp = std::max(max_fp, row.classification->confidence);
+        }
+        if (has_label) ++m.fn;
+      }
+      m.tn = (g.num_gt == 0 && kept == 0 && !has_label && !has_answer) ? 1 : 0;
+
+      Finish(conf, iou_sum, iou_denom, max_fp, &m);
+      rm.tp += m.tp;
+      rm.fp += m.fp;
+      rm.fn += m.fn;
+      rm.tn += m.tn;
+      row_conf.Merge(conf);
+      row_iou_sum += iou_sum;
+      row_iou_denom += iou_denom;
+      row_max_fp = std::max(row_max_fp, max_fp);
+      out.classes.push_back({g.class_index, std::move(m)});
+    }
+    rm.tn += static_cast<int64_t>(num_classes) - groups_in_row;
+    Finish(row_conf, row_iou_sum, row_iou_denom, row_max_fp, &rm);
+  }
+  out.class_begin.push_back(out.classes.size());
+  return out;
+}
+
+absl::StatusOr<RunMetrics> ComputeMetrics(const ModelRun& run,
+                                          const MetricsOptions& options) {
+  SLICEKIT_ASSIGN_OR_RETURN(Evaluator e, Evaluator::Create(&run));
+  return e.Compute(options);
+}
+
+const std::vector<std::string>& MetricColumnNames() {
+  static const std::vector<std::string>* const kNames =
+      new std::vector<std::string>{"tp",
+                                   "fp",
+                                   "fn",
+                                   "tn",
+                                   "precision",
+                                   "recall",
+                                   "f1",
+                                   "iou",
+                                   "confidence",
+                                   "min_confidence",
+                                   "max_confidence",
+                                   "max_fp_confidence"};
+  return *kNames;
+}
+
+namespace {
+
+constexpr int kNumIntMetrics = 4;
+constexpr int kNumMetrics = 12;
+
+void AppendMetrics(const Metrics* m, int first_column, Batch* batch) {
+  const int64_t ints[kNumIntMetrics] = {m ? m->tp : 0, m ? m->fp : 0,
+                                        m ? m->fn : 0, m ? m->tn : 1};
+  for (int i = 0; i < kNumIntMetrics; ++i) {
+    batch->AppendInt(first_column + i, ints[i]);
+  }
+  const std::optional<double> floats[kNumMetrics - kNumIntMetrics] = {
+      m ? m->precision : std::nullopt,
+      m ? m->recall : std::nullopt,
+      m ? m->f1 : std::nullopt,
+      m ? m->iou : std::nullopt,
+      m ? m->confidence : std::nullopt,
+      m ? m->min_confidence : std::nullopt,
+      m ? m->max_confidence : std::nullopt,
+      m ? m->max_fp_confidence : std::nullopt};
+  for (int i = 0; i < kNumMetrics - kNumIntMetrics; ++i) {
+    const int column = first_column + kNumIntMetrics + i;
+    if (floats[i]) {
+      batch->AppendFloat(column, static_cast<float>(*floats[i]));
+    } else {
+      batch->AppendNull(column);
+    }
+  }
+}
+
+// Per-class columns are strided: metric-major would scatter one row's
+// writes; class-major keeps each class's 12 columns together.
+int PerClassColumn(int first, int class_index, int metric) {
+  return first + class_index * kNumMetrics + metric;
+}
+
+}  // namespace
+
+absl::StatusOr<Table> MetricsToTable(const ModelRun& run,
+                                     const RunMetrics& metrics,
+                                     const MetricsTableOptions& options) {
+  if (metrics.rows.size() != run.rows.size() ||
+      metrics.class_begin.size() != run.rows.size() + 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("metrics have ", metrics.rows.size(),
+                     " rows; the run has ", run.rows.size()));
+  }
+  std::vector<ColumnSpec> specs = {
+      {std::string(kDataRowIdColumn), ColumnType::kId},
+      {"dataset", ColumnType::kCategorical},
+      {"split", ColumnType::kCategorical}};
+  bool has_global_key = false;
+  for (const DataRow& row : run.rows)
+    has_global_key |= row.global_key.has_value();
+  if (has_global_key) specs.push_back({"global_key", ColumnType::kCategorical});
+  for (size_t i = 0; i < MetricColumnNames().size(); ++i) {
+    specs.push_back({MetricColumnNames()[i], i < kNumIntMetrics
+                                                 ? ColumnType::kInt
+                                                 : ColumnType::kFloat});
+  }
+  // Metadata columns in first-seen order; the type fits every value.
+  struct Meta {
+    bool has_string = false, has_float = false;
+  };
+  std::vector<std::string> meta_names;
+  absl::flat_hash_map<std::string, Meta> meta;
+  for (const DataRow& row : run.rows) {
+    for (const auto& [name, value] : row.metadata) {
+      auto [it, inserted] = meta.try_emplace(name);
+      if (inserted) meta_names.push_back(name);
+      it->second.has_string |= std::holds_alternative<std::string>(value);
+      it->second.has_float |= std::holds_alternative<double>(value);
+    }
+  }
+  absl::flat_hash_map<std::string, int> reserved;
+  for (const ColumnSpec& s : specs) reserved[s.name] = 0;
+  const int first_meta = static_cast<int>(specs.size());
+  for (const std::string& name : meta_names) {
+    if (reserved.contains(name)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metadata field \"", name, "\" collides with a metric column"));
+    }
+    const Meta& m = meta[name];
+    specs.push_back({name, m.has_string  ? ColumnType::kCategorical
+                           : m.has_float ? ColumnType::kFloat
+                                         : ColumnType::kInt});
+  }
+  const int first_class = static_cast<int>(specs.size());
+  if (options.per_class_columns) {
+    for (const std::string& cls : run.classes) {
+      for (const std::string& metric : MetricColumnNames()) {
+        std::string name = absl::StrCat(metric, "[", cls, "]");
+        if (meta.contains(name)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("metadata field \"", name,
+                           "\" collides with a per-class column"));
+        }
+        specs.push_back({std::move(name), metric == "tp" || metric == "fp" ||
+                                                  metric == "fn" ||
+                                                  metric == "tn"
+                                              ? ColumnType::kInt
+                                              : ColumnType::kFloat});
+      }
+    }
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(Schema schema, Schema::Create(std::move(specs)));
+  SLICEKIT_ASSIGN_OR_RETURN(Table table, Table::Create(schema, options.table));
+  absl::flat_hash_map<std::string, int> meta_column;
+  for (size_t i = 0; i < meta_names.size(); ++i) {
+    meta_column[meta_names[i]] = first_meta + static_cast<int>(i);
+  }
+  const int first_metric = has_global_key ? 4 : 3;
+
+  Batch batch(schema);
+  constexpr size_t kRowsPerBatch = 4096;
+  batch.Reserve(kRowsPerBatch);
+  std::vector<uint8_t> meta_seen(meta_names.size());
+  std::vector<const Metrics*> class_metrics(run.classes.size());
+  for (size_t r = 0; r < run.rows.size(); ++r) {
+    const DataRow& row = run.rows[r];
+    batch.AppendString(0, row.data_row_id);
+    auto optional_string = [&](int column,
+                               const std::optional<std::string>& v) {
+      if (v) {
+        batch.AppendString(column, *v);
+      } else {
+        batch.AppendNull(column);
+      }
+    };
+    optional_string(1, row.dataset);
+    optional_string(2, row.split);
+    if (has_global_key) optional_string(3, row.global_key);
+    AppendMetrics(&metrics.rows[r], first_metric, &batch);
+    std::fill(meta_seen.begin(), meta_seen.end(), 0);
+    for (const auto& [name, value] : row.metadata) {
+      const int column = meta_column[name];
+      if (meta_seen[column - first_meta]) continue;  // a repeated field
+      meta_seen[column - first_meta] = 1;
+      switch (schema.column(column).type) {
+        case ColumnType::kCategorical:
+          if (const auto* s = std::get_if<std::string>(&value)) {
+            batch.AppendString(column, *s);
+          } else if (const auto* i = std::get_if<int64_t>(&value)) {
+            batch.AppendString(column, absl::StrCat(*i));
+          } else {
+            batch.AppendString(column, absl::StrCat(std::get<double>(value)));
+          }
+          break;
+        case ColumnType::kFloat:
+          if (const auto* i = std::get_if<int64_t>(&value)) {
+            batch.AppendFloat(column, static_cast<float>(*i));
+          } else {
+            batch.AppendFloat(column,
+                              static_cast<float>(std::get<double>(value)));
+          }
+          break;
+        default:
+          batch.AppendInt(column, std::get<int64_t>(value));
+      }
+    }
+    for (size_t i = 0; i < meta_seen.size(); ++i) {
+      if (!meta_seen[i]) batch.AppendNull(first_meta + static_cast<int>(i));
+    }
+    if (options.per_class_columns) {
+      std::fill(class_metrics.begin(), class_metrics.end(), nullptr);
+      for (size_t e = metrics.class_begin[r]; e < metrics.class_begin[r + 1];
+           ++e) {
+        const RunMetrics::ClassEntry& entry = metrics.classes[e];
+        if (entry.class_index < 0 ||
+            static_cast<size_t>(entry.class_index) >= run.classes.size()) {
+          return absl::FailedPreconditionError("metrics name an unknown class");
+        }
+        class_metrics[entry.class_index] = &entry.metrics;
+      }
+      for (size_t c = 0; c < run.classes.size(); ++c) {
+        AppendMetrics(class_metrics[c],
+                      PerClassColumn(first_class, static_cast<int>(c), 0),
+                      &batch);
+      }
+    }
+    if (batch.num_rows() == kRowsPerBatch || r + 1 == run.rows.size()) {
+      SLICEKIT_RETURN_IF_ERROR(table.Append(batch));
+      batch.Clear();
+    }
+  }
+  return table;
+}
+
+namespace {
+
+void AppendCsvField(absl::string_view text, std::string* out) {
+  if (text.find_first_of(",\"\r\n") == absl::string_view::npos &&
+      (text.empty() || (text.front() != ' ' && text.back() != ' '))) {
+    out->append(text.data(), text.size());
+    return;
+  }
+  out->push_back('"');
+  for (char c : text) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+void AppendDouble(const std::optional<double>& v, std::string* out) {
+  if (!v) return;
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), *v);
+  if (ec == std::errc()) out->append(buffer, end);
+}
+
+}  // namespace
+
+absl::Status WritePerClassCsv(const ModelRun& run, const RunMetrics& metrics,
+                              std::ostream& out) {
+  if (metrics.class_begin.size() != run.rows.size() + 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("metrics have ", metrics.rows.size(),
+                     " rows; the run has ", run.rows.size()));
+  }
+  std::string text = "data_row_id,class";
+  for (const std::string& name : MetricColumnNames()) {
+    absl::StrAppend(&text, ",", name);
+  }
+  text.push_back('\n');
+  for (size_t r = 0; r < run.rows.size(); ++r) {
+    for (size_t e = metrics.class_begin[r]; e < metrics.class_begin[r + 1];
+         ++e) {
+      const RunMetrics::ClassEntry& entry = metrics.classes[e];
+      const Metrics& m = entry.metrics;
+      AppendCsvField(run.rows[r].data_row_id, &text);
+      text.push_back(',');
+      AppendCsvField(run.classes.at(entry.class_index), &text);
+      absl::StrAppend(&text, ",", m.tp, ",", m.fp, ",", m.fn, ",", m.tn);
+      for (const std::optional<double>* v :
+           {&m.precision, &m.recall, &m.f1, &m.iou, &m.confidence,
+            &m.min_confidence, &m.max_confidence, &m.max_fp_confidence}) {
+        text.push_back(',');
+        AppendDouble(*v, &text);
+      }
+      text.push_back('\n');
+      if (text.size() > (1 << 20)) {
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        text.clear();
+      }
+    }
+  }
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.flush();
+  if (!out) return absl::UnknownError("writing the per-class CSV failed");
+  return absl::OkStatus();
+}
+
+}  // namespace slicekit

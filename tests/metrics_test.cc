@@ -1,0 +1,617 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+#include "slicekit/metrics.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace slicekit {
+namespace {
+
+using ::slicekit::testing::StatusIs;
+using ::testing::HasSubstr;
+
+GroundTruth Gt(int cls, Box box, bool crowd = false) {
+  GroundTruth g;
+  g.class_index = cls;
+  g.box = box;
+  g.iscrowd = crowd;
+  return g;
+}
+
+Prediction Det(int cls, Box box, double confidence) {
+  return Prediction{cls, box, confidence};
+}
+
+// A run of one row; classes "car" (0), "person" (1), "traffic light" (2).
+ModelRun OneRow(std::vector<GroundTruth> gts, std::vector<Prediction> preds) {
+  ModelRun run;
+  run.classes = {"car", "person", "traffic light"};
+  DataRow row;
+  row.data_row_id = "r";
+  row.ground_truths = std::move(gts);
+  row.predictions = std::move(preds);
+  run.rows.push_back(std::move(row));
+  return run;
+}
+
+struct Counts {
+  int64_t tp, fp, fn;
+  friend bool operator==(const Counts&, const Counts&) = default;
+};
+std::ostream& operator<<(std::ostream& os, const Counts& c) {
+  return os << "tp=" << c.tp << " fp=" << c.fp << " fn=" << c.fn;
+}
+
+Counts RowCounts(const ModelRun& run, MetricsOptions options) {
+  absl::StatusOr<RunMetrics> m = ComputeMetrics(run, options);
+  EXPECT_TRUE(m.ok()) << m.status();
+  if (!m.ok()) return {-1, -1, -1};
+  return {m->rows[0].tp, m->rows[0].fp, m->rows[0].fn};
+}
+
+MetricsOptions Coco(double iou, double conf = 0) {
+  MetricsOptions o;
+  o.iou_threshold = iou;
+  o.confidence_threshold = conf;
+  return o;
+}
+
+MetricsOptions Labelbox(double iou, double conf = 0) {
+  MetricsOptions o = Coco(iou, conf);
+  o.rule = MatchRule::kLabelbox;
+  return o;
+}
+
+TEST(CocoIouTest, CrowdIsIntersectionOverDetectionArea) {
+  const Box det{0, 0, 10, 10};
+  const Box crowd{0, 0, 100, 100};
+  EXPECT_DOUBLE_EQ(CocoIou(det, crowd, /*crowd=*/true), 1.0);
+  EXPECT_DOUBLE_EQ(CocoIou(det, crowd, /*crowd=*/false), 0.01);
+  EXPECT_EQ(CocoIou(Box{0, 0, 10, 10}, Box{10, 0, 10, 10}, false), 0);
+  EXPECT_EQ(CocoIou(Box{0, 0, 10, 10}, Box{0, 0, 10, 20}, false), 0.5);
+}
+
+TEST(CocoRuleTest, DetectionInsideCrowdIsIgnored) {
+  ModelRun run =
+      OneRow({Gt(0, {0, 0, 100, 100}, true)},
+             {Det(0, {0, 0, 10, 10}, 0.9), Det(0, {50, 50, 10, 10}, 0.8)});
+  // Both absorbed by the crowd box; the crowd box is never an FN.
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{0, 0, 0}));
+  // Outside it: an FP.
+  run.rows[0].predictions.push_back(Det(0, {200, 200, 5, 5}, 0.7));
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{0, 1, 0}));
+}
+
+TEST(CocoRuleTest, RegularGtIsPreferredOverCrowd) {
+  // IoU 0.6 with the regular GT, 1.0 (crowd IoU) with the crowd box.
+  ModelRun run = OneRow({Gt(0, {0, 0, 100, 100}, true), Gt(0, {0, 0, 10, 6})},
+                        {Det(0, {0, 0, 10, 10}, 0.9)});
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{1, 0, 0}));
+  // A duplicate of the matched GT inside the crowd box is ignored, not FP.
+  run.rows[0].predictions.push_back(Det(0, {0, 0, 10, 10}, 0.8));
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{1, 0, 0}));
+  // Without the crowd box it is an FP.
+  run.rows[0].ground_truths.erase(run.rows[0].ground_truths.begin());
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{1, 1, 0}));
+}
+
+TEST(CocoRuleTest, EqualScoresKeepFileOrder) {
+  // A: IoU 0.43 with G1, 0.67 with G2. B: IoU 1 with G2, 0.25 with G1.
+  const Box g1{0, 0, 10, 10}, g2{6, 0, 10, 10};
+  const Prediction a = Det(0, {4, 0, 10, 10}, 0.8);
+  const Prediction b = Det(0, {6, 0, 10, 10}, 0.8);
+  // A first takes G2; B then has nothing at >= 0.4.
+  EXPECT_EQ(RowCounts(OneRow({Gt(0, g1), Gt(0, g2)}, {a, b}), Coco(0.4)),
+            (Counts{1, 1, 1}));
+  // B first takes G2; A takes G1.
+  EXPECT_EQ(RowCounts(OneRow({Gt(0, g1), Gt(0, g2)}, {b, a}), Coco(0.4)),
+            (Counts{2, 0, 0}));
+}
+
+TEST(CocoRuleTest, HigherScoreMatchesFirstRegardlessOfFileOrder) {
+  const Box g1{0, 0, 10, 10}, g2{6, 0, 10, 10};
+  const Prediction a = Det(0, {4, 0, 10, 10}, 0.7);
+  const Prediction b = Det(0, {6, 0, 10, 10}, 0.9);
+  EXPECT_EQ(RowCounts(OneRow({Gt(0, g1), Gt(0, g2)}, {a, b}), Coco(0.4)),
+            (Counts{2, 0, 0}));
+}
+
+TEST(CocoRuleTest, LaterGtWinsAnExactIouTie) {
+  // det1 has IoU exactly 1/3 with both G1 and G2; det2 overlaps only G2.
+  ModelRun run =
+      OneRow({Gt(0, {5, 0, 10, 10}), Gt(0, {15, 0, 10, 10})},
+             {Det(0, {10, 0, 10, 10}, 0.9), Det(0, {17, 0, 10, 10}, 0.8)});
+  ASSERT_EQ(CocoIou({10, 0, 10, 10}, {5, 0, 10, 10}, false),
+            CocoIou({10, 0, 10, 10}, {15, 0, 10, 10}, false));
+  // det1 takes G2 (the later), so det2 is an FP and G1 an FN.
+  EXPECT_EQ(RowCounts(run, Coco(0.3)), (Counts{1, 1, 1}));
+  // Swapping the GTs' order makes det1 take the other box.
+  std::swap(run.rows[0].ground_truths[0], run.rows[0].ground_truths[1]);
+  EXPECT_EQ(RowCounts(run, Coco(0.3)), (Counts{2, 0, 0}));
+}
+
+TEST(CocoRuleTest, MaxDetectionsCutsPerRowAndClass) {
+  std::vector<Prediction> preds;
+  for (int i = 0; i < 3; ++i) {
+    preds.push_back(Det(0, {100.0 * i, 0, 5, 5}, 0.5 + 0.1 * i));
+    preds.push_back(Det(1, {100.0 * i, 0, 5, 5}, 0.5));
+  }
+  // The lowest-scored car detection matches the only GT but is cut.
+  ModelRun run = OneRow({Gt(0, {0, 0, 5, 5})}, preds);
+  MetricsOptions options = Coco(0.5);
+  options.max_detections = 2;
+  EXPECT_EQ(RowCounts(run, options), (Counts{0, 4, 1}));
+  options.max_detections = 3;
+  EXPECT_EQ(RowCounts(run, options), (Counts{1, 5, 0}));
+}
+
+TEST(CocoRuleTest, HundredDetectionsByDefault) {
+  std::vector<Prediction> preds;
+  for (int i = 0; i < 101; ++i) {
+    preds.push_back(Det(0, {20.0 * i, 0, 5, 5}, 1.0 - i * 0.001));
+  }
+  // The 101st (lowest score) would be the TP.
+  ModelRun run = OneRow({Gt(0, {2000, 0, 5, 5})}, preds);
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{0, 100, 1}));
+}
+
+TEST(CocoRuleTest, IouEqualToThresholdMatchesUnderCocoNotLabelbox) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 10, 20})}, {Det(0, {0, 0, 10, 10}, 1)});
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{1, 0, 0}));
+  EXPECT_EQ(RowCounts(run, Labelbox(0.5)), (Counts{0, 1, 1}));
+  EXPECT_EQ(RowCounts(run, Labelbox(0.49)), (Counts{1, 0, 0}));
+  EXPECT_EQ(RowCounts(run, Coco(0.51)), (Counts{0, 1, 1}));
+}
+
+TEST(CocoRuleTest, ThresholdOneStillMatchesIdenticalBoxes) {
+  // best starts at min(1, 1 - 1e-10).
+  ModelRun run = OneRow({Gt(0, {3, 3, 10, 10})}, {Det(0, {3, 3, 10, 10}, 1)});
+  EXPECT_EQ(RowCounts(run, Coco(1.0)), (Counts{1, 0, 0}));
+}
+
+TEST(CocoRuleTest, ClassMismatchIsFpAndFnInTheirOwnClasses) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 10, 10})}, {Det(1, {0, 0, 10, 10}, 1)});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m, ComputeMetrics(run, Coco(0.5)));
+  EXPECT_EQ(m.rows[0].tp, 0);
+  EXPECT_EQ(m.rows[0].fp, 1);
+  EXPECT_EQ(m.rows[0].fn, 1);
+  EXPECT_EQ(m.rows[0].tn, 1);  // traffic light
+  ASSERT_EQ(m.class_begin[1] - m.class_begin[0], 2u);
+  EXPECT_EQ(m.classes[0].class_index, 0);
+  EXPECT_EQ(m.classes[0].metrics.fn, 1);
+  EXPECT_EQ(m.classes[0].metrics.fp, 0);
+  EXPECT_EQ(m.classes[1].class_index, 1);
+  EXPECT_EQ(m.classes[1].metrics.fp, 1);
+  EXPECT_EQ(m.classes[1].metrics.max_fp_confidence, 1.0);
+  EXPECT_FALSE(m.rows[0].precision.has_value() && *m.rows[0].precision != 0);
+  EXPECT_EQ(m.rows[0].precision, 0.0);
+  EXPECT_EQ(m.rows[0].recall, 0.0);
+  // Different classes never pair: the row IoU is 0 / 2.
+  EXPECT_EQ(m.rows[0].iou, 0.0);
+}
+
+TEST(CocoRuleTest, EmptyRowHasZerosAndNulls) {
+  ModelRun run = OneRow({}, {});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m, ComputeMetrics(run, Coco(0.5)));
+  const Metrics& r = m.rows[0];
+  EXPECT_EQ(std::make_tuple(r.tp, r.fp, r.fn, r.tn),
+            std::make_tuple(0, 0, 0, 3));
+  EXPECT_FALSE(r.precision || r.recall || r.f1 || r.iou || r.confidence ||
+               r.min_confidence || r.max_confidence || r.max_fp_confidence);
+  EXPECT_EQ(m.class_begin, (std::vector<size_t>{0, 0}));
+}
+
+TEST(MetricsTest, ConfidenceThresholdDropsPredictionsBeforeMatching) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 10, 10})}, {Det(0, {0, 0, 10, 10}, 0.4),
+                                                  Det(0, {50, 0, 10, 10}, 0.5),
+                                                  Det(1, {0, 0, 10, 10}, 0.2)});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m,
+                                ComputeMetrics(run, Coco(0.5, 0.5)));
+  const Metrics& r = m.rows[0];
+  // 0.5 is kept (>=), 0.4 and 0.2 dropped.
+  EXPECT_EQ(std::make_tuple(r.tp, r.fp, r.fn), std::make_tuple(0, 1, 1));
+  // person: only a dropped prediction, so it counts as a true negative.
+  EXPECT_EQ(r.tn, 2);
+  // Confidences before the threshold.
+  EXPECT_DOUBLE_EQ(*r.confidence, (0.4 + 0.5 + 0.2) / 3);
+  EXPECT_EQ(r.min_confidence, 0.2);
+  EXPECT_EQ(r.max_confidence, 0.5);
+  EXPECT_EQ(r.max_fp_confidence, 0.5);
+  EXPECT_EQ(r.precision, 0.0);
+  EXPECT_EQ(r.f1, 0.0);
+  // No kept prediction overlaps the GT: IoU 0 / (1 + 1 - 0).
+  EXPECT_EQ(r.iou, 0.0);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(m, ComputeMetrics(run, Coco(0.5, 0.3)));
+  EXPECT_EQ(
+      std::make_tuple(m.rows[0].tp, m.rows[0].fp, m.rows[0].fn, m.rows[0].tn),
+      std::make_tuple(1, 1, 0, 2));
+  EXPECT_DOUBLE_EQ(*m.rows[0].precision, 0.5);
+  EXPECT_DOUBLE_EQ(*m.rows[0].recall, 1.0);
+  EXPECT_DOUBLE_EQ(*m.rows[0].f1, 2.0 / 3);
+  // Pair (IoU 1); denominator 1 GT + 2 kept - 1 pair.
+  EXPECT_DOUBLE_EQ(*m.rows[0].iou, 0.5);
+}
+
+TEST(LabelboxRuleTest, GreedyByIouNotByScore) {
+  // COCO: A (higher score) takes G2, B is an FP. Labelbox: B-G2 (IoU 1)
+  // first, then A-G1 (0.43).
+  ModelRun run =
+      OneRow({Gt(0, {0, 0, 10, 10}), Gt(0, {6, 0, 10, 10})},
+             {Det(0, {4, 0, 10, 10}, 0.9), Det(0, {6, 0, 10, 10}, 0.8)});
+  EXPECT_EQ(RowCounts(run, Coco(0.4)), (Counts{1, 1, 1}));
+  EXPECT_EQ(RowCounts(run, Labelbox(0.4)), (Counts{2, 0, 0}));
+  // A-G1 at 0.43 is not above 0.45.
+  EXPECT_EQ(RowCounts(run, Labelbox(0.45)), (Counts{1, 1, 1}));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m,
+                                ComputeMetrics(run, Labelbox(0.45)));
+  EXPECT_EQ(m.rows[0].max_fp_confidence, 0.9);
+  EXPECT_DOUBLE_EQ(*m.rows[0].iou, (1.0 + 60.0 / 140) / 2);
+}
+
+TEST(LabelboxRuleTest, CrowdIsAnOrdinaryGroundTruth) {
+  ModelRun run =
+      OneRow({Gt(0, {0, 0, 100, 100}, true)}, {Det(0, {0, 0, 10, 10}, 0.9)});
+  EXPECT_EQ(RowCounts(run, Labelbox(0.5)), (Counts{0, 1, 1}));
+  EXPECT_EQ(RowCounts(run, Labelbox(0.005)), (Counts{1, 0, 0}));
+}
+
+TEST(MetricsTest, PerClassIouOverride) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 10, 20}), Gt(2, {0, 0, 10, 20})},
+                        {Det(0, {0, 0, 10, 10}, 1), Det(2, {0, 0, 10, 10}, 1)});
+  MetricsOptions options = Coco(0.5);
+  options.class_iou_thresholds["traffic light"] = 0.6;
+  EXPECT_EQ(RowCounts(run, options), (Counts{1, 1, 1}));
+  options.class_iou_thresholds["bus"] = 0.6;
+  EXPECT_THAT(ComputeMetrics(run, options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown class \"bus\"")));
+}
+
+TEST(MetricsTest, RejectsBadOptions) {
+  ModelRun run = OneRow({}, {});
+  EXPECT_THAT(ComputeMetrics(run, Coco(1.5)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("iou_threshold must be in [0, 1]")));
+  EXPECT_THAT(ComputeMetrics(run, Coco(0.5, -0.1)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("confidence_threshold")));
+  MetricsOptions o;
+  o.max_detections = 0;
+  EXPECT_THAT(ComputeMetrics(run, o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("max_detections")));
+}
+
+TEST(MetricsTest, ClassificationRows) {
+  ModelRun run = OneRow({}, {});
+  run.rows[0].label = ClassAnswer{0, 1.0};
+  run.rows[0].classification = ClassAnswer{0, 0.8};
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{1, 0, 0}));
+  run.rows[0].classification = ClassAnswer{1, 0.8};
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{0, 1, 1}));
+  // Below the threshold, only the label's FN remains.
+  EXPECT_EQ(RowCounts(run, Coco(0.5, 0.9)), (Counts{0, 0, 1}));
+}
+
+// ---- Property test against a reference matcher ----
+
+struct RefResult {
+  std::map<int, Counts> per_class;
+};
+
+// The README's rules, written out directly (no shared code).
+RefResult ReferenceMatch(const DataRow& row, const MetricsOptions& o,
+                         int num_classes) {
+  RefResult out;
+  for (int c = 0; c < num_classes; ++c) {
+    std::vector<GroundTruth> gts;
+    for (const auto& g : row.ground_truths)
+      if (g.class_index == c && !g.iscrowd) gts.push_back(g);
+    for (const auto& g : row.ground_truths)
+      if (g.class_index == c && g.iscrowd) gts.push_back(g);
+    std::vector<Prediction> all;
+    for (const auto& p : row.predictions)
+      if (p.class_index == c) all.push_back(p);
+    if (gts.empty() && all.empty()) continue;
+    std::vector<Prediction> dets;
+    for (const auto& p : all)
+      if (p.confidence >= o.confidence_threshold) dets.push_back(p);
+    std::stable_sort(dets.begin(), dets.end(),
+                     [](const Prediction& a, const Prediction& b) {
+                       return a.confidence > b.confidence;
+                     });
+    Counts counts{0, 0, 0};
+    std::vector<bool> used(gts.size(), false);
+    if (o.rule == MatchRule::kCoco) {
+      if (dets.size() > static_cast<size_t>(o.max_detections))
+        dets.resize(o.max_detections);
+      for (const auto& d : dets) {
+        double best = std::min(o.iou_threshold, 1 - 1e-10);
+        int m = -1;
+        for (size_t k = 0; k < gts.size(); ++k) {
+          if (used[k] && !gts[k].iscrowd) continue;
+          if (m > -1 && !gts[m].iscrowd && gts[k].iscrowd) break;
+          const double v = CocoIou(d.box, gts[k].box, gts[k].iscrowd);
+          if (v < best) continue;
+          best = v;
+          m = static_cast<int>(k);
+        }
+        if (m < 0) {
+          ++counts.fp;
+        } else if (!gts[m].iscrowd) {
+          ++counts.tp;
+          used[m] = true;
+        }
+      }
+      for (size_t k = 0; k < gts.size(); ++k)
+        if (!gts[k].iscrowd && !used[k]) ++counts.fn;
+    } else {
+      // Repeatedly take the highest-IoU free pair (first in score order,
+      // then GT order, on ties).
+      std::vector<bool> det_used(dets.size(), false);
+      for (;;) {
+        double best = o.iou_threshold;
+        int bd = -1, bg = -1;
+        for (size_t d = 0; d < dets.size(); ++d) {
+          if (det_used[d]) continue;
+          for (size_t k = 0; k < gts.size(); ++k) {
+            if (used[k]) continue;
+            const double v = CocoIou(dets[d].box, gts[k].box, false);
+            if (v > best) {
+              best = v;
+              bd = static_cast<int>(d);
+              bg = static_cast<int>(k);
+            }
+          }
+        }
+        if (bd < 0) break;
+        det_used[bd] = true;
+        used[bg] = true;
+        ++counts.tp;
+      }
+      counts.fp = static_cast<int64_t>(dets.size()) - counts.tp;
+      counts.fn = static_cast<int64_t>(gts.size()) - counts.tp;
+    }
+    out.per_class[c] = counts;
+  }
+  return out;
+}
+
+Box RandomBox(std::mt19937& rng) {
+  // A coarse grid makes equal IoUs and IoUs exactly at thresholds common.
+  std::uniform_int_distribution<int> pos(0, 12), size(0, 6);
+  return Box{static_cast<double>(pos(rng)), static_cast<double>(pos(rng)),
+             static_cast<double>(size(rng)), static_cast<double>(size(rng))};
+}
+
+TEST(MetricsPropertyTest, MatchesReferenceOnRandomBoxes) {
+  std::mt19937 rng(20261128);
+  const std::vector<double> ious = {0, 0.25, 0.5, 0.75, 1.0};
+  const std::vector<double> confs = {0, 0.3, 0.5};
+  const std::vector<int> max_dets = {1, 2, 100};
+  int rows_checked = 0, nonzero_tp = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    ModelRun run;
+    run.classes = {"a", "b", "c"};
+    const int num_rows = 1 + trial % 5;
+    for (int r = 0; r < num_rows; ++r) {
+      DataRow row;
+      row.data_row_id = absl::StrCat(r);
+      const int ng = std::uniform_int_distribution<int>(0, 6)(rng);
+      const int np = std::uniform_int_distribution<int>(0, 8)(rng);
+      for (int i = 0; i < ng; ++i) {
+        row.ground_truths.push_back(
+            Gt(std::uniform_int_distribution<int>(0, 2)(rng), RandomBox(rng),
+               std::uniform_int_distribution<int>(0, 4)(rng) == 0));
+      }
+      for (int i = 0; i < np; ++i) {
+        // Scores on a grid of 5: many ties.
+        const double score =
+            std::uniform_int_distribution<int>(1, 5)(rng) / 5.0;
+        // Some predictions copy a GT box: IoU exactly 1.
+        Box box = RandomBox(rng);
+        if (ng > 0 && std::uniform_int_distribution<int>(0, 2)(rng) == 0) {
+          box = row.ground_truths[i % ng].box;
+        }
+        row.predictions.push_back(
+            Det(std::uniform_int_distribution<int>(0, 2)(rng), box, score));
+      }
+      run.rows.push_back(std::move(row));
+    }
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+    for (MatchRule rule : {MatchRule::kCoco, MatchRule::kLabelbox}) {
+      MetricsOptions o;
+      o.rule = rule;
+      o.iou_threshold = ious[trial % ious.size()];
+      o.confidence_threshold = confs[(trial / 5) % confs.size()];
+      o.max_detections = max_dets[(trial / 15) % max_dets.size()];
+      SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics got, evaluator.Compute(o));
+      for (int r = 0; r < num_rows; ++r) {
+        RefResult want = ReferenceMatch(run.rows[r], o, 3);
+        Counts row_sum{0, 0, 0};
+        std::map<int, Counts> got_classes;
+        for (size_t e = got.class_begin[r]; e < got.class_begin[r + 1]; ++e) {
+          const Metrics& m = got.classes[e].metrics;
+          got_classes[got.classes[e].class_index] = {m.tp, m.fp, m.fn};
+        }
+        for (const auto& [c, counts] : want.per_class) {
+          row_sum.tp += counts.tp;
+          row_sum.fp += counts.fp;
+          row_sum.fn += counts.fn;
+        }
+        ASSERT_EQ(got_classes, want.per_class)
+            << "trial " << trial << " row " << r << " rule "
+            << static_cast<int>(rule);
+        const Metrics& m = got.rows[r];
+        ASSERT_EQ((Counts{m.tp, m.fp, m.fn}), row_sum) << "trial " << trial;
+        ++rows_checked;
+        nonzero_tp += m.tp > 0;
+      }
+    }
+  }
+  EXPECT_EQ(rows_checked, 2 * (60 * (1 + 2 + 3 + 4 + 5)));
+  EXPECT_GT(nonzero_tp, 100);  // the random data does exercise matches
+}
+
+TEST(EvaluatorTest, ComputesIousOnlyWithinRowAndClass) {
+  ModelRun run = OneRow(
+      {Gt(0, {0, 0, 1, 1}), Gt(0, {0, 0, 1, 1}, true), Gt(1, {0, 0, 1, 1})},
+      {Det(0, {0, 0, 1, 1}, 1), Det(0, {0, 0, 1, 1}, 1),
+       Det(2, {0, 0, 1, 1}, 1)});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator e, Evaluator::Create(&run));
+  // Class 0: 2 predictions x 2 GTs, plus the crowd GT's union IoU x 2.
+  EXPECT_EQ(e.num_iou_computations(), 2 * 2 + 2);
+}
+
+// ---- The table ----
+
+TEST(MetricsTableTest, RowAndPerClassColumns) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 10, 20})}, {Det(0, {0, 0, 10, 10}, 0.9),
+                                                  Det(2, {0, 0, 10, 10}, 0.6)});
+  run.rows[0].dataset = "drone";
+  run.rows[0].metadata = {{"weather", std::string("rain")},
+                          {"width", int64_t{640}},
+                          {"exposure", 0.25}};
+  DataRow other;
+  other.data_row_id = "s";
+  other.metadata = {{"width", 1.5}};
+  run.rows.push_back(other);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m, ComputeMetrics(run, Coco(0.5)));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Table t, MetricsToTable(run, m));
+  const Schema& s = t.schema();
+  ASSERT_EQ(t.num_rows(), 2u);
+  auto col = [&](const std::string& name) {
+    std::optional<int> c = s.Find(name);
+    EXPECT_TRUE(c.has_value()) << name;
+    return c.value_or(0);
+  };
+  EXPECT_EQ(s.column(col("tp")).type, ColumnType::kInt);
+  EXPECT_EQ(s.column(col("iou")).type, ColumnType::kFloat);
+  EXPECT_EQ(s.column(col("split")).type, ColumnType::kCategorical);
+  EXPECT_EQ(s.column(col("weather")).type, ColumnType::kCategorical);
+  EXPECT_EQ(s.column(col("width")).type, ColumnType::kFloat);  // 640, 1.5
+  EXPECT_EQ(s.column(col("exposure")).type, ColumnType::kFloat);
+  EXPECT_EQ(s.column(col("fp[traffic light]")).type, ColumnType::kInt);
+  EXPECT_EQ(s.column(col("iou[traffic light]")).type, ColumnType::kFloat);
+  EXPECT_EQ(s.num_columns(), 3 + 12 + 3 + 3 * 12);
+  EXPECT_EQ(t.GetInt(0, col("tp")), 1);
+  EXPECT_EQ(t.GetInt(0, col("fp")), 1);
+  EXPECT_EQ(t.GetInt(0, col("tn")), 1);
+  EXPECT_EQ(t.GetString(0, col("dataset")), "drone");
+  EXPECT_EQ(t.GetString(0, col("split")), std::nullopt);
+  EXPECT_EQ(t.GetFloat(0, col("width")), 640.0f);
+  EXPECT_EQ(t.GetFloat(1, col("width")), 1.5f);
+  EXPECT_EQ(t.GetString(1, col("weather")), std::nullopt);
+  EXPECT_EQ(t.GetInt(0, col("tp[car]")), 1);
+  EXPECT_EQ(t.GetInt(0, col("fp[car]")), 0);
+  EXPECT_EQ(t.GetFloat(0, col("iou[car]")), 0.5f);
+  EXPECT_EQ(t.GetInt(0, col("fp[traffic light]")), 1);
+  EXPECT_EQ(t.GetFloat(0, col("max_fp_confidence[traffic light]")), 0.6f);
+  EXPECT_EQ(t.GetFloat(0, col("recall[traffic light]")), std::nullopt);
+  // No person object: counts 0 with tn 1, floats NULL.
+  EXPECT_EQ(t.GetInt(0, col("tp[person]")), 0);
+  EXPECT_EQ(t.GetInt(0, col("tn[person]")), 1);
+  EXPECT_EQ(t.GetFloat(0, col("iou[person]")), std::nullopt);
+  EXPECT_EQ(t.GetFloat(1, col("precision")), std::nullopt);
+  EXPECT_EQ(t.GetInt(1, col("tn")), 3);
+
+  MetricsTableOptions no_classes;
+  no_classes.per_class_columns = false;
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Table small,
+                                MetricsToTable(run, m, no_classes));
+  EXPECT_EQ(small.schema().num_columns(), 3 + 12 + 3);
+  EXPECT_FALSE(small.schema().Find("fp[car]").has_value());
+}
+
+TEST(MetricsTableTest, MetadataCollidingWithAMetricColumnIsAnError) {
+  ModelRun run = OneRow({}, {});
+  run.rows[0].metadata = {{"fp", int64_t{3}}};
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m, ComputeMetrics(run));
+  EXPECT_THAT(MetricsToTable(run, m),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("metadata field \"fp\" collides")));
+  ModelRun other = OneRow({}, {Det(0, {0, 0, 1, 1}, 1)});
+  EXPECT_THAT(
+      MetricsToTable(other, RunMetrics{}),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("rows")));
+}
+
+TEST(EvaluatorTest, RejectsInvalidRuns) {
+  ModelRun run = OneRow({Gt(5, {0, 0, 1, 1})}, {});
+  EXPECT_THAT(Evaluator::Create(&run),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("class index out of range")));
+  run = OneRow({}, {Det(0, {0, 0, -1, 1}, 1)});
+  EXPECT_THAT(
+      Evaluator::Create(&run),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("invalid box")));
+}
+
+TEST(MetricsTableTest, PerClassCsvHasOneLinePerRowAndClassWithObjects) {
+  ModelRun run =
+      OneRow({Gt(0, {0, 0, 10, 20})},
+             {Det(0, {0, 0, 10, 10}, 0.9), Det(2, {0, 0, 10, 10}, 0.25)});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m,
+                                ComputeMetrics(run, Coco(0.5, 0.5)));
+  std::ostringstream out;
+  ASSERT_TRUE(WritePerClassCsv(run, m, out).ok());
+  EXPECT_EQ(out.str(),
+            "data_row_id,class,tp,fp,fn,tn,precision,recall,f1,iou,confidence,"
+            "min_confidence,max_confidence,max_fp_confidence\n"
+            "r,car,1,0,0,0,1,1,1,0.5,0.9,0.9,0.9,\n"
+            "r,traffic light,0,0,0,1,,,,,0.25,0.25,0.25,\n");
+}
+
+// The worked example of docs/metrics.md.
+TEST(MetricsTest, DocsWorkedExample) {
+  ModelRun run = OneRow(
+      {Gt(0, {0, 0, 10, 20}), Gt(0, {100, 100, 50, 50}, true),
+       Gt(1, {50, 0, 10, 10})},
+      {Det(0, {0, 0, 10, 10}, 0.9), Det(0, {110, 110, 10, 10}, 0.7),
+       Det(0, {0, 0, 10, 20}, 0.6), Det(1, {200, 0, 10, 10}, 0.8),
+       Det(1, {50, 0, 10, 10}, 0.3)});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator e, Evaluator::Create(&run));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m, e.Compute(MetricsOptions{}));
+  const Metrics& r = m.rows[0];
+  EXPECT_EQ(std::make_tuple(r.tp, r.fp, r.fn, r.tn),
+            std::make_tuple(1, 2, 1, 1));
+  EXPECT_DOUBLE_EQ(*r.precision, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(*r.recall, 0.5);
+  EXPECT_DOUBLE_EQ(*r.f1, 0.4);
+  EXPECT_DOUBLE_EQ(*r.iou, 1.04 / 5);
+  EXPECT_DOUBLE_EQ(*r.confidence, 3.3 / 5);
+  EXPECT_EQ(r.min_confidence, 0.3);
+  EXPECT_EQ(r.max_confidence, 0.9);
+  EXPECT_EQ(r.max_fp_confidence, 0.8);
+  ASSERT_EQ(m.classes.size(), 2u);
+  const Metrics& car = m.classes[0].metrics;
+  EXPECT_EQ(std::make_tuple(car.tp, car.fp, car.fn, car.tn),
+            std::make_tuple(1, 1, 0, 0));
+  EXPECT_DOUBLE_EQ(*car.iou, 1.04 / 3);
+  EXPECT_DOUBLE_EQ(*car.confidence, 2.2 / 3);
+  EXPECT_EQ(car.max_fp_confidence, 0.6);
+  const Metrics& person = m.classes[1].metrics;
+  EXPECT_EQ(std::make_tuple(person.tp, person.fp, person.fn, person.tn),
+            std::make_tuple(0, 1, 1, 0));
+  EXPECT_EQ(person.iou, 0.0);
+  EXPECT_EQ(person.recall, 0.0);
+  MetricsOptions low;
+  low.confidence_threshold = 0.25;
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(m, e.Compute(low));
+  EXPECT_EQ(std::make_tuple(m.rows[0].tp, m.rows[0].fp, m.rows[0].fn),
+            std::make_tuple(2, 2, 0));
+}
+
+}  // namespace
+}  // namespace slicekit
