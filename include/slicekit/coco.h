@@ -27,13 +27,14 @@ struct ImportReport {
   int64_t skipped_categories = 0;
   int64_t skipped_annotations = 0;
   int64_t skipped_detections = 0;
+  int64_t skipped_rows = 0;  // NDJSON lines
   // The reason for each skip, as the strict error would word it; at most
   // kMaxReasons are kept.
   std::vector<std::string> reasons;
   static constexpr size_t kMaxReasons = 100;
   int64_t skipped() const {
     return skipped_images + skipped_categories + skipped_annotations +
-           skipped_detections;
+           skipped_detections + skipped_rows;
   }
 };
 

@@ -58,7 +58,8 @@ struct DataRow {
   std::optional<std::string> dataset;
   std::optional<std::string> split;
   std::optional<std::string> global_key;
-  // Extra fields in source order; names are unique within a row.
+  // Extra fields (the JSON importers give them in key order); names are
+  // unique within a row.
   std::vector<std::pair<std::string, MetadataValue>> metadata;
   std::vector<GroundTruth> ground_truths;  // in source order
   std::vector<Prediction> predictions;     // in source order

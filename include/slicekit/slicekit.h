@@ -13,6 +13,7 @@
 #include "slicekit/filter_text.h"
 #include "slicekit/metrics.h"
 #include "slicekit/model_run.h"
+#include "slicekit/ndjson.h"
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
 #include "slicekit/schema.h"
