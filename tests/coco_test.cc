@@ -346,6 +346,34 @@ TEST(CocoCliTest, EvalWritesAMetricsTableThatLoadsAndMatchesTheOracle) {
                table.GetInt(*row, fn) == want[3];
   }
   EXPECT_EQ(matched, 300);
+  // The class-scoped filters resolve to the per-class columns.
+  for (const auto& [where, column, limit, below] :
+       std::vector<std::tuple<std::string, std::string, double, bool>>{
+           {"fp[car] >= 1", "fp[car]", 1, false},
+           {"iou['traffic light'] < 0.5", "iou[traffic light]", 0.5, true}}) {
+    size_t want = 0;
+    const int c = *s.Find(column);
+    for (RowIndex r = 0; r < table.num_rows(); ++r) {
+      if (s.column(c).type == ColumnType::kInt) {
+        want += table.GetInt(r, c).value_or(-1) >= limit;
+      } else {
+        std::optional<float> v = table.GetFloat(r, c);
+        want += v.has_value() && (below ? *v < limit : *v >= limit);
+      }
+    }
+    EXPECT_GT(want, 0u) << where;
+    const std::string count_file = dir + "/eval_count.txt";
+    ASSERT_EQ(std::system(absl::StrCat(SLICEKIT_CLI_PATH, " query --table ",
+                                       out, " --where \"", where,
+                                       "\" --count > ", count_file)
+                              .c_str()),
+              0)
+        << where;
+    std::ifstream count_in(count_file);
+    size_t got = 0;
+    count_in >> got;
+    EXPECT_EQ(got, want) << where;
+  }
   // One per-class line per oracle (image, category) row, plus the header.
   std::ifstream in(per_class);
   std::string line;
