@@ -905,9 +905,9 @@ int Eval(Args& args) {
   const auto start = std::chrono::steady_clock::now();
   // Progress on stderr, once the run has taken over a second.
   auto progress = [&](const char* stage) {
-    const double s = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     if (s > 1) std::fprintf(stderr, "slicekit eval: %s (%.1f s)\n", stage, s);
   };
   slicekit::ImportReport report;
@@ -935,8 +935,8 @@ int Eval(Args& args) {
   }
   std::ofstream file(out, std::ios::binary);
   if (!file) return InputError(absl::StrCat("cannot write ", out));
-  absl::Status status = slicekit::ExportRows(
-      *table, rows, slicekit::ExportFormat::kCsv, file);
+  absl::Status status =
+      slicekit::ExportRows(*table, rows, slicekit::ExportFormat::kCsv, file);
   if (!status.ok()) return InputError(status.message());
   if (!per_class.empty()) {
     std::ofstream pc(per_class, std::ios::binary);

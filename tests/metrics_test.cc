@@ -575,12 +575,12 @@ TEST(MetricsTableTest, PerClassCsvHasOneLinePerRowAndClassWithObjects) {
 
 // The worked example of docs/metrics.md.
 TEST(MetricsTest, DocsWorkedExample) {
-  ModelRun run = OneRow(
-      {Gt(0, {0, 0, 10, 20}), Gt(0, {100, 100, 50, 50}, true),
-       Gt(1, {50, 0, 10, 10})},
-      {Det(0, {0, 0, 10, 10}, 0.9), Det(0, {110, 110, 10, 10}, 0.7),
-       Det(0, {0, 0, 10, 20}, 0.6), Det(1, {200, 0, 10, 10}, 0.8),
-       Det(1, {50, 0, 10, 10}, 0.3)});
+  ModelRun run =
+      OneRow({Gt(0, {0, 0, 10, 20}), Gt(0, {100, 100, 50, 50}, true),
+              Gt(1, {50, 0, 10, 10})},
+             {Det(0, {0, 0, 10, 10}, 0.9), Det(0, {110, 110, 10, 10}, 0.7),
+              Det(0, {0, 0, 10, 20}, 0.6), Det(1, {200, 0, 10, 10}, 0.8),
+              Det(1, {50, 0, 10, 10}, 0.3)});
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator e, Evaluator::Create(&run));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics m, e.Compute(MetricsOptions{}));
   const Metrics& r = m.rows[0];
