@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -73,6 +74,10 @@ std::vector<std::string> Names(const std::vector<Slice>& slices) {
 }
 
 enum class Backend { kMemory, kSqlite };
+
+void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kMemory ? "memory" : "sqlite");
+}
 
 class SliceStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -168,6 +173,8 @@ struct NameCase {
   std::optional<std::string> stored;  // nullopt: rejected
   const char* error = "";             // substring of the error
 };
+
+void PrintTo(const NameCase& c, std::ostream* os) { *os << c.label; }
 
 std::vector<NameCase> NameCases() {
   return {
