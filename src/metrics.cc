@@ -21,6 +21,15 @@ namespace {
 
 double UnionIou(const Box& d, const Box& g) { return CocoIou(d, g, false); }
 
+// pycocotools' area range "all", [0, 1e5 ** 2]: a GT whose `area` lies
+// outside it is ignored like a crowd box (yet matched at most once, with
+// the ordinary IoU); so is an unmatched detection whose w * h does.
+constexpr double kMaxArea = 1e10;
+bool OutsideAreaRange(double area) { return area < 0 || area > kMaxArea; }
+bool IgnoredGt(const GroundTruth& g) {
+  return g.iscrowd || (g.area.has_value() && OutsideAreaRange(*g.area));
+}
+
 bool ValidBox(const Box& b) {
   return std::isfinite(b.x) && std::isfinite(b.y) && std::isfinite(b.w) &&
          std::isfinite(b.h) && b.w >= 0 && b.h >= 0;
@@ -142,14 +151,14 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
                       row_classes.end());
     if (row_classes.empty()) continue;
 
-    // Non-crowd GTs first, in source order, then crowd GTs (rule 3).
+    // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
     gts.resize(row.ground_truths.size());
     for (uint32_t i = 0; i < gts.size(); ++i) gts[i] = i;
     std::stable_sort(gts.begin(), gts.end(), [&](uint32_t a, uint32_t b) {
       const GroundTruth& x = row.ground_truths[a];
       const GroundTruth& y = row.ground_truths[b];
       if (x.class_index != y.class_index) return x.class_index < y.class_index;
-      return !x.iscrowd && y.iscrowd;
+      return !IgnoredGt(x) && IgnoredGt(y);
     });
     // Confidence descending, ties in source order (a stable sort, rule 2).
     preds.resize(row.predictions.size());
@@ -167,7 +176,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
       g.class_index = c;
       g.gt_begin = static_cast<uint32_t>(e.gt_order_.size());
       while (gi < gts.size() && row.ground_truths[gts[gi]].class_index == c) {
-        g.num_crowd += row.ground_truths[gts[gi]].iscrowd ? 1 : 0;
+        g.num_crowd += IgnoredGt(row.ground_truths[gts[gi]]) ? 1 : 0;
         e.gt_order_.push_back(gts[gi++]);
         ++g.num_gt;
       }
@@ -329,22 +338,31 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
           double best = start;
           int64_t match = -1;
           for (uint32_t k = 0; k < g.num_gt; ++k) {
-            const bool crowd = k >= first_crowd;
-            if (gt_matched[k] && !crowd) continue;
-            if (match > -1 && match < first_crowd && crowd) break;
+            const bool ignored = k >= first_crowd;
+            if (gt_matched[k] &&
+                !(ignored &&
+                  row.ground_truths[gt_order_[g.gt_begin + k]].iscrowd)) {
+              continue;
+            }
+            if (match > -1 && match < first_crowd && ignored) break;
             if (row_ious[k] < best) continue;
             best = row_ious[k];
             match = k;
           }
-          if (match == -1) {
+          const Prediction& pred =
+              row.predictions[pred_order_[g.pred_begin + p]];
+          if (match == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
+            // An unmatched detection outside the area range: ignored.
+          } else if (match == -1) {
             ++m.fp;
             max_fp = std::max(
                 max_fp,
                 row.predictions[pred_order_[g.pred_begin + p]].confidence);
-          } else if (match < first_crowd) {
-            ++m.tp;
+          } else {
             gt_matched[match] = 1;
-          }  // else matched to a crowd GT: ignored.
+            // Matched to a regular GT: TP; to an ignored one: ignored.
+            if (match < first_crowd) ++m.tp;
+          }
         }
         m.fn = first_crowd - m.tp;
       }

@@ -613,5 +613,22 @@ TEST(MetricsTest, DocsWorkedExample) {
             std::make_tuple(2, 2, 0));
 }
 
+TEST(CocoRuleTest, AreaOutsideTheAllRangeIsIgnoredLikePycocotools) {
+  GroundTruth huge = Gt(0, {0, 0, 10, 10});
+  huge.area = 2e10;
+  // The first detection matches the area-ignored GT: ignored, and the GT is
+  // not an FN. It is not a crowd box, so the duplicate cannot match it: FP.
+  ModelRun run = OneRow(
+      {huge}, {Det(0, {0, 0, 10, 10}, 0.9), Det(0, {0, 0, 10, 10}, 0.8)});
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{0, 1, 0}));
+  // A regular GT is preferred over it even at a lower IoU.
+  run.rows[0].ground_truths.push_back(Gt(0, {0, 0, 10, 16}));
+  EXPECT_EQ(RowCounts(run, Coco(0.5)), (Counts{1, 0, 0}));
+  // An unmatched detection larger than 1e10 is ignored, not an FP.
+  ModelRun big = OneRow(
+      {}, {Det(0, {0, 0, 2e5, 1e5}, 0.9), Det(0, {0, 0, 1e5, 1e5}, 0.9)});
+  EXPECT_EQ(RowCounts(big, Coco(0.5)), (Counts{0, 1, 0}));
+}
+
 }  // namespace
 }  // namespace slicekit

@@ -98,13 +98,14 @@ class Evaluator {
   struct Group {
     int32_t row;
     int32_t class_index;
-    // Into gt_order_: non-crowd GTs in source order, then crowd GTs.
+    // Into gt_order_: regular GTs in source order, then the num_crowd
+    // ignored ones (crowd, or `area` outside [0, 1e10]).
     uint32_t gt_begin, num_gt, num_crowd;
     // Into pred_order_: predictions by confidence descending (stable).
     uint32_t pred_begin, num_pred;
     // Into ious_: num_pred x num_gt, row-major by prediction; a crowd
     // GT's column holds intersection / prediction area. Then num_pred x
-    // num_crowd union IoUs for the crowd columns.
+    // num_crowd union IoUs for the ignored columns.
     uint64_t iou_begin;
   };
 
