@@ -61,6 +61,7 @@ constexpr char kUsage[] =
     "       slicekit eval --gt GT.json --pred DETS.json --out METRICS.csv\n"
     "                     [--iou-threshold X] [--confidence-threshold Y]\n"
     "                     [--rule coco|labelbox] [--per-class FILE.csv]\n"
+    "                     [--class-iou-threshold CLASS=X]...\n"
     "                     [--no-class-columns] [--lenient]\n"
     "       slicekit --help\n"
     "\n"
@@ -872,7 +873,8 @@ int Eval(Args& args) {
     }
     if (flag != "--gt" && flag != "--pred" && flag != "--out" &&
         flag != "--per-class" && flag != "--iou-threshold" &&
-        flag != "--confidence-threshold" && flag != "--rule") {
+        flag != "--confidence-threshold" && flag != "--rule" &&
+        flag != "--class-iou-threshold") {
       return UsageError(absl::StrCat("unknown flag '", flag, "'"));
     }
     const std::optional<std::string> value = args.Value();
@@ -881,6 +883,15 @@ int Eval(Args& args) {
     if (flag == "--pred") pred = *value;
     if (flag == "--out") out = *value;
     if (flag == "--per-class") per_class = *value;
+    if (flag == "--class-iou-threshold") {
+      const size_t eq = value->rfind('=');
+      double x = 0;
+      if (eq == std::string::npos || eq == 0 ||
+          !absl::SimpleAtod(value->substr(eq + 1), &x) || !(x >= 0 && x <= 1)) {
+        return UsageError(flag + " needs CLASS=X with X in [0, 1]");
+      }
+      options.class_iou_thresholds[value->substr(0, eq)] = x;
+    }
     if (flag == "--rule") {
       if (*value == "coco") {
         options.rule = slicekit::MatchRule::kCoco;

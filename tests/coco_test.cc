@@ -382,6 +382,28 @@ TEST(CocoCliTest, EvalWritesAMetricsTableThatLoadsAndMatchesTheOracle) {
   size_t lines = 0;
   while (std::getline(in, line)) ++lines;
   EXPECT_EQ(lines, ReadIntCsv(DataPath("per_class_iou75.csv")).size());
+  // A per-class IoU override: with "car" at 1.0 nearly every car detection
+  // misses, so there are fewer true positives.
+  const std::string strict = dir + "/eval_strict.csv";
+  ASSERT_EQ(
+      std::system(absl::StrCat(command, " --no-class-columns",
+                               " --class-iou-threshold car=1 --out ", strict)
+                      .c_str()),
+      0);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Table strict_table, ReadCsvFile(strict));
+  EXPECT_FALSE(strict_table.schema().Find("fp[car]").has_value());
+  int64_t tp_all = 0, tp_strict = 0;
+  const int strict_tp = *strict_table.schema().Find("tp");
+  for (RowIndex r = 0; r < table.num_rows(); ++r) {
+    tp_all += table.GetInt(r, tp).value_or(0);
+    tp_strict += strict_table.GetInt(r, strict_tp).value_or(0);
+  }
+  EXPECT_LT(tp_strict, tp_all);
+  EXPECT_EQ(WEXITSTATUS(std::system(
+                absl::StrCat(command, " --class-iou-threshold bus=0.5",
+                             " 2>/dev/null")
+                    .c_str())),
+            1);
   // A usage error and a bad input exit with 2 and 1.
   EXPECT_EQ(
       WEXITSTATUS(std::system(
