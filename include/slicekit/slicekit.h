@@ -18,6 +18,8 @@
 #include "slicekit/scan.h"
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
+#include "slicekit/slice.h"
+#include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 
 #endif  // SLICEKIT_SLICEKIT_H_
