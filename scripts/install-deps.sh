@@ -7,7 +7,7 @@ packages=(
   build-essential cmake
   libabsl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libutf8proc-dev
+  libsqlite3-dev libutf8proc-dev libsimdjson-dev
 )
 
 missing=()

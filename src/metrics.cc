@@ -212,6 +212,14 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
   return e;
 }
 
+size_t Evaluator::memory_bytes() const {
+  return groups_.capacity() * sizeof(Group) +
+         row_group_begin_.capacity() * sizeof(size_t) +
+         gt_order_.capacity() * sizeof(uint32_t) +
+         pred_order_.capacity() * sizeof(uint32_t) +
+         ious_.capacity() * sizeof(double);
+}
+
 absl::StatusOr<RunMetrics> Evaluator::Compute(
     const MetricsOptions& options) const {
   SLICEKIT_RETURN_IF_ERROR(

@@ -4,6 +4,7 @@
 #ifndef SLICEKIT_METRICS_H_
 #define SLICEKIT_METRICS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -89,6 +90,10 @@ class Evaluator {
 
   // IoU values computed by Create() (constant afterwards).
   int64_t num_iou_computations() const { return num_ious_; }
+
+  // Bytes the Evaluator holds on the heap (its vectors' capacities), not
+  // counting the run it points to.
+  size_t memory_bytes() const;
 
   Evaluator(Evaluator&&) noexcept = default;
   Evaluator& operator=(Evaluator&&) noexcept = default;
