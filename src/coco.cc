@@ -1,37 +1,355 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// The COCO importer reads its two files with simdjson's DOM API, not with
+// nlohmann/json (which the NDJSON importer, the filter JSON and the CLI
+// use): one JSON library per job. COCO files are bulk input, tens to
+// hundreds of MB, and nlohmann/json's parse dominated `slicekit eval`
+// (bench/metrics_benchmark.cc, BM_ImportCoco); simdjson parses the same text
+// several times faster. simdjson is a private dependency, used without
+// exceptions (error codes only), and it reports no position for a syntax
+// error, so LocateSyntaxError() finds the byte offset on that (cold) path.
 #include "slicekit/coco.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "nlohmann/json.hpp"
-#include "src/json_fields.h"
+#include "simdjson.h"
 
 namespace slicekit {
 namespace {
 
-using internal::Context;
-using internal::Dump;
-using internal::GetBox;
-using internal::GetInt;
-using internal::GetOptionalString;
-using internal::Json;
+using Element = simdjson::dom::element;
+using Type = simdjson::dom::element_type;
 
-absl::StatusOr<Json> Parse(absl::string_view text, absl::string_view source) {
-  // nlohmann/json: one JSON library for the project; exceptions stay here.
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": malformed JSON: ", e.what()));
+// Collects the error of the record being read. Every field of a record is
+// checked before any of it is kept, so a bad record is either the import's
+// error (strict) or skipped whole (lenient).
+struct Context {
+  Context(absl::string_view source_name, std::string record_name)
+      : source(source_name), record(std::move(record_name)) {}
+  std::string source;  // "gt.json"
+  std::string record;  // "annotations[17] (id 40)"
+  std::string error;   // empty while the record is good
+
+  bool Fail(absl::string_view field, absl::string_view problem) {
+    if (error.empty()) {
+      error = absl::StrCat(source, ": ", record, ": ", field, ": ", problem);
+    }
+    return false;
   }
+};
+
+// ---- Locating a syntax error ----
+
+// A strict RFC 8259 scanner (with simdjson's limits: UTF-8 text, depth
+// 1024, finite numbers) that returns the byte offset of the first error.
+// Runs only after simdjson has rejected the text.
+class SyntaxLocator {
+ public:
+  explicit SyntaxLocator(std::string_view text) : t_(text) {}
+
+  // The offset of the first error, or the text's size when none is found.
+  size_t Locate() {
+    if (!Utf8Valid()) return pos_;
+    pos_ = 0;
+    SkipSpace();
+    if (!Value(0)) return pos_;
+    SkipSpace();
+    return pos_;  // == size() unless there is trailing content
+  }
+
+ private:
+  bool Utf8Valid() {
+    const auto* s = reinterpret_cast<const unsigned char*>(t_.data());
+    const size_t n = t_.size();
+    for (size_t i = 0; i < n;) {
+      pos_ = i;
+      const unsigned c = s[i];
+      size_t len = 0;
+      unsigned cp = 0;
+      if (c < 0x80) {
+        ++i;
+        continue;
+      } else if ((c & 0xE0) == 0xC0) {
+        len = 2, cp = c & 0x1F;
+      } else if ((c & 0xF0) == 0xE0) {
+        len = 3, cp = c & 0x0F;
+      } else if ((c & 0xF8) == 0xF0) {
+        len = 4, cp = c & 0x07;
+      } else {
+        return false;
+      }
+      if (i + len > n) return false;
+      for (size_t k = 1; k < len; ++k) {
+        if ((s[i + k] & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (s[i + k] & 0x3F);
+      }
+      static constexpr unsigned kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+      if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return false;
+      }
+      i += len;
+    }
+    pos_ = n;
+    return true;
+  }
+
+  void SkipSpace() {
+    while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' ||
+                                t_[pos_] == '\n' || t_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+  bool Literal(std::string_view word) {
+    if (t_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  bool Value(int depth) {
+    if (pos_ >= t_.size()) return false;
+    switch (t_[pos_]) {
+      case '{':
+      case '[':
+        return Container(depth + 1);
+      case '"':
+        return String();
+      case 't':
+        return Literal("true");
+      case 'f':
+        return Literal("false");
+      case 'n':
+        return Literal("null");
+      default:
+        return Number();
+    }
+  }
+  bool Container(int depth) {
+    if (depth > static_cast<int>(simdjson::DEFAULT_MAX_DEPTH)) return false;
+    const bool object = t_[pos_] == '{';
+    const char close = object ? '}' : ']';
+    ++pos_;
+    SkipSpace();
+    if (pos_ < t_.size() && t_[pos_] == close) {
+      ++pos_;
+      return true;
+    }
+    while (true) {
+      if (object) {
+        if (pos_ >= t_.size() || t_[pos_] != '"' || !String()) return false;
+        SkipSpace();
+        if (pos_ >= t_.size() || t_[pos_] != ':') return false;
+        ++pos_;
+        SkipSpace();
+      }
+      if (!Value(depth)) return false;
+      SkipSpace();
+      if (pos_ >= t_.size()) return false;
+      if (t_[pos_] == close) {
+        ++pos_;
+        return true;
+      }
+      if (t_[pos_] != ',') return false;
+      ++pos_;
+      SkipSpace();
+    }
+  }
+  bool String() {
+    ++pos_;  // the opening quote
+    while (pos_ < t_.size()) {
+      const unsigned char c = static_cast<unsigned char>(t_[pos_]);
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c != '\\') {
+        ++pos_;
+        continue;
+      }
+      if (++pos_ >= t_.size()) return false;
+      const char e = t_[pos_];
+      if (e == 'u') {
+        for (int k = 1; k <= 4; ++k) {
+          if (pos_ + k >= t_.size() ||
+              !std::isxdigit(static_cast<unsigned char>(t_[pos_ + k]))) {
+            return false;
+          }
+        }
+        pos_ += 5;
+      } else if (std::strchr("\"\\/bfnrt", e) != nullptr && e != '\0') {
+        ++pos_;
+      } else {
+        return false;
+      }
+    }
+    return false;
+  }
+  bool Number() {
+    const size_t start = pos_;
+    auto digits = [&] {
+      const size_t from = pos_;
+      while (pos_ < t_.size() && t_[pos_] >= '0' && t_[pos_] <= '9') ++pos_;
+      return pos_ > from;
+    };
+    if (pos_ < t_.size() && t_[pos_] == '-') ++pos_;
+    if (pos_ < t_.size() && t_[pos_] == '0') {
+      ++pos_;
+    } else if (!digits()) {
+      return false;
+    }
+    if (pos_ < t_.size() && t_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return false;
+    }
+    if (pos_ < t_.size() && (t_[pos_] == 'e' || t_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < t_.size() && (t_[pos_] == '+' || t_[pos_] == '-')) ++pos_;
+      if (!digits()) return false;
+    }
+    double v = 0;
+    const auto [end, ec] =
+        std::from_chars(t_.data() + start, t_.data() + pos_, v);
+    if (ec != std::errc() || !std::isfinite(v)) {
+      pos_ = start;
+      return false;
+    }
+    return true;
+  }
+
+  std::string_view t_;
+  size_t pos_ = 0;
+};
+
+absl::Status ParseError(absl::string_view source, absl::string_view text,
+                        simdjson::error_code error) {
+  const size_t offset =
+      SyntaxLocator(std::string_view(text.data(), text.size())).Locate();
+  return absl::InvalidArgumentError(
+      absl::StrCat(source, ": malformed JSON at byte ", offset, ": ",
+                   simdjson::error_message(error)));
+}
+
+// Parses `text` into `*root`, which lives as long as `parser`.
+absl::Status Parse(simdjson::dom::parser& parser, absl::string_view text,
+                   absl::string_view source, Element* root) {
+  simdjson::error_code error =
+      parser.parse(text.data(), text.size()).get(*root);
+  if (error != simdjson::SUCCESS) return ParseError(source, text, error);
+  return absl::OkStatus();
+}
+
+// ---- Field readers ----
+
+std::string Dump(const Element& value) {
+  std::string text = simdjson::to_string(value);
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return text;
+}
+
+// The value of `field` in `object`: the last one when the key repeats, as
+// nlohmann/json (the other importers' parser) keeps it.
+std::optional<Element> Find(const simdjson::dom::object& object,
+                            std::string_view field) {
+  std::optional<Element> found;
+  for (const simdjson::dom::key_value_pair& kv : object) {
+    if (kv.key == field) found = kv.value;
+  }
+  return found;
+}
+
+bool IsNumber(const Element& e) {
+  const Type t = e.type();
+  return t == Type::INT64 || t == Type::UINT64 || t == Type::DOUBLE;
+}
+
+double NumberValue(const Element& e) {
+  double d = 0;
+  if (e.get_double().get(d) != simdjson::SUCCESS) return 0;
+  return d;
+}
+
+bool GetInt(const simdjson::dom::object& object, const char* field,
+            bool required, int64_t* out, Context* ctx) {
+  std::optional<Element> v = Find(object, field);
+  if (!v) {
+    if (required) return ctx->Fail(field, "missing required field");
+    return true;
+  }
+  if (v->get_int64().get(*out) == simdjson::SUCCESS) return true;
+  if (v->type() == Type::DOUBLE) {
+    const double d = NumberValue(*v);
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) {
+      *out = static_cast<int64_t>(d);
+      return true;
+    }
+  }
+  return ctx->Fail(field, absl::StrCat("not an integer (", Dump(*v), ")"));
+}
+
+bool GetOptionalString(const simdjson::dom::object& object, const char* field,
+                       std::optional<std::string>* out, Context* ctx) {
+  std::optional<Element> v = Find(object, field);
+  if (!v || v->is_null()) return true;
+  std::string_view s;
+  if (v->get_string().get(s) != simdjson::SUCCESS) {
+    return ctx->Fail(field, absl::StrCat("not a string (", Dump(*v), ")"));
+  }
+  *out = std::string(s);
+  return true;
+}
+
+bool GetBox(const simdjson::dom::object& object, Box* box, Context* ctx) {
+  std::optional<Element> v = Find(object, "bbox");
+  if (!v) return ctx->Fail("bbox", "missing required field");
+  simdjson::dom::array array;
+  if (v->get_array().get(array) != simdjson::SUCCESS || array.size() != 4) {
+    return ctx->Fail(
+        "bbox", absl::StrCat("not an array of 4 numbers (", Dump(*v), ")"));
+  }
+  double c[4];
+  static constexpr const char* kNames[4] = {"x", "y", "width", "height"};
+  int i = 0;
+  for (Element e : array) {
+    if (!IsNumber(e)) {
+      return ctx->Fail(
+          "bbox", absl::StrCat(kNames[i], " is not a number (", Dump(e), ")"));
+    }
+    c[i] = NumberValue(e);
+    if (!std::isfinite(c[i])) {
+      return ctx->Fail("bbox", absl::StrCat(kNames[i], " is not finite"));
+    }
+    if (i >= 2 && c[i] < 0) {
+      return ctx->Fail("bbox",
+                       absl::StrCat(kNames[i], " is negative (", c[i], ")"));
+    }
+    ++i;
+  }
+  *box = Box{c[0], c[1], c[2], c[3]};
+  return true;
+}
+
+// An optional number field (absent or null: nullopt).
+bool GetOptionalNumber(const simdjson::dom::object& object, const char* field,
+                       std::optional<double>* out, Context* ctx) {
+  std::optional<Element> v = Find(object, field);
+  if (!v || v->is_null()) return true;
+  if (!IsNumber(*v)) {
+    return ctx->Fail(field, absl::StrCat("not a number (", Dump(*v), ")"));
+  }
+  *out = NumberValue(*v);
+  return true;
 }
 
 class Importer {
@@ -53,21 +371,30 @@ class Importer {
     return false;
   }
 
-  absl::Status Run(const Json& gt, const Json& dets, absl::string_view gt_name,
-                   absl::string_view dets_name, ModelRun* run) {
-    if (!gt.is_object()) {
+  absl::Status Run(const Element& gt_root, const Element& dets_root,
+                   absl::string_view gt_name, absl::string_view dets_name,
+                   ModelRun* run) {
+    simdjson::dom::object gt;
+    if (gt_root.get_object().get(gt) != simdjson::SUCCESS) {
       return absl::InvalidArgumentError(
           absl::StrCat(gt_name, ": not a COCO instances object"));
     }
-    for (const char* key : {"images", "annotations", "categories"}) {
-      auto it = gt.find(key);
-      if (it == gt.end() || !it->is_array()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            gt_name, ": ", key,
-            it == gt.end() ? ": missing required field" : ": not an array"));
+    simdjson::dom::array sections[3];
+    static constexpr const char* kSections[3] = {"images", "annotations",
+                                                 "categories"};
+    for (int k = 0; k < 3; ++k) {
+      std::optional<Element> v = Find(gt, kSections[k]);
+      if (!v || v->get_array().get(sections[k]) != simdjson::SUCCESS) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(gt_name, ": ", kSections[k],
+                         !v ? ": missing required field" : ": not an array"));
       }
     }
-    if (!dets.is_array()) {
+    const simdjson::dom::array& images = sections[0];
+    const simdjson::dom::array& annotations = sections[1];
+    const simdjson::dom::array& categories = sections[2];
+    simdjson::dom::array dets;
+    if (dets_root.get_array().get(dets) != simdjson::SUCCESS) {
       return absl::InvalidArgumentError(
           absl::StrCat(dets_name, ": not a COCO results list"));
     }
@@ -75,13 +402,14 @@ class Importer {
     // Categories.
     absl::flat_hash_map<int64_t, int32_t> category_index;
     absl::flat_hash_set<std::string> category_names;
-    const Json& categories = gt["categories"];
-    for (size_t i = 0; i < categories.size(); ++i) {
-      const Json& c = categories[i];
-      Context ctx(gt_name, absl::StrCat("categories[", i, "]"));
+    size_t i = 0;
+    for (Element e : categories) {
+      Context ctx(gt_name, absl::StrCat("categories[", i++, "]"));
+      simdjson::dom::object c;
       int64_t id = 0;
       std::optional<std::string> name;
-      bool ok = c.is_object() || ctx.Fail("category", "not an object");
+      bool ok = e.get_object().get(c) == simdjson::SUCCESS ||
+                ctx.Fail("category", "not an object");
       ok = ok && GetInt(c, "id", true, &id, &ctx);
       if (ok) ctx.record += absl::StrCat(" (id ", id, ")");
       ok = ok && GetOptionalString(c, "name", &name, &ctx);
@@ -104,43 +432,23 @@ class Importer {
 
     // Images.
     absl::flat_hash_map<int64_t, int32_t> image_index;
-    const Json& images = gt["images"];
+    image_index.reserve(images.size());
     run->rows.reserve(images.size());
-    for (size_t i = 0; i < images.size(); ++i) {
-      const Json& im = images[i];
-      Context ctx(gt_name, absl::StrCat("images[", i, "]"));
+    i = 0;
+    for (Element e : images) {
+      Context ctx(gt_name, absl::StrCat("images[", i++, "]"));
+      simdjson::dom::object im;
       DataRow row;
       int64_t id = 0;
-      bool ok = im.is_object() || ctx.Fail("image", "not an object");
+      bool ok = e.get_object().get(im) == simdjson::SUCCESS ||
+                ctx.Fail("image", "not an object");
       ok = ok && GetInt(im, "id", true, &id, &ctx);
       if (ok) ctx.record += absl::StrCat(" (id ", id, ")");
       if (ok && image_index.contains(id)) ok = ctx.Fail("id", "duplicate");
       ok = ok && GetOptionalString(im, "dataset", &row.dataset, &ctx);
       ok = ok && GetOptionalString(im, "split", &row.split, &ctx);
       ok = ok && GetOptionalString(im, "global_key", &row.global_key, &ctx);
-      if (ok) {
-        for (auto it = im.begin(); it != im.end(); ++it) {
-          const std::string& key = it.key();
-          if (key == "id" || key == "dataset" || key == "split" ||
-              key == "global_key") {
-            continue;
-          }
-          const Json& v = it.value();
-          if (v.is_string()) {
-            row.metadata.emplace_back(key, v.get<std::string>());
-          } else if (v.is_number_integer()) {
-            row.metadata.emplace_back(key, v.get<int64_t>());
-          } else if (v.is_number_float()) {
-            double d = v.get<double>();
-            if (!std::isfinite(d)) {
-              ok = ctx.Fail(key, "not finite");
-              break;
-            }
-            row.metadata.emplace_back(key, d);
-          }
-          // Objects, arrays, booleans and null are not metadata.
-        }
-      }
+      if (ok) ok = ReadMetadata(im, &row, &ctx);
       if (!Handle(ctx, ok, &report_.skipped_images)) {
         if (!error_.ok()) return error_;
         continue;
@@ -151,8 +459,8 @@ class Importer {
     }
 
     // Reads image_id and category_id of an annotation or detection.
-    auto image_and_class = [&](const Json& o, Context* ctx, int32_t* row,
-                               int32_t* cls) {
+    auto image_and_class = [&](const simdjson::dom::object& o, Context* ctx,
+                               int32_t* row, int32_t* cls) {
       int64_t image_id = 0, category_id = 0;
       if (!GetInt(o, "image_id", true, &image_id, ctx)) return false;
       if (!GetInt(o, "category_id", true, &category_id, ctx)) return false;
@@ -173,23 +481,26 @@ class Importer {
 
     // Annotations.
     absl::flat_hash_set<int64_t> annotation_ids;
-    const Json& annotations = gt["annotations"];
-    for (size_t i = 0; i < annotations.size(); ++i) {
-      const Json& a = annotations[i];
-      Context ctx(gt_name, absl::StrCat("annotations[", i, "]"));
+    annotation_ids.reserve(annotations.size());
+    i = 0;
+    for (Element e : annotations) {
+      Context ctx(gt_name, absl::StrCat("annotations[", i++, "]"));
+      simdjson::dom::object a;
       GroundTruth g;
       int32_t row = 0;
       int64_t crowd = 0;
-      bool ok = a.is_object() || ctx.Fail("annotation", "not an object");
+      bool ok = e.get_object().get(a) == simdjson::SUCCESS ||
+                ctx.Fail("annotation", "not an object");
       ok = ok && GetInt(a, "id", true, &g.id, &ctx);
       if (ok) ctx.record += absl::StrCat(" (id ", g.id, ")");
       if (ok && annotation_ids.contains(g.id)) ok = ctx.Fail("id", "duplicate");
       ok = ok && image_and_class(a, &ctx, &row, &g.class_index);
       ok = ok && GetBox(a, &g.box, &ctx);
       if (ok) {
-        auto it = a.find("iscrowd");
-        if (it != a.end() && it->is_boolean()) {
-          crowd = it->get<bool>() ? 1 : 0;
+        std::optional<Element> v = Find(a, "iscrowd");
+        bool b = false;
+        if (v && v->get_bool().get(b) == simdjson::SUCCESS) {
+          crowd = b ? 1 : 0;
         } else {
           ok = GetInt(a, "iscrowd", false, &crowd, &ctx);
           if (ok && crowd != 0 && crowd != 1) {
@@ -198,19 +509,10 @@ class Importer {
         }
       }
       if (ok) {
-        auto it = a.find("area");
-        if (it != a.end() && !it->is_null()) {
-          if (!it->is_number()) {
-            ok = ctx.Fail("area",
-                          absl::StrCat("not a number (", Dump(*it), ")"));
-          } else {
-            double area = it->get<double>();
-            if (!std::isfinite(area) || area < 0) {
-              ok = ctx.Fail(
-                  "area", absl::StrCat("negative or not finite (", area, ")"));
-            }
-            g.area = area;
-          }
+        ok = GetOptionalNumber(a, "area", &g.area, &ctx);
+        if (ok && g.area && (!std::isfinite(*g.area) || *g.area < 0)) {
+          ok = ctx.Fail("area",
+                        absl::StrCat("negative or not finite (", *g.area, ")"));
         }
       }
       if (!Handle(ctx, ok, &report_.skipped_annotations)) {
@@ -223,27 +525,23 @@ class Importer {
     }
 
     // Detections.
-    for (size_t i = 0; i < dets.size(); ++i) {
-      const Json& d = dets[i];
-      Context ctx(dets_name, absl::StrCat("[", i, "]"));
+    i = 0;
+    for (Element e : dets) {
+      Context ctx(dets_name, absl::StrCat("[", i++, "]"));
+      simdjson::dom::object d;
       Prediction p;
       int32_t row = 0;
-      bool ok = d.is_object() || ctx.Fail("detection", "not an object");
+      bool ok = e.get_object().get(d) == simdjson::SUCCESS ||
+                ctx.Fail("detection", "not an object");
       ok = ok && image_and_class(d, &ctx, &row, &p.class_index);
       ok = ok && GetBox(d, &p.box, &ctx);
-      if (ok) {
-        auto it = d.find("score");
-        if (it != d.end() && !it->is_null()) {
-          if (!it->is_number()) {
-            ok = ctx.Fail("score",
-                          absl::StrCat("not a number (", Dump(*it), ")"));
-          } else {
-            p.confidence = it->get<double>();
-            if (!(p.confidence >= 0 && p.confidence <= 1)) {
-              ok = ctx.Fail(
-                  "score", absl::StrCat("outside [0, 1] (", p.confidence, ")"));
-            }
-          }
+      std::optional<double> score;
+      ok = ok && GetOptionalNumber(d, "score", &score, &ctx);
+      if (ok && score) {
+        p.confidence = *score;
+        if (!(p.confidence >= 0 && p.confidence <= 1)) {
+          ok = ctx.Fail("score",
+                        absl::StrCat("outside [0, 1] (", p.confidence, ")"));
         }
       }
       if (!Handle(ctx, ok, &report_.skipped_detections)) {
@@ -253,6 +551,48 @@ class Importer {
       run->rows[row].predictions.push_back(p);
     }
     return absl::OkStatus();
+  }
+
+  // The image's other string and number fields, in key order (the last
+  // value of a repeated key), as nlohmann/json's objects give them.
+  static bool ReadMetadata(const simdjson::dom::object& im, DataRow* row,
+                           Context* ctx) {
+    for (const simdjson::dom::key_value_pair& kv : im) {
+      const std::string_view key = kv.key;
+      if (key == "id" || key == "dataset" || key == "split" ||
+          key == "global_key") {
+        continue;
+      }
+      const Element& v = kv.value;
+      std::string_view text;
+      int64_t n = 0;
+      if (v.get_string().get(text) == simdjson::SUCCESS) {
+        row->metadata.emplace_back(std::string(key), std::string(text));
+      } else if (v.get_int64().get(n) == simdjson::SUCCESS) {
+        row->metadata.emplace_back(std::string(key), n);
+      } else if (IsNumber(v)) {
+        const double d = NumberValue(v);
+        if (!std::isfinite(d)) {
+          return ctx->Fail(absl::string_view(key.data(), key.size()),
+                           "not finite");
+        }
+        row->metadata.emplace_back(std::string(key), d);
+      }
+      // Objects, arrays, booleans and null are not metadata.
+    }
+    auto& m = row->metadata;
+    std::stable_sort(m.begin(), m.end(), [](const auto& a, const auto& b) {
+      return a.first < b.first;
+    });
+    // Keep the last of each repeated key.
+    size_t out = 0;
+    for (size_t k = 0; k < m.size(); ++k) {
+      if (k + 1 < m.size() && m[k + 1].first == m[k].first) continue;
+      if (out != k) m[out] = std::move(m[k]);
+      ++out;
+    }
+    m.resize(out);
+    return true;
   }
 
   ImportReport& report() { return report_; }
@@ -285,13 +625,16 @@ absl::StatusOr<ModelRun> ImportCoco(absl::string_view gt_json,
                                     ImportReport* report,
                                     absl::string_view gt_name,
                                     absl::string_view dets_name) {
-  absl::StatusOr<Json> gt = Parse(gt_json, gt_name);
-  if (!gt.ok()) return gt.status();
-  absl::StatusOr<Json> dets = Parse(dets_json, dets_name);
-  if (!dets.ok()) return dets.status();
+  // One parser per document: a DOM lives in its parser.
+  simdjson::dom::parser gt_parser, dets_parser;
+  Element gt, dets;
+  absl::Status status = Parse(gt_parser, gt_json, gt_name, &gt);
+  if (!status.ok()) return status;
+  status = Parse(dets_parser, dets_json, dets_name, &dets);
+  if (!status.ok()) return status;
   Importer importer(options);
   ModelRun run;
-  absl::Status status = importer.Run(*gt, *dets, gt_name, dets_name, &run);
+  status = importer.Run(gt, dets, gt_name, dets_name, &run);
   if (!status.ok()) return status;
   if (report != nullptr) *report = std::move(importer.report());
   return run;

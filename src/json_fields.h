@@ -1,6 +1,7 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// Private: never installed. Field readers shared by the JSON importers
-// (COCO, NDJSON), with errors that name the source, record and field.
+// Private: never installed. Field readers of the nlohmann/json importers
+// (NDJSON), with errors that name the source, record and field. The COCO
+// importer has simdjson versions of them (src/coco.cc).
 #ifndef SLICEKIT_SRC_JSON_FIELDS_H_
 #define SLICEKIT_SRC_JSON_FIELDS_H_
 

@@ -161,8 +161,45 @@ TEST(CocoImportTest, OverflowingNumbersAreRejected) {
   std::string gt = Replace(kGt, "[0, 0, 10, 10]", "[0, 0, 1e999, 10]");
   EXPECT_THAT(ImportCoco(gt, kDets),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("gt.json: malformed JSON: [json.exception."
-                                 "out_of_range.406] number overflow")));
+                       HasSubstr(absl::StrCat(
+                           "gt.json: malformed JSON at byte ", gt.find("1e999"),
+                           ": ", "Problem while parsing a number"))));
+}
+
+TEST(CocoImportTest, MalformedJsonNamesTheByteOffset) {
+  const std::string gt = kGt;
+  const std::vector<std::pair<std::string, size_t>> cases = {
+      {"{\"images\": [", 12},  // ends early
+      {"[{]", 2},              // a key expected
+      {"[1, 2] x", 7},         // trailing content
+      {"[\"a\tb\"]", 3},       // a control character in a string
+      {"[\"\\q\"]", 3},        // a bad escape
+      {"[01]", 2},             // a leading zero
+      {"[tru]", 1},            // a bad literal
+      {"[\"\xff\"]", 2},       // not UTF-8
+      {"", 0},                 // empty
+  };
+  for (const auto& [dets, offset] : cases) {
+    EXPECT_THAT(
+        ImportCoco(gt, dets),
+        StatusIs(absl::StatusCode::kInvalidArgument,
+                 HasSubstr(absl::StrCat("dets.json: malformed JSON at byte ",
+                                        offset, ": "))))
+        << dets;
+  }
+}
+
+TEST(CocoImportTest, RepeatedKeysKeepTheLastValueAndMetadataIsInKeyOrder) {
+  const std::string gt = Replace(
+      kGt, "{\"id\": 2, \"width\": 320}",
+      "{\"id\": 5, \"zoom\": 2, \"width\": 320, \"id\": 2, \"width\": 330}");
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(ModelRun run, ImportCoco(gt, kDets));
+  ASSERT_EQ(run.rows.size(), 2u);
+  EXPECT_EQ(run.rows[1].data_row_id, "2");
+  ASSERT_EQ(run.rows[1].metadata.size(), 2u);
+  EXPECT_EQ(run.rows[1].metadata[0].first, "width");
+  EXPECT_EQ(std::get<int64_t>(run.rows[1].metadata[0].second), 330);
+  EXPECT_EQ(run.rows[1].metadata[1].first, "zoom");
 }
 
 TEST(CocoImportTest, LenientModeSkipsBadRecordsAndReportsThem) {
