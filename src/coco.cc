@@ -37,15 +37,25 @@ using Type = simdjson::dom::element_type;
 // checked before any of it is kept, so a bad record is either the import's
 // error (strict) or skipped whole (lenient).
 struct Context {
-  Context(absl::string_view source_name, std::string record_name)
-      : source(source_name), record(std::move(record_name)) {}
-  std::string source;  // "gt.json"
-  std::string record;  // "annotations[17] (id 40)"
-  std::string error;   // empty while the record is good
+  Context(absl::string_view source_name, absl::string_view list_name,
+          size_t record_index)
+      : source(source_name), list(list_name), index(record_index) {}
+  absl::string_view source;  // "gt.json"
+  absl::string_view list;    // "annotations"; empty for the results list
+  size_t index;
+  std::optional<int64_t> id;  // once read
+  std::string error;          // empty while the record is good
+
+  // "annotations[17] (id 40)", built only for an error.
+  std::string Record() const {
+    std::string record = absl::StrCat(list, "[", index, "]");
+    if (id) absl::StrAppend(&record, " (id ", *id, ")");
+    return record;
+  }
 
   bool Fail(absl::string_view field, absl::string_view problem) {
     if (error.empty()) {
-      error = absl::StrCat(source, ": ", record, ": ", field, ": ", problem);
+      error = absl::StrCat(source, ": ", Record(), ": ", field, ": ", problem);
     }
     return false;
   }
@@ -404,14 +414,14 @@ class Importer {
     absl::flat_hash_set<std::string> category_names;
     size_t i = 0;
     for (Element e : categories) {
-      Context ctx(gt_name, absl::StrCat("categories[", i++, "]"));
+      Context ctx(gt_name, "categories", i++);
       simdjson::dom::object c;
       int64_t id = 0;
       std::optional<std::string> name;
       bool ok = e.get_object().get(c) == simdjson::SUCCESS ||
                 ctx.Fail("category", "not an object");
       ok = ok && GetInt(c, "id", true, &id, &ctx);
-      if (ok) ctx.record += absl::StrCat(" (id ", id, ")");
+      if (ok) ctx.id = id;
       ok = ok && GetOptionalString(c, "name", &name, &ctx);
       if (ok && (!name || name->empty())) {
         ok = ctx.Fail("name", "missing or empty");
@@ -436,14 +446,14 @@ class Importer {
     run->rows.reserve(images.size());
     i = 0;
     for (Element e : images) {
-      Context ctx(gt_name, absl::StrCat("images[", i++, "]"));
+      Context ctx(gt_name, "images", i++);
       simdjson::dom::object im;
       DataRow row;
       int64_t id = 0;
       bool ok = e.get_object().get(im) == simdjson::SUCCESS ||
                 ctx.Fail("image", "not an object");
       ok = ok && GetInt(im, "id", true, &id, &ctx);
-      if (ok) ctx.record += absl::StrCat(" (id ", id, ")");
+      if (ok) ctx.id = id;
       if (ok && image_index.contains(id)) ok = ctx.Fail("id", "duplicate");
       ok = ok && GetOptionalString(im, "dataset", &row.dataset, &ctx);
       ok = ok && GetOptionalString(im, "split", &row.split, &ctx);
@@ -484,7 +494,7 @@ class Importer {
     annotation_ids.reserve(annotations.size());
     i = 0;
     for (Element e : annotations) {
-      Context ctx(gt_name, absl::StrCat("annotations[", i++, "]"));
+      Context ctx(gt_name, "annotations", i++);
       simdjson::dom::object a;
       GroundTruth g;
       int32_t row = 0;
@@ -492,7 +502,7 @@ class Importer {
       bool ok = e.get_object().get(a) == simdjson::SUCCESS ||
                 ctx.Fail("annotation", "not an object");
       ok = ok && GetInt(a, "id", true, &g.id, &ctx);
-      if (ok) ctx.record += absl::StrCat(" (id ", g.id, ")");
+      if (ok) ctx.id = g.id;
       if (ok && annotation_ids.contains(g.id)) ok = ctx.Fail("id", "duplicate");
       ok = ok && image_and_class(a, &ctx, &row, &g.class_index);
       ok = ok && GetBox(a, &g.box, &ctx);
@@ -527,7 +537,7 @@ class Importer {
     // Detections.
     i = 0;
     for (Element e : dets) {
-      Context ctx(dets_name, absl::StrCat("[", i++, "]"));
+      Context ctx(dets_name, "", i++);
       simdjson::dom::object d;
       Prediction p;
       int32_t row = 0;
