@@ -20,10 +20,16 @@
 #include "nlohmann/json.hpp"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
+#include "tests/testing/run_program.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
 namespace {
+
+using ::slicekit::testing::ReadFile;
+using ::slicekit::testing::RunProgram;
+using ::slicekit::testing::RunResult;
+using ::slicekit::testing::TempPath;
 
 using ::slicekit::testing::IsOk;
 using ::testing::AllOf;
@@ -32,63 +38,13 @@ using ::testing::MatchesRegex;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  // The first line of stderr.
-  std::string error_line() const {
-    return std::string(err.substr(0, err.find('\n')));
-  }
-};
-
-std::string TempPath(absl::string_view name) {
-  static int counter = 0;
-  return absl::StrCat(::testing::TempDir(), "/cli_slice_test_", getpid(), "_",
-                      ++counter, "_", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
 bool Exists(const std::string& path) {
   struct stat info;
   return stat(path.c_str(), &info) == 0;
 }
 
 RunResult RunCli(const std::vector<std::string>& args) {
-  const std::string out_path = TempPath("stdout");
-  const std::string err_path = TempPath("stderr");
-  std::vector<std::string> argv_strings = {SLICEKIT_CLI_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_strings) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-    execv(SLICEKIT_CLI_PATH, argv.data());
-    _exit(127);
-  }
-  RunResult result;
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-    ADD_FAILURE() << "cannot run " << SLICEKIT_CLI_PATH;
-    return result;
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  return result;
+  return RunProgram(SLICEKIT_CLI_PATH, args);
 }
 
 class CliSliceTest : public ::testing::Test {

@@ -19,30 +19,19 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/slicekit.h"
+#include "tests/testing/run_program.h"
 
 namespace slicekit {
 namespace {
 
+using ::slicekit::testing::ReadFile;
+using ::slicekit::testing::RunProgram;
+using ::slicekit::testing::RunResult;
+using ::slicekit::testing::TempPath;
+
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string TempPath(absl::string_view name) {
-  return absl::StrCat(::testing::TempDir(), "/cli_test_", getpid(), "_", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
 
 void WriteFile(const std::string& path, absl::string_view contents) {
   std::ofstream(path, std::ios::binary)
@@ -51,35 +40,7 @@ void WriteFile(const std::string& path, absl::string_view contents) {
 
 // Runs the CLI with `args` (argv[1...]), capturing stdout and stderr.
 RunResult RunCli(const std::vector<std::string>& args) {
-  const std::string out_path = TempPath("stdout");
-  const std::string err_path = TempPath("stderr");
-  std::vector<std::string> argv_strings = {SLICEKIT_CLI_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_strings) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-    execv(SLICEKIT_CLI_PATH, argv.data());
-    _exit(127);
-  }
-  RunResult result;
-  int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-    ADD_FAILURE() << "cannot run " << SLICEKIT_CLI_PATH;
-    return result;
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  return result;
+  return RunProgram(SLICEKIT_CLI_PATH, args);
 }
 
 // Ids in row order: r05 r02 r09 r01 r07 r03. confidence: .95 .20 .40 NULL
