@@ -73,3 +73,21 @@ query "Poor localization outside training (first 5 in row order)" \
 query "Timing: the same filter 5 times on 2 threads (median on stderr)" \
   --where "fp >= 1 AND confidence < 0.3 AND iou < 0.5" --count \
   --threads 2 --repeat 5
+
+# Slices: auto-generated ones, then a saved one explored page by page.
+store="${build}/demo/slices.db"
+rm -f "${store}" "${store}-wal" "${store}-shm"
+echo
+echo "== Auto-generated slices (counts and top 3 rows)"
+echo "\$ slicekit slice auto --table ${table} --limit 3"
+"${cli}" slice auto --table "${table}" --limit 3
+echo
+echo "== Save a slice in ${store} and explore its first page"
+echo "\$ slicekit slice --store ${store} --org demo create --name 'Confident FPs' --where 'fp >= 1 AND confidence > 0.9' --order-by confidence desc"
+"${cli}" slice --store "${store}" --org demo create --name "Confident FPs" \
+  --where "fp >= 1 AND confidence > 0.9" --order-by confidence desc
+echo "\$ slicekit slice --store ${store} --org demo explore 'Confident FPs' --table ${table} --limit 5"
+"${cli}" slice --store "${store}" --org demo explore "Confident FPs" \
+  --table "${table}" --limit 5 2>&1
+echo "\$ slicekit slice --store ${store} --org demo list"
+"${cli}" slice --store "${store}" --org demo list
