@@ -15,11 +15,11 @@ namespace slicekit {
 // A saved, named, dynamic filter over a model run's rows: membership is the
 // filter applied to the table as it is now. A value type.
 struct Slice {
-  std::string id;           // stable, unique in the store, never reused
-  std::string org;          // the organisation owning it
-  std::string name;         // NFC-normalized, trimmed, 3-30 code points
-  std::string description;  // optional (empty), at most 1,000 code points
-  Expr filter;              // stored as canonical text and as JSON
+  std::string id;                 // stable, unique in the store, never reused
+  std::string org;                // the organisation owning it
+  std::string name;               // NFC-normalized, trimmed, 3-30 code points
+  std::string description;        // optional (empty), at most 1,000 code points
+  Expr filter;                    // stored as canonical text and as JSON
   std::vector<OrderBy> order_by;  // empty: by data_row_id
   absl::Time created_at;
   absl::Time updated_at;
