@@ -251,13 +251,12 @@ absl::StatusOr<std::vector<Slice>> TransactionalSliceStore::List(
   return result;
 }
 
-absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
-    absl::string_view org, absl::string_view id, const Expr& filter,
-    const std::vector<OrderBy>& order_by,
-    std::optional<int64_t> expected_version) {
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(order_by));
-  SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
+absl::StatusOr<Slice> TransactionalSliceStore::ChangeInPlace(
+    absl::string_view org, absl::string_view id,
+    std::optional<int64_t> expected_version,
+    absl::FunctionRef<absl::Status(const std::vector<StoredSlice>&,
+                                   StoredSlice&)>
+        change) {
   absl::StatusOr<Slice> result;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
@@ -265,8 +264,7 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
     StoredSlice& stored = slices[i];
     SLICEKIT_RETURN_IF_ERROR(CheckVersion(stored.slice, expected_version));
-    stored.slice.filter = filter;
-    stored.slice.order_by = order_by;
+    SLICEKIT_RETURN_IF_ERROR(change(slices, stored));
     stored.slice.updated_at = NowMicros();
     ++stored.slice.version;
     SLICEKIT_RETURN_IF_ERROR(txn.Replace(stored));
@@ -274,6 +272,22 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
     return absl::OkStatus();
   }));
   return result;
+}
+
+absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
+    absl::string_view org, absl::string_view id, const Expr& filter,
+    const std::vector<OrderBy>& order_by,
+    std::optional<int64_t> expected_version) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(order_by));
+  SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
+  return ChangeInPlace(
+      org, id, expected_version,
+      [&](const std::vector<StoredSlice>&, StoredSlice& stored) {
+        stored.slice.filter = filter;
+        stored.slice.order_by = order_by;
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
@@ -303,23 +317,14 @@ absl::StatusOr<Slice> TransactionalSliceStore::Rename(
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(new_name));
   const std::string key = SliceNameKey(name);
-  absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
-    SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
-    StoredSlice& stored = slices[i];
-    SLICEKIT_RETURN_IF_ERROR(CheckVersion(stored.slice, expected_version));
-    SLICEKIT_RETURN_IF_ERROR(CheckNameFree(slices, org, name, key, id));
-    stored.slice.name = name;
-    stored.name_key = key;
-    stored.slice.updated_at = NowMicros();
-    ++stored.slice.version;
-    SLICEKIT_RETURN_IF_ERROR(txn.Replace(stored));
-    result = stored.slice;
-    return absl::OkStatus();
-  }));
-  return result;
+  return ChangeInPlace(
+      org, id, expected_version,
+      [&](const std::vector<StoredSlice>& slices, StoredSlice& stored) {
+        SLICEKIT_RETURN_IF_ERROR(CheckNameFree(slices, org, name, key, id));
+        stored.slice.name = name;
+        stored.name_key = key;
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<Slice> TransactionalSliceStore::SetDescription(
@@ -327,21 +332,12 @@ absl::StatusOr<Slice> TransactionalSliceStore::SetDescription(
     std::optional<int64_t> expected_version) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(description));
-  absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
-    SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
-    StoredSlice& stored = slices[i];
-    SLICEKIT_RETURN_IF_ERROR(CheckVersion(stored.slice, expected_version));
-    stored.slice.description = std::string(description);
-    stored.slice.updated_at = NowMicros();
-    ++stored.slice.version;
-    SLICEKIT_RETURN_IF_ERROR(txn.Replace(stored));
-    result = stored.slice;
-    return absl::OkStatus();
-  }));
-  return result;
+  return ChangeInPlace(
+      org, id, expected_version,
+      [&](const std::vector<StoredSlice>&, StoredSlice& stored) {
+        stored.slice.description = std::string(description);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status TransactionalSliceStore::Delete(

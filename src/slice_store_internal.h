@@ -77,6 +77,17 @@ class TransactionalSliceStore : public SliceStore {
   // back and returns its error. `write` says whether `body` may write.
   virtual absl::Status Transact(
       bool write, absl::FunctionRef<absl::Status(SliceTxn&)> body) = 0;
+
+ private:
+  // The shape of every change in place: in one write transaction, find the
+  // slice, check `expected_version`, let `change` edit it (it sees the
+  // org's other slices too), then bump version and updated_at and store it.
+  absl::StatusOr<Slice> ChangeInPlace(
+      absl::string_view org, absl::string_view id,
+      std::optional<int64_t> expected_version,
+      absl::FunctionRef<absl::Status(const std::vector<StoredSlice>& org_slices,
+                                     StoredSlice& slice)>
+          change);
 };
 
 // Checks the slicekit invariants over a whole store given org by org:
