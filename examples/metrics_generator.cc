@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "slicekit/csv.h"
 
 namespace slicekit::examples {
 namespace {
@@ -286,21 +287,9 @@ void AppendRatio(Batch* batch, int column, uint64_t num, uint64_t den) {
 }  // namespace
 
 Schema MetricsSchema() {
-  absl::StatusOr<Schema> schema = Schema::Create({
-      {std::string(kDataRowIdColumn), ColumnType::kId},
-      {"dataset", ColumnType::kCategorical},
-      {"split", ColumnType::kCategorical},
-      {"tp", ColumnType::kInt},
-      {"fp", ColumnType::kInt},
-      {"fn", ColumnType::kInt},
-      {"tn", ColumnType::kInt},
-      {"precision", ColumnType::kFloat},
-      {"recall", ColumnType::kFloat},
-      {"f1", ColumnType::kFloat},
-      {"iou", ColumnType::kFloat},
-      {"confidence", ColumnType::kFloat},
-  });
-  // A fixed, valid list: Create cannot fail.
+  // The generator writes exactly the standard columns, in their order; a
+  // fixed, valid list, so Create cannot fail.
+  absl::StatusOr<Schema> schema = Schema::Create(StandardColumns());
   return *std::move(schema);
 }
 

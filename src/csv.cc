@@ -741,26 +741,27 @@ class CsvReader {
 
 }  // namespace
 
+const std::vector<ColumnSpec>& StandardColumns() {
+  static const std::vector<ColumnSpec>* const kStandard =
+      new std::vector<ColumnSpec>{
+          {std::string(kDataRowIdColumn), ColumnType::kId},
+          {"dataset", ColumnType::kCategorical},
+          {"split", ColumnType::kCategorical},
+          {"tp", ColumnType::kInt},
+          {"fp", ColumnType::kInt},
+          {"fn", ColumnType::kInt},
+          {"tn", ColumnType::kInt},
+          {"precision", ColumnType::kFloat},
+          {"recall", ColumnType::kFloat},
+          {"f1", ColumnType::kFloat},
+          {"iou", ColumnType::kFloat},
+          {"confidence", ColumnType::kFloat},
+      };
+  return *kStandard;
+}
+
 std::optional<ColumnType> StandardColumnType(absl::string_view name) {
-  struct Standard {
-    absl::string_view name;
-    ColumnType type;
-  };
-  static constexpr Standard kStandard[] = {
-      {kDataRowIdColumn, ColumnType::kId},
-      {"dataset", ColumnType::kCategorical},
-      {"split", ColumnType::kCategorical},
-      {"tp", ColumnType::kInt},
-      {"fp", ColumnType::kInt},
-      {"fn", ColumnType::kInt},
-      {"tn", ColumnType::kInt},
-      {"precision", ColumnType::kFloat},
-      {"recall", ColumnType::kFloat},
-      {"f1", ColumnType::kFloat},
-      {"iou", ColumnType::kFloat},
-      {"confidence", ColumnType::kFloat},
-  };
-  for (const Standard& standard : kStandard) {
+  for (const ColumnSpec& standard : StandardColumns()) {
     if (standard.name == name) return standard.type;
   }
   return std::nullopt;

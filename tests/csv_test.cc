@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "examples/metrics_generator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -828,6 +829,21 @@ TEST(MetricsGeneratorTest, FollowsTheDocumentedDistribution) {
 
 TEST(MetricsGeneratorTest, PassesTableErrorsOn) {
   EXPECT_FALSE(examples::GenerateMetricsTable(10, 1, {.chunk_rows = 100}).ok());
+}
+
+}  // namespace
+}  // namespace slicekit
+
+namespace slicekit {
+namespace {
+
+TEST(StandardColumnTypeTest, ListsTheStandardColumnsInHeaderOrder) {
+  std::vector<std::string> names;
+  for (const ColumnSpec& spec : StandardColumns()) {
+    names.push_back(spec.name);
+    EXPECT_EQ(StandardColumnType(spec.name), spec.type) << spec.name;
+  }
+  EXPECT_EQ(absl::StrJoin(names, ","), examples::kMetricsCsvHeader);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -20,6 +21,11 @@ struct CsvOptions {
 // `split` categorical; `tp fp fn tn` int; `precision recall f1 iou
 // confidence` float), or nullopt for any other name.
 std::optional<ColumnType> StandardColumnType(absl::string_view name);
+
+// The standard metric columns with their fixed types, in the order of the
+// peer benchmark's CSV header: data_row_id, dataset, split, tp, fp, fn, tn,
+// precision, recall, f1, iou, confidence.
+const std::vector<ColumnSpec>& StandardColumns();
 
 // Loads a CSV table (RFC 4180: header row, comma separated, fields may be
 // double-quoted with "" as an escaped quote, LF or CRLF line ends). Standard
