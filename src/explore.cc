@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <system_error>
@@ -14,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "src/status_macros.h"
 #include "src/table_impl.h"
+#include "src/text_cells.h"
 
 namespace slicekit {
 namespace {
@@ -36,43 +36,9 @@ std::optional<double> Ratio(double numerator, double denominator) {
   return numerator / denominator;
 }
 
-// Appends the shortest decimal that reads back as `value` (a 32-bit float),
-// with ".0" when it would otherwise read as an integer.
-void AppendFloat(float value, std::string* out) {
-  char buffer[64];
-  const std::to_chars_result result =
-      std::to_chars(buffer, buffer + sizeof(buffer), value);
-  const absl::string_view text(buffer, result.ptr - buffer);
-  out->append(text.data(), text.size());
-  if (text.find_first_of(".en") == absl::string_view::npos) {
-    out->append(".0");
-  }
-}
-
-void AppendInt(int64_t value, std::string* out) {
-  char buffer[32];
-  const std::to_chars_result result =
-      std::to_chars(buffer, buffer + sizeof(buffer), value);
-  out->append(buffer, result.ptr - buffer);
-}
-
-bool CsvNeedsQuotes(absl::string_view text) {
-  if (text.find_first_of(",\"\r\n") != absl::string_view::npos) return true;
-  return !text.empty() && (text.front() == ' ' || text.back() == ' ');
-}
-
-void AppendCsvField(absl::string_view text, std::string* out) {
-  if (!CsvNeedsQuotes(text)) {
-    out->append(text.data(), text.size());
-    return;
-  }
-  out->push_back('"');
-  for (char c : text) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
+using internal::AppendCsvField;
+using internal::AppendFloatText;
+using internal::AppendIntText;
 
 // JSON string escaping is nlohmann's; invalid UTF-8 becomes U+FFFD rather
 // than an exception.
@@ -91,7 +57,7 @@ void AppendCell(const Table& table, RowIndex row, int column, bool json,
     case ColumnType::kFloat: {
       const std::optional<float> value = table.GetFloat(row, column);
       if (value.has_value()) {
-        AppendFloat(*value, out);
+        AppendFloatText(*value, out);
       } else if (json) {
         out->append("null");
       }
@@ -100,7 +66,7 @@ void AppendCell(const Table& table, RowIndex row, int column, bool json,
     case ColumnType::kInt: {
       const std::optional<int64_t> value = table.GetInt(row, column);
       if (value.has_value()) {
-        AppendInt(*value, out);
+        AppendIntText(*value, out);
       } else if (json) {
         out->append("null");
       }

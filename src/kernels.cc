@@ -10,7 +10,13 @@
 // so one portable binary still gets 256-bit compares. Not under ASan or
 // TSan: their runtimes are not initialized yet when the loader runs the
 // ifunc resolvers, and the program crashes before main().
-#if defined(__x86_64__) && defined(__has_attribute)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SLICEKIT_NO_MULTIVERSION 1  // Clang's spelling of the checks below.
+#endif
+#endif
+#if defined(__x86_64__) && defined(__has_attribute) && \
+    !defined(SLICEKIT_NO_MULTIVERSION)
 #if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && \
     !defined(__SANITIZE_THREAD__)
 #define SLICEKIT_MULTIVERSION __attribute__((target_clones("avx2", "default")))

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "slicekit/explore.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
@@ -628,6 +629,121 @@ TEST(CocoRuleTest, AreaOutsideTheAllRangeIsIgnoredLikePycocotools) {
   ModelRun big = OneRow(
       {}, {Det(0, {0, 0, 2e5, 1e5}, 0.9), Det(0, {0, 0, 1e5, 1e5}, 0.9)});
   EXPECT_EQ(RowCounts(big, Coco(0.5)), (Counts{0, 1, 0}));
+}
+
+// WriteMetricsCsv is a fast path for exporting MetricsToTable's table: on
+// random runs (mixed metadata types, repeated field names, text that needs
+// quoting, global keys on some rows, empty rows, crowd regions) it
+// writes the very same bytes, with and without per-class columns.
+std::string ExportOfMetricsTable(const ModelRun& run, const RunMetrics& m,
+                                 const MetricsTableOptions& options) {
+  absl::StatusOr<Table> table = MetricsToTable(run, m, options);
+  EXPECT_TRUE(table.ok()) << table.status();
+  if (!table.ok()) return "";
+  std::vector<RowIndex> rows(table->num_rows());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<RowIndex>(i);
+  std::ostringstream out;
+  EXPECT_TRUE(ExportRows(*table, rows, ExportFormat::kCsv, out).ok());
+  return out.str();
+}
+
+ModelRun RandomRunWithMetadata(std::mt19937& rng) {
+  ModelRun run;
+  run.classes = {"car", "person", "traffic light", "a,b \"quoted\""};
+  std::uniform_int_distribution<int> num_rows(0, 40), num_objects(0, 4),
+      cls(0, 3), coin(0, 1), pick(0, 5);
+  const std::vector<std::string> texts = {
+      "x", "two words", "a,b", " pad", "q\"uote", "line\nbreak", ""};
+  const int rows = num_rows(rng);
+  for (int r = 0; r < rows; ++r) {
+    DataRow row;
+    row.data_row_id = coin(rng) ? absl::StrCat(r) : absl::StrCat("id,", r);
+    if (coin(rng)) row.dataset = texts[pick(rng) % texts.size()];
+    if (pick(rng) != 0) row.split = "val";
+    if (pick(rng) == 0) row.global_key = absl::StrCat("key ", r);
+    // "n" is always an integer (an int column), "x" an integer or a
+    // number (float), "mixed" anything (categorical); "n" may repeat.
+    if (coin(rng)) row.metadata.push_back({"n", int64_t{pick(rng)} - 2});
+    if (coin(rng)) {
+      row.metadata.push_back(
+          {"x", coin(rng) ? MetadataValue{int64_t{pick(rng)}}
+                          : MetadataValue{pick(rng) / 3.0 + 1e-7}});
+    }
+    if (coin(rng)) {
+      switch (pick(rng) % 3) {
+        case 0:
+          row.metadata.push_back({"mixed", texts[pick(rng)]});
+          break;
+        case 1:
+          row.metadata.push_back({"mixed", int64_t{pick(rng)}});
+          break;
+        default:
+          row.metadata.push_back({"mixed", pick(rng) * 0.123456789});
+      }
+    }
+    if (pick(rng) == 0) row.metadata.push_back({"n", int64_t{99}});
+    for (int i = num_objects(rng); i > 0; --i) {
+      row.ground_truths.push_back(Gt(cls(rng), RandomBox(rng), pick(rng) == 0));
+    }
+    for (int i = num_objects(rng); i > 0; --i) {
+      row.predictions.push_back(
+          Det(cls(rng), RandomBox(rng), (pick(rng) + 1) / 6.0));
+    }
+    run.rows.push_back(std::move(row));
+  }
+  return run;
+}
+
+TEST(MetricsCsvTest, WriteMetricsCsvEqualsExportOfMetricsTable) {
+  const uint32_t seed = 20261129;
+  std::mt19937 rng(seed);
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed, ", iteration ", iteration));
+    const ModelRun run = RandomRunWithMetadata(rng);
+    absl::StatusOr<RunMetrics> m = ComputeMetrics(run);
+    ASSERT_TRUE(m.ok()) << m.status();
+    for (bool per_class : {true, false}) {
+      MetricsTableOptions options;
+      options.per_class_columns = per_class;
+      std::ostringstream fast;
+      ASSERT_TRUE(WriteMetricsCsv(run, *m, options, fast).ok());
+      ASSERT_EQ(fast.str(), ExportOfMetricsTable(run, *m, options));
+    }
+  }
+}
+
+TEST(MetricsCsvTest, FailsLikeMetricsToTableAndWritesNothing) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 4, 4})}, {Det(0, {0, 0, 4, 4}, 0.9)});
+  run.rows.push_back(run.rows[0]);  // the same data_row_id twice
+  absl::StatusOr<RunMetrics> m = ComputeMetrics(run);
+  ASSERT_TRUE(m.ok()) << m.status();
+  std::ostringstream out;
+  EXPECT_THAT(WriteMetricsCsv(run, *m, {}, out),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("duplicate data_row_id")));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(MetricsToTable(run, *m).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+
+  // 1e300 fits a double but not a 32-bit float column.
+  run.rows[1].data_row_id = "second";
+  run.rows[1].metadata.push_back({"weight", 1e300});
+  m = ComputeMetrics(run);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(
+      WriteMetricsCsv(run, *m, {}, out),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'weight'")));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(MetricsToTable(run, *m).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+
+  // Metrics of another run.
+  run.rows[1].metadata.clear();
+  RunMetrics other = *m;
+  other.rows.pop_back();
+  EXPECT_THAT(WriteMetricsCsv(run, other, {}, out),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  EXPECT_EQ(out.str(), "");
 }
 
 }  // namespace

@@ -154,6 +154,17 @@ absl::StatusOr<Table> MetricsToTable(const ModelRun& run,
                                      const RunMetrics& metrics,
                                      const MetricsTableOptions& options = {});
 
+// Writes the metrics table as CSV without building it: exactly the bytes
+// that ExportRows(MetricsToTable(run, metrics, options), every row, kCsv)
+// writes (`options.table` plays no part), in a fraction of the time and
+// memory. Fails, writing nothing, where MetricsToTable would: the errors
+// above, and InvalidArgument for an empty or repeated data_row_id or a
+// float metadata value that is not finite as a 32-bit float. Unknown when
+// writing fails.
+absl::Status WriteMetricsCsv(const ModelRun& run, const RunMetrics& metrics,
+                             const MetricsTableOptions& options,
+                             std::ostream& out);
+
 // Writes the per-(row, class) metrics as CSV: a header
 // `data_row_id,class,tp,fp,fn,tn,precision,...,max_fp_confidence`, then one
 // line per (row, class) with any ground truth or prediction, `class` the
