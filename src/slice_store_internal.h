@@ -95,6 +95,12 @@ class TransactionalSliceStore : public SliceStore {
 absl::Status CheckOrgInvariants(absl::string_view org,
                                 const std::vector<StoredSlice>& slices);
 
+// How many times, in this process, an operation of a SQLite store got
+// SQLITE_BUSY or SQLITE_LOCKED back (SQLite's own busy timeout had run out
+// or did not apply) and started over; waits inside SQLite's busy timeout
+// are not counted. Never reset. For bench/store_load_benchmark.cc.
+int64_t SqliteBusyRetries();
+
 // InvalidArgument `<what> is not valid UTF-8 (byte N)` unless `text` is.
 absl::Status ValidateUtf8(absl::string_view text, absl::string_view what);
 

@@ -11,8 +11,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -23,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -73,6 +77,16 @@ bool IsBusy(int rc) {
   return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
 }
 
+// Counts the retries for SqliteBusyRetries(): process-wide, since a load
+// test wants the total over all of a process's stores.
+std::atomic<int64_t> busy_retries{0};
+
+// Called when an operation found the database busy and will start over.
+void PauseBeforeRetry() {
+  busy_retries.fetch_add(1, std::memory_order_relaxed);
+  absl::SleepFor(absl::Milliseconds(1));
+}
+
 // Maps an SQLite error to a status; corruption is DataLoss.
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   const std::string message =
@@ -94,6 +108,38 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
     default:
       return absl::InternalError(message);
   }
+}
+
+// PRAGMA quick_check and integrity_check report a page they could not read
+// as a result row ("... unable to get the page. error code=266") instead of
+// failing. That is the disk failing (here SQLITE_IOERR_READ), not a damaged
+// file, and must not come back as DataLoss, which tells the caller to give
+// the file up. Returns the error for the first such row, or OK.
+absl::Status IoErrorInCheck(const std::vector<std::string>& rows,
+                            absl::string_view what) {
+  constexpr char kMarker[] = "error code=";
+  for (const std::string& row : rows) {
+    const size_t at = row.find(kMarker);
+    if (at == std::string::npos) continue;
+    const int rc = std::atoi(row.c_str() + at + sizeof(kMarker) - 1);
+    const int primary = rc & 0xff;
+    if (rc != 0 && primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) {
+      return SqliteError(nullptr, rc, what);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Names the store's file in an error from opening it, so that a caller
+// with several stores can tell which one failed.
+absl::Status WithPath(absl::Status status, absl::string_view path) {
+  constexpr absl::string_view kPrefix = "slice store: ";
+  if (status.ok() || !absl::StartsWith(status.message(), kPrefix)) {
+    return status;
+  }
+  return absl::Status(status.code(),
+                      absl::StrCat("slice store \"", path, "\": ",
+                                   status.message().substr(kPrefix.size())));
 }
 
 // A prepared statement, finalized on destruction.
@@ -284,7 +330,7 @@ absl::Status Exec(sqlite3* db, absl::string_view sql) {
       }
     }
     if (IsBusy(rc) && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(1));
+      PauseBeforeRetry();
       continue;
     }
     return probe.Check(rc, sql);
@@ -304,7 +350,7 @@ absl::StatusOr<std::vector<std::string>> QueryColumn(sqlite3* db,
       while ((rc = stmt.Step()) == SQLITE_ROW) values.push_back(stmt.Text(0));
     }
     if (IsBusy(rc) && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(1));
+      PauseBeforeRetry();
       continue;
     }
     SLICEKIT_RETURN_IF_ERROR(probe.Check(rc, sql));
@@ -322,6 +368,8 @@ class SqliteSliceStore final : public TransactionalSliceStore {
     std::lock_guard<std::mutex> lock(mu_);
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> problems,
                               QueryColumn(db_, "PRAGMA integrity_check"));
+    SLICEKIT_RETURN_IF_ERROR(
+        WithPath(IoErrorInCheck(problems, "checking integrity"), path_));
     if (problems.size() != 1 || problems[0] != "ok") {
       return absl::DataLossError(absl::StrCat(
           "slice store \"", path_,
@@ -372,7 +420,7 @@ class SqliteSliceStore final : public TransactionalSliceStore {
       if (status.ok() || !txn.saw_busy() || absl::Now() >= deadline) {
         return status;
       }
-      absl::SleepFor(absl::Milliseconds(1));
+      PauseBeforeRetry();
     }
   }
 
@@ -402,13 +450,78 @@ absl::Status CheckFileHeader(const std::string& path) {
   if (!S_ISREG(info.st_mode)) return NotAStore(path, "not a regular file");
   if (info.st_size == 0) return absl::OkStatus();
   std::ifstream in(path, std::ios::binary);
-  char header[16] = {};
-  in.read(header, sizeof(header));
+  unsigned char header[18] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof(header));
   if (!in || info.st_size < 512 ||
       std::memcmp(header, "SQLite format 3", 16) != 0) {
     return NotAStore(path, "not an SQLite database");
   }
+  // SQLite only writes whole pages, so a size that is not a multiple of the
+  // page size means the file lost its end. SQLite itself would read the
+  // missing bytes of the last page as zeros and open it without complaint
+  // (slice_store_fault_test), silently changing a stored slice.
+  int page_size = header[16] << 8 | header[17];
+  if (page_size == 1) page_size = 65536;
+  if (page_size >= 512 && (page_size & (page_size - 1)) == 0 &&
+      info.st_size % page_size != 0) {
+    return absl::DataLossError(absl::StrCat(
+        "slice store \"", path, "\" is corrupt (its size, ", info.st_size,
+        " bytes, is not a multiple of its page size, ", page_size,
+        "); the file was left unchanged"));
+  }
   return absl::OkStatus();
+}
+
+// One line per schema object, "type name: sql", as sqlite_master has them.
+constexpr char kSchemaQuery[] =
+    "SELECT type || ' ' || name || ': ' || ifnull(sql, '') "
+    "FROM sqlite_master ORDER BY name";
+
+// The schema objects of a store, as kSchemaQuery lists them: SQLite keeps
+// each CREATE statement's text, so a store made by this format version
+// lists exactly what kSchema makes in an empty database.
+const std::vector<std::string>& ExpectedSchema() {
+  static const std::vector<std::string>* const expected = [] {
+    auto* rows = new std::vector<std::string>;
+    sqlite3* db = nullptr;
+    if (sqlite3_open(":memory:", &db) == SQLITE_OK &&
+        sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) == SQLITE_OK) {
+      absl::StatusOr<std::vector<std::string>> listed =
+          QueryColumn(db, kSchemaQuery);
+      if (listed.ok()) *rows = *std::move(listed);
+    }
+    sqlite3_close(db);
+    return rows;
+  }();
+  return *expected;
+}
+
+// Names the first schema object of `schema` (kSchemaQuery's rows) that is
+// missing, different or unexpected; "" when it is the store's schema.
+std::string SchemaDifference(const std::vector<std::string>& schema) {
+  auto name_of = [](const std::string& row) {
+    return row.substr(0, row.find(':'));
+  };
+  const std::vector<std::string>& expected = ExpectedSchema();
+  if (expected.empty()) return "the expected schema is unavailable";
+  for (const std::string& want : expected) {
+    if (std::find(schema.begin(), schema.end(), want) != schema.end()) {
+      continue;
+    }
+    const bool present =
+        std::find_if(schema.begin(), schema.end(), [&](const std::string& r) {
+          return name_of(r) == name_of(want);
+        }) != schema.end();
+    return absl::StrCat(name_of(want), present ? " differs from a slice "
+                                                 "store's"
+                                               : " is missing");
+  }
+  for (const std::string& row : schema) {
+    if (std::find(expected.begin(), expected.end(), row) == expected.end()) {
+      return absl::StrCat("unexpected ", name_of(row));
+    }
+  }
+  return "";
 }
 
 // Validates the schema of an opened database. Sets `*empty` when it has no
@@ -451,8 +564,26 @@ absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
                      "; this slicekit reads version ", kFormatVersion,
                      "; the file was left unchanged"));
   }
-  SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> check,
-                            QueryColumn(db, "PRAGMA quick_check"));
+  // The right metadata over other tables, or over a schema whose text was
+  // damaged (a flipped bit can rename a column and still parse), would fail
+  // operations later with "no such table/column"; say so now.
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> schema,
+                            QueryColumn(db, kSchemaQuery));
+  if (const std::string problem = SchemaDifference(schema); !problem.empty()) {
+    return absl::DataLossError(absl::StrCat("slice store \"", path,
+                                            "\" is corrupt (", problem,
+                                            "); the file was left unchanged"));
+  }
+  absl::StatusOr<std::vector<std::string>> quick_check =
+      QueryColumn(db, "PRAGMA quick_check");
+  if (!quick_check.ok()) {
+    if (!absl::IsDataLoss(quick_check.status())) return quick_check.status();
+    return absl::DataLossError(absl::StrCat(
+        "slice store \"", path, "\" is corrupt (",
+        quick_check.status().message(), "); the file was left unchanged"));
+  }
+  const std::vector<std::string>& check = *quick_check;
+  SLICEKIT_RETURN_IF_ERROR(IoErrorInCheck(check, "checking the file"));
   if (check.size() != 1 || check[0] != "ok") {
     return absl::DataLossError(
         absl::StrCat("slice store \"", path, "\" is corrupt (",
@@ -489,6 +620,11 @@ absl::Status Initialize(sqlite3* db, const std::string& path) {
 }
 
 }  // namespace
+
+int64_t SqliteBusyRetries() {
+  return busy_retries.load(std::memory_order_relaxed);
+}
+
 }  // namespace internal
 
 absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
@@ -512,17 +648,26 @@ absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
 
   // Validate read-only first, so a foreign or corrupt file is not touched.
   bool empty = false;
-  SLICEKIT_RETURN_IF_ERROR(internal::CheckSchema(db, path, &empty));
-  if (empty) SLICEKIT_RETURN_IF_ERROR(internal::Initialize(db, path));
+  SLICEKIT_RETURN_IF_ERROR(
+      internal::WithPath(internal::CheckSchema(db, path, &empty), path));
+  if (empty) {
+    SLICEKIT_RETURN_IF_ERROR(
+        internal::WithPath(internal::Initialize(db, path), path));
+  }
 
-  SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> mode,
-                            QueryColumn(db, "PRAGMA journal_mode = WAL"));
+  absl::StatusOr<std::vector<std::string>> journal_mode =
+      QueryColumn(db, "PRAGMA journal_mode = WAL");
+  if (!journal_mode.ok()) {
+    return internal::WithPath(journal_mode.status(), path);
+  }
+  const std::vector<std::string>& mode = *journal_mode;
   if (mode.size() != 1 || mode[0] != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(
         "slice store \"", path, "\" cannot use WAL mode (journal mode is ",
         mode.empty() ? "unknown" : mode[0], ")"));
   }
-  SLICEKIT_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous = FULL"));
+  SLICEKIT_RETURN_IF_ERROR(
+      internal::WithPath(Exec(db, "PRAGMA synchronous = FULL"), path));
   return std::unique_ptr<SliceStore>(
       new internal::SqliteSliceStore(owner.release(), path));
 }
