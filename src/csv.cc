@@ -81,9 +81,11 @@ constexpr size_t kMaxQuotedBytes = 40;
 
 // Rows parsed into a Batch, on their way to Table::Append.
 struct ParsedBatch {
-  explicit ParsedBatch(const Schema& schema) : batch(schema) {
-    batch.Reserve(kBatchRows);
-    id_fields.reserve(kBatchRows);
+  // `rows` is only a capacity hint: the most rows this batch is expected to
+  // hold, so that a small text does not reserve kBatchRows rows per column.
+  ParsedBatch(const Schema& schema, size_t rows) : batch(schema) {
+    batch.Reserve(rows);
+    id_fields.reserve(rows);
   }
   Batch batch;
   // The id field of each complete row, for error messages.
@@ -652,7 +654,13 @@ class CsvReader {
       std::optional<absl::Status> status = LoadPipelined(schema, table);
       if (status) return *status;  // else no thread: load on this one
     }
-    ParsedBatch parsed(schema);
+    // Every well-formed record but the last takes at least one byte per
+    // column (the commas and the line end), which bounds the rows of the
+    // text; should a text hold more, the batch just grows.
+    const size_t max_rows = static_cast<size_t>(end_ - data_begin_) /
+                                std::max(1, schema.num_columns()) +
+                            1;
+    ParsedBatch parsed(schema, std::min(kBatchRows, max_rows));
     Tokenizer tokenizer(data_begin_, end_);
     do {
       ParseBatch(&tokenizer, &parsed);
@@ -671,7 +679,7 @@ class CsvReader {
     std::deque<std::unique_ptr<ParsedBatch>> empty, full;
     bool cancelled = false;
     for (int i = 0; i < kPipelineBatches; ++i) {
-      empty.push_back(std::make_unique<ParsedBatch>(schema));
+      empty.push_back(std::make_unique<ParsedBatch>(schema, kBatchRows));
     }
     auto parse = [&] {
       Tokenizer tokenizer(data_begin_, end_);

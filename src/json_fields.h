@@ -44,27 +44,6 @@ inline std::string Dump(const Json& value) {
   return text;
 }
 
-inline bool GetInt(const Json& object, const char* field, bool required,
-                   int64_t* out, Context* ctx) {
-  auto it = object.find(field);
-  if (it == object.end()) {
-    if (required) return ctx->Fail(field, "missing required field");
-    return true;
-  }
-  if (it->is_number_integer()) {
-    *out = it->get<int64_t>();
-    return true;
-  }
-  if (it->is_number_float()) {
-    double d = it->get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) {
-      *out = static_cast<int64_t>(d);
-      return true;
-    }
-  }
-  return ctx->Fail(field, absl::StrCat("not an integer (", Dump(*it), ")"));
-}
-
 inline bool GetOptionalString(const Json& object, const char* field,
                               std::optional<std::string>* out, Context* ctx) {
   auto it = object.find(field);

@@ -2,7 +2,9 @@
 #include "slicekit/ndjson.h"
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -75,6 +77,13 @@ class LineReader {
         const std::string field = absl::StrCat("metadata.", m.key());
         if (v.is_string()) {
           row.metadata.emplace_back(m.key(), v.get<std::string>());
+        } else if (v.is_number_unsigned() &&
+                   v.get<uint64_t>() >
+                       static_cast<uint64_t>(
+                           std::numeric_limits<int64_t>::max())) {
+          // Beyond int64 (get<int64_t> would wrap it to a negative number):
+          // the nearest double, as the COCO importer reads it.
+          row.metadata.emplace_back(m.key(), v.get<double>());
         } else if (v.is_number_integer()) {
           row.metadata.emplace_back(m.key(), v.get<int64_t>());
         } else if (v.is_number_float()) {

@@ -1,7 +1,10 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 #include "slicekit/ndjson.h"
 
+#include <cstdint>
+#include <limits>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -115,6 +118,28 @@ TEST(NdjsonImportTest, LenientModeSkipsBadLinesAndTheirClasses) {
   EXPECT_THAT(report.reasons[1], HasSubstr("line 5: line: malformed JSON"));
   // "bus" came only from the skipped line.
   EXPECT_EQ(run.classes.size(), 4u);
+}
+
+// Found while writing tests/fuzz/ndjson_fuzzer: an integer beyond int64
+// wrapped to a negative one; like the COCO importer, it is now the nearest
+// double.
+TEST(NdjsonImportTest, MetadataIntegerBeyondInt64IsADouble) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      ModelRun run,
+      ImportNdjson(
+          R"({"data_row_id": "a", "metadata": )"
+          R"({"big": 18446744073709551615, )"
+          R"("max": 9223372036854775807, "min": -9223372036854775808}})"));
+  ASSERT_EQ(run.rows.size(), 1u);
+  const auto& meta = run.rows[0].metadata;
+  ASSERT_EQ(meta.size(), 3u);
+  EXPECT_EQ(meta[0].first, "big");
+  ASSERT_TRUE(std::holds_alternative<double>(meta[0].second));
+  EXPECT_EQ(std::get<double>(meta[0].second), 18446744073709551615.0);
+  EXPECT_EQ(std::get<int64_t>(meta[1].second),
+            std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(std::get<int64_t>(meta[2].second),
+            std::numeric_limits<int64_t>::min());
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Fuzzes the JSON filter loader (slicekit/filter_json.h):
+//  - FilterFromJson either succeeds or returns InvalidArgument;
+//  - a loaded filter round-trips: FilterToJson of it loads back to an equal
+//    tree and is written identically again (the writer is canonical);
+//  - its text form parses back to an equal tree, so both forms agree
+//    (unless it holds a NaN, which only JSON can carry).
+// Any violation aborts, which libFuzzer reports as a crash.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "slicekit/expr.h"
+#include "slicekit/filter_json.h"
+#include "slicekit/filter_text.h"
+
+namespace slicekit {
+namespace {
+
+[[noreturn]] void Fail(absl::string_view what, absl::string_view input,
+                       absl::string_view detail) {
+  std::fprintf(stderr, "filter_json_fuzzer: %.*s\n  input: %.*s\n  %.*s\n",
+               static_cast<int>(what.size()), what.data(),
+               static_cast<int>(input.size()), input.data(),
+               static_cast<int>(detail.size()), detail.data());
+  std::abort();
+}
+
+bool IsNan(const Literal& literal) {
+  return literal.kind() == Literal::Kind::kDouble &&
+         std::isnan(literal.double_value());
+}
+
+// Whether `expr` holds a NaN literal, which the text form cannot carry
+// (docs/filter-json.md).
+bool HasNan(const Expr& expr) {
+  switch (expr.kind()) {
+    case Expr::Kind::kCompare:
+      return IsNan(expr.value());
+    case Expr::Kind::kBetween:
+      return IsNan(expr.low()) || IsNan(expr.high());
+    case Expr::Kind::kIn:
+      for (const Literal& value : expr.values()) {
+        if (IsNan(value)) return true;
+      }
+      return false;
+    case Expr::Kind::kAnd:
+    case Expr::Kind::kOr:
+    case Expr::Kind::kNot:
+      for (const Expr& child : expr.children()) {
+        if (HasNan(child)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+void TestOneInput(absl::string_view input) {
+  absl::StatusOr<Expr> loaded = FilterFromJson(input);
+  if (!loaded.ok()) {
+    if (loaded.status().code() != absl::StatusCode::kInvalidArgument ||
+        loaded.status().message().empty()) {
+      Fail("load error is not InvalidArgument", input,
+           loaded.status().ToString());
+    }
+    return;
+  }
+  const std::string json = FilterToJson(*loaded);
+  absl::StatusOr<Expr> reloaded = FilterFromJson(json);
+  if (!reloaded.ok()) {
+    Fail("written JSON does not load", input,
+         json + "\n  " + reloaded.status().ToString());
+  }
+  if (!(*reloaded == *loaded)) {
+    Fail("load(write(e)) != e", input, json + "\n  " + reloaded->ToString());
+  }
+  if (FilterToJson(*reloaded) != json) {
+    Fail("writing is not stable", input, json);
+  }
+  if (HasNan(*loaded)) return;
+  const std::string text = FormatFilter(*loaded);
+  absl::StatusOr<Expr> parsed = ParseFilter(text);
+  if (!parsed.ok() || !(*parsed == *loaded)) {
+    Fail("text form does not parse back", input,
+         text + "\n  " +
+             (parsed.ok() ? parsed->ToString() : parsed.status().ToString()));
+  }
+}
+
+}  // namespace
+}  // namespace slicekit
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  slicekit::TestOneInput(
+      absl::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}

@@ -1,0 +1,126 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Checks shared by the importer fuzz targets (coco_fuzzer, ndjson_fuzzer):
+// the invariants model_run.h promises of a loaded run, and that a run the
+// importer accepts goes through matching and the metrics table without
+// crashing, since that is what `slicekit eval` does with it next.
+#ifndef SLICEKIT_TESTS_FUZZ_MODEL_RUN_CHECKS_H_
+#define SLICEKIT_TESTS_FUZZ_MODEL_RUN_CHECKS_H_
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "slicekit/coco.h"
+#include "slicekit/metrics.h"
+#include "slicekit/model_run.h"
+#include "slicekit/table.h"
+
+namespace slicekit::fuzz {
+
+[[noreturn]] inline void Fail(absl::string_view target, absl::string_view what,
+                              absl::string_view detail) {
+  std::fprintf(stderr, "%.*s: %.*s\n  %.*s\n", static_cast<int>(target.size()),
+               target.data(), static_cast<int>(what.size()), what.data(),
+               static_cast<int>(detail.size()), detail.data());
+  std::abort();
+}
+
+inline bool ValidBox(const Box& box) {
+  return std::isfinite(box.x) && std::isfinite(box.y) && std::isfinite(box.w) &&
+         std::isfinite(box.h) && box.w >= 0 && box.h >= 0;
+}
+
+inline bool ValidConfidence(double confidence) {
+  return std::isfinite(confidence) && confidence >= 0 && confidence <= 1;
+}
+
+// Aborts unless `run` keeps model_run.h's promises: unique non-empty class
+// names, class ids parallel to them (or none), unique row ids, metadata
+// names unique within a row, class indexes in range, finite boxes with
+// w, h >= 0 and confidences in [0, 1].
+inline void CheckModelRun(absl::string_view target, const ModelRun& run) {
+  absl::flat_hash_set<std::string> names;
+  for (const std::string& name : run.classes) {
+    if (name.empty() || !names.insert(name).second) {
+      Fail(target, "empty or repeated class name", name);
+    }
+  }
+  if (!run.class_ids.empty() && run.class_ids.size() != run.classes.size()) {
+    Fail(target, "class_ids not parallel to classes", "");
+  }
+  const int32_t num_classes = static_cast<int32_t>(run.classes.size());
+  auto in_range = [&](int32_t index) {
+    return index >= 0 && index < num_classes;
+  };
+  absl::flat_hash_set<std::string> ids;
+  for (const DataRow& row : run.rows) {
+    if (!ids.insert(row.data_row_id).second) {
+      Fail(target, "repeated row id", row.data_row_id);
+    }
+    absl::flat_hash_set<std::string> keys;
+    for (const auto& [key, value] : row.metadata) {
+      if (!keys.insert(key).second) {
+        Fail(target, "repeated metadata name", row.data_row_id + " " + key);
+      }
+    }
+    for (const GroundTruth& gt : row.ground_truths) {
+      if (!in_range(gt.class_index) || !ValidBox(gt.box)) {
+        Fail(target, "bad ground truth", row.data_row_id);
+      }
+      if (gt.area.has_value() && !(std::isfinite(*gt.area) && *gt.area >= 0)) {
+        Fail(target, "bad area", row.data_row_id);
+      }
+    }
+    for (const Prediction& p : row.predictions) {
+      if (!in_range(p.class_index) || !ValidBox(p.box) ||
+          !ValidConfidence(p.confidence)) {
+        Fail(target, "bad prediction", row.data_row_id);
+      }
+    }
+    for (const std::optional<ClassAnswer>* answer :
+         {&row.label, &row.classification}) {
+      if (answer->has_value() && (!in_range((*answer)->class_index) ||
+                                  !ValidConfidence((*answer)->confidence))) {
+        Fail(target, "bad label or classification", row.data_row_id);
+      }
+    }
+  }
+}
+
+// Aborts unless a lenient report is consistent with `run`'s source: no more
+// reasons than kMaxReasons and none without a skip.
+inline void CheckReport(absl::string_view target, const ImportReport& report) {
+  if (report.reasons.size() > ImportReport::kMaxReasons ||
+      (report.skipped() == 0) != report.reasons.empty()) {
+    Fail(target, "inconsistent import report", "");
+  }
+}
+
+// Matches `run` with both rules and builds the metrics table of one, as
+// `slicekit eval` does (one table only: building it dominates the time of
+// an execution). Errors are fine (a metadata name may collide with a metric
+// column); crashes and sanitizer reports are not.
+inline void EvaluateRun(const ModelRun& run) {
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
+  if (!evaluator.ok()) return;
+  MetricsOptions options;
+  options.rule = MatchRule::kLabelbox;
+  (void)evaluator->Compute(options);
+  options.rule = MatchRule::kCoco;
+  options.max_detections = 2;
+  absl::StatusOr<RunMetrics> metrics = evaluator->Compute(options);
+  if (!metrics.ok()) return;
+  MetricsTableOptions table_options;
+  table_options.table.chunk_rows = 64;
+  (void)MetricsToTable(run, *metrics, table_options);
+}
+
+}  // namespace slicekit::fuzz
+
+#endif  // SLICEKIT_TESTS_FUZZ_MODEL_RUN_CHECKS_H_
