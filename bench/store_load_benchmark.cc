@@ -27,9 +27,10 @@
 // throughput, busy retries, errors, and the CPU the workers got (on a
 // shared machine, the figures scale with it).
 //
-// Busy retries are the store's own restarts after SQLite reported the file
-// locked (internal::SqliteBusyRetries()); waits inside SQLite's busy
-// timeout are not counted there and show up as latency.
+// Busy waits are the times a statement found the file locked and backed
+// off before trying again (internal::SqliteBusyWaits()); busy retries are
+// the store's own restarts of a whole operation after SQLite gave up with
+// SQLITE_BUSY (internal::SqliteBusyRetries()).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -239,6 +240,7 @@ struct WorkerHeader {
   int64_t counts[kNumKinds] = {};
   int64_t errors = 0;
   int64_t busy_retries = 0;
+  int64_t busy_waits = 0;
   int64_t elapsed_ns = 0;
   int64_t scratch_left = 0;  // its scratch slices still in the store
   int64_t samples = 0;
@@ -279,6 +281,7 @@ int RunWorker(int index, const Config& config, int max_scratch,
   while (read(start_fd, &unused, 1) < 0 && errno == EINTR) {
   }
   const int64_t busy_before = internal::SqliteBusyRetries();
+  const int64_t waits_before = internal::SqliteBusyWaits();
 
   const Clock::time_point start = Clock::now();
   const Clock::time_point end =
@@ -364,6 +367,7 @@ int RunWorker(int index, const Config& config, int max_scratch,
   header.elapsed_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(now - start).count();
   header.busy_retries = internal::SqliteBusyRetries() - busy_before;
+  header.busy_waits = internal::SqliteBusyWaits() - waits_before;
   header.scratch_left = static_cast<int64_t>(scratch.size());
   header.samples = static_cast<int64_t>(samples.size());
   if (!WriteAll(out_fd, &header, sizeof(header)) ||
@@ -503,6 +507,7 @@ int Main(int argc, char** argv) {
     for (int k = 0; k < kNumKinds; ++k) total.counts[k] += h.counts[k];
     total.errors += h.errors;
     total.busy_retries += h.busy_retries;
+    total.busy_waits += h.busy_waits;
     total.scratch_left += h.scratch_left;
     max_elapsed_ns = std::max(max_elapsed_ns, h.elapsed_ns);
     for (uint64_t s : samples) {
@@ -563,9 +568,11 @@ int Main(int argc, char** argv) {
   }
   PrintRow("all", all, seconds);
   std::printf(
-      "throughput=%.1f ops/s over %.2f s; busy_retries=%lld errors=%lld; "
+      "throughput=%.1f ops/s over %.2f s; busy_waits=%lld busy_retries=%lld "
+      "errors=%lld; "
       "slices at end=%lld, integrity ok; worker CPU %.1f s (%.2f cores)\n",
       static_cast<double>(all.size()) / seconds, seconds,
+      static_cast<long long>(total.busy_waits),
       static_cast<long long>(total.busy_retries),
       static_cast<long long>(total.errors), static_cast<long long>(stored),
       worker_cpu_s, worker_cpu_s / seconds);

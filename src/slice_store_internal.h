@@ -100,6 +100,10 @@ absl::Status CheckOrgInvariants(absl::string_view org,
 // or did not apply) and started over; waits inside SQLite's busy timeout
 // are not counted. Never reset. For bench/store_load_benchmark.cc.
 int64_t SqliteBusyRetries();
+// How many times, in this process, a statement of a SQLite store found the
+// file locked and waited (SQLite's back-off: 1, 2, 5, ... 100 ms, up to
+// 10 s in all) before trying again. Never reset.
+int64_t SqliteBusyWaits();
 
 // InvalidArgument `<what> is not valid UTF-8 (byte N)` unless `text` is.
 absl::Status ValidateUtf8(absl::string_view text, absl::string_view what);

@@ -44,7 +44,7 @@ namespace {
 
 constexpr char kFormatName[] = "slicekit.slice_store";
 constexpr int kFormatVersion = 1;
-// sqlite3_busy_timeout: how long one statement waits for a lock.
+// How long one statement waits for a lock (CountingBusyHandler).
 constexpr int kBusyTimeoutMs = 10000;
 // How long a whole operation keeps retrying after SQLITE_BUSY.
 constexpr absl::Duration kRetryFor = absl::Seconds(30);
@@ -80,6 +80,28 @@ bool IsBusy(int rc) {
 // Counts the retries for SqliteBusyRetries(): process-wide, since a load
 // test wants the total over all of a process's stores.
 std::atomic<int64_t> busy_retries{0};
+
+// Lock waits inside statements, for SqliteBusyWaits().
+std::atomic<int64_t> busy_waits{0};
+
+// The busy handler: SQLite's own back-off (sqlite3_busy_timeout's delays),
+// plus a count of the waits, which a load test reports. Returns 0 (give up,
+// SQLITE_BUSY) once the waits add up to kBusyTimeoutMs.
+int CountingBusyHandler(void*, int attempt) {
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
+  static constexpr int kLastDelayMs = 100;
+  constexpr int kSteps = sizeof(kDelaysMs) / sizeof(kDelaysMs[0]);
+  int waited_ms = 0;
+  for (int i = 0; i < std::min(attempt, kSteps); ++i) waited_ms += kDelaysMs[i];
+  if (attempt > kSteps) waited_ms += (attempt - kSteps) * kLastDelayMs;
+  if (waited_ms >= kBusyTimeoutMs) return 0;
+  const int delay_ms =
+      std::min(attempt < kSteps ? kDelaysMs[attempt] : kLastDelayMs,
+               kBusyTimeoutMs - waited_ms);
+  busy_waits.fetch_add(1, std::memory_order_relaxed);
+  absl::SleepFor(absl::Milliseconds(delay_ms));
+  return 1;
+}
 
 // Called when an operation found the database busy and will start over.
 void PauseBeforeRetry() {
@@ -625,6 +647,8 @@ int64_t SqliteBusyRetries() {
   return busy_retries.load(std::memory_order_relaxed);
 }
 
+int64_t SqliteBusyWaits() { return busy_waits.load(std::memory_order_relaxed); }
+
 }  // namespace internal
 
 absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
@@ -644,7 +668,7 @@ absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
                                  absl::StrCat("opening \"", path, "\""));
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, internal::kBusyTimeoutMs);
+  sqlite3_busy_handler(db, internal::CountingBusyHandler, nullptr);
 
   // Validate read-only first, so a foreign or corrupt file is not touched.
   bool empty = false;
