@@ -114,6 +114,47 @@ void BM_Append(benchmark::State& state) {
       processed, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// args: rows, deleted percent. Compacts the generated table after deleting
+// every row whose position hashes below the percentage (scattered deletes,
+// so every chunk is rewritten). Rebuilding the table is not timed.
+void BM_Compact(benchmark::State& state) {
+  const int64_t rows = state.range(0);
+  const uint64_t percent = static_cast<uint64_t>(state.range(1));
+  const std::vector<Batch> batches = ToBatches(MetricsTable(rows), 65536);
+  std::vector<std::string> doomed;
+  const Table& source = MetricsTable(rows);
+  for (size_t row = 0; row < source.num_rows(); ++row) {
+    if ((row * 0x9E3779B97F4A7C15ULL >> 32) % 100 < percent) {
+      doomed.emplace_back(source.RowId(static_cast<RowIndex>(row)));
+    }
+  }
+  size_t removed = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    absl::StatusOr<Table> table = Table::Create(batches.front().schema());
+    absl::Status status = table.status();
+    for (const Batch& batch : batches) {
+      if (status.ok()) status = table->Append(batch);
+    }
+    if (status.ok()) status = table->Delete(doomed);
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      return;
+    }
+    state.ResumeTiming();
+    removed = table->Compact().rows_removed;
+    benchmark::DoNotOptimize(removed);
+    state.PauseTiming();
+    table = absl::StatusOr<Table>();
+    state.ResumeTiming();
+  }
+  const double processed =
+      static_cast<double>(rows) * static_cast<double>(state.iterations());
+  state.counters["rows_removed"] = static_cast<double>(removed);
+  state.counters["ns_per_row"] = benchmark::Counter(
+      processed, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 void RegisterAll() {
   const int64_t rows = BenchRows();
   benchmark::RegisterBenchmark("BM_ColumnBytes", BM_ColumnBytes)
@@ -124,6 +165,12 @@ void RegisterAll() {
       ->ArgNames({"rows", "batch_rows"})
       ->Args({rows, 65536})
       ->Args({rows, 1024})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("BM_Compact", BM_Compact)
+      ->ArgNames({"rows", "deleted_percent"})
+      ->Args({rows, 10})
+      ->Args({rows, 50})
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
 }

@@ -86,6 +86,17 @@ CurationReport Curator::NewRows(RowIndex first_new_row, int threads) const {
   return report;
 }
 
+absl::StatusOr<CurationReport> Curator::NewRowsSince(
+    const Table::Watermark& since, int threads) const {
+  if (since.generation != table_->generation) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the watermark (row ", since.row, ") is from table generation ",
+        since.generation, " but the table was compacted since (generation ",
+        table_->generation, "): its row positions are stale"));
+  }
+  return NewRows(since.row, threads);
+}
+
 absl::StatusOr<CurationReport> NewRowsBySlice(const Table& table,
                                               absl::Span<const Slice> slices,
                                               RowIndex first_new_row) {

@@ -187,6 +187,9 @@ std::vector<std::string> PerClassCountClasses(const Schema& schema) {
 
 absl::StatusOr<SliceSummary> Summarize(const Table& table,
                                        const Selection& selection) {
+  // Before the size check: a stale selection is usually longer too, and
+  // "compacted, scan again" is the useful message.
+  SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   if (selection.num_rows() > table.num_rows()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the selection covers ", selection.num_rows(),

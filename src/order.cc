@@ -627,6 +627,7 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
                                                 absl::Span<const OrderBy> keys,
                                                 size_t offset,
                                                 std::optional<size_t> limit) {
+  SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
   const Orderer orderer(table.impl(), std::move(resolved));
@@ -646,6 +647,7 @@ absl::StatusOr<OrderedPage> OrderPage(const Table& table,
                                       const Selection& selection,
                                       absl::Span<const OrderBy> keys,
                                       absl::string_view cursor, size_t limit) {
+  SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
   if (limit == 0 || limit == SIZE_MAX) {

@@ -529,6 +529,7 @@ std::vector<Selection> ScanPrograms(
   selections.reserve(programs.size());
   for (size_t i = 0; i < programs.size(); ++i) {
     selections.emplace_back(table.num_rows);
+    selections.back().set_generation(table.generation);
   }
   const size_t begin = std::min<size_t>(options.begin_row, table.num_rows);
   const size_t end = std::min<size_t>(options.end_row.value_or(table.num_rows),

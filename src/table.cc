@@ -510,6 +510,7 @@ bool Table::IsLive(RowIndex row) const { return impl_->IsLive(row); }
 
 Selection Table::LiveRows() const {
   Selection selection(impl_->num_rows);
+  selection.set_generation(impl_->generation);
   std::vector<uint64_t>& words = selection.mutable_words();
   const size_t chunk_rows = impl_->chunk_rows();
   for (size_t c = 0; c < impl_->chunks.size(); ++c) {
@@ -524,6 +525,226 @@ Selection Table::LiveRows() const {
     }
   }
   return selection;
+}
+
+uint64_t Table::generation() const { return impl_->generation; }
+
+Table::Watermark Table::EndWatermark() const {
+  return Watermark{static_cast<RowIndex>(impl_->num_rows), impl_->generation};
+}
+
+// ------------------------------------------------------------- Compact --
+
+namespace {
+
+// Gathers the values at `offsets` of one column chunk as plain int64s
+// (NULL slots give `base`, ignored by AppendInts through `valid`).
+template <typename T>
+void GatherRelative(const std::vector<T>& values, int64_t base,
+                    const uint32_t* offsets, size_t n, int64_t* out) {
+  const uint64_t b = static_cast<uint64_t>(base);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = static_cast<int64_t>(b + values[offsets[i]]);
+  }
+}
+
+void GatherInts(const ColumnChunk& c, const uint32_t* offsets, size_t n,
+                int64_t* out) {
+  switch (c.width) {
+    case 1:
+      GatherRelative(c.u8, c.base, offsets, n, out);
+      break;
+    case 2:
+      GatherRelative(c.u16, c.base, offsets, n, out);
+      break;
+    case 4:
+      GatherRelative(c.u32, c.base, offsets, n, out);
+      break;
+    default:
+      GatherRelative(c.u64, c.base, offsets, n, out);
+      break;
+  }
+}
+
+void GatherValid(const ColumnChunk& c, const uint32_t* offsets, size_t n,
+                 uint8_t* out) {
+  if (c.validity.empty()) {
+    std::memset(out, 1, n);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = internal::TestBit(c.validity.data(), offsets[i]);
+  }
+}
+
+// Live rows of one input chunk that go to the output chunk being built.
+struct Run {
+  size_t chunk;
+  size_t begin;  // into the output chunk's offsets
+  size_t end;
+};
+
+size_t TotalBytes(const Table& table) {
+  size_t bytes = table.DictionaryBytes(table.schema().id_column());
+  for (int c = 0; c < table.schema().num_columns(); ++c) {
+    bytes += table.ColumnBytes(c);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+// Compaction rebuilds the chunks from the live rows through the same
+// Append* encoders that Append() uses, so widths, zone maps, validity
+// bitmaps and fixed-width ids come out exactly as if the live rows had been
+// appended to a fresh table. Dictionaries are kept as they are, unused
+// strings included: BoundFilters (and so Curators and saved slices being
+// explored) hold per-code lookup tables resolved at Bind(), and OrderPage
+// cursors resolve strings through them, so codes must never change while
+// the table lives; an unused string costs a few dozen bytes and categorical
+// domains are small.
+Table::CompactionStats Table::Compact() {
+  TableImpl& t = *impl_;
+  CompactionStats stats;
+  stats.bytes_before = TotalBytes(*this);
+  stats.rows_removed = t.num_deleted;
+  if (t.num_deleted == 0) {
+    // Nothing moves, so positions (and Selections) stay valid.
+    stats.rows_after = t.num_rows;
+    stats.bytes_after = stats.bytes_before;
+    stats.generation = t.generation;
+    return stats;
+  }
+  const Schema& schema = t.schema;
+  const int num_columns = schema.num_columns();
+  const size_t chunk_rows = t.chunk_rows();
+  const size_t live = t.num_rows - t.num_deleted;
+
+  // 1. The id index: a row's new position is its old one minus the deleted
+  // rows before it. Chunks are whole 64-row words, so a prefix count of
+  // deleted rows per word and one popcount give it; the stored hashes are
+  // reused, so no id is read or hashed again.
+  const size_t words_per_chunk = chunk_rows / 64;
+  std::vector<uint32_t> deleted_before(t.chunks.size() * words_per_chunk + 1);
+  {
+    uint32_t deleted = 0;
+    for (size_t c = 0; c < t.chunks.size(); ++c) {
+      const Chunk& chunk = t.chunks[c];
+      for (size_t w = 0; w < words_per_chunk; ++w) {
+        deleted_before[c * words_per_chunk + w] = deleted;
+        if (w < chunk.deleted.size()) {
+          deleted += static_cast<uint32_t>(std::popcount(chunk.deleted[w]));
+        }
+      }
+    }
+  }
+  internal::IdIndex index(0, internal::IdHash{}, internal::IdEq{&t});
+  index.reserve(live);
+  for (const internal::IndexEntry& e : t.index) {
+    const size_t word = e.row / 64;
+    const Chunk& chunk = t.chunks[t.ChunkOf(e.row)];
+    const size_t word_in_chunk = t.OffsetOf(e.row) / 64;
+    uint32_t moved = deleted_before[word];
+    if (word_in_chunk < chunk.deleted.size()) {
+      const uint64_t below = (uint64_t{1} << (e.row % 64)) - 1;
+      moved += static_cast<uint32_t>(
+          std::popcount(chunk.deleted[word_in_chunk] & below));
+    }
+    index.insert(internal::IndexEntry{e.row - moved, e.hash});
+  }
+
+  // 2. The chunks, one output chunk at a time: list the live rows that fill
+  // it (runs of offsets into input chunks), then per column gather them
+  // into a chunk-sized buffer and encode it in one call (one encoding pass,
+  // never a re-encode). Input chunks are freed as soon as they are used up,
+  // so memory peaks at about one chunk above the compacted size.
+  std::vector<Chunk> out;
+  out.reserve((live + chunk_rows - 1) / chunk_rows);
+  std::vector<uint32_t> offsets;
+  offsets.reserve(chunk_rows);
+  std::vector<Run> runs;
+  std::vector<int64_t> ints(chunk_rows);
+  std::vector<float> floats(chunk_rows);
+  std::vector<uint8_t> valid(chunk_rows);
+  size_t in_chunk = 0;   // the next input row to place: chunk
+  size_t in_offset = 0;  // and offset in it
+  size_t freed = 0;      // input chunks before this one are released
+  while (in_chunk < t.chunks.size()) {
+    offsets.clear();
+    runs.clear();
+    while (offsets.size() < chunk_rows && in_chunk < t.chunks.size()) {
+      const Chunk& chunk = t.chunks[in_chunk];
+      const size_t begin = offsets.size();
+      for (; in_offset < chunk.size && offsets.size() < chunk_rows;
+           ++in_offset) {
+        if (!chunk.IsDeleted(in_offset)) {
+          offsets.push_back(static_cast<uint32_t>(in_offset));
+        }
+      }
+      if (offsets.size() > begin) {
+        runs.push_back({in_chunk, begin, offsets.size()});
+      }
+      if (in_offset == chunk.size) {
+        ++in_chunk;
+        in_offset = 0;
+      }
+    }
+    const size_t n = offsets.size();
+    if (n == 0) break;
+    Chunk& dst = out.emplace_back();
+    dst.columns.resize(num_columns);
+    dst.size = static_cast<uint32_t>(n);
+    for (int col = 0; col < num_columns; ++col) {
+      ColumnChunk& cc = dst.columns[col];
+      const ColumnType type = schema.column(col).type;
+      for (const Run& run : runs) {
+        const ColumnChunk& src = t.chunks[run.chunk].columns[col];
+        const uint32_t* offs = offsets.data() + run.begin;
+        const size_t m = run.end - run.begin;
+        switch (type) {
+          case ColumnType::kFloat:
+            for (size_t i = 0; i < m; ++i) {
+              floats[run.begin + i] = src.floats[offs[i]];
+            }
+            GatherValid(src, offs, m, valid.data() + run.begin);
+            break;
+          case ColumnType::kInt:
+          case ColumnType::kCategorical:
+            GatherInts(src, offs, m, ints.data() + run.begin);
+            GatherValid(src, offs, m, valid.data() + run.begin);
+            break;
+          case ColumnType::kId:
+            for (size_t i = 0; i < m; ++i) {
+              AppendId(cc, run.begin + i, src.IdAt(offs[i]));
+            }
+            break;
+        }
+      }
+      switch (type) {
+        case ColumnType::kFloat:
+          AppendFloats(cc, 0, floats.data(), valid.data(), n);
+          break;
+        case ColumnType::kInt:
+        case ColumnType::kCategorical:
+          AppendInts(cc, 0, ints.data(), valid.data(), n);
+          break;
+        case ColumnType::kId:
+          break;
+      }
+    }
+    ShrinkChunk(dst);
+    for (; freed < in_chunk; ++freed) t.chunks[freed] = Chunk{};
+  }
+
+  t.chunks = std::move(out);
+  t.index = std::move(index);
+  t.num_rows = live;
+  t.num_deleted = 0;
+  ++t.generation;
+  stats.rows_after = live;
+  stats.bytes_after = TotalBytes(*this);
+  stats.generation = t.generation;
+  return stats;
 }
 
 absl::string_view Table::RowId(RowIndex row) const { return impl_->RowId(row); }

@@ -14,6 +14,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
@@ -180,6 +182,8 @@ struct TableImpl {
   RowIndex pending_first = 0;
   size_t num_rows = 0;
   size_t num_deleted = 0;
+  // Bumped by Compact() when rows move; see Table::generation().
+  uint64_t generation = 0;
 
   size_t chunk_rows() const { return options.chunk_rows; }
   size_t ChunkOf(RowIndex row) const { return row >> chunk_shift; }
@@ -206,6 +210,20 @@ struct TableImpl {
     return it->row;
   }
 };
+
+// OK unless `selection` came from this table in an earlier generation (its
+// row positions moved since). One comparison per call, never per row.
+inline absl::Status CheckGeneration(const TableImpl& table,
+                                    const Selection& selection) {
+  if (!selection.generation().has_value() ||
+      *selection.generation() == table.generation) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the selection is from table generation ", *selection.generation(),
+      " but the table was compacted since (generation ", table.generation,
+      "): its row positions are stale; scan again"));
+}
 
 inline bool IdEq::operator()(const IndexEntry& a, const PrehashedId& b) const {
   return a.hash == b.hash && table->IndexedId(a.row) == b.id;

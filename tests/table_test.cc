@@ -1,14 +1,22 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 #include "slicekit/table.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "slicekit/curation.h"
+#include "slicekit/explore.h"
+#include "slicekit/order.h"
+#include "slicekit/scan.h"
+#include "tests/testing/reference.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
@@ -280,6 +288,309 @@ TEST(BatchTest, ClearKeepsSchemaAndEmptiesColumns) {
   EXPECT_EQ(batch.num_rows(), 0);
   EXPECT_TRUE(batch.column(1).floats.empty());
   EXPECT_EQ(batch.schema(), schema);
+}
+
+// ---- Compact() ----
+
+// Rows 0..n-1 of TestSchema() with NULLs in every nullable column, values
+// that need every storage width, a -0.0 and mixed id lengths.
+std::vector<Row> CompactionRows(int n) {
+  std::vector<Row> rows;
+  for (int i = 0; i < n; ++i) {
+    Row r;
+    r.id = i % 5 == 0 ? absl::StrCat("long-id-", i) : absl::StrCat("r", i);
+    if (i % 7 != 3) r.score = i % 11 == 0 ? -0.0f : 0.5f * i - 40.0f;
+    if (i % 9 != 4) {
+      r.count = i % 13 == 0 ? std::numeric_limits<int64_t>::min() + i
+                            : (i % 17 == 0 ? int64_t{1} << 40 : i % 20);
+    }
+    if (i % 6 != 5) r.split = i % 4 == 0 ? "train" : (i % 4 == 1 ? "" : "val");
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+// Expects `table` to hold exactly `rows` at positions 0.. (values bit for
+// bit, NULLs, ids, Find()), with no deleted rows.
+void ExpectRows(const Table& table, const std::vector<Row>& rows) {
+  ASSERT_EQ(table.num_rows(), rows.size());
+  ASSERT_EQ(table.num_live_rows(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RowIndex row = static_cast<RowIndex>(i);
+    SCOPED_TRACE(absl::StrCat("row ", i, " id ", rows[i].id));
+    EXPECT_TRUE(table.IsLive(row));
+    EXPECT_EQ(table.RowId(row), rows[i].id);
+    EXPECT_EQ(table.Find(rows[i].id), row);
+    const std::optional<float> score = table.GetFloat(row, 1);
+    ASSERT_EQ(score.has_value(), rows[i].score.has_value());
+    if (score.has_value()) {
+      EXPECT_EQ(std::signbit(*score), std::signbit(*rows[i].score));
+      EXPECT_EQ(*score, *rows[i].score);
+    }
+    EXPECT_EQ(table.GetInt(row, 2), rows[i].count);
+    const std::optional<absl::string_view> split = table.GetString(row, 3);
+    ASSERT_EQ(split.has_value(), rows[i].split.has_value());
+    if (split.has_value()) {
+      EXPECT_EQ(*split, *rows[i].split);
+    }
+  }
+}
+
+TEST(CompactTest, EmptyTableIsANoOp) {
+  Table table = MakeTable();
+  const Table::CompactionStats stats = table.Compact();
+  EXPECT_EQ(stats.rows_removed, 0u);
+  EXPECT_EQ(stats.rows_after, 0u);
+  EXPECT_EQ(stats.generation, 0u);
+  EXPECT_EQ(table.generation(), 0u);
+  EXPECT_EQ(table.num_rows(), 0u);
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), CompactionRows(3))),
+              IsOk());
+  ExpectRows(table, CompactionRows(3));
+}
+
+TEST(CompactTest, WithoutDeletionsNothingMoves) {
+  Table table = MakeTable(64);
+  const std::vector<Row> rows = CompactionRows(200);
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
+  const Selection live = table.LiveRows();
+  const Table::CompactionStats stats = table.Compact();
+  EXPECT_EQ(stats.rows_removed, 0u);
+  EXPECT_EQ(stats.rows_after, 200u);
+  EXPECT_EQ(stats.bytes_after, stats.bytes_before);
+  EXPECT_EQ(table.generation(), 0u) << "positions did not change";
+  ExpectRows(table, rows);
+  // So selections from before stay usable.
+  EXPECT_THAT(OrderRows(table, live, OrderBy{"count"}), IsOk());
+}
+
+TEST(CompactTest, EverythingDeleted) {
+  Table table = MakeTable(64);
+  const std::vector<Row> rows = CompactionRows(150);
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
+  std::vector<std::string> ids;
+  for (const Row& r : rows) ids.push_back(r.id);
+  ASSERT_THAT(table.Delete(ids), IsOk());
+  const Table::CompactionStats stats = table.Compact();
+  EXPECT_EQ(stats.rows_removed, 150u);
+  EXPECT_EQ(stats.rows_after, 0u);
+  EXPECT_LT(stats.bytes_after, stats.bytes_before);
+  EXPECT_EQ(stats.generation, 1u);
+  EXPECT_EQ(table.num_rows(), 0u);
+  EXPECT_EQ(table.LiveRows().Count(), 0u);
+  EXPECT_EQ(table.Find(rows[0].id), std::nullopt);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Selection none,
+                                Filter(table, Col("count") >= 0));
+  EXPECT_EQ(none.num_rows(), 0u);
+  // Every id can come back, from position 0.
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
+  ExpectRows(table, rows);
+}
+
+TEST(CompactTest, DeletionsAtChunkBoundariesMatchAFreshCopy) {
+  const std::vector<Row> rows = CompactionRows(64 * 6 + 10);
+  // Deleted: first and last rows of chunks, a whole chunk (128..191), most
+  // of another, and the very last row.
+  std::vector<bool> deleted(rows.size(), false);
+  for (size_t i : {0, 63, 64, 127, 255, 256, 383, 384, 393}) deleted[i] = true;
+  for (size_t i = 128; i < 192; ++i) deleted[i] = true;
+  for (size_t i = 257; i < 380; ++i) deleted[i] = i % 10 != 0;
+  for (size_t chunk : {64, 128, 65536}) {
+    SCOPED_TRACE(absl::StrCat("chunk_rows ", chunk));
+    Table table = MakeTable(chunk);
+    ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
+    std::vector<std::string> ids;
+    std::vector<Row> kept;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (deleted[i]) {
+        ids.push_back(rows[i].id);
+      } else {
+        kept.push_back(rows[i]);
+      }
+    }
+    ASSERT_THAT(table.Delete(ids), IsOk());
+    const Table::CompactionStats stats = table.Compact();
+    EXPECT_EQ(stats.rows_removed, ids.size());
+    EXPECT_EQ(stats.rows_after, kept.size());
+    EXPECT_EQ(table.generation(), 1u);
+    ExpectRows(table, kept);
+    for (const std::string& id : ids) EXPECT_EQ(table.Find(id), std::nullopt);
+    // The same rows appended to a fresh table: same storage size, since
+    // compaction encodes them the same way (ids aside: their byte capacity
+    // in the open chunk depends on how it grew).
+    Table copy = MakeTable(chunk);
+    ASSERT_THAT(copy.Append(MakeBatch(copy.schema(), kept)), IsOk());
+    for (int c = 1; c < 4; ++c) {
+      EXPECT_EQ(table.ColumnBytes(c), copy.ColumnBytes(c)) << "column " << c;
+    }
+    // Deleted ids can be appended again; appends go on after the live rows.
+    ASSERT_THAT(table.Append(MakeBatch(table.schema(), {rows[0], rows[128]})),
+                IsOk());
+    EXPECT_EQ(table.Find(rows[0].id), kept.size());
+    EXPECT_EQ(table.Find(rows[128].id), kept.size() + 1);
+    EXPECT_THAT(table.Append(MakeBatch(table.schema(), {kept[5]})),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("already exists")));
+    // Compacting twice in a row: the second has nothing to do.
+    EXPECT_EQ(table.Compact().rows_removed, 0u);
+    EXPECT_EQ(table.generation(), 1u);
+  }
+}
+
+TEST(CompactTest, ZoneMapsAreRecomputed) {
+  // Sorted values make zone maps decisive: after compaction each chunk
+  // holds other values, and a stale min/max would skip or fully select the
+  // wrong chunks.
+  Table table = MakeTable(64);
+  std::vector<Row> rows;
+  for (int i = 0; i < 640; ++i) {
+    rows.push_back(
+        {absl::StrCat("z", i),
+         i % 50 == 7 ? std::nullopt : std::optional<float>(0.25f * i),
+         i < 320 ? std::optional<int64_t>(i) : std::nullopt,
+         i % 128 < 64 ? "a" : "b"});
+  }
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 640; ++i) {
+    if (i % 64 < 40 || (i >= 300 && i < 340)) ids.push_back(rows[i].id);
+  }
+  ASSERT_THAT(table.Delete(ids), IsOk());
+  table.Compact();
+  std::vector<Expr> filters = {Col("count").IsNull(), Col("count").IsNotNull(),
+                               Col("score").IsNull(), Col("split") == "a",
+                               Col("split") != "b"};
+  for (int v = -1; v <= 641; v += 7) {
+    filters.push_back(Col("count") >= v);
+    filters.push_back(Col("count") < v);
+    filters.push_back(Col("count") == v);
+    filters.push_back(Col("count").Between(v, v + 30));
+    filters.push_back(Col("score") > 0.25 * v);
+    filters.push_back(Col("score").NotBetween(0.25 * v, 0.25 * v + 10));
+    filters.push_back(Col("count").In({v, v + 1, 600}));
+  }
+  for (const Expr& filter : filters) {
+    SCOPED_TRACE(filter.ToString());
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Selection got, Filter(table, filter));
+    EXPECT_EQ(got, testing::ReferenceFilter(table, filter));
+  }
+}
+
+TEST(CompactTest, RandomTablesScanLikeTheReference) {
+  std::mt19937_64 rng(20261128);
+  for (int t = 0; t < 12; ++t) {
+    const size_t chunk = t % 3 == 0 ? 128 : 64;
+    Table table = testing::RandomTable(rng, 100 + rng() % 2000, {chunk});
+    // Every live row's cells as text (without its position), in order.
+    auto cells = [&](RowIndex r) {
+      const std::string s = testing::RowDebugString(table, r);
+      return s.substr(s.find(':'));
+    };
+    std::vector<std::string> before;
+    table.LiveRows().ForEach([&](RowIndex r) { before.push_back(cells(r)); });
+    const size_t removed = table.num_rows() - table.num_live_rows();
+    EXPECT_EQ(table.Compact().rows_removed, removed);
+    std::vector<std::string> after;
+    for (size_t r = 0; r < table.num_rows(); ++r) {
+      after.push_back(cells(static_cast<RowIndex>(r)));
+    }
+    ASSERT_EQ(after, before) << "table " << t;
+    for (int f = 0; f < 20; ++f) {
+      const Expr filter = testing::RandomExpr(rng, table.schema(), 4);
+      SCOPED_TRACE(filter.ToString());
+      SLICEKIT_ASSERT_OK_AND_ASSIGN(Selection got,
+                                    Filter(table, filter, {.threads = 2}));
+      ASSERT_EQ(got, testing::ReferenceFilter(table, filter));
+    }
+  }
+}
+
+TEST(CompactTest, StalePositionsAreRejectedAndValuesSurvive) {
+  Table table = MakeTable(64);
+  const std::vector<Row> rows = CompactionRows(300);
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
+  // Bound before compaction: filters on strings and ids stay valid.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      BoundFilter filter,
+      Bind(Col("split") == "val" || Col("data_row_id").In({"r1", "r2"}),
+           table));
+  Slice vals;
+  vals.id = "s1";
+  vals.name = "Vals";
+  vals.filter = Col("split") == "val";
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Curator curator,
+                                Curator::Create(table, {vals}));
+  const Selection stale = filter.Scan();
+  const Table::Watermark mark = table.EndWatermark();
+  const std::vector<OrderBy> keys = {{"count", true}};
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(OrderedPage page1,
+                                OrderPage(table, stale, keys, "", 10));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; i += 2) ids.push_back(rows[i].id);
+  ids.push_back("r1");
+  ASSERT_THAT(table.Delete(ids), IsOk());
+  // The full order of the rows still selected, by id, before compaction.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(std::vector<RowIndex> order_before,
+                                OrderRows(table, filter.Scan(), keys));
+  std::vector<std::string> ids_before;
+  for (RowIndex r : order_before) ids_before.emplace_back(table.RowId(r));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      OrderedPage page2_before,
+      OrderPage(table, filter.Scan(), keys, page1.next_cursor, 10));
+  std::vector<std::string> page2_ids_before;
+  for (RowIndex r : page2_before.rows) {
+    page2_ids_before.emplace_back(table.RowId(r));
+  }
+
+  table.Compact();
+  EXPECT_EQ(table.generation(), 1u);
+  EXPECT_EQ(stale.generation(), 0u);
+  EXPECT_THAT(
+      OrderRows(table, stale, keys),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("compacted")));
+  EXPECT_THAT(
+      OrderPage(table, stale, keys, "", 10),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("stale")));
+  EXPECT_THAT(
+      Summarize(table, stale),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("compacted")));
+  // A hand-made selection carries no generation and is not checked.
+  Selection by_hand(table.num_rows());
+  by_hand.Add(0);
+  EXPECT_THAT(OrderRows(table, by_hand, keys), IsOk());
+  // A fresh scan is current; the order by id is unchanged.
+  const Selection fresh = filter.Scan();
+  EXPECT_EQ(fresh.generation(), 1u);
+  EXPECT_EQ(fresh, testing::ReferenceFilter(
+                       table, Col("split") == "val" ||
+                                  Col("data_row_id").In({"r1", "r2"})));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(std::vector<RowIndex> order_after,
+                                OrderRows(table, fresh, keys));
+  std::vector<std::string> ids_after;
+  for (RowIndex r : order_after) ids_after.emplace_back(table.RowId(r));
+  EXPECT_EQ(ids_after, ids_before);
+  // A cursor names values, not positions: it continues after compaction
+  // with the same rows as just before it.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      OrderedPage page2, OrderPage(table, fresh, keys, page1.next_cursor, 10));
+  std::vector<std::string> page2_ids;
+  for (RowIndex r : page2.rows) page2_ids.emplace_back(table.RowId(r));
+  EXPECT_EQ(page2_ids, page2_ids_before);
+  EXPECT_EQ(page2_ids.size(), 10u);
+  // Curation: a watermark from before is stale, a new one works.
+  EXPECT_THAT(
+      curator.NewRowsSince(mark),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("compacted")));
+  const Table::Watermark now = table.EndWatermark();
+  EXPECT_EQ(now.row, table.num_rows());
+  EXPECT_EQ(now.generation, 1u);
+  ASSERT_THAT(table.Append(MakeBatch(table.schema(), {{"new1", 1.0f, 1, "val"},
+                                                      {"new2", 1.0f, 1, "x"}})),
+              IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(CurationReport report,
+                                curator.NewRowsSince(now));
+  ASSERT_EQ(report.slices.size(), 1u);
+  EXPECT_THAT(report.slices[0].rows, ElementsAre(now.row));
 }
 
 }  // namespace

@@ -53,8 +53,18 @@ class Curator {
   // that match its filter now: one ScanMany() pass over just those rows, so
   // the cost is O(new rows x slices) whatever the table's size. Pass the
   // table's num_rows() from before the Append(). `threads` as in
-  // ScanOptions.
+  // ScanOptions. A position taken before a Table::Compact() that removed
+  // rows names other rows now, and this overload cannot tell: prefer
+  // NewRowsSince().
   CurationReport NewRows(RowIndex first_new_row, int threads = 1) const;
+
+  // NewRows(since.row, threads), for a watermark taken with
+  // table.EndWatermark() before the Append(). Errors: FailedPrecondition
+  // when the table was compacted after the watermark was taken (the
+  // positions moved, so "rows from since.row" is no longer "the new rows");
+  // take a new watermark. The Curator itself stays valid across Compact().
+  absl::StatusOr<CurationReport> NewRowsSince(const Table::Watermark& since,
+                                              int threads = 1) const;
 
   size_t num_slices() const { return filters_.size(); }
 

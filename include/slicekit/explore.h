@@ -76,7 +76,8 @@ struct SliceSummary {
 // columns). Errors:
 // InvalidArgument when the selection covers more rows than the table has,
 // or when a metric column has the wrong type (`tp`, `fp`, `fn` must be int;
-// `confidence`, `iou` float).
+// `confidence`, `iou` float); FailedPrecondition for a selection scanned
+// before the table was compacted (Table::generation()).
 absl::StatusOr<SliceSummary> Summarize(const Table& table,
                                        const Selection& selection);
 

@@ -25,7 +25,8 @@ struct OrderBy {
 // order is total. Skips the first `offset` rows and returns at most `limit`.
 // With a limit, the cost is O(n log(offset + limit)) and the selection is
 // never fully sorted. Strings order byte-wise. Errors: NotFound for an
-// unknown column.
+// unknown column; FailedPrecondition for a selection scanned before the
+// table was compacted (Selection::generation() differs).
 absl::StatusOr<std::vector<RowIndex>> OrderRows(
     const Table& table, const Selection& selection, const OrderBy& order,
     size_t offset = 0, std::optional<size_t> limit = std::nullopt);
@@ -53,7 +54,9 @@ struct OrderedPage {
 // Returns up to `limit` rows that come after `cursor` (empty: from the
 // start) in the order of `keys` (as OrderRows). Errors: NotFound for an
 // unknown column; InvalidArgument for a malformed cursor or one made for
-// other keys.
+// other keys; FailedPrecondition for a stale selection (as OrderRows).
+// Cursors hold no row positions, so they stay valid across
+// Table::Compact(): scan again and pass the same cursor.
 absl::StatusOr<OrderedPage> OrderPage(const Table& table,
                                       const Selection& selection,
                                       absl::Span<const OrderBy> keys,

@@ -5,12 +5,14 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace slicekit {
 
-// The position of a row in a Table: stable for the table's lifetime (deleted
-// rows keep their position; appended rows get new positions at the end).
+// The position of a row in a Table: stable within a table generation
+// (deleted rows keep their position; appended rows get new positions at the
+// end); Table::Compact() moves rows and starts a new generation.
 using RowIndex = uint32_t;
 
 // A set of rows of one table: one bit per row position in 64-bit words, bits
@@ -46,11 +48,24 @@ class Selection {
   const std::vector<uint64_t>& words() const { return words_; }
   std::vector<uint64_t>& mutable_words() { return words_; }
 
-  friend bool operator==(const Selection&, const Selection&) = default;
+  // The Table::generation() whose row positions this selection names, set
+  // by the table's own producers (Scan, LiveRows) so that consumers can
+  // reject it after a Table::Compact(); unset for a hand-made selection.
+  std::optional<uint64_t> generation() const { return generation_; }
+  void set_generation(std::optional<uint64_t> generation) {
+    generation_ = generation;
+  }
+
+  // The same rows over the same positions; the generation tag is not
+  // compared.
+  friend bool operator==(const Selection& a, const Selection& b) {
+    return a.num_rows_ == b.num_rows_ && a.words_ == b.words_;
+  }
 
  private:
   size_t num_rows_ = 0;
   std::vector<uint64_t> words_;
+  std::optional<uint64_t> generation_;
 };
 
 }  // namespace slicekit

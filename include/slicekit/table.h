@@ -76,10 +76,28 @@ struct TableOptions {
 // chunk keeps per column a contiguous value array (integers and dictionary
 // codes in the narrowest width that holds the chunk's values), a validity
 // bitmap (absent when the chunk has no NULLs) and a zone map (min, max, NULL
-// count). Deleting a row leaves a tombstone; its position is never reused.
+// count). Deleting a row leaves a tombstone; its position is not reused
+// until Compact() drops the tombstones.
 //
-// Thread safety: const methods may run concurrently with each other; Append
-// and Delete need exclusive access (no concurrent readers or scans).
+// Row positions are stable within a generation (generation()). Compact()
+// moves rows and starts a new generation; everything holding positions from
+// an earlier one is then invalid:
+//  - a Selection from Scan()/LiveRows()/Filter() carries its generation, and
+//    OrderRows()/OrderPage() reject a stale one with FailedPrecondition
+//    (a hand-made Selection carries none and is not checked; Summarize()
+//    checks only that it is not larger than the table);
+//  - a curation watermark: Curator::NewRowsSince(EndWatermark()) rejects a
+//    stale one with FailedPrecondition (Curator::NewRows(RowIndex) cannot
+//    tell, so take its position after the last Compact());
+//  - RowIndex values (Find(), OrderRows() results, ScanOptions' row range,
+//    ExportRows()) are plain numbers: take them again after Compact().
+// What holds no positions stays valid: a BoundFilter or Curator (filters
+// re-resolve ids per scan and dictionary codes never change) and OrderPage()
+// cursors (they name values and ids).
+//
+// Thread safety: const methods may run concurrently with each other;
+// Append, Delete and Compact need exclusive access (no concurrent readers or
+// scans).
 class Table {
  public:
   static absl::StatusOr<Table> Create(Schema schema, TableOptions options = {});
@@ -105,12 +123,43 @@ class Table {
   // Returns the position of the live row with this id.
   std::optional<RowIndex> Find(absl::string_view id) const;
 
-  // Row positions ever used, including deleted rows.
+  // What Compact() did.
+  struct CompactionStats {
+    size_t rows_removed = 0;  // deleted rows dropped
+    size_t rows_after = 0;    // num_rows() after: the live rows
+    // ColumnBytes() summed over all columns, plus the id index's bytes.
+    size_t bytes_before = 0;
+    size_t bytes_after = 0;
+    uint64_t generation = 0;  // generation() after
+  };
+
+  // Rewrites the table without its deleted rows: live rows keep their
+  // relative order and move to positions 0 .. num_live_rows() - 1; chunks
+  // are re-encoded (narrowest widths, fresh zone maps, no tombstones) and
+  // the id index rebuilt. Bumps generation() when any row was removed (see
+  // the class comment for what that invalidates); with no deleted rows it
+  // changes nothing. Dictionaries keep every string (see table.cc). O(rows
+  // x columns); holds at most one extra chunk's worth of memory beyond the
+  // new chunks while it runs.
+  CompactionStats Compact();
+
+  // Starts at 0; Compact() increments it whenever it moves rows.
+  uint64_t generation() const;
+
+  // "The rows appended from now on": num_rows() with the generation it
+  // belongs to, for Curator::NewRowsSince().
+  struct Watermark {
+    RowIndex row = 0;
+    uint64_t generation = 0;
+  };
+  Watermark EndWatermark() const;
+
+  // Row positions used (in this generation), including deleted rows.
   size_t num_rows() const;
   // Rows not deleted.
   size_t num_live_rows() const;
   bool IsLive(RowIndex row) const;
-  // Returns every live row.
+  // Returns every live row (tagged with generation()).
   Selection LiveRows() const;
 
   // Row accessors; `row` < num_rows(), `column` of the matching type.
