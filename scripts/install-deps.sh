@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs slicekit's build dependencies from Debian packages, only the ones
 # that are missing, so running it again is cheap and changes nothing.
+# Usage: scripts/install-deps.sh [--sanitizers]
+#   --sanitizers also installs clang with its sanitizer and libFuzzer
+#   runtimes and llvm-symbolizer (scripts/check-sanitizers.sh, fuzz.sh).
 set -euo pipefail
 
 packages=(
@@ -9,6 +12,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libutf8proc-dev libsimdjson-dev
 )
+if [ "${1:-}" = "--sanitizers" ]; then
+  packages+=(clang libclang-rt-dev llvm ninja-build)
+elif [ -n "${1:-}" ]; then
+  echo "usage: $0 [--sanitizers]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
