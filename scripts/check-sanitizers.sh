@@ -27,7 +27,8 @@ export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer
 run_asan() {
   echo "== ASan+UBSan: whole test suite ($asan_build)"
   # -O1 with line tables only: symbolized stacks, and the build (the
-  # longest part of CI) about a third faster than -O2 -g.
+  # longest part of CI) about a third faster than -O2 -g. No -DNDEBUG:
+  # assert()s stay on in the sanitizer builds.
   CXX=clang++ cmake -S "$root" -B "$asan_build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \

@@ -72,7 +72,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=0
 summary=()
 for t in "${targets[@]}"; do
-  bin=$(find "$build" -type f -name "$t" -perm -u+x | head -n 1)
+  bin=$(find "$build" -type f -name "$t" -perm -u+x -print -quit)
   if [ -z "$bin" ]; then
     echo "fuzz.sh: no binary for $t under $build" >&2
     summary+=("$t: not built")

@@ -348,6 +348,7 @@ absl::Status CheckCsvCells(const ModelRun& run, const RunMetrics& metrics,
                            const Layout& layout) {
   absl::flat_hash_set<absl::string_view> ids;
   ids.reserve(run.rows.size());
+  absl::flat_hash_set<absl::string_view> seen;
   const auto check_metrics = [](const Metrics& m) {
     for (const std::optional<float>& v : CellsOf(&m).floats) {
       if (v.has_value() && !std::isfinite(*v)) return false;
@@ -364,10 +365,13 @@ absl::Status CheckCsvCells(const ModelRun& run, const RunMetrics& metrics,
       return absl::InvalidArgumentError(absl::StrCat(
           "row ", r, ": duplicate data_row_id '", row.data_row_id, "'"));
     }
+    // Only the first value of a repeated name is stored (EmitRow).
+    seen.clear();
     for (const auto& [name, value] : row.metadata) {
       const int column =
           layout.first_meta + layout.meta_index.find(name)->second;
       if (layout.specs[column].type != ColumnType::kFloat) continue;
+      if (!seen.insert(name).second) continue;
       const float v = std::holds_alternative<double>(value)
                           ? static_cast<float>(std::get<double>(value))
                           : static_cast<float>(std::get<int64_t>(value));
@@ -381,6 +385,8 @@ absl::Status CheckCsvCells(const ModelRun& run, const RunMetrics& metrics,
       return absl::InvalidArgumentError(absl::StrCat(
           "row ", r, " ('", row.data_row_id, "'): a metric is not finite"));
     }
+    // Per-class metrics are stored only in per-class columns.
+    if (!layout.per_class) continue;
     for (size_t e = metrics.class_begin[r]; e < metrics.class_begin[r + 1];
          ++e) {
       if (!check_metrics(metrics.classes[e].metrics)) {
@@ -425,6 +431,9 @@ absl::Status WriteMetricsCsv(const ModelRun& run, const RunMetrics& metrics,
                              std::ostream& out) {
   SLICEKIT_ASSIGN_OR_RETURN(const Layout layout,
                             PlanColumns(run, metrics, options));
+  // The schema's own checks (empty or repeated column names, say from a
+  // metadata field named "" or a class listed twice), as MetricsToTable.
+  SLICEKIT_RETURN_IF_ERROR(Schema::Create(layout.specs).status());
   std::string text;
   for (size_t c = 0; c < layout.specs.size(); ++c) {
     if (c > 0) text.push_back(',');

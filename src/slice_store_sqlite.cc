@@ -49,6 +49,9 @@ constexpr int kBusyTimeoutMs = 10000;
 // How long a whole operation keeps retrying after SQLITE_BUSY.
 constexpr absl::Duration kRetryFor = absl::Seconds(30);
 
+// Frozen for format version 1: opening compares a store's schema with this
+// text exactly (SchemaDifference), so any edit, whitespace included, needs a
+// new format version.
 constexpr char kSchema[] = R"sql(
 CREATE TABLE slicekit_meta (
   key TEXT PRIMARY KEY NOT NULL,
@@ -167,7 +170,7 @@ absl::Status WithPath(absl::Status status, absl::string_view path) {
 // A prepared statement, finalized on destruction.
 class Stmt {
  public:
-  Stmt(sqlite3* db, absl::string_view sql) : db_(db) {
+  Stmt(sqlite3* db, absl::string_view sql) {
     rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
                              &stmt_, nullptr);
   }
@@ -197,7 +200,6 @@ class Stmt {
   int64_t Int(int i) const { return sqlite3_column_int64(stmt_, i); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_;
 };
@@ -482,9 +484,16 @@ absl::Status CheckFileHeader(const std::string& path) {
   // page size means the file lost its end. SQLite itself would read the
   // missing bytes of the last page as zeros and open it without complaint
   // (slice_store_fault_test), silently changing a stored slice.
+  // Not while a WAL file is beside it: a checkpoint that ran out of space
+  // while growing the file can leave a partial last page whose committed
+  // content is still in the WAL; SQLite reads it from there and the next
+  // checkpoint rewrites it (the quick_check after opening still runs).
+  struct stat wal;
+  const bool has_wal =
+      stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
   int page_size = header[16] << 8 | header[17];
   if (page_size == 1) page_size = 65536;
-  if (page_size >= 512 && (page_size & (page_size - 1)) == 0 &&
+  if (!has_wal && page_size >= 512 && (page_size & (page_size - 1)) == 0 &&
       info.st_size % page_size != 0) {
     return absl::DataLossError(absl::StrCat(
         "slice store \"", path, "\" is corrupt (its size, ", info.st_size,
@@ -495,37 +504,36 @@ absl::Status CheckFileHeader(const std::string& path) {
 }
 
 // One line per schema object, "type name: sql", as sqlite_master has them.
+// Statistics tables that ANALYZE or PRAGMA optimize (say from the sqlite3
+// shell) add are not part of the format and are ignored.
 constexpr char kSchemaQuery[] =
     "SELECT type || ' ' || name || ': ' || ifnull(sql, '') "
-    "FROM sqlite_master ORDER BY name";
+    "FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name";
 
 // The schema objects of a store, as kSchemaQuery lists them: SQLite keeps
 // each CREATE statement's text, so a store made by this format version
-// lists exactly what kSchema makes in an empty database.
-const std::vector<std::string>& ExpectedSchema() {
-  static const std::vector<std::string>* const expected = [] {
-    auto* rows = new std::vector<std::string>;
-    sqlite3* db = nullptr;
-    if (sqlite3_open(":memory:", &db) == SQLITE_OK &&
-        sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) == SQLITE_OK) {
-      absl::StatusOr<std::vector<std::string>> listed =
-          QueryColumn(db, kSchemaQuery);
-      if (listed.ok()) *rows = *std::move(listed);
-    }
-    sqlite3_close(db);
-    return rows;
-  }();
-  return *expected;
+// lists exactly what kSchema makes in an empty database. Built per open
+// (an in-memory database: well under a millisecond), so a failure here is
+// reported, not remembered.
+absl::StatusOr<std::vector<std::string>> ExpectedSchema() {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open(":memory:", &db);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(db, sqlite3_close);
+  if (rc != SQLITE_OK ||
+      sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return absl::InternalError(
+        "slice store: cannot build the expected schema in memory");
+  }
+  return QueryColumn(db, kSchemaQuery);
 }
 
 // Names the first schema object of `schema` (kSchemaQuery's rows) that is
-// missing, different or unexpected; "" when it is the store's schema.
-std::string SchemaDifference(const std::vector<std::string>& schema) {
+// missing, different or unexpected against `expected`; "" when equal.
+std::string SchemaDifference(const std::vector<std::string>& schema,
+                             const std::vector<std::string>& expected) {
   auto name_of = [](const std::string& row) {
     return row.substr(0, row.find(':'));
   };
-  const std::vector<std::string>& expected = ExpectedSchema();
-  if (expected.empty()) return "the expected schema is unavailable";
   for (const std::string& want : expected) {
     if (std::find(schema.begin(), schema.end(), want) != schema.end()) {
       continue;
@@ -591,7 +599,10 @@ absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
   // operations later with "no such table/column"; say so now.
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> schema,
                             QueryColumn(db, kSchemaQuery));
-  if (const std::string problem = SchemaDifference(schema); !problem.empty()) {
+  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<std::string> expected,
+                            ExpectedSchema());
+  if (const std::string problem = SchemaDifference(schema, expected);
+      !problem.empty()) {
     return absl::DataLossError(absl::StrCat("slice store \"", path,
                                             "\" is corrupt (", problem,
                                             "); the file was left unchanged"));

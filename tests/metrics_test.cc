@@ -737,6 +737,39 @@ TEST(MetricsCsvTest, FailsLikeMetricsToTableAndWritesNothing) {
   EXPECT_THAT(MetricsToTable(run, *m).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
 
+  // Column names the schema refuses: a metadata field named "", a class
+  // listed twice (two `fp[car]` columns).
+  run.rows[1].metadata = {{"", int64_t{1}}};
+  m = ComputeMetrics(run);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(WriteMetricsCsv(run, *m, {}, out),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(MetricsToTable(run, *m).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  run.rows[1].metadata.clear();
+  run.classes.push_back("car");
+  m = ComputeMetrics(run);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(WriteMetricsCsv(run, *m, {}, out),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(MetricsToTable(run, *m).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  run.classes.pop_back();
+
+  // A repeated field stores its first value only, so a second value that
+  // does not fit a float is no error for either.
+  run.rows[1].metadata = {{"weight", 2.5}, {"weight", 1e300}};
+  m = ComputeMetrics(run);
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_TRUE(WriteMetricsCsv(run, *m, {}, out).ok());
+  EXPECT_EQ(out.str(), ExportOfMetricsTable(run, *m, {}));
+  out.str("");
+  run.rows[1].metadata.clear();
+  m = ComputeMetrics(run);
+  ASSERT_TRUE(m.ok()) << m.status();
+
   // Metrics of another run.
   run.rows[1].metadata.clear();
   RunMetrics other = *m;

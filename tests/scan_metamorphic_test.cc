@@ -516,12 +516,13 @@ std::vector<BoundaryCase> BoundaryCases() {
   for (size_t chunk : {size_t{64}, size_t{128}, size_t{4096}}) {
     std::vector<size_t> lengths = {0,  1,          63,     64,
                                    65, kBatch - 1, kBatch, kBatch + 1};
+    // On and around 1 and 2 chunks and 1 and 2 batches (a last chunk or
+    // batch exactly full, one row short, one row over).
     for (size_t k : {size_t{1}, size_t{2}}) {
-      for (size_t base : {chunk, k * kBatch}) {
-        if (base * k >= 64) {
-          lengths.push_back(base * k - 1);
-          lengths.push_back(base * k + 1);
-        }
+      for (size_t base : {chunk, kBatch}) {
+        lengths.push_back(base * k - 1);
+        lengths.push_back(base * k);
+        lengths.push_back(base * k + 1);
       }
     }
     lengths.push_back(3 * kBatch + 1);

@@ -139,8 +139,11 @@ class Table {
   // the id index rebuilt. Bumps generation() when any row was removed (see
   // the class comment for what that invalidates); with no deleted rows it
   // changes nothing. Dictionaries keep every string (see table.cc). O(rows
-  // x columns); holds at most one extra chunk's worth of memory beyond the
-  // new chunks while it runs.
+  // x columns). Memory peaks at about the table's size plus one chunk plus
+  // a second id index: input chunks are freed once copied, and the new
+  // index is built beside the old one. Like the rest of the library it
+  // does not recover from std::bad_alloc: running out of memory midway
+  // leaves the table unusable.
   CompactionStats Compact();
 
   // Starts at 0; Compact() increments it whenever it moves rows.

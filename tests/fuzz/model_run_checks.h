@@ -11,12 +11,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/coco.h"
+#include "slicekit/explore.h"
 #include "slicekit/metrics.h"
 #include "slicekit/model_run.h"
 #include "slicekit/table.h"
@@ -118,7 +121,25 @@ inline void EvaluateRun(const ModelRun& run) {
   if (!metrics.ok()) return;
   MetricsTableOptions table_options;
   table_options.table.chunk_rows = 64;
-  (void)MetricsToTable(run, *metrics, table_options);
+  absl::StatusOr<Table> table = MetricsToTable(run, *metrics, table_options);
+  // WriteMetricsCsv (what `slicekit eval` writes) must fail exactly when
+  // MetricsToTable does and otherwise equal the table's CSV export.
+  std::ostringstream direct;
+  const absl::Status direct_status =
+      WriteMetricsCsv(run, *metrics, table_options, direct);
+  if (direct_status.ok() != table.ok()) {
+    Fail("EvaluateRun", "WriteMetricsCsv and MetricsToTable disagree",
+         direct_status.ok() ? table.status().ToString()
+                            : direct_status.ToString());
+  }
+  if (!table.ok()) return;
+  std::vector<RowIndex> rows(table->num_rows());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<RowIndex>(i);
+  std::ostringstream exported;
+  if (!ExportRows(*table, rows, ExportFormat::kCsv, exported).ok() ||
+      exported.str() != direct.str()) {
+    Fail("EvaluateRun", "WriteMetricsCsv differs from the table's export", "");
+  }
 }
 
 }  // namespace slicekit::fuzz

@@ -97,6 +97,10 @@ int ShimRead(sqlite3_file* file, void* buffer, int amount,
 int ShimWrite(sqlite3_file* file, const void* buffer, int amount,
               sqlite3_int64 offset) {
   ShimFile* f = Shim(file);
+  // A real ENOSPC is a short write: the bytes that fit land on disk before
+  // the error (SQLite's unix VFS then reports SQLITE_FULL), so a file can
+  // end in a partial page. -1: no quota trouble.
+  int64_t fits = -1;
   {
     State& s = GetState();
     std::lock_guard<std::mutex> lock(s.mu);
@@ -107,11 +111,19 @@ int ShimWrite(sqlite3_file* file, const void* buffer, int amount,
         return SQLITE_IOERR_FSTAT;
       }
       const int64_t growth = std::max<int64_t>(0, offset + amount - size);
-      if (growth > 0 && UsedBytesLocked(s) + growth > *s.quota) {
+      const int64_t room = std::max<int64_t>(0, *s.quota - UsedBytesLocked(s));
+      if (growth > room) {
         ++s.counts.injected_full;
-        return SQLITE_FULL;
+        fits = std::clamp<int64_t>(size + room - offset, 0, amount);
       }
     }
+  }
+  if (fits >= 0) {
+    if (fits > 0) {
+      f->real->pMethods->xWrite(f->real, buffer, static_cast<int>(fits),
+                                offset);
+    }
+    return SQLITE_FULL;
   }
   return f->real->pMethods->xWrite(f->real, buffer, amount, offset);
 }
