@@ -48,26 +48,10 @@ void TestOneInput(absl::string_view input) {
   ImportReport report;
   absl::StatusOr<ModelRun> lenient =
       ImportCoco(gt, dets, ImportOptions{.lenient = true}, &report);
-  if (!strict.ok()) CheckError(strict.status());
-  if (!lenient.ok()) {
-    CheckError(lenient.status());
-    if (strict.ok()) {
-      fuzz::Fail(kTarget, "lenient import fails where strict succeeds",
-                 lenient.status().ToString());
-    }
-    return;
-  }
-  fuzz::CheckReport(kTarget, report);
-  fuzz::CheckModelRun(kTarget, *lenient);
-  if (strict.ok()) {
-    fuzz::CheckModelRun(kTarget, *strict);
-    if (report.skipped() != 0 || strict->rows.size() != lenient->rows.size() ||
-        strict->classes != lenient->classes) {
-      fuzz::Fail(kTarget, "lenient import differs from a good strict one",
-                 report.reasons.empty() ? "" : report.reasons[0]);
-    }
-  }
-  fuzz::EvaluateRun(*lenient);
+  const ModelRun* run =
+      fuzz::CheckStrictAndLenient(kTarget, strict, lenient, report, CheckError);
+  if (run == nullptr) return;
+  fuzz::EvaluateRun(*run);
 }
 
 }  // namespace

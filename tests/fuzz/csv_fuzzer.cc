@@ -30,41 +30,40 @@
 #include "slicekit/csv.h"
 #include "slicekit/schema.h"
 #include "slicekit/table.h"
+#include "tests/fuzz/fail.h"
 
 namespace slicekit {
 namespace {
 
-constexpr absl::string_view kSource = "fuzz.csv";
+constexpr absl::string_view kTarget = "csv_fuzzer";
 
-[[noreturn]] void Fail(absl::string_view what, absl::string_view detail) {
-  std::fprintf(stderr, "csv_fuzzer: %.*s\n  %.*s\n",
-               static_cast<int>(what.size()), what.data(),
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
+constexpr absl::string_view kSource = "fuzz.csv";
 
 void CheckTable(const Table& table) {
   const Schema& schema = table.schema();
   const int id_column = schema.id_column();
   if (id_column < 0 || schema.column(id_column).name != kDataRowIdColumn) {
-    Fail("no data_row_id column", "");
+    fuzz::Fail(kTarget, "no data_row_id column", "");
   }
   for (const ColumnSpec& spec : schema.columns()) {
     std::optional<ColumnType> standard = StandardColumnType(spec.name);
     if (standard.has_value() && *standard != spec.type) {
-      Fail("a standard column has the wrong type", spec.name);
+      fuzz::Fail(kTarget, "a standard column has the wrong type", spec.name);
     }
   }
-  if (table.num_live_rows() != table.num_rows()) Fail("deleted rows", "");
+  if (table.num_live_rows() != table.num_rows())
+    fuzz::Fail(kTarget, "deleted rows", "");
   for (size_t r = 0; r < table.num_rows(); ++r) {
     const RowIndex row = static_cast<RowIndex>(r);
     const absl::string_view id = table.RowId(row);
-    if (id.empty()) Fail("empty id", std::to_string(r));
-    if (table.Find(id) != row) Fail("Find(RowId(row)) != row", id);
+    if (id.empty()) fuzz::Fail(kTarget, "empty id", std::to_string(r));
+    if (table.Find(id) != row)
+      fuzz::Fail(kTarget, "Find(RowId(row)) != row", id);
     for (int c = 0; c < schema.num_columns(); ++c) {
       if (schema.column(c).type == ColumnType::kFloat) {
         std::optional<float> v = table.GetFloat(row, c);
-        if (v.has_value() && !std::isfinite(*v)) Fail("non-finite float", id);
+        if (v.has_value() && !std::isfinite(*v))
+          fuzz::Fail(kTarget, "non-finite float", id);
       }
     }
   }
@@ -158,25 +157,28 @@ std::optional<std::vector<std::vector<std::string>>> SplitCsv(
 void CheckAgainstSplit(const Table& table, absl::string_view input) {
   const std::optional<std::vector<std::vector<std::string>>> records =
       SplitCsv(input);
-  if (!records.has_value()) Fail("loaded text the splitter rejects", "");
+  if (!records.has_value())
+    fuzz::Fail(kTarget, "loaded text the splitter rejects", "");
   const Schema& schema = table.schema();
   const size_t num_columns = static_cast<size_t>(schema.num_columns());
   if (records->empty() || (*records)[0].size() != num_columns) {
-    Fail("header differs from the splitter's", "");
+    fuzz::Fail(kTarget, "header differs from the splitter's", "");
   }
   if (records->size() - 1 != table.num_rows()) {
-    Fail("row count differs from the splitter's",
-         std::to_string(records->size() - 1) + " vs " +
-             std::to_string(table.num_rows()));
+    fuzz::Fail(kTarget, "row count differs from the splitter's",
+               std::to_string(records->size() - 1) + " vs " +
+                   std::to_string(table.num_rows()));
   }
   for (size_t c = 0; c < num_columns; ++c) {
     if ((*records)[0][c] != schema.column(static_cast<int>(c)).name) {
-      Fail("column name differs from the splitter's", (*records)[0][c]);
+      fuzz::Fail(kTarget, "column name differs from the splitter's",
+                 (*records)[0][c]);
     }
   }
   for (size_t r = 0; r < table.num_rows(); ++r) {
     const std::vector<std::string>& record = (*records)[r + 1];
-    if (record.size() != num_columns) Fail("loaded a ragged row", "");
+    if (record.size() != num_columns)
+      fuzz::Fail(kTarget, "loaded a ragged row", "");
     const RowIndex row = static_cast<RowIndex>(r);
     for (int c = 0; c < schema.num_columns(); ++c) {
       const std::string& field = record[static_cast<size_t>(c)];
@@ -193,13 +195,14 @@ void CheckAgainstSplit(const Table& table, absl::string_view input) {
           std::optional<absl::string_view> value = table.GetString(row, c);
           null = !value.has_value();
           if (value.has_value() && *value != field) {
-            Fail("string differs from the splitter's", field);
+            fuzz::Fail(kTarget, "string differs from the splitter's", field);
           }
           break;
         }
       }
       if (null != field.empty()) {
-        Fail("NULL where the field is not empty, or the reverse", field);
+        fuzz::Fail(kTarget, "NULL where the field is not empty, or the reverse",
+                   field);
       }
     }
   }
@@ -212,14 +215,14 @@ void TestOneInput(absl::string_view input) {
   absl::StatusOr<Table> plain = ReadCsv(input, kSource);
   if (table.ok() != plain.ok() ||
       (!table.ok() && table.status() != plain.status())) {
-    Fail("the chunk size changes the outcome",
-         table.status().ToString() + " vs " + plain.status().ToString());
+    fuzz::Fail(kTarget, "the chunk size changes the outcome",
+               table.status().ToString() + " vs " + plain.status().ToString());
   }
   if (!table.ok()) {
     if (table.status().code() != absl::StatusCode::kInvalidArgument ||
         !absl::StartsWith(table.status().message(), kSource)) {
-      Fail("error is not InvalidArgument naming the source",
-           table.status().ToString());
+      fuzz::Fail(kTarget, "error is not InvalidArgument naming the source",
+                 table.status().ToString());
     }
     return;
   }
@@ -227,13 +230,14 @@ void TestOneInput(absl::string_view input) {
   CheckAgainstSplit(*table, input);
   if (!(plain->schema() == table->schema()) ||
       plain->num_rows() != table->num_rows()) {
-    Fail("the chunk size changes the schema or row count", "");
+    fuzz::Fail(kTarget, "the chunk size changes the schema or row count", "");
   }
   for (size_t r = 0; r < table->num_rows(); ++r) {
     for (int c = 0; c < table->schema().num_columns(); ++c) {
       if (!SameCell(*table, *plain, static_cast<RowIndex>(r), c)) {
-        Fail("the chunk size changes a value",
-             table->schema().column(c).name + " row " + std::to_string(r));
+        fuzz::Fail(
+            kTarget, "the chunk size changes a value",
+            table->schema().column(c).name + " row " + std::to_string(r));
       }
     }
   }

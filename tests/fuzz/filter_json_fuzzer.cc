@@ -19,18 +19,12 @@
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
+#include "tests/fuzz/fail.h"
 
 namespace slicekit {
 namespace {
 
-[[noreturn]] void Fail(absl::string_view what, absl::string_view input,
-                       absl::string_view detail) {
-  std::fprintf(stderr, "filter_json_fuzzer: %.*s\n  input: %.*s\n  %.*s\n",
-               static_cast<int>(what.size()), what.data(),
-               static_cast<int>(input.size()), input.data(),
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
+constexpr absl::string_view kTarget = "filter_json_fuzzer";
 
 bool IsNan(const Literal& literal) {
   return literal.kind() == Literal::Kind::kDouble &&
@@ -67,30 +61,32 @@ void TestOneInput(absl::string_view input) {
   if (!loaded.ok()) {
     if (loaded.status().code() != absl::StatusCode::kInvalidArgument ||
         loaded.status().message().empty()) {
-      Fail("load error is not InvalidArgument", input,
-           loaded.status().ToString());
+      fuzz::Fail(kTarget, "load error is not InvalidArgument", input,
+                 loaded.status().ToString());
     }
     return;
   }
   const std::string json = FilterToJson(*loaded);
   absl::StatusOr<Expr> reloaded = FilterFromJson(json);
   if (!reloaded.ok()) {
-    Fail("written JSON does not load", input,
-         json + "\n  " + reloaded.status().ToString());
+    fuzz::Fail(kTarget, "written JSON does not load", input,
+               json + "\n  " + reloaded.status().ToString());
   }
   if (!(*reloaded == *loaded)) {
-    Fail("load(write(e)) != e", input, json + "\n  " + reloaded->ToString());
+    fuzz::Fail(kTarget, "load(write(e)) != e", input,
+               json + "\n  " + reloaded->ToString());
   }
   if (FilterToJson(*reloaded) != json) {
-    Fail("writing is not stable", input, json);
+    fuzz::Fail(kTarget, "writing is not stable", input, json);
   }
   if (HasNan(*loaded)) return;
   const std::string text = FormatFilter(*loaded);
   absl::StatusOr<Expr> parsed = ParseFilter(text);
   if (!parsed.ok() || !(*parsed == *loaded)) {
-    Fail("text form does not parse back", input,
-         text + "\n  " +
-             (parsed.ok() ? parsed->ToString() : parsed.status().ToString()));
+    fuzz::Fail(
+        kTarget, "text form does not parse back", input,
+        text + "\n  " +
+            (parsed.ok() ? parsed->ToString() : parsed.status().ToString()));
   }
 }
 

@@ -31,20 +31,14 @@
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
 #include "slicekit/table.h"
+#include "tests/fuzz/fail.h"
 #include "tests/fuzz/utf8.h"
 #include "tests/testing/reference.h"
 
 namespace slicekit {
 namespace {
 
-[[noreturn]] void Fail(absl::string_view what, absl::string_view input,
-                       absl::string_view detail) {
-  std::fprintf(stderr, "filter_text_fuzzer: %.*s\n  input: %.*s\n  %.*s\n",
-               static_cast<int>(what.size()), what.data(),
-               static_cast<int>(input.size()), input.data(),
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
+constexpr absl::string_view kTarget = "filter_text_fuzzer";
 
 // The columns the fuzzed filters bind against: every column type, a
 // per-class metric column (what `fp[car]` resolves to), a name that needs
@@ -62,7 +56,8 @@ Schema FuzzSchema() {
       {"iou[traffic light]", ColumnType::kFloat},
       {"my col", ColumnType::kCategorical},
   });
-  if (!schema.ok()) Fail("bad schema", "", schema.status().ToString());
+  if (!schema.ok())
+    fuzz::Fail(kTarget, "bad schema", "", schema.status().ToString());
   return *std::move(schema);
 }
 
@@ -113,16 +108,17 @@ Table MakeTable() {
     }
   }
   absl::StatusOr<Table> table = Table::Create(schema, TableOptions{64});
-  if (!table.ok()) Fail("bad table", "", table.status().ToString());
+  if (!table.ok())
+    fuzz::Fail(kTarget, "bad table", "", table.status().ToString());
   if (absl::Status s = table->Append(batch); !s.ok()) {
-    Fail("append failed", "", s.ToString());
+    fuzz::Fail(kTarget, "append failed", "", s.ToString());
   }
   std::vector<std::string> deleted;
   for (size_t i = 5; i < kRows; i += 11) {
     deleted.push_back("r" + std::to_string(i));
   }
   if (absl::Status s = table->Delete(deleted); !s.ok()) {
-    Fail("delete failed", "", s.ToString());
+    fuzz::Fail(kTarget, "delete failed", "", s.ToString());
   }
   return *std::move(table);
 }
@@ -218,7 +214,8 @@ void CheckScan(absl::string_view input, const Expr& expr) {
   absl::StatusOr<BoundFilter> bound = Bind(expr, table);
   if (!bound.ok()) {
     if (bound.status().message().empty()) {
-      Fail("Bind error without a message", input, bound.status().ToString());
+      fuzz::Fail(kTarget, "Bind error without a message", input,
+                 bound.status().ToString());
     }
     return;
   }
@@ -226,9 +223,9 @@ void CheckScan(absl::string_view input, const Expr& expr) {
   testing::ReferenceClassify(table, Unscope(expr), &want, &unknown);
   for (int threads : {1, 2}) {
     if (bound->Scan(ScanOptions{threads}) != want) {
-      Fail("scan differs from the reference", input,
-           "threads=" + std::to_string(threads) +
-               " plan: " + bound->DebugString());
+      fuzz::Fail(kTarget, "scan differs from the reference", input,
+                 "threads=" + std::to_string(threads) +
+                     " plan: " + bound->DebugString());
     }
   }
   // NOT p needs one more level; at the depth limit Bind refuses it.
@@ -236,13 +233,15 @@ void CheckScan(absl::string_view input, const Expr& expr) {
   if (!negated.ok()) return;
   const Selection want_negated = LiveMinus(table, want, unknown);
   if (negated->Scan() != want_negated) {
-    Fail("NOT p differs from the reference", input, negated->DebugString());
+    fuzz::Fail(kTarget, "NOT p differs from the reference", input,
+               negated->DebugString());
   }
   // One pass over both, and a row range that cuts chunks (picked from the
   // input so that it varies): the same rows, clipped to the range.
   const std::vector<Selection> both = ScanMany({*bound, *negated});
   if (both.size() != 2 || both[0] != want || both[1] != want_negated) {
-    Fail("ScanMany differs from Scan", input, bound->DebugString());
+    fuzz::Fail(kTarget, "ScanMany differs from Scan", input,
+               bound->DebugString());
   }
   const size_t hash = std::hash<std::string_view>()(
       std::string_view(input.data(), input.size()));
@@ -256,9 +255,10 @@ void CheckScan(absl::string_view input, const Expr& expr) {
   const Selection ranged = bound->Scan(
       ScanOptions{.threads = 2, .begin_row = begin, .end_row = end});
   if (ranged != clipped) {
-    Fail("Scan over a row range differs from the reference", input,
-         "rows [" + std::to_string(begin) + ", " + std::to_string(end) +
-             ") plan: " + bound->DebugString());
+    fuzz::Fail(kTarget, "Scan over a row range differs from the reference",
+               input,
+               "rows [" + std::to_string(begin) + ", " + std::to_string(end) +
+                   ") plan: " + bound->DebugString());
   }
 }
 
@@ -267,35 +267,35 @@ void TestOneInput(absl::string_view input) {
   if (!parsed.ok()) {
     if (parsed.status().code() != absl::StatusCode::kInvalidArgument ||
         parsed.status().message().empty()) {
-      Fail("parse error is not InvalidArgument", input,
-           parsed.status().ToString());
+      fuzz::Fail(kTarget, "parse error is not InvalidArgument", input,
+                 parsed.status().ToString());
     }
     return;
   }
   const std::string printed = FormatFilter(*parsed);
   if (printed != parsed->ToString()) {
-    Fail("FormatFilter != ToString", input, printed);
+    fuzz::Fail(kTarget, "FormatFilter != ToString", input, printed);
   }
   absl::StatusOr<Expr> reparsed = ParseFilter(printed);
   if (!reparsed.ok()) {
-    Fail("printed filter does not parse", input,
-         printed + "\n  " + reparsed.status().ToString());
+    fuzz::Fail(kTarget, "printed filter does not parse", input,
+               printed + "\n  " + reparsed.status().ToString());
   }
   if (!(*reparsed == *parsed)) {
-    Fail("parse(print(e)) != e", input,
-         printed + "\n  " + reparsed->ToString());
+    fuzz::Fail(kTarget, "parse(print(e)) != e", input,
+               printed + "\n  " + reparsed->ToString());
   }
   if (FormatFilter(*reparsed) != printed) {
-    Fail("printing is not stable", input, printed);
+    fuzz::Fail(kTarget, "printing is not stable", input, printed);
   }
   if (AllUtf8(*parsed)) {
     const std::string json = FilterToJson(*parsed);
     absl::StatusOr<Expr> from_json = FilterFromJson(json);
     if (!from_json.ok() || !(*from_json == *parsed)) {
-      Fail("JSON round trip", input,
-           json + "\n  " +
-               (from_json.ok() ? from_json->ToString()
-                               : from_json.status().ToString()));
+      fuzz::Fail(kTarget, "JSON round trip", input,
+                 json + "\n  " +
+                     (from_json.ok() ? from_json->ToString()
+                                     : from_json.status().ToString()));
     }
   }
   CheckScan(input, *parsed);

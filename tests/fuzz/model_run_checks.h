@@ -23,16 +23,9 @@
 #include "slicekit/metrics.h"
 #include "slicekit/model_run.h"
 #include "slicekit/table.h"
+#include "tests/fuzz/fail.h"
 
 namespace slicekit::fuzz {
-
-[[noreturn]] inline void Fail(absl::string_view target, absl::string_view what,
-                              absl::string_view detail) {
-  std::fprintf(stderr, "%.*s: %.*s\n  %.*s\n", static_cast<int>(target.size()),
-               target.data(), static_cast<int>(what.size()), what.data(),
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
 
 inline bool ValidBox(const Box& box) {
   return std::isfinite(box.x) && std::isfinite(box.y) && std::isfinite(box.w) &&
@@ -103,6 +96,39 @@ inline void CheckReport(absl::string_view target, const ImportReport& report) {
       (report.skipped() == 0) != report.reasons.empty()) {
     Fail(target, "inconsistent import report", "");
   }
+}
+
+// Checks a strict and a lenient import of one input against each other:
+// both fail only as `check_error` allows, the lenient one fails only where
+// the strict one does, and where the strict one succeeds the lenient one
+// skipped nothing and has the same rows and classes. Returns the lenient
+// run, or null when it failed.
+template <typename CheckError>
+const ModelRun* CheckStrictAndLenient(absl::string_view target,
+                                      const absl::StatusOr<ModelRun>& strict,
+                                      const absl::StatusOr<ModelRun>& lenient,
+                                      const ImportReport& report,
+                                      CheckError check_error) {
+  if (!strict.ok()) check_error(strict.status());
+  if (!lenient.ok()) {
+    check_error(lenient.status());
+    if (strict.ok()) {
+      Fail(target, "lenient import fails where strict succeeds",
+           lenient.status().ToString());
+    }
+    return nullptr;
+  }
+  CheckReport(target, report);
+  CheckModelRun(target, *lenient);
+  if (strict.ok()) {
+    CheckModelRun(target, *strict);
+    if (report.skipped() != 0 || strict->rows.size() != lenient->rows.size() ||
+        strict->classes != lenient->classes) {
+      Fail(target, "lenient import differs from a good strict one",
+           report.reasons.empty() ? "" : report.reasons[0]);
+    }
+  }
+  return &*lenient;
 }
 
 // Matches `run` with both rules and builds the metrics table of one, as

@@ -40,29 +40,13 @@ void ImportBoth(absl::string_view input, NdjsonOptions options, bool evaluate) {
   options.import.lenient = true;
   ImportReport report;
   absl::StatusOr<ModelRun> lenient = ImportNdjson(input, options, &report);
-  if (!strict.ok()) CheckError(strict.status());
-  if (!lenient.ok()) {
-    CheckError(lenient.status());
-    if (strict.ok()) {
-      fuzz::Fail(kTarget, "lenient import fails where strict succeeds",
-                 lenient.status().ToString());
-    }
-    return;
-  }
-  fuzz::CheckReport(kTarget, report);
-  fuzz::CheckModelRun(kTarget, *lenient);
-  if (!options.classes.empty() && lenient->classes != options.classes) {
+  const ModelRun* run =
+      fuzz::CheckStrictAndLenient(kTarget, strict, lenient, report, CheckError);
+  if (run == nullptr) return;
+  if (!options.classes.empty() && run->classes != options.classes) {
     fuzz::Fail(kTarget, "the run's classes are not the given list", "");
   }
-  if (strict.ok()) {
-    fuzz::CheckModelRun(kTarget, *strict);
-    if (report.skipped() != 0 || strict->rows.size() != lenient->rows.size() ||
-        strict->classes != lenient->classes) {
-      fuzz::Fail(kTarget, "lenient import differs from a good strict one",
-                 report.reasons.empty() ? "" : report.reasons[0]);
-    }
-  }
-  if (evaluate) fuzz::EvaluateRun(*lenient);
+  if (evaluate) fuzz::EvaluateRun(*run);
 }
 
 void TestOneInput(absl::string_view input) {

@@ -23,19 +23,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/slice_store.h"
+#include "tests/fuzz/fail.h"
 #include "tests/fuzz/utf8.h"
 
 namespace slicekit {
 namespace {
 
-[[noreturn]] void Fail(absl::string_view what, absl::string_view input,
-                       absl::string_view detail) {
-  std::fprintf(stderr, "slice_name_fuzzer: %.*s\n  input: %.*s\n  %.*s\n",
-               static_cast<int>(what.size()), what.data(),
-               static_cast<int>(input.size()), input.data(),
-               static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
+constexpr absl::string_view kTarget = "slice_name_fuzzer";
 
 using fuzz::CountUtf8;
 
@@ -44,39 +38,40 @@ void CheckName(absl::string_view input) {
   absl::StatusOr<std::string> name = NormalizeSliceName(input);
   if (!name.ok()) {
     if (name.status().code() != absl::StatusCode::kInvalidArgument) {
-      Fail("name error is not InvalidArgument", input,
-           name.status().ToString());
+      fuzz::Fail(kTarget, "name error is not InvalidArgument", input,
+                 name.status().ToString());
     }
     const bool says_utf8 =
         absl::StrContains(name.status().message(), "not valid UTF-8");
     if (says_utf8 == chars.has_value()) {
-      Fail("UTF-8 verdict differs from the reference decoder", input,
-           name.status().ToString());
+      fuzz::Fail(kTarget, "UTF-8 verdict differs from the reference decoder",
+                 input, name.status().ToString());
     }
     return;
   }
-  if (!chars.has_value()) Fail("accepted invalid UTF-8", input, *name);
+  if (!chars.has_value())
+    fuzz::Fail(kTarget, "accepted invalid UTF-8", input, *name);
   const std::optional<size_t> name_chars = CountUtf8(*name);
   if (!name_chars.has_value())
-    Fail("normalized name is not UTF-8", input, *name);
+    fuzz::Fail(kTarget, "normalized name is not UTF-8", input, *name);
   if (*name_chars < static_cast<size_t>(kMinSliceNameChars) ||
       *name_chars > static_cast<size_t>(kMaxSliceNameChars)) {
-    Fail("normalized name length out of range", input, *name);
+    fuzz::Fail(kTarget, "normalized name length out of range", input, *name);
   }
   absl::StatusOr<std::string> again = NormalizeSliceName(*name);
   if (!again.ok() || *again != *name) {
-    Fail("normalize is not idempotent", input,
-         again.ok() ? *again : again.status().ToString());
+    fuzz::Fail(kTarget, "normalize is not idempotent", input,
+               again.ok() ? *again : again.status().ToString());
   }
   absl::StatusOr<std::string> padded =
       NormalizeSliceName(absl::StrCat(" \t\xE3\x80\x80", input, "\n "));
   if (!padded.ok() || *padded != *name) {
-    Fail("surrounding whitespace changes the name", input,
-         padded.ok() ? *padded : padded.status().ToString());
+    fuzz::Fail(kTarget, "surrounding whitespace changes the name", input,
+               padded.ok() ? *padded : padded.status().ToString());
   }
   const std::string key = SliceNameKey(*name);
   if (key.empty() || !CountUtf8(key).has_value()) {
-    Fail("bad name key", input, key);
+    fuzz::Fail(kTarget, "bad name key", input, key);
   }
 }
 
@@ -86,11 +81,12 @@ void CheckDescription(absl::string_view input) {
   const bool want_ok = chars.has_value() &&
                        *chars <= static_cast<size_t>(kMaxSliceDescriptionChars);
   if (status.ok() != want_ok) {
-    Fail("description verdict differs from the reference", input,
-         status.ToString());
+    fuzz::Fail(kTarget, "description verdict differs from the reference", input,
+               status.ToString());
   }
   if (!status.ok() && status.code() != absl::StatusCode::kInvalidArgument) {
-    Fail("description error is not InvalidArgument", input, status.ToString());
+    fuzz::Fail(kTarget, "description error is not InvalidArgument", input,
+               status.ToString());
   }
 }
 
