@@ -42,11 +42,6 @@ run_asan() {
     --timeout 900
 }
 
-# A test that lives in tests/<name>.cc, when this checkout has it.
-optional_target() {
-  if [ -f "$root/tests/$1.cc" ]; then echo "$1"; fi
-}
-
 run_tsan() {
   echo "== TSan: tests labelled concurrency ($tsan_build)"
   cmake -S "$root" -B "$tsan_build" -G Ninja \
@@ -54,12 +49,9 @@ run_tsan() {
     -DSLICEKIT_SANITIZE=thread -DSLICEKIT_BUILD_TESTS=ON \
     -DSLICEKIT_BUILD_EXAMPLES=ON -DSLICEKIT_BUILD_BENCHMARKS=OFF \
     -DSLICEKIT_INSTALL=OFF
-  # Only the concurrency tests (and the programs they start) are built.
-  cmake --build "$tsan_build" -j "$jobs" --target \
-    scan_test scan_property_test csv_test curation_test \
-    slice_store_concurrency_test \
-    $(optional_target scan_metamorphic_test) \
-    $(optional_target slice_store_kill_test)
+  # Only the concurrency tests (and the programs they start) are built:
+  # tests/CMakeLists.txt's SLICEKIT_CONCURRENCY_TESTS.
+  cmake --build "$tsan_build" -j "$jobs" --target concurrency_tests
   ctest --test-dir "$tsan_build" --output-on-failure -j "$jobs" \
     -L concurrency --timeout 900
 }
