@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/expr.h"
+#include "tests/testing/random_tree.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
@@ -761,25 +762,9 @@ class RandomExprs {
  public:
   explicit RandomExprs(uint64_t seed) : rng_(seed) {}
 
-  // A tree of depth at least `depth` (a child of the same kind as its parent
-  // is wrapped in NOT, which may add one).
+  // A tree of depth at least `depth` (testing::RandomTree).
   Expr Tree(int depth) {
-    if (depth == 0) return Leaf();
-    const int kind = Uniform(0, 2);
-    if (kind == 0) return Expr::Not(Tree(depth - 1));
-    // Two to four children; one has the full depth. A child of the same
-    // kind would be flattened and lose a level, so children alternate.
-    const Expr::Kind self = kind == 1 ? Expr::Kind::kAnd : Expr::Kind::kOr;
-    std::vector<Expr> children;
-    const int n = Uniform(2, 4);
-    const int deep = Uniform(0, n - 1);
-    for (int i = 0; i < n; ++i) {
-      Expr child = Tree(i == deep ? depth - 1 : Uniform(0, depth - 1));
-      if (child.kind() == self) child = Expr::Not(child);
-      children.push_back(std::move(child));
-    }
-    return self == Expr::Kind::kAnd ? Expr::And(std::move(children))
-                                    : Expr::Or(std::move(children));
+    return testing::RandomTree(rng_, depth, [this] { return Leaf(); });
   }
 
  private:
