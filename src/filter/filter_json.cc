@@ -20,8 +20,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/expr.h"
-#include "src/number_literal.h"
-#include "src/status_macros.h"
+#include "src/filter/number_literal.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {

@@ -1,8 +1,8 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Private: the filter language's number syntax, shared by the text parser
 // and the JSON reader ({"number": "1e999"}). Never installed.
-#ifndef SLICEKIT_SRC_NUMBER_LITERAL_H_
-#define SLICEKIT_SRC_NUMBER_LITERAL_H_
+#ifndef SLICEKIT_SRC_FILTER_NUMBER_LITERAL_H_
+#define SLICEKIT_SRC_FILTER_NUMBER_LITERAL_H_
 
 #include <optional>
 
@@ -17,4 +17,4 @@ std::optional<Literal> NumberLiteralFromText(absl::string_view text);
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_NUMBER_LITERAL_H_
+#endif  // SLICEKIT_SRC_FILTER_NUMBER_LITERAL_H_

@@ -1,9 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Private: never installed. Field readers of the nlohmann/json importers
 // (NDJSON), with errors that name the source, record and field. The COCO
-// importer has simdjson versions of them (src/coco.cc).
-#ifndef SLICEKIT_SRC_JSON_FIELDS_H_
-#define SLICEKIT_SRC_JSON_FIELDS_H_
+// importer has simdjson versions of them (src/metrics/coco.cc).
+#ifndef SLICEKIT_SRC_METRICS_JSON_FIELDS_H_
+#define SLICEKIT_SRC_METRICS_JSON_FIELDS_H_
 
 #include <cmath>
 #include <cstdint>
@@ -85,4 +85,4 @@ inline bool GetBox(const Json& object, Box* box, Context* ctx) {
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_JSON_FIELDS_H_
+#endif  // SLICEKIT_SRC_METRICS_JSON_FIELDS_H_

@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "slicekit/schema.h"
-#include "src/status_macros.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {

@@ -21,8 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/metrics.h"
 #include "slicekit/schema.h"
-#include "src/status_macros.h"
-#include "src/text_cells.h"
+#include "src/util/status_macros.h"
+#include "src/util/text_cells.h"
 
 namespace slicekit {
 

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "src/json_fields.h"
+#include "src/metrics/json_fields.h"
 
 namespace slicekit {
 namespace {

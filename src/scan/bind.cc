@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "slicekit/scan.h"
-#include "src/bound_program.h"
-#include "src/status_macros.h"
+#include "src/scan/bound_program.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace internal {

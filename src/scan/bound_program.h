@@ -1,7 +1,7 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Private: a filter after Bind(), the form the scanner executes.
-#ifndef SLICEKIT_SRC_BOUND_PROGRAM_H_
-#define SLICEKIT_SRC_BOUND_PROGRAM_H_
+#ifndef SLICEKIT_SRC_SCAN_BOUND_PROGRAM_H_
+#define SLICEKIT_SRC_SCAN_BOUND_PROGRAM_H_
 
 #include <cstdint>
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "slicekit/expr.h"
-#include "src/table_impl.h"
+#include "src/table/table_impl.h"
 
 namespace slicekit::internal {
 
@@ -76,4 +76,4 @@ std::string DebugString(const BoundProgram& program);
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_BOUND_PROGRAM_H_
+#endif  // SLICEKIT_SRC_SCAN_BOUND_PROGRAM_H_

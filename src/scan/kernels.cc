@@ -1,5 +1,5 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-#include "src/kernels.h"
+#include "src/scan/kernels.h"
 
 #include <cmath>
 #include <cstring>

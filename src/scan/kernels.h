@@ -3,8 +3,8 @@
 // values and writes ceil(n / 64) words of `out`, bit i of word w set iff
 // value w * 64 + i satisfies the predicate; bits past `n` are zero. No
 // branches on data, no validity handling (the caller ANDs the bitmap).
-#ifndef SLICEKIT_SRC_KERNELS_H_
-#define SLICEKIT_SRC_KERNELS_H_
+#ifndef SLICEKIT_SRC_SCAN_KERNELS_H_
+#define SLICEKIT_SRC_SCAN_KERNELS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -37,4 +37,4 @@ void UintLookup(const uint64_t* values, size_t n, const uint8_t* lut,
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_KERNELS_H_
+#endif  // SLICEKIT_SRC_SCAN_KERNELS_H_

@@ -18,9 +18,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "src/kernels.h"
-#include "src/status_macros.h"
-#include "src/table_impl.h"
+#include "src/scan/kernels.h"
+#include "src/util/status_macros.h"
+#include "src/table/table_impl.h"
 
 namespace slicekit {
 namespace {

@@ -10,9 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "src/bound_program.h"
-#include "src/kernels.h"
-#include "src/table_impl.h"
+#include "src/scan/bound_program.h"
+#include "src/scan/kernels.h"
+#include "src/table/table_impl.h"
 
 namespace slicekit {
 namespace {

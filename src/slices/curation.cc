@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "src/status_macros.h"
-#include "src/table_impl.h"
+#include "src/util/status_macros.h"
+#include "src/table/table_impl.h"
 
 namespace slicekit {
 

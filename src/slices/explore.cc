@@ -11,9 +11,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "src/status_macros.h"
-#include "src/table_impl.h"
-#include "src/text_cells.h"
+#include "src/util/status_macros.h"
+#include "src/table/table_impl.h"
+#include "src/util/text_cells.h"
 
 namespace slicekit {
 namespace {

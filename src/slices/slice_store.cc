@@ -23,8 +23,8 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/filter_json.h"
-#include "src/slice_store_internal.h"
-#include "src/status_macros.h"
+#include "src/slices/slice_store_internal.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace internal {

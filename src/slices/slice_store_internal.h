@@ -3,8 +3,8 @@
 // every operation is written once, as a function over a transaction that
 // loads one org's slices and writes back at most a few rows; a backend only
 // provides the transaction.
-#ifndef SLICEKIT_SRC_SLICE_STORE_INTERNAL_H_
-#define SLICEKIT_SRC_SLICE_STORE_INTERNAL_H_
+#ifndef SLICEKIT_SRC_SLICES_SLICE_STORE_INTERNAL_H_
+#define SLICEKIT_SRC_SLICES_SLICE_STORE_INTERNAL_H_
 
 #include <cstdint>
 #include <memory>
@@ -114,4 +114,4 @@ absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json);
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_SLICE_STORE_INTERNAL_H_
+#endif  // SLICEKIT_SRC_SLICES_SLICE_STORE_INTERNAL_H_

@@ -35,8 +35,8 @@
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
-#include "src/slice_store_internal.h"
-#include "src/status_macros.h"
+#include "src/slices/slice_store_internal.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace internal {

@@ -63,7 +63,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "src/status_macros.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "src/table_impl.h"
+#include "src/table/table_impl.h"
 
 namespace slicekit {
 

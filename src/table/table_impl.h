@@ -1,8 +1,8 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Private: the storage layout behind Table, shared by the scanner and the
 // ordering code. Never installed.
-#ifndef SLICEKIT_SRC_TABLE_IMPL_H_
-#define SLICEKIT_SRC_TABLE_IMPL_H_
+#ifndef SLICEKIT_SRC_TABLE_TABLE_IMPL_H_
+#define SLICEKIT_SRC_TABLE_TABLE_IMPL_H_
 
 #include <bit>
 #include <cstdint>
@@ -231,4 +231,4 @@ inline bool IdEq::operator()(const IndexEntry& a, const PrehashedId& b) const {
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_TABLE_IMPL_H_
+#endif  // SLICEKIT_SRC_TABLE_TABLE_IMPL_H_

@@ -1,8 +1,8 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Private: never installed. Debian 12's Abseil (20220623) has no status
 // macros, so slicekit carries these two.
-#ifndef SLICEKIT_SRC_STATUS_MACROS_H_
-#define SLICEKIT_SRC_STATUS_MACROS_H_
+#ifndef SLICEKIT_SRC_UTIL_STATUS_MACROS_H_
+#define SLICEKIT_SRC_UTIL_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -30,4 +30,4 @@
   }                                                           \
   lhs = *std::move(statusor)
 
-#endif  // SLICEKIT_SRC_STATUS_MACROS_H_
+#endif  // SLICEKIT_SRC_UTIL_STATUS_MACROS_H_

@@ -2,8 +2,8 @@
 // The text of one table cell in CSV and JSON exports. Shared by ExportRows
 // and WriteMetricsCsv so that a metrics CSV written straight from a run is
 // byte-identical to an export of the metrics table.
-#ifndef SLICEKIT_SRC_TEXT_CELLS_H_
-#define SLICEKIT_SRC_TEXT_CELLS_H_
+#ifndef SLICEKIT_SRC_UTIL_TEXT_CELLS_H_
+#define SLICEKIT_SRC_UTIL_TEXT_CELLS_H_
 
 #include <charconv>
 #include <cstdint>
@@ -55,4 +55,4 @@ inline void AppendCsvField(absl::string_view text, std::string* out) {
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_TEXT_CELLS_H_
+#endif  // SLICEKIT_SRC_UTIL_TEXT_CELLS_H_

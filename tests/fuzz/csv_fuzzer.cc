@@ -9,7 +9,7 @@
 //    zone maps and storage widths per chunk) reads back exactly like one
 //    with the default size;
 //  - the table holds what an independent splitter (written here from the
-//    rules in csv.h and at the top of src/csv.cc) finds in the text: the
+//    rules in csv.h and at the top of src/table/csv.cc) finds in the text: the
 //    header names, one row per record, NULL exactly for empty fields, and
 //    the bytes of every string field.
 // Any violation aborts, which libFuzzer reports as a crash.

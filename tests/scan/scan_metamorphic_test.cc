@@ -46,7 +46,7 @@
 namespace slicekit::testing {
 namespace {
 
-// The scanner's batch (src/scan.cc's kBatchRows): lengths around it and its
+// The scanner's batch (src/scan/scan.cc's kBatchRows): lengths around it and its
 // multiples cross the batch loop's edges.
 constexpr size_t kBatch = 2048;
 

@@ -1,0 +1,148 @@
+# Checks that every #include in src/ and include/slicekit/ points down the
+# layers of the library, so the tree keeps the architecture it shows:
+#
+#   util <- table <- filter <- scan <- metrics
+#                                   <- slices
+#
+# A layer may include its own files and those of the layers it builds on
+# (below); metrics and slices are siblings and may not include each other.
+# src/<layer>/ holds a layer's private files; each public header in
+# include/slicekit/ belongs to the layer listed here, so a new public header
+# must be given one. Prints every violation with file and line, then fails.
+#
+#   cmake -DROOT=<source tree> -P cmake/check_layers.cmake
+cmake_minimum_required(VERSION 3.21)
+
+if(NOT DEFINED ROOT OR ROOT STREQUAL "")
+  message(FATAL_ERROR "check_layers: pass -DROOT=<source tree>")
+endif()
+
+# The layers, bottom first, and what each may include besides itself.
+set(layers util table filter scan metrics slices)
+set(below_util "")
+set(below_table util)
+set(below_filter util table)
+set(below_scan util table filter)
+set(below_metrics util table filter scan)
+set(below_slices util table filter scan)
+
+# include/slicekit/<header> -> layer. slicekit.h, the umbrella header,
+# includes them all and may be included by none of them.
+set(public_table schema.h table.h selection.h csv.h)
+set(public_filter expr.h filter_text.h filter_json.h)
+set(public_scan scan.h order.h)
+set(public_metrics model_run.h metrics.h coco.h ndjson.h)
+set(public_slices slice.h slice_store.h explore.h auto_slices.h curation.h)
+set(umbrella slicekit.h)
+
+set(problems "")
+macro(report text)
+  list(APPEND problems "${text}")
+endmacro()
+
+# Sets `out` to the layer of public header `header`, or "" if it has none.
+function(public_layer header out)
+  set(result "")
+  foreach(layer IN LISTS layers)
+    if(header IN_LIST public_${layer})
+      set(result ${layer})
+    endif()
+  endforeach()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
+# Checks the includes of `file` (relative to ROOT), which is in `layer`.
+function(check_file file layer)
+  file(STRINGS "${ROOT}/${file}" lines)
+  set(line_number 0)
+  set(found "")
+  foreach(line IN LISTS lines)
+    math(EXPR line_number "${line_number} + 1")
+    if(NOT line MATCHES "^[ \t]*#[ \t]*include[ \t]*\"([^\"]+)\"")
+      continue()
+    endif()
+    set(included "${CMAKE_MATCH_1}")
+    set(where "${file}:${line_number}: includes \"${included}\"")
+    set(target "")
+    if(included MATCHES "^src/([^/]+)/")
+      set(target "${CMAKE_MATCH_1}")
+      if(file MATCHES "^include/")
+        list(APPEND found "${where}: a public header may not include a private one")
+        continue()
+      endif()
+      if(NOT target IN_LIST layers)
+        list(APPEND found "${where}: '${target}' is not a layer")
+        continue()
+      endif()
+    elseif(included MATCHES "^slicekit/(.+)$")
+      set(header "${CMAKE_MATCH_1}")
+      if(header STREQUAL umbrella)
+        list(APPEND found "${where}: the library itself may not include the umbrella header")
+        continue()
+      endif()
+      public_layer("${header}" target)
+      if(target STREQUAL "")
+        # Reported once, where the header itself is checked.
+        continue()
+      endif()
+    elseif(included MATCHES "^(tests|examples|bench)/")
+      list(APPEND found "${where}: the library may not include test, example or benchmark code")
+      continue()
+    else()
+      continue()  # a third-party header
+    endif()
+    if(NOT target STREQUAL layer AND NOT target IN_LIST below_${layer})
+      string(REPLACE ";" ", " allowed "${below_${layer}}")
+      if(allowed STREQUAL "")
+        set(allowed "nothing")
+      endif()
+      list(APPEND found "${where} (layer ${target}), but layer ${layer} may include only itself and ${allowed}")
+    endif()
+  endforeach()
+  set(file_problems "${found}" PARENT_SCOPE)
+endfunction()
+
+file(GLOB_RECURSE private_files RELATIVE "${ROOT}"
+     "${ROOT}/src/*.h" "${ROOT}/src/*.cc")
+list(SORT private_files)
+foreach(file IN LISTS private_files)
+  if(NOT file MATCHES "^src/([^/]+)/")
+    report("${file}: every source file belongs in a layer folder src/<layer>/")
+    continue()
+  endif()
+  set(layer "${CMAKE_MATCH_1}")
+  if(NOT layer IN_LIST layers)
+    string(REPLACE ";" ", " known "${layers}")
+    report("${file}: '${layer}' is not a layer (the layers: ${known})")
+    continue()
+  endif()
+  check_file("${file}" ${layer})
+  list(APPEND problems ${file_problems})
+endforeach()
+
+file(GLOB public_files RELATIVE "${ROOT}" "${ROOT}/include/slicekit/*.h")
+list(SORT public_files)
+foreach(file IN LISTS public_files)
+  get_filename_component(header "${file}" NAME)
+  if(header STREQUAL umbrella)
+    continue()
+  endif()
+  public_layer("${header}" layer)
+  if(layer STREQUAL "")
+    report("${file}: a public header with no layer: add it to a public_<layer> list in cmake/check_layers.cmake")
+    continue()
+  endif()
+  check_file("${file}" ${layer})
+  list(APPEND problems ${file_problems})
+endforeach()
+
+list(LENGTH private_files private_count)
+list(LENGTH public_files public_count)
+if(problems)
+  list(LENGTH problems count)
+  foreach(problem IN LISTS problems)
+    message("${problem}")
+  endforeach()
+  message(FATAL_ERROR "layers: ${count} violation(s)")
+endif()
+message("layers: ok (${private_count} private files, ${public_count} public headers)")

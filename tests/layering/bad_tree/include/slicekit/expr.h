@@ -1,0 +1,3 @@
+// Fixture: filter may not include scan.
+
+#include "slicekit/scan.h"

@@ -1,0 +1,2 @@
+// Fixture: public includes private.
+#include "src/table/table_impl.h"

@@ -1,0 +1,1 @@
+// Fixture: not a layer.

@@ -1,0 +1,1 @@
+// Fixture: outside any layer folder.

@@ -1,0 +1,2 @@
+// Fixture: metrics and slices are siblings.
+#include "slicekit/explore.h"

@@ -1,0 +1,2 @@
+// Fixture: the umbrella header.
+#include "slicekit/slicekit.h"

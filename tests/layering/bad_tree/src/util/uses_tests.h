@@ -1,0 +1,2 @@
+// Fixture: test code.
+#include "tests/testing/reference.h"
