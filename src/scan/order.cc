@@ -383,12 +383,11 @@ absl::StatusOr<std::vector<SortKey>> ResolveKeys(
         *column, table.schema().column(*column).type, order.descending, {}};
     if (key.type == ColumnType::kCategorical) {
       // Rank dictionary codes by their strings once; rows then compare ranks.
-      const std::vector<std::string>& strings =
-          impl.dictionaries[*column].strings;
+      const internal::StringList& strings = impl.dictionaries[*column].strings;
       std::vector<uint32_t> order_of(strings.size());
       std::iota(order_of.begin(), order_of.end(), 0);
       std::sort(order_of.begin(), order_of.end(), [&](uint32_t a, uint32_t b) {
-        return absl::string_view(strings[a]) < absl::string_view(strings[b]);
+        return strings[a] < strings[b];
       });
       key.rank.resize(strings.size());
       for (size_t i = 0; i < order_of.size(); ++i) key.rank[order_of[i]] = i;
@@ -610,9 +609,9 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
       if (!absl::WebSafeBase64Unescape(v.get<std::string>(), &category)) {
         return bad("category is not base64");
       }
-      auto it = dict.codes.find(category);
-      if (it == dict.codes.end()) return bad("unknown category");
-      position.keys.push_back(key.rank[it->second] ^ flip);
+      const std::optional<int64_t> code = dict.Find(category);
+      if (!code.has_value()) return bad("unknown category");
+      position.keys.push_back(key.rank[*code] ^ flip);
     } else {
       return bad("value of the wrong type");
     }

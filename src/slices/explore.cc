@@ -106,7 +106,7 @@ void AppendJsonObject(const Table& table, RowIndex row,
 // `validity` (empty: all valid) to `*sum`, and their number to `*count`.
 template <typename T>
 void AddRelative(const T* values, const std::vector<uint64_t>& selected,
-                 const std::vector<uint64_t>& validity, uint64_t* sum,
+                 const internal::Buffer<uint64_t>& validity, uint64_t* sum,
                  size_t* count) {
   for (size_t w = 0; w < selected.size(); ++w) {
     uint64_t bits = selected[w];
@@ -131,7 +131,7 @@ void AddRelative(const T* values, const std::vector<uint64_t>& selected,
 // (in row order, so the result does not depend on the word shapes) and
 // their number to `*count`.
 void AddFloats(const float* values, const std::vector<uint64_t>& selected,
-               const std::vector<uint64_t>& validity, double* sum,
+               const internal::Buffer<uint64_t>& validity, double* sum,
                size_t* count) {
   double total = *sum;
   for (size_t w = 0; w < selected.size(); ++w) {
