@@ -19,8 +19,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "src/scan/kernels.h"
-#include "src/util/status_macros.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {
@@ -619,6 +619,14 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
   return position;
 }
 
+// A table opened from a file: the key columns and the ids (ties, cursors)
+// are verified before they are read.
+absl::Status VerifyKeys(const Table& table, const std::vector<SortKey>& keys) {
+  std::vector<int> columns = {table.schema().id_column()};
+  for (const SortKey& key : keys) columns.push_back(key.column);
+  return internal::VerifyColumns(table.impl(), columns);
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
@@ -629,6 +637,7 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
+  SLICEKIT_RETURN_IF_ERROR(VerifyKeys(table, resolved));
   const Orderer orderer(table.impl(), std::move(resolved));
   return OrderImpl(orderer, selection, offset, limit, nullptr);
 }
@@ -649,6 +658,7 @@ absl::StatusOr<OrderedPage> OrderPage(const Table& table,
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
+  SLICEKIT_RETURN_IF_ERROR(VerifyKeys(table, resolved));
   if (limit == 0 || limit == SIZE_MAX) {
     return absl::InvalidArgumentError(
         absl::StrCat("page limit ", limit, " is out of range"));

@@ -251,11 +251,12 @@ absl::Status VerifyColumnSections(const TableImpl& table, int column) {
     const StringList& strings = table.dictionaries[column].strings;
     uint64_t previous = 0;
     for (size_t i = 0; i < strings.ends.size(); ++i) {
-      if (strings.ends[i] < previous || strings.ends[i] > strings.bytes.size()) {
+      if (strings.ends[i] < previous ||
+          strings.ends[i] > strings.bytes.size()) {
         return absl::DataLossError(absl::StrCat(
             file.path, ": dictionary of column '",
-            table.schema.column(column).name, "': string ", i,
-            " ends at byte ", strings.ends[i], ", outside its bytes"));
+            table.schema.column(column).name, "': string ", i, " ends at byte ",
+            strings.ends[i], ", outside its bytes"));
       }
       previous = strings.ends[i];
     }
@@ -286,10 +287,10 @@ absl::Status VerifyColumnSections(const TableImpl& table, int column) {
       case ColumnType::kCategorical: {
         // Every stored value inside the zone map: codes then index the
         // dictionary safely and zone-map answers agree with row answers.
-        const uint64_t range =
-            c.has_values() ? static_cast<uint64_t>(c.int_max) -
-                                 static_cast<uint64_t>(c.base)
-                           : 0;
+        const uint64_t range = c.has_values()
+                                   ? static_cast<uint64_t>(c.int_max) -
+                                         static_cast<uint64_t>(c.base)
+                                   : 0;
         bool ok = true;
         switch (c.width) {
           case 1:
@@ -371,9 +372,9 @@ absl::Status TableImpl::EnsureIndex() const {
         construct(IndexEntry{static_cast<RowIndex>(row), key.hash});
       });
       if (!inserted) {
-        index_status = absl::DataLossError(absl::StrCat(
-            file->path, ": data_row_id '", id, "' is in rows ", it->row,
-            " and ", row, " (the file is corrupt)"));
+        index_status = absl::DataLossError(
+            absl::StrCat(file->path, ": data_row_id '", id, "' is in rows ",
+                         it->row, " and ", row, " (the file is corrupt)"));
         index.clear();
         return;
       }
@@ -504,13 +505,13 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
   std::vector<ColumnMeta> column_metas(t.chunks.size() * num_columns);
   std::vector<DictionaryMeta> dict_metas(num_columns);
   // Where each mapped buffer came from, to compare its checksum on copy.
-  auto add = [&](const void* data, uint64_t bytes, bool is_view,
-                 uint32_t kind, uint32_t chunk, uint32_t column) -> uint32_t {
+  auto add = [&](const void* data, uint64_t bytes, bool is_view, uint32_t kind,
+                 uint32_t chunk, uint32_t column) -> uint32_t {
     Piece piece{data, bytes, {0, bytes, 0, kind, chunk, column}, false, 0, {}};
     if (is_view && t.file != nullptr) {
       // Views point into the mapping: find the stored section by address.
-      const uint64_t offset =
-          static_cast<uint64_t>(static_cast<const uint8_t*>(data) - t.file->base);
+      const uint64_t offset = static_cast<uint64_t>(
+          static_cast<const uint8_t*>(data) - t.file->base);
       for (uint32_t i : column == kNoSection
                             ? std::vector<uint32_t>{}
                             : t.file->column_sections[column]) {
@@ -758,9 +759,10 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   };
   if (size < kTableFileMagic.size() ||
       std::memcmp(base, kTableFileMagic.data(), kTableFileMagic.size()) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": not a slicekit table file (its first bytes are not the "
-              "table file magic)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": not a slicekit table file (its first bytes are not the "
+                     "table file magic)"));
   }
   if (size < sizeof(FileHeader)) {
     return corrupt(absl::StrCat("header: truncated (the file has ", size,
@@ -771,10 +773,10 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   // The version is checked before the header's checksum: a newer version
   // may lay out the rest of the header differently.
   if (header.version > kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, ": table file format version ", header.version,
-        " is newer than this build of slicekit reads (", kFormatVersion,
-        "); upgrade slicekit"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": table file format version ", header.version,
+                     " is newer than this build of slicekit reads (",
+                     kFormatVersion, "); upgrade slicekit"));
   }
   if (header.version == 0) return corrupt("header: format version 0");
   if (Crc(&header, offsetof(FileHeader, header_crc)) != header.header_crc) {
@@ -787,8 +789,7 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   }
   if (header.header_bytes != sizeof(FileHeader) ||
       header.directory_offset < sizeof(FileHeader) ||
-      header.directory_offset % kAlign != 0 ||
-      header.directory_offset > size ||
+      header.directory_offset % kAlign != 0 || header.directory_offset > size ||
       header.directory_bytes != size - header.directory_offset) {
     return corrupt("header: the directory's place is inconsistent");
   }
@@ -820,8 +821,8 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
         return bad("truncated schema");
       }
       if (type > static_cast<uint8_t>(ColumnType::kId)) {
-        return bad(absl::StrCat("column '", spec.name, "' has unknown type ",
-                                type));
+        return bad(
+            absl::StrCat("column '", spec.name, "' has unknown type ", type));
       }
       spec.type = static_cast<ColumnType>(type);
     }
@@ -851,11 +852,10 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   }
   const uint64_t num_columns = head.num_columns;
   const uint64_t cells = uint64_t{head.num_chunks} * num_columns;
-  const uint64_t expected =
-      in.pos() + num_columns * sizeof(DictionaryMeta) +
-      uint64_t{head.num_chunks} * sizeof(ChunkMeta) +
-      cells * sizeof(ColumnMeta) +
-      uint64_t{head.num_sections} * sizeof(SectionEntry);
+  const uint64_t expected = in.pos() + num_columns * sizeof(DictionaryMeta) +
+                            uint64_t{head.num_chunks} * sizeof(ChunkMeta) +
+                            cells * sizeof(ColumnMeta) +
+                            uint64_t{head.num_sections} * sizeof(SectionEntry);
   if (expected != header.directory_bytes) {
     return bad("its size disagrees with its counts");
   }
@@ -893,8 +893,8 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
     }
     const SectionEntry& s = file->sections[index];
     if (s.kind != kind || s.chunk != chunk || s.column != column) {
-      return bad(absl::StrCat(file->Describe(index), " is named as ",
-                              KindName(kind)));
+      return bad(
+          absl::StrCat(file->Describe(index), " is named as ", KindName(kind)));
     }
     if (s.bytes != bytes) {
       return bad(absl::StrCat(file->Describe(index), " should have ", bytes,
@@ -931,9 +931,8 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
     SLICEKIT_RETURN_IF_ERROR(
         section(d.ends, kDictionaryEnds, kNoSection, col, d.size * 8, &ends));
     if (d.bytes >= head.num_sections) return bad("missing dictionary bytes");
-    SLICEKIT_RETURN_IF_ERROR(section(d.bytes, kDictionaryBytes, kNoSection,
-                                     col, file->sections[d.bytes].bytes,
-                                     &bytes));
+    SLICEKIT_RETURN_IF_ERROR(section(d.bytes, kDictionaryBytes, kNoSection, col,
+                                     file->sections[d.bytes].bytes, &bytes));
     StringList& strings = t.dictionaries[col].strings;
     strings.ends.View(reinterpret_cast<const uint64_t*>(at(ends)), d.size);
     strings.bytes.View(reinterpret_cast<const char*>(at(bytes)), bytes->bytes);
@@ -998,12 +997,12 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
           c.float_min = m.float_min;
           c.float_max = m.float_max;
           if (has_values != (m.float_min <= m.float_max) ||
-              (has_values && !(std::isfinite(m.float_min) &&
-                               std::isfinite(m.float_max)))) {
+              (has_values &&
+               !(std::isfinite(m.float_min) && std::isfinite(m.float_max)))) {
             return cell_bad("invalid zone map");
           }
-          SLICEKIT_RETURN_IF_ERROR(
-              section(m.values, kValues, k, col, uint64_t{cm.size} * 4, &values));
+          SLICEKIT_RETURN_IF_ERROR(section(m.values, kValues, k, col,
+                                           uint64_t{cm.size} * 4, &values));
           c.floats.View(reinterpret_cast<const float*>(at(values)), cm.size);
           break;
         }
@@ -1031,9 +1030,8 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
           if (type == ColumnType::kCategorical && !has_values && m.base != 0) {
             return cell_bad("invalid zone map");
           }
-          SLICEKIT_RETURN_IF_ERROR(section(m.values, kValues, k, col,
-                                           uint64_t{cm.size} * m.width,
-                                           &values));
+          SLICEKIT_RETURN_IF_ERROR(section(
+              m.values, kValues, k, col, uint64_t{cm.size} * m.width, &values));
           const uint8_t* p = at(values);
           switch (m.width) {
             case 1:
@@ -1112,8 +1110,8 @@ absl::StatusOr<std::shared_ptr<FileBacking>> MapFile(const std::string& path) {
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": not a slicekit table file (not a regular file)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a slicekit table file (not a regular file)"));
   }
   const size_t size = static_cast<size_t>(st.st_size);
   if (size == 0) {
@@ -1124,8 +1122,8 @@ absl::StatusOr<std::shared_ptr<FileBacking>> MapFile(const std::string& path) {
   void* base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
   ::close(fd);  // the mapping keeps the file
   if (base == MAP_FAILED) return ErrnoError("map", path);
-  return std::make_shared<FileBacking>(
-      path, static_cast<const uint8_t*>(base), size);
+  return std::make_shared<FileBacking>(path, static_cast<const uint8_t*>(base),
+                                       size);
 }
 
 }  // namespace internal

@@ -259,7 +259,8 @@ struct TableImpl {
     return pending->StringAt(schema.id_column(), row - pending_first);
   }
   std::optional<RowIndex> FindLive(absl::string_view id) const {
-    if (!index_ready.load(std::memory_order_acquire)) DieUnlessOk(EnsureIndex());
+    if (!index_ready.load(std::memory_order_acquire))
+      DieUnlessOk(EnsureIndex());
     auto it = index.find(PrehashedId(id));
     if (it == index.end()) return std::nullopt;
     return it->row;
