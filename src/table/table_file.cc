@@ -323,8 +323,24 @@ absl::Status VerifyColumnSections(const TableImpl& table, int column) {
           }
         }
         break;
-      case ColumnType::kFloat:
+      case ColumnType::kFloat: {
+        // Every value inside the zone map (NaN is not), so a chunk the zone
+        // map rules out holds no matching row.
+        bool outside = false;
+        const float lo = c.float_min, hi = c.float_max;
+        const float* v = c.floats.data();
+        if (c.validity.empty()) {
+          for (size_t i = 0; i < c.floats.size(); ++i) {
+            outside |= !(v[i] >= lo) | !(v[i] <= hi);
+          }
+        } else {
+          for (size_t i = 0; i < c.floats.size(); ++i) {
+            outside |= c.IsValid(i) & (!(v[i] >= lo) | !(v[i] <= hi));
+          }
+        }
+        if (outside) return bad("a value lies outside the chunk's zone map");
         break;
+      }
     }
   }
   return absl::OkStatus();
@@ -1017,7 +1033,7 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
           }
           if (has_values != (m.int_min <= m.int_max) ||
               (has_values &&
-               (m.base > m.int_min ||
+               (m.base != m.int_min ||
                 WidthFor(static_cast<uint64_t>(m.int_max) -
                          static_cast<uint64_t>(m.base)) > m.width))) {
             return cell_bad("invalid zone map");
