@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -219,8 +219,8 @@ constexpr char kCountFilter[] = "confidence < 0.5 AND fp >= 1";
 
 // Loads (CSV or table file), binds kCountFilter and counts: what
 // `slicekit query --table F --where ... --count` does after starting.
-size_t LoadAndCount(benchmark::State& state, const std::string& path,
-                    bool csv, TableOpenOptions::Verify verify) {
+size_t LoadAndCount(benchmark::State& state, const std::string& path, bool csv,
+                    TableOpenOptions::Verify verify) {
   absl::StatusOr<Table> table =
       csv ? ReadCsvFile(path) : Table::Open(path, {.verify = verify});
   if (!table.ok()) {
@@ -240,8 +240,9 @@ size_t LoadAndCount(benchmark::State& state, const std::string& path,
 void BM_LoadAndCount(benchmark::State& state) {
   const Files& files = LoadFiles(state.range(0));
   const bool csv = state.range(1) == 0;
-  const auto verify = state.range(1) == 2 ? TableOpenOptions::Verify::kAll
-                                          : TableOpenOptions::Verify::kOnFirstUse;
+  const auto verify = state.range(1) == 2
+                          ? TableOpenOptions::Verify::kAll
+                          : TableOpenOptions::Verify::kOnFirstUse;
   size_t count = 0;
   const FaultCounter faults;
   for (auto _ : state) {
@@ -249,7 +250,8 @@ void BM_LoadAndCount(benchmark::State& state) {
     benchmark::DoNotOptimize(count);
   }
   faults.Set(state);
-  const double bytes = static_cast<double>(csv ? files.csv_bytes : files.skt_bytes);
+  const double bytes =
+      static_cast<double>(csv ? files.csv_bytes : files.skt_bytes);
   state.counters["file_MB"] = bytes / 1e6;
   state.counters["MB_per_s"] = benchmark::Counter(
       bytes / 1e6, benchmark::Counter::kIsIterationInvariantRate);
@@ -289,9 +291,9 @@ void BM_Save(benchmark::State& state) {
   }
   faults.Set(state);
   std::remove(path.c_str());
-  state.counters["MB_per_s"] = benchmark::Counter(
-      static_cast<double>(files.skt_bytes) / 1e6,
-      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["MB_per_s"] =
+      benchmark::Counter(static_cast<double>(files.skt_bytes) / 1e6,
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void RegisterAll() {
