@@ -455,6 +455,7 @@ class FileWriter {
   explicit FileWriter(int fd) : fd_(fd), buffer_(new char[kCapacity]) {}
 
   bool Write(const void* data, size_t n) {
+    if (n == 0) return true;  // `data` may be null then
     if (n >= kCapacity / 2) {
       return Flush() && WriteAll(data, n);
     }
@@ -892,6 +893,7 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   for (uint32_t i = 0; i < head.num_sections; ++i) {
     const SectionEntry& s = file->sections[i];
     if (s.offset % kAlign != 0 || s.offset < end ||
+        s.offset > header.directory_offset ||
         s.bytes > header.directory_offset - s.offset) {
       return bad(absl::StrCat("section ", i, " lies outside the data area"));
     }

@@ -433,6 +433,27 @@ TEST(TableFileFaultTest, ForgedFilesWithValidChecksumsAreRejected) {
   }
 }
 
+// Found by table_file_fuzzer: a section placed after the directory (its
+// offset past the data area) once made the checksum read out of bounds.
+TEST(TableFileFaultTest, ForgedSectionOutsideTheDataAreaIsRejected) {
+  std::string file = SmallFile();
+  const uint64_t dir =
+      testing::LoadAt<uint64_t>(file, testing::kDirectoryOffsetAt);
+  const uint64_t bytes =
+      testing::LoadAt<uint64_t>(file, testing::kDirectoryBytesAt);
+  const uint32_t n =
+      testing::LoadAt<uint32_t>(file, dir + testing::kNumSectionsAt);
+  const uint64_t last = dir + bytes - testing::kSectionEntryBytes;
+  ASSERT_GT(n, 0u);
+  testing::StoreAt<uint64_t>(file, last, dir + (uint64_t{1} << 40));
+  ASSERT_TRUE(testing::Reseal(file));
+  const std::string path = testing::TempPath("outside.skt");
+  WriteFile(path, file);
+  EXPECT_THAT(Table::Open(path).status(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("lies outside the data area")));
+}
+
 TEST(TableFileFaultTest, ForeignFilesAreNotTableFiles) {
   const std::string csv = testing::TempPath("table.csv");
   WriteFile(csv, "data_row_id,confidence\na,0.5\n");
