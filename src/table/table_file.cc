@@ -27,6 +27,8 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -46,6 +48,10 @@ namespace {
 constexpr uint32_t kFormatVersion = 1;
 constexpr uint64_t kAlign = 64;
 constexpr uint32_t kNoSection = std::numeric_limits<uint32_t>::max();
+// Verifying a column uses one more thread per this many bytes, up to
+// kMaxVerifyThreads.
+constexpr uint64_t kBytesPerVerifyThread = uint64_t{8} << 20;
+constexpr size_t kMaxVerifyThreads = 4;
 
 // The on-disk records (docs/table-file.md). Fixed-size fields only, read
 // with memcpy, so no alignment or padding assumption is made.
@@ -186,6 +192,10 @@ struct FileBacking {
   std::vector<std::string> column_names;
   // Per column, the sections that hold it (every chunk, its dictionary).
   std::vector<std::vector<uint32_t>> column_sections;
+  // Per chunk and column (chunk * num_columns + column), its sections;
+  // per column, its dictionary's.
+  std::vector<std::vector<uint32_t>> cell_sections;
+  std::vector<std::vector<uint32_t>> dictionary_sections;
 
   std::string Describe(uint32_t index) const {
     const SectionEntry& s = sections[index];
@@ -241,9 +251,9 @@ bool AllAtMost(const T* values, size_t n, uint64_t limit) {
   return static_cast<uint64_t>(max) <= limit;
 }
 
-absl::Status VerifyColumnSections(const TableImpl& table, int column) {
+absl::Status VerifyDictionary(const TableImpl& table, int column) {
   const FileBacking& file = *table.file;
-  for (uint32_t index : file.column_sections[column]) {
+  for (uint32_t index : file.dictionary_sections[column]) {
     SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
   }
   const ColumnType type = table.schema.column(column).type;
@@ -267,81 +277,131 @@ absl::Status VerifyColumnSections(const TableImpl& table, int column) {
                        "': its offsets do not cover its bytes"));
     }
   }
-  for (size_t k = 0; k < table.chunks.size(); ++k) {
-    const Chunk& chunk = table.chunks[k];
-    const ColumnChunk& c = chunk.columns[column];
-    auto bad = [&](absl::string_view what) {
-      return absl::DataLossError(
-          absl::StrCat(file.path, ": chunk ", k, ", column '",
-                       table.schema.column(column).name, "': ", what));
-    };
-    if (!c.validity.empty()) {
-      bool stray = false;
-      const size_t valid = CountBits(c.validity.data(), chunk.size, &stray);
-      if (stray || valid + c.null_count != chunk.size) {
-        return bad("the validity bits disagree with the NULL count");
-      }
+  return absl::OkStatus();
+}
+
+absl::Status VerifyCell(const TableImpl& table, int column, size_t k) {
+  const FileBacking& file = *table.file;
+  for (uint32_t index :
+       file.cell_sections[k * table.schema.num_columns() + column]) {
+    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
+  }
+  const ColumnType type = table.schema.column(column).type;
+  const Chunk& chunk = table.chunks[k];
+  const ColumnChunk& c = chunk.columns[column];
+  auto bad = [&](absl::string_view what) {
+    return absl::DataLossError(
+        absl::StrCat(file.path, ": chunk ", k, ", column '",
+                     table.schema.column(column).name, "': ", what));
+  };
+  if (!c.validity.empty()) {
+    bool stray = false;
+    const size_t valid = CountBits(c.validity.data(), chunk.size, &stray);
+    if (stray || valid + c.null_count != chunk.size) {
+      return bad("the validity bits disagree with the NULL count");
     }
-    switch (type) {
-      case ColumnType::kInt:
-      case ColumnType::kCategorical: {
-        // Every stored value inside the zone map: codes then index the
-        // dictionary safely and zone-map answers agree with row answers.
-        const uint64_t range = c.has_values()
-                                   ? static_cast<uint64_t>(c.int_max) -
-                                         static_cast<uint64_t>(c.base)
-                                   : 0;
-        bool ok = true;
-        switch (c.width) {
-          case 1:
-            ok = AllAtMost(c.u8.data(), c.u8.size(), range);
-            break;
-          case 2:
-            ok = AllAtMost(c.u16.data(), c.u16.size(), range);
-            break;
-          case 4:
-            ok = AllAtMost(c.u32.data(), c.u32.size(), range);
-            break;
-          default:
-            ok = AllAtMost(c.u64.data(), c.u64.size(), range);
-            break;
+  }
+  switch (type) {
+    case ColumnType::kInt:
+    case ColumnType::kCategorical: {
+      // Every stored value inside the zone map: codes then index the
+      // dictionary safely and zone-map answers agree with row answers.
+      const uint64_t range = c.has_values() ? static_cast<uint64_t>(c.int_max) -
+                                                  static_cast<uint64_t>(c.base)
+                                            : 0;
+      bool ok = true;
+      switch (c.width) {
+        case 1:
+          ok = AllAtMost(c.u8.data(), c.u8.size(), range);
+          break;
+        case 2:
+          ok = AllAtMost(c.u16.data(), c.u16.size(), range);
+          break;
+        case 4:
+          ok = AllAtMost(c.u32.data(), c.u32.size(), range);
+          break;
+        default:
+          ok = AllAtMost(c.u64.data(), c.u64.size(), range);
+          break;
+      }
+      if (!ok) return bad("a value lies outside the chunk's zone map");
+      break;
+    }
+    case ColumnType::kId:
+      if (!c.id_fixed) {
+        uint32_t previous = 0;
+        for (size_t i = 0; i < c.id_ends.size(); ++i) {
+          if (c.id_ends[i] <= previous) {
+            return bad(absl::StrCat("id ", i, " is empty or out of order"));
+          }
+          previous = c.id_ends[i];
         }
+        if (previous != c.id_bytes.size()) {
+          return bad("the id offsets do not cover the id bytes");
+        }
+      }
+      break;
+    case ColumnType::kFloat: {
+      // Every value inside the zone map (NaN is not), so a chunk the zone
+      // map rules out holds no matching row; NULL slots hold 0. One
+      // branch-free pass over all slots first; only when it finds a
+      // value outside (a NULL's 0 outside the range) are slots told apart.
+      const float lo = c.float_min, hi = c.float_max;
+      const float* v = c.floats.data();
+      bool outside = false;
+      for (size_t i = 0; i < c.floats.size(); ++i) {
+        outside |= !(v[i] >= lo) | !(v[i] <= hi);
+      }
+      for (size_t i = 0; outside && i < c.floats.size(); ++i) {
+        const bool ok = c.IsValid(i) ? v[i] >= lo && v[i] <= hi
+                                     : std::bit_cast<uint32_t>(v[i]) == 0;
         if (!ok) return bad("a value lies outside the chunk's zone map");
-        break;
       }
-      case ColumnType::kId:
-        if (!c.id_fixed) {
-          uint32_t previous = 0;
-          for (size_t i = 0; i < c.id_ends.size(); ++i) {
-            if (c.id_ends[i] <= previous) {
-              return bad(absl::StrCat("id ", i, " is empty or out of order"));
-            }
-            previous = c.id_ends[i];
-          }
-          if (previous != c.id_bytes.size()) {
-            return bad("the id offsets do not cover the id bytes");
-          }
-        }
-        break;
-      case ColumnType::kFloat: {
-        // Every value inside the zone map (NaN is not), so a chunk the zone
-        // map rules out holds no matching row; NULL slots hold 0. One
-        // branch-free pass over all slots first; only when it finds a
-        // value outside (a NULL's 0 outside the range) are slots told apart.
-        const float lo = c.float_min, hi = c.float_max;
-        const float* v = c.floats.data();
-        bool outside = false;
-        for (size_t i = 0; i < c.floats.size(); ++i) {
-          outside |= !(v[i] >= lo) | !(v[i] <= hi);
-        }
-        for (size_t i = 0; outside && i < c.floats.size(); ++i) {
-          const bool ok = c.IsValid(i) ? v[i] >= lo && v[i] <= hi
-                                       : std::bit_cast<uint32_t>(v[i]) == 0;
-          if (!ok) return bad("a value lies outside the chunk's zone map");
-        }
-        break;
+      break;
+    }
+  }
+
+  return absl::OkStatus();
+}
+
+// Checksums cost a read of the column: a large one is split across
+// threads (contiguous runs of chunks); the error reported is the first
+// chunk's, whatever the thread count.
+absl::Status VerifyColumnSections(const TableImpl& table, int column) {
+  SLICEKIT_RETURN_IF_ERROR(VerifyDictionary(table, column));
+  const size_t n = table.chunks.size();
+  uint64_t bytes = 0;
+  for (uint32_t index : table.file->column_sections[column]) {
+    bytes += table.file->sections[index].bytes;
+  }
+  const size_t threads = std::min<size_t>(
+      {bytes / kBytesPerVerifyThread + 1, n,
+       std::max(1u, std::thread::hardware_concurrency()), kMaxVerifyThreads});
+  std::vector<absl::Status> first(std::max<size_t>(threads, 1));
+  auto run = [&](size_t t) {
+    for (size_t k = n * t / threads; k < n * (t + 1) / threads; ++k) {
+      absl::Status status = VerifyCell(table, column, k);
+      if (!status.ok()) {
+        first[t] = std::move(status);
+        return;
       }
     }
+  };
+  if (threads <= 1) {
+    if (n > 0) run(0);
+  } else {
+    std::vector<std::thread> workers;
+    try {
+      for (size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
+    } catch (const std::system_error&) {
+      // No thread: the runs left are verified here.
+      for (size_t t = workers.size() + 1; t < threads; ++t) run(t);
+    }
+    run(0);
+    for (std::thread& worker : workers) worker.join();
+  }
+  for (const absl::Status& status : first) {
+    if (!status.ok()) return status;
   }
   return absl::OkStatus();
 }
@@ -641,6 +701,25 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
     ::unlink(tmp.c_str());
     return status;
   };
+  // mkostemp makes the file private (0600): give it the mode the file it
+  // replaces has, else what open() would give a new file (0666 less the
+  // umask, read from /proc/self/status; umask() itself would change it).
+  struct stat old;
+  mode_t mode = 0644;
+  if (::stat(path.c_str(), &old) == 0) {
+    mode = old.st_mode & 07777;
+  } else if (std::FILE* status = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    unsigned mask = 0;
+    while (std::fgets(line, sizeof(line), status) != nullptr) {
+      if (std::sscanf(line, "Umask: %o", &mask) == 1) {
+        mode = static_cast<mode_t>(0666 & ~mask);
+        break;
+      }
+    }
+    std::fclose(status);
+  }
+  if (::fchmod(fd, mode) != 0) return fail(ErrnoError("set the mode of", tmp));
   FileWriter out(fd);
   FileHeader header{};
   if (!out.Pad(sizeof(FileHeader))) return fail(ErrnoError("write", tmp));
@@ -886,6 +965,8 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   for (SectionEntry& s : file->sections) in.Read(&s);
   for (const ColumnSpec& spec : specs) file->column_names.push_back(spec.name);
   file->column_sections.resize(num_columns);
+  file->cell_sections.resize(cells);
+  file->dictionary_sections.resize(num_columns);
 
   // Sections: in file order, aligned, inside the data area, each used
   // exactly once by the record that names it (checked below).
@@ -919,7 +1000,15 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
                               " bytes"));
     }
     used[index] = 1;
-    if (column != kNoSection) file->column_sections[column].push_back(index);
+    if (column != kNoSection) {
+      file->column_sections[column].push_back(index);
+      if (chunk == kNoSection) {
+        file->dictionary_sections[column].push_back(index);
+      } else {
+        file->cell_sections[uint64_t{chunk} * num_columns + column].push_back(
+            index);
+      }
+    }
     *out = &s;
     return absl::OkStatus();
   };

@@ -52,6 +52,14 @@ std::string Saved(const Table& table) {
 // Expects the two tables' storage to be identical: every chunk, every
 // column's encoding, zone map, validity, values and ids, the dictionaries,
 // the tombstones and the counters.
+const Table& SmallTableForMode() {
+  static const Table* table = [] {
+    std::mt19937_64 rng(3);
+    return new Table(testing::RandomTable(rng, 50, {64}));
+  }();
+  return *table;
+}
+
 void ExpectSameStorage(const Table& a, const Table& b) {
   const internal::TableImpl& x = a.impl();
   const internal::TableImpl& y = b.impl();
@@ -158,6 +166,20 @@ TEST(TableFileTest, RandomTablesRoundTripExactly) {
         Table opened, Table::Open(path, {.verify = Verify::kOnFirstUse}));
     EXPECT_EQ(Saved(opened), testing::ReadFile(path));
   }
+}
+
+TEST(TableFileTest, SavedFilesGetTheUsualModeOrKeepTheirs) {
+  const std::string path = testing::TempPath("mode.skt");
+  const mode_t mask = umask(022);
+  ASSERT_THAT(SmallTableForMode().Save(path), IsOk());
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  ASSERT_EQ(chmod(path.c_str(), 0640), 0);
+  ASSERT_THAT(SmallTableForMode().Save(path), IsOk());
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  umask(mask);
 }
 
 TEST(TableFileTest, EmptyTableRoundTrips) {
