@@ -166,6 +166,10 @@ class Table {
   // infinite float; ResourceExhausted past 2^32 - 1 row positions.
   absl::Status Append(const Batch& batch);
 
+  // Makes room in the id index for `rows` more rows, so appending them
+  // does not rehash it as it grows. A hint: appending more still works.
+  void Reserve(size_t rows);
+
   // Deletes the live rows with these ids, or none: NotFound (naming the id)
   // when any id is not a live row. A deleted id may be appended again later.
   absl::Status Delete(absl::Span<const std::string> ids);

@@ -509,6 +509,12 @@ absl::Status Table::Delete(absl::Span<const std::string> ids) {
   return absl::OkStatus();
 }
 
+void Table::Reserve(size_t rows) {
+  // A table still mapped from a file builds its index only when changed.
+  if (impl_->file != nullptr) return;
+  impl_->index.reserve(impl_->index.size() + rows);
+}
+
 std::optional<RowIndex> Table::Find(absl::string_view id) const {
   return impl_->FindLive(id);
 }
