@@ -260,6 +260,20 @@ TEST(TableFileTest, CursorsAndStringFiltersWorkOnMappedDictionaries) {
   EXPECT_EQ(got, want);
 }
 
+TEST(TableReserveTest, SizesTheIdIndexOnceAndChangesNothingElse) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table,
+                                Table::Create(testing::RandomTableSchema()));
+  const size_t before = table.DictionaryBytes(table.schema().id_column());
+  table.Reserve(5000);
+  const size_t reserved = table.DictionaryBytes(table.schema().id_column());
+  EXPECT_GT(reserved, before);
+  std::mt19937_64 rng(8);
+  ASSERT_THAT(testing::AppendRandomRows(rng, table, 4000), IsOk());
+  EXPECT_EQ(table.DictionaryBytes(table.schema().id_column()), reserved);
+  EXPECT_EQ(table.num_rows(), 4000u);
+  EXPECT_EQ(table.Find(table.RowId(3999)), 3999u);
+}
+
 // ---- Bad files ----
 
 // A small table file with every section kind: NULLs (validity), deletes
