@@ -272,14 +272,7 @@ void AppendId(ColumnChunk& c, size_t old_size, absl::string_view id) {
 
 void ShrinkChunk(Chunk& chunk) {
   for (ColumnChunk& c : chunk.columns) {
-    c.validity.shrink_to_fit();
-    c.floats.shrink_to_fit();
-    c.u8.shrink_to_fit();
-    c.u16.shrink_to_fit();
-    c.u32.shrink_to_fit();
-    c.u64.shrink_to_fit();
-    c.id_bytes.shrink_to_fit();
-    c.id_ends.shrink_to_fit();
+    c.ForEachBuffer([](auto& buffer) { buffer.shrink_to_fit(); });
   }
 }
 

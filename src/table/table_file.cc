@@ -469,14 +469,7 @@ absl::Status TableImpl::MakeOwned() {
   for (Chunk& chunk : chunks) {
     chunk.deleted.MakeOwned();
     for (ColumnChunk& c : chunk.columns) {
-      c.validity.MakeOwned();
-      c.floats.MakeOwned();
-      c.u8.MakeOwned();
-      c.u16.MakeOwned();
-      c.u32.MakeOwned();
-      c.u64.MakeOwned();
-      c.id_bytes.MakeOwned();
-      c.id_ends.MakeOwned();
+      c.ForEachBuffer([](auto& buffer) { buffer.MakeOwned(); });
     }
   }
   for (Dictionary& dict : dictionaries) {

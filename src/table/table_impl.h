@@ -100,6 +100,18 @@ struct ColumnChunk {
     return absl::string_view(id_bytes.data() + begin, id_ends[i] - begin);
   }
   size_t MemoryBytes() const;
+  // Calls `f` on every buffer (a generic lambda: they differ in type).
+  template <typename F>
+  void ForEachBuffer(F&& f) {
+    f(validity);
+    f(floats);
+    f(u8);
+    f(u16);
+    f(u32);
+    f(u64);
+    f(id_bytes);
+    f(id_ends);
+  }
 };
 
 struct Chunk {

@@ -74,14 +74,8 @@ class FileBuffer {
     size_t size = 0;
     const size_t want = static_cast<size_t>(st.st_size);
     while (size < want) {
-      const ssize_t got = ::read(fd, buffer.data_ + size, want - size);
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) {
-        const int error = errno;
-        ::close(fd);
-        return absl::NotFoundError(
-            absl::StrCat("cannot read '", path, "': ", std::strerror(error)));
-      }
+      const ssize_t got = ReadRetrying(fd, buffer.data_ + size, want - size);
+      if (got < 0) return ReadError(fd, path);
       if (got == 0) break;  // the file shrank
       size += static_cast<size_t>(got);
     }
@@ -97,14 +91,8 @@ class FileBuffer {
     std::string text;
     char chunk[1 << 16];
     while (true) {
-      const ssize_t got = ::read(fd, chunk, sizeof(chunk));
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) {
-        const int error = errno;
-        ::close(fd);
-        return absl::NotFoundError(
-            absl::StrCat("cannot read '", path, "': ", std::strerror(error)));
-      }
+      const ssize_t got = ReadRetrying(fd, chunk, sizeof(chunk));
+      if (got < 0) return ReadError(fd, path);
       if (got == 0) break;
       text.append(chunk, static_cast<size_t>(got));
     }
@@ -126,6 +114,21 @@ class FileBuffer {
 
  private:
   static constexpr size_t kHugePage = size_t{2} << 20;
+
+  static ssize_t ReadRetrying(int fd, char* data, size_t n) {
+    ssize_t got;
+    do {
+      got = ::read(fd, data, n);
+    } while (got < 0 && errno == EINTR);
+    return got;
+  }
+  // Closes `fd`; the error of the read() that just failed.
+  static absl::Status ReadError(int fd, const std::string& path) {
+    const int error = errno;
+    ::close(fd);
+    return absl::NotFoundError(
+        absl::StrCat("cannot read '", path, "': ", std::strerror(error)));
+  }
 
   bool Allocate(size_t bytes) {
     if (bytes == 0) bytes = 1;

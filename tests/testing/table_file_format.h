@@ -55,18 +55,28 @@ inline uint32_t Crc32(const char* data, size_t n) {
       crc32_z(0, reinterpret_cast<const Bytef*>(data), n));
 }
 
-// The section table of a well-formed file (empty when the header or the
-// directory's place is unreadable).
-inline std::vector<FileSection> Sections(const std::string& file) {
-  std::vector<FileSection> out;
+// Where the section table starts and how many entries it has: the last
+// entries of the directory. False when the header or the directory's place
+// is unreadable.
+inline bool FindSectionTable(const std::string& file, uint64_t* table,
+                             uint32_t* n) {
   const uint64_t dir = LoadAt<uint64_t>(file, kDirectoryOffsetAt);
   const uint64_t dir_bytes = LoadAt<uint64_t>(file, kDirectoryBytesAt);
   if (file.size() < 64 || dir > file.size() || dir_bytes > file.size() - dir) {
-    return out;
+    return false;
   }
-  const uint32_t n = LoadAt<uint32_t>(file, dir + kNumSectionsAt);
-  if (uint64_t{n} * kSectionEntryBytes > dir_bytes) return out;
-  const uint64_t table = dir + dir_bytes - uint64_t{n} * kSectionEntryBytes;
+  *n = LoadAt<uint32_t>(file, dir + kNumSectionsAt);
+  if (uint64_t{*n} * kSectionEntryBytes > dir_bytes) return false;
+  *table = dir + dir_bytes - uint64_t{*n} * kSectionEntryBytes;
+  return true;
+}
+
+// The section table of a well-formed file (empty when unreadable).
+inline std::vector<FileSection> Sections(const std::string& file) {
+  std::vector<FileSection> out;
+  uint64_t table = 0;
+  uint32_t n = 0;
+  if (!FindSectionTable(file, &table, &n)) return out;
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t at = table + uint64_t{i} * kSectionEntryBytes;
     FileSection s;
@@ -83,14 +93,9 @@ inline std::vector<FileSection> Sections(const std::string& file) {
 // Recomputes every section's checksum, the directory's and the header's,
 // as far as the layout is readable; returns false when it is not.
 inline bool Reseal(std::string& file) {
-  const uint64_t dir = LoadAt<uint64_t>(file, kDirectoryOffsetAt);
-  const uint64_t dir_bytes = LoadAt<uint64_t>(file, kDirectoryBytesAt);
-  if (file.size() < 64 || dir > file.size() || dir_bytes > file.size() - dir) {
-    return false;
-  }
-  const uint32_t n = LoadAt<uint32_t>(file, dir + kNumSectionsAt);
-  if (uint64_t{n} * kSectionEntryBytes > dir_bytes) return false;
-  const uint64_t table = dir + dir_bytes - uint64_t{n} * kSectionEntryBytes;
+  uint64_t table = 0;
+  uint32_t n = 0;
+  if (!FindSectionTable(file, &table, &n)) return false;
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t at = table + uint64_t{i} * kSectionEntryBytes;
     const uint64_t offset = LoadAt<uint64_t>(file, at);
@@ -98,6 +103,8 @@ inline bool Reseal(std::string& file) {
     if (offset > file.size() || bytes > file.size() - offset) continue;
     StoreAt<uint32_t>(file, at + 16, Crc32(file.data() + offset, bytes));
   }
+  const uint64_t dir = LoadAt<uint64_t>(file, kDirectoryOffsetAt);
+  const uint64_t dir_bytes = LoadAt<uint64_t>(file, kDirectoryBytesAt);
   StoreAt<uint32_t>(file, kDirectoryCrcAt, Crc32(file.data() + dir, dir_bytes));
   StoreAt<uint32_t>(file, kHeaderCrcAt, Crc32(file.data(), kHeaderCrcAt));
   return true;
