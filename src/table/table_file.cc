@@ -582,9 +582,11 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
       // Views point into the mapping: find the stored section by address.
       const uint64_t offset = static_cast<uint64_t>(
           static_cast<const uint8_t*>(data) - t.file->base);
-      for (uint32_t i : column == kNoSection
-                            ? std::vector<uint32_t>{}
-                            : t.file->column_sections[column]) {
+      const std::vector<uint32_t>& candidates =
+          chunk == kNoSection
+              ? t.file->dictionary_sections[column]
+              : t.file->cell_sections[uint64_t{chunk} * num_columns + column];
+      for (uint32_t i : candidates) {
         if (t.file->sections[i].offset == offset &&
             t.file->sections[i].bytes == bytes) {
           piece.mapped = true;
