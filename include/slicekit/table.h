@@ -78,7 +78,9 @@ struct TableOptions {
 // are verified either at Open or per column on first use.
 struct TableOpenOptions {
   enum class Verify {
-    // Read and check every section now: nothing read later can fail.
+    // Read and check every section now: no later read fails (except the
+    // uniqueness of ids, checked when the id index is first built: see
+    // Verify()).
     kAll,
     // Check each column's sections the first time something reads the
     // column; Open only maps the file. Calls that return a Status (Bind,
@@ -147,7 +149,10 @@ class Table {
 
   // Verifies every section of a table opened with kOnFirstUse that is not
   // verified yet (OK at once for a table in memory): DataLoss naming the
-  // file and section, or OK after which no later read can fail.
+  // file and section, or OK after which no later read can fail. Thread-safe.
+  // Ids are checked for uniqueness when the id index is built, on the first
+  // id lookup (not stored in the file): a filter on data_row_id, Append and
+  // Delete report a forged file with a repeated id; Find() ends the process.
   absl::Status Verify() const;
   // The same for one column's sections.
   absl::Status VerifyColumn(int column) const;
