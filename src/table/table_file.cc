@@ -434,29 +434,30 @@ void CheckColumnOrDie(const TableImpl& table, int column) {
 
 absl::Status TableImpl::EnsureIndex() const {
   if (index_ready.load(std::memory_order_acquire)) return absl::OkStatus();
-  absl::call_once(index_once, [this] {
-    index_status = VerifyColumn(*this, schema.id_column());
-    if (!index_status.ok()) return;
-    index.reserve(num_rows - num_deleted);
-    for (size_t row = 0; row < num_rows; ++row) {
-      if (!IsLive(static_cast<RowIndex>(row))) continue;
-      const absl::string_view id = RowId(static_cast<RowIndex>(row));
-      const PrehashedId key(id);
-      bool inserted = false;
-      auto it = index.lazy_emplace(key, [&](const auto& construct) {
-        inserted = true;
-        construct(IndexEntry{static_cast<RowIndex>(row), key.hash});
-      });
-      if (!inserted) {
-        index_status = absl::DataLossError(
-            absl::StrCat(file->path, ": data_row_id '", id, "' is in rows ",
-                         it->row, " and ", row, " (the file is corrupt)"));
-        index.clear();
-        return;
-      }
+  std::lock_guard<std::mutex> lock(index_mutex);
+  if (index_tried) return index_status;
+  index_tried = true;
+  index_status = VerifyColumn(*this, schema.id_column());
+  if (!index_status.ok()) return index_status;
+  index.reserve(num_rows - num_deleted);
+  for (size_t row = 0; row < num_rows; ++row) {
+    if (!IsLive(static_cast<RowIndex>(row))) continue;
+    const absl::string_view id = RowId(static_cast<RowIndex>(row));
+    const PrehashedId key(id);
+    bool inserted = false;
+    auto it = index.lazy_emplace(key, [&](const auto& construct) {
+      inserted = true;
+      construct(IndexEntry{static_cast<RowIndex>(row), key.hash});
+    });
+    if (!inserted) {
+      index_status = absl::DataLossError(
+          absl::StrCat(file->path, ": data_row_id '", id, "' is in rows ",
+                       it->row, " and ", row, " (the file is corrupt)"));
+      index.clear();
+      return index_status;
     }
-    index_ready.store(true, std::memory_order_release);
-  });
+  }
+  index_ready.store(true, std::memory_order_release);
   return index_status;
 }
 

@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
@@ -240,8 +240,11 @@ struct TableImpl {
   // False while `index` is not built yet (a table opened from a file builds
   // it on the first id lookup).
   mutable std::atomic<bool> index_ready{true};
-  mutable absl::once_flag index_once;
-  mutable absl::Status index_status;  // written once, under index_once
+  // Held while the index is built; a std::mutex (not absl::call_once, whose
+  // wait is in a library that ThreadSanitizer cannot see into).
+  mutable std::mutex index_mutex;
+  mutable bool index_tried = false;   // under index_mutex
+  mutable absl::Status index_status;  // written once, under index_mutex
 
   // Builds the id index of a table opened from a file on first use (reading
   // every id once, after verifying them); OK at once otherwise. Thread-safe.
