@@ -44,6 +44,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "bench/bench_util.h"
 #include "bench/coco_generator.h"
 #include "slicekit/coco.h"
 #include "slicekit/explore.h"
@@ -127,10 +128,11 @@ double MetricsBytes(const RunMetrics& m) {
                              m.class_begin.capacity() * sizeof(size_t));
 }
 
-// Wall-clock time of a benchmark's loop.
+// Wall-clock time and page faults of a benchmark's loop.
 class Stopwatch {
  public:
   Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  const FaultCounter& faults() const { return faults_; }
   double Seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                          start_)
@@ -139,9 +141,11 @@ class Stopwatch {
 
  private:
   std::chrono::steady_clock::time_point start_;
+  FaultCounter faults_;
 };
 
 void SetMs(benchmark::State& state, const Stopwatch& watch) {
+  watch.faults().Set(state);
   state.counters["ms"] = watch.Seconds() * 1e3 /
                          static_cast<double>(std::max<int64_t>(
                              1, static_cast<int64_t>(state.iterations())));

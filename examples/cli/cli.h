@@ -74,7 +74,10 @@ class Output {
   bool ok_ = true;
 };
 
-// Loads the table a `--table PATH` flag names.
+// Loads the table a `--table PATH` flag names: a table file (recognized by
+// its first bytes, mapped with columns verified on first use) or a CSV
+// file. Before printing ids, call table.VerifyColumn(id column): RowId()
+// cannot report a corrupt file.
 absl::StatusOr<Table> LoadTable(const std::string& path);
 
 // The subcommands: each parses the rest of argv and returns an exit status.
@@ -82,6 +85,7 @@ int Query(Args& args);
 int Generate(Args& args);
 int Eval(Args& args);
 int SliceCommand(Args& args);
+int Convert(Args& args);
 
 }  // namespace slicekit::cli
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "examples/cli/cli.h"
@@ -13,6 +14,22 @@
 #include "slicekit/metrics.h"
 
 namespace slicekit::cli {
+
+namespace {
+
+// Straight from the metrics to the file: the same bytes as exporting
+// MetricsToTable's table, without building it.
+absl::Status WriteCsv(const slicekit::ModelRun& run,
+                      const slicekit::RunMetrics& metrics,
+                      const slicekit::MetricsTableOptions& options,
+                      const std::string& out) {
+  std::ofstream file(out, std::ios::binary);
+  if (!file)
+    return absl::InvalidArgumentError(absl::StrCat("cannot write ", out));
+  return slicekit::WriteMetricsCsv(run, metrics, options, file);
+}
+
+}  // namespace
 
 int Eval(Args& args) {
   std::string gt, pred, out, per_class;
@@ -93,13 +110,18 @@ int Eval(Args& args) {
       slicekit::ComputeMetrics(*run, options);
   if (!metrics.ok()) return InputError(metrics.status().message());
   progress("matched");
-  // Straight from the metrics to the file: the same bytes as exporting
-  // MetricsToTable's table, without building it.
-  std::ofstream file(out, std::ios::binary);
-  if (!file) return InputError(absl::StrCat("cannot write ", out));
-  absl::Status status =
-      slicekit::WriteMetricsCsv(*run, *metrics, table_options, file);
-  if (!status.ok()) return InputError(status.message());
+  if (absl::EndsWith(out, ".skt")) {
+    // A table file (docs/table-file.md): the metrics table itself, saved.
+    absl::StatusOr<slicekit::Table> table =
+        slicekit::MetricsToTable(*run, *metrics, table_options);
+    if (!table.ok()) return InputError(table.status().message());
+    const absl::Status saved = table->Save(out);
+    if (!saved.ok()) return InputError(saved.message());
+  } else if (absl::Status status = WriteCsv(*run, *metrics, table_options, out);
+             !status.ok()) {
+    return InputError(status.message());
+  }
+  absl::Status status;
   if (!per_class.empty()) {
     std::ofstream pc(per_class, std::ios::binary);
     if (!pc) return InputError(absl::StrCat("cannot write ", per_class));

@@ -33,11 +33,13 @@ const char kUsage[] =
     "                 [--format csv|json|ndjson]\n"
     "         ids SLICE --table FILE.csv\n"
     "         auto --table FILE.csv [--limit K]\n"
-    "       slicekit eval --gt GT.json --pred DETS.json --out METRICS.csv\n"
+    "       slicekit eval --gt GT.json --pred DETS.json --out "
+    "METRICS.csv|.skt\n"
     "                     [--iou-threshold X] [--confidence-threshold Y]\n"
     "                     [--rule coco|labelbox] [--per-class FILE.csv]\n"
     "                     [--class-iou-threshold CLASS=X]...\n"
     "                     [--no-class-columns] [--lenient]\n"
+    "       slicekit convert --table FILE --out FILE.skt\n"
     "       slicekit --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -60,10 +62,15 @@ const char kUsage[] =
     "          every matching data_row_id; auto lists the auto-generated\n"
     "          slices with row counts and top K (default 5) row ids.\n"
     "eval      matches COCO detections to ground truth and writes one metrics\n"
-    "          row per image (docs/metrics.md); thresholds default to 0.5,\n"
+    "          row per image (docs/metrics.md), as CSV or, when --out ends\n"
+    "          in .skt, as a table file; thresholds default to 0.5,\n"
     "          the rule to coco. --per-class writes one row per (image,\n"
     "          class) with any object; --no-class-columns leaves out the\n"
     "          `<metric>[<class>]` columns; --lenient skips bad records.\n"
+    "convert   writes the table (CSV or table file) as a table file: later\n"
+    "          commands map it instead of parsing (docs/table-file.md).\n"
+    "          Every --table FILE takes either format, told apart by its\n"
+    "          first bytes.\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error\n";
 
@@ -85,5 +92,6 @@ int main(int argc, char** argv) {
   if (command == "generate") return cli::Generate(args);
   if (command == "slice") return cli::SliceCommand(args);
   if (command == "eval") return cli::Eval(args);
+  if (command == "convert") return cli::Convert(args);
   return cli::UsageError(absl::StrCat("unknown command '", command, "'"));
 }

@@ -105,6 +105,11 @@ int RunQuery(const QueryFlags& flags) {
     if (!result.ok()) return InputError(result.status().message());
   }
 
+  if (!flags.count) {
+    // A table file's ids are verified before RowId() prints them.
+    const absl::Status ids = table->VerifyColumn(table->schema().id_column());
+    if (!ids.ok()) return InputError(ids.message());
+  }
   Output out;
   if (flags.count) {
     const size_t matched = result->selection.Count();

@@ -396,6 +396,8 @@ int SliceAuto(Args& args) {
   if (!flags.table) return UsageError("slice auto needs --table FILE");
   absl::StatusOr<slicekit::Table> table = LoadTable(*flags.table);
   if (!table.ok()) return InputError(table.status().message());
+  const absl::Status ids = table->VerifyColumn(table->schema().id_column());
+  if (!ids.ok()) return InputError(ids.message());
   Output out;
   for (const slicekit::AutoSlice& auto_slice :
        slicekit::AutoSlices(table->schema())) {

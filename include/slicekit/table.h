@@ -71,6 +71,32 @@ struct TableOptions {
   size_t chunk_rows = 65536;
 };
 
+// How Table::Open checks a table file (docs/table-file.md). Open always
+// verifies the header, the directory (schema, chunk sizes, zone maps, where
+// each section is) and the tombstones, with their checksums and for
+// consistency. The column sections (values, validity, ids, dictionaries)
+// are verified either at Open or per column on first use.
+struct TableOpenOptions {
+  enum class Verify {
+    // Read and check every section now: no later read fails (except the
+    // uniqueness of ids, checked when the id index is first built: see
+    // Verify()).
+    kAll,
+    // Check each column's sections the first time something reads the
+    // column; Open only maps the file. Calls that return a Status (Bind,
+    // OrderRows, Summarize, Save, Verify...) report a corrupt column there.
+    // The one-value accessors (RowId, GetFloat, GetInt, GetString, Find)
+    // and Compact() cannot, so they verify the column they read first and
+    // end the process with the error rather than return a value read from
+    // a corrupt file: call VerifyColumn() before them to get a Status.
+    kOnFirstUse,
+  };
+  Verify verify = Verify::kAll;
+};
+
+// The first bytes of every table file.
+inline constexpr absl::string_view kTableFileMagic("\x89SKTBL\r\n", 8);
+
 // A columnar, append-only table of rows with typed nullable columns and a
 // unique `data_row_id` per live row. Rows live in fixed-size chunks; each
 // chunk keeps per column a contiguous value array (integers and dictionary
@@ -102,6 +128,35 @@ class Table {
  public:
   static absl::StatusOr<Table> Create(Schema schema, TableOptions options = {});
 
+  // Maps the table file at `path` (written by Save) read-only: scans read
+  // the mapped pages in place; nothing is copied or parsed per row. The
+  // table is fully usable; the first Append, Delete or Compact copies it
+  // into memory first (copy on write; the file is never written). Errors
+  // name the file and the section: NotFound / PermissionDenied for a file
+  // that cannot be opened, InvalidArgument for a file that is not a table
+  // file, FailedPrecondition for a newer format version, DataLoss for a
+  // truncated or corrupt one.
+  static absl::StatusOr<Table> Open(const std::string& path,
+                                    TableOpenOptions options = {});
+
+  // Writes the table to `path` atomically: a temporary file in the same
+  // folder, fsync, rename over `path`, fsync of the folder; on any error
+  // `path` is unchanged. Saving over the file this table was opened from is
+  // fine (the mapping keeps the old file's pages). Sections still mapped
+  // from a file are checksummed as they are copied: DataLoss, and nothing
+  // written, if one is corrupt.
+  absl::Status Save(const std::string& path) const;
+
+  // Verifies every section of a table opened with kOnFirstUse that is not
+  // verified yet (OK at once for a table in memory): DataLoss naming the
+  // file and section, or OK after which no later read can fail. Thread-safe.
+  // Ids are checked for uniqueness when the id index is built, on the first
+  // id lookup (not stored in the file): a filter on data_row_id, Append and
+  // Delete report a forged file with a repeated id; Find() ends the process.
+  absl::Status Verify() const;
+  // The same for one column's sections.
+  absl::Status VerifyColumn(int column) const;
+
   Table(Table&&) noexcept;
   Table& operator=(Table&&) noexcept;
   ~Table();
@@ -115,6 +170,10 @@ class Table {
   // duplicate id (within the batch or against live rows) and for a NaN or
   // infinite float; ResourceExhausted past 2^32 - 1 row positions.
   absl::Status Append(const Batch& batch);
+
+  // Makes room in the id index for `rows` more rows, so appending them
+  // does not rehash it as it grows. A hint: appending more still works.
+  void Reserve(size_t rows);
 
   // Deletes the live rows with these ids, or none: NotFound (naming the id)
   // when any id is not a live row. A deleted id may be appended again later.

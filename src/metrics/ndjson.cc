@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "src/metrics/json_fields.h"
+#include "src/util/file_buffer.h"
 
 namespace slicekit {
 namespace {
@@ -250,14 +251,12 @@ absl::StatusOr<ModelRun> ImportNdjson(absl::string_view text,
 absl::StatusOr<ModelRun> ImportNdjsonFile(const std::string& path,
                                           const NdjsonOptions& options,
                                           ImportReport* report) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  // Read whole into huge pages, no growing copies (src/util/file_buffer.h).
+  absl::StatusOr<internal::FileBuffer> text = internal::FileBuffer::Read(path);
+  if (!text.ok()) return absl::NotFoundError(text.status().message());
   const size_t slash = path.find_last_of('/');
   return ImportNdjson(
-      text.str(), options, report,
+      text->view(), options, report,
       slash == std::string::npos ? path : path.substr(slash + 1));
 }
 

@@ -641,9 +641,27 @@ std::string DebugString(const BoundProgram& program) {
 }
 }  // namespace internal
 
+namespace {
+
+// The columns the leaves read; `*ids` when a leaf looks ids up.
+void LeafColumns(const BoundNode& node, std::vector<int>* columns, bool* ids) {
+  if (node.column >= 0) columns->push_back(node.column);
+  if (node.kind == NodeKind::kIdSet) *ids = true;
+  for (const BoundNode& child : node.children) LeafColumns(child, columns, ids);
+}
+
+}  // namespace
+
 absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table) {
   Binder binder(table.impl());
   SLICEKIT_ASSIGN_OR_RETURN(BoundNode root, binder.Bind(expr, false, 0));
+  // A table opened from a file: what the scans will read is verified here,
+  // where an error can be returned (Scan() cannot return one).
+  std::vector<int> columns;
+  bool ids = false;
+  LeafColumns(root, &columns, &ids);
+  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumns(table.impl(), columns));
+  if (ids) SLICEKIT_RETURN_IF_ERROR(table.impl().EnsureIndex());
   auto program = std::make_shared<internal::BoundProgram>();
   program->table = &table.impl();
   program->expr = expr;

@@ -19,8 +19,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "src/scan/kernels.h"
-#include "src/util/status_macros.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {
@@ -383,12 +383,11 @@ absl::StatusOr<std::vector<SortKey>> ResolveKeys(
         *column, table.schema().column(*column).type, order.descending, {}};
     if (key.type == ColumnType::kCategorical) {
       // Rank dictionary codes by their strings once; rows then compare ranks.
-      const std::vector<std::string>& strings =
-          impl.dictionaries[*column].strings;
+      const internal::StringList& strings = impl.dictionaries[*column].strings;
       std::vector<uint32_t> order_of(strings.size());
       std::iota(order_of.begin(), order_of.end(), 0);
       std::sort(order_of.begin(), order_of.end(), [&](uint32_t a, uint32_t b) {
-        return absl::string_view(strings[a]) < absl::string_view(strings[b]);
+        return strings[a] < strings[b];
       });
       key.rank.resize(strings.size());
       for (size_t i = 0; i < order_of.size(); ++i) key.rank[order_of[i]] = i;
@@ -610,14 +609,22 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
       if (!absl::WebSafeBase64Unescape(v.get<std::string>(), &category)) {
         return bad("category is not base64");
       }
-      auto it = dict.codes.find(category);
-      if (it == dict.codes.end()) return bad("unknown category");
-      position.keys.push_back(key.rank[it->second] ^ flip);
+      const std::optional<int64_t> code = dict.Find(category);
+      if (!code.has_value()) return bad("unknown category");
+      position.keys.push_back(key.rank[*code] ^ flip);
     } else {
       return bad("value of the wrong type");
     }
   }
   return position;
+}
+
+// A table opened from a file: the key columns and the ids (ties, cursors)
+// are verified before they are read.
+absl::Status VerifyKeys(const Table& table, const std::vector<SortKey>& keys) {
+  std::vector<int> columns = {table.schema().id_column()};
+  for (const SortKey& key : keys) columns.push_back(key.column);
+  return internal::VerifyColumns(table.impl(), columns);
 }
 
 }  // namespace
@@ -630,6 +637,7 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
+  SLICEKIT_RETURN_IF_ERROR(VerifyKeys(table, resolved));
   const Orderer orderer(table.impl(), std::move(resolved));
   return OrderImpl(orderer, selection, offset, limit, nullptr);
 }
@@ -650,6 +658,7 @@ absl::StatusOr<OrderedPage> OrderPage(const Table& table,
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
+  SLICEKIT_RETURN_IF_ERROR(VerifyKeys(table, resolved));
   if (limit == 0 || limit == SIZE_MAX) {
     return absl::InvalidArgumentError(
         absl::StrCat("page limit ", limit, " is out of range"));

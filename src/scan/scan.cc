@@ -280,7 +280,7 @@ class ChunkScanner {
     }
     EvalLeaf(node, begin, n, out, depth);
     if (node.kind != NodeKind::kIsNull) {
-      const std::vector<uint64_t>& validity =
+      const internal::Buffer<uint64_t>& validity =
           chunk_->columns[node.column].validity;
       if (!validity.empty()) {
         const uint64_t* valid = validity.data() + begin / 64;

@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "src/util/status_macros.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 #include "src/util/text_cells.h"
 
 namespace slicekit {
@@ -106,7 +106,7 @@ void AppendJsonObject(const Table& table, RowIndex row,
 // `validity` (empty: all valid) to `*sum`, and their number to `*count`.
 template <typename T>
 void AddRelative(const T* values, const std::vector<uint64_t>& selected,
-                 const std::vector<uint64_t>& validity, uint64_t* sum,
+                 const internal::Buffer<uint64_t>& validity, uint64_t* sum,
                  size_t* count) {
   for (size_t w = 0; w < selected.size(); ++w) {
     uint64_t bits = selected[w];
@@ -131,7 +131,7 @@ void AddRelative(const T* values, const std::vector<uint64_t>& selected,
 // (in row order, so the result does not depend on the word shapes) and
 // their number to `*count`.
 void AddFloats(const float* values, const std::vector<uint64_t>& selected,
-               const std::vector<uint64_t>& validity, double* sum,
+               const internal::Buffer<uint64_t>& validity, double* sum,
                size_t* count) {
   double total = *sum;
   for (size_t w = 0; w < selected.size(); ++w) {
@@ -190,6 +190,8 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
   // Before the size check: a stale selection is usually longer too, and
   // "compacted, scan again" is the useful message.
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
+  // A table opened from a file: verified before its columns are read.
+  SLICEKIT_RETURN_IF_ERROR(table.Verify());
   if (selection.num_rows() > table.num_rows()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the selection covers ", selection.num_rows(),
@@ -393,6 +395,7 @@ absl::StatusOr<std::vector<std::string>> SliceRowIds(
 
 absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
                         ExportFormat format, std::ostream& out) {
+  SLICEKIT_RETURN_IF_ERROR(table.Verify());
   for (RowIndex row : rows) {
     if (row >= table.num_rows()) {
       return absl::InvalidArgumentError(

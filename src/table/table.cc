@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 
@@ -100,11 +101,9 @@ absl::string_view Batch::StringAt(int index, size_t row) const {
 namespace internal {
 
 size_t ColumnChunk::MemoryBytes() const {
-  return sizeof(ColumnChunk) + validity.capacity() * sizeof(uint64_t) +
-         floats.capacity() * sizeof(float) + u8.capacity() +
-         u16.capacity() * sizeof(uint16_t) + u32.capacity() * sizeof(uint32_t) +
-         u64.capacity() * sizeof(uint64_t) + id_bytes.capacity() +
-         id_ends.capacity() * sizeof(uint32_t);
+  return sizeof(ColumnChunk) + validity.HeldBytes() + floats.HeldBytes() +
+         u8.HeldBytes() + u16.HeldBytes() + u32.HeldBytes() + u64.HeldBytes() +
+         id_bytes.HeldBytes() + id_ends.HeldBytes();
 }
 
 }  // namespace internal
@@ -133,22 +132,25 @@ void AppendValidity(ColumnChunk& c, size_t old_size, const uint8_t* valid,
   if (c.validity.empty()) {
     c.validity.assign((old_size + 63) / 64, ~uint64_t{0});
     if (old_size % 64 != 0) {
-      c.validity.back() = (uint64_t{1} << (old_size % 64)) - 1;
+      c.validity.mutable_data()[c.validity.size() - 1] =
+          (uint64_t{1} << (old_size % 64)) - 1;
     }
   }
   c.validity.resize((new_size + 63) / 64, 0);
+  uint64_t* words = c.validity.mutable_data();
   for (size_t i = 0; i < n; ++i) {
     const size_t row = old_size + i;
-    if (valid[i]) c.validity[row / 64] |= uint64_t{1} << (row % 64);
+    if (valid[i]) words[row / 64] |= uint64_t{1} << (row % 64);
   }
   c.null_count += static_cast<uint32_t>(nulls);
 }
 
 template <typename T>
-void StoreRelative(std::vector<T>& out, const int64_t* values,
+void StoreRelative(internal::Buffer<T>& buffer, const int64_t* values,
                    const uint8_t* valid, size_t n, int64_t base) {
-  const size_t old = out.size();
-  out.resize(old + n);
+  const size_t old = buffer.size();
+  buffer.resize(old + n);
+  T* out = buffer.mutable_data();
   for (size_t i = 0; i < n; ++i) {
     out[old + i] = valid[i] ? static_cast<T>(static_cast<uint64_t>(values[i]) -
                                              static_cast<uint64_t>(base))
@@ -167,10 +169,10 @@ void Reencode(ColumnChunk& c, size_t size, int64_t new_base,
     valid[i] = c.IsValid(i);
     values[i] = c.IntAt(i);
   }
-  c.u8 = {};
-  c.u16 = {};
-  c.u32 = {};
-  c.u64 = {};
+  c.u8.clear();
+  c.u16.clear();
+  c.u32.clear();
+  c.u64.clear();
   c.base = new_base;
   c.width = new_width;
   switch (new_width) {
@@ -235,9 +237,10 @@ void AppendFloats(ColumnChunk& c, size_t old_size, const float* values,
                   const uint8_t* valid, size_t n) {
   const size_t old = c.floats.size();
   c.floats.resize(old + n);
+  float* out = c.floats.mutable_data();
   for (size_t i = 0; i < n; ++i) {
     const float v = valid[i] ? values[i] : 0.0f;
-    c.floats[old + i] = v;
+    out[old + i] = v;
     if (valid[i]) {
       c.float_min = std::min(c.float_min, v);
       c.float_max = std::max(c.float_max, v);
@@ -257,8 +260,9 @@ void AppendId(ColumnChunk& c, size_t old_size, absl::string_view id) {
   if (old_size > 0 && c.id_fixed && id.size() != c.id_width) {
     c.id_fixed = false;
     c.id_ends.resize(old_size);
+    uint32_t* ends = c.id_ends.mutable_data();
     for (size_t i = 0; i < old_size; ++i) {
-      c.id_ends[i] = static_cast<uint32_t>((i + 1) * c.id_width);
+      ends[i] = static_cast<uint32_t>((i + 1) * c.id_width);
     }
   }
   c.id_bytes.append(id.data(), id.size());
@@ -268,14 +272,7 @@ void AppendId(ColumnChunk& c, size_t old_size, absl::string_view id) {
 
 void ShrinkChunk(Chunk& chunk) {
   for (ColumnChunk& c : chunk.columns) {
-    c.validity.shrink_to_fit();
-    c.floats.shrink_to_fit();
-    c.u8.shrink_to_fit();
-    c.u16.shrink_to_fit();
-    c.u32.shrink_to_fit();
-    c.u64.shrink_to_fit();
-    c.id_bytes.shrink_to_fit();
-    c.id_ends.shrink_to_fit();
+    c.ForEachBuffer([](auto& buffer) { buffer.shrink_to_fit(); });
   }
 }
 
@@ -318,6 +315,8 @@ absl::Status Table::Append(const Batch& batch) {
     return absl::FailedPreconditionError(
         "batch schema differs from the table's schema");
   }
+  // A table opened from a file is copied into memory first.
+  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
   const size_t n = batch.num_rows();
   const int id_col = schema.id_column();
   // Validate everything before touching the table, so a bad batch leaves
@@ -449,7 +448,7 @@ absl::Status Table::Append(const Batch& batch) {
             auto it = dict.codes.find(s);
             if (it == dict.codes.end()) {
               const int64_t code = static_cast<int64_t>(dict.strings.size());
-              dict.strings.emplace_back(s);
+              dict.strings.push_back(s);
               it = dict.codes.emplace(std::string(s), code).first;
             }
             codes[i] = it->second;
@@ -478,6 +477,7 @@ absl::Status Table::Append(const Batch& batch) {
 
 absl::Status Table::Delete(absl::Span<const std::string> ids) {
   TableImpl& t = *impl_;
+  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
   std::vector<RowIndex> rows;
   rows.reserve(ids.size());
   for (const std::string& id : ids) {
@@ -495,11 +495,17 @@ absl::Status Table::Delete(absl::Span<const std::string> ids) {
     Chunk& chunk = t.chunks[t.ChunkOf(row)];
     if (chunk.deleted.empty()) chunk.deleted.assign((chunk.size + 63) / 64, 0);
     const size_t offset = t.OffsetOf(row);
-    chunk.deleted[offset / 64] |= uint64_t{1} << (offset % 64);
+    chunk.deleted.mutable_data()[offset / 64] |= uint64_t{1} << (offset % 64);
     ++chunk.num_deleted;
     ++t.num_deleted;
   }
   return absl::OkStatus();
+}
+
+void Table::Reserve(size_t rows) {
+  // A table still mapped from a file builds its index only when changed.
+  if (impl_->file != nullptr) return;
+  impl_->index.reserve(impl_->index.size() + rows);
 }
 
 std::optional<RowIndex> Table::Find(absl::string_view id) const {
@@ -540,7 +546,7 @@ namespace {
 // Gathers the values at `offsets` of one column chunk as plain int64s
 // (NULL slots give `base`, ignored by AppendInts through `valid`).
 template <typename T>
-void GatherRelative(const std::vector<T>& values, int64_t base,
+void GatherRelative(const internal::Buffer<T>& values, int64_t base,
                     const uint32_t* offsets, size_t n, int64_t* out) {
   const uint64_t b = static_cast<uint64_t>(base);
   for (size_t i = 0; i < n; ++i) {
@@ -615,6 +621,9 @@ Table::CompactionStats Table::Compact() {
     stats.generation = t.generation;
     return stats;
   }
+  // Compact cannot return a Status: a table opened from a file whose data
+  // is corrupt ends the process here (Table::Verify() first avoids that).
+  internal::DieUnlessOk(t.MakeOwned());
   const Schema& schema = t.schema;
   const int num_columns = schema.num_columns();
   const size_t chunk_rows = t.chunk_rows();
@@ -747,9 +756,13 @@ Table::CompactionStats Table::Compact() {
   return stats;
 }
 
-absl::string_view Table::RowId(RowIndex row) const { return impl_->RowId(row); }
+absl::string_view Table::RowId(RowIndex row) const {
+  internal::CheckColumnOrDie(*impl_, impl_->schema.id_column());
+  return impl_->RowId(row);
+}
 
 std::optional<float> Table::GetFloat(RowIndex row, int column) const {
+  internal::CheckColumnOrDie(*impl_, column);
   size_t offset;
   const ColumnChunk& c = impl_->Cell(row, column, &offset);
   if (!c.IsValid(offset)) return std::nullopt;
@@ -757,6 +770,7 @@ std::optional<float> Table::GetFloat(RowIndex row, int column) const {
 }
 
 std::optional<int64_t> Table::GetInt(RowIndex row, int column) const {
+  internal::CheckColumnOrDie(*impl_, column);
   size_t offset;
   const ColumnChunk& c = impl_->Cell(row, column, &offset);
   if (!c.IsValid(offset)) return std::nullopt;
@@ -765,14 +779,14 @@ std::optional<int64_t> Table::GetInt(RowIndex row, int column) const {
 
 std::optional<absl::string_view> Table::GetString(RowIndex row,
                                                   int column) const {
+  internal::CheckColumnOrDie(*impl_, column);
   size_t offset;
   const ColumnChunk& c = impl_->Cell(row, column, &offset);
   if (impl_->schema.column(column).type == ColumnType::kId) {
     return c.IdAt(offset);
   }
   if (!c.IsValid(offset)) return std::nullopt;
-  return absl::string_view(
-      impl_->dictionaries[column].strings[c.IntAt(offset)]);
+  return impl_->dictionaries[column].strings[c.IntAt(offset)];
 }
 
 size_t Table::ColumnBytes(int column) const {
@@ -788,11 +802,12 @@ size_t Table::DictionaryBytes(int column) const {
     return impl_->index.capacity() * (sizeof(internal::IndexEntry) + 1);
   }
   const internal::Dictionary& dict = impl_->dictionaries[column];
-  size_t bytes = 0;
-  for (const std::string& s : dict.strings) {
-    bytes += 2 * (sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0));
+  size_t bytes = dict.strings.HeldBytes();
+  for (const auto& [s, code] : dict.codes) {
+    bytes += s.size() > 15 ? s.capacity() : 0;
   }
-  return bytes + dict.codes.capacity() * (sizeof(int64_t) + 1);
+  return bytes +
+         dict.codes.capacity() * (sizeof(std::string) + sizeof(int64_t) + 1);
 }
 
 size_t Table::DictionarySize(int column) const {

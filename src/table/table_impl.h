@@ -4,9 +4,12 @@
 #ifndef SLICEKIT_SRC_TABLE_TABLE_IMPL_H_
 #define SLICEKIT_SRC_TABLE_TABLE_IMPL_H_
 
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +23,7 @@
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
 #include "slicekit/table.h"
+#include "src/table/buffer.h"
 
 namespace slicekit::internal {
 
@@ -34,14 +38,17 @@ inline bool TestBit(const uint64_t* words, size_t i) {
 // that holds `max - base`, where base is the smallest valid value. Counts
 // such as tp/fp fit one byte, so a filter on them reads a quarter of the
 // bytes a plain int32 column would. NULL slots store 0.
+//
+// Every array is a Buffer: owned, or a view of a mapped table file
+// (Table::Open), read the same way.
 struct ColumnChunk {
   uint32_t null_count = 0;
   // Bit i set = row i holds a value. Empty while the chunk has no NULLs, so
   // the common NULL-free chunk neither stores nor reads a bitmap.
-  std::vector<uint64_t> validity;
+  Buffer<uint64_t> validity;
 
   // kFloat. Zone map over valid values (+inf/-inf while there are none).
-  std::vector<float> floats;
+  Buffer<float> floats;
   float float_min = std::numeric_limits<float>::infinity();
   float float_max = -std::numeric_limits<float>::infinity();
 
@@ -50,10 +57,10 @@ struct ColumnChunk {
   int64_t int_max = std::numeric_limits<int64_t>::min();
   int64_t base = 0;
   uint8_t width = 1;
-  std::vector<uint8_t> u8;
-  std::vector<uint16_t> u16;
-  std::vector<uint32_t> u32;
-  std::vector<uint64_t> u64;
+  Buffer<uint8_t> u8;
+  Buffer<uint16_t> u16;
+  Buffer<uint32_t> u32;
+  Buffer<uint64_t> u64;
 
   // kId: bytes of all ids; when every id of the chunk has the same length
   // (`id_fixed`, typical for generated ids) no offsets are stored at all.
@@ -63,8 +70,8 @@ struct ColumnChunk {
   // for sequentially generated ids); lets top-k skip ties without reading
   // ids.
   bool id_ascending = true;
-  std::string id_bytes;
-  std::vector<uint32_t> id_ends;
+  Buffer<char> id_bytes;
+  Buffer<uint32_t> id_ends;
 
   bool IsValid(size_t i) const {
     return validity.empty() || TestBit(validity.data(), i);
@@ -93,13 +100,25 @@ struct ColumnChunk {
     return absl::string_view(id_bytes.data() + begin, id_ends[i] - begin);
   }
   size_t MemoryBytes() const;
+  // Calls `f` on every buffer (a generic lambda: they differ in type).
+  template <typename F>
+  void ForEachBuffer(F&& f) {
+    f(validity);
+    f(floats);
+    f(u8);
+    f(u16);
+    f(u32);
+    f(u64);
+    f(id_bytes);
+    f(id_ends);
+  }
 };
 
 struct Chunk {
   uint32_t size = 0;
   uint32_t num_deleted = 0;
   // Bit i set = row i deleted. Empty while nothing in the chunk is deleted.
-  std::vector<uint64_t> deleted;
+  Buffer<uint64_t> deleted;
   std::vector<ColumnChunk> columns;
 
   bool IsDeleted(size_t i) const {
@@ -110,11 +129,36 @@ struct Chunk {
 // Append-only dictionary of a categorical column: codes never change, so a
 // code resolved once stays valid while the table grows.
 struct Dictionary {
-  std::vector<std::string> strings;
+  StringList strings;  // by code
+  // Code by string. Empty while `strings` views a table file (lookups then
+  // scan the strings; the map is built when the table is first changed).
   absl::flat_hash_map<std::string, int64_t> codes;
+
+  std::optional<int64_t> Find(absl::string_view s) const {
+    if (codes.size() == strings.size()) {
+      auto it = codes.find(s);
+      if (it == codes.end()) return std::nullopt;
+      return it->second;
+    }
+    for (size_t i = 0; i < strings.size(); ++i) {
+      if (strings[i] == s) return static_cast<int64_t>(i);
+    }
+    return std::nullopt;
+  }
 };
 
+// What a table opened from a file keeps of it: the mapping and where each
+// section is (table_file.cc).
+struct FileBacking;
+
 struct TableImpl;
+
+// Prints `status` (naming the file and section) and aborts: for the paths
+// that cannot return a Status and must not return a wrong value.
+[[noreturn]] void DieWith(const absl::Status& status);
+inline void DieUnlessOk(const absl::Status& status) {
+  if (!status.ok()) DieWith(status);
+}
 
 // The index stores a 32-bit hash beside each row, so growing the index
 // never re-reads ids from the chunks (random reads, one cache miss each),
@@ -175,7 +219,9 @@ struct TableImpl {
   int chunk_shift;
   std::vector<Chunk> chunks;
   std::vector<Dictionary> dictionaries;  // used by categorical columns
-  IdIndex index;                         // live rows only
+  // Live rows only. Mutable: a table opened from a file builds it on the
+  // first lookup (EnsureIndex).
+  mutable IdIndex index;
   // While Append() validates a batch its rows are in the index before they
   // are in the chunks; their ids are read from here.
   const Batch* pending = nullptr;
@@ -184,6 +230,29 @@ struct TableImpl {
   size_t num_deleted = 0;
   // Bumped by Compact() when rows move; see Table::generation().
   uint64_t generation = 0;
+
+  // Set while buffers view a table file (Table::Open); cleared when the
+  // table is first changed (every buffer copied into memory first).
+  std::shared_ptr<const FileBacking> file;
+  // Per column, with `file`: 1 once its sections passed their checksums
+  // and checks (docs/table-file.md says what is verified when).
+  std::unique_ptr<std::atomic<uint8_t>[]> column_verified;
+  // False while `index` is not built yet (a table opened from a file builds
+  // it on the first id lookup).
+  mutable std::atomic<bool> index_ready{true};
+  // Held while the index is built; a std::mutex (not absl::call_once, whose
+  // wait is in a library that ThreadSanitizer cannot see into).
+  mutable std::mutex index_mutex;
+  mutable bool index_tried = false;   // under index_mutex
+  mutable absl::Status index_status;  // written once, under index_mutex
+
+  // Builds the id index of a table opened from a file on first use (reading
+  // every id once, after verifying them); OK at once otherwise. Thread-safe.
+  absl::Status EnsureIndex() const;
+  // What Append, Delete and Compact first do to a table opened from a file
+  // (copy on write): verify every section, copy every buffer into memory,
+  // build the index and the dictionaries' code maps, drop the mapping.
+  absl::Status MakeOwned();
 
   size_t chunk_rows() const { return options.chunk_rows; }
   size_t ChunkOf(RowIndex row) const { return row >> chunk_shift; }
@@ -205,11 +274,27 @@ struct TableImpl {
     return pending->StringAt(schema.id_column(), row - pending_first);
   }
   std::optional<RowIndex> FindLive(absl::string_view id) const {
+    if (!index_ready.load(std::memory_order_acquire))
+      DieUnlessOk(EnsureIndex());
     auto it = index.find(PrehashedId(id));
     if (it == index.end()) return std::nullopt;
     return it->row;
   }
 };
+
+// Defined in table_file.cc. Each returns OK at once for a table whose data
+// is all in memory.
+//
+// Verifies `column`'s sections of the file (every chunk, its dictionary):
+// checksums, then what makes reading them safe. Thread-safe; a column
+// verified stays verified.
+absl::Status VerifyColumn(const TableImpl& table, int column);
+absl::Status VerifyColumns(const TableImpl& table,
+                           const std::vector<int>& columns);
+// For the one-value accessors, which cannot return a Status: verifies
+// `column` on first use and ends the process with the error (naming the
+// file and section) rather than return a value read from a corrupt file.
+void CheckColumnOrDie(const TableImpl& table, int column);
 
 // OK unless `selection` came from this table in an earlier generation (its
 // row positions moved since). One comparison per call, never per row.
