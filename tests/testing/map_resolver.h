@@ -1,11 +1,10 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // A SliceResolver over a fixed list of slices, for tests below the slices
 // layer (which has the real ones): resolves by id, else by exact name, and
-// counts its calls.
+// counts its calls. Not thread-safe.
 #ifndef SLICEKIT_TESTS_TESTING_MAP_RESOLVER_H_
 #define SLICEKIT_TESTS_TESTING_MAP_RESOLVER_H_
 
-#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,7 +49,7 @@ class MapResolver final : public SliceResolver {
 
  private:
   std::vector<ResolvedSlice> slices_;
-  mutable std::atomic<int> calls_{0};
+  mutable int calls_ = 0;
 };
 
 }  // namespace slicekit::testing
