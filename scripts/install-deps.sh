@@ -11,6 +11,7 @@ packages=(
   libabsl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libutf8proc-dev libsimdjson-dev
+  zlib1g-dev
 )
 if [ "${1:-}" = "--sanitizers" ]; then
   packages+=(clang libclang-rt-dev llvm ninja-build)

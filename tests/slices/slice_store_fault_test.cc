@@ -819,11 +819,17 @@ TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
     absl::StatusCode code;
     const char* message;
   } cases[] = {
-      {"UPDATE slicekit_meta SET value = '2' WHERE key = 'version'",
+      {"UPDATE slicekit_meta SET value = '3' WHERE key = 'version'",
        absl::StatusCode::kFailedPrecondition,
-       "has format version 2; this slicekit reads version 1"},
+       "has format version 3, newer than this slicekit, which reads "
+       "versions 1 (upgrading it) to 2"},
       {"UPDATE slicekit_meta SET value = '0' WHERE key = 'version'",
-       absl::StatusCode::kFailedPrecondition, "has format version 0"},
+       absl::StatusCode::kFailedPrecondition,
+       "has format version 0; this slicekit reads versions 1"},
+      // A format-2 store that says it is format 1 lacks nothing a format-1
+      // store has, but has tables one does not: not upgraded, refused.
+      {"UPDATE slicekit_meta SET value = '1' WHERE key = 'version'",
+       absl::StatusCode::kDataLoss, "is corrupt (unexpected table alert_rules)"},
       {"DELETE FROM slicekit_meta WHERE key = 'version'",
        absl::StatusCode::kFailedPrecondition, "has format version (none)"},
       {"UPDATE slicekit_meta SET value = 'slicekit.other' WHERE key = "
@@ -834,6 +840,10 @@ TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
        "is corrupt (table slices is missing)"},
       {"DROP TABLE retired_ids", absl::StatusCode::kDataLoss,
        "is corrupt (table retired_ids is missing)"},
+      {"DROP TABLE slice_versions", absl::StatusCode::kDataLoss,
+       "is corrupt (table slice_versions is missing)"},
+      {"DROP TRIGGER slices_delete_needs_history", absl::StatusCode::kDataLoss,
+       "is corrupt (trigger slices_delete_needs_history is missing)"},
       {"ALTER TABLE slices RENAME COLUMN order_by_json TO order_json",
        absl::StatusCode::kDataLoss,
        "is corrupt (table slices differs from a slice store's)"},

@@ -627,7 +627,7 @@ TEST_F(SqliteFileTest, UsesWalAndRecordsTheFormat) {
             SQLITE_OK);
   sqlite3_close(db);
   EXPECT_THAT(values,
-              ElementsAre("wal", "format=slicekit.slice_store", "version=1"));
+              ElementsAre("wal", "format=slicekit.slice_store", "version=2"));
 }
 
 TEST_F(SqliteFileTest, RefusesGarbage) {
@@ -648,9 +648,10 @@ TEST_F(SqliteFileTest, RefusesAnotherFormatVersion) {
   MakeDatabase(
       "CREATE TABLE slicekit_meta (key TEXT PRIMARY KEY, value TEXT);"
       "INSERT INTO slicekit_meta VALUES ('format', 'slicekit.slice_store'),"
-      " ('version', '2');");
+      " ('version', '3');");
   ExpectRefused(absl::StatusCode::kFailedPrecondition,
-                "has format version 2; this slicekit reads version 1");
+                "has format version 3, newer than this slicekit, which reads "
+                "versions 1 (upgrading it) to 2; the file was left unchanged");
 }
 
 TEST_F(SqliteFileTest, RefusesAnotherFormat) {
