@@ -56,7 +56,9 @@ using ::testing::AllOf;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 
-const char* const kOrgs[] = {"acme", "zeta"};
+// The orgs of the baseline store and of the format-1 fixture
+// (tests/data/slice_store_v1).
+const char* const kOrgs[] = {"acme", "zeta", "größe-org", "beta"};
 
 void WriteFile(const std::string& path, const std::string& contents) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -587,6 +589,83 @@ TEST_F(FaultTest, CreatingAStoreOnAFullOrFailingDisk) {
       expect_usable_and_empty();
     }
   }
+}
+
+// The format version a store file records and whether it has the history
+// table, read with plain SQLite (not the shim).
+std::string RawFormat(const std::string& path) {
+  slicekit::testing::UsePlainVfsByDefault();
+  std::string result;
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK) {
+    sqlite3_exec(
+        db,
+        "SELECT (SELECT value FROM slicekit_meta WHERE key = 'version') || "
+        "' ' || (SELECT count(*) FROM sqlite_master WHERE name = "
+        "'slice_versions')",
+        [](void* out, int, char** cols, char**) {
+          *static_cast<std::string*>(out) = cols[0] != nullptr ? cols[0] : "";
+          return 0;
+        },
+        &result, nullptr);
+  }
+  sqlite3_close(db);
+  slicekit::testing::UseFaultVfsByDefault();
+  return result;
+}
+
+// Opening a store of format 1 upgrades it in one transaction: whichever
+// write or fsync fails, the file is afterwards either still format 1 with
+// no history table, or format 2 complete, and opening it again (upgrading
+// then if need be) gives every slice as the old release wrote it.
+TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
+  const std::string fixture =
+      ReadFile(SLICEKIT_TEST_DATA_DIR "/slice_store_v1/store_v1.db");
+  ASSERT_FALSE(fixture.empty());
+  RemoveStore(path_);
+  WriteFile(path_, fixture);
+  ASSERT_EQ(RawFormat(path_), "1 0");
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const State upgraded, PlainSnapshot(path_));
+  ASSERT_EQ(upgraded.size(), 9u);
+  ASSERT_EQ(RawFormat(path_), "2 1");
+  std::set<std::string> outcomes;
+  for (const FaultKind kind : {FaultKind::kWrite, FaultKind::kSync}) {
+    FaultStats& stats = AllStats()[absl::StrCat(
+        KindName(kind), " (sticky) upgrading a format-1 store")];
+    RemoveStore(path_);
+    WriteFile(path_, fixture);
+    ResetFaultVfs();
+    { ASSERT_THAT(SliceStore::OpenSqlite(path_), IsOk()); }
+    const int64_t calls = CallsOf(kind);
+    ASSERT_GT(calls, 0);
+    for (int64_t n = 0; n <= calls; ++n) {
+      SCOPED_TRACE(absl::StrCat(KindName(kind), " call ", n, " of ", calls));
+      RemoveStore(path_);
+      WriteFile(path_, fixture);
+      ResetFaultVfs();
+      ArmFault(kind, n, /*sticky=*/true);
+      {
+        const auto store = SliceStore::OpenSqlite(path_);
+        ++stats.runs;
+        stats.injected += GetFaultVfsCounts().injected_ioerr > 0;
+        if (!store.ok()) {
+          ++stats.failed;
+          ExpectClearError(store.status(), stats);
+        } else {
+          ++stats.absorbed;
+        }
+      }
+      DisarmFault();
+      const std::string format = RawFormat(path_);
+      EXPECT_THAT(format, AnyOf("1 0", "2 1"));
+      outcomes.insert(format);
+      absl::StatusOr<State> state = PlainSnapshot(path_);
+      ASSERT_THAT(state, IsOk());
+      EXPECT_EQ(*state, upgraded) << Describe(*state);
+    }
+  }
+  // Faults hit both before the commit (nothing changed) and after it.
+  EXPECT_EQ(outcomes, (std::set<std::string>{"1 0", "2 1"}));
 }
 
 // --- Corrupt or foreign files ----------------------------------------------
