@@ -705,12 +705,19 @@ TEST(StoreUpgradeTest, WritersWithoutHistoryAreRefused) {
           "'old', 'old', '', 'TRUE', "
           "'{\"version\":1,\"filter\":{\"op\":\"true\"}}', '[]', 1, 1, 1)"),
       ElementsAre(refusal));
-  EXPECT_THAT(Sql(path, absl::StrCat("UPDATE slices SET name = 'x', version = "
-                                     "version + 1 WHERE id = '",
+  EXPECT_THAT(
+      Sql(path,
+          absl::StrCat("UPDATE slices SET name = 'Alles neu', name_key = "
+                       "'alles neu', description = '', filter_text = 'TRUE', "
+                       "filter_json = "
+                       "'{\"version\":1,\"filter\":{\"op\":\"true\"}}', "
+                       "order_by_json = '[]', updated_at_us = 2, version = 2 "
+                       "WHERE id = '",
+                       id, "' AND org = 'größe-org'")),
+      ElementsAre(refusal));
+  EXPECT_THAT(Sql(path, absl::StrCat("DELETE FROM slices WHERE org = "
+                                     "'größe-org' AND id = '",
                                      id, "'")),
-              ElementsAre(refusal));
-  EXPECT_THAT(Sql(path, absl::StrCat("DELETE FROM slices WHERE id = '", id,
-                                     "'")),
               ElementsAre(refusal));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::OpenSqlite(path));
   EXPECT_THAT(store->CheckIntegrity(), IsOk());
