@@ -178,8 +178,8 @@ StoreFixture& Store() {
   static StoreFixture* const fixture = [] {
     auto* f = new StoreFixture;
     const int64_t rows = 2 * Members();
-    f->path = absl::StrCat("/tmp/slicekit_snapshot_benchmark_", getpid(),
-                           ".db");
+    f->path =
+        absl::StrCat("/tmp/slicekit_snapshot_benchmark_", getpid(), ".db");
     std::remove(f->path.c_str());
     auto store = SliceStore::OpenSqlite(f->path);
     auto before = examples::GenerateMetricsTable(rows, kSeed);
@@ -232,8 +232,8 @@ BENCHMARK(BM_StoreDiff)->Unit(benchmark::kMillisecond);
 // What one snapshot adds to a store file once it is closed (the WAL
 // checkpointed into it), SQLite's pages and overflow chains included.
 int64_t DiskBytesOfOneSnapshot(const Table& table) {
-  const std::string path = absl::StrCat("/tmp/slicekit_snapshot_disk_",
-                                        getpid(), ".db");
+  const std::string path =
+      absl::StrCat("/tmp/slicekit_snapshot_disk_", getpid(), ".db");
   std::remove(path.c_str());
   std::string id;
   int64_t before = 0;
@@ -286,8 +286,8 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   if (slicekit::bench::Members() > 0) {
-    const std::string path = absl::StrCat(
-        "/tmp/slicekit_snapshot_benchmark_", getpid(), ".db");
+    const std::string path =
+        absl::StrCat("/tmp/slicekit_snapshot_benchmark_", getpid(), ".db");
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::remove((path + suffix).c_str());
     }

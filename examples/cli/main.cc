@@ -6,7 +6,8 @@
 //   slicekit generate --rows 200000 --seed 7 --out metrics.csv
 //
 // Exit status: 0 success, 1 bad input (the file, the filter, a column), 2 a
-// usage error, 3 an alert rule fired (`slice ... check`). One file per subcommand; cli.h holds what they share.
+// usage error, 3 an alert rule fired (`slice ... check`). One file per
+// subcommand; cli.h holds what they share.
 #include <cstdio>
 #include <cstring>
 #include <string>

@@ -174,11 +174,11 @@ absl::StatusOr<std::unique_ptr<slicekit::SliceStore>> OpenStore(
 
 int SliceCreate(const SliceCommandContext& context, Args& args) {
   SliceFlags flags;
-  if (std::optional<int> rc = ParseSliceFlags(
-          args,
-          {"--name", "--description", "--where", "--order-by", "--actor",
-           "--at"},
-          &flags)) {
+  if (std::optional<int> rc =
+          ParseSliceFlags(args,
+                          {"--name", "--description", "--where", "--order-by",
+                           "--actor", "--at"},
+                          &flags)) {
     return *rc;
   }
   if (!flags.positional.empty()) {
@@ -268,8 +268,8 @@ int SliceSimple(const SliceCommandContext& context, const std::string& command,
     return kOk;
   }
   if (command == "delete") {
-    const absl::Status status = (*store)->Delete(context.org, slice->id,
-                                                 slice->version, flags.change);
+    const absl::Status status =
+        (*store)->Delete(context.org, slice->id, slice->version, flags.change);
     if (!status.ok()) return StoreError(status);
     std::printf("%s\n", slice->id.c_str());
     return kOk;
@@ -288,11 +288,11 @@ int SliceSimple(const SliceCommandContext& context, const std::string& command,
 
 int SliceUpdate(const SliceCommandContext& context, Args& args) {
   SliceFlags flags;
-  if (std::optional<int> rc = ParseSliceFlags(
-          args,
-          {"--where", "--order-by", "--in-place", "--as-new", "--actor",
-           "--at"},
-          &flags)) {
+  if (std::optional<int> rc =
+          ParseSliceFlags(args,
+                          {"--where", "--order-by", "--in-place", "--as-new",
+                           "--actor", "--at"},
+                          &flags)) {
     return *rc;
   }
   if (flags.positional.size() != 1) {
@@ -368,8 +368,8 @@ int SliceExploreOrIds(const SliceCommandContext& context,
       (*store)->Resolver(context.org);
   if (!resolver.ok()) return StoreError(resolver.status());
   if (command == "ids") {
-    absl::StatusOr<std::vector<std::string>> ids = slicekit::SliceRowIds(
-        *table, *slice, 0, std::nullopt, resolver->get());
+    absl::StatusOr<std::vector<std::string>> ids =
+        slicekit::SliceRowIds(*table, *slice, 0, std::nullopt, resolver->get());
     if (!ids.ok()) return InputError(ids.status().message());
     Output out;
     for (const std::string& id : *ids) out.Line(id);

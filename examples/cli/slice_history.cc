@@ -100,8 +100,7 @@ std::string Count(const std::optional<double>& value) {
 std::string OrderText(const std::vector<OrderBy>& order_by) {
   std::vector<std::string> keys;
   for (const OrderBy& key : order_by) {
-    keys.push_back(
-        absl::StrCat(key.column, key.descending ? " desc" : " asc"));
+    keys.push_back(absl::StrCat(key.column, key.descending ? " desc" : " asc"));
   }
   return absl::StrJoin(keys, ", ");
 }
@@ -127,9 +126,9 @@ absl::StatusOr<std::string> ResolveAnySliceId(SliceStore& store,
   for (const SliceVersion& v : *deleted) {
     if (v.slice_id == slice) return v.slice_id;
   }
-  const std::string key =
-      NormalizeSliceName(slice).ok() ? SliceNameKey(*NormalizeSliceName(slice))
-                                     : "";
+  const std::string key = NormalizeSliceName(slice).ok()
+                              ? SliceNameKey(*NormalizeSliceName(slice))
+                              : "";
   for (const SliceVersion& v : *deleted) {
     if (!key.empty() && SliceNameKey(v.name) == key) return v.slice_id;
   }
@@ -180,8 +179,8 @@ int History(const SliceCommandContext& context, Args& args) {
     // name, where, order by, description.
     for (const SliceVersion& v : *history) {
       out.Line(absl::StrCat("v", v.version, "\t", ChangeText(v), "\t",
-                            TimeText(v.changed_at), "\t", v.actor, "\t",
-                            v.name, "\t", v.filter.ToString(), "\t",
+                            TimeText(v.changed_at), "\t", v.actor, "\t", v.name,
+                            "\t", v.filter.ToString(), "\t",
                             OrderText(v.order_by), "\t", v.description));
     }
   }
@@ -190,7 +189,8 @@ int History(const SliceCommandContext& context, Args& args) {
 
 int Restore(const SliceCommandContext& context, Args& args) {
   Flags flags;
-  if (auto rc = ParseFlags(args, {"--version", "--actor", "--at"}, {}, &flags)) {
+  if (auto rc =
+          ParseFlags(args, {"--version", "--actor", "--at"}, {}, &flags)) {
     return *rc;
   }
   if (auto rc = ExpectPositional(flags, 1,
@@ -202,8 +202,8 @@ int Restore(const SliceCommandContext& context, Args& args) {
   const std::optional<uint64_t> version =
       ParseCount(*version_text, 1, uint64_t{1} << 62);
   if (!version) {
-    return UsageError(absl::StrCat(
-        "--version needs a positive integer, not '", *version_text, "'"));
+    return UsageError(absl::StrCat("--version needs a positive integer, not '",
+                                   *version_text, "'"));
   }
   ChangeInfo change;
   if (auto rc = ChangeFrom(flags, &change)) return *rc;
@@ -279,10 +279,9 @@ std::string SnapshotLine(const SnapshotInfo& s) {
 
 int Snapshot(const SliceCommandContext& context, Args& args) {
   Flags flags;
-  if (auto rc = ParseFlags(args,
-                           {"--table", "--table-name", "--actor", "--at",
-                            "--threads"},
-                           {}, &flags)) {
+  if (auto rc = ParseFlags(
+          args, {"--table", "--table-name", "--actor", "--at", "--threads"}, {},
+          &flags)) {
     return *rc;
   }
   if (auto rc = ExpectPositional(flags, 1,
@@ -312,7 +311,8 @@ int Snapshot(const SliceCommandContext& context, Args& args) {
       store.Snapshot(context.org, slice->id, *table, options);
   if (!info.ok()) return InputError(info.status().message());
   std::printf("%lld\n", static_cast<long long>(info->id));
-  std::fprintf(stderr, "snapshot %lld of \"%s\" (v%lld): %zu rows, %lld bytes\n",
+  std::fprintf(stderr,
+               "snapshot %lld of \"%s\" (v%lld): %zu rows, %lld bytes\n",
                static_cast<long long>(info->id), slice->name.c_str(),
                static_cast<long long>(info->slice_version), info->summary.rows,
                static_cast<long long>(info->encoded_bytes));
@@ -346,8 +346,8 @@ int Snapshots(const SliceCommandContext& context, Args& args) {
 // the last), to the last snapshot or, with --table, the table now.
 int Diff(const SliceCommandContext& context, Args& args) {
   Flags flags;
-  if (auto rc = ParseFlags(args, {"--since", "--table", "--threads"}, {},
-                           &flags)) {
+  if (auto rc =
+          ParseFlags(args, {"--since", "--table", "--threads"}, {}, &flags)) {
     return *rc;
   }
   if (auto rc = ExpectPositional(flags, 1, "diff needs one SLICE")) {
@@ -394,11 +394,11 @@ int Diff(const SliceCommandContext& context, Args& args) {
   } else {
     const size_t needed = table_path ? 1 : 2;
     if (snapshots->size() < needed) {
-      return InputError(absl::StrCat(
-          "slice \"", name, "\" has ", snapshots->size(),
-          " snapshot(s); diff needs ",
-          table_path ? "one (take it with `slice ... snapshot`)"
-                     : "two, or one and --table FILE"));
+      return InputError(
+          absl::StrCat("slice \"", name, "\" has ", snapshots->size(),
+                       " snapshot(s); diff needs ",
+                       table_path ? "one (take it with `slice ... snapshot`)"
+                                  : "two, or one and --table FILE"));
     }
     from = snapshots->size() - needed;
   }
@@ -412,8 +412,8 @@ int Diff(const SliceCommandContext& context, Args& args) {
     diff = store.DiffWithTable(context.org, (*snapshots)[*from].id, *table,
                                options);
   } else {
-    diff = store.Diff(context.org, (*snapshots)[*from].id,
-                      snapshots->back().id);
+    diff =
+        store.Diff(context.org, (*snapshots)[*from].id, snapshots->back().id);
   }
   if (!diff.ok()) return InputError(diff.status().message());
   Output out;
@@ -434,11 +434,11 @@ int Diff(const SliceCommandContext& context, Args& args) {
     const bool counts = m.metric == "rows" || m.metric == "tp" ||
                         m.metric == "fp" || m.metric == "fn";
     const auto show = counts ? Count : Metric;
-    std::string line = absl::StrCat(m.metric, ": ", show(m.before), " -> ",
-                                    show(m.after));
+    std::string line =
+        absl::StrCat(m.metric, ": ", show(m.before), " -> ", show(m.after));
     if (m.change) {
-      absl::StrAppend(&line, " (", *m.change >= 0 ? "+" : "",
-                      show(m.change), ")");
+      absl::StrAppend(&line, " (", *m.change >= 0 ? "+" : "", show(m.change),
+                      ")");
     }
     out.Line(line);
   }
@@ -466,8 +466,8 @@ int Alert(const SliceCommandContext& context, Args& args) {
       !status.ok()) {
     return StoreError(status);
   }
-  std::printf("%s\n", FormatAlertRules(*ParseAlertRules(flags.positional[1]))
-                          .c_str());
+  std::printf("%s\n",
+              FormatAlertRules(*ParseAlertRules(flags.positional[1])).c_str());
   return kOk;
 }
 
@@ -475,10 +475,9 @@ int Alert(const SliceCommandContext& context, Args& args) {
 // fired/ok/n/a, slice name, rule, measured value. Exit 3 if any fired.
 int Check(const SliceCommandContext& context, Args& args) {
   Flags flags;
-  if (auto rc = ParseFlags(args,
-                           {"--table", "--table-name", "--actor", "--at",
-                            "--threads"},
-                           {"--snapshot"}, &flags)) {
+  if (auto rc = ParseFlags(
+          args, {"--table", "--table-name", "--actor", "--at", "--threads"},
+          {"--snapshot"}, &flags)) {
     return *rc;
   }
   if (auto rc = ExpectPositional(flags, 0, "check takes --table FILE only")) {
@@ -510,11 +509,10 @@ int Check(const SliceCommandContext& context, Args& args) {
     for (const AlertResult& r : report.results) {
       fired |= r.fired;
       const std::string value =
-          !r.value ? "n/a"
-                   : absl::StrFormat("%.6g", *r.value);
-      out.Line(absl::StrCat(r.fired ? "fired" : (r.value ? "ok" : "n/a"),
-                            "\t", report.slice_name, "\t", r.rule.ToString(),
-                            "\t", value));
+          !r.value ? "n/a" : absl::StrFormat("%.6g", *r.value);
+      out.Line(absl::StrCat(r.fired ? "fired" : (r.value ? "ok" : "n/a"), "\t",
+                            report.slice_name, "\t", r.rule.ToString(), "\t",
+                            value));
     }
   }
   if (!out.Flush()) return InputError("cannot write the output");
@@ -535,9 +533,9 @@ std::optional<absl::Time> ParseTimeFlag(const std::string& text) {
 
 bool IsSliceHistoryCommand(const std::string& command) {
   static const std::set<std::string>* const kCommands =
-      new std::set<std::string>{"history",   "restore", "deleted",
-                                "purge",     "snapshot", "snapshots",
-                                "diff",      "alert",   "check"};
+      new std::set<std::string>{"history", "restore",  "deleted",
+                                "purge",   "snapshot", "snapshots",
+                                "diff",    "alert",    "check"};
   return kCommands->contains(command);
 }
 

@@ -24,11 +24,11 @@ class SliceStore;
 
 // What a rule measures.
 enum class AlertMetric {
-  kSize,            // member rows
-  kTp,              // summed counts of the member rows
+  kSize,  // member rows
+  kTp,    // summed counts of the member rows
   kFp,
   kFn,
-  kPrecision,       // micro metrics, as SliceSummary (undefined: no alert)
+  kPrecision,  // micro metrics, as SliceSummary (undefined: no alert)
   kRecall,
   kF1,
   kMeanConfidence,

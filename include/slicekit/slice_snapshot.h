@@ -62,8 +62,8 @@ struct MetricChange {
 struct SnapshotDiff {
   SnapshotInfo from;
   SnapshotInfo to;
-  std::vector<std::string> entered;  // in `to`, not in `from`; ascending
-  std::vector<std::string> left;     // in `from`, not in `to`; ascending
+  std::vector<std::string> entered;   // in `to`, not in `from`; ascending
+  std::vector<std::string> left;      // in `from`, not in `to`; ascending
   std::vector<MetricChange> metrics;  // in the order listed above
 };
 

@@ -308,10 +308,9 @@ class SliceStore {
   // Saves a snapshot (its id is assigned) with `members` as
   // EncodeMemberIds() made them. NotFound unless slice `info.slice_id` is
   // live in `org`.
-  virtual absl::StatusOr<SnapshotInfo> AddSnapshot(absl::string_view org,
-                                                   const SnapshotInfo& info,
-                                                   const std::string& members) =
-      0;
+  virtual absl::StatusOr<SnapshotInfo> AddSnapshot(
+      absl::string_view org, const SnapshotInfo& info,
+      const std::string& members) = 0;
   // Returns snapshot `snapshot_id` of `org` and its encoded members.
   virtual absl::StatusOr<std::pair<SnapshotInfo, std::string>> LoadSnapshot(
       absl::string_view org, int64_t snapshot_id) = 0;

@@ -65,8 +65,8 @@ class RefWalker {
         children.reserve(expr.children().size());
         for (const Expr& child : expr.children()) {
           size_t child_size = 0;
-          SLICEKIT_ASSIGN_OR_RETURN(
-              Expr walked, Walk(child, depth + 1, where, &child_size));
+          SLICEKIT_ASSIGN_OR_RETURN(Expr walked,
+                                    Walk(child, depth + 1, where, &child_size));
           total = AddSizes(total, child_size);
           changed |= !(walked == child);
           children.push_back(std::move(walked));
@@ -92,9 +92,9 @@ class RefWalker {
                                size_t* expanded) {
     absl::StatusOr<ResolvedSlice> found = resolver_.Resolve(ref);
     if (!found.ok()) {
-      return absl::Status(found.status().code(),
-                          absl::StrCat(ref.ToString(), where, ": ",
-                                       found.status().message()));
+      return absl::Status(
+          found.status().code(),
+          absl::StrCat(ref.ToString(), where, ": ", found.status().message()));
     }
     if (found->id.empty()) {
       return absl::InternalError(absl::StrCat(
@@ -112,9 +112,8 @@ class RefWalker {
         cycle.push_back(Quoted(stack_[j].name));
       }
       cycle.push_back(Quoted(found->name));
-      return absl::InvalidArgumentError(
-          absl::StrCat("IN SLICE references form a cycle: ",
-                       absl::StrJoin(cycle, " -> ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "IN SLICE references form a cycle: ", absl::StrJoin(cycle, " -> ")));
     }
     if (stack_.size() >= static_cast<size_t>(kMaxFilterDepth)) {
       return absl::InvalidArgumentError(

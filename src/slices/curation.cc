@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "slicekit/slice_store.h"
-#include "src/util/status_macros.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 

@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "src/util/status_macros.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 #include "src/util/text_cells.h"
 
 namespace slicekit {
@@ -385,8 +385,7 @@ absl::StatusOr<ExplorePage> Explore(const Table& table, const Slice& slice,
 
 absl::StatusOr<std::vector<std::string>> SliceRowIds(
     const Table& table, const Expr& filter, absl::Span<const OrderBy> order_by,
-    size_t offset, std::optional<size_t> limit,
-    const SliceResolver* resolver) {
+    size_t offset, std::optional<size_t> limit, const SliceResolver* resolver) {
   SLICEKIT_ASSIGN_OR_RETURN(const BoundFilter bound,
                             BindWith(filter, table, resolver));
   const Selection selection = bound.Scan();

@@ -115,10 +115,10 @@ std::string EncodeMemberIds(const std::vector<absl::string_view>& ids) {
   out.resize(header + compressed);
   // Level 6 (zlib's default): on sorted ids, levels 1 to 9 differ by a few
   // percent in size; see bench/snapshot_benchmark.cc.
-  const int rc = compress2(reinterpret_cast<Bytef*>(out.data() + header),
-                           &compressed,
-                           reinterpret_cast<const Bytef*>(stream.data()),
-                           static_cast<uLong>(stream.size()), 6);
+  const int rc =
+      compress2(reinterpret_cast<Bytef*>(out.data() + header), &compressed,
+                reinterpret_cast<const Bytef*>(stream.data()),
+                static_cast<uLong>(stream.size()), 6);
   // compress2 fails only without memory or with a too small buffer, which
   // compressBound rules out.
   if (rc != Z_OK) std::abort();
@@ -149,13 +149,13 @@ absl::StatusOr<MemberIdReader> MemberIdReader::Open(absl::string_view encoded) {
   reader.count_ = static_cast<size_t>(count);
   reader.stream_.resize(static_cast<size_t>(raw));
   uLongf out_size = static_cast<uLongf>(raw);
-  const int rc = uncompress(reinterpret_cast<Bytef*>(reader.stream_.data()),
-                            &out_size,
-                            reinterpret_cast<const Bytef*>(encoded.data() + pos),
-                            static_cast<uLong>(body));
+  const int rc =
+      uncompress(reinterpret_cast<Bytef*>(reader.stream_.data()), &out_size,
+                 reinterpret_cast<const Bytef*>(encoded.data() + pos),
+                 static_cast<uLong>(body));
   if (rc != Z_OK || out_size != raw) {
-    return damaged(absl::StrCat("zlib: ", rc == Z_OK ? "short stream"
-                                                     : zError(rc)));
+    return damaged(
+        absl::StrCat("zlib: ", rc == Z_OK ? "short stream" : zError(rc)));
   }
   return reader;
 }
@@ -183,10 +183,9 @@ bool MemberIdReader::Next(absl::string_view* id) {
   // Strictly ascending: the first new byte must sort after the previous
   // id's byte at that place (or extend the previous id).
   if (read_ > 0 &&
-      (suffix == 0 ||
-       (shared < current_.size() &&
-        static_cast<unsigned char>(stream_[pos_]) <=
-            static_cast<unsigned char>(current_[shared])))) {
+      (suffix == 0 || (shared < current_.size() &&
+                       static_cast<unsigned char>(stream_[pos_]) <=
+                           static_cast<unsigned char>(current_[shared])))) {
     return Fail("ids out of order");
   }
   current_.resize(shared);

@@ -3,9 +3,9 @@
 #include "slicekit/slice_alerts.h"
 
 #include <algorithm>
-#include <memory>
 #include <charconv>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -95,8 +95,8 @@ absl::StatusOr<AlertRule> ParseRule(absl::string_view text, size_t offset) {
     std::vector<std::string> known;
     for (AlertMetric m : kMetrics) known.emplace_back(AlertMetricName(m));
     return ErrorAt(metric_at,
-                   absl::StrCat("unknown metric '", metric_text, "' (known: ",
-                                absl::StrJoin(known, ", "), ")"));
+                   absl::StrCat("unknown metric '", metric_text,
+                                "' (known: ", absl::StrJoin(known, ", "), ")"));
   }
   rule.metric = *metric;
   const bool eq_follows = op_at + 1 < text.size() && text[op_at + 1] == '=';
@@ -115,8 +115,7 @@ absl::StatusOr<AlertRule> ParseRule(absl::string_view text, size_t offset) {
       break;
     default:  // '!'
       if (!eq_follows) {
-        return ErrorAt(offset + op_at,
-                       "unexpected '!' (not equal is '!=')");
+        return ErrorAt(offset + op_at, "unexpected '!' (not equal is '!=')");
       }
       rule.op = CompareOp::kNe;
       op_len = 2;
@@ -133,10 +132,9 @@ absl::StatusOr<AlertRule> ParseRule(absl::string_view text, size_t offset) {
       !std::isfinite(threshold) ||
       number_text.find_first_not_of("0123456789+-.eE") !=
           absl::string_view::npos) {
-    return ErrorAt(number_at,
-                   absl::StrCat("expected a number after '",
-                                CompareOpSymbol(rule.op), "', not '",
-                                number_text, "'"));
+    return ErrorAt(number_at, absl::StrCat("expected a number after '",
+                                           CompareOpSymbol(rule.op), "', not '",
+                                           number_text, "'"));
   }
   rule.threshold = threshold;
   return rule;

@@ -2,6 +2,8 @@
 // What the store does above its transactions: resolving IN SLICE among an
 // org's slices, taking snapshots of a slice's membership (bind, scan,
 // summarize, encode the ids) and diffing them.
+#include "slicekit/slice_snapshot.h"
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -17,7 +19,6 @@
 #include "nlohmann/json.hpp"
 #include "slicekit/explore.h"
 #include "slicekit/scan.h"
-#include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
 #include "src/slices/member_ids.h"
 #include "src/slices/slice_store_internal.h"
@@ -38,9 +39,8 @@ absl::StatusOr<Membership> ComputeMembership(SliceStore& store,
                                              absl::string_view org,
                                              absl::string_view id,
                                              const Table& table, int threads) {
-  SLICEKIT_ASSIGN_OR_RETURN(
-      std::vector<Slice> slices,
-      store.List(org, SliceListOrder::kByCreationTime));
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<Slice> slices,
+                            store.List(org, SliceListOrder::kByCreationTime));
   Membership m;
   bool found = false;
   for (const Slice& s : slices) {
@@ -215,8 +215,7 @@ absl::StatusOr<SliceSummary> SummaryFromJson(absl::string_view text) {
 
 }  // namespace internal
 
-SliceListResolver::SliceListResolver(std::vector<Slice> slices,
-                                     std::string org)
+SliceListResolver::SliceListResolver(std::vector<Slice> slices, std::string org)
     : slices_(std::move(slices)), org_(std::move(org)) {
   keys_.reserve(slices_.size());
   for (const Slice& s : slices_) keys_.push_back(SliceNameKey(s.name));
@@ -225,8 +224,8 @@ SliceListResolver::SliceListResolver(std::vector<Slice> slices,
 absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
     const SliceRef& ref) const {
   const std::string where =
-      org_.empty() ? "there is no slice" : absl::StrCat("org \"", org_,
-                                                        "\" has no slice");
+      org_.empty() ? "there is no slice"
+                   : absl::StrCat("org \"", org_, "\" has no slice");
   if (!ref.id.empty()) {
     for (const Slice& s : slices_) {
       if (s.id == ref.id) return ResolvedSlice{s.id, s.name, s.filter};
@@ -239,13 +238,11 @@ absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
     const std::string key = SliceNameKey(*name);
     for (size_t i = 0; i < slices_.size(); ++i) {
       if (keys_[i] == key) {
-        return ResolvedSlice{slices_[i].id, slices_[i].name,
-                             slices_[i].filter};
+        return ResolvedSlice{slices_[i].id, slices_[i].name, slices_[i].filter};
       }
     }
   }
-  return absl::NotFoundError(
-      absl::StrCat(where, " named \"", ref.name, "\""));
+  return absl::NotFoundError(absl::StrCat(where, " named \"", ref.name, "\""));
 }
 
 absl::StatusOr<std::unique_ptr<SliceResolver>> SliceStore::Resolver(
@@ -287,10 +284,9 @@ absl::StatusOr<SnapshotDiff> SliceStore::DiffWithTable(
     absl::string_view org, int64_t from_id, const Table& table,
     const SnapshotOptions& options) {
   SLICEKIT_ASSIGN_OR_RETURN(auto from, LoadSnapshot(org, from_id));
-  SLICEKIT_ASSIGN_OR_RETURN(
-      const Membership now,
-      ComputeMembership(*this, org, from.first.slice_id, table,
-                        options.threads));
+  SLICEKIT_ASSIGN_OR_RETURN(const Membership now,
+                            ComputeMembership(*this, org, from.first.slice_id,
+                                              table, options.threads));
   SLICEKIT_ASSIGN_OR_RETURN(internal::MemberDiff members,
                             internal::DiffMemberIds(from.second, now.ids));
   return MakeDiff(std::move(from.first), InfoFor(org, now, options),

@@ -139,9 +139,9 @@ absl::Status CheckRoom(absl::string_view org, size_t existing) {
 
 absl::Status ValidateChange(const ChangeInfo& change) {
   if (change.actor.size() > static_cast<size_t>(kMaxActorBytes)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "actor has ", change.actor.size(), " bytes; the limit is ",
-        kMaxActorBytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("actor has ", change.actor.size(), " bytes; the limit is ",
+                     kMaxActorBytes));
   }
   SLICEKIT_RETURN_IF_ERROR(ValidateUtf8(change.actor, "actor"));
   if (change.at.has_value() && (*change.at == absl::InfiniteFuture() ||
@@ -425,14 +425,14 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(order_by));
   SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
-  return ChangeInPlace(
-      org, id, expected_version, SliceChange::kFilterUpdated, change,
-      [&](SliceTxn&, const std::vector<StoredSlice>&, StoredSlice& stored,
-          std::optional<int64_t>&) {
-        stored.slice.filter = filter;
-        stored.slice.order_by = order_by;
-        return absl::OkStatus();
-      });
+  return ChangeInPlace(org, id, expected_version, SliceChange::kFilterUpdated,
+                       change,
+                       [&](SliceTxn&, const std::vector<StoredSlice>&,
+                           StoredSlice& stored, std::optional<int64_t>&) {
+                         stored.slice.filter = filter;
+                         stored.slice.order_by = order_by;
+                         return absl::OkStatus();
+                       });
 }
 
 absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
@@ -479,13 +479,13 @@ absl::StatusOr<Slice> TransactionalSliceStore::SetDescription(
     std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(description));
-  return ChangeInPlace(
-      org, id, expected_version, SliceChange::kDescriptionSet, change,
-      [&](SliceTxn&, const std::vector<StoredSlice>&, StoredSlice& stored,
-          std::optional<int64_t>&) {
-        stored.slice.description = std::string(description);
-        return absl::OkStatus();
-      });
+  return ChangeInPlace(org, id, expected_version, SliceChange::kDescriptionSet,
+                       change,
+                       [&](SliceTxn&, const std::vector<StoredSlice>&,
+                           StoredSlice& stored, std::optional<int64_t>&) {
+                         stored.slice.description = std::string(description);
+                         return absl::OkStatus();
+                       });
 }
 
 absl::Status TransactionalSliceStore::Delete(
@@ -505,10 +505,10 @@ absl::Status TransactionalSliceStore::Delete(
       for (const Slice* user : users) {
         named.push_back(absl::StrCat("\"", user->name, "\" (", user->id, ")"));
       }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "slice \"", slice.name, "\" (", slice.id, ") is used by ",
-          absl::StrJoin(named, ", "),
-          " through IN SLICE; change or delete those first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("slice \"", slice.name, "\" (", slice.id,
+                       ") is used by ", absl::StrJoin(named, ", "),
+                       " through IN SLICE; change or delete those first"));
     }
     SliceVersion gone =
         VersionOf(slice, SliceChange::kDeleted, change, ChangedAt(change));
@@ -557,10 +557,9 @@ absl::StatusOr<Slice> TransactionalSliceStore::Restore(
               history.empty() ? 0 : history.back().version));
         }
         if (version == stored.slice.version) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("version ", version, " of slice \"",
-                           stored.slice.name, "\" (", id,
-                           ") is its current version; nothing to restore"));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "version ", version, " of slice \"", stored.slice.name, "\" (",
+              id, ") is its current version; nothing to restore"));
         }
         // The name rules of today apply to the old name.
         SLICEKIT_ASSIGN_OR_RETURN(std::string name,
@@ -741,7 +740,8 @@ absl::Status CheckOrgInvariants(absl::string_view org,
             "slice ", s.slice.id, " has an unresolved ", ref.ToString()));
       }
     }
-    const absl::Status status = ResolveSliceRefs(s.slice.filter, resolver).status();
+    const absl::Status status =
+        ResolveSliceRefs(s.slice.filter, resolver).status();
     if (!status.ok()) {
       return absl::DataLossError(absl::StrCat(
           "slice ", s.slice.id, " has a broken reference: ", status.message()));
@@ -792,8 +792,7 @@ absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json) {
 absl::Status CheckLiveHistory(const Slice& slice,
                               const std::vector<SliceVersion>& history) {
   auto problem = [&](absl::string_view what) {
-    return absl::DataLossError(
-        absl::StrCat("slice ", slice.id, " ", what));
+    return absl::DataLossError(absl::StrCat("slice ", slice.id, " ", what));
   };
   if (history.empty()) return problem("has no history");
   for (size_t i = 1; i < history.size(); ++i) {
@@ -1024,6 +1023,5 @@ absl::string_view SliceChangeName(SliceChange change) {
   }
   return "";
 }
-
 
 }  // namespace slicekit

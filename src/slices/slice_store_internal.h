@@ -150,10 +150,9 @@ class TransactionalSliceStore : public SliceStore {
       absl::string_view org, absl::string_view id,
       std::optional<int64_t> expected_version, SliceChange kind,
       const ChangeInfo& change,
-      absl::FunctionRef<absl::Status(SliceTxn& txn,
-                                     const std::vector<StoredSlice>& org_slices,
-                                     StoredSlice& slice,
-                                     std::optional<int64_t>& restored_from)>
+      absl::FunctionRef<absl::Status(
+          SliceTxn& txn, const std::vector<StoredSlice>& org_slices,
+          StoredSlice& slice, std::optional<int64_t>& restored_from)>
           edit);
 };
 

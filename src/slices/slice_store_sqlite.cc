@@ -270,8 +270,7 @@ class Stmt {
   void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
   void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
   void BindBlob(int i, absl::string_view bytes) {
-    sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(),
-                        SQLITE_TRANSIENT);
+    sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   }
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
@@ -310,9 +309,9 @@ absl::Status ParseRecord(absl::string_view what, absl::string_view filter_json,
                          std::vector<OrderBy>* order_by) {
   absl::StatusOr<Expr> parsed = FilterFromJson(filter_json);
   if (!parsed.ok()) {
-    return absl::DataLossError(absl::StrCat("slice store: ", what,
-                                            " has an unreadable filter: ",
-                                            parsed.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("slice store: ", what,
+                     " has an unreadable filter: ", parsed.status().message()));
   }
   *filter = *std::move(parsed);
   absl::StatusOr<std::vector<OrderBy>> order = OrderByFromJson(order_by_json);
@@ -483,8 +482,8 @@ class SqliteTxn final : public SliceTxn {
             {org, id}, "purging history"));
     const int64_t versions = sqlite3_changes(db_);
     SLICEKIT_RETURN_IF_ERROR(
-        Run("DELETE FROM snapshots WHERE org = ?1 AND slice_id = ?2",
-            {org, id}, "purging snapshots"));
+        Run("DELETE FROM snapshots WHERE org = ?1 AND slice_id = ?2", {org, id},
+            "purging snapshots"));
     return versions + sqlite3_changes(db_);
   }
 
@@ -638,10 +637,9 @@ class SqliteTxn final : public SliceTxn {
     info.actor = stmt.Text(5);
     info.taken_at = absl::FromUnixMicros(stmt.Int(6));
     absl::StatusOr<SliceSummary> summary = SummaryFromJson(stmt.Text(8));
-    if (!summary.ok() ||
-        static_cast<int64_t>(summary->rows) != stmt.Int(7)) {
-      return absl::DataLossError(absl::StrCat(
-          "slice store: snapshot ", info.id, " has a malformed summary"));
+    if (!summary.ok() || static_cast<int64_t>(summary->rows) != stmt.Int(7)) {
+      return absl::DataLossError(absl::StrCat("slice store: snapshot ", info.id,
+                                              " has a malformed summary"));
     }
     info.summary = *std::move(summary);
     info.encoded_bytes = stmt.Int(9);
@@ -991,7 +989,8 @@ absl::Status Prepare(sqlite3* db, const std::string& path) {
   } else if (status.ok() && version == 1) {
     status = ExecScript(db, kSchemaV2, "upgrading the store to format 2");
     if (status.ok()) {
-      status = ExecScript(db, kMigrateV1ToV2, "upgrading the store to format 2");
+      status =
+          ExecScript(db, kMigrateV1ToV2, "upgrading the store to format 2");
     }
   }
   if (status.ok()) status = Exec(db, "COMMIT");

@@ -85,14 +85,14 @@ class CliSliceHistoryTest : public ::testing::Test {
   }
   // Two generated tables: b has a's rows and 2,000 more.
   void MakeTables() {
-    ASSERT_EQ(Cli({"generate", "--rows", "8000", "--seed", "5", "--out",
-                   table_a_})
-                  .exit_code,
-              0);
-    ASSERT_EQ(Cli({"generate", "--rows", "10000", "--seed", "5", "--out",
-                   table_b_})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        Cli({"generate", "--rows", "8000", "--seed", "5", "--out", table_a_})
+            .exit_code,
+        0);
+    ASSERT_EQ(
+        Cli({"generate", "--rows", "10000", "--seed", "5", "--out", table_b_})
+            .exit_code,
+        0);
   }
   // `slicekit query` ids of `where` in `table`, as a set.
   std::set<std::string> QueryIds(const std::string& table,
@@ -112,20 +112,19 @@ TEST_F(CliSliceHistoryTest, HistoryAndRestore) {
   const std::string id =
       Id({"create", "--name", "Low recall", "--where", "recall < 0.5",
           "--actor", "ana", "--at", "2026-01-02"});
-  Id({"update", "Low recall", "--where", "recall < 0.4", "--order-by",
-      "recall", "--in-place", "--actor", "bob", "--at",
-      "2026-01-03T10:00:00+02:00"});
+  Id({"update", "Low recall", "--where", "recall < 0.4", "--order-by", "recall",
+      "--in-place", "--actor", "bob", "--at", "2026-01-03T10:00:00+02:00"});
   Id({"rename", "low RECALL", "Very low recall"});
   const std::vector<std::string> history =
       Lines(Ok({"history", "Very low recall"}));
   ASSERT_EQ(history.size(), 3u);
   EXPECT_THAT(Fields(history[0]),
-              ElementsAre("v1", "created", "2026-01-02T00:00:00.000000Z",
-                          "ana", "Low recall", "recall < 0.5", "", ""));
-  EXPECT_THAT(Fields(history[1]),
-              ElementsAre("v2", "filter_updated",
-                          "2026-01-03T08:00:00.000000Z", "bob", "Low recall",
-                          "recall < 0.4", "recall asc", ""));
+              ElementsAre("v1", "created", "2026-01-02T00:00:00.000000Z", "ana",
+                          "Low recall", "recall < 0.5", "", ""));
+  EXPECT_THAT(
+      Fields(history[1]),
+      ElementsAre("v2", "filter_updated", "2026-01-03T08:00:00.000000Z", "bob",
+                  "Low recall", "recall < 0.4", "recall asc", ""));
   EXPECT_EQ(Fields(history[2])[1], "renamed");
   EXPECT_EQ(Fields(history[2])[4], "Very low recall");
   // Restore: the id on stdout, what happened on stderr.
@@ -154,8 +153,8 @@ TEST_F(CliSliceHistoryTest, HistoryAndRestore) {
 }
 
 TEST_F(CliSliceHistoryTest, DeletedSlicesAndPurge) {
-  const std::string id = Id({"create", "--name", "Gone soon", "--where",
-                             "tn > 1"});
+  const std::string id =
+      Id({"create", "--name", "Gone soon", "--where", "tn > 1"});
   Id({"delete", "gone soon", "--actor", "zed"});
   const std::vector<std::string> deleted = Lines(Ok({"deleted"}));
   ASSERT_EQ(deleted.size(), 1u);
@@ -169,8 +168,8 @@ TEST_F(CliSliceHistoryTest, DeletedSlicesAndPurge) {
   EXPECT_EQ(Ok({"purge", "Gone soon"}), id + "\n");
   EXPECT_EQ(Ok({"deleted"}), "");
   ExpectFails({"history", id}, 1, "has no history for slice");
-  const std::string live = Id({"create", "--name", "Alive", "--where",
-                               "tn > 1"});
+  const std::string live =
+      Id({"create", "--name", "Alive", "--where", "tn > 1"});
   ExpectFails({"purge", live}, 1, "is live; delete it before purging");
 }
 
@@ -190,17 +189,17 @@ TEST_F(CliSliceHistoryTest, InSliceReferencesByNameKeptById) {
   EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()),
             QueryIds(table_a_, "fp >= 1 AND confidence > 0.8 AND tp = 0"));
   EXPECT_FALSE(lines.empty());
-  ExpectFails({"delete", "Sure but wrong"}, 1,
-              absl::StrCat("is used by \"Hard ones\" (", hard,
-                           ") through IN SLICE"));
+  ExpectFails(
+      {"delete", "Sure but wrong"}, 1,
+      absl::StrCat("is used by \"Hard ones\" (", hard, ") through IN SLICE"));
   ExpectFails({"update", "Sure but wrong", "--where", "IN SLICE 'hard ones'",
                "--in-place"},
               1,
               "IN SLICE references form a cycle: 'Sure but wrong' -> 'Hard "
               "ones' -> 'Sure but wrong'");
-  ExpectFails({"create", "--name", "Dangling", "--where", "IN SLICE 'Nope'"},
-              1, "IN SLICE 'Nope' (in slice 'Dangling'): org \"acme\" has no "
-                 "slice named \"Nope\"");
+  ExpectFails({"create", "--name", "Dangling", "--where", "IN SLICE 'Nope'"}, 1,
+              "IN SLICE 'Nope' (in slice 'Dangling'): org \"acme\" has no "
+              "slice named \"Nope\"");
 }
 
 TEST_F(CliSliceHistoryTest, SnapshotsAndDiffs) {
@@ -209,9 +208,9 @@ TEST_F(CliSliceHistoryTest, SnapshotsAndDiffs) {
   Id({"create", "--name", "Confident FPs", "--where", where});
   ExpectFails({"diff", "Confident FPs"}, 1,
               "has 0 snapshot(s); diff needs two, or one and --table FILE");
-  const RunResult first = Slice({"snapshot", "Confident FPs", "--table",
-                                 table_a_, "--table-name", "run 1", "--at",
-                                 "2026-02-01"});
+  const RunResult first =
+      Slice({"snapshot", "Confident FPs", "--table", table_a_, "--table-name",
+             "run 1", "--at", "2026-02-01"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(first.out, "1\n");
   EXPECT_THAT(first.err, MatchesRegex("snapshot 1 of \"Confident FPs\" \\(v1\\)"
@@ -226,10 +225,10 @@ TEST_F(CliSliceHistoryTest, SnapshotsAndDiffs) {
   const std::vector<std::string> snapshots =
       Lines(Ok({"snapshots", "Confident FPs"}));
   ASSERT_EQ(snapshots.size(), 2u);
-  EXPECT_THAT(Fields(snapshots[0]),
-              ElementsAre("1", "2026-02-01T00:00:00.000000Z", "", "run 1",
-                          "v1", ::testing::EndsWith(" rows"),
-                          ::testing::EndsWith(" bytes")));
+  EXPECT_THAT(
+      Fields(snapshots[0]),
+      ElementsAre("1", "2026-02-01T00:00:00.000000Z", "", "run 1", "v1",
+                  ::testing::EndsWith(" rows"), ::testing::EndsWith(" bytes")));
   const std::set<std::string> in_a = QueryIds(table_a_, where);
   const std::set<std::string> in_b = QueryIds(table_b_, where);
   std::vector<std::string> entered, left;
@@ -276,23 +275,20 @@ TEST_F(CliSliceHistoryTest, CheckExitsThreeWhenARuleFires) {
                 absl::StrCat("size > ", fps_a,
                              "; new rows since last snapshot > 10")}),
             absl::StrCat("size > ", fps_a, "; new_rows > 10\n"));
-  EXPECT_EQ(Ok({"alert", "Nothing", "precision < 0.6"}),
-            "precision < 0.6\n");
+  EXPECT_EQ(Ok({"alert", "Nothing", "precision < 0.6"}), "precision < 0.6\n");
   // Nothing fires on the first table; the check snapshots each slice.
-  const RunResult quiet =
-      Slice({"check", "--table", table_a_, "--snapshot"});
+  const RunResult quiet = Slice({"check", "--table", table_a_, "--snapshot"});
   EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
-  EXPECT_EQ(quiet.out,
-            absl::StrCat("ok\tFPs\tsize > ", fps_a, "\t", fps_a,
-                         "\nn/a\tFPs\tnew_rows > 10\tn/a\n"
-                         "n/a\tNothing\tprecision < 0.6\tn/a\n"));
+  EXPECT_EQ(quiet.out, absl::StrCat("ok\tFPs\tsize > ", fps_a, "\t", fps_a,
+                                    "\nn/a\tFPs\tnew_rows > 10\tn/a\n"
+                                    "n/a\tNothing\tprecision < 0.6\tn/a\n"));
   // More rows: both rules of FPs fire.
   const RunResult fired = Slice({"check", "--table", table_b_});
   EXPECT_EQ(fired.exit_code, 3) << fired.err;
-  EXPECT_EQ(fired.out, absl::StrCat("fired\tFPs\tsize > ", fps_a, "\t", fps_b,
-                                    "\nfired\tFPs\tnew_rows > 10\t",
-                                    fps_b - fps_a,
-                                    "\nn/a\tNothing\tprecision < 0.6\tn/a\n"));
+  EXPECT_EQ(fired.out,
+            absl::StrCat("fired\tFPs\tsize > ", fps_a, "\t", fps_b,
+                         "\nfired\tFPs\tnew_rows > 10\t", fps_b - fps_a,
+                         "\nn/a\tNothing\tprecision < 0.6\tn/a\n"));
   ExpectFails({"alert", "FPs", "size >> 3"}, 1,
               "alert rules at 6: expected a number after '>', not '> 3'");
   ExpectFails({"check"}, 2, "slice check needs --table FILE");

@@ -98,14 +98,18 @@ TEST(InSliceTextTest, ReportsMistakes) {
     std::string text;
     std::string error;
   } cases[] = {
-      {"IN SLICE Confident", "at 9: expected the slice's name in single "
-                             "quotes after IN SLICE: IN SLICE 'Confident'"},
-      {"IN SLICE \"a\"", "at 9: expected the slice's name in single quotes "
-                         "after IN SLICE: IN SLICE 'a'"},
-      {"IN SLICE", "at 8: expected the slice's name in single quotes after "
-                   "IN SLICE"},
-      {"IN SLICE 1", "at 9: expected the slice's name in single quotes after "
-                     "IN SLICE"},
+      {"IN SLICE Confident",
+       "at 9: expected the slice's name in single "
+       "quotes after IN SLICE: IN SLICE 'Confident'"},
+      {"IN SLICE \"a\"",
+       "at 9: expected the slice's name in single quotes "
+       "after IN SLICE: IN SLICE 'a'"},
+      {"IN SLICE",
+       "at 8: expected the slice's name in single quotes after "
+       "IN SLICE"},
+      {"IN SLICE 1",
+       "at 9: expected the slice's name in single quotes after "
+       "IN SLICE"},
       {"IN SLICE 'a' 'b'", "at 13: unexpected ''b'' after a complete filter"},
       {"IN 'a'", "at 0: expected a column name, '(', NOT, TRUE or FALSE"},
       {"fp IN SLICE 'a'", "at 6: expected '(' after IN"},
@@ -264,9 +268,9 @@ TEST(ResolveSliceRefsTest, LimitsTheExpandedSizeAndTheChainLength) {
     chain.Set(absl::StrCat("c", i), absl::StrCat("c", i),
               Ref(absl::StrCat("c", i - 1)));
   }
-  ASSERT_THAT(ResolveSliceRefs(Ref(absl::StrCat("c", kMaxFilterDepth - 1)),
-                               chain),
-              IsOk());
+  ASSERT_THAT(
+      ResolveSliceRefs(Ref(absl::StrCat("c", kMaxFilterDepth - 1)), chain),
+      IsOk());
   EXPECT_THAT(
       ResolveSliceRefs(Ref(absl::StrCat("c", kMaxFilterDepth + 1)), chain),
       StatusIs(absl::StatusCode::kInvalidArgument,

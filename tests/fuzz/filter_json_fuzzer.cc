@@ -84,8 +84,9 @@ void TestOneInput(absl::string_view input) {
   if (HasNan(*loaded)) return;
   const std::string text = FormatFilter(*loaded);
   absl::StatusOr<Expr> parsed = ParseFilter(text);
-  const Expr without_ids = RewriteSliceRefs(
-      *loaded, [](const SliceRef& ref) { return SliceRef{ref.name, ""}; });
+  const Expr without_ids = RewriteSliceRefs(*loaded, [](const SliceRef& ref) {
+    return SliceRef{ref.name, ""};
+  });
   if (!parsed.ok() || !(*parsed == without_ids)) {
     fuzz::Fail(
         kTarget, "text form does not parse back", input,

@@ -249,8 +249,7 @@ void CheckScan(absl::string_view input, const Expr& expr) {
     return;
   }
   Selection want, unknown;
-  testing::ReferenceClassify(table, Unscope(expr), &want, &unknown,
-                             &resolver);
+  testing::ReferenceClassify(table, Unscope(expr), &want, &unknown, &resolver);
   for (int threads : {1, 2}) {
     if (bound->Scan(ScanOptions{threads}) != want) {
       fuzz::Fail(kTarget, "scan differs from the reference", input,
@@ -259,8 +258,7 @@ void CheckScan(absl::string_view input, const Expr& expr) {
     }
   }
   // NOT p needs one more level; at the depth limit Bind refuses it.
-  absl::StatusOr<BoundFilter> negated =
-      Bind(Expr::Not(expr), table, resolver);
+  absl::StatusOr<BoundFilter> negated = Bind(Expr::Not(expr), table, resolver);
   if (!negated.ok()) return;
   const Selection want_negated = LiveMinus(table, want, unknown);
   if (negated->Scan() != want_negated) {

@@ -79,17 +79,15 @@ TEST(SliceAlgebraTest, RandomReferenceGraphsMatchTheReference) {
   for (int t = 0; t < kTables; ++t) {
     std::mt19937_64 rng(seed + t);
     const Table table = RandomTable(rng, 1500 + 700 * t, TableOptions{256});
-    const MapResolver resolver =
-        RandomSlices(rng, table.schema(), kSlices);
+    const MapResolver resolver = RandomSlices(rng, table.schema(), kSlices);
     for (int q = 0; q < kQueries; ++q) {
       const Expr query = RandomTree(rng, 1 + q % 3, [&] {
-        return rng() % 2 == 0
-                   ? Ref(std::uniform_int_distribution<int>(0, kSlices - 1)(
-                         rng))
-                   : RandomExpr(rng, table.schema(), 0);
+        return rng() % 2 == 0 ? Ref(std::uniform_int_distribution<int>(
+                                    0, kSlices - 1)(rng))
+                              : RandomExpr(rng, table.schema(), 0);
       });
-      SCOPED_TRACE(absl::StrCat("seed ", seed, " table ", t, " query ", q,
-                                ": ", query.ToString()));
+      SCOPED_TRACE(absl::StrCat("seed ", seed, " table ", t, " query ", q, ": ",
+                                query.ToString()));
       absl::StatusOr<BoundFilter> bound = Bind(query, table, resolver);
       ASSERT_THAT(bound, IsOk());
       Selection want, unknown;
@@ -100,9 +98,8 @@ TEST(SliceAlgebraTest, RandomReferenceGraphsMatchTheReference) {
       absl::StatusOr<BoundFilter> negated =
           Bind(Expr::Not(query), table, resolver);
       ASSERT_THAT(negated, IsOk());
-      ASSERT_EQ(negated->Scan(), Minus(table, Minus(table, table.LiveRows(),
-                                                    want),
-                                       unknown))
+      ASSERT_EQ(negated->Scan(),
+                Minus(table, Minus(table, table.LiveRows(), want), unknown))
           << negated->DebugString();
     }
   }

@@ -121,8 +121,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, SliceHistoryTest,
 
 TEST_P(SliceHistoryTest, KeepsEveryVersionWithItsActorAndTime) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
-      Slice s, store_->Create("acme", Spec("Low recall", "recall < 0.5"),
-                              {"ana", kT0}));
+      Slice s,
+      store_->Create("acme", Spec("Low recall", "recall < 0.5"), {"ana", kT0}));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       s, store_->UpdateFilter("acme", s.id, Filter("recall < 0.4"),
                               {{"recall", false}}, s.version,
@@ -155,8 +155,8 @@ TEST_P(SliceHistoryTest, KeepsEveryVersionWithItsActorAndTime) {
   EXPECT_EQ(history[2].changed_at, kT0 + absl::Hours(2));
   // No time given: the store's clock.
   EXPECT_EQ(history[3].description, "tightened");
-  EXPECT_GE(history[3].changed_at, absl::FromUnixMicros(absl::ToUnixMicros(
-                                       before)));
+  EXPECT_GE(history[3].changed_at,
+            absl::FromUnixMicros(absl::ToUnixMicros(before)));
   EXPECT_LE(history[3].changed_at, after);
   for (const SliceVersion& v : history) {
     EXPECT_EQ(v.slice_id, s.id);
@@ -176,10 +176,10 @@ TEST_P(SliceHistoryTest, RejectsABadActorOrTimeAndKeepsNothing) {
   EXPECT_THAT(store_->Create("acme", Spec("new one"), {"bad\xff", {}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "actor is not valid UTF-8 (byte 4)"));
-  EXPECT_THAT(store_->Delete("acme", s.id, std::nullopt,
-                             {"", absl::InfiniteFuture()}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "the change time is infinite"));
+  EXPECT_THAT(
+      store_->Delete("acme", s.id, std::nullopt, {"", absl::InfiniteFuture()}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "the change time is infinite"));
   EXPECT_THAT(*store_->History("acme", s.id), SizeIs(1));
   EXPECT_THAT(*store_->List("acme", SliceListOrder::kByName), SizeIs(1));
 }
@@ -218,8 +218,7 @@ TEST_P(SliceHistoryTest, RestoreMakesAnOldVersionCurrentAsANewVersion) {
 }
 
 TEST_P(SliceHistoryTest, RestoreFollowsTodaysRules) {
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(Slice s,
-                                store_->Create("acme", Spec("Alpha")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Slice s, store_->Create("acme", Spec("Alpha")));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(s, store_->Rename("acme", s.id, "Beta"));
   // Another slice took the old name since.
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice other,
@@ -314,9 +313,9 @@ TEST_P(SliceHistoryTest, HistoryAndSnapshotsDoNotCountTowardTheLimit) {
   }
   // Many versions of one slice, and a deleted slice's history.
   for (int i = 0; i < 20; ++i) {
-    ASSERT_THAT(store_->SetDescription("acme", slices[0].id,
-                                       absl::StrCat("take ", i)),
-                IsOk());
+    ASSERT_THAT(
+        store_->SetDescription("acme", slices[0].id, absl::StrCat("take ", i)),
+        IsOk());
   }
   ASSERT_THAT(store_->Delete("acme", slices[1].id), IsOk());
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice refill,
@@ -404,13 +403,12 @@ TEST_P(SliceHistoryTest, ReferencesAreKeptByIdAndFollowRenames) {
   // Names in references match as GetByName does: any case.
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       const Slice user,
-      store_->Create("acme", Spec("Hard cars", "IN SLICE 'confident fps' AND "
-                                               "tp = 0")));
-  EXPECT_EQ(user.filter,
-            Expr::InSlice(SliceRef{"Confident FPs", base.id}) &&
-                Col("tp") == 0);
-  EXPECT_EQ(user.filter.ToString(),
-            "IN SLICE 'Confident FPs' AND tp = 0");
+      store_->Create("acme", Spec("Hard cars",
+                                  "IN SLICE 'confident fps' AND "
+                                  "tp = 0")));
+  EXPECT_EQ(user.filter, Expr::InSlice(SliceRef{"Confident FPs", base.id}) &&
+                             Col("tp") == 0);
+  EXPECT_EQ(user.filter.ToString(), "IN SLICE 'Confident FPs' AND tp = 0");
   ASSERT_THAT(store_->Rename("acme", base.id, "Sure but wrong"), IsOk());
   Reopen();
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice got, store_->Get("acme", user.id));
@@ -481,8 +479,7 @@ TEST_P(SliceHistoryTest, DeletingAReferencedSliceNamesItsUsers) {
                                     "those first")));
   // A slice that is only a user can go; then the next user; then Alpha.
   ASSERT_THAT(store_->Delete("acme", b.id), IsOk());
-  ASSERT_THAT(store_->UpdateFilter("acme", c.id, Filter("fp = 2"), {}),
-              IsOk());
+  ASSERT_THAT(store_->UpdateFilter("acme", c.id, Filter("fp = 2"), {}), IsOk());
   ASSERT_THAT(store_->Delete("acme", a.id), IsOk());
   EXPECT_THAT(store_->CheckIntegrity(), IsOk());
 }
@@ -516,8 +513,8 @@ TEST_P(SliceHistoryTest, ResolversBindStoredReferences) {
     batch.AppendInt(1, i);
   }
   ASSERT_THAT(table->Append(batch), IsOk());
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice some,
-                                store_->Create("acme", Spec("Some", "fp >= 4")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice some, store_->Create("acme", Spec("Some", "fp >= 4")));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       const Slice fewer,
       store_->Create("acme", Spec("Fewer", "IN SLICE 'Some' AND fp < 7")));
@@ -538,9 +535,10 @@ TEST_P(SliceHistoryTest, ResolversBindStoredReferences) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Curator curator,
                                 Curator::Create(*table, both));
   EXPECT_EQ(curator.NewRows(0).slices[1].count(), 3u);
-  EXPECT_THAT(Curator::Create(*table, std::vector<Slice>{fewer}),
-              StatusIs(absl::StatusCode::kNotFound,
-                       HasSubstr("IN SLICE 'Some': there is no slice with id")));
+  EXPECT_THAT(
+      Curator::Create(*table, std::vector<Slice>{fewer}),
+      StatusIs(absl::StatusCode::kNotFound,
+               HasSubstr("IN SLICE 'Some': there is no slice with id")));
 }
 
 // --- Upgrading a format-1 store ---------------------------------------------
@@ -591,8 +589,9 @@ constexpr char kSchemaRows[] =
 
 TEST(StoreUpgradeTest, AStoreOfTheLastReleaseOpensUpgradedWithEverySlice) {
   const std::string path = CopyFixture();
-  ASSERT_THAT(Sql(path, "SELECT value FROM slicekit_meta WHERE key = "
-                        "'version'"),
+  ASSERT_THAT(Sql(path,
+                  "SELECT value FROM slicekit_meta WHERE key = "
+                  "'version'"),
               ElementsAre("1"));
   const nlohmann::json expected = Expected();
   {
@@ -637,8 +636,8 @@ TEST(StoreUpgradeTest, AStoreOfTheLastReleaseOpensUpgradedWithEverySlice) {
     EXPECT_EQ(slices, 9);
     // The upgraded store works on: a change adds a version after the
     // migrated one, a deleted slice's name is free.
-    SLICEKIT_ASSERT_OK_AND_ASSIGN(
-        const Slice recall, store->GetByName("acme", "very low recall"));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice recall,
+                                  store->GetByName("acme", "very low recall"));
     EXPECT_EQ(recall.version, 5);
     SLICEKIT_ASSERT_OK_AND_ASSIGN(
         const Slice changed,
@@ -652,8 +651,9 @@ TEST(StoreUpgradeTest, AStoreOfTheLastReleaseOpensUpgradedWithEverySlice) {
                 StatusIs(absl::StatusCode::kNotFound,
                          HasSubstr("has no history for slice")));
   }
-  EXPECT_THAT(Sql(path, "SELECT value FROM slicekit_meta WHERE key = "
-                        "'version'"),
+  EXPECT_THAT(Sql(path,
+                  "SELECT value FROM slicekit_meta WHERE key = "
+                  "'version'"),
               ElementsAre("2"));
   EXPECT_THAT(Sql(path, "SELECT id FROM retired_ids"),
               ElementsAre(expected["deleted_ids"][0].get<std::string>()));

@@ -143,13 +143,15 @@ TEST_P(SnapshotTest, SnapshotsAndDiffsMatchTheReference) {
   ASSERT_THAT(after.Delete(gone), IsOk());
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       const Slice fps,
-      store_->Create("acme", SliceSpec{"Confident FPs", "",
+      store_->Create("acme", SliceSpec{"Confident FPs",
+                                       "",
                                        Filter("fp >= 1 AND confidence > 0.7"),
                                        {}}));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       const Slice slice,
       store_->Create("acme",
-                     SliceSpec{"Odd ones", "",
+                     SliceSpec{"Odd ones",
+                               "",
                                Filter("IN SLICE 'Confident FPs' OR (tn >= 2 "
                                       "AND NOT IN SLICE 'Confident FPs')"),
                                {}}));
@@ -235,10 +237,10 @@ TEST_P(SnapshotTest, ReportsErrorsAndKeepsSnapshotsOfDeletedSlices) {
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("unknown column 'confidense' (did you mean "
                                  "'confidence'?)")));
-  EXPECT_THAT(store_->Snapshot("acme", slice.id, table,
-                               {std::string(1001, 't'), {}}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "table name has 1001 bytes; the limit is 1000"));
+  EXPECT_THAT(
+      store_->Snapshot("acme", slice.id, table, {std::string(1001, 't'), {}}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "table name has 1001 bytes; the limit is 1000"));
   EXPECT_THAT(store_->Snapshot("acme", slice.id, table,
                                {"t", {std::string(300, 'a'), {}}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -307,8 +309,8 @@ TEST(SnapshotFileTest, DamagedStoredIdsAreDataLoss) {
 // --- The encoding -----------------------------------------------------------
 
 std::vector<std::string> RandomIds(std::mt19937_64& rng, size_t n) {
-  static const char* const kPieces[] = {"a", "b", "dr-", "0", "9", "\xc3\xa9",
-                                        "\xff", "/", "z", "00000"};
+  static const char* const kPieces[] = {
+      "a", "b", "dr-", "0", "9", "\xc3\xa9", "\xff", "/", "z", "00000"};
   std::set<std::string> ids;
   while (ids.size() < n) {
     std::string id;
@@ -494,11 +496,11 @@ TEST(AlertRulesTest, ReportsMistakesWithTheirOffset) {
       {"size >", "alert rules at 6: expected a number after '>', not ''"},
       {"size > 1e999",
        "alert rules at 7: expected a number after '>', not '1e999'"},
-      {"size > nan", "alert rules at 7: expected a number after '>', not 'nan'"},
+      {"size > nan",
+       "alert rules at 7: expected a number after '>', not 'nan'"},
       {"size ! 3", "alert rules at 5: unexpected '!' (not equal is '!=')"},
       {"> 3", "alert rules at 0: expected a metric before the comparison"},
-      {"size >> 3",
-       "alert rules at 6: expected a number after '>', not '> 3'"},
+      {"size >> 3", "alert rules at 6: expected a number after '>', not '> 3'"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(ParseAlertRules(c.text),
@@ -531,12 +533,12 @@ TEST_P(SnapshotTest, AlertRulesAreKeptPerSliceAndChecked) {
   EXPECT_THAT(store_->SetAlertRules("acme", "sl_nope", "size > 1"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("sl_nope")));
   const size_t fp_rows = CountMatching(before, "fp >= 1");
-  ASSERT_THAT(store_->SetAlertRules(
-                  "acme", fps.id,
-                  absl::StrCat("size > ", fp_rows - 1,
-                               "; precision < 0; new rows since last "
-                               "snapshot > 10")),
-              IsOk());
+  ASSERT_THAT(
+      store_->SetAlertRules("acme", fps.id,
+                            absl::StrCat("size > ", fp_rows - 1,
+                                         "; precision < 0; new rows since last "
+                                         "snapshot > 10")),
+      IsOk());
   ASSERT_THAT(store_->SetAlertRules("acme", none.id, "precision < 0.6"),
               IsOk());
   ASSERT_THAT(store_->SetAlertRules("acme", quiet.id, "size < 0"), IsOk());

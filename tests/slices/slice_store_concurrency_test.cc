@@ -366,9 +366,9 @@ TEST(SliceStoreConcurrencyTest, ProcessesUpdatingOneSliceLoseNoVersion) {
   }
   std::vector<Worker> workers;
   for (int p = 0; p < kProcesses; ++p) {
-    workers.push_back(StartWorker({"update", path, "acme", id,
-                                   absl::StrCat(kUpdates),
-                                   absl::StrCat(p + 1)}));
+    workers.push_back(
+        StartWorker({"update", path, "acme", id, absl::StrCat(kUpdates),
+                     absl::StrCat(p + 1)}));
   }
   for (Worker& w : workers) ExpectReady(w);
   for (Worker& w : workers) w.Go();

@@ -908,7 +908,8 @@ TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
       // A format-2 store that says it is format 1 lacks nothing a format-1
       // store has, but has tables one does not: not upgraded, refused.
       {"UPDATE slicekit_meta SET value = '1' WHERE key = 'version'",
-       absl::StatusCode::kDataLoss, "is corrupt (unexpected table alert_rules)"},
+       absl::StatusCode::kDataLoss,
+       "is corrupt (unexpected table alert_rules)"},
       {"DELETE FROM slicekit_meta WHERE key = 'version'",
        absl::StatusCode::kFailedPrecondition, "has format version (none)"},
       {"UPDATE slicekit_meta SET value = 'slicekit.other' WHERE key = "

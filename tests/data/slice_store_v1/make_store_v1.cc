@@ -64,18 +64,17 @@ int main(int argc, char** argv) {
                                        "false positives the model was sure of",
                                        F("fp >= 1 AND confidence > 0.8"),
                                        {{"confidence", true}}}));
-  const slicekit::Slice night =
-      Must(store->Create("acme", SliceSpec{"Ärger mit Autos",
-                                           "",
-                                           F("fn[car] >= 1"),
-                                           {}}));
+  const slicekit::Slice night = Must(store->Create(
+      "acme", SliceSpec{"Ärger mit Autos", "", F("fn[car] >= 1"), {}}));
   Must(store->Create(
-      "acme", SliceSpec{"日本語のスライス", "説明: 夜の画像",
+      "acme", SliceSpec{"日本語のスライス",
+                        "説明: 夜の画像",
                         F("dataset IN ('ds1', 'ds5') AND iou BETWEEN 0.1 AND "
                           "0.5"),
                         {{"iou", false}, {"confidence", true}}}));
   Must(store->Create("acme",
-                     SliceSpec{"🚗 cars at night", "emoji name, quoted 'text'",
+                     SliceSpec{"🚗 cars at night",
+                               "emoji name, quoted 'text'",
                                F("iou['traffic light'] < 0.5 OR NOT (split = "
                                  "'train') OR recall IS NULL"),
                                {}}));
@@ -88,8 +87,8 @@ int main(int argc, char** argv) {
   updated = Must(store->UpdateFilter("acme", updated.id,
                                      F("recall < 0.3 AND fn >= 1"),
                                      {{"recall", false}}, updated.version));
-  updated = Must(store->Rename("acme", updated.id, "Very low recall",
-                               updated.version));
+  updated = Must(
+      store->Rename("acme", updated.id, "Very low recall", updated.version));
   const slicekit::Slice doomed = Must(store->Create(
       "acme", SliceSpec{"To be deleted", "gone", F("tn >= 1"), {}}));
   Must(store->Delete("acme", doomed.id, doomed.version));
@@ -100,9 +99,10 @@ int main(int argc, char** argv) {
   Must(store->Create("größe-org", SliceSpec{"Alles", "", F("TRUE"), {}}));
   Must(store->Create("größe-org",
                      SliceSpec{"nichts", "", F("FALSE AND fp = 1"), {}}));
-  Must(store->Create(
-      "beta", SliceSpec{"Between", "", F("confidence NOT BETWEEN 0.2 AND 0.9"),
-                        {{"data_row_id", true}}}));
+  Must(store->Create("beta", SliceSpec{"Between",
+                                       "",
+                                       F("confidence NOT BETWEEN 0.2 AND 0.9"),
+                                       {{"data_row_id", true}}}));
 
   nlohmann::json expected = nlohmann::json::object();
   expected["deleted_ids"] = {doomed.id};
@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
          Must(store->List(org, slicekit::SliceListOrder::kByCreationTime))) {
       nlohmann::json order = nlohmann::json::array();
       for (const OrderBy& key : s.order_by) {
-        order.push_back({{"column", key.column}, {"descending", key.descending}});
+        order.push_back(
+            {{"column", key.column}, {"descending", key.descending}});
       }
       slices.push_back({{"id", s.id},
                         {"name", s.name},
