@@ -68,6 +68,31 @@ std::optional<int> ParseFlags(Args& args,
   return std::nullopt;
 }
 
+// Opens the store when a command first needs it, after the flags were
+// checked, so a usage error creates no file.
+class LazyStore {
+ public:
+  explicit LazyStore(std::string path) : path_(std::move(path)) {}
+  absl::StatusOr<SliceStore*> Get() {
+    if (store_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<SliceStore>> opened =
+          SliceStore::OpenSqlite(path_);
+      if (!opened.ok()) return opened.status();
+      store_ = *std::move(opened);
+    }
+    return store_.get();
+  }
+  // Opens the store and finds a slice's id (ResolveAnySliceId).
+  absl::StatusOr<std::string> AnySliceId(const std::string& org,
+                                         const std::string& slice);
+  // REQUIRES: Get() or AnySliceId() succeeded.
+  SliceStore& store() { return *store_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<SliceStore> store_;
+};
+
 // The --actor and --at flags.
 std::optional<int> ChangeFrom(const Flags& flags, ChangeInfo* change) {
   change->actor = flags.Get("--actor").value_or("");
@@ -77,14 +102,6 @@ std::optional<int> ChangeFrom(const Flags& flags, ChangeInfo* change) {
       return UsageError(absl::StrCat(
           "--at needs a time such as 2026-01-31T12:00:00Z, not '", *at, "'"));
     }
-  }
-  return std::nullopt;
-}
-
-std::optional<int> ExpectPositional(const Flags& flags, size_t n,
-                                    absl::string_view usage) {
-  if (flags.positional.size() != n) {
-    return UsageError(absl::StrCat("slice ", usage));
   }
   return std::nullopt;
 }
@@ -137,24 +154,24 @@ absl::StatusOr<std::string> ResolveAnySliceId(SliceStore& store,
   return live.status();
 }
 
-int History(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(args, {"--format"}, {}, &flags)) return *rc;
-  if (auto rc = ExpectPositional(flags, 1, "history needs one SLICE")) {
-    return *rc;
-  }
+absl::StatusOr<std::string> LazyStore::AnySliceId(const std::string& org,
+                                                  const std::string& slice) {
+  absl::StatusOr<SliceStore*> opened = Get();
+  if (!opened.ok()) return opened.status();
+  return ResolveAnySliceId(**opened, org, slice);
+}
+
+int History(const SliceCommandContext& context, const Flags& flags,
+            LazyStore& lazy) {
   const std::string format = flags.Get("--format").value_or("text");
   if (format != "text" && format != "json") {
     return UsageError(
         absl::StrCat("--format must be text or json, not '", format, "'"));
   }
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
-  if (!opened.ok()) return StoreError(opened.status());
-  SliceStore& store = **opened;
   absl::StatusOr<std::string> id =
-      ResolveAnySliceId(store, context.org, flags.positional[0]);
+      lazy.AnySliceId(context.org, flags.positional[0]);
   if (!id.ok()) return StoreError(id.status());
+  SliceStore& store = lazy.store();
   absl::StatusOr<std::vector<SliceVersion>> history =
       store.History(context.org, *id);
   if (!history.ok()) return StoreError(history.status());
@@ -187,16 +204,8 @@ int History(const SliceCommandContext& context, Args& args) {
   return out.Flush() ? kOk : InputError("cannot write the output");
 }
 
-int Restore(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc =
-          ParseFlags(args, {"--version", "--actor", "--at"}, {}, &flags)) {
-    return *rc;
-  }
-  if (auto rc = ExpectPositional(flags, 1,
-                                 "restore needs one SLICE and --version N")) {
-    return *rc;
-  }
+int Restore(const SliceCommandContext& context, const Flags& flags,
+            LazyStore& lazy) {
   const std::optional<std::string> version_text = flags.Get("--version");
   if (!version_text) return UsageError("slice restore needs --version N");
   const std::optional<uint64_t> version =
@@ -207,13 +216,10 @@ int Restore(const SliceCommandContext& context, Args& args) {
   }
   ChangeInfo change;
   if (auto rc = ChangeFrom(flags, &change)) return *rc;
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
-  if (!opened.ok()) return StoreError(opened.status());
-  SliceStore& store = **opened;
   absl::StatusOr<std::string> id =
-      ResolveAnySliceId(store, context.org, flags.positional[0]);
+      lazy.AnySliceId(context.org, flags.positional[0]);
   if (!id.ok()) return StoreError(id.status());
+  SliceStore& store = lazy.store();
   absl::StatusOr<Slice> current = store.Get(context.org, *id);
   absl::StatusOr<Slice> restored = store.Restore(
       context.org, *id, static_cast<int64_t>(*version),
@@ -228,14 +234,9 @@ int Restore(const SliceCommandContext& context, Args& args) {
   return kOk;
 }
 
-int Deleted(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(args, {}, {}, &flags)) return *rc;
-  if (auto rc = ExpectPositional(flags, 0, "deleted takes no argument")) {
-    return *rc;
-  }
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
+int Deleted(const SliceCommandContext& context, const Flags& /*flags*/,
+            LazyStore& lazy) {
+  absl::StatusOr<SliceStore*> opened = lazy.Get();
   if (!opened.ok()) return StoreError(opened.status());
   SliceStore& store = **opened;
   absl::StatusOr<std::vector<SliceVersion>> deleted =
@@ -251,19 +252,12 @@ int Deleted(const SliceCommandContext& context, Args& args) {
   return out.Flush() ? kOk : InputError("cannot write the output");
 }
 
-int Purge(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(args, {}, {}, &flags)) return *rc;
-  if (auto rc = ExpectPositional(flags, 1, "purge needs one deleted SLICE")) {
-    return *rc;
-  }
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
-  if (!opened.ok()) return StoreError(opened.status());
-  SliceStore& store = **opened;
+int Purge(const SliceCommandContext& context, const Flags& flags,
+          LazyStore& lazy) {
   absl::StatusOr<std::string> id =
-      ResolveAnySliceId(store, context.org, flags.positional[0]);
+      lazy.AnySliceId(context.org, flags.positional[0]);
   if (!id.ok()) return StoreError(id.status());
+  SliceStore& store = lazy.store();
   if (absl::Status status = store.Purge(context.org, *id); !status.ok()) {
     return StoreError(status);
   }
@@ -277,17 +271,8 @@ std::string SnapshotLine(const SnapshotInfo& s) {
                       s.summary.rows, " rows\t", s.encoded_bytes, " bytes");
 }
 
-int Snapshot(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(
-          args, {"--table", "--table-name", "--actor", "--at", "--threads"}, {},
-          &flags)) {
-    return *rc;
-  }
-  if (auto rc = ExpectPositional(flags, 1,
-                                 "snapshot needs one SLICE and --table FILE")) {
-    return *rc;
-  }
+int Snapshot(const SliceCommandContext& context, const Flags& flags,
+             LazyStore& lazy) {
   const std::optional<std::string> table_path = flags.Get("--table");
   if (!table_path) return UsageError("slice snapshot needs --table FILE");
   SnapshotOptions options;
@@ -298,8 +283,7 @@ int Snapshot(const SliceCommandContext& context, Args& args) {
     if (!n) return UsageError("--threads needs an integer in [1, 256]");
     options.threads = static_cast<int>(*n);
   }
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
+  absl::StatusOr<SliceStore*> opened = lazy.Get();
   if (!opened.ok()) return StoreError(opened.status());
   SliceStore& store = **opened;
   absl::StatusOr<Slice> slice =
@@ -319,19 +303,12 @@ int Snapshot(const SliceCommandContext& context, Args& args) {
   return kOk;
 }
 
-int Snapshots(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(args, {}, {}, &flags)) return *rc;
-  if (auto rc = ExpectPositional(flags, 1, "snapshots needs one SLICE")) {
-    return *rc;
-  }
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
-  if (!opened.ok()) return StoreError(opened.status());
-  SliceStore& store = **opened;
+int Snapshots(const SliceCommandContext& context, const Flags& flags,
+              LazyStore& lazy) {
   absl::StatusOr<std::string> id =
-      ResolveAnySliceId(store, context.org, flags.positional[0]);
+      lazy.AnySliceId(context.org, flags.positional[0]);
   if (!id.ok()) return StoreError(id.status());
+  SliceStore& store = lazy.store();
   absl::StatusOr<std::vector<SnapshotInfo>> snapshots =
       store.ListSnapshots(context.org, *id);
   if (!snapshots.ok()) return StoreError(snapshots.status());
@@ -344,15 +321,8 @@ int Snapshots(const SliceCommandContext& context, Args& args) {
 // diff SLICE [--since TIME] [--table FILE]: from the last snapshot taken at
 // or before --since (without it: the one before the last, or with --table
 // the last), to the last snapshot or, with --table, the table now.
-int Diff(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc =
-          ParseFlags(args, {"--since", "--table", "--threads"}, {}, &flags)) {
-    return *rc;
-  }
-  if (auto rc = ExpectPositional(flags, 1, "diff needs one SLICE")) {
-    return *rc;
-  }
+int Diff(const SliceCommandContext& context, const Flags& flags,
+         LazyStore& lazy) {
   std::optional<absl::Time> since;
   if (std::optional<std::string> text = flags.Get("--since")) {
     since = ParseTimeFlag(*text);
@@ -369,13 +339,10 @@ int Diff(const SliceCommandContext& context, Args& args) {
     threads = static_cast<int>(*n);
   }
   const std::optional<std::string> table_path = flags.Get("--table");
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
-  if (!opened.ok()) return StoreError(opened.status());
-  SliceStore& store = **opened;
   absl::StatusOr<std::string> id =
-      ResolveAnySliceId(store, context.org, flags.positional[0]);
+      lazy.AnySliceId(context.org, flags.positional[0]);
   if (!id.ok()) return StoreError(id.status());
+  SliceStore& store = lazy.store();
   absl::StatusOr<std::vector<SnapshotInfo>> snapshots =
       store.ListSnapshots(context.org, *id);
   if (!snapshots.ok()) return StoreError(snapshots.status());
@@ -447,15 +414,9 @@ int Diff(const SliceCommandContext& context, Args& args) {
   return out.Flush() ? kOk : InputError("cannot write the output");
 }
 
-int Alert(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(args, {}, {}, &flags)) return *rc;
-  if (auto rc = ExpectPositional(
-          flags, 2, "alert needs SLICE and RULES (\"\" removes them)")) {
-    return *rc;
-  }
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
+int Alert(const SliceCommandContext& context, const Flags& flags,
+          LazyStore& lazy) {
+  absl::StatusOr<SliceStore*> opened = lazy.Get();
   if (!opened.ok()) return StoreError(opened.status());
   SliceStore& store = **opened;
   absl::StatusOr<Slice> slice =
@@ -473,16 +434,8 @@ int Alert(const SliceCommandContext& context, Args& args) {
 
 // check --table FILE [--snapshot]: one line per rule, tab-separated:
 // fired/ok/n/a, slice name, rule, measured value. Exit 3 if any fired.
-int Check(const SliceCommandContext& context, Args& args) {
-  Flags flags;
-  if (auto rc = ParseFlags(
-          args, {"--table", "--table-name", "--actor", "--at", "--threads"},
-          {"--snapshot"}, &flags)) {
-    return *rc;
-  }
-  if (auto rc = ExpectPositional(flags, 0, "check takes --table FILE only")) {
-    return *rc;
-  }
+int Check(const SliceCommandContext& context, const Flags& flags,
+          LazyStore& lazy) {
   const std::optional<std::string> table_path = flags.Get("--table");
   if (!table_path) return UsageError("slice check needs --table FILE");
   CheckAlertsOptions options;
@@ -496,8 +449,7 @@ int Check(const SliceCommandContext& context, Args& args) {
   }
   absl::StatusOr<Table> table = LoadTable(*table_path);
   if (!table.ok()) return InputError(table.status().message());
-  absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-      SliceStore::OpenSqlite(context.store_path);
+  absl::StatusOr<SliceStore*> opened = lazy.Get();
   if (!opened.ok()) return StoreError(opened.status());
   SliceStore& store = **opened;
   absl::StatusOr<std::vector<SliceAlertReport>> reports =
@@ -519,6 +471,64 @@ int Check(const SliceCommandContext& context, Args& args) {
   return fired ? kAlertFired : kOk;
 }
 
+// A command: its flags (with a value, or switches), how many positional
+// arguments it takes and the usage line when they are wrong.
+struct Command {
+  const char* name;
+  std::set<std::string> with_value;
+  std::set<std::string> switches;
+  size_t positional;
+  const char* usage;
+  int (*run)(const SliceCommandContext&, const Flags&, LazyStore&);
+};
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+      {"history", {"--format"}, {}, 1, "history needs one SLICE", History},
+      {"restore",
+       {"--version", "--actor", "--at"},
+       {},
+       1,
+       "restore needs one SLICE and --version N",
+       Restore},
+      {"deleted", {}, {}, 0, "deleted takes no argument", Deleted},
+      {"purge", {}, {}, 1, "purge needs one deleted SLICE", Purge},
+      {"snapshot",
+       {"--table", "--table-name", "--actor", "--at", "--threads"},
+       {},
+       1,
+       "snapshot needs one SLICE and --table FILE",
+       Snapshot},
+      {"snapshots", {}, {}, 1, "snapshots needs one SLICE", Snapshots},
+      {"diff",
+       {"--since", "--table", "--threads"},
+       {},
+       1,
+       "diff needs one SLICE",
+       Diff},
+      {"alert",
+       {},
+       {},
+       2,
+       "alert needs SLICE and RULES (\"\" removes them)",
+       Alert},
+      {"check",
+       {"--table", "--table-name", "--actor", "--at", "--threads"},
+       {"--snapshot"},
+       0,
+       "check takes --table FILE only",
+       Check},
+  };
+  return *kCommands;
+}
+
+const Command* FindCommand(const std::string& name) {
+  for (const Command& command : Commands()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<absl::Time> ParseTimeFlag(const std::string& text) {
@@ -532,24 +542,25 @@ std::optional<absl::Time> ParseTimeFlag(const std::string& text) {
 }
 
 bool IsSliceHistoryCommand(const std::string& command) {
-  static const std::set<std::string>* const kCommands =
-      new std::set<std::string>{"history", "restore",  "deleted",
-                                "purge",   "snapshot", "snapshots",
-                                "diff",    "alert",    "check"};
-  return kCommands->contains(command);
+  return FindCommand(command) != nullptr;
 }
 
 int SliceHistoryCommand(const SliceCommandContext& context,
-                        const std::string& command, Args& args) {
-  if (command == "history") return History(context, args);
-  if (command == "restore") return Restore(context, args);
-  if (command == "deleted") return Deleted(context, args);
-  if (command == "purge") return Purge(context, args);
-  if (command == "snapshot") return Snapshot(context, args);
-  if (command == "snapshots") return Snapshots(context, args);
-  if (command == "diff") return Diff(context, args);
-  if (command == "alert") return Alert(context, args);
-  return Check(context, args);
+                        const std::string& name, Args& args) {
+  const Command* command = FindCommand(name);
+  if (command == nullptr) {
+    return UsageError(absl::StrCat("unknown slice command '", name, "'"));
+  }
+  Flags flags;
+  if (auto rc =
+          ParseFlags(args, command->with_value, command->switches, &flags)) {
+    return *rc;
+  }
+  if (flags.positional.size() != command->positional) {
+    return UsageError(absl::StrCat("slice ", command->usage));
+  }
+  LazyStore store(context.store_path);
+  return command->run(context, flags, store);
 }
 
 }  // namespace slicekit::cli

@@ -30,6 +30,7 @@
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/store_backends.h"
 
 namespace slicekit {
 
@@ -48,12 +49,6 @@ std::string TempPath(absl::string_view name) {
   static int counter = 0;
   return absl::StrCat(::testing::TempDir(), "/slice_history_test_", getpid(),
                       "_", ++counter, "_", name);
-}
-
-void RemoveStore(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::remove(absl::StrCat(path, suffix).c_str());
-  }
 }
 
 Expr Filter(absl::string_view text) {
@@ -81,41 +76,12 @@ std::vector<int64_t> Versions(const std::vector<SliceVersion>& history) {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
-enum class Backend { kMemory, kSqlite };
+using ::slicekit::testing::Backend;
+using ::slicekit::testing::RemoveStore;
 
-class SliceHistoryTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kSqlite) path_ = TempPath("store.db");
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    if (!path_.empty()) RemoveStore(path_);
-  }
-  // SQLite: closes and opens the file again; memory: keeps the store.
-  void Reopen() {
-    if (GetParam() == Backend::kMemory) {
-      if (store_ == nullptr) store_ = SliceStore::InMemory();
-      return;
-    }
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(path_);
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-  }
+using SliceHistoryTest = ::slicekit::testing::StoreBackendTest;
 
-  std::string path_;
-  std::unique_ptr<SliceStore> store_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Backends, SliceHistoryTest,
-                         ::testing::Values(Backend::kMemory, Backend::kSqlite),
-                         [](const auto& info) {
-                           return info.param == Backend::kMemory ? "Memory"
-                                                                 : "Sqlite";
-                         });
+SLICEKIT_INSTANTIATE_FOR_BACKENDS(SliceHistoryTest);
 
 // --- History ----------------------------------------------------------------
 

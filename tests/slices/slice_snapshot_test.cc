@@ -26,6 +26,7 @@
 #include "src/slices/member_ids.h"
 #include "tests/testing/reference.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/store_backends.h"
 
 namespace slicekit {
 namespace {
@@ -56,12 +57,6 @@ std::string TempPath(absl::string_view name) {
                       "_", ++counter, "_", name);
 }
 
-void RemoveStore(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::remove(absl::StrCat(path, suffix).c_str());
-  }
-}
-
 Expr Filter(absl::string_view text) {
   absl::StatusOr<Expr> expr = ParseFilter(text);
   EXPECT_THAT(expr, IsOk()) << text;
@@ -90,29 +85,11 @@ std::vector<std::string> Minus(const std::vector<std::string>& a,
   return out;
 }
 
-enum class Backend { kMemory, kSqlite };
+using ::slicekit::testing::Backend;
+using ::slicekit::testing::RemoveStore;
 
-class SnapshotTest : public ::testing::TestWithParam<Backend> {
+class SnapshotTest : public ::slicekit::testing::StoreBackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kSqlite) path_ = TempPath("store.db");
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    if (!path_.empty()) RemoveStore(path_);
-  }
-  void Reopen() {
-    if (GetParam() == Backend::kMemory) {
-      if (store_ == nullptr) store_ = SliceStore::InMemory();
-      return;
-    }
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(path_);
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-  }
   // The member rows of `slice` in `table`, by the reference evaluator.
   Selection ReferenceRows(const Table& table, const Slice& slice) {
     absl::StatusOr<std::unique_ptr<SliceResolver>> resolver =
@@ -120,17 +97,9 @@ class SnapshotTest : public ::testing::TestWithParam<Backend> {
     EXPECT_THAT(resolver, IsOk());
     return testing::ReferenceFilter(table, slice.filter, resolver->get());
   }
-
-  std::string path_;
-  std::unique_ptr<SliceStore> store_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, SnapshotTest,
-                         ::testing::Values(Backend::kMemory, Backend::kSqlite),
-                         [](const auto& info) {
-                           return info.param == Backend::kMemory ? "Memory"
-                                                                 : "Sqlite";
-                         });
+SLICEKIT_INSTANTIATE_FOR_BACKENDS(SnapshotTest);
 
 TEST_P(SnapshotTest, SnapshotsAndDiffsMatchTheReference) {
   const Table before = Generated(5000);

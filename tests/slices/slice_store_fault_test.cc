@@ -314,6 +314,20 @@ class FaultTest : public ::testing::Test {
                                 message)];
   }
 
+  // Opens (and closes) the store at path_ with whatever fault is armed, and
+  // counts the outcome in `stats`: a failure must be a clear error.
+  void OpenAndTally(FaultStats& stats) {
+    const auto store = SliceStore::OpenSqlite(path_);
+    ++stats.runs;
+    stats.injected += GetFaultVfsCounts().injected_ioerr > 0;
+    if (!store.ok()) {
+      ++stats.failed;
+      ExpectClearError(store.status(), stats);
+    } else {
+      ++stats.absorbed;
+    }
+  }
+
   // Sweeps an I/O fault over every call of `kind` that opening the store and
   // running `op` makes.
   void SweepIoFault(const Operation& op, FaultKind kind, bool sticky) {
@@ -574,17 +588,7 @@ TEST_F(FaultTest, CreatingAStoreOnAFullOrFailingDisk) {
       RemoveStore(path_);
       ResetFaultVfs();
       ArmFault(kind, n, /*sticky=*/true);
-      {
-        const auto store = SliceStore::OpenSqlite(path_);
-        ++stats.runs;
-        stats.injected += GetFaultVfsCounts().injected_ioerr > 0;
-        if (!store.ok()) {
-          ++stats.failed;
-          ExpectClearError(store.status(), stats);
-        } else {
-          ++stats.absorbed;
-        }
-      }
+      OpenAndTally(stats);
       DisarmFault();
       expect_usable_and_empty();
     }
@@ -644,17 +648,7 @@ TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
       WriteFile(path_, fixture);
       ResetFaultVfs();
       ArmFault(kind, n, /*sticky=*/true);
-      {
-        const auto store = SliceStore::OpenSqlite(path_);
-        ++stats.runs;
-        stats.injected += GetFaultVfsCounts().injected_ioerr > 0;
-        if (!store.ok()) {
-          ++stats.failed;
-          ExpectClearError(store.status(), stats);
-        } else {
-          ++stats.absorbed;
-        }
-      }
+      OpenAndTally(stats);
       DisarmFault();
       const std::string format = RawFormat(path_);
       EXPECT_THAT(format, AnyOf("1 0", "2 1"));
