@@ -29,10 +29,11 @@ set(below_slices util table filter scan)
 # include/slicekit/<header> -> layer. slicekit.h, the umbrella header,
 # includes them all and may be included by none of them.
 set(public_table schema.h table.h selection.h csv.h)
-set(public_filter expr.h filter_text.h filter_json.h)
+set(public_filter expr.h filter_text.h filter_json.h slice_resolver.h)
 set(public_scan scan.h order.h)
 set(public_metrics model_run.h metrics.h coco.h ndjson.h)
-set(public_slices slice.h slice_store.h explore.h auto_slices.h curation.h)
+set(public_slices slice.h slice_store.h explore.h auto_slices.h curation.h
+    slice_snapshot.h slice_alerts.h)
 set(umbrella slicekit.h)
 
 set(problems "")

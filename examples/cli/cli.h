@@ -22,6 +22,8 @@ namespace slicekit::cli {
 inline constexpr int kOk = 0;
 inline constexpr int kBadInput = 1;
 inline constexpr int kUsageError = 2;
+// `slicekit slice ... check`: an alert rule fired.
+inline constexpr int kAlertFired = 3;
 
 // The whole usage text (main.cc), printed by --help and after a usage error.
 extern const char kUsage[];

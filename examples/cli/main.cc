@@ -6,7 +6,8 @@
 //   slicekit generate --rows 200000 --seed 7 --out metrics.csv
 //
 // Exit status: 0 success, 1 bad input (the file, the filter, a column), 2 a
-// usage error. One file per subcommand; cli.h holds what they share.
+// usage error, 3 an alert rule fired (`slice ... check`). One file per
+// subcommand; cli.h holds what they share.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -33,6 +34,16 @@ const char kUsage[] =
     "                 [--format csv|json|ndjson]\n"
     "         ids SLICE --table FILE.csv\n"
     "         auto --table FILE.csv [--limit K]\n"
+    "         history SLICE [--format text|json]\n"
+    "         restore SLICE --version N\n"
+    "         deleted | purge SLICE\n"
+    "         snapshot SLICE --table FILE.csv [--table-name NAME]\n"
+    "         snapshots SLICE\n"
+    "         diff SLICE [--since TIME] [--table FILE.csv]\n"
+    "         alert SLICE RULES\n"
+    "         check --table FILE.csv [--snapshot]\n"
+    "         (create, update, rename, describe, delete, restore, snapshot\n"
+    "          and check also take --actor WHO and --at TIME)\n"
     "       slicekit eval --gt GT.json --pred DETS.json --out "
     "METRICS.csv|.skt\n"
     "                     [--iou-threshold X] [--confidence-threshold Y]\n"
@@ -61,6 +72,18 @@ const char kUsage[] =
     "          cursor (empty after the last page) to stderr; ids prints\n"
     "          every matching data_row_id; auto lists the auto-generated\n"
     "          slices with row counts and top K (default 5) row ids.\n"
+    "          history lists a slice's versions (live or deleted); restore\n"
+    "          makes version N current again; deleted lists deleted slices\n"
+    "          whose history is kept, purge drops it. snapshot records the\n"
+    "          slice's member rows in the table; diff prints the rows that\n"
+    "          entered (+id) and left (-id) and each metric's change, from\n"
+    "          the snapshot taken at or before --since (else the one before\n"
+    "          the last) to the last one or, with --table, the table now.\n"
+    "          alert sets a slice's rules (\"size > 500; precision < 0.6;\n"
+    "          new_rows > 100\"; \"\" removes them); check prints every\n"
+    "          rule as fired/ok/n/a and exits 3 if any fired (--snapshot\n"
+    "          then snapshots each checked slice). TIME: RFC 3339 or a\n"
+    "          date (UTC).\n"
     "eval      matches COCO detections to ground truth and writes one metrics\n"
     "          row per image (docs/metrics.md), as CSV or, when --out ends\n"
     "          in .skt, as a table file; thresholds default to 0.5,\n"
@@ -72,7 +95,8 @@ const char kUsage[] =
     "          Every --table FILE takes either format, told apart by its\n"
     "          first bytes.\n"
     "\n"
-    "exit status: 0 success, 1 bad input, 2 usage error\n";
+    "exit status: 0 success, 1 bad input, 2 usage error, 3 slice check:\n"
+    "an alert rule fired\n";
 
 }  // namespace slicekit::cli
 

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "examples/cli/cli.h"
+#include "examples/cli/slice_history.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/auto_slices.h"
 #include "slicekit/explore.h"
@@ -25,17 +26,27 @@
 #include "slicekit/slice_store.h"
 
 namespace slicekit::cli {
-namespace {
 
-struct SliceCommandContext {
-  std::string store_path;
-  std::string org;
-};
-
-// A slice store error as one line, exit 1.
 int StoreError(const absl::Status& status) {
   return InputError(status.message());
 }
+
+std::string TimeText(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<slicekit::Slice> ResolveSlice(slicekit::SliceStore& store,
+                                             const std::string& org,
+                                             const std::string& slice) {
+  absl::StatusOr<slicekit::Slice> by_id = store.Get(org, slice);
+  if (by_id.ok() || !absl::IsNotFound(by_id.status())) return by_id;
+  absl::StatusOr<slicekit::Slice> by_name = store.GetByName(org, slice);
+  if (by_name.ok() || !absl::IsNotFound(by_name.status())) return by_name;
+  return absl::NotFoundError(absl::StrCat(
+      "org \"", org, "\" has no slice with the id or name \"", slice, "\""));
+}
+
+namespace {
 
 std::string DirectionWord(bool descending) {
   return descending ? "desc" : "asc";
@@ -48,10 +59,6 @@ std::string OrderByText(const std::vector<slicekit::OrderBy>& order_by) {
         absl::StrCat(key.column, " ", DirectionWord(key.descending)));
   }
   return absl::StrJoin(keys, ", ");
-}
-
-std::string TimeText(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }
 
 nlohmann::json SliceJson(const slicekit::Slice& slice) {
@@ -70,18 +77,6 @@ nlohmann::json SliceJson(const slicekit::Slice& slice) {
           {"updated_at", TimeText(slice.updated_at)}};
 }
 
-// Finds SLICE by id, then by name (case-insensitively).
-absl::StatusOr<slicekit::Slice> ResolveSlice(slicekit::SliceStore& store,
-                                             const std::string& org,
-                                             const std::string& slice) {
-  absl::StatusOr<slicekit::Slice> by_id = store.Get(org, slice);
-  if (by_id.ok() || !absl::IsNotFound(by_id.status())) return by_id;
-  absl::StatusOr<slicekit::Slice> by_name = store.GetByName(org, slice);
-  if (by_name.ok() || !absl::IsNotFound(by_name.status())) return by_name;
-  return absl::NotFoundError(absl::StrCat(
-      "org \"", org, "\" has no slice with the id or name \"", slice, "\""));
-}
-
 // The flags of `slice create` and `slice update`.
 struct SliceFlags {
   std::optional<std::string> name;
@@ -94,6 +89,8 @@ struct SliceFlags {
   std::optional<size_t> limit;
   bool in_place = false;
   std::optional<std::string> as_new;
+  // --actor and --at: who made a change and when (the slice's history).
+  slicekit::ChangeInfo change;
   std::vector<std::string> positional;
 };
 
@@ -123,7 +120,16 @@ std::optional<int> ParseSliceFlags(Args& args,
     }
     std::optional<std::string> value = args.Value();
     if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--name") {
+    if (flag == "--actor") {
+      flags->change.actor = *value;
+    } else if (flag == "--at") {
+      flags->change.at = ParseTimeFlag(*value);
+      if (!flags->change.at) {
+        return UsageError(absl::StrCat(
+            "--at needs a time such as 2026-01-31T12:00:00Z, not '", *value,
+            "'"));
+      }
+    } else if (flag == "--name") {
       flags->name = *value;
     } else if (flag == "--description") {
       flags->description = *value;
@@ -168,8 +174,11 @@ absl::StatusOr<std::unique_ptr<slicekit::SliceStore>> OpenStore(
 
 int SliceCreate(const SliceCommandContext& context, Args& args) {
   SliceFlags flags;
-  if (std::optional<int> rc = ParseSliceFlags(
-          args, {"--name", "--description", "--where", "--order-by"}, &flags)) {
+  if (std::optional<int> rc =
+          ParseSliceFlags(args,
+                          {"--name", "--description", "--where", "--order-by",
+                           "--actor", "--at"},
+                          &flags)) {
     return *rc;
   }
   if (!flags.positional.empty()) {
@@ -183,7 +192,8 @@ int SliceCreate(const SliceCommandContext& context, Args& args) {
   slicekit::SliceSpec spec{
       *flags.name, flags.description.value_or(""), *flags.where,
       flags.order_by.value_or(std::vector<slicekit::OrderBy>())};
-  absl::StatusOr<slicekit::Slice> slice = (*store)->Create(context.org, spec);
+  absl::StatusOr<slicekit::Slice> slice =
+      (*store)->Create(context.org, spec, flags.change);
   if (!slice.ok()) return StoreError(slice.status());
   std::printf("%s\n", slice->id.c_str());
   return kOk;
@@ -228,7 +238,12 @@ int SliceList(const SliceCommandContext& context, Args& args) {
 int SliceSimple(const SliceCommandContext& context, const std::string& command,
                 Args& args) {
   SliceFlags flags;
-  if (std::optional<int> rc = ParseSliceFlags(args, {}, &flags)) return *rc;
+  const std::vector<std::string> allowed =
+      command == "show" ? std::vector<std::string>{}
+                        : std::vector<std::string>{"--actor", "--at"};
+  if (std::optional<int> rc = ParseSliceFlags(args, allowed, &flags)) {
+    return *rc;
+  }
   const size_t want = command == "rename" || command == "describe" ? 2 : 1;
   if (flags.positional.size() != want) {
     return UsageError(absl::StrCat("slice ", command, " needs ",
@@ -254,7 +269,7 @@ int SliceSimple(const SliceCommandContext& context, const std::string& command,
   }
   if (command == "delete") {
     const absl::Status status =
-        (*store)->Delete(context.org, slice->id, slice->version);
+        (*store)->Delete(context.org, slice->id, slice->version, flags.change);
     if (!status.ok()) return StoreError(status);
     std::printf("%s\n", slice->id.c_str());
     return kOk;
@@ -262,9 +277,10 @@ int SliceSimple(const SliceCommandContext& context, const std::string& command,
   absl::StatusOr<slicekit::Slice> changed =
       command == "rename"
           ? (*store)->Rename(context.org, slice->id, flags.positional[1],
-                             slice->version)
+                             slice->version, flags.change)
           : (*store)->SetDescription(context.org, slice->id,
-                                     flags.positional[1], slice->version);
+                                     flags.positional[1], slice->version,
+                                     flags.change);
   if (!changed.ok()) return StoreError(changed.status());
   std::printf("%s\n", changed->id.c_str());
   return kOk;
@@ -272,8 +288,11 @@ int SliceSimple(const SliceCommandContext& context, const std::string& command,
 
 int SliceUpdate(const SliceCommandContext& context, Args& args) {
   SliceFlags flags;
-  if (std::optional<int> rc = ParseSliceFlags(
-          args, {"--where", "--order-by", "--in-place", "--as-new"}, &flags)) {
+  if (std::optional<int> rc =
+          ParseSliceFlags(args,
+                          {"--where", "--order-by", "--in-place", "--as-new",
+                           "--actor", "--at"},
+                          &flags)) {
     return *rc;
   }
   if (flags.positional.size() != 1) {
@@ -297,9 +316,10 @@ int SliceUpdate(const SliceCommandContext& context, Args& args) {
   absl::StatusOr<slicekit::Slice> updated =
       flags.in_place
           ? (*store)->UpdateFilter(context.org, slice->id, filter, order_by,
-                                   slice->version)
+                                   slice->version, flags.change)
           : (*store)->UpdateFilterAsNew(context.org, slice->id, *flags.as_new,
-                                        filter, order_by, slice->version);
+                                        filter, order_by, slice->version,
+                                        flags.change);
   if (!updated.ok()) return StoreError(updated.status());
   std::printf("%s\n", updated->id.c_str());
   return kOk;
@@ -343,9 +363,13 @@ int SliceExploreOrIds(const SliceCommandContext& context,
   absl::StatusOr<slicekit::Table> table = LoadTable(*flags.table);
   if (!table.ok()) return InputError(table.status().message());
 
+  // IN SLICE references resolve among the org's slices as they are now.
+  absl::StatusOr<std::unique_ptr<slicekit::SliceResolver>> resolver =
+      (*store)->Resolver(context.org);
+  if (!resolver.ok()) return StoreError(resolver.status());
   if (command == "ids") {
     absl::StatusOr<std::vector<std::string>> ids =
-        slicekit::SliceRowIds(*table, slice->filter, slice->order_by);
+        slicekit::SliceRowIds(*table, *slice, 0, std::nullopt, resolver->get());
     if (!ids.ok()) return InputError(ids.status().message());
     Output out;
     for (const std::string& id : *ids) out.Line(id);
@@ -355,6 +379,7 @@ int SliceExploreOrIds(const SliceCommandContext& context,
   slicekit::ExploreOptions options;
   options.limit = flags.limit.value_or(50);
   options.cursor = flags.cursor.value_or("");
+  options.resolver = resolver->get();
   absl::StatusOr<slicekit::ExplorePage> page =
       slicekit::Explore(*table, *slice, options);
   if (!page.ok()) return InputError(page.status().message());
@@ -459,6 +484,9 @@ int SliceCommand(Args& args) {
   if (command == "show" || command == "delete" || command == "rename" ||
       command == "describe") {
     return SliceSimple(context, command, args);
+  }
+  if (IsSliceHistoryCommand(command)) {
+    return SliceHistoryCommand(context, command, args);
   }
   return UsageError(absl::StrCat("unknown slice command '", command, "'"));
 }

@@ -14,6 +14,7 @@
 #include "slicekit/scan.h"
 #include "slicekit/selection.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_resolver.h"
 #include "slicekit/table.h"
 
 namespace slicekit {
@@ -43,11 +44,13 @@ struct CurationReport {
 // Curator (moving the Table is fine).
 class Curator {
  public:
-  // Binds every slice's filter to `table`. Errors: those of Bind(), with
-  // the message prefixed by the slice's name and id
-  // ("slice 'Hard cars' (id s-7): unknown column ...").
-  static absl::StatusOr<Curator> Create(const Table& table,
-                                        absl::Span<const Slice> slices);
+  // Binds every slice's filter to `table`. IN SLICE references resolve
+  // through `resolver`, or (when it is null) among `slices` themselves.
+  // Errors: those of Bind(), with the message prefixed by the slice's name
+  // and id ("slice 'Hard cars' (id s-7): unknown column ...").
+  static absl::StatusOr<Curator> Create(
+      const Table& table, absl::Span<const Slice> slices,
+      const SliceResolver* resolver = nullptr);
 
   // Returns, for every slice, the live rows at positions >= `first_new_row`
   // that match its filter now: one ScanMany() pass over just those rows, so

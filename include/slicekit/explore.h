@@ -22,6 +22,7 @@
 #include "slicekit/scan.h"
 #include "slicekit/selection.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_resolver.h"
 #include "slicekit/table.h"
 
 namespace slicekit {
@@ -118,6 +119,9 @@ struct ExploreOptions {
   ScanOptions scan;
   // Computes ExplorePage::summary (one more pass over the matching rows).
   bool summarize = true;
+  // Resolves IN SLICE references (e.g. SliceStore::Resolver()); needed only
+  // by filters that have them. Not owned.
+  const SliceResolver* resolver = nullptr;
 };
 
 // One page of a slice's rows.
@@ -152,17 +156,20 @@ absl::StatusOr<ExplorePage> Explore(const Table& table, const Slice& slice,
 
 // Returns the data_row_ids of the live rows matching `filter`, in the order
 // of `order_by` (empty: by data_row_id), skipping `offset` and keeping at
-// most `limit`: all of them, or one page. Errors: those of Bind() and
-// OrderRows().
+// most `limit`: all of them, or one page. `resolver` resolves IN SLICE
+// references (needed only by filters that have them). Errors: those of
+// Bind() and OrderRows().
 absl::StatusOr<std::vector<std::string>> SliceRowIds(
     const Table& table, const Expr& filter,
     absl::Span<const OrderBy> order_by = {}, size_t offset = 0,
-    std::optional<size_t> limit = std::nullopt);
+    std::optional<size_t> limit = std::nullopt,
+    const SliceResolver* resolver = nullptr);
 
 // The same for a saved slice: its filter, in its order.
 absl::StatusOr<std::vector<std::string>> SliceRowIds(
     const Table& table, const Slice& slice, size_t offset = 0,
-    std::optional<size_t> limit = std::nullopt);
+    std::optional<size_t> limit = std::nullopt,
+    const SliceResolver* resolver = nullptr);
 
 enum class ExportFormat {
   // RFC 4180: a header of column names, then one record per row, CRLF-free

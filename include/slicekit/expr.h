@@ -75,6 +75,19 @@ struct ColumnRef {
   friend bool operator==(const ColumnRef&, const ColumnRef&) = default;
 };
 
+// A reference to a saved slice: `IN SLICE 'Confident FPs'`. The text form
+// carries only the name; a resolved reference (one a SliceStore saved, or
+// ResolveSliceRefs() returned) also carries the slice's id, and binds by
+// the id, so it survives a rename of the slice it names.
+struct SliceRef {
+  std::string name;  // as written, or the slice's name when resolved
+  std::string id;    // empty until resolved
+
+  // "IN SLICE 'Confident FPs'" (the id is not shown).
+  std::string ToString() const;
+  friend bool operator==(const SliceRef&, const SliceRef&) = default;
+};
+
 // An immutable predicate tree over named columns. Cheap to copy (shared
 // nodes); thread-safe. AND and OR are n-ary and kept flat: a child of an AND
 // is never itself an AND (same for OR), an AND or OR has at least two
@@ -92,6 +105,7 @@ class Expr {
     kAnd,
     kOr,
     kNot,
+    kInSlice,  // IN SLICE 'name': the rows of a saved slice (TRUE or FALSE)
   };
 
   // TRUE.
@@ -110,6 +124,10 @@ class Expr {
   // Flattens nested ORs; no children is FALSE, one child is that child.
   static Expr Or(std::vector<Expr> children);
   static Expr Not(Expr child);
+  // Membership in a saved slice: TRUE for the rows the slice's filter is
+  // TRUE for, FALSE for all others (never UNKNOWN), so `NOT IN SLICE 'a'`
+  // is exactly the rows outside the slice. Bind() needs a SliceResolver.
+  static Expr InSlice(SliceRef slice);
 
   Kind kind() const;
   // For kCompare, kBetween, kIn, kIsNull.
@@ -126,6 +144,8 @@ class Expr {
   bool negated() const;
   // For kAnd, kOr (two or more) and kNot (exactly one).
   const std::vector<Expr>& children() const;
+  // For kInSlice.
+  const SliceRef& slice() const;
 
   // The canonical filter text; ParseFilter(ToString()) == *this.
   std::string ToString() const;
@@ -168,6 +188,12 @@ class Col {
  private:
   ColumnRef ref_;
 };
+
+// `IN SLICE 'name'`. Slice algebra is the ordinary operators over these:
+// union `InSlice("a") || InSlice("b")`, intersection `&&`, difference
+// `InSlice("a") && !InSlice("b")`, a slice of a slice
+// `InSlice("a") && Col("fp") >= 1`.
+Expr InSlice(std::string name);
 
 Expr operator&&(Expr a, Expr b);
 Expr operator||(Expr a, Expr b);

@@ -18,6 +18,8 @@ namespace slicekit {
 struct OrderBy {
   std::string column;
   bool descending = false;
+
+  friend bool operator==(const OrderBy&, const OrderBy&) = default;
 };
 
 // Returns the selected live rows ordered by `order`: NULLs last in both

@@ -11,6 +11,7 @@
 #include "absl/types/span.h"
 #include "slicekit/expr.h"
 #include "slicekit/selection.h"
+#include "slicekit/slice_resolver.h"
 #include "slicekit/table.h"
 
 namespace slicekit {
@@ -58,6 +59,8 @@ class BoundFilter {
 
  private:
   friend absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
+  friend absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table,
+                                          const SliceResolver& resolver);
   friend std::vector<Selection> ScanMany(absl::Span<const BoundFilter> filters,
                                          const ScanOptions& options);
   explicit BoundFilter(std::shared_ptr<const internal::BoundProgram> program);
@@ -71,8 +74,20 @@ class BoundFilter {
 // a class scope `fp[car]` when the table has no column named "fp[car]"
 // (per-class metrics are columns named `metric[class]`; NotFound listing the
 // known classes when other `fp[...]` columns exist); a tree deeper than
-// kMaxFilterDepth.
+// kMaxFilterDepth. A filter with IN SLICE references is FailedPrecondition
+// here: bind it with a SliceResolver.
 absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table);
+
+// The same for a filter that may hold IN SLICE references: each is resolved
+// now (ResolveSliceRefs(), with its errors: unknown slices, cycles) and the
+// referenced slice's filter, as it is now, is bound in its place, so a
+// later change to that slice needs a new Bind(). `IN SLICE 'a'` selects
+// the rows `a`'s filter is TRUE for; `NOT IN SLICE 'a'` every other live
+// row, those for which it is UNKNOWN included. The scanner evaluates the
+// whole tree in one pass. Depth is counted through the references (each
+// adds a level).
+absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table,
+                                 const SliceResolver& resolver);
 
 // Scans several filters bound to the same table in one pass: each chunk is
 // read once while every filter runs over it (the incremental-curation case:

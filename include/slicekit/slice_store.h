@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -14,6 +15,9 @@
 #include "slicekit/expr.h"
 #include "slicekit/order.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_resolver.h"
+#include "slicekit/slice_snapshot.h"
+#include "slicekit/table.h"
 
 namespace slicekit {
 
@@ -28,6 +32,8 @@ inline constexpr int kMaxSliceNameChars = 30;
 inline constexpr int kMaxSliceDescriptionChars = 1000;
 // Orgs: 1 to 200 bytes of valid UTF-8 (an opaque key, compared byte-wise).
 inline constexpr int kMaxOrgBytes = 200;
+// ChangeInfo::actor: at most 200 bytes of valid UTF-8.
+inline constexpr int kMaxActorBytes = 200;
 
 // Returns the stored form of a slice name, or InvalidArgument naming the
 // first rule it breaks:
@@ -67,6 +73,21 @@ enum class SliceListOrder {
   kByCreationTime,  // oldest first; creation order breaks ties
 };
 
+// Resolves IN SLICE references among `slices` (one org's, e.g. a List()):
+// by id when the reference has one, else by name, case-insensitively after
+// normalization as GetByName() does. Immutable; thread-safe.
+class SliceListResolver final : public SliceResolver {
+ public:
+  // `org` only words the NotFound messages.
+  explicit SliceListResolver(std::vector<Slice> slices, std::string org = "");
+  absl::StatusOr<ResolvedSlice> Resolve(const SliceRef& ref) const override;
+
+ private:
+  std::vector<Slice> slices_;
+  std::vector<std::string> keys_;  // SliceNameKey per slice
+  std::string org_;
+};
+
 // Saved slices of many orgs: at most kMaxSlicesPerOrg per org, names unique
 // within an org case-insensitively. Every operation is atomic: it either
 // happens completely or changes nothing. Thread-safe: one store may be used
@@ -79,10 +100,24 @@ enum class SliceListOrder {
 // org without slices gives an empty list, and getting a slice from it is
 // NotFound. An org must be 1..200 bytes of valid UTF-8 (InvalidArgument).
 //
-// Errors: InvalidArgument (a name, description, org or ordering that breaks
-// the rules), NotFound (no such slice in the org), AlreadyExists (the name
-// is taken in the org, case-insensitively), ResourceExhausted (the org has
-// 100 slices), FailedPrecondition (an `expected_version` that is not the
+// History: every change (create, filter update, rename, description,
+// restore, delete) adds a version to the slice's history with the caller's
+// ChangeInfo; History() lists them and Restore() makes an old one current
+// again. A deleted slice keeps its history and snapshots until Purge().
+// Neither history nor snapshots count toward the 100-slice limit.
+//
+// References: a filter may hold `IN SLICE 'name'` (Expr::InSlice). Saving
+// it resolves each reference among the org's slices and keeps the
+// referenced slice's id, so renaming that slice keeps the reference (the
+// filter's text shows the new name); a reference to a missing slice is
+// NotFound and one that closes a cycle InvalidArgument, naming the cycle.
+// Deleting a slice that another one references is FailedPrecondition,
+// naming the slices that use it. Resolver() binds such filters.
+//
+// Errors: InvalidArgument (a name, description, org, actor or ordering that
+// breaks the rules), NotFound (no such slice in the org), AlreadyExists (the
+// name is taken in the org, case-insensitively), ResourceExhausted (the org
+// has 100 slices), FailedPrecondition (an `expected_version` that is not the
 // slice's current version), Internal/DataLoss (the backend failed).
 class SliceStore {
  public:
@@ -91,12 +126,17 @@ class SliceStore {
 
   // Opens the SQLite store at `path`, creating the file (and its schema)
   // when it is missing or empty. A file that is not a slicekit store (not
-  // SQLite, another application's database, another store format version,
+  // SQLite, another application's database, a newer store format version,
   // corrupt) is an error (FailedPrecondition or DataLoss) and is left
-  // unmodified. The store uses WAL mode with synchronous=FULL: a create,
-  // update or delete that returned OK survives a process crash and a power
-  // loss. Each operation is one `BEGIN IMMEDIATE` transaction; writers
-  // wait for each other (up to 30 s, then Unavailable).
+  // unmodified. A store of format version 1 (before history) is upgraded to
+  // version 2 in one transaction: its slices keep their ids, names,
+  // filters, orders, timestamps and versions, each with one history entry
+  // (SliceChange::kMigrated); a slicekit that reads only version 1 then
+  // refuses the file, and one that had it open already gets an error on
+  // its next change. The store uses WAL mode with synchronous=FULL: a
+  // change that returned OK survives a process crash and a power loss.
+  // Each operation is one `BEGIN IMMEDIATE` transaction; writers wait for
+  // each other (up to 30 s, then Unavailable).
   static absl::StatusOr<std::unique_ptr<SliceStore>> OpenSqlite(
       const std::string& path);
 
@@ -104,10 +144,11 @@ class SliceStore {
 
   // Saves a new slice (version 1) and returns it with its new id and
   // timestamps. The name is normalized (NormalizeSliceName); the filter and
-  // ordering are stored as given. Ordering columns must be non-empty and
-  // not repeated.
+  // ordering are stored as given (IN SLICE references resolved). Ordering
+  // columns must be non-empty and not repeated.
   virtual absl::StatusOr<Slice> Create(absl::string_view org,
-                                       const SliceSpec& spec) = 0;
+                                       const SliceSpec& spec,
+                                       const ChangeInfo& change = {}) = 0;
 
   // Returns the slice with `id` in `org`.
   virtual absl::StatusOr<Slice> Get(absl::string_view org,
@@ -129,7 +170,8 @@ class SliceStore {
   virtual absl::StatusOr<Slice> UpdateFilter(
       absl::string_view org, absl::string_view id, const Expr& filter,
       const std::vector<OrderBy>& order_by,
-      std::optional<int64_t> expected_version = std::nullopt) = 0;
+      std::optional<int64_t> expected_version = std::nullopt,
+      const ChangeInfo& change = {}) = 0;
 
   // Saves `filter` and `order_by` as a new slice named `new_name` (new id,
   // version 1, the original's description) and leaves slice `id` unchanged.
@@ -138,30 +180,140 @@ class SliceStore {
   virtual absl::StatusOr<Slice> UpdateFilterAsNew(
       absl::string_view org, absl::string_view id, absl::string_view new_name,
       const Expr& filter, const std::vector<OrderBy>& order_by,
-      std::optional<int64_t> expected_version = std::nullopt) = 0;
+      std::optional<int64_t> expected_version = std::nullopt,
+      const ChangeInfo& change = {}) = 0;
 
   // Renames slice `id` (version + 1). Renaming to a name that differs from
   // the current one only in case is allowed.
   virtual absl::StatusOr<Slice> Rename(
       absl::string_view org, absl::string_view id, absl::string_view new_name,
-      std::optional<int64_t> expected_version = std::nullopt) = 0;
+      std::optional<int64_t> expected_version = std::nullopt,
+      const ChangeInfo& change = {}) = 0;
 
   // Replaces the description of slice `id` (version + 1); empty clears it.
   virtual absl::StatusOr<Slice> SetDescription(
       absl::string_view org, absl::string_view id,
       absl::string_view description,
-      std::optional<int64_t> expected_version = std::nullopt) = 0;
+      std::optional<int64_t> expected_version = std::nullopt,
+      const ChangeInfo& change = {}) = 0;
 
-  // Deletes slice `id`. Its name becomes free; its id is never used again.
+  // Deletes slice `id`. Its name becomes free; its id is never used again;
+  // its history (ending with a kDeleted entry) and snapshots stay until
+  // Purge(); its alert rules go. FailedPrecondition while other slices
+  // reference it with IN SLICE (the message lists them).
   virtual absl::Status Delete(
       absl::string_view org, absl::string_view id,
-      std::optional<int64_t> expected_version = std::nullopt) = 0;
+      std::optional<int64_t> expected_version = std::nullopt,
+      const ChangeInfo& change = {}) = 0;
+
+  // --- History -------------------------------------------------------------
+
+  // Returns every kept version of slice `id` (live or deleted), oldest
+  // first: versions strictly increase, with no gaps from the slice's first
+  // kept version (version 1, or the version a format-1 store held when it
+  // was upgraded). Filters show referenced slices by their current names.
+  // NotFound when the store has no history for the id (never existed,
+  // purged, or another org's).
+  virtual absl::StatusOr<std::vector<SliceVersion>> History(
+      absl::string_view org, absl::string_view id) = 0;
+
+  // Makes version `version` of live slice `id` current again: its name,
+  // description, filter and order become a new version (kRestored,
+  // restored_from = `version`). The rules of a change apply as of now: the
+  // name must be free (AlreadyExists) and valid, and IN SLICE references
+  // must resolve (NotFound if a referenced slice is gone). NotFound for a
+  // version the history does not have; InvalidArgument for the current
+  // version; FailedPrecondition for a deleted slice (its history stays
+  // readable: create a new slice from the version).
+  virtual absl::StatusOr<Slice> Restore(
+      absl::string_view org, absl::string_view id, int64_t version,
+      std::optional<int64_t> expected_version = std::nullopt,
+      const ChangeInfo& change = {}) = 0;
+
+  // Returns the last history entry (kDeleted) of each deleted slice of
+  // `org` whose history is kept, most recently deleted first.
+  virtual absl::StatusOr<std::vector<SliceVersion>> ListDeleted(
+      absl::string_view org) = 0;
+
+  // Removes the history and snapshots of deleted slice `id`. NotFound when
+  // there is nothing to remove; FailedPrecondition for a live slice.
+  virtual absl::Status Purge(absl::string_view org, absl::string_view id) = 0;
+
+  // --- References ----------------------------------------------------------
+
+  // Returns a resolver for Bind() over the org's slices as they are now (one
+  // List()): IN SLICE references resolve by id, else by name as GetByName
+  // does. Thread-safe; it does not see later changes.
+  absl::StatusOr<std::unique_ptr<SliceResolver>> Resolver(
+      absl::string_view org);
+
+  // --- Snapshots -----------------------------------------------------------
+
+  // Applies slice `id`'s filter (references resolved as now) to `table` and
+  // keeps the member rows' data_row_ids (sorted, front-coded, zlib: about 1
+  // to 2 bytes per id for ids such as "dr-00000001") and their summary.
+  // Errors: those of Bind() and Summarize(), InvalidArgument for a bad
+  // table name or actor, NotFound for a missing slice.
+  absl::StatusOr<SnapshotInfo> Snapshot(absl::string_view org,
+                                        absl::string_view id,
+                                        const Table& table,
+                                        const SnapshotOptions& options = {});
+
+  // Returns the snapshots of slice `id` (live or deleted), oldest first.
+  virtual absl::StatusOr<std::vector<SnapshotInfo>> ListSnapshots(
+      absl::string_view org, absl::string_view id) = 0;
+
+  // Returns the member ids of snapshot `snapshot_id`, ascending byte-wise.
+  // NotFound when the org has no such snapshot; DataLoss when its stored
+  // ids do not decode.
+  absl::StatusOr<std::vector<std::string>> SnapshotMembers(
+      absl::string_view org, int64_t snapshot_id);
+
+  // Compares two snapshots of the org (of one slice, or of two): the rows
+  // that entered and left between them and the change of every summary
+  // metric. Cost: decoding both (linear in their members) and one merge.
+  absl::StatusOr<SnapshotDiff> Diff(absl::string_view org, int64_t from_id,
+                                    int64_t to_id);
+
+  // Compares snapshot `from_id` with its slice's membership in `table` now,
+  // without saving a snapshot (SnapshotDiff::to has id 0). NotFound when
+  // the snapshot's slice was deleted.
+  absl::StatusOr<SnapshotDiff> DiffWithTable(
+      absl::string_view org, int64_t from_id, const Table& table,
+      const SnapshotOptions& options = {});
+
+  // --- Alerts --------------------------------------------------------------
+
+  // Replaces the alert rules of live slice `id` (docs/slices.md, "Alerts";
+  // slicekit/slice_alerts.h): InvalidArgument, naming the place, for rules
+  // that do not parse. Empty text removes them. Not a version change.
+  virtual absl::Status SetAlertRules(absl::string_view org,
+                                     absl::string_view id,
+                                     absl::string_view rules) = 0;
+
+  // The alert rules of the org's slices that have any: (slice id, rules in
+  // canonical text), by slice id.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  ListAlertRules(absl::string_view org) = 0;
 
   // Checks the store's consistency (for SQLite, `PRAGMA integrity_check`
   // plus the slicekit invariants: at most 100 slices per org, unique
-  // names, every stored filter readable). Returns DataLoss naming the first
-  // problem. Cost: reads the whole store.
+  // names, every stored filter readable and its references resolving
+  // within the org without a cycle, every live slice's current version in
+  // its history). Returns DataLoss naming the first problem. Cost: reads
+  // the whole store.
   virtual absl::Status CheckIntegrity() = 0;
+
+ protected:
+  // Saves a snapshot (its id is assigned) with `members` as
+  // EncodeMemberIds() made them. NotFound unless slice `info.slice_id` is
+  // live in `org`.
+  virtual absl::StatusOr<SnapshotInfo> AddSnapshot(
+      absl::string_view org, const SnapshotInfo& info,
+      const std::string& members) = 0;
+  // Returns snapshot `snapshot_id` of `org` and its encoded members.
+  virtual absl::StatusOr<std::pair<SnapshotInfo, std::string>> LoadSnapshot(
+      absl::string_view org, int64_t snapshot_id) = 0;
 };
 
 }  // namespace slicekit

@@ -19,6 +19,9 @@
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_alerts.h"
+#include "slicekit/slice_resolver.h"
+#include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 

@@ -85,6 +85,7 @@ struct Expr::Node {
   Literal second = Literal(0);  // kBetween: the high bound
   std::vector<Literal> values;  // kIn
   std::vector<Expr> children;   // kAnd, kOr (two or more), kNot (one)
+  SliceRef slice;               // kInSlice
 };
 
 Expr::Expr() : Expr(True()) {}
@@ -198,6 +199,13 @@ Expr Expr::Not(Expr child) {
   return Expr(std::move(node));
 }
 
+Expr Expr::InSlice(SliceRef slice) {
+  auto node = std::make_shared<Node>();
+  node->kind = Kind::kInSlice;
+  node->slice = std::move(slice);
+  return Expr(std::move(node));
+}
+
 Expr::Kind Expr::kind() const { return node_->kind; }
 const ColumnRef& Expr::column() const { return node_->column; }
 CompareOp Expr::op() const { return node_->op; }
@@ -207,6 +215,7 @@ const Literal& Expr::high() const { return node_->second; }
 const std::vector<Literal>& Expr::values() const { return node_->values; }
 bool Expr::negated() const { return node_->negated; }
 const std::vector<Expr>& Expr::children() const { return node_->children; }
+const SliceRef& Expr::slice() const { return node_->slice; }
 
 bool operator==(const Expr& a, const Expr& b) {
   if (a.node_ == b.node_) return true;
@@ -231,6 +240,8 @@ bool operator==(const Expr& a, const Expr& b) {
     case Expr::Kind::kOr:
     case Expr::Kind::kNot:
       return x.children == y.children;
+    case Expr::Kind::kInSlice:
+      return x.slice == y.slice;
   }
   return false;
 }
@@ -271,6 +282,10 @@ Expr Col::NotIn(std::vector<Literal> values) const {
 }
 Expr Col::IsNull() const { return Expr::IsNull(ref_); }
 Expr Col::IsNotNull() const { return Expr::IsNull(ref_, /*negated=*/true); }
+
+Expr InSlice(std::string name) {
+  return Expr::InSlice(SliceRef{std::move(name), ""});
+}
 
 Expr operator&&(Expr a, Expr b) {
   std::vector<Expr> children;

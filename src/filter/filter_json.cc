@@ -84,6 +84,7 @@ const std::vector<OpSpec>& OpSpecs() {
       {"and", K::kAnd, C::kEq, {"op", "args"}},
       {"or", K::kOr, C::kEq, {"op", "args"}},
       {"not", K::kNot, C::kEq, {"op", "arg"}},
+      {"in_slice", K::kInSlice, C::kEq, {"op", "slice", "id"}},
   };
   return *kSpecs;
 }
@@ -125,6 +126,10 @@ Json ExprToJson(const Expr& expr) {
     }
     case Expr::Kind::kNot:
       node["arg"] = ExprToJson(expr.children()[0]);
+      return node;
+    case Expr::Kind::kInSlice:
+      node["slice"] = expr.slice().name;
+      if (!expr.slice().id.empty()) node["id"] = expr.slice().id;
       return node;
     case Expr::Kind::kCompare:
     case Expr::Kind::kBetween:
@@ -316,6 +321,20 @@ absl::StatusOr<Expr> ReadNode(const Json& node, const Path& path, int depth) {
 
   if (spec->kind == Expr::Kind::kTrue) return Expr::True();
   if (spec->kind == Expr::Kind::kFalse) return Expr::False();
+  if (spec->kind == Expr::Kind::kInSlice) {
+    SliceRef ref;
+    SLICEKIT_ASSIGN_OR_RETURN(const Json* name,
+                              RequireField(node, path, "slice"));
+    if (!name->is_string()) {
+      return TypeError(path.Field("slice"), "a string", *name);
+    }
+    ref.name = name->get<std::string>();
+    if (const Json* id = FindField(node, "id")) {
+      if (!id->is_string()) return TypeError(path.Field("id"), "a string", *id);
+      ref.id = id->get<std::string>();
+    }
+    return Expr::InSlice(std::move(ref));
+  }
   const bool is_not = spec->kind == Expr::Kind::kNot;
   if (is_not || spec->kind == Expr::Kind::kAnd ||
       spec->kind == Expr::Kind::kOr) {

@@ -240,6 +240,12 @@ void AppendColumn(const ColumnRef& column, std::string* out) {
   }
 }
 
+// The text names the slice; its id (if resolved) lives in the JSON form.
+void AppendSliceRef(const SliceRef& ref, std::string* out) {
+  out->append("IN SLICE ");
+  AppendQuoted(ref.name, '\'', out);
+}
+
 void AppendExpr(const Expr& expr, std::string* out) {
   switch (expr.kind()) {
     case Expr::Kind::kTrue:
@@ -296,6 +302,9 @@ void AppendExpr(const Expr& expr, std::string* out) {
       out->append("NOT (");
       AppendExpr(expr.children()[0], out);
       out->push_back(')');
+      return;
+    case Expr::Kind::kInSlice:
+      AppendSliceRef(expr.slice(), out);
       return;
   }
 }
@@ -648,6 +657,38 @@ class Parser {
             next.Is(Keyword::kBetween));
   }
 
+  // True if the token after token_ is the word SLICE (any case). SLICE is
+  // not a keyword: it only means something right after a leading IN, where
+  // no column can stand, so columns named "slice" keep working.
+  bool NextIsSliceWord() const {
+    Lexer lookahead = lexer_;
+    Token next;
+    return lookahead.Next(&next).ok() && next.type == TokenType::kWord &&
+           next.keyword == Keyword::kNone &&
+           absl::EqualsIgnoreCase(next.text, "SLICE");
+  }
+
+  // "IN" "SLICE" string. token_ is IN.
+  absl::StatusOr<Parsed> ParseInSlice() {
+    SLICEKIT_RETURN_IF_ERROR(Advance());  // IN
+    SLICEKIT_RETURN_IF_ERROR(Advance());  // SLICE
+    if (token_.type != TokenType::kString) {
+      std::string message =
+          "expected the slice's name in single quotes after IN SLICE";
+      if ((token_.type == TokenType::kWord &&
+           token_.keyword == Keyword::kNone) ||
+          token_.type == TokenType::kQuotedName) {
+        std::string quoted;
+        AppendQuoted(token_.value, '\'', &quoted);
+        absl::StrAppend(&message, ": IN SLICE ", quoted);
+      }
+      return ErrorAt(token_.offset, message);
+    }
+    SliceRef ref{std::move(token_.value), ""};
+    SLICEKIT_RETURN_IF_ERROR(Advance());
+    return Parsed{Expr::InSlice(std::move(ref)), 0};
+  }
+
   absl::Status KeywordAsColumnError() const {
     return ErrorAt(token_.offset,
                    absl::StrCat(Excerpt(token_.text), " is a keyword; write \"",
@@ -661,7 +702,8 @@ class Parser {
                                 after.empty() ? "" : " after ", after));
   }
 
-  // primary = "(" or_expr ")" | "TRUE" | "FALSE" | predicate. A '(' right
+  // primary = "(" or_expr ")" | "TRUE" | "FALSE" | "IN" "SLICE" string
+  //         | predicate. A '(' right
   // after NOT is part of that NOT's level (canonical text prints every NOT
   // as "NOT (...)").
   absl::StatusOr<Parsed> ParsePrimary(absl::string_view after, bool after_not) {
@@ -683,6 +725,9 @@ class Parser {
       case TokenType::kWord:
         if (token_.keyword == Keyword::kNone) break;
         if (KeywordIsColumn()) return KeywordAsColumnError();
+        if (token_.keyword == Keyword::kIn && NextIsSliceWord()) {
+          return ParseInSlice();
+        }
         if (token_.keyword == Keyword::kTrue ||
             token_.keyword == Keyword::kFalse) {
           Parsed parsed{
@@ -869,6 +914,12 @@ std::string Literal::ToString() const {
 std::string ColumnRef::ToString() const {
   std::string out;
   AppendColumn(*this, &out);
+  return out;
+}
+
+std::string SliceRef::ToString() const {
+  std::string out;
+  AppendSliceRef(*this, &out);
   return out;
 }
 

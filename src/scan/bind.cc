@@ -177,9 +177,22 @@ BoundNode FloatRangeLeaf(int column, float lo, float hi, bool negate) {
   return node;
 }
 
+// The rows outside a slice: the complement of its TRUE set.
+BoundNode Complement(BoundNode member) {
+  if (member.kind == NodeKind::kTrue) return Constant(false);
+  if (member.kind == NodeKind::kFalse) return Constant(true);
+  BoundNode node;
+  node.kind = NodeKind::kComplement;
+  node.children.push_back(std::move(member));
+  return node;
+}
+
 class Binder {
  public:
-  explicit Binder(const internal::TableImpl& table) : table_(table) {}
+  // `refs` holds the slices IN SLICE references resolved to; nullptr when
+  // Bind() got no resolver.
+  Binder(const internal::TableImpl& table, const ResolvedFilter* refs)
+      : table_(table), refs_(refs) {}
 
   absl::StatusOr<BoundNode> Bind(const Expr& expr, bool negate, int depth) {
     if (depth > kMaxFilterDepth) {
@@ -210,11 +223,41 @@ class Binder {
       case Expr::Kind::kIn:
       case Expr::Kind::kIsNull:
         return BindLeaf(expr, negate);
+      case Expr::Kind::kInSlice:
+        return BindInSlice(expr.slice(), negate, depth);
     }
     return absl::InternalError("unknown expression kind");
   }
 
  private:
+  // Membership is two-valued: the slice's TRUE set, or (under NOT) every
+  // other row. The TRUE set of a filter is what binding it un-negated
+  // gives, so the slice's filter is bound in place, un-negated, and a
+  // negated reference takes the complement of it.
+  absl::StatusOr<BoundNode> BindInSlice(const SliceRef& ref, bool negate,
+                                        int depth) {
+    const ResolvedSlice* slice =
+        refs_ == nullptr ? nullptr : refs_->Find(ref.id);
+    if (slice == nullptr) {
+      if (refs_ == nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the filter has ", ref.ToString(),
+            ": bind it with a SliceResolver, which finds saved slices"));
+      }
+      return absl::InternalError(
+          absl::StrCat(ref.ToString(), " was not resolved"));
+    }
+    absl::StatusOr<BoundNode> member = Bind(slice->filter, false, depth + 1);
+    if (!member.ok()) {
+      return absl::Status(
+          member.status().code(),
+          absl::StrCat("in slice '", slice->name,
+                       "' (IN SLICE): ", member.status().message()));
+    }
+    if (!negate) return member;
+    return Complement(*std::move(member));
+  }
+
   // Folds constants and flattens; orders AND/OR children cheapest first.
   static BoundNode Combine(bool is_and, std::vector<BoundNode> children) {
     const NodeKind kind = is_and ? NodeKind::kAnd : NodeKind::kOr;
@@ -264,6 +307,7 @@ class Binder {
         return 5;
       case NodeKind::kAnd:
       case NodeKind::kOr:
+      case NodeKind::kComplement:
         return 10;
       case NodeKind::kIdCompare:
         return 20;
@@ -560,6 +604,7 @@ class Binder {
   }
 
   const internal::TableImpl& table_;
+  const ResolvedFilter* refs_;
 };
 
 int Number(BoundNode& node, int next, int depth, int* max_depth) {
@@ -628,6 +673,11 @@ void Describe(const internal::TableImpl& table, const BoundNode& node,
     case NodeKind::kIdCompare:
       absl::StrAppend(out, neg, "id_compare(", column, ")");
       return;
+    case NodeKind::kComplement:
+      absl::StrAppend(out, "not_in(");
+      Describe(table, node.children[0], out);
+      absl::StrAppend(out, ")");
+      return;
   }
 }
 
@@ -650,11 +700,11 @@ void LeafColumns(const BoundNode& node, std::vector<int>* columns, bool* ids) {
   for (const BoundNode& child : node.children) LeafColumns(child, columns, ids);
 }
 
-}  // namespace
-
-absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table) {
-  Binder binder(table.impl());
-  SLICEKIT_ASSIGN_OR_RETURN(BoundNode root, binder.Bind(expr, false, 0));
+absl::StatusOr<std::shared_ptr<internal::BoundProgram>> MakeProgram(
+    const Expr& given, const Expr& resolved, const Table& table,
+    const ResolvedFilter* refs) {
+  Binder binder(table.impl(), refs);
+  SLICEKIT_ASSIGN_OR_RETURN(BoundNode root, binder.Bind(resolved, false, 0));
   // A table opened from a file: what the scans will read is verified here,
   // where an error can be returned (Scan() cannot return one).
   std::vector<int> columns;
@@ -664,9 +714,26 @@ absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table) {
   if (ids) SLICEKIT_RETURN_IF_ERROR(table.impl().EnsureIndex());
   auto program = std::make_shared<internal::BoundProgram>();
   program->table = &table.impl();
-  program->expr = expr;
+  program->expr = given;
   program->root = std::move(root);
   program->num_nodes = Number(program->root, 0, 0, &program->depth);
+  return program;
+}
+
+}  // namespace
+
+absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table) {
+  SLICEKIT_ASSIGN_OR_RETURN(auto program,
+                            MakeProgram(expr, expr, table, nullptr));
+  return BoundFilter(std::move(program));
+}
+
+absl::StatusOr<BoundFilter> Bind(const Expr& expr, const Table& table,
+                                 const SliceResolver& resolver) {
+  SLICEKIT_ASSIGN_OR_RETURN(const ResolvedFilter refs,
+                            ResolveSliceRefs(expr, resolver));
+  SLICEKIT_ASSIGN_OR_RETURN(auto program,
+                            MakeProgram(expr, refs.expr(), table, &refs));
   return BoundFilter(std::move(program));
 }
 

@@ -31,6 +31,7 @@ enum class NodeKind {
   kCodeSet,     // categorical: lut[code] (negation folded into the lut)
   kIdSet,       // data_row_id in strings.values
   kIdCompare,   // data_row_id against strings, row by row
+  kComplement,  // NOT IN SLICE: rows where children[0] is not TRUE
 };
 
 // A predicate on byte strings, evaluated once per dictionary entry (or per
@@ -60,7 +61,8 @@ struct BoundNode {
   std::vector<BoundNode> children;
 
   bool is_leaf() const {
-    return kind != NodeKind::kAnd && kind != NodeKind::kOr;
+    return kind != NodeKind::kAnd && kind != NodeKind::kOr &&
+           kind != NodeKind::kComplement;
   }
 };
 

@@ -175,6 +175,15 @@ class ChunkScanner {
         if (none) return ChunkState::kNone;
         return ChunkState::kSome;
       }
+      case NodeKind::kComplement:
+        switch (Classify(node.children[0])) {
+          case ChunkState::kNone:
+            return ChunkState::kAll;
+          case ChunkState::kAll:
+            return ChunkState::kNone;
+          default:
+            return ChunkState::kSome;
+        }
       default:
         break;
     }
@@ -276,6 +285,11 @@ class ChunkScanner {
     }
     if (node.kind == NodeKind::kAnd || node.kind == NodeKind::kOr) {
       EvalCombination(node, begin, n, out, depth);
+      return;
+    }
+    if (node.kind == NodeKind::kComplement) {
+      Eval(node.children[0], begin, n, out, depth + 1);
+      Invert(out, n);
       return;
     }
     EvalLeaf(node, begin, n, out, depth);

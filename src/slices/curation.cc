@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "src/util/status_macros.h"
+#include "slicekit/slice_store.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 
@@ -19,7 +20,11 @@ size_t CurationReport::total_entries() const {
 }
 
 absl::StatusOr<Curator> Curator::Create(const Table& table,
-                                        absl::Span<const Slice> slices) {
+                                        absl::Span<const Slice> slices,
+                                        const SliceResolver* resolver) {
+  const SliceListResolver among_given(
+      std::vector<Slice>(slices.begin(), slices.end()));
+  if (resolver == nullptr) resolver = &among_given;
   std::vector<BoundFilter> filters;
   std::vector<std::string> ids;
   std::vector<std::string> names;
@@ -27,7 +32,7 @@ absl::StatusOr<Curator> Curator::Create(const Table& table,
   ids.reserve(slices.size());
   names.reserve(slices.size());
   for (const Slice& slice : slices) {
-    absl::StatusOr<BoundFilter> bound = Bind(slice.filter, table);
+    absl::StatusOr<BoundFilter> bound = Bind(slice.filter, table, *resolver);
     if (!bound.ok()) {
       return absl::Status(
           bound.status().code(),

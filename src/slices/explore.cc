@@ -358,9 +358,20 @@ absl::StatusOr<ExplorePage> Explore(const Table& table,
   return page;
 }
 
+namespace {
+
+absl::StatusOr<BoundFilter> BindWith(const Expr& filter, const Table& table,
+                                     const SliceResolver* resolver) {
+  if (resolver == nullptr) return Bind(filter, table);
+  return Bind(filter, table, *resolver);
+}
+
+}  // namespace
+
 absl::StatusOr<ExplorePage> Explore(const Table& table, const Expr& filter,
                                     const ExploreOptions& options) {
-  SLICEKIT_ASSIGN_OR_RETURN(const BoundFilter bound, Bind(filter, table));
+  SLICEKIT_ASSIGN_OR_RETURN(const BoundFilter bound,
+                            BindWith(filter, table, options.resolver));
   return Explore(table, bound, options);
 }
 
@@ -376,8 +387,10 @@ absl::StatusOr<ExplorePage> Explore(const Table& table, const Slice& slice,
 
 absl::StatusOr<std::vector<std::string>> SliceRowIds(
     const Table& table, const Expr& filter, absl::Span<const OrderBy> order_by,
-    size_t offset, std::optional<size_t> limit) {
-  SLICEKIT_ASSIGN_OR_RETURN(const Selection selection, Filter(table, filter));
+    size_t offset, std::optional<size_t> limit, const SliceResolver* resolver) {
+  SLICEKIT_ASSIGN_OR_RETURN(const BoundFilter bound,
+                            BindWith(filter, table, resolver));
+  const Selection selection = bound.Scan();
   SLICEKIT_ASSIGN_OR_RETURN(
       const std::vector<RowIndex> rows,
       OrderRows(table, selection, order_by, offset, limit));
@@ -389,8 +402,9 @@ absl::StatusOr<std::vector<std::string>> SliceRowIds(
 
 absl::StatusOr<std::vector<std::string>> SliceRowIds(
     const Table& table, const Slice& slice, size_t offset,
-    std::optional<size_t> limit) {
-  return SliceRowIds(table, slice.filter, slice.order_by, offset, limit);
+    std::optional<size_t> limit, const SliceResolver* resolver) {
+  return SliceRowIds(table, slice.filter, slice.order_by, offset, limit,
+                     resolver);
 }
 
 absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,

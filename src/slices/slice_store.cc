@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -18,11 +19,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/filter_json.h"
+#include "slicekit/slice_alerts.h"
+#include "slicekit/slice_resolver.h"
 #include "src/slices/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
@@ -133,12 +137,124 @@ absl::Status CheckRoom(absl::string_view org, size_t existing) {
   return absl::OkStatus();
 }
 
-// Inserts a validated new slice: checks room and name, draws an unused id.
+absl::Status ValidateChange(const ChangeInfo& change) {
+  if (change.actor.size() > static_cast<size_t>(kMaxActorBytes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("actor has ", change.actor.size(), " bytes; the limit is ",
+                     kMaxActorBytes));
+  }
+  SLICEKIT_RETURN_IF_ERROR(ValidateUtf8(change.actor, "actor"));
+  if (change.at.has_value() && (*change.at == absl::InfiniteFuture() ||
+                                *change.at == absl::InfinitePast())) {
+    return absl::InvalidArgumentError("the change time is infinite");
+  }
+  return absl::OkStatus();
+}
+
+// When a change happened: the caller's time (in microseconds, as stored) or
+// the clock.
+absl::Time ChangedAt(const ChangeInfo& change) {
+  if (!change.at.has_value()) return NowMicros();
+  return absl::FromUnixMicros(absl::ToUnixMicros(*change.at));
+}
+
+std::vector<Slice> SlicesOf(const std::vector<StoredSlice>& stored) {
+  std::vector<Slice> slices;
+  slices.reserve(stored.size());
+  for (const StoredSlice& s : stored) slices.push_back(s.slice);
+  return slices;
+}
+
+// Shows every reference in `filter` under the current name of the slice
+// with its id in `slices` (a reference to a slice not among them keeps the
+// name it was saved with).
+Expr WithCurrentNames(const Expr& filter,
+                      const std::vector<StoredSlice>& slices) {
+  return RewriteSliceRefs(filter, [&](const SliceRef& ref) {
+    for (const StoredSlice& s : slices) {
+      if (s.slice.id == ref.id) return SliceRef{s.slice.name, ref.id};
+    }
+    return ref;
+  });
+}
+
+// The org's slices, their references showing current names.
+absl::StatusOr<std::vector<StoredSlice>> LoadOrgFresh(SliceTxn& txn,
+                                                      absl::string_view org) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices, txn.LoadOrg(org));
+  for (StoredSlice& s : slices) {
+    s.slice.filter = WithCurrentNames(s.slice.filter, slices);
+  }
+  return slices;
+}
+
+// Resolves the references of `written` (a slice about to be saved, new or
+// changed) among the org's `slices` as they will be after the write, so a
+// cycle through `written` itself is caught. Returns its filter with every
+// reference's id and name set.
+absl::StatusOr<Expr> ResolveForWrite(absl::string_view org,
+                                     const std::vector<StoredSlice>& slices,
+                                     const Slice& written) {
+  if (SliceRefsOf(written.filter).empty()) return written.filter;
+  std::vector<Slice> after = SlicesOf(slices);
+  bool replaced = false;
+  for (Slice& s : after) {
+    if (s.id == written.id) {
+      s = written;
+      replaced = true;
+    }
+  }
+  if (!replaced) after.push_back(written);
+  const SliceListResolver resolver(std::move(after), std::string(org));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const ResolvedFilter resolved,
+      ResolveSliceRefs(Expr::InSlice(SliceRef{written.name, written.id}),
+                       resolver));
+  return resolved.Find(written.id)->filter;
+}
+
+// The slices of `slices` (other than `id` itself) whose filters reference
+// slice `id`.
+std::vector<const Slice*> UsersOf(const std::vector<StoredSlice>& slices,
+                                  absl::string_view id) {
+  std::vector<const Slice*> users;
+  for (const StoredSlice& s : slices) {
+    if (s.slice.id == id) continue;
+    for (const SliceRef& ref : SliceRefsOf(s.slice.filter)) {
+      if (ref.id == id) {
+        users.push_back(&s.slice);
+        break;
+      }
+    }
+  }
+  return users;
+}
+
+SliceVersion VersionOf(const Slice& slice, SliceChange kind,
+                       const ChangeInfo& change, absl::Time changed_at) {
+  SliceVersion v;
+  v.slice_id = slice.id;
+  v.org = slice.org;
+  v.version = slice.version;
+  v.change = kind;
+  v.name = slice.name;
+  v.description = slice.description;
+  v.filter = slice.filter;
+  v.order_by = slice.order_by;
+  v.actor = change.actor;
+  v.changed_at = changed_at;
+  return v;
+}
+
+// Inserts a validated new slice: checks room and name, draws an unused id,
+// resolves its references, records version 1.
 absl::StatusOr<Slice> InsertNew(SliceTxn& txn, absl::string_view org,
                                 std::string name, std::string description,
                                 const Expr& filter,
-                                const std::vector<OrderBy>& order_by) {
-  SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices, txn.LoadOrg(org));
+                                const std::vector<OrderBy>& order_by,
+                                const ChangeInfo& change) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
+                            LoadOrgFresh(txn, org));
   StoredSlice stored;
   stored.name_key = SliceNameKey(name);
   SLICEKIT_RETURN_IF_ERROR(
@@ -157,25 +273,44 @@ absl::StatusOr<Slice> InsertNew(SliceTxn& txn, absl::string_view org,
   slice.description = std::move(description);
   slice.filter = filter;
   slice.order_by = order_by;
+  SLICEKIT_ASSIGN_OR_RETURN(slice.filter, ResolveForWrite(org, slices, slice));
   slice.created_at = slice.updated_at = NowMicros();
   slice.version = 1;
+  SLICEKIT_RETURN_IF_ERROR(txn.AddVersion(
+      VersionOf(slice, SliceChange::kCreated, change, ChangedAt(change))));
   SLICEKIT_RETURN_IF_ERROR(txn.Insert(stored));
   return slice;
 }
 
+absl::Status NoHistoryError(absl::string_view org, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("org \"", org,
+                                          "\" has no history for slice \"", id,
+                                          "\" (never created, or purged)"));
+}
+
+absl::Status ValidateTableName(absl::string_view name) {
+  if (name.size() > static_cast<size_t>(kMaxTableNameBytes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("table name has ", name.size(), " bytes; the limit is ",
+                     kMaxTableNameBytes));
+  }
+  return ValidateUtf8(name, "table name");
+}
+
 }  // namespace
 
-absl::StatusOr<Slice> TransactionalSliceStore::Create(absl::string_view org,
-                                                      const SliceSpec& spec) {
+absl::StatusOr<Slice> TransactionalSliceStore::Create(
+    absl::string_view org, const SliceSpec& spec, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(spec.name));
   SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(spec.description));
   SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(spec.order_by));
   SLICEKIT_RETURN_IF_ERROR(ValidateFilter(spec.filter));
+  SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
   absl::StatusOr<Slice> result;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
-    result =
-        InsertNew(txn, org, name, spec.description, spec.filter, spec.order_by);
+    result = InsertNew(txn, org, name, spec.description, spec.filter,
+                       spec.order_by, change);
     return result.status();
   }));
   return result;
@@ -187,7 +322,7 @@ absl::StatusOr<Slice> TransactionalSliceStore::Get(absl::string_view org,
   absl::StatusOr<Slice> result;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
+                              LoadOrgFresh(txn, org));
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
     result = std::move(slices[i].slice);
     return absl::OkStatus();
@@ -209,7 +344,7 @@ absl::StatusOr<Slice> TransactionalSliceStore::GetByName(
   absl::StatusOr<Slice> result;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
+                              LoadOrgFresh(txn, org));
     for (StoredSlice& s : slices) {
       if (s.name_key == key) {
         result = std::move(s.slice);
@@ -227,7 +362,7 @@ absl::StatusOr<std::vector<Slice>> TransactionalSliceStore::List(
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   std::vector<StoredSlice> slices;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(slices, txn.LoadOrg(org));
+    SLICEKIT_ASSIGN_OR_RETURN(slices, LoadOrgFresh(txn, org));
     return absl::OkStatus();
   }));
   if (order == SliceListOrder::kByName) {
@@ -253,20 +388,29 @@ absl::StatusOr<std::vector<Slice>> TransactionalSliceStore::List(
 
 absl::StatusOr<Slice> TransactionalSliceStore::ChangeInPlace(
     absl::string_view org, absl::string_view id,
-    std::optional<int64_t> expected_version,
-    absl::FunctionRef<absl::Status(const std::vector<StoredSlice>&,
-                                   StoredSlice&)>
-        change) {
+    std::optional<int64_t> expected_version, SliceChange kind,
+    const ChangeInfo& change,
+    absl::FunctionRef<absl::Status(SliceTxn&, const std::vector<StoredSlice>&,
+                                   StoredSlice&, std::optional<int64_t>&)>
+        edit) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
   absl::StatusOr<Slice> result;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
+                              LoadOrgFresh(txn, org));
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
-    StoredSlice& stored = slices[i];
+    StoredSlice stored = slices[i];
     SLICEKIT_RETURN_IF_ERROR(CheckVersion(stored.slice, expected_version));
-    SLICEKIT_RETURN_IF_ERROR(change(slices, stored));
+    std::optional<int64_t> restored_from;
+    SLICEKIT_RETURN_IF_ERROR(edit(txn, slices, stored, restored_from));
+    SLICEKIT_ASSIGN_OR_RETURN(stored.slice.filter,
+                              ResolveForWrite(org, slices, stored.slice));
     stored.slice.updated_at = NowMicros();
     ++stored.slice.version;
+    SliceVersion version =
+        VersionOf(stored.slice, kind, change, ChangedAt(change));
+    version.restored_from = restored_from;
+    SLICEKIT_RETURN_IF_ERROR(txn.AddVersion(version));
     SLICEKIT_RETURN_IF_ERROR(txn.Replace(stored));
     result = stored.slice;
     return absl::OkStatus();
@@ -277,27 +421,29 @@ absl::StatusOr<Slice> TransactionalSliceStore::ChangeInPlace(
 absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
     absl::string_view org, absl::string_view id, const Expr& filter,
     const std::vector<OrderBy>& order_by,
-    std::optional<int64_t> expected_version) {
+    std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(order_by));
   SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
-  return ChangeInPlace(
-      org, id, expected_version,
-      [&](const std::vector<StoredSlice>&, StoredSlice& stored) {
-        stored.slice.filter = filter;
-        stored.slice.order_by = order_by;
-        return absl::OkStatus();
-      });
+  return ChangeInPlace(org, id, expected_version, SliceChange::kFilterUpdated,
+                       change,
+                       [&](SliceTxn&, const std::vector<StoredSlice>&,
+                           StoredSlice& stored, std::optional<int64_t>&) {
+                         stored.slice.filter = filter;
+                         stored.slice.order_by = order_by;
+                         return absl::OkStatus();
+                       });
 }
 
 absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
     absl::string_view org, absl::string_view id, absl::string_view new_name,
     const Expr& filter, const std::vector<OrderBy>& order_by,
-    std::optional<int64_t> expected_version) {
+    std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(new_name));
   SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(order_by));
   SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
+  SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
   absl::StatusOr<Slice> result;
   SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
@@ -305,7 +451,7 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
     SLICEKIT_RETURN_IF_ERROR(CheckVersion(slices[i].slice, expected_version));
     result = InsertNew(txn, org, name, slices[i].slice.description, filter,
-                       order_by);
+                       order_by, change);
     return result.status();
   }));
   return result;
@@ -313,13 +459,14 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
 
 absl::StatusOr<Slice> TransactionalSliceStore::Rename(
     absl::string_view org, absl::string_view id, absl::string_view new_name,
-    std::optional<int64_t> expected_version) {
+    std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(new_name));
   const std::string key = SliceNameKey(name);
   return ChangeInPlace(
-      org, id, expected_version,
-      [&](const std::vector<StoredSlice>& slices, StoredSlice& stored) {
+      org, id, expected_version, SliceChange::kRenamed, change,
+      [&](SliceTxn&, const std::vector<StoredSlice>& slices,
+          StoredSlice& stored, std::optional<int64_t>&) {
         SLICEKIT_RETURN_IF_ERROR(CheckNameFree(slices, org, name, key, id));
         stored.slice.name = name;
         stored.name_key = key;
@@ -329,28 +476,235 @@ absl::StatusOr<Slice> TransactionalSliceStore::Rename(
 
 absl::StatusOr<Slice> TransactionalSliceStore::SetDescription(
     absl::string_view org, absl::string_view id, absl::string_view description,
-    std::optional<int64_t> expected_version) {
+    std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(description));
-  return ChangeInPlace(
-      org, id, expected_version,
-      [&](const std::vector<StoredSlice>&, StoredSlice& stored) {
-        stored.slice.description = std::string(description);
-        return absl::OkStatus();
-      });
+  return ChangeInPlace(org, id, expected_version, SliceChange::kDescriptionSet,
+                       change,
+                       [&](SliceTxn&, const std::vector<StoredSlice>&,
+                           StoredSlice& stored, std::optional<int64_t>&) {
+                         stored.slice.description = std::string(description);
+                         return absl::OkStatus();
+                       });
 }
 
 absl::Status TransactionalSliceStore::Delete(
     absl::string_view org, absl::string_view id,
-    std::optional<int64_t> expected_version) {
+    std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
   return Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
+                              LoadOrgFresh(txn, org));
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
-    SLICEKIT_RETURN_IF_ERROR(CheckVersion(slices[i].slice, expected_version));
+    const Slice& slice = slices[i].slice;
+    SLICEKIT_RETURN_IF_ERROR(CheckVersion(slice, expected_version));
+    if (const std::vector<const Slice*> users = UsersOf(slices, id);
+        !users.empty()) {
+      std::vector<std::string> named;
+      for (const Slice* user : users) {
+        named.push_back(absl::StrCat("\"", user->name, "\" (", user->id, ")"));
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat("slice \"", slice.name, "\" (", slice.id,
+                       ") is used by ", absl::StrJoin(named, ", "),
+                       " through IN SLICE; change or delete those first"));
+    }
+    SliceVersion gone =
+        VersionOf(slice, SliceChange::kDeleted, change, ChangedAt(change));
+    ++gone.version;
+    SLICEKIT_RETURN_IF_ERROR(txn.AddVersion(gone));
     return txn.Erase(org, id);
   });
+}
+
+absl::StatusOr<std::vector<SliceVersion>> TransactionalSliceStore::History(
+    absl::string_view org, absl::string_view id) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  std::vector<SliceVersion> history;
+  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
+    if (history.empty()) return NoHistoryError(org, id);
+    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                              txn.LoadOrg(org));
+    for (SliceVersion& v : history) {
+      v.filter = WithCurrentNames(v.filter, slices);
+    }
+    return absl::OkStatus();
+  }));
+  return history;
+}
+
+absl::StatusOr<Slice> TransactionalSliceStore::Restore(
+    absl::string_view org, absl::string_view id, int64_t version,
+    std::optional<int64_t> expected_version, const ChangeInfo& change) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  absl::StatusOr<Slice> restored = ChangeInPlace(
+      org, id, expected_version, SliceChange::kRestored, change,
+      [&](SliceTxn& txn, const std::vector<StoredSlice>& slices,
+          StoredSlice& stored, std::optional<int64_t>& restored_from) {
+        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<SliceVersion> history,
+                                  txn.LoadHistory(org, id));
+        const SliceVersion* old = nullptr;
+        for (const SliceVersion& v : history) {
+          if (v.version == version) old = &v;
+        }
+        if (old == nullptr) {
+          return absl::NotFoundError(absl::StrCat(
+              "slice \"", stored.slice.name, "\" (", id, ") has no version ",
+              version, "; its history keeps versions ",
+              history.empty() ? 0 : history.front().version, " to ",
+              history.empty() ? 0 : history.back().version));
+        }
+        if (version == stored.slice.version) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "version ", version, " of slice \"", stored.slice.name, "\" (",
+              id, ") is its current version; nothing to restore"));
+        }
+        // The name rules of today apply to the old name.
+        SLICEKIT_ASSIGN_OR_RETURN(std::string name,
+                                  NormalizeSliceName(old->name));
+        const std::string key = SliceNameKey(name);
+        SLICEKIT_RETURN_IF_ERROR(CheckNameFree(slices, org, name, key, id));
+        SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(old->description));
+        stored.slice.name = std::move(name);
+        stored.name_key = key;
+        stored.slice.description = old->description;
+        stored.slice.filter = old->filter;
+        stored.slice.order_by = old->order_by;
+        restored_from = version;
+        return absl::OkStatus();
+      });
+  if (absl::IsNotFound(restored.status())) {
+    // A deleted slice is not found in the org; say why when its history
+    // is still there.
+    std::vector<SliceVersion> history;
+    SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
+      SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
+      return absl::OkStatus();
+    }));
+    if (!history.empty() && history.back().change == SliceChange::kDeleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "slice \"", history.back().name, "\" (", id,
+          ") was deleted; its history is kept until purged, but only a live "
+          "slice can be restored: create a new slice from version ",
+          version));
+    }
+  }
+  return restored;
+}
+
+absl::StatusOr<std::vector<SliceVersion>> TransactionalSliceStore::ListDeleted(
+    absl::string_view org) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  std::vector<SliceVersion> deleted;
+  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(deleted, txn.LoadDeleted(org));
+    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                              txn.LoadOrg(org));
+    for (SliceVersion& v : deleted) {
+      v.filter = WithCurrentNames(v.filter, slices);
+    }
+    return absl::OkStatus();
+  }));
+  std::sort(deleted.begin(), deleted.end(),
+            [](const SliceVersion& a, const SliceVersion& b) {
+              if (a.changed_at != b.changed_at) {
+                return a.changed_at > b.changed_at;
+              }
+              return a.slice_id < b.slice_id;
+            });
+  return deleted;
+}
+
+absl::Status TransactionalSliceStore::Purge(absl::string_view org,
+                                            absl::string_view id) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  return Transact(/*write=*/true, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                              txn.LoadOrg(org));
+    if (FindById(slices, org, id).ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("slice \"", id, "\" of org \"", org,
+                       "\" is live; delete it before purging its history"));
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(const int64_t removed, txn.EraseHistory(org, id));
+    if (removed == 0) return NoHistoryError(org, id);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<SnapshotInfo>>
+TransactionalSliceStore::ListSnapshots(absl::string_view org,
+                                       absl::string_view id) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  std::vector<SnapshotInfo> snapshots;
+  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(snapshots, txn.LoadSnapshots(org, id));
+    return absl::OkStatus();
+  }));
+  return snapshots;
+}
+
+absl::StatusOr<SnapshotInfo> TransactionalSliceStore::AddSnapshot(
+    absl::string_view org, const SnapshotInfo& info,
+    const std::string& members) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  SLICEKIT_RETURN_IF_ERROR(ValidateTableName(info.table_name));
+  SLICEKIT_RETURN_IF_ERROR(ValidateChange(ChangeInfo{info.actor, {}}));
+  SnapshotInfo saved = info;
+  saved.org = std::string(org);
+  saved.encoded_bytes = static_cast<int64_t>(members.size());
+  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                              txn.LoadOrg(org));
+    SLICEKIT_RETURN_IF_ERROR(FindById(slices, org, info.slice_id).status());
+    SLICEKIT_ASSIGN_OR_RETURN(saved.id, txn.InsertSnapshot(saved, members));
+    return absl::OkStatus();
+  }));
+  return saved;
+}
+
+absl::StatusOr<std::pair<SnapshotInfo, std::string>>
+TransactionalSliceStore::LoadSnapshot(absl::string_view org,
+                                      int64_t snapshot_id) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  std::optional<std::pair<SnapshotInfo, std::string>> snapshot;
+  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(snapshot, txn.LoadSnapshot(org, snapshot_id));
+    return absl::OkStatus();
+  }));
+  if (!snapshot.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "org \"", org, "\" has no snapshot with id ", snapshot_id));
+  }
+  return *std::move(snapshot);
+}
+
+absl::Status TransactionalSliceStore::SetAlertRules(absl::string_view org,
+                                                    absl::string_view id,
+                                                    absl::string_view rules) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<AlertRule> parsed,
+                            ParseAlertRules(rules));
+  const std::string canonical = FormatAlertRules(parsed);
+  return Transact(/*write=*/true, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                              txn.LoadOrg(org));
+    SLICEKIT_RETURN_IF_ERROR(FindById(slices, org, id).status());
+    return txn.PutAlertRules(org, id, canonical);
+  });
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+TransactionalSliceStore::ListAlertRules(absl::string_view org) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  std::vector<std::pair<std::string, std::string>> rules;
+  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
+    SLICEKIT_ASSIGN_OR_RETURN(rules, txn.LoadAlertRules(org));
+    return absl::OkStatus();
+  }));
+  return rules;
 }
 
 absl::Status CheckOrgInvariants(absl::string_view org,
@@ -377,7 +731,34 @@ absl::Status CheckOrgInvariants(absl::string_view org,
           absl::StrCat("slice ", s.slice.id, " has a malformed record"));
     }
   }
+  // Stored references carry ids; they must resolve, by id, without a cycle.
+  const SliceListResolver resolver(SlicesOf(slices), std::string(org));
+  for (const StoredSlice& s : slices) {
+    for (const SliceRef& ref : SliceRefsOf(s.slice.filter)) {
+      if (ref.id.empty()) {
+        return absl::DataLossError(absl::StrCat(
+            "slice ", s.slice.id, " has an unresolved ", ref.ToString()));
+      }
+    }
+    const absl::Status status =
+        ResolveSliceRefs(s.slice.filter, resolver).status();
+    if (!status.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "slice ", s.slice.id, " has a broken reference: ", status.message()));
+    }
+  }
   return absl::OkStatus();
+}
+
+std::optional<SliceChange> SliceChangeFromName(absl::string_view name) {
+  for (SliceChange change :
+       {SliceChange::kCreated, SliceChange::kFilterUpdated,
+        SliceChange::kRenamed, SliceChange::kDescriptionSet,
+        SliceChange::kRestored, SliceChange::kDeleted,
+        SliceChange::kMigrated}) {
+    if (SliceChangeName(change) == name) return change;
+  }
+  return std::nullopt;
 }
 
 std::string OrderByToJson(const std::vector<OrderBy>& order_by) {
@@ -408,17 +789,46 @@ absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json) {
   return order_by;
 }
 
+absl::Status CheckLiveHistory(const Slice& slice,
+                              const std::vector<SliceVersion>& history) {
+  auto problem = [&](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat("slice ", slice.id, " ", what));
+  };
+  if (history.empty()) return problem("has no history");
+  for (size_t i = 1; i < history.size(); ++i) {
+    if (history[i].version != history[i - 1].version + 1) {
+      return problem(absl::StrCat("has a gap in its history after version ",
+                                  history[i - 1].version));
+    }
+  }
+  const SliceVersion& last = history.back();
+  if (last.version != slice.version || last.change == SliceChange::kDeleted ||
+      last.name != slice.name || last.description != slice.description ||
+      !(last.filter == slice.filter) || !(last.order_by == slice.order_by)) {
+    return problem(absl::StrCat("differs from its history's last version, ",
+                                last.version));
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 // The in-memory backend: one mutex around everything; a transaction works
-// on the maps directly. Operations do all their checks before their only
-// write, so an error never leaves a partial change behind.
+// on the maps directly. Operations do all their checks before they write,
+// and the writes themselves cannot fail, so an error never leaves a
+// partial change behind.
 class MemorySliceStore final : public TransactionalSliceStore {
  public:
   absl::Status CheckIntegrity() override {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [org, slices] : orgs_) {
       SLICEKIT_RETURN_IF_ERROR(CheckOrgInvariants(org, slices));
+      for (const StoredSlice& s : slices) {
+        auto it = versions_.find(s.slice.id);
+        SLICEKIT_RETURN_IF_ERROR(CheckLiveHistory(
+            s.slice,
+            it == versions_.end() ? std::vector<SliceVersion>() : it->second));
+      }
     }
     return absl::OkStatus();
   }
@@ -474,7 +884,97 @@ class MemorySliceStore final : public TransactionalSliceStore {
                        [&](const StoredSlice& s) { return s.slice.id == id; }),
                    slices.end());
       if (slices.empty()) store_->orgs_.erase(it);
+      store_->alerts_.erase(std::string(id));
       return absl::OkStatus();
+    }
+
+    absl::Status AddVersion(const SliceVersion& version) override {
+      store_->versions_[version.slice_id].push_back(version);
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::vector<SliceVersion>> LoadHistory(
+        absl::string_view org, absl::string_view id) override {
+      auto it = store_->versions_.find(id);
+      if (it == store_->versions_.end() || it->second.front().org != org) {
+        return std::vector<SliceVersion>();
+      }
+      return it->second;
+    }
+    absl::StatusOr<std::vector<SliceVersion>> LoadDeleted(
+        absl::string_view org) override {
+      std::vector<SliceVersion> deleted;
+      for (const auto& [id, history] : store_->versions_) {
+        if (history.back().org == org &&
+            history.back().change == SliceChange::kDeleted) {
+          deleted.push_back(history.back());
+        }
+      }
+      return deleted;
+    }
+    absl::StatusOr<int64_t> EraseHistory(absl::string_view org,
+                                         absl::string_view id) override {
+      int64_t removed = 0;
+      auto it = store_->versions_.find(id);
+      if (it != store_->versions_.end() && it->second.front().org == org) {
+        removed += static_cast<int64_t>(it->second.size());
+        store_->versions_.erase(it);
+      }
+      for (auto s = store_->snapshots_.begin();
+           s != store_->snapshots_.end();) {
+        if (s->second.first.org == org && s->second.first.slice_id == id) {
+          s = store_->snapshots_.erase(s);
+          ++removed;
+        } else {
+          ++s;
+        }
+      }
+      return removed;
+    }
+
+    absl::StatusOr<int64_t> InsertSnapshot(
+        const SnapshotInfo& info, const std::string& members) override {
+      const int64_t id = ++store_->last_snapshot_id_;
+      SnapshotInfo copy = info;
+      copy.id = id;
+      store_->snapshots_.emplace(id, std::make_pair(copy, members));
+      return id;
+    }
+    absl::StatusOr<std::vector<SnapshotInfo>> LoadSnapshots(
+        absl::string_view org, absl::string_view slice_id) override {
+      std::vector<SnapshotInfo> infos;
+      for (const auto& [id, snapshot] : store_->snapshots_) {
+        if (snapshot.first.org == org && snapshot.first.slice_id == slice_id) {
+          infos.push_back(snapshot.first);
+        }
+      }
+      return infos;
+    }
+    absl::StatusOr<std::optional<std::pair<SnapshotInfo, std::string>>>
+    LoadSnapshot(absl::string_view org, int64_t snapshot_id) override {
+      auto it = store_->snapshots_.find(snapshot_id);
+      if (it == store_->snapshots_.end() || it->second.first.org != org) {
+        return std::nullopt;
+      }
+      return it->second;
+    }
+
+    absl::Status PutAlertRules(absl::string_view org, absl::string_view id,
+                               absl::string_view rules) override {
+      if (rules.empty()) {
+        store_->alerts_.erase(std::string(id));
+      } else {
+        store_->alerts_[std::string(id)] = {std::string(org),
+                                            std::string(rules)};
+      }
+      return absl::OkStatus();
+    }
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+    LoadAlertRules(absl::string_view org) override {
+      std::vector<std::pair<std::string, std::string>> rules;
+      for (const auto& [id, alert] : store_->alerts_) {
+        if (alert.first == org) rules.emplace_back(id, alert.second);
+      }
+      return rules;
     }
 
    private:
@@ -488,6 +988,13 @@ class MemorySliceStore final : public TransactionalSliceStore {
   absl::flat_hash_map<std::string, std::vector<StoredSlice>> orgs_;
   absl::flat_hash_set<std::string> used_ids_;
   int64_t last_seq_ = 0;
+  // slice id -> versions, ascending (every version has the same org).
+  absl::flat_hash_map<std::string, std::vector<SliceVersion>> versions_;
+  // Ordered by id: listings come oldest first.
+  std::map<int64_t, std::pair<SnapshotInfo, std::string>> snapshots_;
+  int64_t last_snapshot_id_ = 0;
+  // slice id -> (org, rules); ordered for ListAlertRules.
+  std::map<std::string, std::pair<std::string, std::string>> alerts_;
 };
 
 }  // namespace
@@ -495,6 +1002,26 @@ class MemorySliceStore final : public TransactionalSliceStore {
 
 std::unique_ptr<SliceStore> SliceStore::InMemory() {
   return std::make_unique<internal::MemorySliceStore>();
+}
+
+absl::string_view SliceChangeName(SliceChange change) {
+  switch (change) {
+    case SliceChange::kCreated:
+      return "created";
+    case SliceChange::kFilterUpdated:
+      return "filter_updated";
+    case SliceChange::kRenamed:
+      return "renamed";
+    case SliceChange::kDescriptionSet:
+      return "description_set";
+    case SliceChange::kRestored:
+      return "restored";
+    case SliceChange::kDeleted:
+      return "deleted";
+    case SliceChange::kMigrated:
+      return "migrated";
+  }
+  return "";
 }
 
 }  // namespace slicekit

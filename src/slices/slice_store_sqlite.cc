@@ -8,6 +8,12 @@
 // (BEGIN IMMEDIATE), so the limit and name checks and the insert that
 // follows them cannot interleave with another writer in any process. The
 // UNIQUE index on (org, name_key) is a backstop for the name rule.
+//
+// Format versions: 1 held the slices; 2 (this one) adds their history,
+// snapshots and alert rules, and triggers that refuse any change to a
+// slice without its history entry, so a slicekit of format 1 that still
+// has an upgraded file open cannot change slices behind the history's back.
+// A file of format 1 is upgraded in place, in one transaction, when opened.
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -18,8 +24,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -43,16 +52,18 @@ namespace internal {
 namespace {
 
 constexpr char kFormatName[] = "slicekit.slice_store";
-constexpr int kFormatVersion = 1;
+// The version this code writes; it also reads (and upgrades) version 1.
+constexpr int kFormatVersion = 2;
 // How long one statement waits for a lock (CountingBusyHandler).
 constexpr int kBusyTimeoutMs = 10000;
 // How long a whole operation keeps retrying after SQLITE_BUSY.
 constexpr absl::Duration kRetryFor = absl::Seconds(30);
 
-// Frozen for format version 1: opening compares a store's schema with this
-// text exactly (SchemaDifference), so any edit, whitespace included, needs a
-// new format version.
-constexpr char kSchema[] = R"sql(
+// Frozen since format version 1: opening compares a store's schema with the
+// text of kSchemaV1 (and, for version 2, kSchemaV2 after it) exactly
+// (SchemaDifference), so any edit, whitespace included, needs a new format
+// version.
+constexpr char kSchemaV1[] = R"sql(
 CREATE TABLE slicekit_meta (
   key TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL
@@ -73,6 +84,77 @@ CREATE TABLE slices (
 );
 CREATE UNIQUE INDEX slices_org_name_key ON slices (org, name_key);
 CREATE TABLE retired_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+)sql";
+
+// What format version 2 adds (frozen, as above). Every state of a row of
+// `slices` has its entry in `slice_versions`: the triggers abort an insert
+// or update of a slice whose version has no entry, and a delete without a
+// 'deleted' entry, whoever writes.
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE slice_versions (
+  slice_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  org TEXT NOT NULL,
+  change TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  filter_text TEXT NOT NULL,
+  filter_json TEXT NOT NULL,
+  order_by_json TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  changed_at_us INTEGER NOT NULL,
+  restored_from INTEGER,
+  PRIMARY KEY (slice_id, version)
+) WITHOUT ROWID;
+CREATE INDEX slice_versions_org_change ON slice_versions (org, change);
+CREATE TABLE snapshots (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  org TEXT NOT NULL,
+  slice_id TEXT NOT NULL,
+  slice_version INTEGER NOT NULL,
+  slice_name TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  taken_at_us INTEGER NOT NULL,
+  member_count INTEGER NOT NULL,
+  summary_json TEXT NOT NULL,
+  members BLOB NOT NULL
+);
+CREATE INDEX snapshots_org_slice ON snapshots (org, slice_id);
+CREATE TABLE alert_rules (
+  slice_id TEXT PRIMARY KEY NOT NULL,
+  org TEXT NOT NULL,
+  rules TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER slices_insert_needs_history BEFORE INSERT ON slices
+WHEN NOT EXISTS (SELECT 1 FROM slice_versions
+                 WHERE slice_id = NEW.id AND version = NEW.version)
+BEGIN
+  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
+END;
+CREATE TRIGGER slices_update_needs_history BEFORE UPDATE ON slices
+WHEN NOT EXISTS (SELECT 1 FROM slice_versions
+                 WHERE slice_id = NEW.id AND version = NEW.version)
+BEGIN
+  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
+END;
+CREATE TRIGGER slices_delete_needs_history BEFORE DELETE ON slices
+WHEN NOT EXISTS (SELECT 1 FROM slice_versions
+                 WHERE slice_id = OLD.id AND change = 'deleted')
+BEGIN
+  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
+END;
+)sql";
+
+// Upgrades a store of format 1 (inside the caller's transaction): the new
+// tables, then one history entry per slice, its version as it is.
+constexpr char kMigrateV1ToV2[] = R"sql(
+INSERT INTO slice_versions (slice_id, version, org, change, name,
+  description, filter_text, filter_json, order_by_json, actor, changed_at_us,
+  restored_from)
+SELECT id, version, org, 'migrated', name, description, filter_text,
+  filter_json, order_by_json, '', updated_at_us, NULL FROM slices;
+UPDATE slicekit_meta SET value = '2' WHERE key = 'version';
 )sql";
 
 bool IsBusy(int rc) {
@@ -186,6 +268,10 @@ class Stmt {
                       SQLITE_TRANSIENT);
   }
   void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+  void BindBlob(int i, absl::string_view bytes) {
+    sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  }
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step() { return sqlite3_step(stmt_); }
@@ -198,6 +284,16 @@ class Stmt {
                                          static_cast<size_t>(n));
   }
   int64_t Int(int i) const { return sqlite3_column_int64(stmt_, i); }
+  bool IsNull(int i) const {
+    return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+  }
+  std::string Blob(int i) const {
+    const void* data = sqlite3_column_blob(stmt_, i);
+    const int n = sqlite3_column_bytes(stmt_, i);
+    return data == nullptr ? std::string()
+                           : std::string(static_cast<const char*>(data),
+                                         static_cast<size_t>(n));
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -205,6 +301,37 @@ class Stmt {
 };
 
 class SqliteSliceStore;
+
+// Reads a stored filter and ordering; DataLoss naming `what` if either is
+// unreadable.
+absl::Status ParseRecord(absl::string_view what, absl::string_view filter_json,
+                         absl::string_view order_by_json, Expr* filter,
+                         std::vector<OrderBy>* order_by) {
+  absl::StatusOr<Expr> parsed = FilterFromJson(filter_json);
+  if (!parsed.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("slice store: ", what,
+                     " has an unreadable filter: ", parsed.status().message()));
+  }
+  *filter = *std::move(parsed);
+  absl::StatusOr<std::vector<OrderBy>> order = OrderByFromJson(order_by_json);
+  if (!order.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("slice store: ", what, ": ", order.status().message()));
+  }
+  *order_by = *std::move(order);
+  return absl::OkStatus();
+}
+
+// The columns of slice_versions after slice_id and org, in this order.
+constexpr char kVersionColumns[] =
+    "version, change, name, description, filter_json, order_by_json, actor, "
+    "changed_at_us, restored_from";
+
+// The columns of snapshots that make a SnapshotInfo, in this order.
+constexpr char kSnapshotColumns[] =
+    "seq, slice_id, slice_version, slice_name, table_name, actor, "
+    "taken_at_us, member_count, summary_json, length(members)";
 
 class SqliteTxn final : public SliceTxn {
  public:
@@ -232,21 +359,9 @@ class SqliteTxn final : public SliceTxn {
       s.slice.name = stmt.Text(2);
       s.name_key = stmt.Text(3);
       s.slice.description = stmt.Text(4);
-      absl::StatusOr<Expr> filter = FilterFromJson(stmt.Text(5));
-      if (!filter.ok()) {
-        return absl::DataLossError(absl::StrCat(
-            "slice store: slice ", s.slice.id,
-            " has an unreadable filter: ", filter.status().message()));
-      }
-      s.slice.filter = *std::move(filter);
-      absl::StatusOr<std::vector<OrderBy>> order_by =
-          OrderByFromJson(stmt.Text(6));
-      if (!order_by.ok()) {
-        return absl::DataLossError(absl::StrCat("slice store: slice ",
-                                                s.slice.id, ": ",
-                                                order_by.status().message()));
-      }
-      s.slice.order_by = *std::move(order_by);
+      SLICEKIT_RETURN_IF_ERROR(ParseRecord(absl::StrCat("slice ", s.slice.id),
+                                           stmt.Text(5), stmt.Text(6),
+                                           &s.slice.filter, &s.slice.order_by));
       s.slice.created_at = absl::FromUnixMicros(stmt.Int(7));
       s.slice.updated_at = absl::FromUnixMicros(stmt.Int(8));
       s.slice.version = stmt.Int(9);
@@ -303,17 +418,158 @@ class SqliteTxn final : public SliceTxn {
   }
 
   absl::Status Erase(absl::string_view org, absl::string_view id) override {
-    {
-      Stmt stmt(db_, "DELETE FROM slices WHERE org = ?1 AND id = ?2");
-      SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "deleting a slice"));
-      stmt.Bind(1, org);
-      stmt.Bind(2, id);
-      SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "deleting a slice"));
+    SLICEKIT_RETURN_IF_ERROR(
+        Run("DELETE FROM slices WHERE org = ?1 AND id = ?2", {org, id},
+            "deleting a slice"));
+    SLICEKIT_RETURN_IF_ERROR(
+        Run("DELETE FROM alert_rules WHERE org = ?1 AND slice_id = ?2",
+            {org, id}, "deleting a slice's alert rules"));
+    return Run("INSERT OR IGNORE INTO retired_ids (id) VALUES (?1)", {id},
+               "retiring an id");
+  }
+
+  absl::Status AddVersion(const SliceVersion& v) override {
+    Stmt stmt(db_,
+              "INSERT INTO slice_versions (slice_id, org, version, change, "
+              "name, description, filter_text, filter_json, order_by_json, "
+              "actor, changed_at_us, restored_from) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "recording a version"));
+    stmt.Bind(1, v.slice_id);
+    stmt.Bind(2, v.org);
+    stmt.Bind(3, v.version);
+    stmt.Bind(4, SliceChangeName(v.change));
+    stmt.Bind(5, v.name);
+    stmt.Bind(6, v.description);
+    stmt.Bind(7, FormatFilter(v.filter));
+    stmt.Bind(8, FilterToJson(v.filter));
+    stmt.Bind(9, OrderByToJson(v.order_by));
+    stmt.Bind(10, v.actor);
+    stmt.Bind(11, absl::ToUnixMicros(v.changed_at));
+    if (v.restored_from.has_value()) {
+      stmt.Bind(12, *v.restored_from);
+    } else {
+      stmt.BindNull(12);
     }
-    Stmt stmt(db_, "INSERT OR IGNORE INTO retired_ids (id) VALUES (?1)");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "retiring an id"));
+    return Check(stmt.Step(), "recording a version");
+  }
+
+  absl::StatusOr<std::vector<SliceVersion>> LoadHistory(
+      absl::string_view org, absl::string_view id) override {
+    Stmt stmt(db_, absl::StrCat("SELECT slice_id, org, ", kVersionColumns,
+                                " FROM slice_versions WHERE slice_id = ?1 "
+                                "AND org = ?2 ORDER BY version"));
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
     stmt.Bind(1, id);
-    return Check(stmt.Step(), "retiring an id");
+    stmt.Bind(2, org);
+    return ReadVersions(stmt);
+  }
+
+  absl::StatusOr<std::vector<SliceVersion>> LoadDeleted(
+      absl::string_view org) override {
+    Stmt stmt(db_, absl::StrCat("SELECT slice_id, org, ", kVersionColumns,
+                                " FROM slice_versions WHERE org = ?1 AND "
+                                "change = 'deleted'"));
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
+    stmt.Bind(1, org);
+    return ReadVersions(stmt);
+  }
+
+  absl::StatusOr<int64_t> EraseHistory(absl::string_view org,
+                                       absl::string_view id) override {
+    SLICEKIT_RETURN_IF_ERROR(
+        Run("DELETE FROM slice_versions WHERE org = ?1 AND slice_id = ?2",
+            {org, id}, "purging history"));
+    const int64_t versions = sqlite3_changes(db_);
+    SLICEKIT_RETURN_IF_ERROR(
+        Run("DELETE FROM snapshots WHERE org = ?1 AND slice_id = ?2", {org, id},
+            "purging snapshots"));
+    return versions + sqlite3_changes(db_);
+  }
+
+  absl::StatusOr<int64_t> InsertSnapshot(const SnapshotInfo& info,
+                                         const std::string& members) override {
+    Stmt stmt(db_,
+              "INSERT INTO snapshots (org, slice_id, slice_version, "
+              "slice_name, table_name, actor, taken_at_us, member_count, "
+              "summary_json, members) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "saving a snapshot"));
+    stmt.Bind(1, info.org);
+    stmt.Bind(2, info.slice_id);
+    stmt.Bind(3, info.slice_version);
+    stmt.Bind(4, info.slice_name);
+    stmt.Bind(5, info.table_name);
+    stmt.Bind(6, info.actor);
+    stmt.Bind(7, absl::ToUnixMicros(info.taken_at));
+    stmt.Bind(8, static_cast<int64_t>(info.summary.rows));
+    stmt.Bind(9, SummaryToJson(info.summary));
+    stmt.BindBlob(10, members);
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "saving a snapshot"));
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  absl::StatusOr<std::vector<SnapshotInfo>> LoadSnapshots(
+      absl::string_view org, absl::string_view slice_id) override {
+    Stmt stmt(db_, absl::StrCat("SELECT ", kSnapshotColumns,
+                                " FROM snapshots WHERE org = ?1 AND "
+                                "slice_id = ?2 ORDER BY seq"));
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading snapshots"));
+    stmt.Bind(1, org);
+    stmt.Bind(2, slice_id);
+    std::vector<SnapshotInfo> infos;
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      SLICEKIT_ASSIGN_OR_RETURN(SnapshotInfo info, ReadSnapshotInfo(stmt, org));
+      infos.push_back(std::move(info));
+    }
+    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading snapshots"));
+    return infos;
+  }
+
+  absl::StatusOr<std::optional<std::pair<SnapshotInfo, std::string>>>
+  LoadSnapshot(absl::string_view org, int64_t snapshot_id) override {
+    Stmt stmt(db_, absl::StrCat("SELECT ", kSnapshotColumns,
+                                ", members FROM snapshots WHERE org = ?1 AND "
+                                "seq = ?2"));
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading a snapshot"));
+    stmt.Bind(1, org);
+    stmt.Bind(2, snapshot_id);
+    const int rc = stmt.Step();
+    if (rc != SQLITE_ROW) {
+      SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading a snapshot"));
+      return std::nullopt;
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(SnapshotInfo info, ReadSnapshotInfo(stmt, org));
+    return std::make_pair(std::move(info), stmt.Blob(10));
+  }
+
+  absl::Status PutAlertRules(absl::string_view org, absl::string_view id,
+                             absl::string_view rules) override {
+    if (rules.empty()) {
+      return Run("DELETE FROM alert_rules WHERE org = ?1 AND slice_id = ?2",
+                 {org, id}, "removing alert rules");
+    }
+    return Run(
+        "INSERT OR REPLACE INTO alert_rules (org, slice_id, rules) "
+        "VALUES (?1, ?2, ?3)",
+        {org, id, rules}, "saving alert rules");
+  }
+
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  LoadAlertRules(absl::string_view org) override {
+    Stmt stmt(db_,
+              "SELECT slice_id, rules FROM alert_rules WHERE org = ?1 "
+              "ORDER BY slice_id");
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading alert rules"));
+    stmt.Bind(1, org);
+    std::vector<std::pair<std::string, std::string>> rules;
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      rules.emplace_back(stmt.Text(0), stmt.Text(1));
+    }
+    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading alert rules"));
+    return rules;
   }
 
   // OK for SQLITE_OK/ROW/DONE; otherwise an error (and notes SQLITE_BUSY).
@@ -326,6 +582,70 @@ class SqliteTxn final : public SliceTxn {
   }
 
  private:
+  // Runs `sql` with text parameters ?1, ?2, ... to completion.
+  absl::Status Run(absl::string_view sql,
+                   std::initializer_list<absl::string_view> params,
+                   absl::string_view what) {
+    Stmt stmt(db_, sql);
+    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), what));
+    int i = 0;
+    for (absl::string_view param : params) stmt.Bind(++i, param);
+    return Check(stmt.Step(), what);
+  }
+
+  // Rows of "slice_id, org, <kVersionColumns>".
+  absl::StatusOr<std::vector<SliceVersion>> ReadVersions(Stmt& stmt) {
+    std::vector<SliceVersion> versions;
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      SliceVersion v;
+      v.slice_id = stmt.Text(0);
+      v.org = stmt.Text(1);
+      v.version = stmt.Int(2);
+      const std::string change = stmt.Text(3);
+      const std::string what =
+          absl::StrCat("version ", v.version, " of slice ", v.slice_id);
+      std::optional<SliceChange> kind = SliceChangeFromName(change);
+      if (!kind.has_value()) {
+        return absl::DataLossError(absl::StrCat(
+            "slice store: ", what, " has an unknown change \"", change, "\""));
+      }
+      v.change = *kind;
+      v.name = stmt.Text(4);
+      v.description = stmt.Text(5);
+      SLICEKIT_RETURN_IF_ERROR(ParseRecord(what, stmt.Text(6), stmt.Text(7),
+                                           &v.filter, &v.order_by));
+      v.actor = stmt.Text(8);
+      v.changed_at = absl::FromUnixMicros(stmt.Int(9));
+      if (!stmt.IsNull(10)) v.restored_from = stmt.Int(10);
+      versions.push_back(std::move(v));
+    }
+    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading history"));
+    return versions;
+  }
+
+  // The kSnapshotColumns of the current row.
+  static absl::StatusOr<SnapshotInfo> ReadSnapshotInfo(const Stmt& stmt,
+                                                       absl::string_view org) {
+    SnapshotInfo info;
+    info.id = stmt.Int(0);
+    info.org = std::string(org);
+    info.slice_id = stmt.Text(1);
+    info.slice_version = stmt.Int(2);
+    info.slice_name = stmt.Text(3);
+    info.table_name = stmt.Text(4);
+    info.actor = stmt.Text(5);
+    info.taken_at = absl::FromUnixMicros(stmt.Int(6));
+    absl::StatusOr<SliceSummary> summary = SummaryFromJson(stmt.Text(8));
+    if (!summary.ok() || static_cast<int64_t>(summary->rows) != stmt.Int(7)) {
+      return absl::DataLossError(absl::StrCat("slice store: snapshot ", info.id,
+                                              " has a malformed summary"));
+    }
+    info.summary = *std::move(summary);
+    info.encoded_bytes = stmt.Int(9);
+    return info;
+  }
+
   // Binds name, name_key, description, filter_text, filter_json,
   // order_by_json to parameters first..first+5.
   static void BindRecord(Stmt& stmt, const StoredSlice& s, int first) {
@@ -407,6 +727,11 @@ class SqliteSliceStore final : public TransactionalSliceStore {
       SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
                                 txn.LoadOrg(org));
       SLICEKIT_RETURN_IF_ERROR(CheckOrgInvariants(org, slices));
+      for (const StoredSlice& s : slices) {
+        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<SliceVersion> history,
+                                  txn.LoadHistory(org, s.slice.id));
+        SLICEKIT_RETURN_IF_ERROR(CheckLiveHistory(s.slice, history));
+      }
     }
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> mismatched,
                               QueryColumn(db_,
@@ -510,17 +835,19 @@ constexpr char kSchemaQuery[] =
     "SELECT type || ' ' || name || ': ' || ifnull(sql, '') "
     "FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name";
 
-// The schema objects of a store, as kSchemaQuery lists them: SQLite keeps
-// each CREATE statement's text, so a store made by this format version
-// lists exactly what kSchema makes in an empty database. Built per open
-// (an in-memory database: well under a millisecond), so a failure here is
-// reported, not remembered.
-absl::StatusOr<std::vector<std::string>> ExpectedSchema() {
+// The schema objects of a store of format `version`, as kSchemaQuery lists
+// them: SQLite keeps each CREATE statement's text, so a store made (or
+// upgraded to) that version lists exactly what its schema text makes in an
+// empty database. Built per open (an in-memory database: about a
+// millisecond), so a failure here is reported, not remembered.
+absl::StatusOr<std::vector<std::string>> ExpectedSchema(int version) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open(":memory:", &db);
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(db, sqlite3_close);
   if (rc != SQLITE_OK ||
-      sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr) != SQLITE_OK ||
+      (version >= 2 &&
+       sqlite3_exec(db, kSchemaV2, nullptr, nullptr, nullptr) != SQLITE_OK)) {
     return absl::InternalError(
         "slice store: cannot build the expected schema in memory");
   }
@@ -554,9 +881,9 @@ std::string SchemaDifference(const std::vector<std::string>& schema,
   return "";
 }
 
-// Validates the schema of an opened database. Sets `*empty` when it has no
-// tables at all (a new store).
-absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
+// Validates the schema of an opened database. Sets `*version` to its format
+// version (1 or 2), or to 0 when it has no tables at all (a new store).
+absl::Status CheckSchema(sqlite3* db, const std::string& path, int* version) {
   absl::StatusOr<std::vector<std::string>> tables = QueryColumn(
       db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
   if (!tables.ok()) {
@@ -567,8 +894,8 @@ absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
     }
     return tables.status();
   }
-  *empty = tables->empty();
-  if (*empty) return absl::OkStatus();
+  *version = 0;
+  if (tables->empty()) return absl::OkStatus();
   bool has_meta = false;
   for (const std::string& t : *tables) has_meta |= t == "slicekit_meta";
   if (!has_meta) {
@@ -580,19 +907,26 @@ absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
       std::vector<std::string> format,
       QueryColumn(db, "SELECT value FROM slicekit_meta WHERE key = 'format'"));
   SLICEKIT_ASSIGN_OR_RETURN(
-      std::vector<std::string> version,
+      std::vector<std::string> versions,
       QueryColumn(db, "SELECT value FROM slicekit_meta WHERE key = 'version'"));
   if (format.size() != 1 || format[0] != kFormatName) {
     return NotAStore(
         path, absl::StrCat("its format is \"", format.empty() ? "" : format[0],
                            "\", not \"", kFormatName, "\""));
   }
-  if (version.size() != 1 || version[0] != absl::StrCat(kFormatVersion)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("slice store \"", path, "\" has format version ",
-                     version.empty() ? "(none)" : version[0],
-                     "; this slicekit reads version ", kFormatVersion,
-                     "; the file was left unchanged"));
+  const std::string found = versions.size() == 1 ? versions[0] : "(none)";
+  if (found == "1" || found == absl::StrCat(kFormatVersion)) {
+    *version = found == "1" ? 1 : kFormatVersion;
+  } else {
+    int newer = 0;
+    const bool is_newer = absl::SimpleAtoi(found, &newer) &&
+                          newer > kFormatVersion &&
+                          absl::StrCat(newer) == found;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path, "\" has format version ", found,
+        is_newer ? ", newer than this slicekit, which" : "; this slicekit",
+        " reads versions 1 (upgrading it) to ", kFormatVersion,
+        "; the file was left unchanged"));
   }
   // The right metadata over other tables, or over a schema whose text was
   // damaged (a flipped bit can rename a column and still parse), would fail
@@ -600,7 +934,7 @@ absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> schema,
                             QueryColumn(db, kSchemaQuery));
   SLICEKIT_ASSIGN_OR_RETURN(const std::vector<std::string> expected,
-                            ExpectedSchema());
+                            ExpectedSchema(*version));
   if (const std::string problem = SchemaDifference(schema, expected);
       !problem.empty()) {
     return absl::DataLossError(absl::StrCat("slice store \"", path,
@@ -626,23 +960,37 @@ absl::Status CheckSchema(sqlite3* db, const std::string& path, bool* empty) {
   return absl::OkStatus();
 }
 
-// Creates the schema unless another process did it first.
-absl::Status Initialize(sqlite3* db, const std::string& path) {
+// Runs `sql` (several statements) inside the caller's transaction.
+absl::Status ExecScript(sqlite3* db, const char* sql, absl::string_view what) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  sqlite3_free(error);
+  SqliteTxn probe(db);
+  return probe.Check(rc, what);
+}
+
+// Brings the store to the current format in one transaction: creates the
+// schema of an empty file, or upgrades a format-1 store, unless another
+// process did it first. On any error nothing changes.
+absl::Status Prepare(sqlite3* db, const std::string& path) {
   SLICEKIT_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
-  bool empty = false;
-  absl::Status status = CheckSchema(db, path, &empty);
-  if (status.ok() && empty) {
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, kSchema, nullptr, nullptr, &error);
-    sqlite3_free(error);
-    SqliteTxn probe(db);
-    status = probe.Check(rc, "creating the schema");
+  int version = 0;
+  absl::Status status = CheckSchema(db, path, &version);
+  if (status.ok() && version == 0) {
+    status = ExecScript(db, kSchemaV1, "creating the schema");
+    if (status.ok()) status = ExecScript(db, kSchemaV2, "creating the schema");
     if (status.ok()) {
       status =
           Exec(db, absl::StrCat("INSERT INTO slicekit_meta (key, value) VALUES "
                                 "('format', '",
                                 kFormatName, "'), ('version', '",
                                 kFormatVersion, "')"));
+    }
+  } else if (status.ok() && version == 1) {
+    status = ExecScript(db, kSchemaV2, "upgrading the store to format 2");
+    if (status.ok()) {
+      status =
+          ExecScript(db, kMigrateV1ToV2, "upgrading the store to format 2");
     }
   }
   if (status.ok()) status = Exec(db, "COMMIT");
@@ -681,13 +1029,14 @@ absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_handler(db, internal::CountingBusyHandler, nullptr);
 
-  // Validate read-only first, so a foreign or corrupt file is not touched.
-  bool empty = false;
+  // Validate read-only first, so a foreign, newer or corrupt file is not
+  // touched.
+  int version = 0;
   SLICEKIT_RETURN_IF_ERROR(
-      internal::WithPath(internal::CheckSchema(db, path, &empty), path));
-  if (empty) {
+      internal::WithPath(internal::CheckSchema(db, path, &version), path));
+  if (version != internal::kFormatVersion) {
     SLICEKIT_RETURN_IF_ERROR(
-        internal::WithPath(internal::Initialize(db, path), path));
+        internal::WithPath(internal::Prepare(db, path), path));
   }
 
   absl::StatusOr<std::vector<std::string>> journal_mode =

@@ -640,9 +640,13 @@ class RandomExprs {
   }
 
   Expr Leaf() {
-    switch (Uniform(0, 6)) {
+    switch (Uniform(0, 7)) {
       case 0:
         return Uniform(0, 1) ? Expr::True() : Expr::False();
+      case 7:
+        // A resolved reference carries the slice's id, JSON keeps both.
+        return Expr::InSlice(
+            SliceRef{RandomString(), Uniform(0, 1) ? RandomString() : ""});
       case 1:
       case 2:
         return Expr::Compare(Column(), static_cast<CompareOp>(Uniform(0, 5)),

@@ -843,9 +843,12 @@ class RandomExprs {
   }
 
   Expr Leaf() {
-    switch (Uniform(0, 6)) {
+    switch (Uniform(0, 7)) {
       case 0:
         return Uniform(0, 1) ? Expr::True() : Expr::False();
+      case 7:
+        // The text form carries slice names only, never ids.
+        return Expr::InSlice(SliceRef{Name(), ""});
       case 1:
       case 2:
         return Expr::Compare(Column(), static_cast<CompareOp>(Uniform(0, 5)),

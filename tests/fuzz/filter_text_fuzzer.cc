@@ -7,7 +7,9 @@
 //  - Bind against a fixed table either succeeds or returns an error, and a
 //    bound filter's vectorized scan (1 and 2 threads) selects exactly the
 //    rows that the row-at-a-time reference (tests/testing/reference.h) finds
-//    TRUE, and NOT p exactly the rows it finds FALSE.
+//    TRUE, and NOT p exactly the rows it finds FALSE. IN SLICE references
+//    resolve against a few fixed slices (two of which form a cycle, which
+//    Bind must refuse).
 // Any violation aborts, which libFuzzer reports as a crash.
 #include <cstddef>
 #include <cstdint>
@@ -30,9 +32,11 @@
 #include "slicekit/scan.h"
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
+#include "slicekit/slice_resolver.h"
 #include "slicekit/table.h"
 #include "tests/fuzz/fail.h"
 #include "tests/fuzz/utf8.h"
+#include "tests/testing/map_resolver.h"
 #include "tests/testing/reference.h"
 
 namespace slicekit {
@@ -128,6 +132,26 @@ const Table& FuzzTable() {
   return *table;
 }
 
+// The slices `IN SLICE` may name (dictionary: tests/fuzz/dict): a chain,
+// a slice of a slice, and a cycle.
+const testing::MapResolver& FuzzResolver() {
+  static const testing::MapResolver* const resolver = [] {
+    auto* r = new testing::MapResolver();
+    auto parse = [](absl::string_view text) {
+      absl::StatusOr<Expr> e = ParseFilter(text);
+      if (!e.ok()) fuzz::Fail(kTarget, "bad slice filter", text, "");
+      return *e;
+    };
+    r->Set("sl_a", "A", parse("fp >= 1"));
+    r->Set("sl_b", "B", parse("IN SLICE 'A' AND confidence > 0.5"));
+    r->Set("sl_c", "C", parse("NOT IN SLICE 'B' OR split = 'val'"));
+    r->Set("sl_x", "X", parse("IN SLICE 'Y' OR tn = 1"));
+    r->Set("sl_y", "Y", parse("iou < 0.5 AND IN SLICE 'X'"));
+    return r;
+  }();
+  return *resolver;
+}
+
 // The reference evaluator knows no class scopes: `fp[car]` becomes the
 // column named "fp[car]" that Bind resolves it to.
 ColumnRef Unscoped(const ColumnRef& ref) {
@@ -139,6 +163,7 @@ Expr Unscope(const Expr& expr) {
   switch (expr.kind()) {
     case Expr::Kind::kTrue:
     case Expr::Kind::kFalse:
+    case Expr::Kind::kInSlice:
       return expr;
     case Expr::Kind::kCompare:
       return Expr::Compare(Unscoped(expr.column()), expr.op(), expr.value());
@@ -189,6 +214,9 @@ bool AllUtf8(const Expr& expr) {
       return AllUtf8(expr.column());
     case Expr::Kind::kIsNull:
       return AllUtf8(expr.column());
+    case Expr::Kind::kInSlice:
+      return fuzz::IsValidUtf8(expr.slice().name) &&
+             fuzz::IsValidUtf8(expr.slice().id);
     case Expr::Kind::kAnd:
     case Expr::Kind::kOr:
     case Expr::Kind::kNot:
@@ -211,7 +239,8 @@ Selection LiveMinus(const Table& table, const Selection& a,
 
 void CheckScan(absl::string_view input, const Expr& expr) {
   const Table& table = FuzzTable();
-  absl::StatusOr<BoundFilter> bound = Bind(expr, table);
+  const testing::MapResolver& resolver = FuzzResolver();
+  absl::StatusOr<BoundFilter> bound = Bind(expr, table, resolver);
   if (!bound.ok()) {
     if (bound.status().message().empty()) {
       fuzz::Fail(kTarget, "Bind error without a message", input,
@@ -220,7 +249,7 @@ void CheckScan(absl::string_view input, const Expr& expr) {
     return;
   }
   Selection want, unknown;
-  testing::ReferenceClassify(table, Unscope(expr), &want, &unknown);
+  testing::ReferenceClassify(table, Unscope(expr), &want, &unknown, &resolver);
   for (int threads : {1, 2}) {
     if (bound->Scan(ScanOptions{threads}) != want) {
       fuzz::Fail(kTarget, "scan differs from the reference", input,
@@ -229,7 +258,7 @@ void CheckScan(absl::string_view input, const Expr& expr) {
     }
   }
   // NOT p needs one more level; at the depth limit Bind refuses it.
-  absl::StatusOr<BoundFilter> negated = Bind(Expr::Not(expr), table);
+  absl::StatusOr<BoundFilter> negated = Bind(Expr::Not(expr), table, resolver);
   if (!negated.ok()) return;
   const Selection want_negated = LiveMinus(table, want, unknown);
   if (negated->Scan() != want_negated) {

@@ -347,6 +347,78 @@ TEST(SliceStoreConcurrencyTest, ProcessesSharingAFileStopAtTheLimit) {
   RemoveStore(path);
 }
 
+// Writers in several processes update one slice at once, without expected
+// versions: every acknowledged update is in the history at the version it
+// was acknowledged with, versions are 1..N with no gap or repeat, and each
+// process saw its own versions strictly increase.
+TEST(SliceStoreConcurrencyTest, ProcessesUpdatingOneSliceLoseNoVersion) {
+  constexpr int kProcesses = 4;
+  constexpr int kUpdates = 25;
+  const std::string path = TempPath("history.db");
+  RemoveStore(path);
+  std::string id;
+  {
+    auto store = SliceStore::OpenSqlite(path);
+    ASSERT_THAT(store, IsOk());
+    auto slice = (*store)->Create("acme", Spec("contended"));
+    ASSERT_THAT(slice, IsOk());
+    id = slice->id;
+  }
+  std::vector<Worker> workers;
+  for (int p = 0; p < kProcesses; ++p) {
+    workers.push_back(
+        StartWorker({"update", path, "acme", id, absl::StrCat(kUpdates),
+                     absl::StrCat(p + 1)}));
+  }
+  for (Worker& w : workers) ExpectReady(w);
+  for (Worker& w : workers) w.Go();
+  // version -> (process tag, call index)
+  std::map<int64_t, std::pair<int, int>> acknowledged;
+  for (int p = 0; p < kProcesses; ++p) {
+    Worker& w = workers[p];
+    std::string line;
+    int64_t last = 0;
+    int calls = 0;
+    while (w.ReadLine(&line)) {
+      const std::vector<std::string> parts = absl::StrSplit(line, ' ');
+      ASSERT_EQ(parts.size(), 3u) << line;
+      ASSERT_EQ(parts[0], "ok") << line;
+      const int64_t version = std::stoll(parts[1]);
+      EXPECT_GT(version, last) << "process " << p + 1;
+      last = version;
+      EXPECT_TRUE(
+          acknowledged.emplace(version, std::make_pair(p + 1, calls)).second)
+          << "version " << version << " acknowledged twice";
+      EXPECT_EQ(std::stoi(parts[2]), calls);
+      ++calls;
+    }
+    EXPECT_EQ(calls, kUpdates);
+    const int status = w.Wait();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  }
+  auto store = SliceStore::OpenSqlite(path);
+  ASSERT_THAT(store, IsOk());
+  ASSERT_THAT((*store)->CheckIntegrity(), IsOk());
+  const absl::StatusOr<std::vector<SliceVersion>> history =
+      (*store)->History("acme", id);
+  ASSERT_THAT(history, IsOk());
+  ASSERT_THAT(*history, SizeIs(1 + kProcesses * kUpdates));
+  for (size_t i = 0; i < history->size(); ++i) {
+    const SliceVersion& v = (*history)[i];
+    EXPECT_EQ(v.version, static_cast<int64_t>(i + 1));
+    if (i == 0) continue;
+    const auto it = acknowledged.find(v.version);
+    ASSERT_NE(it, acknowledged.end()) << "version " << v.version;
+    const auto [tag, call] = it->second;
+    EXPECT_EQ(v.actor, absl::StrCat(tag));
+    EXPECT_EQ(v.filter,
+              *ParseFilter(absl::StrCat("fp = ", tag * 10000 + call)));
+  }
+  EXPECT_EQ((*store)->Get("acme", id)->version, 1 + kProcesses * kUpdates);
+  store->reset();
+  RemoveStore(path);
+}
+
 TEST(SliceStoreConcurrencyTest, KilledWritersNeverLoseAcknowledgedWork) {
   constexpr int kRounds = 20;
   const std::string path = TempPath("killed.db");

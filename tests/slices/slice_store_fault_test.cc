@@ -56,7 +56,9 @@ using ::testing::AllOf;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 
-const char* const kOrgs[] = {"acme", "zeta"};
+// The orgs of the baseline store and of the format-1 fixture
+// (tests/data/slice_store_v1).
+const char* const kOrgs[] = {"acme", "zeta", "größe-org", "beta"};
 
 void WriteFile(const std::string& path, const std::string& contents) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -310,6 +312,20 @@ class FaultTest : public ::testing::Test {
     if (colon != std::string::npos) message = message.substr(colon + 2);
     ++stats.errors[absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
                                 message)];
+  }
+
+  // Opens (and closes) the store at path_ with whatever fault is armed, and
+  // counts the outcome in `stats`: a failure must be a clear error.
+  void OpenAndTally(FaultStats& stats) {
+    const auto store = SliceStore::OpenSqlite(path_);
+    ++stats.runs;
+    stats.injected += GetFaultVfsCounts().injected_ioerr > 0;
+    if (!store.ok()) {
+      ++stats.failed;
+      ExpectClearError(store.status(), stats);
+    } else {
+      ++stats.absorbed;
+    }
   }
 
   // Sweeps an I/O fault over every call of `kind` that opening the store and
@@ -572,21 +588,78 @@ TEST_F(FaultTest, CreatingAStoreOnAFullOrFailingDisk) {
       RemoveStore(path_);
       ResetFaultVfs();
       ArmFault(kind, n, /*sticky=*/true);
-      {
-        const auto store = SliceStore::OpenSqlite(path_);
-        ++stats.runs;
-        stats.injected += GetFaultVfsCounts().injected_ioerr > 0;
-        if (!store.ok()) {
-          ++stats.failed;
-          ExpectClearError(store.status(), stats);
-        } else {
-          ++stats.absorbed;
-        }
-      }
+      OpenAndTally(stats);
       DisarmFault();
       expect_usable_and_empty();
     }
   }
+}
+
+// The format version a store file records and whether it has the history
+// table, read with plain SQLite (not the shim).
+std::string RawFormat(const std::string& path) {
+  slicekit::testing::UsePlainVfsByDefault();
+  std::string result;
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK) {
+    sqlite3_exec(
+        db,
+        "SELECT (SELECT value FROM slicekit_meta WHERE key = 'version') || "
+        "' ' || (SELECT count(*) FROM sqlite_master WHERE name = "
+        "'slice_versions')",
+        [](void* out, int, char** cols, char**) {
+          *static_cast<std::string*>(out) = cols[0] != nullptr ? cols[0] : "";
+          return 0;
+        },
+        &result, nullptr);
+  }
+  sqlite3_close(db);
+  slicekit::testing::UseFaultVfsByDefault();
+  return result;
+}
+
+// Opening a store of format 1 upgrades it in one transaction: whichever
+// write or fsync fails, the file is afterwards either still format 1 with
+// no history table, or format 2 complete, and opening it again (upgrading
+// then if need be) gives every slice as the old release wrote it.
+TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
+  const std::string fixture =
+      ReadFile(SLICEKIT_TEST_DATA_DIR "/slice_store_v1/store_v1.db");
+  ASSERT_FALSE(fixture.empty());
+  RemoveStore(path_);
+  WriteFile(path_, fixture);
+  ASSERT_EQ(RawFormat(path_), "1 0");
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const State upgraded, PlainSnapshot(path_));
+  ASSERT_EQ(upgraded.size(), 9u);
+  ASSERT_EQ(RawFormat(path_), "2 1");
+  std::set<std::string> outcomes;
+  for (const FaultKind kind : {FaultKind::kWrite, FaultKind::kSync}) {
+    FaultStats& stats = AllStats()[absl::StrCat(
+        KindName(kind), " (sticky) upgrading a format-1 store")];
+    RemoveStore(path_);
+    WriteFile(path_, fixture);
+    ResetFaultVfs();
+    { ASSERT_THAT(SliceStore::OpenSqlite(path_), IsOk()); }
+    const int64_t calls = CallsOf(kind);
+    ASSERT_GT(calls, 0);
+    for (int64_t n = 0; n <= calls; ++n) {
+      SCOPED_TRACE(absl::StrCat(KindName(kind), " call ", n, " of ", calls));
+      RemoveStore(path_);
+      WriteFile(path_, fixture);
+      ResetFaultVfs();
+      ArmFault(kind, n, /*sticky=*/true);
+      OpenAndTally(stats);
+      DisarmFault();
+      const std::string format = RawFormat(path_);
+      EXPECT_THAT(format, AnyOf("1 0", "2 1"));
+      outcomes.insert(format);
+      absl::StatusOr<State> state = PlainSnapshot(path_);
+      ASSERT_THAT(state, IsOk());
+      EXPECT_EQ(*state, upgraded) << Describe(*state);
+    }
+  }
+  // Faults hit both before the commit (nothing changed) and after it.
+  EXPECT_EQ(outcomes, (std::set<std::string>{"1 0", "2 1"}));
 }
 
 // --- Corrupt or foreign files ----------------------------------------------
@@ -819,11 +892,18 @@ TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
     absl::StatusCode code;
     const char* message;
   } cases[] = {
-      {"UPDATE slicekit_meta SET value = '2' WHERE key = 'version'",
+      {"UPDATE slicekit_meta SET value = '3' WHERE key = 'version'",
        absl::StatusCode::kFailedPrecondition,
-       "has format version 2; this slicekit reads version 1"},
+       "has format version 3, newer than this slicekit, which reads "
+       "versions 1 (upgrading it) to 2"},
       {"UPDATE slicekit_meta SET value = '0' WHERE key = 'version'",
-       absl::StatusCode::kFailedPrecondition, "has format version 0"},
+       absl::StatusCode::kFailedPrecondition,
+       "has format version 0; this slicekit reads versions 1"},
+      // A format-2 store that says it is format 1 lacks nothing a format-1
+      // store has, but has tables one does not: not upgraded, refused.
+      {"UPDATE slicekit_meta SET value = '1' WHERE key = 'version'",
+       absl::StatusCode::kDataLoss,
+       "is corrupt (unexpected table alert_rules)"},
       {"DELETE FROM slicekit_meta WHERE key = 'version'",
        absl::StatusCode::kFailedPrecondition, "has format version (none)"},
       {"UPDATE slicekit_meta SET value = 'slicekit.other' WHERE key = "
@@ -834,6 +914,10 @@ TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
        "is corrupt (table slices is missing)"},
       {"DROP TABLE retired_ids", absl::StatusCode::kDataLoss,
        "is corrupt (table retired_ids is missing)"},
+      {"DROP TABLE slice_versions", absl::StatusCode::kDataLoss,
+       "is corrupt (table slice_versions is missing)"},
+      {"DROP TRIGGER slices_delete_needs_history", absl::StatusCode::kDataLoss,
+       "is corrupt (trigger slices_delete_needs_history is missing)"},
       {"ALTER TABLE slices RENAME COLUMN order_by_json TO order_json",
        absl::StatusCode::kDataLoss,
        "is corrupt (table slices differs from a slice store's)"},

@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "slicekit/filter_text.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/store_backends.h"
 
 namespace slicekit {
 namespace {
@@ -51,12 +52,6 @@ void WriteFile(const std::string& path, absl::string_view contents) {
       << std::string(contents.data(), contents.size());
 }
 
-void RemoveStore(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    std::remove(absl::StrCat(path, suffix).c_str());
-  }
-}
-
 Expr Filter(absl::string_view text) {
   absl::StatusOr<Expr> expr = ParseFilter(text);
   EXPECT_THAT(expr, IsOk());
@@ -73,49 +68,18 @@ std::vector<std::string> Names(const std::vector<Slice>& slices) {
   return names;
 }
 
-enum class Backend { kMemory, kSqlite };
+using ::slicekit::testing::Backend;
+using ::slicekit::testing::RemoveStore;
 
-void PrintTo(Backend backend, std::ostream* os) {
-  *os << (backend == Backend::kMemory ? "memory" : "sqlite");
-}
-
-class SliceStoreTest : public ::testing::TestWithParam<Backend> {
+class SliceStoreTest : public ::slicekit::testing::StoreBackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kSqlite) path_ = TempPath("store.db");
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    if (!path_.empty()) RemoveStore(path_);
-  }
-  // SQLite: closes and opens the file again; memory: keeps the store.
-  void Reopen() {
-    if (GetParam() == Backend::kMemory) {
-      if (store_ == nullptr) store_ = SliceStore::InMemory();
-      return;
-    }
-    store_.reset();
-    absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(path_);
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-  }
   absl::StatusOr<Slice> Create(absl::string_view name,
                                absl::string_view org = "acme") {
     return store_->Create(org, Spec(std::string(name)));
   }
-
-  std::string path_;
-  std::unique_ptr<SliceStore> store_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, SliceStoreTest,
-                         ::testing::Values(Backend::kMemory, Backend::kSqlite),
-                         [](const auto& info) {
-                           return info.param == Backend::kMemory ? "Memory"
-                                                                 : "Sqlite";
-                         });
+SLICEKIT_INSTANTIATE_FOR_BACKENDS(SliceStoreTest);
 
 TEST_P(SliceStoreTest, CreatesAndGetsASlice) {
   SliceSpec spec{"Low confidence FPs",
@@ -627,7 +591,7 @@ TEST_F(SqliteFileTest, UsesWalAndRecordsTheFormat) {
             SQLITE_OK);
   sqlite3_close(db);
   EXPECT_THAT(values,
-              ElementsAre("wal", "format=slicekit.slice_store", "version=1"));
+              ElementsAre("wal", "format=slicekit.slice_store", "version=2"));
 }
 
 TEST_F(SqliteFileTest, RefusesGarbage) {
@@ -648,9 +612,10 @@ TEST_F(SqliteFileTest, RefusesAnotherFormatVersion) {
   MakeDatabase(
       "CREATE TABLE slicekit_meta (key TEXT PRIMARY KEY, value TEXT);"
       "INSERT INTO slicekit_meta VALUES ('format', 'slicekit.slice_store'),"
-      " ('version', '2');");
+      " ('version', '3');");
   ExpectRefused(absl::StatusCode::kFailedPrecondition,
-                "has format version 2; this slicekit reads version 1");
+                "has format version 3, newer than this slicekit, which reads "
+                "versions 1 (upgrading it) to 2; the file was left unchanged");
 }
 
 TEST_F(SqliteFileTest, RefusesAnotherFormat) {

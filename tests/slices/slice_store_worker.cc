@@ -12,10 +12,15 @@
 //     the org is full, prints "deleting ID", deletes its oldest slice and
 //     prints "deleted ID".
 //     Meant to be killed.
+//   slice_store_worker update PATH ORG SLICE_ID COUNT TAG
+//     replaces slice SLICE_ID's filter COUNT times with `fp = <TAG>0000 + i`
+//     (no expected version, actor TAG); prints "ok VERSION I" per call, or
+//     "error MESSAGE".
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -46,8 +51,8 @@ slicekit::SliceSpec Spec(const std::string& name) {
 int main(int argc, char** argv) {
   if (argc < 5) {
     std::fprintf(stderr,
-                 "usage: slice_store_worker create|churn PATH ORG "
-                 "PREFIX [COUNT]\n");
+                 "usage: slice_store_worker create|churn|update PATH ORG "
+                 "PREFIX|SLICE_ID [COUNT [TAG]]\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -70,6 +75,22 @@ int main(int argc, char** argv) {
         Say(absl::StrCat("ok ", slice->id, " ", slice->name));
       } else if (absl::IsResourceExhausted(slice.status())) {
         Say("exhausted");
+      } else {
+        Say(absl::StrCat("error ", slice.status().ToString()));
+      }
+    }
+    return 0;
+  }
+  if (mode == "update" && argc == 7) {
+    const int count = std::atoi(argv[5]);
+    const std::string tag = argv[6];
+    for (int i = 0; i < count; ++i) {
+      const auto filter = slicekit::ParseFilter(
+          absl::StrCat("fp = ", std::atoi(tag.c_str()) * 10000 + i));
+      const auto slice = (*store)->UpdateFilter(
+          org, prefix, *filter, {}, std::nullopt, {tag, std::nullopt});
+      if (slice.ok()) {
+        Say(absl::StrCat("ok ", slice->version, " ", i));
       } else {
         Say(absl::StrCat("error ", slice.status().ToString()));
       }

@@ -697,7 +697,8 @@ float RoundToFloat(double value) {
   return static_cast<float>(value);
 }
 
-Truth EvaluateRow(const Table& table, const Expr& expr, RowIndex row) {
+Truth EvaluateRow(const Table& table, const Expr& expr, RowIndex row,
+                  const SliceResolver* resolver) {
   switch (expr.kind()) {
     case Expr::Kind::kTrue:
       return Truth::kTrue;
@@ -737,31 +738,40 @@ Truth EvaluateRow(const Table& table, const Expr& expr, RowIndex row) {
     case Expr::Kind::kAnd: {
       Truth result = Truth::kTrue;
       for (const Expr& child : expr.children()) {
-        result = KleeneAnd(result, EvaluateRow(table, child, row));
+        result = KleeneAnd(result, EvaluateRow(table, child, row, resolver));
       }
       return result;
     }
     case Expr::Kind::kOr: {
       Truth result = Truth::kFalse;
       for (const Expr& child : expr.children()) {
-        result = KleeneOr(result, EvaluateRow(table, child, row));
+        result = KleeneOr(result, EvaluateRow(table, child, row, resolver));
       }
       return result;
     }
     case Expr::Kind::kNot:
-      return KleeneNot(EvaluateRow(table, expr.children().at(0), row));
+      return KleeneNot(
+          EvaluateRow(table, expr.children().at(0), row, resolver));
+    case Expr::Kind::kInSlice: {
+      if (resolver == nullptr) Die("IN SLICE without a resolver");
+      absl::StatusOr<ResolvedSlice> slice = resolver->Resolve(expr.slice());
+      if (!slice.ok()) Die("IN SLICE does not resolve");
+      return FromBool(EvaluateRow(table, slice->filter, row, resolver) ==
+                      Truth::kTrue);
+    }
   }
   Die("unknown expression kind");
 }
 
 void ReferenceClassify(const Table& table, const Expr& expr,
-                       Selection* true_rows, Selection* unknown_rows) {
+                       Selection* true_rows, Selection* unknown_rows,
+                       const SliceResolver* resolver) {
   *true_rows = Selection(table.num_rows());
   *unknown_rows = Selection(table.num_rows());
   for (size_t row = 0; row < table.num_rows(); ++row) {
     const RowIndex r = static_cast<RowIndex>(row);
     if (!table.IsLive(r)) continue;
-    switch (EvaluateRow(table, expr, r)) {
+    switch (EvaluateRow(table, expr, r, resolver)) {
       case Truth::kTrue:
         true_rows->Add(r);
         break;
@@ -774,15 +784,17 @@ void ReferenceClassify(const Table& table, const Expr& expr,
   }
 }
 
-Selection ReferenceFilter(const Table& table, const Expr& expr) {
+Selection ReferenceFilter(const Table& table, const Expr& expr,
+                          const SliceResolver* resolver) {
   Selection true_rows, unknown_rows;
-  ReferenceClassify(table, expr, &true_rows, &unknown_rows);
+  ReferenceClassify(table, expr, &true_rows, &unknown_rows, resolver);
   return true_rows;
 }
 
-Selection ReferenceUnknown(const Table& table, const Expr& expr) {
+Selection ReferenceUnknown(const Table& table, const Expr& expr,
+                           const SliceResolver* resolver) {
   Selection true_rows, unknown_rows;
-  ReferenceClassify(table, expr, &true_rows, &unknown_rows);
+  ReferenceClassify(table, expr, &true_rows, &unknown_rows, resolver);
   return unknown_rows;
 }
 

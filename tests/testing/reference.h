@@ -21,6 +21,7 @@
 #include "slicekit/order.h"
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"
+#include "slicekit/slice_resolver.h"
 #include "slicekit/table.h"
 
 namespace slicekit::testing {
@@ -35,19 +36,26 @@ const char* TruthName(Truth truth);
 // three-valued logic. REQUIRES: `expr` binds to `table` (every column exists,
 // numbers only against numeric columns, strings only against string columns,
 // no class scopes, finite literals); violations abort with a message.
-Truth EvaluateRow(const Table& table, const Expr& expr, RowIndex row);
+// `IN SLICE 'a'` is TRUE when `a`'s filter (from `resolver`, asked anew for
+// every row) is TRUE for the row and FALSE otherwise; REQUIRES: every
+// reference resolves and the references form no cycle.
+Truth EvaluateRow(const Table& table, const Expr& expr, RowIndex row,
+                  const SliceResolver* resolver = nullptr);
 
 // Returns the live rows of `table` for which `expr` is TRUE, as a selection
 // over table.num_rows() positions.
-Selection ReferenceFilter(const Table& table, const Expr& expr);
+Selection ReferenceFilter(const Table& table, const Expr& expr,
+                          const SliceResolver* resolver = nullptr);
 
 // Returns the live rows of `table` for which `expr` is UNKNOWN.
-Selection ReferenceUnknown(const Table& table, const Expr& expr);
+Selection ReferenceUnknown(const Table& table, const Expr& expr,
+                           const SliceResolver* resolver = nullptr);
 
 // Sets `*true_rows` and `*unknown_rows` to the live rows for which `expr` is
 // TRUE and UNKNOWN, evaluating each row once.
 void ReferenceClassify(const Table& table, const Expr& expr,
-                       Selection* true_rows, Selection* unknown_rows);
+                       Selection* true_rows, Selection* unknown_rows,
+                       const SliceResolver* resolver = nullptr);
 
 // Returns the live rows of `selection` (positions below table.num_rows())
 // sorted by `order.column` (NULLs last in both directions), ties broken by
