@@ -4,6 +4,7 @@
 #define SLICEKIT_SLICEKIT_H_
 
 #include "slicekit/auto_slices.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
