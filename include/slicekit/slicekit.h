@@ -8,6 +8,7 @@
 #include "slicekit/coco.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
+#include "slicekit/discover.h"
 #include "slicekit/explore.h"
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"

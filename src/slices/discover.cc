@@ -1,0 +1,790 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Slice discovery after SliceLine (Sagadeeva & Boehm, SIGMOD 2021): the
+// same score, lattice and pruning, evaluated with group-by passes over
+// compact per-feature code arrays instead of sparse matrix products.
+//
+// Exactness rests on three things: (1) a slice is generated at level L only
+// from L slices of level L - 1 that were kept, and a slice is dropped only
+// when no subset of it can make the top K (its size is below min_support,
+// or its score upper bound is below the K-th score or not positive); (2)
+// every slice's error sum is added up in row order, so equal row sets give
+// bit-equal sums and scores, whatever path found them; (3) ties are broken
+// by a total order (fewer predicates, then filter text).
+#include "slicekit/discover.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "slicekit/scan.h"
+#include "src/slices/error_expr.h"
+#include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
+
+namespace slicekit {
+namespace {
+
+using internal::Chunk;
+using internal::ColumnChunk;
+using internal::TableImpl;
+
+// The metric columns MetricsToTable writes; not features unless asked for.
+constexpr absl::string_view kMetricColumns[] = {"tp",
+                                                "fp",
+                                                "fn",
+                                                "tn",
+                                                "precision",
+                                                "recall",
+                                                "f1",
+                                                "iou",
+                                                "confidence",
+                                                "min_confidence",
+                                                "max_confidence",
+                                                "max_fp_confidence"};
+
+// A column to slice by, recoded: each row's value as the index of its
+// predicate, or num_values when its value has too little support.
+struct Feature {
+  int column = 0;
+  std::string name;
+  // Predicates over every value present, before the support threshold.
+  int64_t all_predicates = 0;
+  // The predicates with support, in value order (NULL last).
+  std::vector<Expr> predicates;
+  uint32_t num_values() const {
+    return static_cast<uint32_t>(predicates.size());
+  }
+  std::vector<uint32_t> codes;  // per considered row
+};
+
+struct Stats {
+  int64_t size = 0;
+  double sum = 0;
+  double max = 0;
+};
+
+// (feature, value) of one predicate; a slice is a list of them by feature.
+struct Pair {
+  uint32_t feature;
+  uint32_t value;
+  friend bool operator==(const Pair& a, const Pair& b) {
+    return a.feature == b.feature && a.value == b.value;
+  }
+  friend bool operator<(const Pair& a, const Pair& b) {
+    return a.feature != b.feature ? a.feature < b.feature : a.value < b.value;
+  }
+};
+
+// The shortest decimal that binds back to `f` (filters round literals to
+// 32-bit floats once): the float's shortest text when reading it as a
+// double and rounding gives `f` again, else the double's.
+Literal FloatLiteral(float f) {
+  char buffer[32];
+  const std::to_chars_result r =
+      std::to_chars(buffer, buffer + sizeof(buffer), f);
+  double d = 0;
+  std::from_chars(buffer, r.ptr, d);
+  if (static_cast<float>(d) == f) return Literal(d);
+  return Literal(static_cast<double>(f));
+}
+
+Literal ValueLiteral(int64_t v) { return Literal(static_cast<long long>(v)); }
+Literal ValueLiteral(float v) { return FloatLiteral(v); }
+
+// Reads `column` of the considered rows (positions `rows`) as (value,
+// valid) pairs through `read(chunk column, offset)`.
+template <typename T, typename Read>
+void ReadColumn(const TableImpl& impl, int column,
+                const std::vector<RowIndex>& rows, Read read,
+                std::vector<T>* values, std::vector<uint8_t>* valid) {
+  values->resize(rows.size());
+  valid->resize(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ColumnChunk& c = impl.chunks[impl.ChunkOf(rows[i])].columns[column];
+    const size_t offset = impl.OffsetOf(rows[i]);
+    (*valid)[i] = c.IsValid(offset);
+    (*values)[i] = (*valid)[i] ? read(c, offset) : T{};
+  }
+}
+
+// Equi-depth bins: cuts at the values of rank floor(b * m / bins) among
+// the m non-NULL values (b = 1 .. bins - 1), duplicates dropped; a value's
+// bin is the number of cuts <= it. Bins are contiguous value ranges, so
+// `BETWEEN min AND max` of a bin selects exactly its rows.
+template <typename T>
+void BinFeature(const ColumnSpec& spec, const std::vector<T>& values,
+                const std::vector<uint8_t>& valid, int bins,
+                int64_t min_support, Feature* f) {
+  std::vector<T> sorted;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (valid[i]) sorted.push_back(values[i]);
+  }
+  const size_t m = sorted.size();
+  std::vector<T> cuts;
+  size_t from = 0;
+  for (int b = 1; b < bins && m > 0; ++b) {
+    const size_t rank = static_cast<size_t>(b) * m / static_cast<size_t>(bins);
+    std::nth_element(sorted.begin() + from, sorted.begin() + rank,
+                     sorted.end());
+    from = rank;
+    if (cuts.empty() || cuts.back() < sorted[rank]) {
+      cuts.push_back(sorted[rank]);
+    }
+  }
+  const size_t num_bins = cuts.size() + 1;
+  std::vector<uint32_t> bin(values.size());
+  std::vector<int64_t> count(num_bins + 1, 0);  // + NULL
+  std::vector<T> lo(num_bins), hi(num_bins);
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint32_t b = static_cast<uint32_t>(num_bins);
+    if (valid[i]) {
+      b = static_cast<uint32_t>(
+          std::upper_bound(cuts.begin(), cuts.end(), values[i]) - cuts.begin());
+      if (count[b] == 0 || values[i] < lo[b]) lo[b] = values[i];
+      if (count[b] == 0 || hi[b] < values[i]) hi[b] = values[i];
+    }
+    bin[i] = b;
+    ++count[b];
+  }
+  std::vector<uint32_t> code(num_bins + 1);
+  for (size_t b = 0; b <= num_bins; ++b) {
+    if (count[b] > 0) ++f->all_predicates;
+    if (count[b] < min_support) continue;
+    code[b] = f->num_values();
+    const Col col(spec.name);
+    if (b == num_bins) {
+      f->predicates.push_back(col.IsNull());
+    } else if (lo[b] == hi[b]) {
+      f->predicates.push_back(col == ValueLiteral(lo[b]));
+    } else {
+      f->predicates.push_back(
+          col.Between(ValueLiteral(lo[b]), ValueLiteral(hi[b])));
+    }
+  }
+  f->codes.resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    f->codes[i] = count[bin[i]] >= min_support ? code[bin[i]] : UINT32_MAX;
+  }
+  for (uint32_t& c : f->codes) c = std::min(c, f->num_values());
+}
+
+// Categorical values: one `col = 'v'` predicate per value with support, in
+// byte order of the values, `col IS NULL` last.
+void RecodeCategorical(const TableImpl& impl, const ColumnSpec& spec,
+                       int column, const std::vector<RowIndex>& rows,
+                       int64_t min_support, Feature* f) {
+  std::vector<int64_t> codes;
+  std::vector<uint8_t> valid;
+  ReadColumn<int64_t>(
+      impl, column, rows,
+      [](const ColumnChunk& c, size_t i) { return c.IntAt(i); }, &codes,
+      &valid);
+  const std::vector<std::string>& strings = impl.dictionaries[column].strings;
+  const size_t null_code = strings.size();
+  std::vector<int64_t> count(strings.size() + 1, 0);
+  for (size_t i = 0; i < codes.size(); ++i) {
+    ++count[valid[i] ? static_cast<size_t>(codes[i]) : null_code];
+  }
+  std::vector<size_t> order;
+  for (size_t c = 0; c < strings.size(); ++c) {
+    if (count[c] > 0) ++f->all_predicates;
+    if (count[c] >= min_support) order.push_back(c);
+  }
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return strings[a] < strings[b]; });
+  if (count[null_code] > 0) ++f->all_predicates;
+  if (count[null_code] >= min_support) order.push_back(null_code);
+  std::vector<uint32_t> recode(strings.size() + 1, UINT32_MAX);
+  for (size_t c : order) {
+    recode[c] = f->num_values();
+    f->predicates.push_back(c == null_code ? Col(spec.name).IsNull()
+                                           : Col(spec.name) == strings[c]);
+  }
+  f->codes.resize(codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    f->codes[i] =
+        std::min(recode[valid[i] ? static_cast<size_t>(codes[i]) : null_code],
+                 f->num_values());
+  }
+}
+
+class Search {
+ public:
+  Search(const DiscoverOptions& options, std::vector<Feature> features,
+         std::vector<double> errors, double average)
+      : options_(options),
+        features_(std::move(features)),
+        errors_(std::move(errors)),
+        n_(static_cast<double>(errors_.size())),
+        average_(average),
+        // Bounds get a margin for rounding: the error sums of a subset and
+        // of its parent are separate sums of up to n terms.
+        slack_(std::max(1e-12, n_ * 0x1p-50)) {}
+
+  void Run(DiscoveryStats* stats);
+  std::vector<DiscoveredSlice> Result() const;
+
+ private:
+  // A slice in the top K.
+  struct Found {
+    double score;
+    std::vector<Pair> pairs;
+    Stats stats;
+    mutable std::string text;  // built on a tie only
+  };
+
+  double Score(const Stats& s) const {
+    const double size = static_cast<double>(s.size);
+    const double mean = s.sum / size;
+    return options_.alpha * (mean / average_ - 1) -
+           (1 - options_.alpha) * (n_ / size - 1);
+  }
+
+  // The highest score a subset of a slice (size, error sum and largest
+  // error `s`) can have with min_support rows or more. A subset of x rows
+  // has an error sum of at most min(x * max, sum). Below x = sum / max the
+  // score bound rises with x (its error term is constant, its size term
+  // falls); above it, it is c / x plus a constant, monotone either way. So
+  // over [min_support, size] the maximum is at clamp(sum / max) or at size
+  // (SliceLine also probes min_support, which the clamp covers).
+  double UpperBound(const Stats& s) const {
+    const double lo = static_cast<double>(options_.min_support);
+    const double hi = static_cast<double>(s.size);
+    if (hi < lo || s.max <= 0) return -std::numeric_limits<double>::infinity();
+    double best = -std::numeric_limits<double>::infinity();
+    for (double x : {std::clamp(s.sum / s.max, lo, hi), hi}) {
+      const double error = std::min(x * s.max, s.sum) / x / average_;
+      const double size_term = n_ / x;
+      const double score =
+          options_.alpha * (error - 1) - (1 - options_.alpha) * (size_term - 1);
+      best =
+          std::max(best, score + slack_ * (1 + options_.alpha * error +
+                                           (1 - options_.alpha) * size_term));
+    }
+    return best;
+  }
+
+  // Whether no slice with this bound can make the result.
+  bool Prunable(double bound) const {
+    if (bound <= 0) return true;
+    return top_.size() == static_cast<size_t>(options_.top_k) &&
+           bound < top_.back().score;
+  }
+
+  const std::string& Text(const Found& f) const {
+    if (f.text.empty()) f.text = Filter(f.pairs).ToString();
+    return f.text;
+  }
+  Expr Filter(const std::vector<Pair>& pairs) const {
+    std::vector<Expr> parts;
+    for (const Pair& p : pairs) {
+      parts.push_back(features_[p.feature].predicates[p.value]);
+    }
+    return Expr::And(std::move(parts));
+  }
+  bool Better(const Found& a, const Found& b) const {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.pairs.size() != b.pairs.size()) {
+      return a.pairs.size() < b.pairs.size();
+    }
+    return Text(a) < Text(b);
+  }
+
+  void Offer(const Pair* pairs, size_t level, const Stats& s) {
+    if (s.size < options_.min_support) return;
+    const double score = Score(s);
+    if (!(score > 0)) return;
+    const bool full = top_.size() == static_cast<size_t>(options_.top_k);
+    if (full && score < top_.back().score) return;
+    Found f{score, std::vector<Pair>(pairs, pairs + level), s, {}};
+    if (full && !Better(f, top_.back())) return;
+    if (full) top_.pop_back();
+    auto at = std::upper_bound(
+        top_.begin(), top_.end(), f,
+        [&](const Found& x, const Found& y) { return Better(x, y); });
+    top_.insert(at, std::move(f));
+  }
+
+  // Computes the stats of `count` candidates of `level` predicates (their
+  // pairs back to back in `pairs`) that share one feature set, in one pass
+  // over the rows.
+  void EvaluateGroup(const Pair* pairs, size_t count, size_t level, Stats* out);
+
+  const DiscoverOptions& options_;
+  std::vector<Feature> features_;
+  std::vector<double> errors_;
+  double n_;
+  double average_;
+  double slack_;
+  std::vector<Found> top_;  // best first
+};
+
+void Search::EvaluateGroup(const Pair* pairs, size_t count, size_t level,
+                           Stats* out) {
+  // Per position, the values the candidates use, numbered densely; rows
+  // with any other value at a position are skipped.
+  std::vector<std::vector<int32_t>> local(level);
+  std::vector<uint64_t> stride(level);
+  std::vector<const uint32_t*> codes(level);
+  uint64_t product = 1;
+  bool fits = true;
+  for (size_t p = level; p-- > 0;) {
+    const Feature& f = features_[pairs[p].feature];
+    codes[p] = f.codes.data();
+    local[p].assign(f.num_values() + 1, -1);
+    int32_t used = 0;
+    for (size_t c = 0; c < count; ++c) {
+      int32_t& slot = local[p][pairs[c * level + p].value];
+      if (slot < 0) slot = used++;
+    }
+    stride[p] = product;
+    if (product > (uint64_t{1} << 62) / static_cast<uint64_t>(used)) {
+      fits = false;
+    }
+    product *= static_cast<uint64_t>(used);
+  }
+  auto key_of = [&](const Pair* c) {
+    uint64_t key = 0;
+    for (size_t p = 0; p < level; ++p) {
+      key += static_cast<uint64_t>(local[p][c[p].value]) * stride[p];
+    }
+    return key;
+  };
+  auto add = [&](Stats& s, double e) {
+    ++s.size;
+    s.sum += e;
+    s.max = std::max(s.max, e);
+  };
+  const size_t n = errors_.size();
+  constexpr uint64_t kDenseLimit = uint64_t{1} << 20;
+  if (fits && product <= kDenseLimit) {
+    std::vector<int32_t> index(product, -1);
+    for (size_t c = 0; c < count; ++c) {
+      index[key_of(pairs + c * level)] = static_cast<int32_t>(c);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t key = 0;
+      bool ok = true;
+      for (size_t p = 0; p < level; ++p) {
+        const int32_t v = local[p][codes[p][i]];
+        ok &= v >= 0;
+        key += static_cast<uint64_t>(v) * stride[p];
+      }
+      if (!ok) continue;
+      const int32_t c = index[key];
+      if (c >= 0) add(out[c], errors_[i]);
+    }
+    return;
+  }
+  // Sparse: a hash lookup per row whose values are all used. The key is
+  // the dense numbering's, or the values themselves when that overflows.
+  if (fits) {
+    absl::flat_hash_map<uint64_t, int32_t> index;
+    for (size_t c = 0; c < count; ++c) {
+      index[key_of(pairs + c * level)] = static_cast<int32_t>(c);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t key = 0;
+      bool ok = true;
+      for (size_t p = 0; p < level && ok; ++p) {
+        const int32_t v = local[p][codes[p][i]];
+        ok = v >= 0;
+        key += static_cast<uint64_t>(v) * stride[p];
+      }
+      if (!ok) continue;
+      if (auto it = index.find(key); it != index.end()) {
+        add(out[it->second], errors_[i]);
+      }
+    }
+    return;
+  }
+  absl::flat_hash_map<std::vector<uint32_t>, int32_t> index;
+  for (size_t c = 0; c < count; ++c) {
+    std::vector<uint32_t> key(level);
+    for (size_t p = 0; p < level; ++p) key[p] = pairs[c * level + p].value;
+    index[key] = static_cast<int32_t>(c);
+  }
+  std::vector<uint32_t> key(level);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t p = 0; p < level; ++p) key[p] = codes[p][i];
+    if (auto it = index.find(key); it != index.end()) {
+      add(out[it->second], errors_[i]);
+    }
+  }
+}
+
+void Search::Run(DiscoveryStats* stats) {
+  // Level 1: every predicate with support, one pass per feature.
+  std::vector<Pair> frontier;  // kept slices of the current level
+  std::vector<Stats> frontier_stats;
+  DiscoveryStats::Level first;
+  first.level = 1;
+  for (uint32_t f = 0; f < features_.size(); ++f) {
+    const Feature& feature = features_[f];
+    std::vector<Stats> values(feature.num_values() + 1);
+    for (size_t i = 0; i < errors_.size(); ++i) {
+      Stats& s = values[feature.codes[i]];
+      ++s.size;
+      s.sum += errors_[i];
+      s.max = std::max(s.max, errors_[i]);
+    }
+    for (uint32_t v = 0; v < feature.num_values(); ++v) {
+      const Pair pair{f, v};
+      Offer(&pair, 1, values[v]);
+      frontier.push_back(pair);
+      frontier_stats.push_back(values[v]);
+    }
+    first.candidates += feature.num_values();
+    first.evaluated += feature.num_values();
+  }
+  stats->levels.push_back(first);
+
+  for (size_t level = 1; level < static_cast<size_t>(options_.max_predicates);
+       ++level) {
+    // Keep the slices of this level whose subsets can still make the top K.
+    {
+      std::vector<Pair> kept;
+      std::vector<Stats> kept_stats;
+      for (size_t s = 0; s < frontier_stats.size(); ++s) {
+        if (Prunable(UpperBound(frontier_stats[s]))) continue;
+        kept.insert(kept.end(), frontier.begin() + s * level,
+                    frontier.begin() + (s + 1) * level);
+        kept_stats.push_back(frontier_stats[s]);
+      }
+      frontier = std::move(kept);
+      frontier_stats = std::move(kept_stats);
+    }
+    const size_t num_slices = frontier_stats.size();
+    if (num_slices < 2) break;
+    // Lexicographic order, so slices sharing all but their last predicate
+    // are adjacent.
+    std::vector<uint32_t> order(num_slices);
+    for (uint32_t s = 0; s < num_slices; ++s) order[s] = s;
+    auto pairs_of = [&](uint32_t s) { return frontier.data() + s * level; };
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return std::lexicographical_compare(pairs_of(a), pairs_of(a) + level,
+                                          pairs_of(b), pairs_of(b) + level);
+    });
+    auto key = [](const Pair* p, size_t len) {
+      return std::string(reinterpret_cast<const char*>(p), len * sizeof(Pair));
+    };
+    absl::flat_hash_map<std::string, uint32_t> index;
+    index.reserve(num_slices);
+    for (uint32_t s = 0; s < num_slices; ++s) {
+      index.emplace(key(pairs_of(s), level), s);
+    }
+
+    DiscoveryStats::Level next;
+    next.level = static_cast<int>(level + 1);
+    const size_t width = level + 1;
+    std::vector<Pair> candidates;
+    std::vector<Pair> parent(level);
+    for (size_t g = 0; g < num_slices;) {
+      size_t end = g + 1;
+      while (end < num_slices &&
+             std::equal(pairs_of(order[g]), pairs_of(order[g]) + level - 1,
+                        pairs_of(order[end]))) {
+        ++end;
+      }
+      for (size_t i = g; i < end; ++i) {
+        const Pair* a = pairs_of(order[i]);
+        for (size_t j = i + 1; j < end; ++j) {
+          const Pair* b = pairs_of(order[j]);
+          if (a[level - 1].feature == b[level - 1].feature) continue;
+          ++next.candidates;
+          // The candidate: a's pairs, then b's last (a later feature).
+          Stats bound = frontier_stats[order[i]];
+          auto tighten = [&](const Stats& s) {
+            bound.size = std::min(bound.size, s.size);
+            bound.sum = std::min(bound.sum, s.sum);
+            bound.max = std::min(bound.max, s.max);
+          };
+          tighten(frontier_stats[order[j]]);
+          // Every other parent (dropping one of the shared predicates)
+          // must have been kept too.
+          bool parents = true;
+          for (size_t drop = 0; drop + 1 < level && parents; ++drop) {
+            size_t k = 0;
+            for (size_t p = 0; p < level; ++p) {
+              if (p != drop) parent[k++] = a[p];
+            }
+            parent[k] = b[level - 1];
+            auto it = index.find(key(parent.data(), level));
+            if (it == index.end()) {
+              parents = false;
+            } else {
+              tighten(frontier_stats[it->second]);
+            }
+          }
+          if (!parents || Prunable(UpperBound(bound))) {
+            ++next.pruned;
+            continue;
+          }
+          candidates.insert(candidates.end(), a, a + level);
+          candidates.push_back(b[level - 1]);
+        }
+      }
+      g = end;
+    }
+
+    // Evaluate the candidates, one pass per feature set.
+    const size_t num_candidates = candidates.size() / width;
+    std::vector<uint32_t> by_features(num_candidates);
+    for (uint32_t c = 0; c < num_candidates; ++c) by_features[c] = c;
+    auto cand = [&](uint32_t c) { return candidates.data() + c * width; };
+    std::sort(by_features.begin(), by_features.end(),
+              [&](uint32_t x, uint32_t y) {
+                for (size_t p = 0; p < width; ++p) {
+                  if (cand(x)[p].feature != cand(y)[p].feature) {
+                    return cand(x)[p].feature < cand(y)[p].feature;
+                  }
+                }
+                return x < y;
+              });
+    std::vector<Pair> grouped;
+    grouped.reserve(candidates.size());
+    for (uint32_t c : by_features) {
+      grouped.insert(grouped.end(), cand(c), cand(c) + width);
+    }
+    std::vector<Stats> evaluated(num_candidates);
+    for (size_t g = 0; g < num_candidates;) {
+      size_t end = g + 1;
+      auto same_features = [&](size_t x, size_t y) {
+        for (size_t p = 0; p < width; ++p) {
+          if (grouped[x * width + p].feature !=
+              grouped[y * width + p].feature) {
+            return false;
+          }
+        }
+        return true;
+      };
+      while (end < num_candidates && same_features(g, end)) ++end;
+      EvaluateGroup(grouped.data() + g * width, end - g, width,
+                    evaluated.data() + g);
+      g = end;
+    }
+    next.evaluated = static_cast<int64_t>(num_candidates);
+    stats->levels.push_back(next);
+    frontier.clear();
+    frontier_stats.clear();
+    for (size_t c = 0; c < num_candidates; ++c) {
+      const Pair* p = grouped.data() + c * width;
+      Offer(p, width, evaluated[c]);
+      if (evaluated[c].size >= options_.min_support) {
+        frontier.insert(frontier.end(), p, p + width);
+        frontier_stats.push_back(evaluated[c]);
+      }
+    }
+    if (frontier_stats.empty()) break;
+  }
+  for (const DiscoveryStats::Level& l : stats->levels) {
+    stats->evaluated += l.evaluated;
+  }
+}
+
+std::vector<DiscoveredSlice> Search::Result() const {
+  std::vector<DiscoveredSlice> out;
+  for (const Found& f : top_) {
+    DiscoveredSlice s;
+    s.filter = Filter(f.pairs);
+    s.num_predicates = static_cast<int>(f.pairs.size());
+    s.size = f.stats.size;
+    s.error_sum = f.stats.sum;
+    s.mean_error = f.stats.sum / static_cast<double>(f.stats.size);
+    s.max_error = f.stats.max;
+    s.score = f.score;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+absl::Status CheckOptions(const DiscoverOptions& o) {
+  if (o.max_predicates < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_predicates must be at least 1, got ", o.max_predicates));
+  }
+  if (o.top_k < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("top_k must be at least 1, got ", o.top_k));
+  }
+  if (o.min_support < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_support must be at least 1, got ", o.min_support));
+  }
+  if (o.bins < 1 || o.bins > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bins must be in [1, 1000], got ", o.bins));
+  }
+  if (!(o.alpha >= 0 && o.alpha <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("alpha must be in [0, 1], got ", o.alpha));
+  }
+  return absl::OkStatus();
+}
+
+// The feature columns: as listed, or the defaults (see discover.h).
+absl::StatusOr<std::vector<int>> FeatureColumns(
+    const Table& table, const DiscoverOptions& options,
+    const std::vector<ColumnRef>& error_columns) {
+  const Schema& schema = table.schema();
+  std::vector<int> columns;
+  if (!options.features.empty()) {
+    for (const std::string& name : options.features) {
+      // Resolved as a filter would, for the same error messages.
+      SLICEKIT_RETURN_IF_ERROR(Bind(Col(name).IsNull(), table).status());
+      const int column = *schema.Find(name);
+      if (schema.column(column).type == ColumnType::kId) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "column '", name, "' (the row id) cannot be a feature"));
+      }
+      if (std::find(columns.begin(), columns.end(), column) != columns.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("feature '", name, "' is listed twice"));
+      }
+      columns.push_back(column);
+    }
+    return columns;
+  }
+  for (int c = 0; c < schema.num_columns(); ++c) {
+    const ColumnSpec& spec = schema.column(c);
+    if (spec.type == ColumnType::kId) continue;
+    if (std::find(std::begin(kMetricColumns), std::end(kMetricColumns),
+                  spec.name) != std::end(kMetricColumns)) {
+      continue;
+    }
+    if (absl::StrContains(spec.name, "[") && absl::EndsWith(spec.name, "]")) {
+      continue;
+    }
+    bool read_by_error = false;
+    for (const ColumnRef& ref : error_columns) {
+      read_by_error |= !ref.class_name && ref.name == spec.name;
+    }
+    if (!read_by_error) columns.push_back(c);
+  }
+  return columns;
+}
+
+}  // namespace
+
+SliceSpec DiscoveredSlice::ToSliceSpec(absl::string_view name) const {
+  return SliceSpec{
+      std::string(name),
+      absl::StrFormat("Discovered: %d rows, mean error %.6g, score %.6g.", size,
+                      mean_error, score),
+      filter,
+      {}};
+}
+
+absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
+                                               const DiscoverOptions& options) {
+  SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
+  absl::StatusOr<internal::ErrorExpr> error =
+      internal::ErrorExpr::Parse(options.error);
+  if (!error.ok()) {
+    return absl::Status(
+        error.status().code(),
+        absl::StrCat("error expression: ", error.status().message()));
+  }
+  std::vector<double> values;
+  std::vector<uint8_t> valid;
+  if (absl::Status s = error->Evaluate(table, &values, &valid); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("error expression: ", s.message()));
+  }
+  const TableImpl& impl = table.impl();
+  DiscoveryResult result;
+  DiscoveryStats& stats = result.stats;
+  std::vector<RowIndex> rows;
+  std::vector<double> errors;
+  for (RowIndex r = 0; r < impl.num_rows; ++r) {
+    if (!impl.IsLive(r)) continue;
+    if (!valid[r]) {
+      ++stats.rows_without_error;
+      continue;
+    }
+    const double e = values[r];
+    if (!std::isfinite(e) || e < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("error expression '", options.error, "' is ",
+                       std::isfinite(e) ? "negative" : "not finite", " (", e,
+                       ") for data_row_id '", impl.RowId(r),
+                       "'; discovery needs errors that are finite and >= 0"));
+    }
+    rows.push_back(r);
+    errors.push_back(e);
+    stats.total_error += e;
+  }
+  stats.rows = static_cast<int64_t>(rows.size());
+
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<int> columns,
+                            FeatureColumns(table, options, error->columns()));
+  std::vector<Feature> features;
+  for (int column : columns) {
+    const ColumnSpec& spec = table.schema().column(column);
+    Feature f;
+    f.column = column;
+    f.name = spec.name;
+    switch (spec.type) {
+      case ColumnType::kCategorical:
+        RecodeCategorical(impl, spec, column, rows, options.min_support, &f);
+        break;
+      case ColumnType::kInt: {
+        std::vector<int64_t> v;
+        ReadColumn<int64_t>(
+            impl, column, rows,
+            [](const ColumnChunk& c, size_t i) { return c.IntAt(i); }, &v,
+            &valid);
+        BinFeature(spec, v, valid, options.bins, options.min_support, &f);
+        break;
+      }
+      case ColumnType::kFloat: {
+        std::vector<float> v;
+        ReadColumn<float>(
+            impl, column, rows,
+            [](const ColumnChunk& c, size_t i) { return c.floats[i]; }, &v,
+            &valid);
+        BinFeature(spec, v, valid, options.bins, options.min_support, &f);
+        break;
+      }
+      case ColumnType::kId:
+        break;
+    }
+    stats.features.push_back(f.name);
+    stats.predicates += f.all_predicates;
+    features.push_back(std::move(f));
+  }
+  // Conjunctions of up to L predicates on distinct features: the
+  // elementary symmetric sums of the features' predicate counts.
+  std::vector<double> e(options.max_predicates + 1, 0);
+  e[0] = 1;
+  for (const Feature& f : features) {
+    for (int l = options.max_predicates; l >= 1; --l) {
+      e[l] += e[l - 1] * static_cast<double>(f.all_predicates);
+    }
+  }
+  for (int l = 1; l <= options.max_predicates; ++l) {
+    stats.brute_force_slices += e[l];
+  }
+
+  if (rows.empty() || !(stats.total_error > 0)) return result;
+  stats.average_error = stats.total_error / static_cast<double>(rows.size());
+  Search search(options, std::move(features), std::move(errors),
+                stats.average_error);
+  search.Run(&stats);
+  result.slices = search.Result();
+  return result;
+}
+
+}  // namespace slicekit
