@@ -19,6 +19,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,10 +55,14 @@ constexpr absl::string_view kMetricColumns[] = {"tp",
                                                 "max_confidence",
                                                 "max_fp_confidence"};
 
-// A column to slice by, recoded: each row's value as the index of its
-// predicate, or num_values when its value has too little support.
+// A column to slice by: its predicates with support, and how a row's
+// value maps to one. A row's raw group is its dictionary code
+// (categorical) or bin (numeric), with NULL after the last;
+// recode[group] is the group's predicate, or num_values() when it has too
+// little support.
 struct Feature {
   int column = 0;
+  ColumnType type = ColumnType::kCategorical;
   std::string name;
   // Predicates over every value present, before the support threshold.
   int64_t all_predicates = 0;
@@ -66,7 +71,9 @@ struct Feature {
   uint32_t num_values() const {
     return static_cast<uint32_t>(predicates.size());
   }
-  std::vector<uint32_t> codes;  // per considered row
+  std::vector<uint32_t> recode;
+  std::vector<int64_t> int_cuts;
+  std::vector<float> float_cuts;
 };
 
 struct Stats {
@@ -103,19 +110,61 @@ Literal FloatLiteral(float f) {
 Literal ValueLiteral(int64_t v) { return Literal(static_cast<long long>(v)); }
 Literal ValueLiteral(float v) { return FloatLiteral(v); }
 
-// Reads `column` of the considered rows (positions `rows`) as (value,
-// valid) pairs through `read(chunk column, offset)`.
-template <typename T, typename Read>
-void ReadColumn(const TableImpl& impl, int column,
-                const std::vector<RowIndex>& rows, Read read,
-                std::vector<T>* values, std::vector<uint8_t>* valid) {
-  values->resize(rows.size());
-  valid->resize(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const ColumnChunk& c = impl.chunks[impl.ChunkOf(rows[i])].columns[column];
-    const size_t offset = impl.OffsetOf(rows[i]);
-    (*valid)[i] = c.IsValid(offset);
-    (*values)[i] = (*valid)[i] ? read(c, offset) : T{};
+// Calls fn(k, chunk column, offset) for the k-th considered row, in
+// position order, chunk by chunk. `considered` has a byte per position.
+template <typename Fn>
+void ForEachRow(const TableImpl& impl, int column,
+                const std::vector<uint8_t>& considered, Fn fn) {
+  size_t k = 0;
+  for (size_t c = 0; c < impl.chunks.size(); ++c) {
+    const ColumnChunk& chunk = impl.chunks[c].columns[column];
+    const uint8_t* use = considered.data() + c * impl.chunk_rows();
+    for (size_t i = 0; i < impl.chunks[c].size; ++i) {
+      if (use[i]) fn(k++, chunk, i);
+    }
+  }
+}
+
+template <typename T>
+T ValueAt(const ColumnChunk& c, size_t i) {
+  if constexpr (std::is_same_v<T, float>) {
+    return c.floats[i];
+  } else {
+    return c.IntAt(i);
+  }
+}
+
+template <typename T>
+std::vector<T>& Cuts(Feature& f) {
+  if constexpr (std::is_same_v<T, float>) {
+    return f.float_cuts;
+  } else {
+    return f.int_cuts;
+  }
+}
+template <typename T>
+const std::vector<T>& Cuts(const Feature& f) {
+  return Cuts<T>(const_cast<Feature&>(f));
+}
+
+// The raw group of offset i of `c` for feature `f`.
+template <typename T>
+uint32_t BinOf(const Feature& f, const ColumnChunk& c, size_t i) {
+  const std::vector<T>& cuts = Cuts<T>(f);
+  if (!c.IsValid(i)) return static_cast<uint32_t>(cuts.size() + 1);
+  return static_cast<uint32_t>(
+      std::upper_bound(cuts.begin(), cuts.end(), ValueAt<T>(c, i)) -
+      cuts.begin());
+}
+uint32_t RawGroup(const Feature& f, const ColumnChunk& c, size_t i) {
+  switch (f.type) {
+    case ColumnType::kInt:
+      return BinOf<int64_t>(f, c, i);
+    case ColumnType::kFloat:
+      return BinOf<float>(f, c, i);
+    default:
+      return c.IsValid(i) ? static_cast<uint32_t>(c.IntAt(i))
+                          : static_cast<uint32_t>(f.recode.size() - 1);
   }
 }
 
@@ -124,15 +173,15 @@ void ReadColumn(const TableImpl& impl, int column,
 // bin is the number of cuts <= it. Bins are contiguous value ranges, so
 // `BETWEEN min AND max` of a bin selects exactly its rows.
 template <typename T>
-void BinFeature(const ColumnSpec& spec, const std::vector<T>& values,
-                const std::vector<uint8_t>& valid, int bins,
-                int64_t min_support, Feature* f) {
+void BinFeature(const TableImpl& impl, const std::vector<uint8_t>& considered,
+                int bins, int64_t min_support, Feature* f) {
   std::vector<T> sorted;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (valid[i]) sorted.push_back(values[i]);
-  }
+  ForEachRow(impl, f->column, considered,
+             [&](size_t, const ColumnChunk& c, size_t i) {
+               if (c.IsValid(i)) sorted.push_back(ValueAt<T>(c, i));
+             });
   const size_t m = sorted.size();
-  std::vector<T> cuts;
+  std::vector<T>& cuts = Cuts<T>(*f);
   size_t from = 0;
   for (int b = 1; b < bins && m > 0; ++b) {
     const size_t rank = static_cast<size_t>(b) * m / static_cast<size_t>(bins);
@@ -143,27 +192,26 @@ void BinFeature(const ColumnSpec& spec, const std::vector<T>& values,
       cuts.push_back(sorted[rank]);
     }
   }
+  sorted = {};
   const size_t num_bins = cuts.size() + 1;
-  std::vector<uint32_t> bin(values.size());
   std::vector<int64_t> count(num_bins + 1, 0);  // + NULL
   std::vector<T> lo(num_bins), hi(num_bins);
-  for (size_t i = 0; i < values.size(); ++i) {
-    uint32_t b = static_cast<uint32_t>(num_bins);
-    if (valid[i]) {
-      b = static_cast<uint32_t>(
-          std::upper_bound(cuts.begin(), cuts.end(), values[i]) - cuts.begin());
-      if (count[b] == 0 || values[i] < lo[b]) lo[b] = values[i];
-      if (count[b] == 0 || hi[b] < values[i]) hi[b] = values[i];
-    }
-    bin[i] = b;
-    ++count[b];
-  }
-  std::vector<uint32_t> code(num_bins + 1);
+  ForEachRow(impl, f->column, considered,
+             [&](size_t, const ColumnChunk& c, size_t i) {
+               const uint32_t b = BinOf<T>(*f, c, i);
+               if (b < num_bins) {
+                 const T v = ValueAt<T>(c, i);
+                 if (count[b] == 0 || v < lo[b]) lo[b] = v;
+                 if (count[b] == 0 || hi[b] < v) hi[b] = v;
+               }
+               ++count[b];
+             });
+  f->recode.assign(num_bins + 1, 0);
+  const Col col(f->name);
   for (size_t b = 0; b <= num_bins; ++b) {
     if (count[b] > 0) ++f->all_predicates;
     if (count[b] < min_support) continue;
-    code[b] = f->num_values();
-    const Col col(spec.name);
+    f->recode[b] = f->num_values();
     if (b == num_bins) {
       f->predicates.push_back(col.IsNull());
     } else if (lo[b] == hi[b]) {
@@ -173,30 +221,25 @@ void BinFeature(const ColumnSpec& spec, const std::vector<T>& values,
           col.Between(ValueLiteral(lo[b]), ValueLiteral(hi[b])));
     }
   }
-  f->codes.resize(values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    f->codes[i] = count[bin[i]] >= min_support ? code[bin[i]] : UINT32_MAX;
+  for (size_t b = 0; b <= num_bins; ++b) {
+    if (count[b] < min_support) f->recode[b] = f->num_values();
   }
-  for (uint32_t& c : f->codes) c = std::min(c, f->num_values());
 }
 
 // Categorical values: one `col = 'v'` predicate per value with support, in
 // byte order of the values, `col IS NULL` last.
-void RecodeCategorical(const TableImpl& impl, const ColumnSpec& spec,
-                       int column, const std::vector<RowIndex>& rows,
+void RecodeCategorical(const TableImpl& impl,
+                       const std::vector<uint8_t>& considered,
                        int64_t min_support, Feature* f) {
-  std::vector<int64_t> codes;
-  std::vector<uint8_t> valid;
-  ReadColumn<int64_t>(
-      impl, column, rows,
-      [](const ColumnChunk& c, size_t i) { return c.IntAt(i); }, &codes,
-      &valid);
-  const std::vector<std::string>& strings = impl.dictionaries[column].strings;
+  const std::vector<std::string>& strings =
+      impl.dictionaries[f->column].strings;
   const size_t null_code = strings.size();
+  f->recode.assign(strings.size() + 1, 0);  // RawGroup's NULL: the last
   std::vector<int64_t> count(strings.size() + 1, 0);
-  for (size_t i = 0; i < codes.size(); ++i) {
-    ++count[valid[i] ? static_cast<size_t>(codes[i]) : null_code];
-  }
+  ForEachRow(impl, f->column, considered,
+             [&](size_t, const ColumnChunk& c, size_t i) {
+               ++count[RawGroup(*f, c, i)];
+             });
   std::vector<size_t> order;
   for (size_t c = 0; c < strings.size(); ++c) {
     if (count[c] > 0) ++f->all_predicates;
@@ -206,26 +249,46 @@ void RecodeCategorical(const TableImpl& impl, const ColumnSpec& spec,
             [&](size_t a, size_t b) { return strings[a] < strings[b]; });
   if (count[null_code] > 0) ++f->all_predicates;
   if (count[null_code] >= min_support) order.push_back(null_code);
-  std::vector<uint32_t> recode(strings.size() + 1, UINT32_MAX);
+  std::vector<uint32_t> index(strings.size() + 1, UINT32_MAX);
   for (size_t c : order) {
-    recode[c] = f->num_values();
-    f->predicates.push_back(c == null_code ? Col(spec.name).IsNull()
-                                           : Col(spec.name) == strings[c]);
+    index[c] = f->num_values();
+    f->predicates.push_back(c == null_code ? Col(f->name).IsNull()
+                                           : Col(f->name) == strings[c]);
   }
-  f->codes.resize(codes.size());
-  for (size_t i = 0; i < codes.size(); ++i) {
-    f->codes[i] =
-        std::min(recode[valid[i] ? static_cast<size_t>(codes[i]) : null_code],
-                 f->num_values());
+  for (size_t c = 0; c <= strings.size(); ++c) {
+    f->recode[c] = std::min(index[c], f->num_values());
   }
 }
 
+// Dense group-by of one set of `N` features (N = 0: `level` of them):
+// lmap[p][code] is the code's share of the key, or `product` for a value
+// no candidate uses; acc[product] collects those rows.
+template <typename Code, int N, bool kMax>
+void DensePass(const Code* const* codes, const uint64_t* const* lmap,
+               size_t level, const double* errors, size_t n, uint64_t product,
+               Stats* acc) {
+  const size_t arity = N > 0 ? N : level;
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t key = 0;
+    for (size_t p = 0; p < arity; ++p) key += lmap[p][codes[p][i]];
+    Stats& s = acc[std::min(key, product)];
+    ++s.size;
+    s.sum += errors[i];
+    if constexpr (kMax) s.max = std::max(s.max, errors[i]);
+  }
+}
+
+// The search over codes of type Code (the narrowest that holds every
+// feature's value numbers).
+template <typename Code>
 class Search {
  public:
   Search(const DiscoverOptions& options, std::vector<Feature> features,
-         std::vector<double> errors, double average)
+         std::vector<std::vector<Code>> codes, std::vector<double> errors,
+         double average)
       : options_(options),
         features_(std::move(features)),
+        codes_(std::move(codes)),
         errors_(std::move(errors)),
         n_(static_cast<double>(errors_.size())),
         average_(average),
@@ -319,11 +382,14 @@ class Search {
 
   // Computes the stats of `count` candidates of `level` predicates (their
   // pairs back to back in `pairs`) that share one feature set, in one pass
-  // over the rows.
-  void EvaluateGroup(const Pair* pairs, size_t count, size_t level, Stats* out);
+  // over the rows. Stats::max only when `need_max` (the bounds of a next
+  // level need it).
+  void EvaluateGroup(const Pair* pairs, size_t count, size_t level,
+                     bool need_max, Stats* out);
 
   const DiscoverOptions& options_;
   std::vector<Feature> features_;
+  std::vector<std::vector<Code>> codes_;  // per feature, per row
   std::vector<double> errors_;
   double n_;
   double average_;
@@ -331,19 +397,20 @@ class Search {
   std::vector<Found> top_;  // best first
 };
 
-void Search::EvaluateGroup(const Pair* pairs, size_t count, size_t level,
-                           Stats* out) {
-  // Per position, the values the candidates use, numbered densely; rows
-  // with any other value at a position are skipped.
+template <typename Code>
+void Search<Code>::EvaluateGroup(const Pair* pairs, size_t count, size_t level,
+                                 bool need_max, Stats* out) {
+  // Per position, the values the candidates use, numbered densely; a row
+  // with any other value at a position belongs to no candidate.
   std::vector<std::vector<int32_t>> local(level);
   std::vector<uint64_t> stride(level);
-  std::vector<const uint32_t*> codes(level);
+  std::vector<const Code*> codes(level);
   uint64_t product = 1;
   bool fits = true;
   for (size_t p = level; p-- > 0;) {
-    const Feature& f = features_[pairs[p].feature];
-    codes[p] = f.codes.data();
-    local[p].assign(f.num_values() + 1, -1);
+    const uint32_t f = pairs[p].feature;
+    codes[p] = codes_[f].data();
+    local[p].assign(features_[f].num_values() + 1, -1);
     int32_t used = 0;
     for (size_t c = 0; c < count; ++c) {
       int32_t& slot = local[p][pairs[c * level + p].value];
@@ -362,32 +429,53 @@ void Search::EvaluateGroup(const Pair* pairs, size_t count, size_t level,
     }
     return key;
   };
+  const size_t n = errors_.size();
+  constexpr uint64_t kDenseLimit = uint64_t{1} << 18;
+  if (fits && product <= kDenseLimit) {
+    std::vector<std::vector<uint64_t>> lmap(level);
+    std::vector<const uint64_t*> lmap_ptr(level);
+    for (size_t p = 0; p < level; ++p) {
+      lmap[p].resize(local[p].size());
+      for (size_t v = 0; v < local[p].size(); ++v) {
+        lmap[p][v] = local[p][v] < 0
+                         ? product
+                         : static_cast<uint64_t>(local[p][v]) * stride[p];
+      }
+      lmap_ptr[p] = lmap[p].data();
+    }
+    std::vector<Stats> acc(product + 1);
+    auto pass = [&](auto arity) {
+      constexpr int kArity = decltype(arity)::value;
+      (need_max ? DensePass<Code, kArity, true>
+                : DensePass<Code, kArity, false>)(codes.data(), lmap_ptr.data(),
+                                                  level, errors_.data(), n,
+                                                  product, acc.data());
+    };
+    switch (level) {
+      case 1:
+        pass(std::integral_constant<int, 1>());
+        break;
+      case 2:
+        pass(std::integral_constant<int, 2>());
+        break;
+      case 3:
+        pass(std::integral_constant<int, 3>());
+        break;
+      case 4:
+        pass(std::integral_constant<int, 4>());
+        break;
+      default:
+        pass(std::integral_constant<int, 0>());
+        break;
+    }
+    for (size_t c = 0; c < count; ++c) out[c] = acc[key_of(pairs + c * level)];
+    return;
+  }
   auto add = [&](Stats& s, double e) {
     ++s.size;
     s.sum += e;
     s.max = std::max(s.max, e);
   };
-  const size_t n = errors_.size();
-  constexpr uint64_t kDenseLimit = uint64_t{1} << 20;
-  if (fits && product <= kDenseLimit) {
-    std::vector<int32_t> index(product, -1);
-    for (size_t c = 0; c < count; ++c) {
-      index[key_of(pairs + c * level)] = static_cast<int32_t>(c);
-    }
-    for (size_t i = 0; i < n; ++i) {
-      uint64_t key = 0;
-      bool ok = true;
-      for (size_t p = 0; p < level; ++p) {
-        const int32_t v = local[p][codes[p][i]];
-        ok &= v >= 0;
-        key += static_cast<uint64_t>(v) * stride[p];
-      }
-      if (!ok) continue;
-      const int32_t c = index[key];
-      if (c >= 0) add(out[c], errors_[i]);
-    }
-    return;
-  }
   // Sparse: a hash lookup per row whose values are all used. The key is
   // the dense numbering's, or the values themselves when that overflows.
   if (fits) {
@@ -425,29 +513,28 @@ void Search::EvaluateGroup(const Pair* pairs, size_t count, size_t level,
   }
 }
 
-void Search::Run(DiscoveryStats* stats) {
+template <typename Code>
+void Search<Code>::Run(DiscoveryStats* stats) {
   // Level 1: every predicate with support, one pass per feature.
   std::vector<Pair> frontier;  // kept slices of the current level
   std::vector<Stats> frontier_stats;
   DiscoveryStats::Level first;
   first.level = 1;
   for (uint32_t f = 0; f < features_.size(); ++f) {
-    const Feature& feature = features_[f];
-    std::vector<Stats> values(feature.num_values() + 1);
-    for (size_t i = 0; i < errors_.size(); ++i) {
-      Stats& s = values[feature.codes[i]];
-      ++s.size;
-      s.sum += errors_[i];
-      s.max = std::max(s.max, errors_[i]);
-    }
-    for (uint32_t v = 0; v < feature.num_values(); ++v) {
-      const Pair pair{f, v};
-      Offer(&pair, 1, values[v]);
-      frontier.push_back(pair);
+    const uint32_t num_values = features_[f].num_values();
+    if (num_values == 0) continue;
+    std::vector<Pair> pairs;
+    for (uint32_t v = 0; v < num_values; ++v) pairs.push_back({f, v});
+    std::vector<Stats> values(num_values);
+    EvaluateGroup(pairs.data(), num_values, 1, options_.max_predicates > 1,
+                  values.data());
+    for (uint32_t v = 0; v < num_values; ++v) {
+      Offer(&pairs[v], 1, values[v]);
+      frontier.push_back(pairs[v]);
       frontier_stats.push_back(values[v]);
     }
-    first.candidates += feature.num_values();
-    first.evaluated += feature.num_values();
+    first.candidates += num_values;
+    first.evaluated += num_values;
   }
   stats->levels.push_back(first);
 
@@ -478,12 +565,13 @@ void Search::Run(DiscoveryStats* stats) {
                                           pairs_of(b), pairs_of(b) + level);
     });
     auto key = [](const Pair* p, size_t len) {
-      return std::string(reinterpret_cast<const char*>(p), len * sizeof(Pair));
+      return absl::string_view(reinterpret_cast<const char*>(p),
+                               len * sizeof(Pair));
     };
     absl::flat_hash_map<std::string, uint32_t> index;
     index.reserve(num_slices);
     for (uint32_t s = 0; s < num_slices; ++s) {
-      index.emplace(key(pairs_of(s), level), s);
+      index.emplace(std::string(key(pairs_of(s), level)), s);
     }
 
     DiscoveryStats::Level next;
@@ -572,6 +660,7 @@ void Search::Run(DiscoveryStats* stats) {
       };
       while (end < num_candidates && same_features(g, end)) ++end;
       EvaluateGroup(grouped.data() + g * width, end - g, width,
+                    width < static_cast<size_t>(options_.max_predicates),
                     evaluated.data() + g);
       g = end;
     }
@@ -594,7 +683,8 @@ void Search::Run(DiscoveryStats* stats) {
   }
 }
 
-std::vector<DiscoveredSlice> Search::Result() const {
+template <typename Code>
+std::vector<DiscoveredSlice> Search<Code>::Result() const {
   std::vector<DiscoveredSlice> out;
   for (const Found& f : top_) {
     DiscoveredSlice s;
@@ -706,10 +796,14 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
   const TableImpl& impl = table.impl();
   DiscoveryResult result;
   DiscoveryStats& stats = result.stats;
-  std::vector<RowIndex> rows;
-  std::vector<double> errors;
+  // The rows considered: live, with an error. Their errors move to the
+  // front of `values`, in position order; `valid` marks their positions.
+  size_t n = 0;
   for (RowIndex r = 0; r < impl.num_rows; ++r) {
-    if (!impl.IsLive(r)) continue;
+    if (!impl.IsLive(r)) {
+      valid[r] = 0;
+      continue;
+    }
     if (!valid[r]) {
       ++stats.rows_without_error;
       continue;
@@ -722,44 +816,26 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
                        ") for data_row_id '", impl.RowId(r),
                        "'; discovery needs errors that are finite and >= 0"));
     }
-    rows.push_back(r);
-    errors.push_back(e);
+    values[n++] = e;
     stats.total_error += e;
   }
-  stats.rows = static_cast<int64_t>(rows.size());
+  values.resize(n);
+  stats.rows = static_cast<int64_t>(n);
 
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<int> columns,
                             FeatureColumns(table, options, error->columns()));
   std::vector<Feature> features;
   for (int column : columns) {
-    const ColumnSpec& spec = table.schema().column(column);
     Feature f;
     f.column = column;
-    f.name = spec.name;
-    switch (spec.type) {
-      case ColumnType::kCategorical:
-        RecodeCategorical(impl, spec, column, rows, options.min_support, &f);
-        break;
-      case ColumnType::kInt: {
-        std::vector<int64_t> v;
-        ReadColumn<int64_t>(
-            impl, column, rows,
-            [](const ColumnChunk& c, size_t i) { return c.IntAt(i); }, &v,
-            &valid);
-        BinFeature(spec, v, valid, options.bins, options.min_support, &f);
-        break;
-      }
-      case ColumnType::kFloat: {
-        std::vector<float> v;
-        ReadColumn<float>(
-            impl, column, rows,
-            [](const ColumnChunk& c, size_t i) { return c.floats[i]; }, &v,
-            &valid);
-        BinFeature(spec, v, valid, options.bins, options.min_support, &f);
-        break;
-      }
-      case ColumnType::kId:
-        break;
+    f.type = table.schema().column(column).type;
+    f.name = table.schema().column(column).name;
+    if (f.type == ColumnType::kCategorical) {
+      RecodeCategorical(impl, valid, options.min_support, &f);
+    } else if (f.type == ColumnType::kInt) {
+      BinFeature<int64_t>(impl, valid, options.bins, options.min_support, &f);
+    } else {
+      BinFeature<float>(impl, valid, options.bins, options.min_support, &f);
     }
     stats.features.push_back(f.name);
     stats.predicates += f.all_predicates;
@@ -778,12 +854,34 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
     stats.brute_force_slices += e[l];
   }
 
-  if (rows.empty() || !(stats.total_error > 0)) return result;
-  stats.average_error = stats.total_error / static_cast<double>(rows.size());
-  Search search(options, std::move(features), std::move(errors),
-                stats.average_error);
-  search.Run(&stats);
-  result.slices = search.Result();
+  if (n == 0 || !(stats.total_error > 0)) return result;
+  stats.average_error = stats.total_error / static_cast<double>(n);
+  // Each row's predicate per feature, in the narrowest type that numbers
+  // every feature's predicates and "none".
+  uint32_t most = 0;
+  for (const Feature& f : features) most = std::max(most, f.num_values());
+  auto run = [&](auto code) {
+    using Code = decltype(code);
+    std::vector<std::vector<Code>> codes;
+    for (const Feature& f : features) {
+      std::vector<Code>& out = codes.emplace_back(n);
+      ForEachRow(impl, f.column, valid,
+                 [&](size_t k, const ColumnChunk& c, size_t i) {
+                   out[k] = static_cast<Code>(f.recode[RawGroup(f, c, i)]);
+                 });
+    }
+    Search<Code> search(options, std::move(features), std::move(codes),
+                        std::move(values), stats.average_error);
+    search.Run(&stats);
+    result.slices = search.Result();
+  };
+  if (most < UINT8_MAX) {
+    run(uint8_t{});
+  } else if (most < UINT16_MAX) {
+    run(uint16_t{});
+  } else {
+    run(uint32_t{});
+  }
   return result;
 }
 

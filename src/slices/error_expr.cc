@@ -298,97 +298,105 @@ absl::Status ErrorExpr::Evaluate(const Table& table,
     }
     column_index.push_back(index);
   }
-  auto load = [&](int column, Operand* out) {
-    out->constant = false;
-    out->values.resize(n);
-    out->valid.resize(n);
-    const bool is_float =
-        table.schema().column(column).type == ColumnType::kFloat;
-    size_t row = 0;
-    for (const Chunk& chunk : impl.chunks) {
-      const ColumnChunk& c = chunk.columns[column];
-      for (size_t i = 0; i < chunk.size; ++i, ++row) {
-        out->valid[row] = c.IsValid(i);
-        out->values[row] =
-            is_float ? c.floats[i] : static_cast<double>(c.IntAt(i));
-      }
-    }
-  };
+  values->assign(n, 0);
+  valid->assign(n, 0);
+  // Chunk by chunk, so the operands stay in cache.
   std::vector<Operand> stack;
-  for (const Op& op : program_) {
-    if (op.kind == Op::kNumber) {
-      stack.push_back({true, op.number, {}, {}});
-      continue;
-    }
-    if (op.kind == Op::kColumn) {
-      stack.emplace_back();
-      load(column_index[op.column], &stack.back());
-      continue;
-    }
-    if (op.kind == Op::kNeg) {
-      Operand& x = stack.back();
-      x.value = -x.value;
-      for (double& v : x.values) v = -v;
-      continue;
-    }
-    Operand b = std::move(stack.back());
-    stack.pop_back();
-    Operand& a = stack.back();
-    // NULL in, NULL out; x / 0 is NULL; coalesce takes b where a is NULL.
-    auto apply = [&](double x, bool x_ok, double y, bool y_ok, double* out) {
-      switch (op.kind) {
-        case Op::kCoalesce:
-          *out = x_ok ? x : y;
-          return x_ok || y_ok;
-        case Op::kAdd:
-          *out = x + y;
-          break;
-        case Op::kSub:
-          *out = x - y;
-          break;
-        case Op::kMul:
-          *out = x * y;
-          break;
-        default:
-          if (y == 0) return false;
-          *out = x / y;
-          break;
+  std::vector<Operand> spare;
+  size_t first_row = 0;
+  for (const Chunk& chunk : impl.chunks) {
+    const size_t rows = chunk.size;
+    auto fresh = [&]() {
+      Operand o;
+      if (!spare.empty()) {
+        o = std::move(spare.back());
+        spare.pop_back();
       }
-      return x_ok && y_ok;
+      o.constant = false;
+      o.values.resize(rows);
+      o.valid.resize(rows);
+      return o;
     };
-    if (a.constant && b.constant) {
-      double out = 0;
-      const bool ok = apply(a.value, true, b.value, true, &out);
-      if (!ok) {
-        // A constant NULL (x / 0): every row is NULL.
-        a.constant = false;
-        a.values.assign(n, 0);
-        a.valid.assign(n, 0);
-      } else {
-        a.value = out;
+    for (const Op& op : program_) {
+      if (op.kind == Op::kNumber) {
+        stack.push_back({true, op.number, {}, {}});
+        continue;
       }
-      continue;
+      if (op.kind == Op::kColumn) {
+        Operand o = fresh();
+        const int column = column_index[op.column];
+        const ColumnChunk& c = chunk.columns[column];
+        const bool is_float =
+            table.schema().column(column).type == ColumnType::kFloat;
+        for (size_t i = 0; i < rows; ++i) {
+          o.valid[i] = c.IsValid(i);
+          o.values[i] =
+              is_float ? c.floats[i] : static_cast<double>(c.IntAt(i));
+        }
+        stack.push_back(std::move(o));
+        continue;
+      }
+      if (op.kind == Op::kNeg) {
+        Operand& x = stack.back();
+        x.value = -x.value;
+        for (double& v : x.values) v = -v;
+        continue;
+      }
+      Operand b = std::move(stack.back());
+      stack.pop_back();
+      Operand a = std::move(stack.back());
+      stack.pop_back();
+      // NULL in, NULL out; x / 0 is NULL; coalesce takes b where a is NULL.
+      auto apply = [&](double x, bool x_ok, double y, bool y_ok, double* out) {
+        switch (op.kind) {
+          case Op::kCoalesce:
+            *out = x_ok ? x : y;
+            return x_ok || y_ok;
+          case Op::kAdd:
+            *out = x + y;
+            break;
+          case Op::kSub:
+            *out = x - y;
+            break;
+          case Op::kMul:
+            *out = x * y;
+            break;
+          default:
+            if (y == 0) return false;
+            *out = x / y;
+            break;
+        }
+        return x_ok && y_ok;
+      };
+      Operand result;
+      double constant = 0;
+      if (a.constant && b.constant &&
+          apply(a.value, true, b.value, true, &constant)) {
+        result = {true, constant, {}, {}};
+      } else {
+        // (A constant NULL, x / 0, makes every row NULL.)
+        result = fresh();
+        for (size_t i = 0; i < rows; ++i) {
+          const double x = a.constant ? a.value : a.values[i];
+          const bool x_ok = a.constant || a.valid[i];
+          const double y = b.constant ? b.value : b.values[i];
+          const bool y_ok = b.constant || b.valid[i];
+          result.valid[i] = apply(x, x_ok, y, y_ok, &result.values[i]);
+        }
+      }
+      for (Operand* used : {&a, &b}) {
+        if (!used->constant) spare.push_back(std::move(*used));
+      }
+      stack.push_back(std::move(result));
     }
-    Operand result;
-    result.constant = false;
-    result.values.resize(n);
-    result.valid.resize(n);
-    for (size_t r = 0; r < n; ++r) {
-      const double x = a.constant ? a.value : a.values[r];
-      const bool x_ok = a.constant || a.valid[r];
-      const double y = b.constant ? b.value : b.values[r];
-      const bool y_ok = b.constant || b.valid[r];
-      result.valid[r] = apply(x, x_ok, y, y_ok, &result.values[r]);
+    Operand& top = stack.back();
+    for (size_t i = 0; i < rows; ++i) {
+      (*values)[first_row + i] = top.constant ? top.value : top.values[i];
+      (*valid)[first_row + i] = top.constant || top.valid[i];
     }
-    a = std::move(result);
-  }
-  Operand& top = stack.back();
-  if (top.constant) {
-    values->assign(n, top.value);
-    valid->assign(n, 1);
-  } else {
-    *values = std::move(top.values);
-    *valid = std::move(top.valid);
+    if (!top.constant) spare.push_back(std::move(top));
+    stack.clear();
+    first_row += impl.chunk_rows();
   }
   return absl::OkStatus();
 }
