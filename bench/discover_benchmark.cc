@@ -23,12 +23,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/bench_util.h"
 #include "slicekit/discover.h"
 #include "slicekit/schema.h"
 #include "slicekit/table.h"
@@ -39,18 +39,6 @@ namespace {
 constexpr int kColumns = 8;
 constexpr int kValues = 10;
 
-int64_t Rows() {
-  const char* env = std::getenv("SLICEKIT_BENCH_ROWS");
-  if (env == nullptr || *env == '\0') return 1'000'000;
-  const long long rows = std::atoll(env);
-  if (rows <= 0) {
-    std::fprintf(stderr, "SLICEKIT_BENCH_ROWS must be positive, not '%s'\n",
-                 env);
-    std::exit(2);
-  }
-  return rows;
-}
-
 struct Data {
   Table table;
   // The same values as codes, for the brute-force baseline.
@@ -60,7 +48,7 @@ struct Data {
 
 const Data& GetData() {
   static const Data* const data = [] {
-    const int64_t rows = Rows();
+    const int64_t rows = BenchRows(1'000'000);
     std::vector<ColumnSpec> specs = {{"data_row_id", ColumnType::kId}};
     for (int c = 0; c < kColumns; ++c) {
       specs.push_back({absl::StrCat("c", c), ColumnType::kCategorical});

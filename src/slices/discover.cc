@@ -41,19 +41,14 @@ using internal::Chunk;
 using internal::ColumnChunk;
 using internal::TableImpl;
 
-// The metric columns MetricsToTable writes; not features unless asked for.
-constexpr absl::string_view kMetricColumns[] = {"tp",
-                                                "fp",
-                                                "fn",
-                                                "tn",
-                                                "precision",
-                                                "recall",
-                                                "f1",
-                                                "iou",
-                                                "confidence",
-                                                "min_confidence",
-                                                "max_confidence",
-                                                "max_fp_confidence"};
+// The metric columns MetricsToTable writes (metrics.h's MetricColumnNames(),
+// which this layer may not include; discover_test checks the two agree):
+// not features unless asked for.
+// clang-format off
+constexpr absl::string_view kMetricColumns[] = {
+    "tp", "fp", "fn", "tn", "precision", "recall", "f1", "iou", "confidence",
+    "min_confidence", "max_confidence", "max_fp_confidence"};
+// clang-format on
 
 // A column to slice by: its predicates with support, and how a row's
 // value maps to one. A row's raw group is its dictionary code

@@ -15,6 +15,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/filter_text.h"
+#include "slicekit/metrics.h"
+#include "slicekit/model_run.h"
 #include "slicekit/scan.h"
 #include "slicekit/slice_store.h"
 #include "tests/testing/reference.h"
@@ -547,6 +549,41 @@ TEST(DiscoverTest, DefaultFeaturesLeaveOutIdsMetricsClassColumnsAndTheError) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(result, DiscoverSlices(table, o));
   EXPECT_EQ(result.stats.features,
             (std::vector<std::string>{"iou", "weather"}));
+}
+
+// A metrics table (MetricsToTable) gives as default features only its
+// metadata: every metric column is left out, per-class ones too.
+TEST(DiscoverTest, DefaultFeaturesOfAMetricsTableAreItsMetadata) {
+  ModelRun run;
+  run.classes = {"car"};
+  for (int r = 0; r < 40; ++r) {
+    DataRow row;
+    row.data_row_id = absl::StrCat(r);
+    row.dataset = r % 2 ? "a" : "b";
+    row.metadata = {{"weather", std::string(r % 3 ? "sun" : "fog")},
+                    {"width", int64_t{320 + r}}};
+    row.ground_truths.push_back({0, {0, 0, 10, 10}, false, {}, r + 1});
+    if (r % 4) row.predictions.push_back({0, {1, 0, 10, 10}, 0.9});
+    run.rows.push_back(row);
+  }
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics metrics, ComputeMetrics(run));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table, MetricsToTable(run, metrics));
+  for (const std::string& name : MetricColumnNames()) {
+    ASSERT_TRUE(table.schema().Find(name).has_value()) << name;
+  }
+  ASSERT_TRUE(table.schema().Find("fp[car]").has_value());
+  DiscoverOptions o;
+  o.min_support = 4;
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(DiscoveryResult result,
+                                DiscoverSlices(table, o));
+  EXPECT_EQ(result.stats.features,
+            (std::vector<std::string>{"dataset", "split", "weather", "width"}));
+  // The misses (no prediction) are the rows r % 4 == 0: all in dataset b,
+  // and all of b's rows with weather fog (r % 12 == 0).
+  ASSERT_FALSE(result.slices.empty());
+  EXPECT_EQ(result.slices[0].filter.ToString(),
+            "dataset = 'b' AND weather = 'fog'");
+  EXPECT_EQ(result.slices[0].mean_error, 1);
 }
 
 TEST(DiscoverTest, NoErrorsOrNoRowsFindNothing) {
