@@ -578,12 +578,12 @@ TEST(DiscoverTest, DefaultFeaturesOfAMetricsTableAreItsMetadata) {
                                 DiscoverSlices(table, o));
   EXPECT_EQ(result.stats.features,
             (std::vector<std::string>{"dataset", "split", "weather", "width"}));
-  // The misses (no prediction) are the rows r % 4 == 0: all in dataset b,
-  // and all of b's rows with weather fog (r % 12 == 0).
+  // The misses (no prediction) are the rows r % 4 == 0, all in dataset b;
+  // b's fog rows are r % 6 == 0, 4 of those 7 are misses.
   ASSERT_FALSE(result.slices.empty());
   EXPECT_EQ(result.slices[0].filter.ToString(),
             "dataset = 'b' AND weather = 'fog'");
-  EXPECT_EQ(result.slices[0].mean_error, 1);
+  EXPECT_EQ(result.slices[0].mean_error, 4.0 / 7);
 }
 
 TEST(DiscoverTest, NoErrorsOrNoRowsFindNothing) {
