@@ -334,7 +334,10 @@ CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
   for (int r = 0; r < kR; ++r) recall_thresholds[r] = CocoRecallThreshold(r);
 
   std::vector<const Detection*> list;
-  std::vector<double> rc, pr;
+  std::vector<double> pr;
+  std::vector<size_t> first_at;    // first_at[x]: where the TP count reaches x
+  std::array<int64_t, kR> needed;  // TPs recall threshold r needs
+  std::array<size_t, kR> at;
   e.classes.resize(num_classes);
   for (int k = 0; k < num_classes; ++k) {
     CocoClassAp& class_ap = e.classes[k];
@@ -355,50 +358,65 @@ CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
       }
       if (m == kM - 1) class_ap.num_detections = std::ssize(list);
       const size_t nd = list.size();
-      rc.resize(nd);
       pr.resize(nd);
       for (int a = 0; a < kA; ++a) {
         if (npig[a] == 0) continue;
         const double num_gt = static_cast<double>(npig[a]);
+        // Recall after x TPs is rc = x / num_gt, the same double at every
+        // position, so searchsorted(rc, thr, 'left') is the first position
+        // with at least needed[r] TPs: the least x with x / num_gt >= thr.
+        int64_t x = 0;
+        for (int r = 0; r < kR; ++r) {
+          while (static_cast<double>(x) / num_gt < recall_thresholds[r]) ++x;
+          needed[r] = x;
+        }
+        first_at.resize(static_cast<size_t>(npig[a]) + 1);
         for (int t = 0; t < kT; ++t) {
           double tp = 0, fp = 0;
+          int64_t tps = 0;
+          first_at[0] = 0;
           for (size_t j = 0; j < nd; ++j) {
             const Detection& d = *list[j];
             if ((d.tp[a] >> t) & 1) {
               tp += 1;
+              first_at[++tps] = j;
             } else if (!((d.ig[a] >> t) & 1)) {
               fp += 1;
             }
-            rc[j] = tp / num_gt;
             pr[j] = tp / (fp + tp + kSpacingOne);
           }
-          e.recall[recall_index(t, k, a, m)] = nd > 0 ? rc[nd - 1] : 0;
-          for (size_t j = nd; j-- > 1;) {
-            if (pr[j] > pr[j - 1]) pr[j - 1] = pr[j];
-          }
-          // np.searchsorted(rc, recThrs, side='left'); past the end the
-          // rest stay 0 (pycocotools' try/except).
-          size_t j = 0;
+          e.recall[recall_index(t, k, a, m)] =
+              nd > 0 ? static_cast<double>(tps) / num_gt : 0;
           for (int r = 0; r < kR; ++r) {
-            while (j < nd && rc[j] < recall_thresholds[r]) ++j;
-            const size_t at = pr_index(t, r, k, a, m);
-            e.precision[at] = j < nd ? pr[j] : 0;
-            e.scores[at] = j < nd ? list[j]->score : 0;
+            at[r] = needed[r] <= tps && nd > 0 ? first_at[needed[r]] : nd;
+          }
+          // The interpolated precision at a position is the maximum of pr
+          // from there to the end (pycocotools' right-to-left envelope);
+          // past the end it stays 0 (its try/except).
+          double best = 0;
+          size_t from = nd;
+          for (int r = kR - 1; r >= 0; --r) {
+            while (from > at[r]) best = std::max(best, pr[--from]);
+            const size_t i = pr_index(t, r, k, a, m);
+            e.precision[i] = at[r] < nd ? best : 0;
+            e.scores[i] = at[r] < nd ? list[at[r]]->score : 0;
           }
         }
       }
     }
   }
 
-  // summarize(): means over the defined (> -1) entries.
+  // summarize(): means over the defined (> -1) entries; t_only and k_only
+  // (-1: all) narrow them to one IoU threshold or class.
   auto mean_precision = [&](int t_only, int k_only, int a, int m) {
+    const int k_begin = k_only < 0 ? 0 : k_only;
+    const int k_end = k_only < 0 ? num_classes : k_only + 1;
     double sum = 0;
     int64_t n = 0;
-    for (int t = 0; t < kT; ++t) {
-      if (t_only >= 0 && t != t_only) continue;
+    for (int t = t_only < 0 ? 0 : t_only; t < (t_only < 0 ? kT : t_only + 1);
+         ++t) {
       for (int r = 0; r < kR; ++r) {
-        for (int k = 0; k < num_classes; ++k) {
-          if (k_only >= 0 && k != k_only) continue;
+        for (int k = k_begin; k < k_end; ++k) {
           const double v = e.precision[pr_index(t, r, k, a, m)];
           if (v > -1) {
             sum += v;
@@ -410,11 +428,12 @@ CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
     return n > 0 ? sum / static_cast<double>(n) : -1.0;
   };
   auto mean_recall = [&](int k_only, int a, int m) {
+    const int k_begin = k_only < 0 ? 0 : k_only;
+    const int k_end = k_only < 0 ? num_classes : k_only + 1;
     double sum = 0;
     int64_t n = 0;
     for (int t = 0; t < kT; ++t) {
-      for (int k = 0; k < num_classes; ++k) {
-        if (k_only >= 0 && k != k_only) continue;
+      for (int k = k_begin; k < k_end; ++k) {
         const double v = e.recall[recall_index(t, k, a, m)];
         if (v > -1) {
           sum += v;

@@ -129,17 +129,15 @@ T ValueAt(const ColumnChunk& c, size_t i) {
   }
 }
 
-template <typename T>
-std::vector<T>& Cuts(Feature& f) {
+// A numeric feature's cuts (int64_t or float); `F` is Feature or const
+// Feature.
+template <typename T, typename F>
+auto& Cuts(F& f) {
   if constexpr (std::is_same_v<T, float>) {
     return f.float_cuts;
   } else {
     return f.int_cuts;
   }
-}
-template <typename T>
-const std::vector<T>& Cuts(const Feature& f) {
-  return Cuts<T>(const_cast<Feature&>(f));
 }
 
 // The raw group of offset i of `c` for feature `f`.
