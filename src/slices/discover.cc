@@ -37,7 +37,6 @@
 namespace slicekit {
 namespace {
 
-using internal::Chunk;
 using internal::ColumnChunk;
 using internal::TableImpl;
 
@@ -105,27 +104,47 @@ Literal FloatLiteral(float f) {
 Literal ValueLiteral(int64_t v) { return Literal(static_cast<long long>(v)); }
 Literal ValueLiteral(float v) { return FloatLiteral(v); }
 
-// Calls fn(k, chunk column, offset) for the k-th considered row, in
-// position order, chunk by chunk. `considered` has a byte per position.
-template <typename Fn>
-void ForEachRow(const TableImpl& impl, int column,
-                const std::vector<uint8_t>& considered, Fn fn) {
+// Calls fn(k, valid, value) for the k-th considered row of an int,
+// categorical (the dictionary code) or float column, in position order,
+// chunk by chunk with the chunk's storage width resolved once.
+// `considered` has a byte per position.
+template <typename T, typename Fn>
+void ForEachValue(const TableImpl& impl, int column,
+                  const std::vector<uint8_t>& considered, Fn fn) {
   size_t k = 0;
   for (size_t c = 0; c < impl.chunks.size(); ++c) {
     const ColumnChunk& chunk = impl.chunks[c].columns[column];
     const uint8_t* use = considered.data() + c * impl.chunk_rows();
-    for (size_t i = 0; i < impl.chunks[c].size; ++i) {
-      if (use[i]) fn(k++, chunk, i);
+    const size_t size = impl.chunks[c].size;
+    auto each = [&](auto value_at) {
+      for (size_t i = 0; i < size; ++i) {
+        if (use[i]) fn(k++, chunk.IsValid(i), value_at(i));
+      }
+    };
+    if constexpr (std::is_same_v<T, float>) {
+      each([&](size_t i) { return chunk.floats[i]; });
+    } else {
+      // As ColumnChunk::IntAt: base plus the relative value, in uint64.
+      const uint64_t base = static_cast<uint64_t>(chunk.base);
+      auto from = [&](const auto& relative) {
+        each(
+            [&](size_t i) { return static_cast<int64_t>(base + relative[i]); });
+      };
+      switch (chunk.width) {
+        case 1:
+          from(chunk.u8);
+          break;
+        case 2:
+          from(chunk.u16);
+          break;
+        case 4:
+          from(chunk.u32);
+          break;
+        default:
+          from(chunk.u64);
+          break;
+      }
     }
-  }
-}
-
-template <typename T>
-T ValueAt(const ColumnChunk& c, size_t i) {
-  if constexpr (std::is_same_v<T, float>) {
-    return c.floats[i];
-  } else {
-    return c.IntAt(i);
   }
 }
 
@@ -140,24 +159,42 @@ auto& Cuts(F& f) {
   }
 }
 
-// The raw group of offset i of `c` for feature `f`.
+// The bin of a value (NULL: after the last).
 template <typename T>
-uint32_t BinOf(const Feature& f, const ColumnChunk& c, size_t i) {
+uint32_t BinOf(const Feature& f, bool valid, T value) {
   const std::vector<T>& cuts = Cuts<T>(f);
-  if (!c.IsValid(i)) return static_cast<uint32_t>(cuts.size() + 1);
+  if (!valid) return static_cast<uint32_t>(cuts.size() + 1);
   return static_cast<uint32_t>(
-      std::upper_bound(cuts.begin(), cuts.end(), ValueAt<T>(c, i)) -
-      cuts.begin());
+      std::upper_bound(cuts.begin(), cuts.end(), value) - cuts.begin());
 }
-uint32_t RawGroup(const Feature& f, const ColumnChunk& c, size_t i) {
+
+// Calls fn(k, raw group) for the k-th considered row: its dictionary code
+// (categorical) or bin (numeric), NULL after the last.
+template <typename Fn>
+void ForEachGroup(const TableImpl& impl, const Feature& f,
+                  const std::vector<uint8_t>& considered, Fn fn) {
   switch (f.type) {
-    case ColumnType::kInt:
-      return BinOf<int64_t>(f, c, i);
     case ColumnType::kFloat:
-      return BinOf<float>(f, c, i);
-    default:
-      return c.IsValid(i) ? static_cast<uint32_t>(c.IntAt(i))
-                          : static_cast<uint32_t>(f.recode.size() - 1);
+      ForEachValue<float>(impl, f.column, considered,
+                          [&](size_t k, bool valid, float v) {
+                            fn(k, BinOf<float>(f, valid, v));
+                          });
+      return;
+    case ColumnType::kInt:
+      ForEachValue<int64_t>(impl, f.column, considered,
+                            [&](size_t k, bool valid, int64_t v) {
+                              fn(k, BinOf<int64_t>(f, valid, v));
+                            });
+      return;
+    default: {
+      const uint32_t null_code =
+          static_cast<uint32_t>(impl.dictionaries[f.column].strings.size());
+      ForEachValue<int64_t>(
+          impl, f.column, considered, [&](size_t k, bool valid, int64_t code) {
+            fn(k, valid ? static_cast<uint32_t>(code) : null_code);
+          });
+      return;
+    }
   }
 }
 
@@ -169,10 +206,9 @@ template <typename T>
 void BinFeature(const TableImpl& impl, const std::vector<uint8_t>& considered,
                 int bins, int64_t min_support, Feature* f) {
   std::vector<T> sorted;
-  ForEachRow(impl, f->column, considered,
-             [&](size_t, const ColumnChunk& c, size_t i) {
-               if (c.IsValid(i)) sorted.push_back(ValueAt<T>(c, i));
-             });
+  ForEachValue<T>(impl, f->column, considered, [&](size_t, bool valid, T v) {
+    if (valid) sorted.push_back(v);
+  });
   const size_t m = sorted.size();
   std::vector<T>& cuts = Cuts<T>(*f);
   size_t from = 0;
@@ -189,16 +225,14 @@ void BinFeature(const TableImpl& impl, const std::vector<uint8_t>& considered,
   const size_t num_bins = cuts.size() + 1;
   std::vector<int64_t> count(num_bins + 1, 0);  // + NULL
   std::vector<T> lo(num_bins), hi(num_bins);
-  ForEachRow(impl, f->column, considered,
-             [&](size_t, const ColumnChunk& c, size_t i) {
-               const uint32_t b = BinOf<T>(*f, c, i);
-               if (b < num_bins) {
-                 const T v = ValueAt<T>(c, i);
-                 if (count[b] == 0 || v < lo[b]) lo[b] = v;
-                 if (count[b] == 0 || hi[b] < v) hi[b] = v;
-               }
-               ++count[b];
-             });
+  ForEachValue<T>(impl, f->column, considered, [&](size_t, bool valid, T v) {
+    const uint32_t b = BinOf<T>(*f, valid, v);
+    if (b < num_bins) {
+      if (count[b] == 0 || v < lo[b]) lo[b] = v;
+      if (count[b] == 0 || hi[b] < v) hi[b] = v;
+    }
+    ++count[b];
+  });
   f->recode.assign(num_bins + 1, 0);
   const Col col(f->name);
   for (size_t b = 0; b <= num_bins; ++b) {
@@ -227,12 +261,10 @@ void RecodeCategorical(const TableImpl& impl,
   const std::vector<std::string>& strings =
       impl.dictionaries[f->column].strings;
   const size_t null_code = strings.size();
-  f->recode.assign(strings.size() + 1, 0);  // RawGroup's NULL: the last
+  f->recode.assign(strings.size() + 1, 0);
   std::vector<int64_t> count(strings.size() + 1, 0);
-  ForEachRow(impl, f->column, considered,
-             [&](size_t, const ColumnChunk& c, size_t i) {
-               ++count[RawGroup(*f, c, i)];
-             });
+  ForEachGroup(impl, *f, considered,
+               [&](size_t, uint32_t group) { ++count[group]; });
   std::vector<size_t> order;
   for (size_t c = 0; c < strings.size(); ++c) {
     if (count[c] > 0) ++f->all_predicates;
@@ -858,10 +890,9 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
     std::vector<std::vector<Code>> codes;
     for (const Feature& f : features) {
       std::vector<Code>& out = codes.emplace_back(n);
-      ForEachRow(impl, f.column, valid,
-                 [&](size_t k, const ColumnChunk& c, size_t i) {
-                   out[k] = static_cast<Code>(f.recode[RawGroup(f, c, i)]);
-                 });
+      ForEachGroup(impl, f, valid, [&](size_t k, uint32_t group) {
+        out[k] = static_cast<Code>(f.recode[group]);
+      });
     }
     Search<Code> search(options, std::move(features), std::move(codes),
                         std::move(values), stats.average_error);
