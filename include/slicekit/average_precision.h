@@ -196,9 +196,9 @@ class CocoEvaluator {
   int num_classes() const { return num_classes_; }
   size_t num_rows() const { return num_rows_; }
 
+ private:
   // A detection among the first kCocoMaxDets of its (image, class): its
-  // outcome per area range as bits over the IoU thresholds. Public for the
-  // implementation's helpers only.
+  // outcome per area range as bits over the IoU thresholds.
   struct Detection {
     double score;
     uint32_t row;
@@ -214,13 +214,12 @@ class CocoEvaluator {
     std::array<uint32_t, kCocoAreaRanges> count;
   };
 
- private:
   CocoEvaluator() = default;
   CocoEvaluation EvaluateImpl(const Selection* rows) const;
   int num_classes_ = 0;
   size_t num_rows_ = 0;
-  // By class (class_begin offsets), then score descending, image order,
-  // rank: the order accumulate() puts them in.
+  // By class (detection_begin_ offsets), then score descending, image
+  // order, rank: the order accumulate() puts them in.
   std::vector<Detection> detections_;
   std::vector<size_t> detection_begin_;
   std::vector<GroundTruthCount> ground_truths_;
