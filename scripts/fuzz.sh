@@ -22,7 +22,8 @@ build=${1:-${SLICEKIT_FUZZ_BUILD_DIR:-$root/build-fuzz}}
 seconds=${SLICEKIT_FUZZ_SECONDS:-30}
 jobs=${SLICEKIT_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 all_targets=(filter_text_fuzzer filter_json_fuzzer csv_fuzzer coco_fuzzer
-             ndjson_fuzzer slice_name_fuzzer table_file_fuzzer)
+             ndjson_fuzzer slice_name_fuzzer table_file_fuzzer
+             error_expr_fuzzer)
 read -r -a targets <<< "${SLICEKIT_FUZZ_TARGETS:-${all_targets[*]}}"
 
 # The longest input each target gets: enough for every construct of its
@@ -37,6 +38,7 @@ max_len_for() {
     ndjson_fuzzer) echo 4096 ;;
     slice_name_fuzzer) echo 256 ;;
     table_file_fuzzer) echo 16384 ;;
+    error_expr_fuzzer) echo 512 ;;
     *) echo 4096 ;;
   esac
 }

@@ -1,8 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // What the `slicekit` subcommands share: exit statuses, error lines, the
-// argument walker, buffered output and table loading. Each subcommand lives
-// in its own file (query.cc, generate.cc, eval.cc, slice.cc) and uses only
-// the public API and the example generator.
+// argument walker, buffered output, table loading and slice lookup. Each
+// subcommand lives in its own file (query.cc, generate.cc, eval.cc,
+// slice.cc, discover.cc, ap.cc) and uses only the public API and the
+// example generator.
 #ifndef SLICEKIT_EXAMPLES_CLI_CLI_H_
 #define SLICEKIT_EXAMPLES_CLI_CLI_H_
 
@@ -14,6 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "slicekit/slice.h"
+#include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 
 namespace slicekit::cli {
@@ -82,12 +85,18 @@ class Output {
 // cannot report a corrupt file.
 absl::StatusOr<Table> LoadTable(const std::string& path);
 
+// Finds SLICE in `org` by id, then by name (case-insensitively).
+absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
+                                   const std::string& slice);
+
 // The subcommands: each parses the rest of argv and returns an exit status.
 int Query(Args& args);
 int Generate(Args& args);
 int Eval(Args& args);
 int SliceCommand(Args& args);
 int Convert(Args& args);
+int Discover(Args& args);
+int Ap(Args& args);
 
 }  // namespace slicekit::cli
 

@@ -51,6 +51,14 @@ const char kUsage[] =
     "                     [--class-iou-threshold CLASS=X]...\n"
     "                     [--no-class-columns] [--lenient]\n"
     "       slicekit convert --table FILE --out FILE.skt\n"
+    "       slicekit discover --table FILE.csv [--error EXPR]\n"
+    "                     [--max-predicates L] [--top K] [--min-support N]\n"
+    "                     [--alpha A] [--bins B] [--feature COLUMN]...\n"
+    "                     [--save-to STORE --org ORG [--name-prefix P]]\n"
+    "       slicekit ap --gt GT.json --pred DETS.json\n"
+    "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
+    "                   [--pr-curve FILE.csv] [--sweep FILE.csv] [--iou X]\n"
+    "                   [--format text|json] [--lenient]\n"
     "       slicekit --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -94,6 +102,19 @@ const char kUsage[] =
     "          commands map it instead of parsing (docs/table-file.md).\n"
     "          Every --table FILE takes either format, told apart by its\n"
     "          first bytes.\n"
+    "discover  finds the top K conjunctions of up to L predicates (defaults\n"
+    "          10, 3) on the table's metadata columns whose rows err most\n"
+    "          (SliceLine's score; docs/slices.md); --error is a per-row\n"
+    "          expression (default 'fp + fn'), --alpha weighs error against\n"
+    "          size (0.95), --min-support is the fewest rows (32), --bins\n"
+    "          the equi-depth bins per numeric column (10), --feature picks\n"
+    "          the columns. Prints rank, size, mean error, score and filter;\n"
+    "          --save-to saves each as a slice named '<prefix> <rank>'.\n"
+    "ap        prints COCO AP/AR like pycocotools' summarize() and per-class\n"
+    "          AP with the confidence threshold of best F1 at --iou (0.5),\n"
+    "          for all images, the images whose metrics row matches --where,\n"
+    "          or a saved slice's; --pr-curve writes the 101-point PR curves,\n"
+    "          --sweep the TP/FP/FN, precision, recall and F1 at every score.\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error, 3 slice check:\n"
     "an alert rule fired\n";
@@ -117,5 +138,7 @@ int main(int argc, char** argv) {
   if (command == "slice") return cli::SliceCommand(args);
   if (command == "eval") return cli::Eval(args);
   if (command == "convert") return cli::Convert(args);
+  if (command == "discover") return cli::Discover(args);
+  if (command == "ap") return cli::Ap(args);
   return cli::UsageError(absl::StrCat("unknown command '", command, "'"));
 }

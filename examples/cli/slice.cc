@@ -35,17 +35,6 @@ std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }
 
-absl::StatusOr<slicekit::Slice> ResolveSlice(slicekit::SliceStore& store,
-                                             const std::string& org,
-                                             const std::string& slice) {
-  absl::StatusOr<slicekit::Slice> by_id = store.Get(org, slice);
-  if (by_id.ok() || !absl::IsNotFound(by_id.status())) return by_id;
-  absl::StatusOr<slicekit::Slice> by_name = store.GetByName(org, slice);
-  if (by_name.ok() || !absl::IsNotFound(by_name.status())) return by_name;
-  return absl::NotFoundError(absl::StrCat(
-      "org \"", org, "\" has no slice with the id or name \"", slice, "\""));
-}
-
 namespace {
 
 std::string DirectionWord(bool descending) {

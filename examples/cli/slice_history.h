@@ -26,9 +26,6 @@ struct SliceCommandContext {
 int StoreError(const absl::Status& status);
 // "2026-01-31T12:00:00.000000Z".
 std::string TimeText(absl::Time t);
-// Finds SLICE by id, then by name (case-insensitively).
-absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
-                                   const std::string& slice);
 // Parses `--at`/`--since` values: RFC 3339 ("2026-01-31T12:00:00Z",
 // "2026-01-31T14:00:00+02:00") or a date ("2026-01-31", midnight UTC).
 std::optional<absl::Time> ParseTimeFlag(const std::string& text);

@@ -115,6 +115,9 @@ class Evaluator {
   };
 
  private:
+  // Matches at COCO's ten IoU thresholds and four area ranges from the
+  // IoUs computed here (average_precision.h).
+  friend class CocoEvaluator;
   Evaluator() = default;
   const ModelRun* run_ = nullptr;
   std::vector<Group> groups_;  // by row, then class

@@ -4,9 +4,11 @@
 #define SLICEKIT_SLICEKIT_H_
 
 #include "slicekit/auto_slices.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
+#include "slicekit/discover.h"
 #include "slicekit/explore.h"
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "slicekit/schema.h"
+#include "src/metrics/coco_match.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
@@ -248,6 +249,8 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
   std::vector<uint8_t> gt_matched;
   std::vector<uint8_t> pred_paired;
   std::vector<uint8_t> labelbox_match;
+  std::vector<uint8_t> crowd;
+  std::vector<int32_t> match;
   struct Pair {
     double iou;
     uint32_t p, g;
@@ -334,39 +337,28 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
         }
       } else {
         // pycocotools evaluateImg, one threshold.
-        gt_matched.assign(g.num_gt, 0);
         const uint32_t evaluated = std::min<uint32_t>(
             kept, static_cast<uint32_t>(options.max_detections));
-        const double start = std::min(t, 1 - 1e-10);
+        crowd.resize(g.num_gt);
+        for (uint32_t k = 0; k < g.num_gt; ++k) {
+          crowd[k] = row.ground_truths[gt_order_[g.gt_begin + k]].iscrowd;
+        }
+        gt_matched.resize(g.num_gt);
+        match.resize(evaluated);
+        internal::MatchCocoGreedy(ious, evaluated, g.num_gt, first_crowd,
+                                  crowd.data(), t, gt_matched.data(),
+                                  match.data());
         for (uint32_t p = 0; p < evaluated; ++p) {
-          const double* row_ious = ious + size_t{p} * g.num_gt;
-          double best = start;
-          int64_t match = -1;
-          for (uint32_t k = 0; k < g.num_gt; ++k) {
-            const bool ignored = k >= first_crowd;
-            if (gt_matched[k] &&
-                !(ignored &&
-                  row.ground_truths[gt_order_[g.gt_begin + k]].iscrowd)) {
-              continue;
-            }
-            if (match > -1 && match < first_crowd && ignored) break;
-            if (row_ious[k] < best) continue;
-            best = row_ious[k];
-            match = k;
-          }
           const Prediction& pred =
               row.predictions[pred_order_[g.pred_begin + p]];
-          if (match == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
+          if (match[p] == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
             // An unmatched detection outside the area range: ignored.
-          } else if (match == -1) {
+          } else if (match[p] == -1) {
             ++m.fp;
-            max_fp = std::max(
-                max_fp,
-                row.predictions[pred_order_[g.pred_begin + p]].confidence);
-          } else {
-            gt_matched[match] = 1;
+            max_fp = std::max(max_fp, pred.confidence);
+          } else if (static_cast<uint32_t>(match[p]) < first_crowd) {
             // Matched to a regular GT: TP; to an ignored one: ignored.
-            if (match < first_crowd) ++m.tp;
+            ++m.tp;
           }
         }
         m.fn = first_crowd - m.tp;

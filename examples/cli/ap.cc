@@ -1,0 +1,265 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// `slicekit ap`: COCO AP as pycocotools' summarize() prints it, for all
+// images or a slice of them (docs/metrics.md#average-precision), per-class
+// AP and best-F1 thresholds, PR curves and threshold sweeps as CSV.
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "examples/cli/cli.h"
+#include "nlohmann/json.hpp"
+#include "slicekit/average_precision.h"
+#include "slicekit/coco.h"
+#include "slicekit/filter_text.h"
+#include "slicekit/metrics.h"
+#include "slicekit/scan.h"
+#include "slicekit/slice_store.h"
+
+namespace slicekit::cli {
+namespace {
+
+// A CSV field: quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// The shortest text that reads back as the same double; empty for nullopt.
+std::string Number(std::optional<double> value) {
+  if (!value) return "";
+  char buffer[32];
+  const std::to_chars_result r =
+      std::to_chars(buffer, buffer + sizeof(buffer), *value);
+  return std::string(buffer, r.ptr);
+}
+
+int WritePrCurves(const std::string& path, const ModelRun& run,
+                  const CocoEvaluation& e) {
+  std::ofstream file(path, std::ios::binary);
+  if (!file) return InputError(absl::StrCat("cannot write ", path));
+  file << "class,iou_threshold,recall,precision,score\n";
+  for (int k = 0; k < e.num_classes; ++k) {
+    if (e.classes[k].num_ground_truths == 0) continue;  // no curve
+    const std::string name = CsvField(run.classes[k]);
+    for (int t = 0; t < kCocoIouThresholds; ++t) {
+      for (int r = 0; r < kCocoRecallThresholds; ++r) {
+        file << name << "," << Number(CocoIouThreshold(t)) << ","
+             << Number(CocoRecallThreshold(r)) << ","
+             << Number(e.Precision(t, r, k, 0, kCocoMaxDetsSettings - 1)) << ","
+             << Number(e.Score(t, r, k, 0, kCocoMaxDetsSettings - 1)) << "\n";
+      }
+    }
+  }
+  file.flush();
+  if (!file) return InputError(absl::StrCat("cannot write ", path));
+  return kOk;
+}
+
+int WriteSweeps(const std::string& path, const ModelRun& run,
+                const std::vector<ClassSweep>& sweeps) {
+  std::ofstream file(path, std::ios::binary);
+  if (!file) return InputError(absl::StrCat("cannot write ", path));
+  file << "class,threshold,tp,fp,fn,precision,recall,f1\n";
+  for (const ClassSweep& s : sweeps) {
+    const std::string name =
+        s.class_index < 0 ? "all" : CsvField(run.classes[s.class_index]);
+    for (const ThresholdPoint& p : s.points) {
+      file << name << "," << Number(p.threshold) << "," << p.tp << "," << p.fp
+           << "," << p.fn << "," << Number(p.precision) << ","
+           << Number(p.recall) << "," << Number(p.f1) << "\n";
+    }
+  }
+  file.flush();
+  if (!file) return InputError(absl::StrCat("cannot write ", path));
+  return kOk;
+}
+
+}  // namespace
+
+int Ap(Args& args) {
+  std::string gt, pred, where, slice, store_path, org, pr_curve, sweep_path;
+  std::string format = "text";
+  double iou = 0.5;
+  ImportOptions import_options;
+  while (!args.done()) {
+    const std::string flag = args.NextFlag();
+    if (flag == "--lenient") {
+      if (args.has_inline_value()) return UsageError(flag + " takes no value");
+      import_options.lenient = true;
+      continue;
+    }
+    if (flag != "--gt" && flag != "--pred" && flag != "--where" &&
+        flag != "--slice" && flag != "--store" && flag != "--org" &&
+        flag != "--pr-curve" && flag != "--sweep" && flag != "--iou" &&
+        flag != "--format") {
+      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
+    }
+    const std::optional<std::string> value = args.Value();
+    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
+    if (flag == "--gt") gt = *value;
+    if (flag == "--pred") pred = *value;
+    if (flag == "--where") where = *value;
+    if (flag == "--slice") slice = *value;
+    if (flag == "--store") store_path = *value;
+    if (flag == "--org") org = *value;
+    if (flag == "--pr-curve") pr_curve = *value;
+    if (flag == "--sweep") sweep_path = *value;
+    if (flag == "--format") format = *value;
+    if (flag == "--iou" && !absl::SimpleAtod(*value, &iou)) {
+      return UsageError(
+          absl::StrCat("--iou needs a number, not '", *value, "'"));
+    }
+  }
+  if (gt.empty() || pred.empty()) return UsageError("ap needs --gt and --pred");
+  if (!where.empty() && !slice.empty()) {
+    return UsageError("ap takes --where or --slice, not both");
+  }
+  if (!slice.empty() && (store_path.empty() || org.empty())) {
+    return UsageError("--slice needs --store FILE and --org ORG");
+  }
+  if (format != "text" && format != "json") {
+    return UsageError(
+        absl::StrCat("--format must be text or json, not '", format, "'"));
+  }
+
+  ImportReport report;
+  absl::StatusOr<ModelRun> run =
+      ImportCocoFiles(gt, pred, import_options, &report);
+  if (!run.ok()) return InputError(run.status().message());
+  if (report.skipped() > 0) {
+    std::fprintf(stderr, "slicekit ap: skipped %lld bad records\n",
+                 static_cast<long long>(report.skipped()));
+  }
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run);
+  if (!evaluator.ok()) return InputError(evaluator.status().message());
+  const CocoEvaluator coco = CocoEvaluator::Create(*evaluator);
+
+  // The images: a filter over the run's metrics table (default options, as
+  // `slicekit eval` writes it), or a saved slice's filter, or all.
+  std::optional<Selection> rows;
+  std::optional<Expr> filter;
+  if (!where.empty()) {
+    if (absl::StripAsciiWhitespace(where).empty()) {
+      return InputError("empty filter");
+    }
+    absl::StatusOr<Expr> parsed = ParseFilter(where);
+    if (!parsed.ok()) return InputError(parsed.status().message());
+    filter = *parsed;
+  } else if (!slice.empty()) {
+    absl::StatusOr<std::unique_ptr<SliceStore>> store =
+        SliceStore::OpenSqlite(store_path);
+    if (!store.ok()) return InputError(store.status().message());
+    absl::StatusOr<Slice> found = ResolveSlice(**store, org, slice);
+    if (!found.ok()) return InputError(found.status().message());
+    filter = found->filter;
+  }
+  if (filter) {
+    absl::StatusOr<RunMetrics> metrics = evaluator->Compute({});
+    if (!metrics.ok()) return InputError(metrics.status().message());
+    absl::StatusOr<Table> table = MetricsToTable(*run, *metrics);
+    if (!table.ok()) return InputError(table.status().message());
+    absl::StatusOr<Selection> selected = Filter(*table, *filter);
+    if (!selected.ok()) return InputError(selected.status().message());
+    rows = *std::move(selected);
+  }
+  absl::StatusOr<CocoEvaluation> e =
+      rows ? coco.Evaluate(*rows)
+           : absl::StatusOr<CocoEvaluation>(coco.Evaluate());
+  if (!e.ok()) return InputError(e.status().message());
+  SweepOptions sweep_options;
+  sweep_options.iou_threshold = iou;
+  absl::StatusOr<std::vector<ClassSweep>> sweeps =
+      coco.Sweep(sweep_options, rows ? &*rows : nullptr);
+  if (!sweeps.ok()) return InputError(sweeps.status().message());
+  std::map<int32_t, const ClassSweep*> sweep_of;
+  for (const ClassSweep& s : *sweeps) sweep_of[s.class_index] = &s;
+
+  if (format == "json") {
+    nlohmann::json out;
+    out["images"] = e->num_images;
+    out["images_in_run"] = run->rows.size();
+    out["stats"] = e->stats;
+    nlohmann::json classes = nlohmann::json::array();
+    for (const CocoClassAp& c : e->classes) {
+      nlohmann::json j = {{"class", run->classes[c.class_index]},
+                          {"ground_truths", c.num_ground_truths},
+                          {"detections", c.num_detections},
+                          {"ap", c.ap},
+                          {"ap50", c.ap50},
+                          {"ap75", c.ap75},
+                          {"ar100", c.ar100}};
+      auto it = sweep_of.find(c.class_index);
+      if (it != sweep_of.end() && it->second->best_f1) {
+        const ThresholdPoint& b = *it->second->best_f1;
+        j["best_f1"] = {{"threshold", b.threshold},
+                        {"f1", *b.f1},
+                        {"tp", b.tp},
+                        {"fp", b.fp},
+                        {"fn", b.fn}};
+      }
+      classes.push_back(std::move(j));
+    }
+    out["classes"] = std::move(classes);
+    if (const ClassSweep& all = sweeps->back(); all.best_f1) {
+      out["best_f1"] = {{"threshold", all.best_f1->threshold},
+                        {"f1", *all.best_f1->f1}};
+    }
+    std::printf("%s\n", out.dump(1).c_str());
+  } else {
+    Output out;
+    for (int i = 0; i < 12; ++i) out.Line(CocoStatLine(i, e->stats[i]));
+    out.Line("");
+    out.Line(absl::StrFormat(
+        "images: %d of %d; best F1 at IoU %.2f per class (confidence >= "
+        "threshold):",
+        e->num_images, run->rows.size(), iou));
+    out.Line(absl::StrFormat("%-20s %6s %6s %7s %7s %7s %9s %6s", "class", "gt",
+                             "dets", "AP", "AP50", "AP75", "threshold", "F1"));
+    auto stat = [](double v) {
+      return v < 0 ? std::string("-") : absl::StrFormat("%.3f", v);
+    };
+    for (const CocoClassAp& c : e->classes) {
+      std::string threshold = "-", f1 = "-";
+      auto it = sweep_of.find(c.class_index);
+      if (it != sweep_of.end() && it->second->best_f1) {
+        threshold = absl::StrFormat("%.3f", it->second->best_f1->threshold);
+        f1 = absl::StrFormat("%.3f", *it->second->best_f1->f1);
+      }
+      out.Line(absl::StrFormat("%-20s %6d %6d %7s %7s %7s %9s %6s",
+                               run->classes[c.class_index], c.num_ground_truths,
+                               c.num_detections, stat(c.ap), stat(c.ap50),
+                               stat(c.ap75), threshold, f1));
+    }
+    if (const ClassSweep& all = sweeps->back(); all.best_f1) {
+      out.Line(absl::StrFormat("%-20s %6d %6s %7s %7s %7s %9.3f %6.3f",
+                               "(all classes)", all.num_ground_truths, "", "",
+                               "", "", all.best_f1->threshold,
+                               *all.best_f1->f1));
+    }
+    if (!out.Flush()) return InputError("cannot write the output");
+  }
+  if (!pr_curve.empty()) {
+    if (int rc = WritePrCurves(pr_curve, *run, *e); rc != kOk) return rc;
+  }
+  if (!sweep_path.empty()) {
+    if (int rc = WriteSweeps(sweep_path, *run, *sweeps); rc != kOk) return rc;
+  }
+  return kOk;
+}
+
+}  // namespace slicekit::cli

@@ -1,0 +1,185 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Runs `slicekit ap` (SLICEKIT_CLI_PATH) on the COCO parity set and checks
+// its numbers against pycocotools' committed answers.
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/run_program.h"
+
+namespace slicekit {
+namespace {
+
+using ::slicekit::testing::ReadFile;
+using ::slicekit::testing::RunProgram;
+using ::slicekit::testing::RunResult;
+using ::slicekit::testing::TempPath;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::string DataPath(const std::string& name) {
+  return absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_small/", name);
+}
+
+RunResult Ap(std::vector<std::string> args) {
+  std::vector<std::string> all = {"ap", "--gt", DataPath("gt.json"), "--pred",
+                                  DataPath("dets.json")};
+  all.insert(all.end(), args.begin(), args.end());
+  return RunProgram(SLICEKIT_CLI_PATH, all);
+}
+
+nlohmann::json Oracle(const std::string& file, const std::string& set) {
+  const nlohmann::json all = nlohmann::json::parse(ReadFile(DataPath(file)));
+  return file == "summarize.json" ? all[set] : all["sets"][set];
+}
+
+void ExpectStats(const nlohmann::json& got, const nlohmann::json& want) {
+  ASSERT_EQ(got.size(), 12u);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_NEAR(got[i].get<double>(), want[i].get<double>(), 1e-9) << i;
+  }
+}
+
+TEST(CliApTest, PrintsSummarizeLinesForTheWholeRun) {
+  const RunResult r = Ap({});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> lines = absl::StrSplit(r.out, '\n');
+  ASSERT_GT(lines.size(), 20u);
+  // pycocotools prints these for coco_small (summarize.json, 3 decimals).
+  EXPECT_EQ(lines[0],
+            " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | "
+            "maxDets=100 ] = 0.304");
+  EXPECT_EQ(lines[1],
+            " Average Precision  (AP) @[ IoU=0.50      | area=   all | "
+            "maxDets=100 ] = 0.506");
+  EXPECT_EQ(lines[11],
+            " Average Recall     (AR) @[ IoU=0.50:0.95 | area= large | "
+            "maxDets=100 ] = 0.439");
+  EXPECT_EQ(lines[12], "");
+  EXPECT_THAT(lines[13], StartsWith("images: 300 of 300;"));
+  EXPECT_THAT(r.out, HasSubstr("\ntraffic light "));
+  EXPECT_THAT(r.out, HasSubstr("\n(all classes) "));
+}
+
+TEST(CliApTest, JsonStatsEqualPycocotools) {
+  const RunResult r = Ap({"--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json got = nlohmann::json::parse(r.out);
+  EXPECT_EQ(got["images"], 300);
+  const nlohmann::json want = Oracle("summarize.json", "all");
+  ExpectStats(got["stats"], want["stats"]);
+  for (const auto& c : got["classes"]) {
+    EXPECT_NEAR(c["ap"].get<double>(),
+                want["ap_per_class_iou50_95_area_all_maxdets100"][c["class"]]
+                    .get<double>(),
+                1e-9);
+  }
+}
+
+// --where runs over the metrics table of the run: the slice's images are
+// the ones whose row matches, and AP is pycocotools' on just those.
+TEST(CliApTest, WhereSelectsTheImagesPycocotoolsWasGiven) {
+  const RunResult r = Ap({"--where", "dataset = 'drone'", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json got = nlohmann::json::parse(r.out);
+  const nlohmann::json want = Oracle("ap_oracle.json", "drone");
+  EXPECT_EQ(got["images"], want["image_ids"].size());
+  ExpectStats(got["stats"], want["stats"]);
+}
+
+TEST(CliApTest, SavedSliceGivesItsImages) {
+  const std::string store = TempPath("ap_store.db");
+  const RunResult created = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"slice", "--store", store, "--org", "acme", "create", "--name",
+       "Wide eval", "--where", "split IN ('val', 'test') AND width >= 1280"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const RunResult r = Ap({"--slice", "wide eval", "--store", store, "--org",
+                          "acme", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json got = nlohmann::json::parse(r.out);
+  const nlohmann::json want = Oracle("ap_oracle.json", "val_test_wide");
+  EXPECT_EQ(got["images"], want["image_ids"].size());
+  ExpectStats(got["stats"], want["stats"]);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::remove(absl::StrCat(store, suffix).c_str());
+  }
+}
+
+TEST(CliApTest, WritesPrCurvesAndSweeps) {
+  const std::string pr = TempPath("pr.csv");
+  const std::string sweep = TempPath("sweep.csv");
+  const RunResult r = Ap({"--pr-curve", pr, "--sweep", sweep, "--iou", "0.75"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("best F1 at IoU 0.75"));
+  const std::vector<std::string> lines =
+      absl::StrSplit(ReadFile(pr), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 1 + 6 * 10 * 101u);
+  EXPECT_EQ(lines[0], "class,iou_threshold,recall,precision,score");
+  // person at IoU .5: pycocotools' curve, value for value.
+  const nlohmann::json want = Oracle(
+      "ap_oracle.json", "all")["precision_area_all_maxdets100"]["0"]["person"];
+  for (int r = 0; r < 101; ++r) {
+    const std::vector<std::string> f = absl::StrSplit(lines[1 + r], ',');
+    ASSERT_EQ(f.size(), 5u);
+    EXPECT_EQ(f[0], "person");
+    EXPECT_EQ(f[1], "0.5");
+    EXPECT_EQ(std::stod(f[3]), want[r].get<double>()) << r;
+  }
+  // A class name with a space is written as is (no comma to quote).
+  EXPECT_THAT(ReadFile(pr), HasSubstr("\ntraffic light,0.95,1,"));
+  const std::string sweeps = ReadFile(sweep);
+  EXPECT_THAT(sweeps, StartsWith("class,threshold,tp,fp,fn,precision,recall,"
+                                 "f1\nperson,"));
+  EXPECT_THAT(sweeps, HasSubstr("\nall,"));
+  std::remove(pr.c_str());
+  std::remove(sweep.c_str());
+}
+
+TEST(CliApTest, BadArgumentsAndInputs) {
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--format", "xml"}, 2, "--format must be text or json, not 'xml'"},
+      {{"--where", "fp >= 1", "--slice", "x"},
+       2,
+       "ap takes --where or --slice, not both"},
+      {{"--slice", "x"}, 2, "--slice needs --store FILE and --org ORG"},
+      {{"--bogus", "1"}, 2, "unknown flag '--bogus'"},
+      {{"--iou"}, 2, "--iou needs a value"},
+      {{"--where", "fp >="}, 1, "at 5: expected a value after '>='"},
+      {{"--where", "weather = 'fog'"}, 1, "unknown column 'weather'"},
+      {{"--iou", "0.52"},
+       1,
+       "iou_threshold must be one of COCO's 0.5, 0.55, ..., 0.95, got 0.52"},
+      {{"--pr-curve", "/nonexistent/dir/pr.csv"},
+       1,
+       "cannot write /nonexistent/dir/pr.csv"},
+  };
+  for (const Case& c : cases) {
+    const RunResult r = Ap(c.args);
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.message << "\n" << r.err;
+    EXPECT_THAT(r.error_line(), HasSubstr(c.message));
+  }
+  const RunResult missing =
+      RunProgram(SLICEKIT_CLI_PATH, {"ap", "--gt", DataPath("gt.json")});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.error_line(), HasSubstr("ap needs --gt and --pred"));
+  const RunResult no_file = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"ap", "--gt", "/nonexistent.json", "--pred", DataPath("dets.json")});
+  EXPECT_EQ(no_file.exit_code, 1);
+  EXPECT_THAT(no_file.error_line(), HasSubstr("/nonexistent.json"));
+}
+
+}  // namespace
+}  // namespace slicekit
