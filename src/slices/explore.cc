@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "src/util/status_macros.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 #include "src/util/text_cells.h"
 
 namespace slicekit {
@@ -305,6 +305,8 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
               count_columns[k + 2] >= 0, entry.tp, entry.fp, entry.fn,
               &entry.precision, &entry.recall, &entry.f1);
   }
+  summary.confidence_count = float_counts[0];
+  summary.iou_count = float_counts[1];
   if (float_counts[0] > 0) {
     summary.mean_confidence = float_sums[0] / float_counts[0];
   }
