@@ -72,6 +72,9 @@ class PartitionLostError(_errors.UnavailableError):
         super().__init__(code, message)
 
 
+_LOST = object()  # a finished result that could not be fetched
+
+
 class _Missing(Exception):
     """Raised on a worker that does not hold the asked-for partition version
     (it died and the task ran elsewhere, or the partition moved)."""
@@ -109,21 +112,34 @@ def _apply(table: Table, entry: Tuple) -> None:
         raise ValueError(f"unknown log entry {kind!r}")
 
 
+def _chunks(data: Any) -> Any:
+    """A source's rows: one DataFrame or mapping, or an iterable of them
+    (a generator keeps a big partition's memory to one chunk at a time)."""
+    import pandas as pd
+    if data is None:
+        return []
+    if isinstance(data, (pd.DataFrame, dict)) or hasattr(data, "keys"):
+        return [data]
+    return data
+
+
 def _load(source: Any, p: int, partitions: int,
           schema: Sequence[Tuple[str, str]], chunk_rows: int) -> Table:
     data = source(p, partitions) if callable(source) else source
-    if data is None:
-        data = _table.empty_columns(schema)
-    table = Table._from_columns(_table.payload(data, schema=schema), chunk_rows)
-    ids = table.row_ids()
-    if len(ids):
-        wrong = np.flatnonzero(partition_of(ids, partitions) != p)
-        if wrong.size:
+    table = Table._from_columns(
+        _table.payload(_table.empty_columns(schema), schema=schema),
+        chunk_rows)
+    for chunk in _chunks(data):
+        ids = np.asarray(_ids_of(chunk))
+        wrong = np.flatnonzero(partition_of(ids, partitions) != p) \
+            if len(ids) else []
+        if len(wrong):
             raise _errors.make_error(
                 "INVALID_ARGUMENT",
-                f"the source of partition {p} holds row '{ids[wrong[0]]}', "
-                f"which belongs to partition "
+                f"the source of partition {p} holds row "
+                f"'{_id_text(ids[wrong[0]])}', which belongs to partition "
                 f"{int(partition_of(ids[wrong[:1]], partitions)[0])}")
+        _table.append(table, chunk)
     return table
 
 
@@ -475,10 +491,12 @@ class PartitionedTable:
                      chunk_rows: int = 65536, max_retries: int = 2,
                      timeout: Optional[float] = 600.0) -> "PartitionedTable":
         """Builds partition p on a worker from source(p, partitions), a
-        picklable function returning the rows (DataFrame or mapping of
-        arrays) whose partition_of() is p; it runs again if the partition
-        must be rebuilt. `schema` ([(name, type)], e.g. a Table's .schema)
-        fixes the column types."""
+        picklable function returning the rows whose partition_of() is p:
+        a DataFrame or mapping of arrays, or an iterable of them (appended
+        one at a time, so a generator bounds the memory a big partition
+        needs while it loads). It runs again if the partition must be
+        rebuilt. `schema` ([(name, type)], e.g. a Table's .schema) fixes
+        the column types."""
         return cls(client, schema, [source] * partitions,
                    chunk_rows=chunk_rows, max_retries=max_retries,
                    timeout=timeout)
@@ -583,12 +601,20 @@ class PartitionedTable:
                 wait(list(pending.values()), timeout=poll)
             except TimeoutError:
                 pass
-            for p, future in list(pending.items()):
-                if not future.done():
+            done = [p for p, f in pending.items() if f.done()]
+            finished = [p for p in done if pending[p].status == "finished"]
+            fetched = self._fetch([pending[p] for p in finished], poll * 10)
+            for p, value in zip(finished, fetched):
+                if value is _LOST:
+                    failed.append(p)
+                else:
+                    results[p] = value
+            for p in done:
+                future = pending.pop(p)
+                if p in finished:
                     continue
-                del pending[p]
                 try:
-                    results[p] = future.result()
+                    future.result()
                 except _errors.Error as e:
                     errors[p] = e
                 except (_Missing, KilledWorker, CommClosedError, OSError,
@@ -609,6 +635,30 @@ class PartitionedTable:
                     f"partitions {sorted(pending)} did not answer within "
                     f"{self.timeout} s")
         return failed, errors
+
+    def _fetch(self, futures: List[Any], timeout: float) -> List[Any]:
+        """The results of finished futures in one round trip (result() is
+        one each), bounded: a result lost with its worker before it was
+        fetched would otherwise be waited for forever (its task is pinned
+        to the dead worker). Lost ones come back as _LOST."""
+        if not futures:
+            return []
+        try:
+            return self._client.sync(self._client._gather, futures,
+                                     callback_timeout=timeout)
+        except (AttributeError, TypeError):
+            pass  # another distributed version: one result() each
+        except Exception:  # noqa: BLE001 - sorted out one by one below
+            pass
+        out = []
+        for f in futures:
+            try:
+                out.append(f.result(timeout=timeout))
+            except _errors.Error:
+                raise
+            except Exception:  # noqa: BLE001 - lost with its worker
+                out.append(_LOST)
+        return out
 
     def _map(self, op: str, args: Callable[[int], Tuple],
              partitions: Optional[Sequence[int]] = None,
