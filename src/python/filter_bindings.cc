@@ -102,11 +102,14 @@ void BindFilters(py::module_& m) {
            })
       .def("__repr__",
            [](const OrderBy& o) {
-             return absl::StrCat("OrderBy(", py::repr(py::str(o.column)).cast<std::string>(),
-                                 o.descending ? ", descending=True)" : ")");
+             return absl::StrCat(
+                 "OrderBy(", py::repr(py::str(o.column)).cast<std::string>(),
+                 o.descending ? ", descending=True)" : ")");
            })
       .def(py::pickle(
-          [](const OrderBy& o) { return py::make_tuple(o.column, o.descending); },
+          [](const OrderBy& o) {
+            return py::make_tuple(o.column, o.descending);
+          },
           [](py::tuple t) {
             return OrderBy{t[0].cast<std::string>(), t[1].cast<bool>()};
           }));
@@ -121,8 +124,8 @@ void BindFilters(py::module_& m) {
       .def_static("false_", &Expr::False, "FALSE.")
       .def_static(
           "compare",
-          [](const std::string& column, const std::string& op,
-             py::handle value, std::optional<std::string> class_name) {
+          [](const std::string& column, const std::string& op, py::handle value,
+             std::optional<std::string> class_name) {
             return Expr::Compare(Ref(column, std::move(class_name)),
                                  ParseOp(op), ToLiteral(value));
           },
@@ -174,8 +177,9 @@ void BindFilters(py::module_& m) {
           "from_json",
           [](const std::string& json) { return Value(FilterFromJson(json)); },
           py::arg("json"), "Reads the JSON form (same as filter_from_json).")
-      .def("to_json", [](const Expr& e) { return Decode(FilterToJson(e)); },
-           "The JSON form: {\"version\":1,...}.")
+      .def(
+          "to_json", [](const Expr& e) { return Decode(FilterToJson(e)); },
+          "The JSON form: {\"version\":1,...}.")
       .def_property_readonly(
           "kind", [](const Expr& e) { return KindName(e.kind()); },
           "'true', 'false', 'compare', 'between', 'in', 'is_null', 'and', "
@@ -272,11 +276,15 @@ void BindFilters(py::module_& m) {
       // `filter & col(...)` reaches Col.__rand__ (slicekit/_builder.py).
       .def(
           "__and__",
-          [](const Expr& a, const Expr& b) { return Expr::And({a, b}); },
+          [](const Expr& a, const Expr& b) {
+            return Expr::And({a, b});
+          },
           py::is_operator())
       .def(
           "__or__",
-          [](const Expr& a, const Expr& b) { return Expr::Or({a, b}); },
+          [](const Expr& a, const Expr& b) {
+            return Expr::Or({a, b});
+          },
           py::is_operator())
       .def("__invert__", [](const Expr& a) { return Expr::Not(a); })
       .def(
@@ -322,12 +330,10 @@ void BindFilters(py::module_& m) {
       "expected a value after '<'\".");
   m.def(
       "format_filter", [](const Expr& e) { return Decode(FormatFilter(e)); },
-      py::arg("expr"),
-        "The canonical filter text (str(expr)).");
+      py::arg("expr"), "The canonical filter text (str(expr)).");
   m.def(
       "filter_to_json", [](const Expr& e) { return Decode(FilterToJson(e)); },
-      py::arg("expr"),
-        "The JSON form of a filter (docs/filter-json.md).");
+      py::arg("expr"), "The JSON form of a filter (docs/filter-json.md).");
   m.def(
       "filter_from_json",
       [](const std::string& json) { return Value(FilterFromJson(json)); },

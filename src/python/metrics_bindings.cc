@@ -60,8 +60,8 @@ TablePtr Finish(absl::StatusOr<Table> table, const ImportReport& report) {
   if (report.skipped() > 0) {
     py::module_::import("warnings")
         .attr("warn")(absl::StrCat(
-            "slicekit: skipped ", report.skipped(), " bad records: ",
-            absl::StrJoin(report.reasons, "; ")));
+            "slicekit: skipped ", report.skipped(),
+            " bad records: ", absl::StrJoin(report.reasons, "; ")));
   }
   return out;
 }
@@ -74,13 +74,12 @@ void BindMetrics(py::module_& m) {
       [](const std::string& gt, const std::string& predictions,
          double iou_threshold, double confidence_threshold,
          const std::string& rule,
-         std::map<std::string, double> class_iou_thresholds,
-         int max_detections, bool per_class_columns, bool lenient,
-         size_t chunk_rows) {
-        const EvalOptions options = MakeOptions(
-            iou_threshold, confidence_threshold, rule,
-            std::move(class_iou_thresholds), max_detections,
-            per_class_columns, lenient, chunk_rows);
+         std::map<std::string, double> class_iou_thresholds, int max_detections,
+         bool per_class_columns, bool lenient, size_t chunk_rows) {
+        const EvalOptions options =
+            MakeOptions(iou_threshold, confidence_threshold, rule,
+                        std::move(class_iou_thresholds), max_detections,
+                        per_class_columns, lenient, chunk_rows);
         ImportReport report;
         absl::StatusOr<Table> table = [&] {
           py::gil_scoped_release release;
@@ -107,13 +106,12 @@ void BindMetrics(py::module_& m) {
       [](const std::string& path, std::vector<std::string> classes,
          double iou_threshold, double confidence_threshold,
          const std::string& rule,
-         std::map<std::string, double> class_iou_thresholds,
-         int max_detections, bool per_class_columns, bool lenient,
-         size_t chunk_rows) {
-        const EvalOptions options = MakeOptions(
-            iou_threshold, confidence_threshold, rule,
-            std::move(class_iou_thresholds), max_detections,
-            per_class_columns, lenient, chunk_rows);
+         std::map<std::string, double> class_iou_thresholds, int max_detections,
+         bool per_class_columns, bool lenient, size_t chunk_rows) {
+        const EvalOptions options =
+            MakeOptions(iou_threshold, confidence_threshold, rule,
+                        std::move(class_iou_thresholds), max_detections,
+                        per_class_columns, lenient, chunk_rows);
         NdjsonOptions ndjson;
         ndjson.classes = std::move(classes);
         ndjson.import = options.import;

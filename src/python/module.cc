@@ -24,9 +24,8 @@ void CheckSameTable(const TablePtr& table, const PySelection& selection) {
 }
 
 py::str Decode(absl::string_view bytes) {
-  PyObject* text =
-      PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()),
-                           "surrogateescape");
+  PyObject* text = PyUnicode_DecodeUTF8(
+      bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "surrogateescape");
   if (text == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(text);
 }
@@ -76,8 +75,8 @@ Literal ToLiteral(py::handle value) {
   }
   if (PyLong_Check(value.ptr()) || PyIndex_Check(value.ptr())) {
     int overflow = 0;
-    py::int_ number = py::reinterpret_steal<py::int_>(
-        PyNumber_Index(value.ptr()));
+    py::int_ number =
+        py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
     if (!number) throw py::error_already_set();
     const long long v = PyLong_AsLongLongAndOverflow(number.ptr(), &overflow);
     if (overflow == 0) {
@@ -192,9 +191,8 @@ py::array_t<int32_t> HashPartitions(py::handle ids, int partitions) {
         "the number of partitions must be at least 1, not ", partitions)));
   }
   auto part = [partitions](absl::string_view id) {
-    const uLong crc =
-        crc32(0L, reinterpret_cast<const Bytef*>(id.data()),
-              static_cast<uInt>(id.size()));
+    const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(id.data()),
+                            static_cast<uInt>(id.size()));
     return static_cast<int32_t>(crc % static_cast<uLong>(partitions));
   };
   // Fixed-width bytes (NumPy "S"): no Python object per id.

@@ -22,9 +22,10 @@ namespace {
 py::object ToDatetime(absl::Time t) {
   py::module_ datetime = py::module_::import("datetime");
   py::object utc = datetime.attr("timezone").attr("utc");
-  py::object epoch = datetime.attr("datetime")(1970, 1, 1, py::arg("tzinfo") = utc);
-  return epoch + datetime.attr("timedelta")(
-                     py::arg("microseconds") = absl::ToUnixMicros(t));
+  py::object epoch =
+      datetime.attr("datetime")(1970, 1, 1, py::arg("tzinfo") = utc);
+  return epoch + datetime.attr("timedelta")(py::arg("microseconds") =
+                                                absl::ToUnixMicros(t));
 }
 
 // A SliceStore shared by the Python object and any operation in flight, so
@@ -109,8 +110,8 @@ Target ToTarget(const TablePtr& table, py::handle value) {
   } else if (py::isinstance<PyBoundFilter>(value)) {
     const PyBoundFilter& b = value.cast<const PyBoundFilter&>();
     if (b.table != table) {
-      throw StatusError(absl::InvalidArgumentError(
-          "the filter was bound to another table"));
+      throw StatusError(
+          absl::InvalidArgumentError("the filter was bound to another table"));
     }
     t.bound = b.filter;
   } else {
@@ -165,8 +166,8 @@ void BindSlices(py::module_& m) {
           "updated_at", [](const Slice& s) { return ToDatetime(s.updated_at); })
       .def("__repr__", [](const Slice& s) {
         return Decode(absl::StrCat("<slicekit.Slice ", s.id, " '", s.name,
-                                   "' [", s.filter.ToString(), "] v",
-                                   s.version, ">"));
+                                   "' [", s.filter.ToString(), "] v", s.version,
+                                   ">"));
       });
 
   py::class_<PyStore>(
@@ -181,7 +182,9 @@ void BindSlices(py::module_& m) {
       "during every operation.")
       .def_static(
           "in_memory",
-          [] { return PyStore{std::shared_ptr<SliceStore>(SliceStore::InMemory())}; },
+          [] {
+            return PyStore{std::shared_ptr<SliceStore>(SliceStore::InMemory())};
+          },
           "A new empty store in memory.")
       .def_static(
           "open_sqlite",
@@ -190,10 +193,10 @@ void BindSlices(py::module_& m) {
               py::gil_scoped_release release;
               return SliceStore::OpenSqlite(path);
             }();
-            return PyStore{std::shared_ptr<SliceStore>(Value(std::move(store)))};
+            return PyStore{
+                std::shared_ptr<SliceStore>(Value(std::move(store)))};
           },
-          py::arg("path"),
-          "Opens (or creates) the SQLite store at `path`.")
+          py::arg("path"), "Opens (or creates) the SQLite store at `path`.")
       .def(
           "create",
           [](const PyStore& s, const std::string& org, const std::string& name,
@@ -201,9 +204,8 @@ void BindSlices(py::module_& m) {
              py::handle order_by) {
             SliceSpec spec{name, description, ToExpr(filter),
                            ToOrderBy(order_by)};
-            return WithStore(s, [&](SliceStore& store) {
-              return store.Create(org, spec);
-            });
+            return WithStore(
+                s, [&](SliceStore& store) { return store.Create(org, spec); });
           },
           py::arg("org"), py::arg("name"), py::arg("filter"), py::kw_only(),
           py::arg("description") = "", py::arg("order_by") = py::none(),
@@ -211,21 +213,24 @@ void BindSlices(py::module_& m) {
       .def(
           "get",
           [](const PyStore& s, const std::string& org, const std::string& id) {
-            return WithStore(s,
-                             [&](SliceStore& store) { return store.Get(org, id); });
+            return WithStore(
+                s, [&](SliceStore& store) { return store.Get(org, id); });
           },
           py::arg("org"), py::arg("id"))
       .def(
           "get_by_name",
-          [](const PyStore& s, const std::string& org, const std::string& name) {
-            return WithStore(
-                s, [&](SliceStore& store) { return store.GetByName(org, name); });
+          [](const PyStore& s, const std::string& org,
+             const std::string& name) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.GetByName(org, name);
+            });
           },
           py::arg("org"), py::arg("name"),
           "The slice whose name equals `name` ignoring case.")
       .def(
           "list",
-          [](const PyStore& s, const std::string& org, const std::string& order) {
+          [](const PyStore& s, const std::string& org,
+             const std::string& order) {
             const SliceListOrder o = ParseListOrder(order);
             return WithStore(
                 s, [&](SliceStore& store) { return store.List(org, o); });
@@ -240,8 +245,7 @@ void BindSlices(py::module_& m) {
             const Expr expr = ToExpr(filter);
             const std::vector<OrderBy> keys = ToOrderBy(order_by);
             return WithStore(s, [&](SliceStore& store) {
-              return store.UpdateFilter(org, id, expr, keys,
-                                        expected_version);
+              return store.UpdateFilter(org, id, expr, keys, expected_version);
             });
           },
           py::arg("org"), py::arg("id"), py::arg("filter"),
@@ -318,13 +322,13 @@ void BindSlices(py::module_& m) {
           "close", [](PyStore& s) { s.store.reset(); },
           "Closes the store (operations in flight finish first); later calls "
           "raise FailedPreconditionError.")
-      .def("__enter__", [](PyStore& s) -> PyStore& { return s; },
-           py::return_value_policy::reference)
-      .def("__exit__",
-           [](PyStore& s, py::args) {
-             s.store.reset();
-             return false;
-           });
+      .def(
+          "__enter__", [](PyStore& s) -> PyStore& { return s; },
+          py::return_value_policy::reference)
+      .def("__exit__", [](PyStore& s, py::args) {
+        s.store.reset();
+        return false;
+      });
 
   m.def(
       "normalize_slice_name",
@@ -350,9 +354,8 @@ void BindSlices(py::module_& m) {
       .def_readwrite("recall", &ClassSummary::recall)
       .def_readwrite("f1", &ClassSummary::f1)
       .def("to_dict", &ClassSummaryDict)
-      .def("__eq__", [](const ClassSummary& a, const ClassSummary& b) {
-        return a == b;
-      })
+      .def("__eq__",
+           [](const ClassSummary& a, const ClassSummary& b) { return a == b; })
       .def("__repr__", [](const ClassSummary& c) {
         return absl::StrCat("ClassSummary(class_name='", c.class_name,
                             "', tp=", c.tp, ", fp=", c.fp, ", fn=", c.fn, ")");
@@ -378,16 +381,14 @@ void BindSlices(py::module_& m) {
       .def_readwrite("iou_count", &SliceSummary::iou_count)
       .def_readwrite("classes", &SliceSummary::classes)
       .def("to_dict", &SummaryDict, "The fields as a dict.")
-      .def("__eq__", [](const SliceSummary& a, const SliceSummary& b) {
-        return a == b;
-      })
+      .def("__eq__",
+           [](const SliceSummary& a, const SliceSummary& b) { return a == b; })
       .def("__repr__", [](const SliceSummary& s) {
-        return absl::StrCat("SliceSummary(rows=", s.rows, ", tp=", s.tp,
-                            ", fp=", s.fp, ", fn=", s.fn,
-                            ", precision=", Optional(s.precision),
-                            ", recall=", Optional(s.recall),
-                            ", f1=", Optional(s.f1), ", ",
-                            s.classes.size(), " classes)");
+        return absl::StrCat(
+            "SliceSummary(rows=", s.rows, ", tp=", s.tp, ", fp=", s.fp,
+            ", fn=", s.fn, ", precision=", Optional(s.precision),
+            ", recall=", Optional(s.recall), ", f1=", Optional(s.f1), ", ",
+            s.classes.size(), " classes)");
       });
 
   py::class_<SummaryComparison>(m, "SummaryComparison",
@@ -411,7 +412,8 @@ void BindSlices(py::module_& m) {
   m.def(
       "summarize_all",
       [](const TablePtr& table) {
-        return Value(Reading(*table, [&] { return SummarizeAll(table->table); }));
+        return Value(
+            Reading(*table, [&] { return SummarizeAll(table->table); }));
       },
       py::arg("table"), "Summarizes every live row.");
   m.def(
@@ -468,8 +470,10 @@ void BindSlices(py::module_& m) {
         options.scan = ScanOptions{threads, begin_row, end_row};
         options.summarize = summarize;
         return Value(Reading(*table, [&] {
-          if (t.slice.has_value()) return Explore(table->table, *t.slice, options);
-          if (t.bound.has_value()) return Explore(table->table, *t.bound, options);
+          if (t.slice.has_value())
+            return Explore(table->table, *t.slice, options);
+          if (t.bound.has_value())
+            return Explore(table->table, *t.bound, options);
           return Explore(table->table, t.expr, options);
         }));
       },
@@ -547,8 +551,8 @@ void BindSlices(py::module_& m) {
           "rows", [](const SliceEntries& e) { return RowsArray(e.rows); })
       .def("count", &SliceEntries::count)
       .def("__repr__", [](const SliceEntries& e) {
-        return absl::StrCat("<slicekit.SliceEntries '", e.slice_name, "': ",
-                            e.rows.size(), " rows>");
+        return absl::StrCat("<slicekit.SliceEntries '", e.slice_name,
+                            "': ", e.rows.size(), " rows>");
       });
   py::class_<CurationReport>(m, "CurationReport",
                              "Which new rows entered which slice.")
@@ -561,13 +565,14 @@ void BindSlices(py::module_& m) {
       m, "Curator",
       "Slices bound once to a table; after each append, new_rows_since() "
       "reports which new rows entered which slice in one pass.")
-      .def(py::init([](const TablePtr& table, const std::vector<Slice>& slices) {
-             Curator curator = Value(Reading(
-                 *table, [&] { return Curator::Create(table->table, slices); }));
-             return PyCurator{table,
-                              std::make_shared<const Curator>(std::move(curator))};
-           }),
-           py::arg("table"), py::arg("slices"))
+      .def(
+          py::init([](const TablePtr& table, const std::vector<Slice>& slices) {
+            Curator curator = Value(Reading(
+                *table, [&] { return Curator::Create(table->table, slices); }));
+            return PyCurator{
+                table, std::make_shared<const Curator>(std::move(curator))};
+          }),
+          py::arg("table"), py::arg("slices"))
       .def(
           "new_rows",
           [](const PyCurator& c, RowIndex first_new_row, int threads) {

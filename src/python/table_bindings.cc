@@ -6,8 +6,8 @@
 // for strings.
 #include <cstring>
 #include <limits>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,9 +32,9 @@ ColumnType ParseColumnType(const std::string& name) {
   if (name == "int") return ColumnType::kInt;
   if (name == "categorical") return ColumnType::kCategorical;
   if (name == "id") return ColumnType::kId;
-  throw StatusError(absl::InvalidArgumentError(absl::StrCat(
-      "unknown column type '", name,
-      "' (use 'float', 'int', 'categorical' or 'id')")));
+  throw StatusError(absl::InvalidArgumentError(
+      absl::StrCat("unknown column type '", name,
+                   "' (use 'float', 'int', 'categorical' or 'id')")));
 }
 
 // One column of the payload that slicekit/_table.py builds from a DataFrame
@@ -62,8 +62,7 @@ struct ColumnInput {
 template <typename T>
 py::array Contiguous(py::handle values, const std::string& name) {
   py::array_t<T, py::array::c_style | py::array::forcecast> array =
-      py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(
-          values);
+      py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(values);
   if (!array) throw py::error_already_set();
   if (array.ndim() != 1) {
     throw py::value_error(
@@ -81,8 +80,8 @@ std::vector<ColumnInput> ReadPayload(py::list payload) {
     in.name = t[0].cast<std::string>();
     in.type = ParseColumnType(t[1].cast<std::string>());
     in.kind = t[2].cast<std::string>();
-    const bool string_column = in.type == ColumnType::kCategorical ||
-                               in.type == ColumnType::kId;
+    const bool string_column =
+        in.type == ColumnType::kCategorical || in.type == ColumnType::kId;
     const auto refuse = [&] {
       throw py::value_error(absl::StrCat("column '", in.name, "': values of ",
                                          "kind '", in.kind, "' cannot fill a ",
@@ -104,22 +103,24 @@ std::vector<ColumnInput> ReadPayload(py::list payload) {
       if (!string_column) refuse();
       py::array a = py::array::ensure(t[3], py::array::c_style);
       if (!a || a.dtype().kind() != 'S' || a.ndim() != 1) {
-        throw py::value_error(absl::StrCat(
-            "column '", in.name, "': 'fixed' values must be a 1-D bytes (S) "
-            "array"));
+        throw py::value_error(
+            absl::StrCat("column '", in.name,
+                         "': 'fixed' values must be a 1-D bytes (S) "
+                         "array"));
       }
       in.values = a;
     } else {
-      throw py::value_error(absl::StrCat("unknown payload kind '", in.kind, "'"));
+      throw py::value_error(
+          absl::StrCat("unknown payload kind '", in.kind, "'"));
     }
     in.size = static_cast<size_t>(in.values.size());
     if ((in.kind == "floats" || in.kind == "ints") && !t[4].is_none()) {
       in.valid = Contiguous<uint8_t>(t[4], in.name);
       in.has_valid = true;
       if (static_cast<size_t>(in.valid.size()) != in.size) {
-        throw py::value_error(absl::StrCat(
-            "column '", in.name, "': the validity mask has ", in.valid.size(),
-            " entries for ", in.size, " values"));
+        throw py::value_error(
+            absl::StrCat("column '", in.name, "': the validity mask has ",
+                         in.valid.size(), " entries for ", in.size, " values"));
       }
     }
     inputs.push_back(std::move(in));
@@ -141,9 +142,9 @@ absl::StatusOr<Batch> BuildBatch(const Schema& schema,
   const size_t n = inputs[schema.id_column()].size;
   for (const ColumnInput& in : inputs) {
     if (in.size != n) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column '", in.name, "' has ", in.size, " values; column '",
-          kDataRowIdColumn, "' has ", n));
+      return absl::InvalidArgumentError(
+          absl::StrCat("column '", in.name, "' has ", in.size,
+                       " values; column '", kDataRowIdColumn, "' has ", n));
     }
   }
   batch.Reserve(n);
@@ -164,7 +165,8 @@ absl::StatusOr<Batch> BuildBatch(const Schema& schema,
           batch.AppendNull(c);
         } else if (text) {
           char buffer[32];
-          const char* end = absl::numbers_internal::FastIntToBuffer(v[i], buffer);
+          const char* end =
+              absl::numbers_internal::FastIntToBuffer(v[i], buffer);
           batch.AppendString(c, absl::string_view(buffer, end - buffer));
         } else {
           batch.AppendInt(c, v[i]);
@@ -225,10 +227,9 @@ void AppendColumns(TableHandle& handle, py::list payload) {
   std::vector<ColumnInput> inputs = ReadPayload(payload);
   const Schema schema = PayloadSchema(inputs);
   if (!(schema == handle.table.schema())) {
-    throw StatusError(absl::InvalidArgumentError(
-        absl::StrCat("the columns (", SchemaText(schema),
-                     ") differ from the table's (",
-                     SchemaText(handle.table.schema()), ")")));
+    throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+        "the columns (", SchemaText(schema), ") differ from the table's (",
+        SchemaText(handle.table.schema()), ")")));
   }
   Check(Writing(handle, [&]() -> absl::Status {
     absl::StatusOr<Batch> batch = BuildBatch(schema, inputs);
@@ -243,7 +244,8 @@ int ColumnIndex(const Table& table, const std::string& name) {
     const std::string closest = table.schema().ClosestName(name);
     throw StatusError(absl::NotFoundError(absl::StrCat(
         "unknown column '", name, "'",
-        closest.empty() ? "" : absl::StrCat(" (did you mean '", closest, "'?)"))));
+        closest.empty() ? ""
+                        : absl::StrCat(" (did you mean '", closest, "'?)"))));
   }
   return *index;
 }
@@ -258,8 +260,7 @@ std::vector<RowIndex> RowsOrLive(const TableHandle& handle, py::handle rows) {
   for (RowIndex r : out) {
     if (r >= n) {
       throw StatusError(absl::InvalidArgumentError(absl::StrCat(
-          "row position ", r, " is out of range; the table has ", n,
-          " rows")));
+          "row position ", r, " is out of range; the table has ", n, " rows")));
     }
   }
   return out;
@@ -457,8 +458,8 @@ void BindTables(py::module_& m) {
           [](const TableHandle& t) {
             py::list out;
             for (const ColumnSpec& c : t.table.schema().columns()) {
-              out.append(py::make_tuple(
-                  Decode(c.name), std::string(ColumnTypeName(c.type))));
+              out.append(py::make_tuple(Decode(c.name),
+                                        std::string(ColumnTypeName(c.type))));
             }
             return out;
           },
@@ -534,8 +535,8 @@ void BindTables(py::module_& m) {
       .def(
           "live_rows",
           [](const TablePtr& t) {
-            return MakeSelection(t,
-                                 Reading(*t, [&] { return t->table.LiveRows(); }));
+            return MakeSelection(
+                t, Reading(*t, [&] { return t->table.LiveRows(); }));
           },
           "Every live row, as a Selection.")
       .def(
@@ -615,7 +616,8 @@ void BindTables(py::module_& m) {
                     s.selection.Contains(static_cast<RowIndex>(row));
            })
       .def_property_readonly(
-          "num_rows", [](const PySelection& s) { return s.selection.num_rows(); },
+          "num_rows",
+          [](const PySelection& s) { return s.selection.num_rows(); },
           "The row positions covered (the table's size when scanned).")
       .def_property_readonly(
           "generation",
@@ -638,8 +640,8 @@ void BindTables(py::module_& m) {
              return a.table == b.table && a.selection == b.selection;
            })
       .def("__repr__", [](const PySelection& s) {
-        return absl::StrCat("<slicekit.Selection ", s.selection.Count(),
-                            " of ", s.selection.num_rows(), " rows>");
+        return absl::StrCat("<slicekit.Selection ", s.selection.Count(), " of ",
+                            s.selection.num_rows(), " rows>");
       });
 
   py::class_<PyBoundFilter>(
@@ -652,8 +654,9 @@ void BindTables(py::module_& m) {
              std::optional<RowIndex> end_row) {
             const ScanOptions options =
                 MakeScanOptions(threads, begin_row, end_row);
-            return MakeSelection(
-                b.table, Reading(*b.table, [&] { return b.filter.Scan(options); }));
+            return MakeSelection(b.table, Reading(*b.table, [&] {
+                                   return b.filter.Scan(options);
+                                 }));
           },
           py::arg("threads") = 1, py::arg("begin_row") = 0,
           py::arg("end_row") = py::none(),
@@ -662,9 +665,8 @@ void BindTables(py::module_& m) {
           "expr", [](const PyBoundFilter& b) { return b.filter.expr(); })
       .def_property_readonly("table",
                              [](const PyBoundFilter& b) { return b.table; })
-      .def("debug_string", [](const PyBoundFilter& b) {
-        return b.filter.DebugString();
-      });
+      .def("debug_string",
+           [](const PyBoundFilter& b) { return b.filter.DebugString(); });
 
   m.def("bind", &BindTo, py::arg("filter"), py::arg("table"),
         "Binds a filter (Expr or text) to a table: NotFoundError for an "
@@ -674,7 +676,8 @@ void BindTables(py::module_& m) {
       "scan",
       [](const TablePtr& table, py::handle filter, int threads,
          RowIndex begin_row, std::optional<RowIndex> end_row) {
-        const ScanOptions options = MakeScanOptions(threads, begin_row, end_row);
+        const ScanOptions options =
+            MakeScanOptions(threads, begin_row, end_row);
         const PyBoundFilter bound = BindTo(filter, table);
         return MakeSelection(
             table, Reading(*table, [&] { return bound.filter.Scan(options); }));
@@ -686,7 +689,8 @@ void BindTables(py::module_& m) {
       "scan_many",
       [](const std::vector<PyBoundFilter>& filters, int threads,
          RowIndex begin_row, std::optional<RowIndex> end_row) {
-        const ScanOptions options = MakeScanOptions(threads, begin_row, end_row);
+        const ScanOptions options =
+            MakeScanOptions(threads, begin_row, end_row);
         py::list out;
         if (filters.empty()) return out;
         std::vector<BoundFilter> bound;
@@ -715,9 +719,9 @@ void BindTables(py::module_& m) {
           "rows", [](const OrderedPage& p) { return RowsArray(p.rows); })
       .def_readonly("next_cursor", &OrderedPage::next_cursor)
       .def("__repr__", [](const OrderedPage& p) {
-        return absl::StrCat("<slicekit.OrderedPage ", p.rows.size(),
-                            " rows, next_cursor=",
-                            p.next_cursor.empty() ? "''" : "'...'", ">");
+        return absl::StrCat(
+            "<slicekit.OrderedPage ", p.rows.size(),
+            " rows, next_cursor=", p.next_cursor.empty() ? "''" : "'...'", ">");
       });
 
   m.def(
@@ -791,24 +795,28 @@ void BindTables(py::module_& m) {
       [](const TablePtr& table, py::handle rows, const std::string& format) {
         const ExportFormat f = Value(ParseExportFormat(format));
         const std::vector<RowIndex> positions = RowsOrLive(*table, rows);
-        std::string text = Value(Reading(*table, [&]() -> absl::StatusOr<std::string> {
-          std::ostringstream out;
-          absl::Status status = ExportRows(table->table, positions, f, out);
-          if (!status.ok()) return status;
-          return std::move(out).str();
-        }));
+        std::string text =
+            Value(Reading(*table, [&]() -> absl::StatusOr<std::string> {
+              std::ostringstream out;
+              absl::Status status = ExportRows(table->table, positions, f, out);
+              if (!status.ok()) return status;
+              return std::move(out).str();
+            }));
         return Decode(text);
       },
       py::arg("table"), py::arg("rows") = py::none(), py::arg("format") = "csv",
       "The rows (positions; default every live row) as 'csv', 'json' or "
       "'ndjson' text.");
-  m.def("standard_column_types", [] {
-    py::dict out;
-    for (const ColumnSpec& c : StandardColumns()) {
-      out[py::str(c.name)] = std::string(ColumnTypeName(c.type));
-    }
-    return out;
-  }, "The fixed types of the standard metric columns.");
+  m.def(
+      "standard_column_types",
+      [] {
+        py::dict out;
+        for (const ColumnSpec& c : StandardColumns()) {
+          out[py::str(c.name)] = std::string(ColumnTypeName(c.type));
+        }
+        return out;
+      },
+      "The fixed types of the standard metric columns.");
 }
 
 }  // namespace slicekit::python

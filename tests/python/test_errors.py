@@ -6,7 +6,6 @@ one, or a TypeError/ValueError, and never crashes the interpreter."""
 import pickle
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import reference

@@ -20,7 +20,6 @@ Scale-out over Dask: :mod:`slicekit.distributed`. Guide: docs/python.md.
 
 from __future__ import annotations
 
-from . import _errors
 from ._errors import (AbortedError, AlreadyExistsError, CancelledError,
                       DataLossError, DeadlineExceededError, Error,
                       FailedPreconditionError, InternalError,

@@ -44,17 +44,17 @@ import heapq
 import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import _errors, _table
-from ._slicekit import (AutoSlice, Expr, Slice, SliceSummary,
-                        SummaryComparison, ClassSummary, Table, Watermark,
-                        auto_slices as _auto_slices, hash_partitions,
-                        order_cursor, order_page, order_rows, scan, summarize)
+from ._slicekit import (AutoSlice, ClassSummary, Expr, OrderBy, Selection,
+                        Slice, SliceSummary, SummaryComparison, Table,
+                        Watermark, _order_keys, hash_partitions, order_cursor,
+                        order_page, order_rows, scan, summarize)
 from ._slicekit import Curator as _Curator
-from ._slicekit import OrderBy, Selection, _order_keys
+from ._slicekit import auto_slices as _auto_slices
 
 ID = "data_row_id"
 
@@ -901,15 +901,26 @@ class PartitionedTable:
                                schema=self._schema), 1024)
         return self._scratch_table
 
-    def _route(self, ids: Sequence[Any]) -> Dict[int, Tuple[List[int], List[Any]]]:
+    def _route(self, ids: Sequence[Any]) -> Dict[int, Tuple[np.ndarray, List[Any]]]:
         """{partition: (indexes into ids, those ids)} for non-empty parts."""
-        parts = partition_of(ids, self._partitions) if len(ids) else []
-        out: Dict[int, Tuple[List[int], List[Any]]] = {}
-        for i, p in enumerate(parts):
-            entry = out.setdefault(int(p), ([], []))
-            entry[0].append(i)
-            entry[1].append(ids[i])
+        if not len(ids):
+            return {}
+        array = ids if isinstance(ids, np.ndarray) else np.asarray(
+            list(ids), dtype=object)
+        parts = partition_of(array, self._partitions)
+        out = {}
+        for p in np.unique(parts):
+            index = np.flatnonzero(parts == p)
+            out[int(p)] = (index, list(array[index]))
         return out
+
+    def _live(self, ids: Sequence[Any],
+              routed: Dict[int, Tuple[np.ndarray, List[Any]]]) -> List[Any]:
+        """The ids (of `ids`, routed) that are live rows now."""
+        found = self._map("find", lambda p: (routed[p][1],),
+                          partitions=list(routed), delay=False)
+        return [ids[i] for p in routed
+                for i, row in zip(routed[p][0], found[p]) if row >= 0]
 
     def append(self, data: Any) -> None:
         """Appends rows (a DataFrame or mapping with the table's columns),
@@ -918,19 +929,16 @@ class PartitionedTable:
         already exists in the table") and changes nothing."""
         with self._lock:
             payload = _table.payload(data, schema=self._schema)
-            ids = list(_ids_of(data))
+            ids = np.asarray(_ids_of(data))
             routed = self._route(ids)
-            found = self._map("find", lambda p: (routed[p][1],),
-                              partitions=list(routed), delay=False)
-            live = [ids[i] for p in routed
-                    for i, row in zip(routed[p][0], found[p]) if row >= 0]
+            live = self._live(ids, routed)
             # One table's checks, in its order: a scratch table holding the
             # batch's ids that are live already, then the whole batch.
             check = Table._from_columns(
                 _table.payload(_table.null_rows(self._schema, live),
                                schema=self._schema), 1024)
             check._append_columns(payload)
-            entries = {p: ("append", _take(data, np.asarray(idx)))
+            entries = {p: ("append", _take(data, idx))
                        for p, (idx, _) in routed.items()}
             self._appended.append(np.asarray(ids, dtype=object))
             self._mutate_all(entries)
@@ -941,10 +949,7 @@ class PartitionedTable:
         with self._lock:
             ids = list(ids)
             routed = self._route(ids)
-            found = self._map("find", lambda p: (routed[p][1],),
-                              partitions=list(routed), delay=False)
-            live = [ids[i] for p in routed
-                    for i, row in zip(routed[p][0], found[p]) if row >= 0]
+            live = self._live(ids, routed)
             check = Table._from_columns(
                 _table.payload(_table.null_rows(self._schema, live),
                                schema=self._schema), 1024)
