@@ -20,6 +20,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -133,6 +134,23 @@ Literal ToLiteral(py::handle value);
 // OrderBy, a (column, descending) tuple (descending a bool or "asc"/
 // "desc"), or a list of these.
 std::vector<OrderBy> ToOrderBy(py::handle value);
+// `values` as a C-contiguous array of T (converted if needed) whose data
+// is aligned for T: NumPy arrays can be unaligned (an unpickled array, a
+// view into a record), and reading one through a T* is undefined.
+template <typename T>
+py::array_t<T> AlignedArray(py::handle values) {
+  using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
+  Array array = Array::ensure(values);
+  if (!array) throw py::error_already_set();
+  if (reinterpret_cast<uintptr_t>(array.data()) % alignof(T) == 0) {
+    return array;
+  }
+  py::array_t<T> copy(array.request().shape);
+  std::memcpy(copy.mutable_data(), array.data(),
+              static_cast<size_t>(array.nbytes()));
+  return copy;
+}
+
 // Row positions from a sequence or array of non-negative integers.
 std::vector<RowIndex> ToRows(py::handle value);
 

@@ -31,6 +31,19 @@ CompareOp ParseOp(const std::string& op) {
                                      "' (use = != < <= > >=)"));
 }
 
+// Comparisons, BETWEEN, IN and IS NULL: the nodes with a column.
+bool IsLeaf(const Expr& e) {
+  switch (e.kind()) {
+    case Expr::Kind::kCompare:
+    case Expr::Kind::kBetween:
+    case Expr::Kind::kIn:
+    case Expr::Kind::kIsNull:
+      return true;
+    default:
+      return false;
+  }
+}
+
 const char* KindName(Expr::Kind kind) {
   switch (kind) {
     case Expr::Kind::kTrue:
@@ -187,32 +200,17 @@ void BindFilters(py::module_& m) {
       .def_property_readonly(
           "column",
           [](const Expr& e) -> py::object {
-            switch (e.kind()) {
-              case Expr::Kind::kCompare:
-              case Expr::Kind::kBetween:
-              case Expr::Kind::kIn:
-              case Expr::Kind::kIsNull:
-                return py::str(e.column().name);
-              default:
-                return py::none();
-            }
+            if (!IsLeaf(e)) return py::none();
+            return Decode(e.column().name);
           },
           "The column of a leaf (None for and/or/not/true/false).")
       .def_property_readonly(
           "class_name",
           [](const Expr& e) -> py::object {
-            switch (e.kind()) {
-              case Expr::Kind::kCompare:
-              case Expr::Kind::kBetween:
-              case Expr::Kind::kIn:
-              case Expr::Kind::kIsNull:
-                if (e.column().class_name.has_value()) {
-                  return py::str(*e.column().class_name);
-                }
-                return py::none();
-              default:
-                return py::none();
+            if (!IsLeaf(e) || !e.column().class_name.has_value()) {
+              return py::none();
             }
+            return Decode(*e.column().class_name);
           },
           "The class scope of a leaf (fp[car] -> 'car'), else None.")
       .def_property_readonly(

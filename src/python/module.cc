@@ -152,10 +152,7 @@ std::vector<OrderBy> ToOrderBy(py::handle value) {
 }
 
 std::vector<RowIndex> ToRows(py::handle value) {
-  py::array_t<int64_t, py::array::c_style | py::array::forcecast> array =
-      py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(
-          value);
-  if (!array) throw py::error_already_set();
+  py::array_t<int64_t> array = AlignedArray<int64_t>(value);
   if (array.ndim() != 1) {
     throw py::value_error("row positions must be a 1-D sequence");
   }

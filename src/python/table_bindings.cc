@@ -61,9 +61,7 @@ struct ColumnInput {
 
 template <typename T>
 py::array Contiguous(py::handle values, const std::string& name) {
-  py::array_t<T, py::array::c_style | py::array::forcecast> array =
-      py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(values);
-  if (!array) throw py::error_already_set();
+  py::array_t<T> array = AlignedArray<T>(values);
   if (array.ndim() != 1) {
     throw py::value_error(
         absl::StrCat("column '", name, "' must be one-dimensional"));

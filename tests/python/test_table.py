@@ -213,3 +213,26 @@ def test_tables_are_not_picklable():
     t = sk.Table.from_pandas(pd.DataFrame({"data_row_id": ["a"]}))
     with pytest.raises(TypeError):
         pickle.dumps(t)
+
+
+def test_unaligned_arrays_are_read_correctly():
+    # Unpickled arrays (Dask ships partitions' rows) can be unaligned; the
+    # extension must not read them through a misaligned pointer (UBSan
+    # caught that once).
+    raw = np.zeros(8 * 6 + 1, np.uint8)
+    ints = raw[1:].view(np.int64)
+    ints[:] = [5, -1, 7, 2**40, 0, 3]
+    raw2 = np.zeros(4 * 6 + 1, np.uint8)
+    floats = raw2[1:].view(np.float32)
+    floats[:] = [0.5, 0.25, -0.0, 1, 2, 3]
+    assert not ints.flags.aligned and not floats.flags.aligned
+    t = sk.Table.from_arrays({"data_row_id": ints, "x": ints, "f": floats})
+    assert list(t.row_ids()) == ["5", "-1", "7", str(2**40), "0", "3"]
+    assert t.to_pandas()["x"].tolist() == ints.tolist()
+    np.testing.assert_array_equal(t.column("f"), floats)
+    raw3 = np.zeros(8 * 2 + 1, np.uint8)
+    positions = raw3[1:].view(np.int64)
+    positions[:] = [1, 2]
+    assert not positions.flags.aligned
+    np.testing.assert_array_equal(
+        sk.Selection.from_rows(t, positions).to_numpy(), [1, 2])

@@ -27,23 +27,13 @@ def _combine(left: Expr, op: str, right: Expr) -> Expr:
     return Expr.and_([left, right]) if op == "and" else Expr.or_([left, right])
 
 
-class _Pending:
-    """Half of ``value & filter`` or ``filter & column`` (see the module
-    docstring), waiting for the comparison that completes it."""
+class _Comparisons:
+    """The six comparisons, each `self._compare(symbol, value)`."""
 
-    __slots__ = ("left", "op", "right")
-
-    def __init__(self, left: Any, op: str, right: Any) -> None:
-        self.left, self.op, self.right = left, op, right
+    __slots__ = ()
 
     def _compare(self, symbol: str, value: Any) -> Expr:
-        # filter & column, then `column <symbol> value`.
-        if isinstance(self.left, Expr) and isinstance(self.right, Col):
-            if isinstance(value, (Col, Expr, _Pending)):
-                raise TypeError(_PARENTHESES)
-            return _combine(self.left, self.op,
-                            self.right._compare(symbol, value))
-        raise TypeError(_PARENTHESES)
+        raise NotImplementedError
 
     def __eq__(self, value: Any) -> Expr:  # type: ignore[override]
         return self._compare("=", value)
@@ -65,6 +55,26 @@ class _Pending:
 
     __hash__ = None  # type: ignore[assignment]
 
+
+class _Pending(_Comparisons):
+    """Half of ``value & filter`` or ``filter & column`` (see the module
+    docstring), waiting for the comparison that completes it."""
+
+    __slots__ = ("left", "op", "right")
+
+    def __init__(self, left: Any, op: str, right: Any) -> None:
+        self.left, self.op, self.right = left, op, right
+
+    def _compare(self, symbol: str, value: Any) -> Expr:
+        # filter & column, then `column <symbol> value`.
+        if isinstance(self.left, Expr) and isinstance(self.right, Col):
+            if isinstance(value, (Col, Expr, _Pending)):
+                raise TypeError(_PARENTHESES)
+            return _combine(self.left, self.op,
+                            self.right._compare(symbol, value))
+        raise TypeError(_PARENTHESES)
+
+
     def __bool__(self) -> bool:
         raise TypeError(_PARENTHESES)
 
@@ -73,7 +83,7 @@ class _Pending:
                 f"{self.right!r}; {_PARENTHESES}>")
 
 
-class Col:
+class Col(_Comparisons):
     """A column in the filter builder: ``col("fp") >= 1``, ``col("iou")["car"]
     < 0.5`` (a class scope), ``col("split").isin(["val", "test"])``."""
 
@@ -101,25 +111,6 @@ class Col:
                 "column or filter; " + _PARENTHESES)
         return Expr.compare(self.name, symbol, value, self.class_name)
 
-    def __eq__(self, value: Any) -> Expr:  # type: ignore[override]
-        return self._compare("=", value)
-
-    def __ne__(self, value: Any) -> Expr:  # type: ignore[override]
-        return self._compare("!=", value)
-
-    def __lt__(self, value: Any) -> Expr:
-        return self._compare("<", value)
-
-    def __le__(self, value: Any) -> Expr:
-        return self._compare("<=", value)
-
-    def __gt__(self, value: Any) -> Expr:
-        return self._compare(">", value)
-
-    def __ge__(self, value: Any) -> Expr:
-        return self._compare(">=", value)
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __rand__(self, other: Any) -> _Pending:
         if isinstance(other, Expr):

@@ -914,6 +914,14 @@ class PartitionedTable:
             out[int(p)] = (index, list(array[index]))
         return out
 
+    def _holding(self, ids: List[Any]) -> Table:
+        """A scratch table of the schema holding rows with these ids (NULL
+        elsewhere): a write tried on it fails exactly as on one table of
+        all the rows, when `ids` are the write's ids that are live."""
+        return Table._from_columns(
+            _table.payload(_table.null_rows(self._schema, ids),
+                           schema=self._schema), 1024)
+
     def _live(self, ids: Sequence[Any],
               routed: Dict[int, Tuple[np.ndarray, List[Any]]]) -> List[Any]:
         """The ids (of `ids`, routed) that are live rows now."""
@@ -932,12 +940,9 @@ class PartitionedTable:
             ids = np.asarray(_ids_of(data))
             routed = self._route(ids)
             live = self._live(ids, routed)
-            # One table's checks, in its order: a scratch table holding the
-            # batch's ids that are live already, then the whole batch.
-            check = Table._from_columns(
-                _table.payload(_table.null_rows(self._schema, live),
-                               schema=self._schema), 1024)
-            check._append_columns(payload)
+            # One table's checks, in its order: the whole batch appended to
+            # a table holding just the batch's ids that are live already.
+            self._holding(live)._append_columns(payload)
             entries = {p: ("append", _take(data, idx))
                        for p, (idx, _) in routed.items()}
             self._appended.append(np.asarray(ids, dtype=object))
@@ -949,11 +954,7 @@ class PartitionedTable:
         with self._lock:
             ids = list(ids)
             routed = self._route(ids)
-            live = self._live(ids, routed)
-            check = Table._from_columns(
-                _table.payload(_table.null_rows(self._schema, live),
-                               schema=self._schema), 1024)
-            check.delete(ids)
+            self._holding(self._live(ids, routed)).delete(ids)
             self._mutate_all({p: ("delete", part_ids)
                               for p, (_, part_ids) in routed.items()})
 
