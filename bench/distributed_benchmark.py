@@ -186,7 +186,7 @@ def main() -> None:
     from distributed import Client, LocalCluster
     with LocalCluster(n_workers=args.workers,
                       threads_per_worker=args.threads_per_worker,
-                      processes=True, dashboard_address=None,
+                      processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR,
                       memory_limit=0) as cluster, Client(cluster) as client:
         start = time.perf_counter()
@@ -242,8 +242,9 @@ def main() -> None:
     for name, _, _ in QUERIES:
         print(f"| {name} | {single[(name, 1)]:.2f} | {single[(name, 2)]:.2f} "
               f"| {parted_ms[name]:.2f} |")
-    print(f"| page 2 (50 rows after a cursor) | {single[('page 2 (50)', 1)]:.1f}"
-          f" | | {parted_ms['page 2 (50)']:.1f} |")
+    page_ms = (single[("page 2 (50)", 1)], parted_ms["page 2 (50)"])
+    print(f"| page 2 (50 rows after a cursor) | {page_ms[0]:.2f} | "
+          f"| {page_ms[1]:.2f} |")
     print("\nper-query cost through the scheduler (4,000 rows in all):")
     for count, costs in overhead.items():
         print(f"  {count:3d} partitions: " + ", ".join(

@@ -1,7 +1,8 @@
 # Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 """What the Python bindings cost on top of the C++ library (docs/python.md).
 
-    PYTHONPATH=build/python /usr/bin/python3 bench/python_benchmark.py --rows 1000000
+    PYTHONPATH=build/python /usr/bin/python3 bench/python_benchmark.py \
+        --rows 1000000
 
 Loads the same 12-column metrics rows as a DataFrame (string ids as Python
 objects), as NumPy arrays (ids as a bytes "S" array), and from a CSV file

@@ -43,7 +43,7 @@ def main() -> None:
     single = sk.Table.from_pandas(frame)  # the reference: one table
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None,
+                      dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:
         parted = PartitionedTable.from_pandas(client, frame, args.partitions)

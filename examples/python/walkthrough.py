@@ -97,7 +97,8 @@ print(f"all data: precision {everything.precision:.3f} "
       f"recall {everything.recall:.3f}")
 store.update_filter("acme", saved.id, "fp >= 2 AND confidence > 0.8",
                     "confidence desc", expected_version=saved.version)
-print("saved:", [(x.name, str(x.filter), x.version) for x in store.list("acme")])
+print("saved:",
+      [(x.name, str(x.filter), x.version) for x in store.list("acme")])
 
 # %% Auto slices: counts and the first rows of each
 for auto in sk.auto_slices(table):

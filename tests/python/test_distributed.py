@@ -27,7 +27,7 @@ distributed = pytest.importorskip("distributed")
 def client():
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True,
-        dashboard_address=None, silence_logs=logging.CRITICAL)
+        dashboard_address=":0", silence_logs=logging.CRITICAL)
     c = distributed.Client(cluster)
     yield c
     c.close()
@@ -186,7 +186,8 @@ def test_appends_deletes_and_curation_match_one_table(client, frame):
         slices = [sk.Slice(name="Misses", filter="fn >= 1", id="s-1"),
                   sk.Slice(name="Car FPs", filter="fp[car] >= 1", id="s-2")]
         curator = sk.Curator(single, slices)
-        mark_single, mark_parted = single.end_watermark(), parted.end_watermark()
+        mark_single = single.end_watermark()
+        mark_parted = parted.end_watermark()
         for chunk in (extra.iloc[:500], extra.iloc[500:]):
             single.append(chunk)
             parted.append(chunk)
@@ -307,7 +308,8 @@ def test_killed_worker_without_retries_is_a_clear_error(client, frame):
     parted = PartitionedTable.from_pandas(client, frame.iloc[:1000], 4,
                                           max_retries=0)
     try:
-        out = _kill_mid_query(client, parted, 1, lambda: parted.count("tp >= 1"))
+        out = _kill_mid_query(client, parted, 1,
+                              lambda: parted.count("tp >= 1"))
         assert "result" not in out
         err = out["error"]
         assert isinstance(err, PartitionLostError)

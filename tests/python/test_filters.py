@@ -135,7 +135,8 @@ def test_order_keys_accept_every_spelling():
     sel = t.live_rows()
     want = sk.order_rows(t, sel, [sk.OrderBy("fp", descending=True),
                                   sk.OrderBy("confidence")])
-    for spelling in (["fp desc", "confidence"], [("fp", True), "confidence asc"],
+    for spelling in (["fp desc", "confidence"],
+                     [("fp", True), "confidence asc"],
                      [("fp", "desc"), ("confidence", False)]):
         np.testing.assert_array_equal(sk.order_rows(t, sel, spelling), want)
     with pytest.raises(TypeError):

@@ -8,7 +8,7 @@ library does the work with the GIL released; results come back as NumPy
 arrays (row positions, ids) and pandas DataFrames.
 
 >>> import slicekit as sk
->>> table = sk.read_csv("metrics.csv")                 # or sk.Table.from_pandas(df)
+>>> table = sk.read_csv("metrics.csv")   # or sk.Table.from_pandas(df)
 >>> rows = sk.scan(table, (sk.col("confidence") < 0.5) & (sk.col("fp") >= 1))
 >>> top = sk.order_rows(table, rows, "confidence desc", limit=10)
 >>> table.to_pandas(top)
@@ -25,8 +25,8 @@ from ._errors import (AbortedError, AlreadyExistsError, CancelledError,
                       FailedPreconditionError, InternalError,
                       InvalidArgumentError, NotFoundError, OutOfRangeError,
                       PermissionDeniedError, ResourceExhaustedError,
-                      UnauthenticatedError, UnavailableError, UnimplementedError,
-                      UnknownError)
+                      UnauthenticatedError, UnavailableError,
+                      UnimplementedError, UnknownError)
 from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         MAX_SLICE_DESCRIPTION_CHARS, MAX_SLICE_NAME_CHARS,
                         MAX_SLICES_PER_ORG, MIN_SLICE_NAME_CHARS, AutoSlice,
@@ -49,11 +49,12 @@ __version__ = "0.1.0"
 
 # The pandas/NumPy side of Table, written in Python over the extension's
 # column payload (slicekit/_table.py).
-Table.from_pandas = staticmethod(_table.from_pandas)  # type: ignore[attr-defined]
-Table.from_arrays = staticmethod(_table.from_pandas)  # type: ignore[attr-defined]
-Table.append = _table.append  # type: ignore[attr-defined]
-Table.to_pandas = _table.to_pandas  # type: ignore[attr-defined]
-Table.column = _table.column  # type: ignore[attr-defined]
+# (The type stub declares them on Table.)
+Table.from_pandas = staticmethod(_table.from_pandas)  # type: ignore
+Table.from_arrays = staticmethod(_table.from_pandas)  # type: ignore
+Table.append = _table.append  # type: ignore
+Table.to_pandas = _table.to_pandas  # type: ignore
+Table.column = _table.column  # type: ignore
 
 
 def from_pandas(df, types=None, chunk_rows: int = 65536) -> Table:

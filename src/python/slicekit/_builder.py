@@ -99,7 +99,8 @@ class Col(_Comparisons):
 
     def _compare(self, symbol: str, value: Any) -> Expr:
         if isinstance(value, _Pending):
-            # column <symbol> (value & filter): (column <symbol> value) & filter.
+            # column <symbol> (value & filter) is meant as
+            # (column <symbol> value) & filter.
             if (isinstance(value.right, Expr) and
                     not isinstance(value.left, (Col, Expr, _Pending))):
                 return _combine(self._compare(symbol, value.left), value.op,

@@ -93,7 +93,8 @@ def _float_column(name: str, values: Any) -> Tuple:
             as_double = pd.Series(values).to_numpy(dtype=np.float64,
                                                   na_value=np.nan)
     except (TypeError, ValueError) as e:
-        raise _invalid(f"column '{name}': values are not numbers ({e})") from None
+        raise _invalid(
+            f"column '{name}': values are not numbers ({e})") from None
     nulls = np.isnan(as_double)
     valid = None if not nulls.any() else (~nulls).astype(np.uint8)
     with np.errstate(over="ignore"):
@@ -101,7 +102,8 @@ def _float_column(name: str, values: Any) -> Tuple:
     return (name, "float", "floats", floats, valid)
 
 
-def _int_values(name: str, values: Any) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+def _int_values(name: str,
+                values: Any) -> Tuple[np.ndarray, Optional[np.ndarray]]:
     pd = _pandas()
     if isinstance(values, np.ndarray) and values.dtype.kind in "ib":
         return values.astype(np.int64, copy=False), None

@@ -52,7 +52,7 @@ from . import _errors, _table
 from ._slicekit import (AutoSlice, ClassSummary, Expr, OrderBy, Selection,
                         Slice, SliceSummary, SummaryComparison, Table,
                         Watermark, _order_keys, hash_partitions, order_cursor,
-                        order_page, order_rows, scan, summarize)
+                        order_page, order_rows, parse_filter, scan, summarize)
 from ._slicekit import Curator as _Curator
 from ._slicekit import auto_slices as _auto_slices
 
@@ -404,15 +404,9 @@ def _filter(value: Any) -> Optional[Expr]:
     if value is None or isinstance(value, Expr):
         return value
     if isinstance(value, (str, bytes)):
-        from ._slicekit import parse_filter
         return parse_filter(value)
     raise TypeError("a filter must be a slicekit.Expr, filter text or None, "
                     f"not {type(value).__name__}")
-
-
-def _keys(order_by: Any) -> List[OrderBy]:
-    # The extension's own parsing (str, "col desc", tuples, OrderBy, lists).
-    return _order_keys(order_by)
 
 
 def _combine_counts(has: Tuple[bool, bool, bool], tp: int, fp: int, fn: int,
@@ -464,7 +458,11 @@ class PartitionedTable:
         if ID not in self._types or self._types[ID] != "id":
             raise _errors.make_error("INVALID_ARGUMENT",
                                      f"the schema needs an '{ID}' id column")
-        self._place(range(self._partitions), rebuild=False)
+        try:
+            self._place(range(self._partitions), rebuild=False)
+        except BaseException:
+            self._client.run(_drop, self._uid)  # the partitions that built
+            raise
 
     # -- construction ------------------------------------------------------
 
@@ -748,7 +746,7 @@ class PartitionedTable:
             if order_by is None:
                 order_by = filter.order_by
             filter = filter.filter
-        f, keys = _filter(filter), _keys(order_by)
+        f, keys = _filter(filter), _order_keys(order_by)
         if offset < 0 or (limit is not None and limit < 0):
             raise _errors.make_error("INVALID_ARGUMENT",
                                      "offset and limit must be >= 0")
@@ -764,7 +762,7 @@ class PartitionedTable:
         """Keyset pagination: up to `limit` ids after `cursor` in the order
         of `order_by` (slicekit.order_page of one table); the cursor works
         on every partition."""
-        f, keys = _filter(filter), _keys(order_by)
+        f, keys = _filter(filter), _order_keys(order_by)
         with self._lock:
             got = self._map("page", lambda p: (f, keys, cursor, limit))
         return self._page([got[p] for p in range(self._partitions)], keys,
@@ -786,9 +784,10 @@ class PartitionedTable:
         of one table, with ids instead of positions."""
         if isinstance(target, Slice):
             f = target.filter
-            keys = list(target.order_by) if order_by is None else _keys(order_by)
+            keys = (list(target.order_by) if order_by is None else
+                    _order_keys(order_by))
         else:
-            f, keys = _filter(target), _keys(order_by)
+            f, keys = _filter(target), _order_keys(order_by)
             if f is None:
                 f = Expr()
         with self._lock:
@@ -809,7 +808,8 @@ class PartitionedTable:
         out = SliceSummary()
         out.rows = sum(s["rows"] for s in parts)
         _combine_counts(self._has("tp", "fp", "fn"),
-                        sum(s["tp"] for s in parts), sum(s["fp"] for s in parts),
+                        sum(s["tp"] for s in parts),
+                        sum(s["fp"] for s in parts),
                         sum(s["fn"] for s in parts), out)
         for mean, count in (("mean_confidence", "confidence_count"),
                             ("mean_iou", "iou_count")):
@@ -849,7 +849,8 @@ class PartitionedTable:
         out = SummaryComparison()
         out.slice = self.summarize(filter)
         out.all = self.summarize_all()
-        out.dataset = None if dataset is None else self.summarize_dataset(dataset)
+        out.dataset = (None if dataset is None else
+                       self.summarize_dataset(dataset))
         return out
 
     def auto_slices(self, limit: int = 10) -> List[AutoSliceRows]:
@@ -901,7 +902,8 @@ class PartitionedTable:
                                schema=self._schema), 1024)
         return self._scratch_table
 
-    def _route(self, ids: Sequence[Any]) -> Dict[int, Tuple[np.ndarray, List[Any]]]:
+    def _route(self, ids: Sequence[Any]
+               ) -> Dict[int, Tuple[np.ndarray, List[Any]]]:
         """{partition: (indexes into ids, those ids)} for non-empty parts."""
         if not len(ids):
             return {}
