@@ -242,9 +242,11 @@ def test_from_sources_builds_partitions_on_the_workers(client):
     single = sk.Table.from_pandas(reference.random_frame(
         np.random.default_rng(5), 2000))
     parted = PartitionedTable.from_sources(client, reference.partition_source,
-                                           4, single.schema)
+                                           4, single.schema, scan_threads=2)
     try:
         assert len(parted) == 2000
+        assert parted.count("fp >= 1 OR iou < 0.2") == sk.count(
+            single, "fp >= 1 OR iou < 0.2")
         assert list(parted.row_ids("iou < 0.5", "iou desc", 0, 30)) == list(
             sk.slice_row_ids(single, "iou < 0.5", "iou desc", 0, 30))
         # A source that returns another partition's rows is refused.

@@ -156,14 +156,24 @@ def _build(uid: str, p: int, partitions: int, version: int, source: Any,
     return get_worker().address
 
 
+# The scan threads of the operation running on this worker thread.
+_scan = threading.local()
+
+
+def _threads() -> int:
+    return getattr(_scan, "threads", 1)
+
+
 def _run(uid: str, p: int, version: int, op: str, args: Tuple,
-         delay_s: float = 0.0) -> Any:
-    """Runs a read-only operation on partition p at `version`."""
+         threads: int = 1, delay_s: float = 0.0) -> Any:
+    """Runs a read-only operation on partition p at `version`, its scans
+    on `threads` threads."""
     part = _registry().get((uid, p))
     if part is None or part.version != version:
         raise _Missing(uid, p, version)
     if delay_s:
         time.sleep(delay_s)  # tests: time to kill this worker mid-query
+    _scan.threads = threads
     return _OPS[op](part.table, *args)
 
 
@@ -190,7 +200,8 @@ def _drop(uid: str) -> int:
 
 
 def _selection(table: Table, filter: Optional[Expr]) -> Selection:
-    return table.live_rows() if filter is None else scan(table, filter)
+    return (table.live_rows() if filter is None else
+            scan(table, filter, threads=_threads()))
 
 
 def _key_values(table: Table, rows: np.ndarray,
@@ -256,7 +267,7 @@ def _op_summarize(table: Table, filter: Optional[Expr]) -> Dict:
 
 def _op_explore(table: Table, filter: Expr, keys: List[OrderBy], cursor: str,
                 limit: int, with_summary: bool) -> Tuple:
-    selection = scan(table, filter)
+    selection = scan(table, filter, threads=_threads())
     page = _page_part(table, selection, keys, cursor, limit)
     summary = summarize(table, selection).to_dict() if with_summary else None
     return page, selection.count(), summary
@@ -265,7 +276,7 @@ def _op_explore(table: Table, filter: Expr, keys: List[OrderBy], cursor: str,
 def _op_auto(table: Table, limit: int) -> List[Tuple]:
     out = []
     for a in _auto_slices(table):
-        selection = scan(table, a.filter)
+        selection = scan(table, a.filter, threads=_threads())
         rows = order_rows(table, selection, a.order_by, 0, limit)
         out.append((selection.count(),
                     _key_values(table, rows, _resolved(a.order_by))))
@@ -285,7 +296,8 @@ def _op_curate(table: Table, slices: List[Tuple], row: int,
                generation: int) -> List[List[str]]:
     made = [Slice(name=name, filter=f, order_by=o, id=sid)
             for sid, name, f, o in slices]
-    report = _Curator(table, made).new_rows_since(Watermark(row, generation))
+    report = _Curator(table, made).new_rows_since(Watermark(row, generation),
+                                                  _threads())
     return [list(table.row_ids(e.rows)) for e in report.slices]
 
 
@@ -433,8 +445,8 @@ class PartitionedTable:
 
     def __init__(self, client: Any, schema: Sequence[Tuple[str, str]],
                  sources: List[Any], *, chunk_rows: int = 65536,
-                 max_retries: int = 2, timeout: Optional[float] = 600.0
-                 ) -> None:
+                 max_retries: int = 2, timeout: Optional[float] = 600.0,
+                 scan_threads: int = 1) -> None:
         self._client = client
         self._schema = [(str(n), str(t)) for n, t in schema]
         self._types = dict(self._schema)
@@ -450,6 +462,10 @@ class PartitionedTable:
         self._lock = threading.RLock()
         self.max_retries = max_retries
         self.timeout = timeout
+        # Threads each partition's scans use (ScanOptions::threads): with
+        # fewer, bigger partitions (one per machine), the cores of a
+        # worker still share each scan.
+        self.scan_threads = scan_threads
         self._test_delay_s = 0.0  # tests: a pause inside each read task
         # Partitions rebuilt after their worker was lost (or they went
         # missing), over the table's life.
@@ -470,7 +486,8 @@ class PartitionedTable:
     def from_pandas(cls, client: Any, data: Any, partitions: int = 4, *,
                     types: Optional[Dict[str, str]] = None,
                     chunk_rows: int = 65536, max_retries: int = 2,
-                    timeout: Optional[float] = 600.0) -> "PartitionedTable":
+                    timeout: Optional[float] = 600.0,
+                    scan_threads: int = 1) -> "PartitionedTable":
         """Partitions a DataFrame (or mapping of arrays) by data_row_id.
         Column types are inferred from all the rows, as Table.from_pandas
         does, so every partition has the same schema. The client keeps each
@@ -481,13 +498,15 @@ class PartitionedTable:
         sources = [_take(data, np.flatnonzero(parts == p))
                    for p in range(partitions)]
         return cls(client, schema, sources, chunk_rows=chunk_rows,
-                   max_retries=max_retries, timeout=timeout)
+                   max_retries=max_retries, timeout=timeout,
+                   scan_threads=scan_threads)
 
     @classmethod
     def from_sources(cls, client: Any, source: Callable[[int, int], Any],
                      partitions: int, schema: Sequence[Tuple[str, str]], *,
                      chunk_rows: int = 65536, max_retries: int = 2,
-                     timeout: Optional[float] = 600.0) -> "PartitionedTable":
+                     timeout: Optional[float] = 600.0,
+                     scan_threads: int = 1) -> "PartitionedTable":
         """Builds partition p on a worker from source(p, partitions), a
         picklable function returning the rows whose partition_of() is p:
         a DataFrame or mapping of arrays, or an iterable of them (appended
@@ -497,7 +516,7 @@ class PartitionedTable:
         the column types."""
         return cls(client, schema, [source] * partitions,
                    chunk_rows=chunk_rows, max_retries=max_retries,
-                   timeout=timeout)
+                   timeout=timeout, scan_threads=scan_threads)
 
     @property
     def num_partitions(self) -> int:
@@ -670,7 +689,8 @@ class PartitionedTable:
         for attempt in range(self.max_retries + 1):
             futures = {
                 p: self._submit(p, _run, self._uid, p, self._versions[p], op,
-                                args(p), self._test_delay_s if delay else 0.0)
+                                args(p), self.scan_threads,
+                                self._test_delay_s if delay else 0.0)
                 for p in pending
             }
             failed, errors = self._collect(futures, results)
