@@ -11,6 +11,10 @@ packages=(
   libabsl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libutf8proc-dev libsimdjson-dev zlib1g-dev
+  # The Python package (src/python) and its tests: pybind11, Debian's
+  # Python 3 with NumPy, pandas, pytest, Dask and distributed.
+  pybind11-dev python3-pybind11 python3-dev
+  python3-numpy python3-pandas python3-pytest python3-dask python3-distributed
 )
 if [ "${1:-}" = "--sanitizers" ]; then
   packages+=(clang libclang-rt-dev llvm ninja-build)

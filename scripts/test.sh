@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds everything (library, CLI, tests,
-# benchmarks) in Release mode and runs the whole test suite with ctest.
+# benchmarks, the Python package) in Release mode and runs the whole test
+# suite with ctest (the Python tests run pytest through ctest).
 # Usage: scripts/test.sh [build-dir]   (default: build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +11,6 @@ jobs=$(nproc 2>/dev/null || echo 2)
 "$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DSLICEKIT_BUILD_TESTS=ON -DSLICEKIT_BUILD_EXAMPLES=ON \
-  -DSLICEKIT_BUILD_BENCHMARKS=ON
+  -DSLICEKIT_BUILD_BENCHMARKS=ON -DSLICEKIT_BUILD_PYTHON=ON
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"

@@ -67,6 +67,11 @@ struct SliceSummary {
   std::optional<double> f1;
   std::optional<double> mean_confidence;
   std::optional<double> mean_iou;
+  // The non-NULL values behind each mean, so that the summaries of disjoint
+  // row sets (the partitions of a run) combine: counts add, and a combined
+  // mean is sum(mean_i x count_i) / sum(count_i).
+  size_t confidence_count = 0;
+  size_t iou_count = 0;
   std::vector<ClassSummary> classes;
 
   friend bool operator==(const SliceSummary&, const SliceSummary&) = default;

@@ -58,11 +58,25 @@ struct OrderedPage {
 // unknown column; InvalidArgument for a malformed cursor or one made for
 // other keys; FailedPrecondition for a stale selection (as OrderRows).
 // Cursors hold no row positions, so they stay valid across
-// Table::Compact(): scan again and pass the same cursor.
+// Table::Compact(): scan again and pass the same cursor. They hold values,
+// not dictionary codes, so a cursor made on one table also works on
+// another with the same key columns and types (another partition of the
+// same rows): a category that table never stored sorts where its bytes do.
 absl::StatusOr<OrderedPage> OrderPage(const Table& table,
                                       const Selection& selection,
                                       absl::Span<const OrderBy> keys,
                                       absl::string_view cursor, size_t limit);
+
+// Returns the cursor of `row` in the order of `keys`: the next_cursor of a
+// page that ends at `row`, so OrderPage() with it returns the rows after
+// `row`. For a caller merging the pages of several tables (the partitions
+// of a run), who must resume after a row that ended no page of its own.
+// `row` may be deleted (its values and id are still readable). Errors:
+// NotFound for an unknown column, InvalidArgument for a repeated key or a
+// row >= table.num_rows().
+absl::StatusOr<std::string> OrderCursor(const Table& table,
+                                        absl::Span<const OrderBy> keys,
+                                        RowIndex row);
 
 }  // namespace slicekit
 

@@ -383,6 +383,8 @@ absl::StatusOr<std::vector<SortKey>> ResolveKeys(
         *column, table.schema().column(*column).type, order.descending, {}};
     if (key.type == ColumnType::kCategorical) {
       // Rank dictionary codes by their strings once; rows then compare ranks.
+      // Ranks are odd (2i + 1), so a string the dictionary lacks (a cursor
+      // made on another table) gets the even key between its neighbours.
       const internal::StringList& strings = impl.dictionaries[*column].strings;
       std::vector<uint32_t> order_of(strings.size());
       std::iota(order_of.begin(), order_of.end(), 0);
@@ -390,7 +392,9 @@ absl::StatusOr<std::vector<SortKey>> ResolveKeys(
         return strings[a] < strings[b];
       });
       key.rank.resize(strings.size());
-      for (size_t i = 0; i < order_of.size(); ++i) key.rank[order_of[i]] = i;
+      for (size_t i = 0; i < order_of.size(); ++i) {
+        key.rank[order_of[i]] = 2 * i + 1;
+      }
     }
     const bool is_id = key.type == ColumnType::kId;
     resolved.push_back(std::move(key));
@@ -603,15 +607,24 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
           (static_cast<uint64_t>(v.get<int64_t>()) ^ (uint64_t{1} << 63)) ^
           flip);
     } else if (key.type == ColumnType::kCategorical && v.is_string()) {
-      // Dictionaries only grow, so the string is still there.
       const internal::Dictionary& dict = table.impl().dictionaries[key.column];
       std::string category;
       if (!absl::WebSafeBase64Unescape(v.get<std::string>(), &category)) {
         return bad("category is not base64");
       }
       const std::optional<int64_t> code = dict.Find(category);
-      if (!code.has_value()) return bad("unknown category");
-      position.keys.push_back(key.rank[*code] ^ flip);
+      if (code.has_value()) {
+        position.keys.push_back(key.rank[*code] ^ flip);
+      } else {
+        // A cursor made on another table (a partition of the same run, a
+        // reloaded copy): the string sorts between two of this table's, at
+        // the even key below the rank of the first greater one.
+        uint64_t smaller = 0;
+        for (size_t i = 0; i < dict.strings.size(); ++i) {
+          smaller += dict.strings[i] < absl::string_view(category);
+        }
+        position.keys.push_back((2 * smaller) ^ flip);
+      }
     } else {
       return bad("value of the wrong type");
     }
@@ -649,6 +662,19 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
                                                 std::optional<size_t> limit) {
   return OrderRows(table, selection, absl::MakeConstSpan(&order, 1), offset,
                    limit);
+}
+
+absl::StatusOr<std::string> OrderCursor(const Table& table,
+                                        absl::Span<const OrderBy> keys,
+                                        RowIndex row) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
+                            ResolveKeys(table, keys));
+  if (row >= table.num_rows()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("row ", row, " is out of range; the table has ",
+                     table.num_rows(), " rows"));
+  }
+  return EncodeCursor(table, resolved, row);
 }
 
 absl::StatusOr<OrderedPage> OrderPage(const Table& table,

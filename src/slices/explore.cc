@@ -307,6 +307,8 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
               count_columns[k + 2] >= 0, entry.tp, entry.fp, entry.fn,
               &entry.precision, &entry.recall, &entry.f1);
   }
+  summary.confidence_count = float_counts[0];
+  summary.iou_count = float_counts[1];
   if (float_counts[0] > 0) {
     summary.mean_confidence = float_sums[0] / float_counts[0];
   }

@@ -173,6 +173,8 @@ std::string SummaryToJson(const SliceSummary& s) {
       {"f1", OptionalJson(s.f1)},
       {"mean_confidence", OptionalJson(s.mean_confidence)},
       {"mean_iou", OptionalJson(s.mean_iou)},
+      {"confidence_count", s.confidence_count},
+      {"iou_count", s.iou_count},
       {"classes", std::move(classes)}};
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -185,6 +187,8 @@ absl::StatusOr<SliceSummary> SummaryFromJson(absl::string_view text) {
       absl::DataLossError("stored snapshot summary is malformed");
   SliceSummary s;
   int64_t rows = 0;
+  int64_t confidence_count = 0;
+  int64_t iou_count = 0;
   if (!json.is_object() || !ReadCount(json, "rows", &rows) || rows < 0 ||
       !ReadCount(json, "tp", &s.tp) || !ReadCount(json, "fp", &s.fp) ||
       !ReadCount(json, "fn", &s.fn) ||
@@ -193,10 +197,15 @@ absl::StatusOr<SliceSummary> SummaryFromJson(absl::string_view text) {
       !ReadOptional(json, "f1", &s.f1) ||
       !ReadOptional(json, "mean_confidence", &s.mean_confidence) ||
       !ReadOptional(json, "mean_iou", &s.mean_iou) ||
-      !json.contains("classes") || !json["classes"].is_array()) {
+      !ReadCount(json, "confidence_count", &confidence_count) ||
+      confidence_count < 0 || !ReadCount(json, "iou_count", &iou_count) ||
+      iou_count < 0 || !json.contains("classes") ||
+      !json["classes"].is_array()) {
     return malformed;
   }
   s.rows = static_cast<size_t>(rows);
+  s.confidence_count = static_cast<size_t>(confidence_count);
+  s.iou_count = static_cast<size_t>(iou_count);
   for (const nlohmann::json& c : json["classes"]) {
     ClassSummary cs;
     if (!c.is_object() || !c.contains("class") || !c["class"].is_string() ||

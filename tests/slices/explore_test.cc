@@ -97,6 +97,8 @@ TEST(SummarizeTest, HandComputedWithNulls) {
   // Means over non-NULL values only: (0.5 + 1 + 0) / 3 and (0.75 + 0.25) / 2.
   EXPECT_THAT(s.mean_confidence, Optional(DoubleEq(0.5)));
   EXPECT_THAT(s.mean_iou, Optional(DoubleEq(0.5)));
+  EXPECT_EQ(s.confidence_count, 3u);
+  EXPECT_EQ(s.iou_count, 2u);
 }
 
 TEST(SummarizeTest, SelectionPicksRows) {
@@ -327,9 +329,42 @@ TEST(SummarizeTest, MatchesGettersOnGeneratedTable) {
     EXPECT_NEAR(*got.mean_confidence, conf_sum / conf_n, 1e-12);
     ASSERT_TRUE(got.mean_iou.has_value());
     EXPECT_NEAR(*got.mean_iou, iou_sum / iou_n, 1e-12);
+    EXPECT_EQ(got.confidence_count, conf_n);
+    EXPECT_EQ(got.iou_count, iou_n);
     EXPECT_THAT(got.precision, Optional(DoubleEq(static_cast<double>(want.tp) /
                                                  (want.tp + want.fp))));
   }
+}
+
+// What the partitioned layer (src/python/slicekit/distributed.py) relies
+// on: the summaries of disjoint selections add up to the whole's.
+TEST(SummarizeTest, DisjointPartsCombineIntoTheWhole) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      Table table, examples::GenerateMetricsTable(2000, 9, TableOptions{64}));
+  std::mt19937_64 rng(12);
+  Selection whole(table.num_rows()), a(table.num_rows()), b(table.num_rows());
+  for (RowIndex r = 0; r < table.num_rows(); ++r) {
+    const uint64_t draw = rng() % 3;
+    if (draw == 0) continue;
+    whole.Add(r);
+    (draw == 1 ? a : b).Add(r);
+  }
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary w, Summarize(table, whole));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary sa, Summarize(table, a));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary sb, Summarize(table, b));
+  EXPECT_EQ(sa.rows + sb.rows, w.rows);
+  EXPECT_EQ(sa.tp + sb.tp, w.tp);
+  EXPECT_EQ(sa.confidence_count + sb.confidence_count, w.confidence_count);
+  EXPECT_EQ(sa.iou_count + sb.iou_count, w.iou_count);
+  ASSERT_GT(w.confidence_count, 0u);
+  ASSERT_GT(w.iou_count, 0u);
+  EXPECT_NEAR((*sa.mean_confidence * sa.confidence_count +
+               *sb.mean_confidence * sb.confidence_count) /
+                  w.confidence_count,
+              *w.mean_confidence, 1e-12);
+  EXPECT_NEAR(
+      (*sa.mean_iou * sa.iou_count + *sb.mean_iou * sb.iou_count) / w.iou_count,
+      *w.mean_iou, 1e-12);
 }
 
 TEST(SummarizeTest, DatasetAndComparison) {

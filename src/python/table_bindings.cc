@@ -1,0 +1,820 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// Tables, selections, scans and ordering. Tables come in from CSV or from
+// NumPy columns (the package's from_pandas/from_arrays turn a DataFrame or
+// a dict of arrays into the column payload read here) and go out as NumPy
+// arrays (row positions, values) without a Python object per row except
+// for strings.
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "slicekit/csv.h"
+#include "slicekit/explore.h"
+#include "slicekit/order.h"
+#include "slicekit/scan.h"
+#include "slicekit/schema.h"
+#include "slicekit/table.h"
+#include "src/python/bindings.h"
+
+namespace slicekit::python {
+namespace {
+
+ColumnType ParseColumnType(const std::string& name) {
+  if (name == "float") return ColumnType::kFloat;
+  if (name == "int") return ColumnType::kInt;
+  if (name == "categorical") return ColumnType::kCategorical;
+  if (name == "id") return ColumnType::kId;
+  throw StatusError(absl::InvalidArgumentError(
+      absl::StrCat("unknown column type '", name,
+                   "' (use 'float', 'int', 'categorical' or 'id')")));
+}
+
+// One column of the payload that slicekit/_table.py builds from a DataFrame
+// or a dict of arrays: (name, type, kind, values, extra) where kind is
+//   "floats": values float32, extra a uint8 validity array or None
+//   "ints":   values int64, extra validity or None; for a string column
+//             the decimal text of each value
+//   "codes":  values int64 codes into extra, a list of bytes (-1: NULL)
+//   "fixed":  values a NumPy "S" array (trailing NULs dropped, as NumPy
+//             does); extra None
+// The arrays stay referenced here, so their buffers outlive the GIL-free
+// part that reads them.
+struct ColumnInput {
+  std::string name;
+  ColumnType type;
+  std::string kind;
+  py::array values;
+  py::array valid;  // read only when has_valid (a default py::array is an
+                    // empty array, not a null handle)
+  bool has_valid = false;
+  std::vector<std::string> categories;
+  size_t size = 0;
+};
+
+template <typename T>
+py::array Contiguous(py::handle values, const std::string& name) {
+  py::array_t<T> array = AlignedArray<T>(values);
+  if (array.ndim() != 1) {
+    throw py::value_error(
+        absl::StrCat("column '", name, "' must be one-dimensional"));
+  }
+  return array;
+}
+
+std::vector<ColumnInput> ReadPayload(py::list payload) {
+  std::vector<ColumnInput> inputs;
+  for (py::handle item : payload) {
+    py::tuple t = py::reinterpret_borrow<py::tuple>(item);
+    if (t.size() != 5) throw py::value_error("bad column payload");
+    ColumnInput in;
+    in.name = t[0].cast<std::string>();
+    in.type = ParseColumnType(t[1].cast<std::string>());
+    in.kind = t[2].cast<std::string>();
+    const bool string_column =
+        in.type == ColumnType::kCategorical || in.type == ColumnType::kId;
+    const auto refuse = [&] {
+      throw py::value_error(absl::StrCat("column '", in.name, "': values of ",
+                                         "kind '", in.kind, "' cannot fill a ",
+                                         t[1].cast<std::string>(), " column"));
+    };
+    if (in.kind == "floats") {
+      if (in.type != ColumnType::kFloat) refuse();
+      in.values = Contiguous<float>(t[3], in.name);
+    } else if (in.kind == "ints") {
+      if (in.type == ColumnType::kFloat) refuse();
+      in.values = Contiguous<int64_t>(t[3], in.name);
+    } else if (in.kind == "codes") {
+      if (!string_column) refuse();
+      in.values = Contiguous<int64_t>(t[3], in.name);
+      for (py::handle c : t[4]) {
+        in.categories.push_back(Encode(c, "a category"));
+      }
+    } else if (in.kind == "fixed") {
+      if (!string_column) refuse();
+      py::array a = py::array::ensure(t[3], py::array::c_style);
+      if (!a || a.dtype().kind() != 'S' || a.ndim() != 1) {
+        throw py::value_error(
+            absl::StrCat("column '", in.name,
+                         "': 'fixed' values must be a 1-D bytes (S) "
+                         "array"));
+      }
+      in.values = a;
+    } else {
+      throw py::value_error(
+          absl::StrCat("unknown payload kind '", in.kind, "'"));
+    }
+    in.size = static_cast<size_t>(in.values.size());
+    if ((in.kind == "floats" || in.kind == "ints") && !t[4].is_none()) {
+      in.valid = Contiguous<uint8_t>(t[4], in.name);
+      in.has_valid = true;
+      if (static_cast<size_t>(in.valid.size()) != in.size) {
+        throw py::value_error(
+            absl::StrCat("column '", in.name, "': the validity mask has ",
+                         in.valid.size(), " entries for ", in.size, " values"));
+      }
+    }
+    inputs.push_back(std::move(in));
+  }
+  return inputs;
+}
+
+Schema PayloadSchema(const std::vector<ColumnInput>& inputs) {
+  std::vector<ColumnSpec> specs;
+  for (const ColumnInput& in : inputs) specs.push_back({in.name, in.type});
+  return Value(Schema::Create(std::move(specs)));
+}
+
+// Fills a Batch from the payload (GIL released: only raw buffers are read).
+absl::StatusOr<Batch> BuildBatch(const Schema& schema,
+                                 const std::vector<ColumnInput>& inputs) {
+  Batch batch(schema);
+  if (inputs.empty()) return batch;
+  const size_t n = inputs[schema.id_column()].size;
+  for (const ColumnInput& in : inputs) {
+    if (in.size != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("column '", in.name, "' has ", in.size,
+                       " values; column '", kDataRowIdColumn, "' has ", n));
+    }
+  }
+  batch.Reserve(n);
+  for (int c = 0; c < schema.num_columns(); ++c) {
+    const ColumnInput& in = inputs[c];
+    const uint8_t* valid =
+        in.has_valid ? static_cast<const uint8_t*>(in.valid.data()) : nullptr;
+    if (in.kind == "floats") {
+      const float* v = static_cast<const float*>(in.values.data());
+      for (size_t i = 0; i < n; ++i) {
+        valid && !valid[i] ? batch.AppendNull(c) : batch.AppendFloat(c, v[i]);
+      }
+    } else if (in.kind == "ints") {
+      const int64_t* v = static_cast<const int64_t*>(in.values.data());
+      const bool text = in.type != ColumnType::kInt;
+      for (size_t i = 0; i < n; ++i) {
+        if (valid && !valid[i]) {
+          batch.AppendNull(c);
+        } else if (text) {
+          char buffer[32];
+          const char* end =
+              absl::numbers_internal::FastIntToBuffer(v[i], buffer);
+          batch.AppendString(c, absl::string_view(buffer, end - buffer));
+        } else {
+          batch.AppendInt(c, v[i]);
+        }
+      }
+    } else if (in.kind == "codes") {
+      const int64_t* codes = static_cast<const int64_t*>(in.values.data());
+      for (size_t i = 0; i < n; ++i) {
+        if (codes[i] < 0) {
+          batch.AppendNull(c);
+        } else if (static_cast<size_t>(codes[i]) >= in.categories.size()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "column '", in.name, "', row ", i, ": category code ", codes[i],
+              " is out of range (", in.categories.size(), " categories)"));
+        } else {
+          batch.AppendString(c, in.categories[codes[i]]);
+        }
+      }
+    } else {  // fixed
+      const char* data = static_cast<const char*>(in.values.data());
+      const size_t width = static_cast<size_t>(in.values.itemsize());
+      for (size_t i = 0; i < n; ++i) {
+        const char* begin = data + i * width;
+        size_t len = width;
+        while (len > 0 && begin[len - 1] == '\0') --len;
+        batch.AppendString(c, absl::string_view(begin, len));
+      }
+    }
+  }
+  return batch;
+}
+
+TablePtr FromColumns(py::list payload, size_t chunk_rows) {
+  std::vector<ColumnInput> inputs = ReadPayload(payload);
+  const Schema schema = PayloadSchema(inputs);
+  absl::StatusOr<Table> table = [&] {
+    py::gil_scoped_release release;
+    absl::StatusOr<Table> t = Table::Create(schema, {.chunk_rows = chunk_rows});
+    if (!t.ok()) return t;
+    absl::StatusOr<Batch> batch = BuildBatch(schema, inputs);
+    if (!batch.ok()) return absl::StatusOr<Table>(batch.status());
+    absl::Status appended = t->Append(*batch);
+    if (!appended.ok()) return absl::StatusOr<Table>(appended);
+    return t;
+  }();
+  return std::make_shared<TableHandle>(Value(std::move(table)));
+}
+
+std::string SchemaText(const Schema& schema) {
+  std::vector<std::string> parts;
+  for (const ColumnSpec& c : schema.columns()) {
+    parts.push_back(absl::StrCat(c.name, ":", ColumnTypeName(c.type)));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+void AppendColumns(TableHandle& handle, py::list payload) {
+  std::vector<ColumnInput> inputs = ReadPayload(payload);
+  const Schema schema = PayloadSchema(inputs);
+  if (!(schema == handle.table.schema())) {
+    throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+        "the columns (", SchemaText(schema), ") differ from the table's (",
+        SchemaText(handle.table.schema()), ")")));
+  }
+  Check(Writing(handle, [&]() -> absl::Status {
+    absl::StatusOr<Batch> batch = BuildBatch(schema, inputs);
+    if (!batch.ok()) return batch.status();
+    return handle.table.Append(*batch);
+  }));
+}
+
+int ColumnIndex(const Table& table, const std::string& name) {
+  const std::optional<int> index = table.schema().Find(name);
+  if (!index.has_value()) {
+    const std::string closest = table.schema().ClosestName(name);
+    throw StatusError(absl::NotFoundError(absl::StrCat(
+        "unknown column '", name, "'",
+        closest.empty() ? ""
+                        : absl::StrCat(" (did you mean '", closest, "'?)"))));
+  }
+  return *index;
+}
+
+// The rows to read: the given positions (each checked) or every live row.
+std::vector<RowIndex> RowsOrLive(const TableHandle& handle, py::handle rows) {
+  if (rows.is_none()) {
+    return Reading(handle, [&] { return handle.table.LiveRows().ToVector(); });
+  }
+  std::vector<RowIndex> out = ToRows(rows);
+  const size_t n = Reading(handle, [&] { return handle.table.num_rows(); });
+  for (RowIndex r : out) {
+    if (r >= n) {
+      throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+          "row position ", r, " is out of range; the table has ", n, " rows")));
+    }
+  }
+  return out;
+}
+
+// A string column read out: codes into `uniques` (-1: NULL).
+struct StringColumn {
+  std::vector<int32_t> codes;
+  std::vector<std::string> uniques;
+};
+
+// Reads columns `columns` of `rows`: per column ("float", float32 values
+// with NaN for NULL), ("int", int64 values, bool NULL mask) or ("str", int32
+// codes, list of str). The package builds NumPy/pandas columns from these.
+py::list Gather(const TablePtr& handle, py::handle rows_arg,
+                py::handle columns_arg) {
+  const std::vector<RowIndex> rows = RowsOrLive(*handle, rows_arg);
+  const Table& table = handle->table;
+  std::vector<int> columns;
+  if (columns_arg.is_none()) {
+    for (int c = 0; c < table.schema().num_columns(); ++c) {
+      columns.push_back(c);
+    }
+  } else {
+    for (py::handle name : columns_arg) {
+      columns.push_back(ColumnIndex(table, name.cast<std::string>()));
+    }
+  }
+  const size_t n = rows.size();
+  py::list out;
+  for (int c : columns) {
+    const ColumnType type = table.schema().column(c).type;
+    if (type == ColumnType::kFloat) {
+      py::array_t<float> values(static_cast<py::ssize_t>(n));
+      float* v = values.mutable_data();
+      Reading(*handle, [&] {
+        for (size_t i = 0; i < n; ++i) {
+          const std::optional<float> f = table.GetFloat(rows[i], c);
+          v[i] = f.has_value() ? *f : std::numeric_limits<float>::quiet_NaN();
+        }
+        return 0;
+      });
+      out.append(py::make_tuple("float", values));
+    } else if (type == ColumnType::kInt) {
+      py::array_t<int64_t> values(static_cast<py::ssize_t>(n));
+      py::array_t<bool> nulls(static_cast<py::ssize_t>(n));
+      int64_t* v = values.mutable_data();
+      bool* null = nulls.mutable_data();
+      Reading(*handle, [&] {
+        for (size_t i = 0; i < n; ++i) {
+          const std::optional<int64_t> x = table.GetInt(rows[i], c);
+          v[i] = x.value_or(0);
+          null[i] = !x.has_value();
+        }
+        return 0;
+      });
+      out.append(py::make_tuple("int", values, nulls));
+    } else {
+      StringColumn column = Reading(*handle, [&] {
+        StringColumn s;
+        s.codes.resize(n);
+        if (type == ColumnType::kId) {
+          s.uniques.reserve(n);
+          for (size_t i = 0; i < n; ++i) {
+            s.codes[i] = static_cast<int32_t>(i);
+            s.uniques.emplace_back(table.RowId(rows[i]));
+          }
+          return s;
+        }
+        // Views into the dictionary, stable while the lock is held.
+        absl::flat_hash_map<absl::string_view, int32_t> seen;
+        for (size_t i = 0; i < n; ++i) {
+          const std::optional<absl::string_view> v =
+              table.GetString(rows[i], c);
+          if (!v.has_value()) {
+            s.codes[i] = -1;
+            continue;
+          }
+          auto [it, inserted] =
+              seen.try_emplace(*v, static_cast<int32_t>(s.uniques.size()));
+          if (inserted) s.uniques.emplace_back(*v);
+          s.codes[i] = it->second;
+        }
+        return s;
+      });
+      py::array_t<int32_t> codes(static_cast<py::ssize_t>(n));
+      if (n > 0) {
+        std::memcpy(codes.mutable_data(), column.codes.data(),
+                    n * sizeof(int32_t));
+      }
+      py::list uniques;
+      for (const std::string& u : column.uniques) uniques.append(Decode(u));
+      out.append(py::make_tuple("str", codes, uniques));
+    }
+  }
+  return out;
+}
+
+PySelection MakeSelection(const TablePtr& table, Selection selection) {
+  return PySelection{table, std::move(selection)};
+}
+
+ScanOptions MakeScanOptions(int threads, RowIndex begin_row,
+                            std::optional<RowIndex> end_row) {
+  if (threads < 1) {
+    throw StatusError(absl::InvalidArgumentError(
+        absl::StrCat("threads must be at least 1, not ", threads)));
+  }
+  return ScanOptions{threads, begin_row, end_row};
+}
+
+PyBoundFilter BindTo(py::handle filter, const TablePtr& table) {
+  const Expr expr = ToExpr(filter);
+  return PyBoundFilter{
+      table, Value(Reading(*table, [&] { return Bind(expr, table->table); }))};
+}
+
+}  // namespace
+
+void BindTables(py::module_& m) {
+  py::class_<Table::Watermark>(
+      m, "Watermark",
+      "'The rows appended from now on': Table.end_watermark(), for "
+      "Curator.new_rows_since().")
+      .def(py::init([](RowIndex row, uint64_t generation) {
+             return Table::Watermark{row, generation};
+           }),
+           py::arg("row"), py::arg("generation") = 0)
+      .def_readonly("row", &Table::Watermark::row)
+      .def_readonly("generation", &Table::Watermark::generation)
+      .def("__repr__",
+           [](const Table::Watermark& w) {
+             return absl::StrCat("Watermark(row=", w.row,
+                                 ", generation=", w.generation, ")");
+           })
+      .def(py::pickle(
+          [](const Table::Watermark& w) {
+            return py::make_tuple(w.row, w.generation);
+          },
+          [](py::tuple t) {
+            return Table::Watermark{t[0].cast<RowIndex>(),
+                                    t[1].cast<uint64_t>()};
+          }));
+
+  py::class_<TableHandle, TablePtr> table(
+      m, "Table",
+      "A columnar table of per-row metrics (slicekit::Table). Load one with "
+      "read_csv(), Table.from_pandas(), Table.from_arrays() or eval_coco(). "
+      "Safe to share between Python threads: scans run in parallel, "
+      "appends and deletes wait for them. Not picklable (ship its source "
+      "instead).");
+  table
+      .def_static("_from_columns", &FromColumns, py::arg("payload"),
+                  py::arg("chunk_rows") = 65536)
+      .def("_append_columns", &AppendColumns, py::arg("payload"))
+      .def("_gather", &Gather, py::arg("rows") = py::none(),
+           py::arg("columns") = py::none())
+      .def_property_readonly(
+          "num_rows",
+          [](const TableHandle& t) {
+            return Reading(t, [&] { return t.table.num_rows(); });
+          },
+          "Row positions used, deleted rows included.")
+      .def_property_readonly(
+          "num_live_rows",
+          [](const TableHandle& t) {
+            return Reading(t, [&] { return t.table.num_live_rows(); });
+          },
+          "Rows not deleted.")
+      .def("__len__",
+           [](const TableHandle& t) {
+             return Reading(t, [&] { return t.table.num_live_rows(); });
+           })
+      .def_property_readonly(
+          "generation",
+          [](const TableHandle& t) {
+            return Reading(t, [&] { return t.table.generation(); });
+          },
+          "Starts at 0; compact() increments it when it moves rows.")
+      .def_property_readonly(
+          "chunk_rows",
+          [](const TableHandle& t) { return t.table.options().chunk_rows; })
+      .def_property_readonly(
+          "columns",
+          [](const TableHandle& t) {
+            py::list names;
+            for (const ColumnSpec& c : t.table.schema().columns()) {
+              names.append(Decode(c.name));
+            }
+            return names;
+          },
+          "The column names, in table order.")
+      .def_property_readonly(
+          "schema",
+          [](const TableHandle& t) {
+            py::list out;
+            for (const ColumnSpec& c : t.table.schema().columns()) {
+              out.append(py::make_tuple(Decode(c.name),
+                                        std::string(ColumnTypeName(c.type))));
+            }
+            return out;
+          },
+          "[(name, type)] with type 'float', 'int', 'categorical' or 'id'.")
+      .def(
+          "find",
+          [](const TableHandle& t, py::handle id) -> std::optional<RowIndex> {
+            const std::string key = IdBytes(id);
+            return Reading(t, [&] { return t.table.Find(key); });
+          },
+          py::arg("id"), "The position of the live row with this id, or None.")
+      .def(
+          "find_many",
+          [](const TableHandle& t, py::iterable ids) {
+            std::vector<std::string> keys;
+            for (py::handle id : ids) {
+              keys.push_back(IdBytes(id));
+            }
+            py::array_t<int64_t> out(static_cast<py::ssize_t>(keys.size()));
+            int64_t* rows = out.mutable_data();
+            Reading(t, [&] {
+              for (size_t i = 0; i < keys.size(); ++i) {
+                const std::optional<RowIndex> row = t.table.Find(keys[i]);
+                rows[i] = row.has_value() ? int64_t{*row} : -1;
+              }
+              return 0;
+            });
+            return out;
+          },
+          py::arg("ids"),
+          "The positions of the live rows with these ids (-1 where none), "
+          "as an int64 array.")
+      .def(
+          "is_live",
+          [](const TableHandle& t, RowIndex row) {
+            return Reading(t, [&] {
+              return row < t.table.num_rows() && t.table.IsLive(row);
+            });
+          },
+          py::arg("row"))
+      .def(
+          "delete",
+          [](TableHandle& t, py::iterable ids) {
+            std::vector<std::string> keys;
+            for (py::handle id : ids) keys.push_back(IdBytes(id));
+            Check(Writing(t, [&] { return t.table.Delete(keys); }));
+          },
+          py::arg("ids"),
+          "Deletes the live rows with these ids, or none (NotFoundError "
+          "naming an id that is not live).")
+      .def(
+          "compact",
+          [](TableHandle& t) {
+            const Table::CompactionStats s =
+                Writing(t, [&] { return t.table.Compact(); });
+            py::dict out;
+            out["rows_removed"] = s.rows_removed;
+            out["rows_after"] = s.rows_after;
+            out["bytes_before"] = s.bytes_before;
+            out["bytes_after"] = s.bytes_after;
+            out["generation"] = s.generation;
+            return out;
+          },
+          "Drops deleted rows (a new generation: earlier selections and "
+          "positions become invalid). Returns the CompactionStats as a dict.")
+      .def(
+          "end_watermark",
+          [](const TableHandle& t) {
+            return Reading(t, [&] { return t.table.EndWatermark(); });
+          },
+          "num_rows with its generation, taken before an append for "
+          "Curator.new_rows_since().")
+      .def(
+          "live_rows",
+          [](const TablePtr& t) {
+            return MakeSelection(
+                t, Reading(*t, [&] { return t->table.LiveRows(); }));
+          },
+          "Every live row, as a Selection.")
+      .def(
+          "row_ids",
+          [](const TablePtr& t, py::handle rows) {
+            py::list columns;
+            columns.append(std::string(kDataRowIdColumn));
+            py::list got = Gather(t, rows, columns);
+            // Each id is its own unique, in row order.
+            return py::module_::import("numpy").attr("array")(
+                got[0].cast<py::tuple>()[2], py::arg("dtype") = "object");
+          },
+          py::arg("rows") = py::none(),
+          "The data_row_ids of `rows` (positions; default every live row) "
+          "as a NumPy object array of str.")
+      .def(
+          "column_bytes",
+          [](const TableHandle& t, const std::string& name) {
+            return Reading(t, [&] {
+              return t.table.ColumnBytes(ColumnIndex(t.table, name));
+            });
+          },
+          py::arg("name"),
+          "Bytes held for a column's values, validity and zone maps.")
+      .def(
+          "memory_bytes",
+          [](const TableHandle& t) {
+            return Reading(t, [&] {
+              size_t total = 0;
+              for (int c = 0; c < t.table.schema().num_columns(); ++c) {
+                total += t.table.ColumnBytes(c) + t.table.DictionaryBytes(c);
+              }
+              return total;
+            });
+          },
+          "Bytes held by every column, dictionary and the id index.")
+      .def("__repr__", [](const TableHandle& t) {
+        return Reading(t, [&] {
+          return absl::StrCat("<slicekit.Table ", t.table.num_live_rows(),
+                              " rows x ", t.table.schema().num_columns(),
+                              " columns>");
+        });
+      });
+
+  py::class_<PySelection>(
+      m, "Selection",
+      "A set of rows of one table (one bit per row position), as returned by "
+      "a scan. to_numpy() gives the positions.")
+      .def_static(
+          "from_rows",
+          [](const TablePtr& t, py::handle rows) {
+            const std::vector<RowIndex> positions = RowsOrLive(*t, rows);
+            return Reading(*t, [&] {
+              Selection s(t->table.num_rows());
+              for (RowIndex r : positions) s.Add(r);
+              s.set_generation(t->table.generation());
+              return MakeSelection(t, std::move(s));
+            });
+          },
+          py::arg("table"), py::arg("rows"),
+          "A selection of `table` holding the given row positions.")
+      .def(
+          "count",
+          [](const PySelection& s) {
+            py::gil_scoped_release release;
+            return s.selection.Count();
+          },
+          "The number of selected rows.")
+      .def("__len__",
+           [](const PySelection& s) {
+             py::gil_scoped_release release;
+             return s.selection.Count();
+           })
+      .def("__contains__",
+           [](const PySelection& s, int64_t row) {
+             return row >= 0 && row <= UINT32_MAX &&
+                    s.selection.Contains(static_cast<RowIndex>(row));
+           })
+      .def_property_readonly(
+          "num_rows",
+          [](const PySelection& s) { return s.selection.num_rows(); },
+          "The row positions covered (the table's size when scanned).")
+      .def_property_readonly(
+          "generation",
+          [](const PySelection& s) { return s.selection.generation(); })
+      .def_property_readonly("table",
+                             [](const PySelection& s) { return s.table; })
+      .def(
+          "to_numpy",
+          [](const PySelection& s) {
+            std::vector<RowIndex> rows;
+            {
+              py::gil_scoped_release release;
+              rows = s.selection.ToVector();
+            }
+            return RowsArray(rows);
+          },
+          "The selected row positions, ascending, as a uint32 array.")
+      .def("__eq__",
+           [](const PySelection& a, const PySelection& b) {
+             return a.table == b.table && a.selection == b.selection;
+           })
+      .def("__repr__", [](const PySelection& s) {
+        return absl::StrCat("<slicekit.Selection ", s.selection.Count(), " of ",
+                            s.selection.num_rows(), " rows>");
+      });
+
+  py::class_<PyBoundFilter>(
+      m, "BoundFilter",
+      "A filter bound to a table (names, types and literals checked once); "
+      "scan() it as often as needed, also after appends.")
+      .def(
+          "scan",
+          [](const PyBoundFilter& b, int threads, RowIndex begin_row,
+             std::optional<RowIndex> end_row) {
+            const ScanOptions options =
+                MakeScanOptions(threads, begin_row, end_row);
+            return MakeSelection(b.table, Reading(*b.table, [&] {
+                                   return b.filter.Scan(options);
+                                 }));
+          },
+          py::arg("threads") = 1, py::arg("begin_row") = 0,
+          py::arg("end_row") = py::none(),
+          "The live rows for which the filter is TRUE (GIL released).")
+      .def_property_readonly(
+          "expr", [](const PyBoundFilter& b) { return b.filter.expr(); })
+      .def_property_readonly("table",
+                             [](const PyBoundFilter& b) { return b.table; })
+      .def("debug_string",
+           [](const PyBoundFilter& b) { return b.filter.DebugString(); });
+
+  m.def("bind", &BindTo, py::arg("filter"), py::arg("table"),
+        "Binds a filter (Expr or text) to a table: NotFoundError for an "
+        "unknown column (with a suggestion), InvalidArgumentError for a type "
+        "mismatch.");
+  m.def(
+      "scan",
+      [](const TablePtr& table, py::handle filter, int threads,
+         RowIndex begin_row, std::optional<RowIndex> end_row) {
+        const ScanOptions options =
+            MakeScanOptions(threads, begin_row, end_row);
+        const PyBoundFilter bound = BindTo(filter, table);
+        return MakeSelection(
+            table, Reading(*table, [&] { return bound.filter.Scan(options); }));
+      },
+      py::arg("table"), py::arg("filter"), py::arg("threads") = 1,
+      py::arg("begin_row") = 0, py::arg("end_row") = py::none(),
+      "bind() then scan(), for one-off queries.");
+  m.def(
+      "scan_many",
+      [](const std::vector<PyBoundFilter>& filters, int threads,
+         RowIndex begin_row, std::optional<RowIndex> end_row) {
+        const ScanOptions options =
+            MakeScanOptions(threads, begin_row, end_row);
+        py::list out;
+        if (filters.empty()) return out;
+        std::vector<BoundFilter> bound;
+        for (const PyBoundFilter& f : filters) {
+          if (f.table != filters[0].table) {
+            throw StatusError(absl::InvalidArgumentError(
+                "scan_many needs filters bound to one table"));
+          }
+          bound.push_back(f.filter);
+        }
+        std::vector<Selection> selections = Reading(
+            *filters[0].table, [&] { return ScanMany(bound, options); });
+        for (Selection& s : selections) {
+          out.append(MakeSelection(filters[0].table, std::move(s)));
+        }
+        return out;
+      },
+      py::arg("filters"), py::arg("threads") = 1, py::arg("begin_row") = 0,
+      py::arg("end_row") = py::none(),
+      "Scans several filters bound to one table in one pass.");
+
+  py::class_<OrderedPage>(m, "OrderedPage",
+                          "One page of an ordered result: rows and the cursor "
+                          "of the next page ('' when no rows are left).")
+      .def_property_readonly(
+          "rows", [](const OrderedPage& p) { return RowsArray(p.rows); })
+      .def_readonly("next_cursor", &OrderedPage::next_cursor)
+      .def("__repr__", [](const OrderedPage& p) {
+        return absl::StrCat(
+            "<slicekit.OrderedPage ", p.rows.size(),
+            " rows, next_cursor=", p.next_cursor.empty() ? "''" : "'...'", ">");
+      });
+
+  m.def(
+      "order_rows",
+      [](const TablePtr& table, const PySelection& selection,
+         py::handle order_by, size_t offset, std::optional<size_t> limit) {
+        CheckSameTable(table, selection);
+        const std::vector<OrderBy> keys = ToOrderBy(order_by);
+        return RowsArray(Value(Reading(*table, [&] {
+          return OrderRows(table->table, selection.selection, keys, offset,
+                           limit);
+        })));
+      },
+      py::arg("table"), py::arg("selection"), py::arg("order_by") = py::none(),
+      py::arg("offset") = 0, py::arg("limit") = py::none(),
+      "The selected live rows in the order of `order_by` (NULLs last, ties "
+      "by data_row_id), skipping `offset`, at most `limit`: a uint32 array.");
+  m.def(
+      "order_page",
+      [](const TablePtr& table, const PySelection& selection,
+         py::handle order_by, const std::string& cursor, size_t limit) {
+        CheckSameTable(table, selection);
+        const std::vector<OrderBy> keys = ToOrderBy(order_by);
+        return Value(Reading(*table, [&] {
+          return OrderPage(table->table, selection.selection, keys, cursor,
+                           limit);
+        }));
+      },
+      py::arg("table"), py::arg("selection"), py::arg("order_by") = py::none(),
+      py::arg("cursor") = "", py::arg("limit") = 50,
+      "Keyset pagination: up to `limit` rows after `cursor` ('' for the "
+      "first page).");
+  m.def(
+      "order_cursor",
+      [](const TablePtr& table, py::handle order_by, RowIndex row) {
+        const std::vector<OrderBy> keys = ToOrderBy(order_by);
+        return Value(Reading(
+            *table, [&] { return OrderCursor(table->table, keys, row); }));
+      },
+      py::arg("table"), py::arg("order_by"), py::arg("row"),
+      "The cursor that resumes after `row` in this order (what order_page "
+      "returns for a page ending there).");
+
+  m.def(
+      "read_csv",
+      [](const std::string& path, size_t chunk_rows) {
+        absl::StatusOr<Table> table = [&] {
+          py::gil_scoped_release release;
+          return ReadCsvFile(path, {.table = {.chunk_rows = chunk_rows}});
+        }();
+        return std::make_shared<TableHandle>(Value(std::move(table)));
+      },
+      py::arg("path"), py::arg("chunk_rows") = 65536,
+      "Loads a CSV file (README: fixed types for the standard metric "
+      "columns, others inferred). Errors name the file, line and column.");
+  m.def(
+      "read_csv_text",
+      [](py::handle text, const std::string& source_name, size_t chunk_rows) {
+        const std::string bytes = Encode(text, "CSV text");
+        absl::StatusOr<Table> table = [&] {
+          py::gil_scoped_release release;
+          return ReadCsv(bytes, source_name,
+                         {.table = {.chunk_rows = chunk_rows}});
+        }();
+        return std::make_shared<TableHandle>(Value(std::move(table)));
+      },
+      py::arg("text"), py::arg("source_name") = "<input>",
+      py::arg("chunk_rows") = 65536, "Loads CSV from a str or bytes.");
+  m.def(
+      "export_rows",
+      [](const TablePtr& table, py::handle rows, const std::string& format) {
+        const ExportFormat f = Value(ParseExportFormat(format));
+        const std::vector<RowIndex> positions = RowsOrLive(*table, rows);
+        std::string text =
+            Value(Reading(*table, [&]() -> absl::StatusOr<std::string> {
+              std::ostringstream out;
+              absl::Status status = ExportRows(table->table, positions, f, out);
+              if (!status.ok()) return status;
+              return std::move(out).str();
+            }));
+        return Decode(text);
+      },
+      py::arg("table"), py::arg("rows") = py::none(), py::arg("format") = "csv",
+      "The rows (positions; default every live row) as 'csv', 'json' or "
+      "'ndjson' text.");
+  m.def(
+      "standard_column_types",
+      [] {
+        py::dict out;
+        for (const ColumnSpec& c : StandardColumns()) {
+          out[py::str(c.name)] = std::string(ColumnTypeName(c.type));
+        }
+        return out;
+      },
+      "The fixed types of the standard metric columns.");
+}
+
+}  // namespace slicekit::python
