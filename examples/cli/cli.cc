@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "slicekit/csv.h"
 
 namespace slicekit::cli {
@@ -88,6 +89,16 @@ bool Output::Flush() {
 
 absl::StatusOr<Table> LoadTable(const std::string& path) {
   return ReadCsvFile(path);
+}
+
+absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
+                                   const std::string& slice) {
+  absl::StatusOr<Slice> by_id = store.Get(org, slice);
+  if (by_id.ok() || !absl::IsNotFound(by_id.status())) return by_id;
+  absl::StatusOr<Slice> by_name = store.GetByName(org, slice);
+  if (by_name.ok() || !absl::IsNotFound(by_name.status())) return by_name;
+  return absl::NotFoundError(absl::StrCat(
+      "org \"", org, "\" has no slice with the id or name \"", slice, "\""));
 }
 
 }  // namespace slicekit::cli

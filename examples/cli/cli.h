@@ -1,8 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // What the `slicekit` subcommands share: exit statuses, error lines, the
-// argument walker, buffered output and table loading. Each subcommand lives
-// in its own file (query.cc, generate.cc, eval.cc, slice.cc) and uses only
-// the public API and the example generator.
+// argument walker, buffered output, table loading and finding a saved slice.
+// Each subcommand lives in its own file (query.cc, generate.cc, eval.cc,
+// slice.cc, report.cc) and uses only the public API and the example
+// generator.
 #ifndef SLICEKIT_EXAMPLES_CLI_CLI_H_
 #define SLICEKIT_EXAMPLES_CLI_CLI_H_
 
@@ -14,6 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "slicekit/slice.h"
+#include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 
 namespace slicekit::cli {
@@ -77,11 +80,17 @@ class Output {
 // Loads the table a `--table PATH` flag names.
 absl::StatusOr<Table> LoadTable(const std::string& path);
 
+// Finds SLICE in `org` by id, then by name (case-insensitively); NotFound
+// naming both when neither matches.
+absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
+                                   const std::string& slice);
+
 // The subcommands: each parses the rest of argv and returns an exit status.
 int Query(Args& args);
 int Generate(Args& args);
 int Eval(Args& args);
 int SliceCommand(Args& args);
+int ReportCommand(Args& args);
 
 }  // namespace slicekit::cli
 

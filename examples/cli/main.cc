@@ -38,6 +38,11 @@ const char kUsage[] =
     "                     [--rule coco|labelbox] [--per-class FILE.csv]\n"
     "                     [--class-iou-threshold CLASS=X]...\n"
     "                     [--no-class-columns] [--lenient]\n"
+    "       slicekit report (--table FILE.csv | --gt GT.json --pred "
+    "DETS.json)\n"
+    "                       [--store FILE --org ORG [--slice SLICE]...]\n"
+    "                       [--no-auto] [--title TEXT] [--page-rows N]\n"
+    "                       [--bins N] [--threads T] --out REPORT.html\n"
     "       slicekit --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -64,6 +69,13 @@ const char kUsage[] =
     "          the rule to coco. --per-class writes one row per (image,\n"
     "          class) with any object; --no-class-columns leaves out the\n"
     "          `<metric>[<class>]` columns; --lenient skips bad records.\n"
+    "report    writes one self-contained HTML file (inline CSS and SVG, no\n"
+    "          script, nothing fetched) summarizing the saved slices of the\n"
+    "          org (all, or each --slice) and the auto slices (unless\n"
+    "          --no-auto) beside all data and each dataset, with charts and\n"
+    "          each slice's first --page-rows rows (default 10); prints the\n"
+    "          file's path. With --gt and --pred and no --table, the table\n"
+    "          is their metrics (eval's defaults).\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error\n";
 
@@ -85,5 +97,6 @@ int main(int argc, char** argv) {
   if (command == "generate") return cli::Generate(args);
   if (command == "slice") return cli::SliceCommand(args);
   if (command == "eval") return cli::Eval(args);
+  if (command == "report") return cli::ReportCommand(args);
   return cli::UsageError(absl::StrCat("unknown command '", command, "'"));
 }

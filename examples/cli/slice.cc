@@ -70,18 +70,6 @@ nlohmann::json SliceJson(const slicekit::Slice& slice) {
           {"updated_at", TimeText(slice.updated_at)}};
 }
 
-// Finds SLICE by id, then by name (case-insensitively).
-absl::StatusOr<slicekit::Slice> ResolveSlice(slicekit::SliceStore& store,
-                                             const std::string& org,
-                                             const std::string& slice) {
-  absl::StatusOr<slicekit::Slice> by_id = store.Get(org, slice);
-  if (by_id.ok() || !absl::IsNotFound(by_id.status())) return by_id;
-  absl::StatusOr<slicekit::Slice> by_name = store.GetByName(org, slice);
-  if (by_name.ok() || !absl::IsNotFound(by_name.status())) return by_name;
-  return absl::NotFoundError(absl::StrCat(
-      "org \"", org, "\" has no slice with the id or name \"", slice, "\""));
-}
-
 // The flags of `slice create` and `slice update`.
 struct SliceFlags {
   std::optional<std::string> name;
