@@ -167,8 +167,8 @@ struct ReportOptions {
 // `run`, when given, is the model run the table was computed from; this
 // version reports only its size (RunInfo).
 //
-// Cost: one scan, one summary pass and one histogram pass per slice and one
-// top-k of `page_rows`; about 0.3 s for 1M rows and 29 slices on one core
+// Cost: per slice one scan, one summary pass, one histogram pass and a
+// top-k of `page_rows`; about 0.15 s for 1M rows and 29 slices on one core
 // (bench/report_benchmark.cc).
 //
 // Errors: InvalidArgument for an option outside its range, or when a metric
