@@ -18,10 +18,10 @@ namespace slicekit::bench {
 inline constexpr int64_t kDefaultRows = 10'000'000;
 inline constexpr uint64_t kSeed = 42;
 
-// Returns the row count: $SLICEKIT_BENCH_ROWS, else 10M.
-inline int64_t BenchRows() {
+// Returns the row count: $SLICEKIT_BENCH_ROWS, else `default_rows`.
+inline int64_t BenchRows(int64_t default_rows = kDefaultRows) {
   const char* env = std::getenv("SLICEKIT_BENCH_ROWS");
-  if (env == nullptr || *env == '\0') return kDefaultRows;
+  if (env == nullptr || *env == '\0') return default_rows;
   const long long rows = std::atoll(env);
   if (rows <= 0) {
     std::fprintf(stderr, "SLICEKIT_BENCH_ROWS must be positive, not '%s'\n",

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "examples/metrics_generator.h"
+#include "bench/bench_util.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/report.h"
 #include "slicekit/slice.h"
@@ -26,17 +26,6 @@
 
 namespace slicekit::bench {
 namespace {
-
-int64_t Rows() {
-  const char* env = std::getenv("SLICEKIT_BENCH_ROWS");
-  if (env == nullptr || *env == '\0') return 1'000'000;
-  const long long rows = std::atoll(env);
-  if (rows <= 0) {
-    std::fprintf(stderr, "SLICEKIT_BENCH_ROWS must be positive\n");
-    std::exit(2);
-  }
-  return rows;
-}
 
 template <typename T>
 T OrDie(absl::StatusOr<T> value, const char* what) {
@@ -47,12 +36,7 @@ T OrDie(absl::StatusOr<T> value, const char* what) {
   return *std::move(value);
 }
 
-const Table& TheTable() {
-  static const Table* const table = new Table(
-      OrDie(examples::GenerateMetricsTable(static_cast<uint64_t>(Rows()), 42),
-            "GenerateMetricsTable"));
-  return *table;
-}
+const Table& TheTable() { return MetricsTable(BenchRows(1'000'000)); }
 
 // 20 slices over every kind of column: counts, thresholds, categorical
 // sets, NULL tests, ORs and NOTs; half with an order of their own.
