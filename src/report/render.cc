@@ -5,7 +5,6 @@
 // so tests can parse it with an XML parser; stable ids and data-*
 // attributes carry the exact numbers behind what is shown.
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,7 +22,6 @@ namespace slicekit {
 namespace {
 
 using internal::AppendEscaped;
-using internal::Escaped;
 using internal::SeriesColour;
 
 // The colours of the per-class count bars: TP bluish green, FP vermillion,
@@ -64,13 +62,6 @@ code { background: #f4f4f4; padding: 1px 4px; border-radius: 3px; font-size: 13p
 a { color: #0060a0; }
 )css";
 
-std::string Exact(double value) {
-  char buffer[64];
-  const std::to_chars_result result =
-      std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
-
 // 1234567 -> "1,234,567".
 std::string Count(int64_t value) {
   const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value)
@@ -103,7 +94,8 @@ std::string Percent(const std::optional<double>& share) {
 void Cell(absl::string_view metric, const std::optional<double>& value,
           absl::string_view text, std::string* out) {
   absl::StrAppend(out, "<td data-metric=\"", metric, "\" data-value=\"",
-                  value.has_value() ? Exact(*value) : "", "\">");
+                  value.has_value() ? internal::ExactNumber(*value) : "",
+                  "\">");
   AppendEscaped(text, out);
   out->append("</td>");
 }

@@ -41,15 +41,6 @@ std::string Px(double v) {
   return absl::StrFormat("%.1f", v);
 }
 
-// The shortest text that reads back as `v`: data-value attributes carry
-// the exact numbers behind a mark.
-std::string Exact(double v) {
-  char buffer[64];
-  const std::to_chars_result result =
-      std::to_chars(buffer, buffer + sizeof(buffer), v);
-  return std::string(buffer, result.ptr);
-}
-
 // The layout every chart shares: the plot area inside the svg, the title
 // on top, a legend under it and the axis labels outside the plot.
 struct Frame {
@@ -72,7 +63,7 @@ struct LegendEntry {
   std::string colour;
 };
 
-// Rows of legend entries that fit in `width`, and the y below the legend.
+// The legend entries in rows that fit in `width`.
 std::vector<std::vector<size_t>> LegendRows(
     const std::vector<LegendEntry>& entries, double width) {
   std::vector<std::vector<size_t>> rows;
@@ -185,7 +176,8 @@ void DrawXTicks(const Frame& frame, double lo, double hi, const Ticks& ticks,
   }
 }
 
-// The data attributes of a mark, and its tooltip text.
+// The data attributes of a mark: its series, its key (category, bin or x)
+// and its exact value.
 void AppendMarkData(absl::string_view series, absl::string_view key,
                     absl::string_view key_value, double value,
                     std::string* out) {
@@ -193,7 +185,7 @@ void AppendMarkData(absl::string_view series, absl::string_view key,
   AppendEscaped(series, out);
   absl::StrAppend(out, "\" ", key, "=\"");
   AppendEscaped(key_value, out);
-  absl::StrAppend(out, "\" data-value=\"", Exact(value), "\"");
+  absl::StrAppend(out, "\" data-value=\"", ExactNumber(value), "\"");
 }
 
 std::string ValueText(double value, int decimals) {
@@ -202,6 +194,13 @@ std::string ValueText(double value, int decimals) {
 }
 
 }  // namespace
+
+std::string ExactNumber(double value) {
+  char buffer[64];
+  const std::to_chars_result result =
+      std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, result.ptr);
+}
 
 absl::string_view SeriesColour(size_t i) {
   return kSeriesColours[i % std::size(kSeriesColours)];
@@ -259,12 +258,6 @@ void AppendEscaped(absl::string_view text, std::string* out) {
   }
 }
 
-std::string Escaped(absl::string_view text) {
-  std::string out;
-  AppendEscaped(text, &out);
-  return out;
-}
-
 std::string Shortened(absl::string_view text, size_t max_chars) {
   if (CodePoints(text) <= max_chars || max_chars == 0) {
     return std::string(text);
@@ -299,8 +292,11 @@ Ticks NiceTicks(double lo, double hi, int target) {
   // A little slack so that 0.30000000000000004 counts as 0.3.
   const double first = std::floor(lo / ticks.step + 1e-9);
   const double last = std::ceil(hi / ticks.step - 1e-9);
-  for (double k = first; k <= last; ++k) {
-    double value = k * ticks.step;
+  // About `target` ticks; the cap only guards against ranges too narrow
+  // for a double to step through.
+  const int64_t count = std::min<int64_t>(std::llround(last - first), 1000);
+  for (int64_t k = 0; k <= count; ++k) {
+    double value = (first + static_cast<double>(k)) * ticks.step;
     if (value == 0) value = 0;  // no -0
     ticks.values.push_back(value);
   }
@@ -611,7 +607,7 @@ std::string RenderLineChart(const LineChart& chart) {
                            Px(px - 4), " ", Px(py), " Z");
       }
       out.append("<path class=\"point\"");
-      AppendMarkData(s.name, "data-x", Exact(x), y, &out);
+      AppendMarkData(s.name, "data-x", ExactNumber(x), y, &out);
       absl::StrAppend(&out, " d=\"", d, "\" fill=\"", s.colour, "\"><title>");
       AppendEscaped(
           absl::StrCat(s.name, ": ",

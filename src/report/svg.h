@@ -38,7 +38,10 @@ absl::string_view SeriesColour(size_t i);
 // tab and line feed, DEL and C1 controls become U+FFFD, so the result is
 // always valid UTF-8 that XML 1.0 accepts.
 void AppendEscaped(absl::string_view text, std::string* out);
-std::string Escaped(absl::string_view text);
+
+// The shortest text that reads back as `value`: the data-value attributes
+// carry the exact numbers behind what is drawn or printed rounded.
+std::string ExactNumber(double value);
 
 // Returns `text` cut to at most `max_chars` code points, ending with "…"
 // when cut. Never splits a UTF-8 sequence.

@@ -35,6 +35,12 @@ XmlDoc ParseOrDie(const std::string& svg) {
 
 // ---- Text -----------------------------------------------------------------
 
+std::string Escaped(absl::string_view text) {
+  std::string out;
+  AppendEscaped(text, &out);
+  return out;
+}
+
 TEST(SvgTest, EscapesMarkupCharacters) {
   EXPECT_EQ(Escaped(R"(a<b & "c" 'd' >)"),
             "a&lt;b &amp; &quot;c&quot; &#39;d&#39; &gt;");
