@@ -1,13 +1,13 @@
 # Checks that every #include in src/ and include/slicekit/ points down the
 # layers of the library, so the tree keeps the architecture it shows:
 #
-#   util <- table <- filter <- scan <- metrics <- python
+#   util <- table <- filter <- scan <- metrics <- report <- python
 #                                   <- slices  <-
 #
 # A layer may include its own files and those of the layers it builds on
-# (below); metrics and slices are siblings and may not include each other.
-# python (src/python: the pybind11 extension, which binds the public API)
-# sits above them all.
+# (below); metrics and slices are siblings and may not include each other;
+# report sits on both. python (src/python: the pybind11 extension, which
+# binds the public API) sits above them all.
 # src/<layer>/ holds a layer's private files; each public header in
 # include/slicekit/ belongs to the layer listed here, so a new public header
 # must be given one. Prints every violation with file and line, then fails.
@@ -20,14 +20,15 @@ if(NOT DEFINED ROOT OR ROOT STREQUAL "")
 endif()
 
 # The layers, bottom first, and what each may include besides itself.
-set(layers util table filter scan metrics slices python)
+set(layers util table filter scan metrics slices report python)
 set(below_util "")
 set(below_table util)
 set(below_filter util table)
 set(below_scan util table filter)
 set(below_metrics util table filter scan)
 set(below_slices util table filter scan)
-set(below_python util table filter scan metrics slices)
+set(below_report util table filter scan metrics slices)
+set(below_python util table filter scan metrics slices report)
 
 # include/slicekit/<header> -> layer. slicekit.h, the umbrella header,
 # includes them all and may be included by none of them.
@@ -37,6 +38,7 @@ set(public_scan scan.h order.h)
 set(public_metrics model_run.h metrics.h coco.h ndjson.h average_precision.h)
 set(public_slices slice.h slice_store.h explore.h auto_slices.h curation.h
     slice_snapshot.h slice_alerts.h discover.h)
+set(public_report report.h)
 set(umbrella slicekit.h)
 
 set(problems "")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # slicekit demo: installs the build dependencies, builds the `slicekit` CLI
-# (Release) into build/, generates a synthetic metrics table and runs a few
-# queries on it. Under ~2 minutes on 2 cores.
+# (Release) into build/, generates a synthetic metrics table, runs a few
+# queries on it and writes the HTML slice report of it (its path is printed
+# last). Under ~2 minutes on 2 cores.
 #
 #   scripts/demo.sh                  # 200,000 rows
 #   ROWS=1000000 scripts/demo.sh
@@ -91,3 +92,17 @@ echo "\$ slicekit slice --store ${store} --org demo explore 'Confident FPs' --ta
   --table "${table}" --limit 5 2>&1
 echo "\$ slicekit slice --store ${store} --org demo list"
 "${cli}" slice --store "${store}" --org demo list
+
+# The report: every saved and auto slice with charts, in one HTML file.
+report="${build}/demo/report.html"
+echo
+echo "== The slice report: one self-contained HTML file"
+echo "\$ slicekit slice --store ${store} --org demo create --name 'Rare datasets, low F1' --where \"dataset IN ('ds5', 'ds6', 'ds7') AND f1 < 0.5\" --order-by f1 asc"
+"${cli}" slice --store "${store}" --org demo create \
+  --name "Rare datasets, low F1" \
+  --where "dataset IN ('ds5', 'ds6', 'ds7') AND f1 < 0.5" --order-by f1 asc
+echo "\$ slicekit report --table ${table} --store ${store} --org demo --out ${report}"
+"${cli}" report --table "${table}" --store "${store}" --org demo \
+  --out "${report}" >/dev/null
+echo "report: $(cd "$(dirname "${report}")" && pwd)/$(basename "${report}")"
+echo "(open it in any browser; it needs no server and fetches nothing)"

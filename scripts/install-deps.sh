@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs slicekit's build dependencies from Debian packages, only the ones
 # that are missing, so running it again is cheap and changes nothing.
-# Usage: scripts/install-deps.sh [--sanitizers]
+# Usage: scripts/install-deps.sh [--sanitizers] [--tests]
 #   --sanitizers also installs clang with its sanitizer and libFuzzer
 #   runtimes and llvm-symbolizer (scripts/check-sanitizers.sh, fuzz.sh).
+#   --tests also installs chromium, which the report's browser test
+#   (tests/report/report_browser_test.cc) runs headless; it is large
+#   (hundreds of MB), so only the test command asks for it.
 set -euo pipefail
 
 packages=(
@@ -11,17 +14,22 @@ packages=(
   libabsl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libutf8proc-dev libsimdjson-dev zlib1g-dev
+  libxml2-dev libpng-dev
   # The Python package (src/python) and its tests: pybind11, Debian's
   # Python 3 with NumPy, pandas, pytest, Dask and distributed.
   pybind11-dev python3-pybind11 python3-dev
   python3-numpy python3-pandas python3-pytest python3-dask python3-distributed
 )
-if [ "${1:-}" = "--sanitizers" ]; then
-  packages+=(clang libclang-rt-dev llvm ninja-build)
-elif [ -n "${1:-}" ]; then
-  echo "usage: $0 [--sanitizers]" >&2
-  exit 2
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --sanitizers) packages+=(clang libclang-rt-dev llvm ninja-build) ;;
+    --tests) packages+=(chromium) ;;
+    *)
+      echo "usage: $0 [--sanitizers] [--tests]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-"$root/scripts/install-deps.sh"
+# --tests: chromium too, for the report's browser test.
+"$root/scripts/install-deps.sh" --tests
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DSLICEKIT_BUILD_TESTS=ON -DSLICEKIT_BUILD_EXAMPLES=ON \
   -DSLICEKIT_BUILD_BENCHMARKS=ON -DSLICEKIT_BUILD_PYTHON=ON

@@ -1,9 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // What the `slicekit` subcommands share: exit statuses, error lines, the
-// argument walker, buffered output, table loading and slice lookup. Each
-// subcommand lives in its own file (query.cc, generate.cc, eval.cc,
-// slice.cc, discover.cc, ap.cc) and uses only the public API and the
-// example generator.
+// argument walker, buffered output, table loading and finding a saved slice.
+// Each subcommand lives in its own file (query.cc, generate.cc, eval.cc,
+// slice.cc, slice_history.cc, convert.cc, discover.cc, ap.cc, report.cc) and
+// uses only the public API and the example generator.
 #ifndef SLICEKIT_EXAMPLES_CLI_CLI_H_
 #define SLICEKIT_EXAMPLES_CLI_CLI_H_
 
@@ -85,7 +85,8 @@ class Output {
 // cannot report a corrupt file.
 absl::StatusOr<Table> LoadTable(const std::string& path);
 
-// Finds SLICE in `org` by id, then by name (case-insensitively).
+// Finds SLICE in `org` by id, then by name (case-insensitively); NotFound
+// naming both when neither matches.
 absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
                                    const std::string& slice);
 
@@ -97,6 +98,7 @@ int SliceCommand(Args& args);
 int Convert(Args& args);
 int Discover(Args& args);
 int Ap(Args& args);
+int ReportCommand(Args& args);
 
 }  // namespace slicekit::cli
 

@@ -59,6 +59,11 @@ const char kUsage[] =
     "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
     "                   [--pr-curve FILE.csv] [--sweep FILE.csv] [--iou X]\n"
     "                   [--format text|json] [--lenient]\n"
+    "       slicekit report (--table FILE.csv | --gt GT.json --pred "
+    "DETS.json)\n"
+    "                       [--store FILE --org ORG [--slice SLICE]...]\n"
+    "                       [--no-auto] [--title TEXT] [--page-rows N]\n"
+    "                       [--bins N] [--threads T] --out REPORT.html\n"
     "       slicekit --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -115,6 +120,13 @@ const char kUsage[] =
     "          for all images, the images whose metrics row matches --where,\n"
     "          or a saved slice's; --pr-curve writes the 101-point PR curves,\n"
     "          --sweep the TP/FP/FN, precision, recall and F1 at every score.\n"
+    "report    writes one self-contained HTML file (inline CSS and SVG, no\n"
+    "          script, nothing fetched) summarizing the saved slices of the\n"
+    "          org (all, or each --slice) and the auto slices (unless\n"
+    "          --no-auto) beside all data and each dataset, with charts and\n"
+    "          each slice's first --page-rows rows (default 10); prints the\n"
+    "          file's path. With --gt and --pred and no --table, the table\n"
+    "          is their metrics (eval's defaults).\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error, 3 slice check:\n"
     "an alert rule fired\n";
@@ -140,5 +152,6 @@ int main(int argc, char** argv) {
   if (command == "convert") return cli::Convert(args);
   if (command == "discover") return cli::Discover(args);
   if (command == "ap") return cli::Ap(args);
+  if (command == "report") return cli::ReportCommand(args);
   return cli::UsageError(absl::StrCat("unknown command '", command, "'"));
 }

@@ -17,6 +17,7 @@
 #include "slicekit/model_run.h"
 #include "slicekit/ndjson.h"
 #include "slicekit/order.h"
+#include "slicekit/report.h"
 #include "slicekit/scan.h"
 #include "slicekit/schema.h"
 #include "slicekit/selection.h"

@@ -1030,10 +1030,17 @@ absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
   sqlite3_busy_handler(db, internal::CountingBusyHandler, nullptr);
 
   // Validate read-only first, so a foreign, newer or corrupt file is not
-  // touched.
+  // touched. One read transaction, so the check sees one state of the file:
+  // statement by statement it could read the tables after another opener's
+  // upgrade committed but the format version from before it.
   int version = 0;
-  SLICEKIT_RETURN_IF_ERROR(
-      internal::WithPath(internal::CheckSchema(db, path, &version), path));
+  SLICEKIT_RETURN_IF_ERROR(internal::WithPath(Exec(db, "BEGIN"), path));
+  absl::Status checked = internal::CheckSchema(db, path, &version);
+  if (checked.ok()) checked = Exec(db, "COMMIT");
+  if (!sqlite3_get_autocommit(db)) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  SLICEKIT_RETURN_IF_ERROR(internal::WithPath(checked, path));
   if (version != internal::kFormatVersion) {
     SLICEKIT_RETURN_IF_ERROR(
         internal::WithPath(internal::Prepare(db, path), path));
