@@ -93,10 +93,14 @@ int ReportCommand(Args& args) {
   if (!table.ok()) return InputError(table.status().message());
 
   std::vector<slicekit::Slice> slices;
+  std::unique_ptr<slicekit::SliceStore> store_holder;
   if (store_path) {
     absl::StatusOr<std::unique_ptr<slicekit::SliceStore>> store =
         slicekit::SliceStore::OpenSqlite(*store_path);
     if (!store.ok()) return InputError(store.status().message());
+    // IN SLICE references and the saved slices' snapshots come from it.
+    options.store = store->get();
+    options.org = *org;
     if (only_slices.empty()) {
       absl::StatusOr<std::vector<slicekit::Slice>> all =
           (*store)->List(*org, slicekit::SliceListOrder::kByName);
@@ -108,6 +112,7 @@ int ReportCommand(Args& args) {
       if (!slice.ok()) return InputError(slice.status().message());
       slices.push_back(*std::move(slice));
     }
+    store_holder = *std::move(store);
   }
 
   absl::StatusOr<slicekit::Report> report = slicekit::BuildReport(

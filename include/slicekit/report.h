@@ -8,14 +8,14 @@
 //   RenderReportHtml()  the HTML of a Report
 //   WriteReport()       both, into a file, for a nightly pipeline
 //
-// A Report holds two optional parts that callers may fill before rendering
-// and that BuildReport() leaves empty in this version: per-class precision-
-// recall curves with AP (ReportSlice::curves) and a slice's row count over
-// time (ReportSlice::history). The renderer draws them whenever present.
-// See docs/report.md.
+// Given the model run the table came from, each slice also gets COCO AP and
+// per-class precision-recall curves over its images (CocoEvaluator, as
+// pycocotools computes them); given the slice store, each saved slice gets
+// its row count at each of its snapshots. See docs/report.md.
 #ifndef SLICEKIT_REPORT_H_
 #define SLICEKIT_REPORT_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -31,6 +31,7 @@
 #include "slicekit/model_run.h"
 #include "slicekit/order.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 
 namespace slicekit {
@@ -53,11 +54,20 @@ struct PrPoint {
   double precision = 0;
 };
 
-// One class's precision-recall curve and average precision.
+// One class's precision-recall curve and average precision over a set of
+// images, as pycocotools' accumulate() computes them (area "all", maxDets
+// 100).
 struct ClassCurve {
   std::string class_name;
-  std::vector<PrPoint> points;  // by recall ascending
+  // By recall ascending. From BuildReport(): the interpolated precision at
+  // the 101 COCO recall thresholds at IoU 0.50 (0 where the detections do
+  // not reach that recall).
+  std::vector<PrPoint> points;
+  // AP@[.50:.95], COCO's AP; nullopt without ground truth.
   std::optional<double> ap;
+  // AP at IoU 0.50 (the mean of the 101 points' precisions).
+  std::optional<double> ap50;
+  int64_t ground_truths = 0;  // regular (not crowd) ground truths
 };
 
 // A slice's row count at one time.
@@ -96,12 +106,16 @@ struct ReportSlice {
   Histogram confidence;  // of the slice's rows, bins as Report::confidence
   Histogram iou;
   RowPage page;  // the first rows in the slice's order
-  // Per-class precision-recall curves and AP. Not computed by BuildReport()
-  // in this version; drawn when filled.
+  // With a model run: COCOeval.summarize()'s 12 stats over the images of
+  // the slice's rows (indexed by CocoStat; -1 where undefined), and the
+  // per-class curves of the classes with ground truth among them, most
+  // ground truths first, at most ReportOptions::max_classes of them
+  // (`curves_left_out` more).
+  std::optional<std::array<double, 12>> coco_stats;
   std::vector<ClassCurve> curves;
-  // The slice's row count over time, oldest first. Not computed by
-  // BuildReport() in this version (the store keeps no history yet); drawn
-  // when filled.
+  size_t curves_left_out = 0;
+  // With a slice store (saved slices): the slice's row count at each of its
+  // snapshots (SliceStore::Snapshot), oldest first.
   std::vector<RowCountPoint> history;
 };
 
@@ -111,6 +125,9 @@ struct RunInfo {
   size_t ground_truths = 0;
   size_t predictions = 0;
   size_t classes = 0;
+  // Data rows whose data_row_id is a live row of the table: the images a
+  // slice's AP can count. A table computed from another run shares none.
+  size_t rows_in_table = 0;
 };
 
 // The numbers of a report. A value type; RenderReportHtml() needs nothing
@@ -128,8 +145,13 @@ struct Report {
   size_t datasets_left_out = 0;
   // The saved slices in the order given, then the auto slices.
   std::vector<ReportSlice> slices;
-  // Set when a model run was given.
+  // Set when a model run was given, with COCOeval.summarize()'s stats over
+  // all its images.
   std::optional<RunInfo> run;
+  std::optional<std::array<double, 12>> coco_stats;
+  // Whether ReportOptions::store was given (saved slices without snapshots
+  // then say so).
+  bool history_from_store = false;
   // The most classes a TP/FP/FN chart shows (ReportOptions::max_classes).
   size_t max_classes = 20;
 };
@@ -155,6 +177,12 @@ struct ReportOptions {
   int threads = 1;
   // The time printed in the report; unset: now.
   std::optional<absl::Time> generated_at = std::nullopt;
+  // The store and org the saved slices came from, or null. With it, IN
+  // SLICE references in filters resolve against the org's slices now
+  // (SliceStore::Resolver) and each saved slice's history is read from its
+  // snapshots; without it, references resolve among the saved slices given.
+  SliceStore* store = nullptr;
+  std::string org = "";
 };
 
 // Builds the report of `table`: its summary, histograms of `confidence` and
@@ -164,16 +192,21 @@ struct ReportOptions {
 // rows in its order. Summaries are Summarize()'s. A slice that does not
 // apply to the table (its filter or order names a missing column, ...) is
 // kept with ReportSlice::error set rather than failing the report.
-// `run`, when given, is the model run the table was computed from; this
-// version reports only its size (RunInfo).
+// `run`, when given, is the model run the table was computed from (table
+// rows and run rows are matched by data_row_id): the report gives its size,
+// its COCO stats and, per slice, those over the images of the slice's rows
+// with per-class PR curves (CocoEvaluator, equal to pycocotools with
+// params.imgIds set to those images).
 //
 // Cost: per slice one scan, one summary pass, one histogram pass and a
 // top-k of `page_rows`; about 0.15 s for 1M rows and 29 slices on one core
-// (bench/report_benchmark.cc).
+// (bench/report_benchmark.cc). With a run, one CocoEvaluator over it and
+// one Evaluate() per slice (about 50 ms and 10-20 ms on 5,000 COCO images).
 //
 // Errors: InvalidArgument for an option outside its range, or when a metric
 // column has the wrong type (Summarize()); NotFound for a page column the
-// table lacks.
+// table lacks; the evaluator's for a run it rejects; the store's when it
+// cannot be read.
 absl::StatusOr<Report> BuildReport(const Table& table,
                                    absl::Span<const Slice> saved_slices,
                                    const ReportOptions& options = {},

@@ -5,6 +5,7 @@
 // so tests can parse it with an XML parser; stable ids and data-*
 // attributes carry the exact numbers behind what is shown.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -266,20 +267,58 @@ void ClassChart(const SliceSummary& summary, size_t max_classes,
   }
 }
 
+// -1 (pycocotools' "undefined") as nullopt.
+std::optional<double> Stat(const std::optional<std::array<double, 12>>& stats,
+                           int i) {
+  if (!stats.has_value() || (*stats)[i] < 0) return std::nullopt;
+  return (*stats)[i];
+}
+
+// COCOeval.summarize()'s numbers for the slice's images beside all data's.
+void CocoStats(const Report& report, const ReportSlice& slice,
+               std::string* out) {
+  if (!slice.coco_stats.has_value()) return;
+  static constexpr std::pair<const char*, const char*> kStats[12] = {
+      {"ap", "AP @[.50:.95]"},     {"ap50", "AP @.50"},
+      {"ap75", "AP @.75"},         {"ap_small", "AP small"},
+      {"ap_medium", "AP medium"},  {"ap_large", "AP large"},
+      {"ar1", "AR maxDets 1"},     {"ar10", "AR maxDets 10"},
+      {"ar100", "AR maxDets 100"}, {"ar_small", "AR small"},
+      {"ar_medium", "AR medium"},  {"ar_large", "AR large"}};
+  out->append(
+      "<h3>COCO AP</h3><div class=\"wide\"><table class=\"coco\"><thead><tr>"
+      "<th class=\"text\">stat</th><th>this slice</th><th>all data</th>"
+      "</tr></thead><tbody>");
+  for (int i = 0; i < 12; ++i) {
+    absl::StrAppend(out, "<tr data-stat=\"", kStats[i].first,
+                    "\"><td class=\"text\">", kStats[i].second, "</td>");
+    Cell("slice", Stat(slice.coco_stats, i), Ratio(Stat(slice.coco_stats, i)),
+         out);
+    Cell("all", Stat(report.coco_stats, i), Ratio(Stat(report.coco_stats, i)),
+         out);
+    out->append("</tr>");
+  }
+  out->append(
+      "</tbody></table></div><p class=\"note\">Over the images of the "
+      "slice's rows, as pycocotools' COCOeval.summarize() computes them "
+      "with params.imgIds set to those images; n/a where it gives -1.</p>");
+}
+
 void Curves(const Report& report, const ReportSlice& slice, std::string* out) {
+  CocoStats(report, slice, out);
   if (slice.curves.empty()) {
-    if (report.run.has_value()) {
+    if (slice.coco_stats.has_value()) {
       out->append(
           "<h3>Precision-recall per class</h3><p class=\"note\" "
-          "data-pending=\"curves\">Ground truth and predictions were given, "
-          "but this version of slicekit does not compute per-class "
-          "precision-recall curves or AP yet; they will appear here when it "
-          "does. The counts and metrics above are from the metrics "
-          "table.</p>");
+          "data-empty=\"curves\">No ground truth among this slice's "
+          "images.</p>");
     }
     return;
   }
-  out->append("<h3>Precision-recall per class</h3><div class=\"charts\">");
+  out->append(
+      "<h3>Precision-recall per class</h3><p class=\"note\">At IoU 0.50, "
+      "the interpolated precision at 101 recall points, as pycocotools' "
+      "accumulate() computes it.</p><div class=\"charts\">");
   for (size_t first = 0; first < slice.curves.size();
        first += kCurvesPerChart) {
     internal::LineChart chart;
@@ -298,25 +337,35 @@ void Curves(const Report& report, const ReportSlice& slice, std::string* out) {
     out->append(RenderLineChart(chart));
   }
   out->append(
-      "</div><table class=\"ap\"><thead><tr><th>class</th><th>AP</th></tr>"
-      "</thead><tbody>");
+      "</div><table class=\"ap\"><thead><tr><th>class</th><th>ground "
+      "truths</th><th>AP @[.50:.95]</th><th>AP @.50</th></tr></thead><tbody>");
   for (const ClassCurve& curve : slice.curves) {
     out->append("<tr><td class=\"text\">");
     AppendEscaped(curve.class_name, out);
     out->append("</td>");
+    Cell("ground_truths", static_cast<double>(curve.ground_truths),
+         Count(curve.ground_truths), out);
     Cell("ap", curve.ap, Ratio(curve.ap), out);
+    Cell("ap50", curve.ap50, Ratio(curve.ap50), out);
     out->append("</tr>");
   }
   out->append("</tbody></table>");
+  if (slice.curves_left_out > 0) {
+    absl::StrAppend(out, "<p class=\"note\">", slice.curves_left_out,
+                    slice.curves_left_out == 1
+                        ? " class with fewer ground truths is"
+                        : " classes with fewer ground truths are",
+                    " not shown.</p>");
+  }
 }
 
-void History(const ReportSlice& slice, std::string* out) {
+void History(const Report& report, const ReportSlice& slice, std::string* out) {
   if (slice.history.empty()) {
-    if (slice.kind == ReportSlice::Kind::kSaved) {
+    if (slice.kind == ReportSlice::Kind::kSaved && report.history_from_store) {
       out->append(
           "<h3>Rows over time</h3><p class=\"note\" "
-          "data-pending=\"history\">No history: the slice store of this "
-          "version of slicekit keeps no record of past memberships.</p>");
+          "data-empty=\"history\">No snapshots of this slice in the store "
+          "(<code>slicekit slice ... snapshot</code> takes one).</p>");
     }
     return;
   }
@@ -422,7 +471,7 @@ void SliceSection(const Report& report, size_t index, const ReportSlice& slice,
         " in this slice.</p>");
   }
   Curves(report, slice, out);
-  History(slice, out);
+  History(report, slice, out);
   Page(slice, out);
   out->append("</section>");
 }
@@ -473,8 +522,14 @@ void AllData(const Report& report, std::string* out) {
     absl::StrAppend(out, "<p id=\"run\">Model run: ", Count(report.run->rows),
                     " data rows, ", Count(report.run->ground_truths),
                     " ground-truth objects, ", Count(report.run->predictions),
-                    " predictions, ", Count(report.run->classes),
-                    " classes.</p>");
+                    " predictions, ", Count(report.run->classes), " classes.");
+    if (report.run->rows_in_table < report.run->rows) {
+      absl::StrAppend(
+          out, " Only ", Count(report.run->rows_in_table),
+          " of its data rows are live rows of the table; the slices' AP "
+          "counts only those.");
+    }
+    out->append("</p>");
   }
   out->append("</section>");
 }

@@ -10,16 +10,21 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/auto_slices.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/explore.h"
+#include "slicekit/metrics.h"
 #include "slicekit/scan.h"
+#include "slicekit/slice_resolver.h"
 #include "src/report/histogram.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
@@ -56,6 +61,10 @@ absl::Status CheckOptions(const ReportOptions& options) {
   if (options.threads < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("threads is ", options.threads, "; it must be >= 1"));
+  }
+  if (options.store == nullptr && !options.org.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("org is \"", options.org, "\" but no store is given"));
   }
   return absl::OkStatus();
 }
@@ -159,13 +168,84 @@ struct SliceInput {
   std::vector<OrderBy> order_by;
 };
 
+// The model run's COCO evaluation, and where each table row is in the run.
+struct RunEvaluation {
+  const ModelRun* run;
+  CocoEvaluator coco;
+  std::vector<int64_t> run_row;  // by table row; -1: not in the run
+
+  // The run rows of the table rows `rows` selects.
+  Selection RunRows(const Selection& rows) const {
+    Selection out(run->rows.size());
+    rows.ForEach([&](RowIndex row) {
+      if (run_row[row] >= 0) out.Add(static_cast<RowIndex>(run_row[row]));
+    });
+    return out;
+  }
+};
+
+absl::StatusOr<RunEvaluation> EvaluateRun(const Table& table,
+                                          const ModelRun& run) {
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
+  if (!evaluator.ok()) {
+    return absl::Status(
+        evaluator.status().code(),
+        absl::StrCat("model run: ", evaluator.status().message()));
+  }
+  RunEvaluation result{&run, CocoEvaluator::Create(*evaluator),
+                       std::vector<int64_t>(table.num_rows(), -1)};
+  absl::flat_hash_map<absl::string_view, int64_t> by_id;
+  by_id.reserve(run.rows.size());
+  for (size_t i = 0; i < run.rows.size(); ++i) {
+    by_id.emplace(run.rows[i].data_row_id, static_cast<int64_t>(i));
+  }
+  table.LiveRows().ForEach([&](RowIndex row) {
+    const auto it = by_id.find(table.RowId(row));
+    if (it != by_id.end()) result.run_row[row] = it->second;
+  });
+  return result;
+}
+
+// Per-class curves of an evaluation: classes with ground truth, most first
+// (then in class order), at most `max_classes`.
+void AddCurves(const CocoEvaluation& evaluation,
+               const std::vector<std::string>& class_names, size_t max_classes,
+               ReportSlice* slice) {
+  std::vector<const CocoClassAp*> classes;
+  for (const CocoClassAp& c : evaluation.classes) {
+    if (c.num_ground_truths > 0) classes.push_back(&c);
+  }
+  std::stable_sort(classes.begin(), classes.end(),
+                   [](const CocoClassAp* a, const CocoClassAp* b) {
+                     return a->num_ground_truths > b->num_ground_truths;
+                   });
+  const size_t shown = std::min(classes.size(), max_classes);
+  slice->curves_left_out = classes.size() - shown;
+  constexpr int kIou50 = 0, kAreaAll = 0, kMaxDets100 = 2;
+  for (size_t i = 0; i < shown; ++i) {
+    const CocoClassAp& c = *classes[i];
+    ClassCurve& curve = slice->curves.emplace_back();
+    curve.class_name = class_names[c.class_index];
+    curve.ground_truths = c.num_ground_truths;
+    if (c.ap >= 0) curve.ap = c.ap;
+    if (c.ap50 >= 0) curve.ap50 = c.ap50;
+    for (int r = 0; r < kCocoRecallThresholds; ++r) {
+      curve.points.push_back({CocoRecallThreshold(r),
+                              evaluation.Precision(kIou50, r, c.class_index,
+                                                   kAreaAll, kMaxDets100)});
+    }
+  }
+}
+
 struct Context {
   const Table& table;
   const ReportOptions& options;
   const std::vector<int>& page_columns;
   int confidence_column;
   int iou_column;
-  const Report& report;  // its histograms' ranges
+  const Report& report;                // its histograms' ranges
+  const SliceResolver& resolver;       // IN SLICE references
+  const RunEvaluation* run = nullptr;  // with a model run
 };
 
 Histogram HistogramOf(const Context& context, const Selection& rows, int column,
@@ -187,7 +267,8 @@ absl::StatusOr<ReportSlice> ApplySlice(const Context& context,
   slice.description = std::move(input.description);
   slice.filter_text = input.filter.ToString();
   slice.order_by = std::move(input.order_by);
-  const absl::StatusOr<BoundFilter> bound = Bind(input.filter, context.table);
+  const absl::StatusOr<BoundFilter> bound =
+      Bind(input.filter, context.table, context.resolver);
   if (!bound.ok()) {
     slice.error = std::string(bound.status().message());
     return slice;
@@ -218,6 +299,24 @@ absl::StatusOr<ReportSlice> ApplySlice(const Context& context,
         slice.page.rows.emplace_back();
     for (int c : context.page_columns) {
       cells.push_back(CellText(context.table, row, c));
+    }
+  }
+  if (context.run != nullptr) {
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const CocoEvaluation evaluation,
+        context.run->coco.Evaluate(context.run->RunRows(rows)));
+    slice.coco_stats = evaluation.stats;
+    AddCurves(evaluation, context.run->run->classes,
+              context.options.max_classes, &slice);
+  }
+  if (context.options.store != nullptr &&
+      slice.kind == ReportSlice::Kind::kSaved) {
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const std::vector<SnapshotInfo> snapshots,
+        context.options.store->ListSnapshots(context.options.org, slice.id));
+    for (const SnapshotInfo& snapshot : snapshots) {
+      slice.history.push_back(
+          {snapshot.taken_at, static_cast<int64_t>(snapshot.summary.rows)});
     }
   }
   return slice;
@@ -269,8 +368,24 @@ absl::StatusOr<Report> BuildReport(const Table& table,
                         std::move(slice.order_by)});
     }
   }
-  const Context context{table,      options, page_columns, confidence_column,
-                        iou_column, report};
+  std::optional<RunEvaluation> evaluated;
+  if (run != nullptr) {
+    SLICEKIT_ASSIGN_OR_RETURN(evaluated, EvaluateRun(table, *run));
+    report.coco_stats = evaluated->coco.Evaluate().stats;
+  }
+  std::unique_ptr<SliceResolver> resolver;
+  if (options.store != nullptr) {
+    SLICEKIT_ASSIGN_OR_RETURN(resolver, options.store->Resolver(options.org));
+    report.history_from_store = true;
+  } else {
+    resolver = std::make_unique<SliceListResolver>(
+        std::vector<Slice>(saved_slices.begin(), saved_slices.end()));
+  }
+  const Context context{
+      table,        options,
+      page_columns, confidence_column,
+      iou_column,   report,
+      *resolver,    evaluated.has_value() ? &*evaluated : nullptr};
   std::vector<ReportSlice> slices;
   slices.reserve(inputs.size());
   for (SliceInput& input : inputs) {
@@ -284,6 +399,7 @@ absl::StatusOr<Report> BuildReport(const Table& table,
     RunInfo& info = report.run.emplace();
     info.rows = run->rows.size();
     info.classes = run->classes.size();
+    for (int64_t r : evaluated->run_row) info.rows_in_table += r >= 0;
     for (const DataRow& row : run->rows) {
       info.ground_truths += row.ground_truths.size();
       info.predictions += row.predictions.size();

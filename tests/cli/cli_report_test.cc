@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/report/xml.h"
 #include "tests/testing/run_program.h"
 
@@ -20,6 +22,8 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 
@@ -144,11 +148,112 @@ TEST_F(CliReportTest, ReportsAModelRunFromCocoFiles) {
   EXPECT_THAT(doc.Text("//p[@id='run']"),
               StartsWith("Model run: 300 data rows, "));
   EXPECT_EQ(doc.Text("//section[@id='all-data']/@data-rows"), "300");
-  // Per-class columns, so per-class charts; the curves await the AP work.
+  // Per-class columns, so per-class charts.
   EXPECT_THAT(doc.Nodes("//section[@id='all-data']//svg:svg[svg:title='TP, "
                         "FP and FN per class']"),
               SizeIs(1));
-  EXPECT_THAT(doc.Nodes("//p[@data-pending='curves']"), SizeIs(9));
+  // Every one of the 9 auto slices has the 12 COCO stats beside all data's,
+  // which are pycocotools' summarize() on these files (ap_oracle.json).
+  EXPECT_THAT(doc.Nodes("//table[@class='coco']"), SizeIs(9));
+  const nlohmann::json oracle =
+      nlohmann::json::parse(std::ifstream(Data("summarize.json")));
+  const std::vector<double> stats =
+      oracle["all"]["stats"].get<std::vector<double>>();
+  ASSERT_THAT(stats, SizeIs(12));
+  for (int i = 0; i < 12; ++i) {
+    const std::string value = doc.Text(
+        absl::StrCat("//section[@id='slice-0']//table[@class='coco']/tbody/tr[",
+                     i + 1, "]/td[@data-metric='all']/@data-value"));
+    if (stats[i] < 0) {
+      EXPECT_EQ(value, "") << i;
+    } else {
+      EXPECT_NEAR(std::stod(value), stats[i], 1e-12) << i;
+    }
+  }
+  EXPECT_THAT(doc.Nodes("//svg:svg[svg:title='Precision-recall']"),
+              Not(IsEmpty()));
+}
+
+// A saved slice of the COCO run's odd images, with two snapshots and a
+// slice that uses it (IN SLICE): its AP is pycocotools' with params.imgIds
+// set to those images (summarize.json), its history the snapshots' counts.
+TEST_F(CliReportTest, SliceApEqualsPycocotoolsAndHistoryComesFromSnapshots) {
+  const nlohmann::json oracle =
+      nlohmann::json::parse(std::ifstream(Data("summarize.json")));
+  std::vector<std::string> quoted;
+  for (int64_t id : oracle["odd_image_ids"]["image_ids"]) {
+    quoted.push_back(absl::StrCat("'", id, "'"));
+  }
+  const std::string store = TempPath("coco_slices.db");
+  const std::string metrics = TempPath("coco_metrics.csv");
+  const auto run_ok = [](const std::vector<std::string>& args) {
+    const RunResult r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 0) << absl::StrJoin(args, " ") << ": " << r.err;
+  };
+  run_ok({"eval", "--gt", Data("gt.json"), "--pred", Data("dets.json"), "--out",
+          metrics});
+  const std::vector<std::string> slice = {"slice", "--store", store, "--org",
+                                          "acme"};
+  const auto slice_ok = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), slice.begin(), slice.end());
+    run_ok(args);
+  };
+  slice_ok(
+      {"create", "--name", "Odd images", "--where",
+       absl::StrCat("data_row_id IN (", absl::StrJoin(quoted, ", "), ")")});
+  slice_ok({"create", "--name", "Odd with FPs", "--where",
+            "IN SLICE 'Odd images' AND fp >= 1"});
+  slice_ok({"snapshot", "Odd images", "--table", metrics, "--at",
+            "2026-01-01T00:00:00Z"});
+  slice_ok({"snapshot", "Odd images", "--table", metrics, "--at",
+            "2026-01-02T00:00:00Z"});
+
+  const XmlDoc doc =
+      Report({"--gt", Data("gt.json"), "--pred", Data("dets.json"), "--store",
+              store, "--org", "acme", "--no-auto"},
+             "");
+  ASSERT_THAT(doc.Nodes("//section[@class='slice']"), SizeIs(2));
+  ASSERT_EQ(doc.Text("//section[@id='slice-0']/@data-name"), "Odd images");
+  const std::vector<double> expected =
+      oracle["odd_image_ids"]["stats"].get<std::vector<double>>();
+  ASSERT_THAT(expected, SizeIs(12));
+  for (int i = 0; i < 12; ++i) {
+    const std::string value = doc.Text(
+        absl::StrCat("//section[@id='slice-0']//table[@class='coco']/tbody/tr[",
+                     i + 1, "]/td[@data-metric='slice']/@data-value"));
+    if (expected[i] < 0) {
+      EXPECT_EQ(value, "") << i;
+    } else {
+      EXPECT_NEAR(std::stod(value), expected[i], 1e-9) << i;
+    }
+  }
+  // Per-class AP over the slice, as pycocotools gave it per category.
+  for (const auto& [name, ap] :
+       oracle["odd_image_ids"]["ap_per_class_iou50_95_area_all_maxdets100"]
+           .items()) {
+    const std::string value = doc.Text(absl::StrCat(
+        "//section[@id='slice-0']//table[@class='ap']/tbody/tr[td[1]='", name,
+        "']/td[@data-metric='ap']/@data-value"));
+    ASSERT_NE(value, "") << name;
+    EXPECT_NEAR(std::stod(value), ap.get<double>(), 1e-9) << name;
+  }
+  // Two snapshots of 150 rows each; the slice using it has none.
+  const std::vector<xmlNodePtr> history = doc.Nodes(
+      "//section[@id='slice-0']//svg:svg[svg:title='Rows over time']");
+  ASSERT_THAT(history, SizeIs(1));
+  EXPECT_THAT(doc.Nodes(".//svg:path[@class='point']", history[0]), SizeIs(2));
+  EXPECT_THAT(doc.Nodes("//section[@id='slice-1']//p[@data-empty='history']"),
+              SizeIs(1));
+  // The IN SLICE reference resolved through the store: the slice applies.
+  EXPECT_THAT(doc.Nodes("//section[@id='slice-1']/p[@class='error']"),
+              IsEmpty());
+  EXPECT_THAT(doc.Nodes("//section[@id='slice-1']//table[@class='coco']"),
+              SizeIs(1));
+  for (const std::string& path : {store, metrics}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::remove(absl::StrCat(path, suffix).c_str());
+    }
+  }
 }
 
 TEST_F(CliReportTest, UsageErrors) {

@@ -28,6 +28,7 @@
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
 #include "slicekit/schema.h"
+#include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 #include "tests/report/xml.h"
 #include "tests/testing/run_program.h"
@@ -353,9 +354,11 @@ TEST(ReportTest, HtmlHoldsEverySliceWithTheLibrarysNumbers) {
   EXPECT_EQ(doc.Text("//h1[@id='title']"), options.title);
   EXPECT_THAT(doc.Text("//p[@class='meta']"),
               HasSubstr("generated 2026-01-01 00:00:00 UTC"));
+  // The run's rows have no ids the table knows: said, and no image counts.
   EXPECT_EQ(doc.Text("//p[@id='run']"),
             "Model run: 3 data rows, 2 ground-truth objects, 5 predictions, "
-            "2 classes.");
+            "2 classes. Only 0 of its data rows are live rows of the table; "
+            "the slices' AP counts only those.");
 
   // All data and the datasets.
   const size_t total = report.all.rows;
@@ -462,10 +465,14 @@ TEST(ReportTest, HtmlHoldsEverySliceWithTheLibrarysNumbers) {
     for (size_t r = 0; r < ids.size(); ++r) {
       EXPECT_EQ(doc.Text("td[1]", page_rows[r]), ids[r]);
     }
-    // What awaits the per-class AP work and the slice history.
-    EXPECT_THAT(doc.Nodes(".//p[@data-pending='curves']", section), SizeIs(1));
-    EXPECT_THAT(doc.Nodes(".//p[@data-pending='history']", section),
-                SizeIs(is_saved ? 1 : 0));
+    // COCO stats over no image: all undefined; so no curve. No store, so
+    // no history and nothing said about it.
+    EXPECT_THAT(doc.Nodes(".//table[@class='coco']//td[@data-metric='slice' "
+                          "and @data-value='']",
+                          section),
+                SizeIs(12));
+    EXPECT_THAT(doc.Nodes(".//p[@data-empty='curves']", section), SizeIs(1));
+    EXPECT_THAT(doc.Nodes(".//p[@data-empty='history']", section), SizeIs(0));
   }
   // The description and the hostile cell values come back unchanged.
   EXPECT_EQ(doc.Text("//section[@id='slice-0']/p[@class='description']"),
@@ -511,7 +518,7 @@ TEST(ReportTest, CurvesAndHistoryAreDrawnWhenFilled) {
                                  {.auto_slices = false}));
   ASSERT_THAT(report.slices, SizeIs(1));
   ReportSlice& slice = report.slices[0];
-  // What the per-class AP work and the store's history will fill in.
+  // Curves and history filled by hand: the renderer draws whatever is there.
   for (int c = 0; c < 7; ++c) {  // more than one chart's worth of lines
     ClassCurve& curve = slice.curves.emplace_back();
     curve.class_name = c == 0 ? "car <&>" : absl::StrCat("class ", c);
@@ -548,7 +555,66 @@ TEST(ReportTest, CurvesAndHistoryAreDrawnWhenFilled) {
   ExpectValue(points[4], 140);
   EXPECT_THAT(doc->Text("svg:text[@class='tick'][1]", history[0]),
               StartsWith("2026-01-0"));
-  EXPECT_THAT(doc->Nodes(".//p[@data-pending]", section), SizeIs(0));
+  EXPECT_THAT(doc->Nodes(".//p[@data-empty]", section), SizeIs(0));
+}
+
+// IN SLICE references resolve through the store, or without one among the
+// saved slices given; with a store, a saved slice's history is the row
+// counts of its snapshots, oldest first.
+TEST(ReportTest, SlicesOfSlicesAndHistoryFromTheStore) {
+  const Table table = RandomTable(11, 300);
+  std::unique_ptr<SliceStore> store = SliceStore::InMemory();
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice base,
+      store->Create("acme", {.name = "Has FPs", .filter = Col("fp") >= 1}));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice derived,
+      store->Create("acme", {.name = "FPs and TPs",
+                             .filter = InSlice("Has FPs") && Col("tp") >= 1}));
+  const absl::Time start = absl::FromUnixSeconds(1767225600);
+  for (int day : {0, 3}) {
+    ASSERT_THAT(
+        store->Snapshot("acme", base.id, table,
+                        {.taken = {.at = start + absl::Hours(24 * day)}}),
+        IsOk());
+  }
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Selection fps,
+                                Filter(table, Col("fp") >= 1));
+  const size_t base_rows = fps.Count();
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Selection both, Filter(table, Col("fp") >= 1 && Col("tp") >= 1));
+  const std::vector<Slice> saved = {base, derived};
+
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Report with_store,
+      BuildReport(table, saved,
+                  {.auto_slices = false, .store = store.get(), .org = "acme"}));
+  EXPECT_TRUE(with_store.history_from_store);
+  ASSERT_THAT(with_store.slices, SizeIs(2));
+  ASSERT_THAT(with_store.slices[0].history, SizeIs(2));
+  EXPECT_EQ(with_store.slices[0].history[0].time, start);
+  EXPECT_EQ(with_store.slices[0].history[1].time, start + absl::Hours(72));
+  EXPECT_EQ(with_store.slices[0].history[1].rows,
+            static_cast<int64_t>(base_rows));
+  EXPECT_THAT(with_store.slices[1].history, SizeIs(0));
+  EXPECT_EQ(with_store.slices[1].error, std::nullopt);
+  EXPECT_EQ(with_store.slices[1].summary.rows, both.Count());
+
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Report without, BuildReport(table, saved, {.auto_slices = false}));
+  EXPECT_FALSE(without.history_from_store);
+  EXPECT_EQ(without.slices[1].summary.rows, both.Count());
+  EXPECT_THAT(without.slices[0].history, SizeIs(0));
+  // The referenced slice neither given nor in a store: the slice says so.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Report alone,
+      BuildReport(table, {derived}, {.auto_slices = false}));
+  ASSERT_TRUE(alone.slices[0].error.has_value());
+  EXPECT_THAT(*alone.slices[0].error, HasSubstr("Has FPs"));
+  // An org without a store is a mistake, not silently ignored.
+  EXPECT_THAT(
+      BuildReport(table, saved, {.org = "acme"}).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no store")));
 }
 
 TEST(ReportTest, ShowsOnlyTheLargestDatasetsAndClasses) {
