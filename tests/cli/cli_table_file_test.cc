@@ -2,6 +2,8 @@
 // `slicekit convert`, `eval --out X.skt` and every `--table` taking a table
 // file as well as CSV (told apart by content): same answers from both, and
 // a corrupt table file is a one-line error (exit 1), never a crash.
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
 #include <vector>
@@ -78,6 +80,14 @@ TEST_F(CliTableFileTest, QueriesAnswerTheSameFromBothFormats) {
   const RunResult auto_file = RunCli({"slice", "auto", "--table", *skt_});
   ASSERT_EQ(auto_file.exit_code, 0) << auto_file.err;
   EXPECT_EQ(auto_file.out, auto_csv.out);
+  // So does slice discovery.
+  const RunResult discover_csv =
+      RunCli({"discover", "--table", *csv_, "--top", "5"});
+  const RunResult discover_file =
+      RunCli({"discover", "--table", *skt_, "--top", "5"});
+  ASSERT_EQ(discover_file.exit_code, 0) << discover_file.err;
+  EXPECT_FALSE(discover_file.out.empty());
+  EXPECT_EQ(discover_file.out, discover_csv.out);
 }
 
 TEST_F(CliTableFileTest, ConvertingATableFileGivesTheSameBytes) {
@@ -132,6 +142,17 @@ TEST_F(CliTableFileTest, CorruptFilesAreOneLineErrors) {
       EXPECT_THAT(r.error_line(), HasSubstr("checksum mismatch"));
     }
     EXPECT_EQ(column == 11 ? filtered.exit_code : listed.exit_code, 1);
+    // Commands that read columns directly, not through a scan, check them
+    // first too: an error, never numbers from a corrupt file.
+    const std::string report = TempPath("report.html");
+    for (const RunResult& r :
+         {RunCli({"report", "--table", path, "--out", report}),
+          RunCli({"discover", "--table", path, "--feature", "dataset",
+                  "--error", column == 11 ? "confidence" : "fp + fn"})}) {
+      EXPECT_EQ(r.exit_code, 1) << r.out;
+      EXPECT_THAT(r.error_line(), HasSubstr("checksum mismatch"));
+    }
+    EXPECT_NE(access(report.c_str(), F_OK), 0) << "a report was written";
   }
   const std::string truncated = TempPath("truncated.skt");
   WriteFile(truncated, file.substr(0, file.size() / 2));
