@@ -141,7 +141,12 @@ template <typename T>
 py::array_t<T> AlignedArray(py::handle values) {
   using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
   Array array = Array::ensure(values);
-  if (!array) throw py::error_already_set();
+  if (!array) {
+    // ensure() clears the conversion's error; say what was wrong instead.
+    throw py::type_error("expected a sequence or NumPy array of numbers, not " +
+                         py::str(py::type::handle_of(values).attr("__name__"))
+                             .cast<std::string>());
+  }
   if (reinterpret_cast<uintptr_t>(array.data()) % alignof(T) == 0) {
     return array;
   }

@@ -1,6 +1,7 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// Slices: the SliceStore (memory and SQLite) with every operation,
-// summaries, explore, auto slices and incremental curation.
+// Slices: the SliceStore (memory and SQLite) with every operation (history,
+// snapshots and alert rules included), summaries, explore, auto slices and
+// incremental curation.
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "slicekit/curation.h"
 #include "slicekit/explore.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
 #include "src/python/bindings.h"
 
@@ -120,6 +122,12 @@ Target ToTarget(const TablePtr& table, py::handle value) {
   return t;
 }
 
+ChangeInfo ToChange(const std::string& actor) {
+  ChangeInfo change;
+  change.actor = actor;
+  return change;
+}
+
 // The Python-side Curator: the C++ one and the table it points into.
 struct PyCurator {
   TablePtr table;
@@ -169,6 +177,74 @@ void BindSlices(py::module_& m) {
                                    "' [", s.filter.ToString(), "] v", s.version,
                                    ">"));
       });
+
+  py::class_<SliceVersion>(
+      m, "SliceVersion",
+      "One version of a slice as its history keeps it (a value): the slice "
+      "after the change, and who made it when. `change` is one of "
+      "'created', 'filter_updated', 'renamed', 'description_set', "
+      "'restored', 'deleted', 'migrated'.")
+      .def_readonly("slice_id", &SliceVersion::slice_id)
+      .def_readonly("org", &SliceVersion::org)
+      .def_readonly("version", &SliceVersion::version)
+      .def_property_readonly("change",
+                             [](const SliceVersion& v) {
+                               return std::string(SliceChangeName(v.change));
+                             })
+      .def_readonly("name", &SliceVersion::name)
+      .def_readonly("description", &SliceVersion::description)
+      .def_readonly("filter", &SliceVersion::filter)
+      .def_readonly("order_by", &SliceVersion::order_by)
+      .def_readonly("actor", &SliceVersion::actor)
+      .def_property_readonly(
+          "changed_at",
+          [](const SliceVersion& v) { return ToDatetime(v.changed_at); })
+      .def_readonly("restored_from", &SliceVersion::restored_from)
+      .def("__repr__", [](const SliceVersion& v) {
+        return Decode(absl::StrCat("<slicekit.SliceVersion ", v.slice_id, " v",
+                                   v.version, " ", SliceChangeName(v.change),
+                                   " '", v.name, "'>"));
+      });
+
+  py::class_<SnapshotInfo>(
+      m, "SnapshotInfo",
+      "A snapshot of a slice's membership without its member ids (a value); "
+      "summary.rows is the member count.")
+      .def_readonly("id", &SnapshotInfo::id)
+      .def_readonly("org", &SnapshotInfo::org)
+      .def_readonly("slice_id", &SnapshotInfo::slice_id)
+      .def_readonly("slice_name", &SnapshotInfo::slice_name)
+      .def_readonly("slice_version", &SnapshotInfo::slice_version)
+      .def_readonly("table_name", &SnapshotInfo::table_name)
+      .def_readonly("actor", &SnapshotInfo::actor)
+      .def_property_readonly(
+          "taken_at",
+          [](const SnapshotInfo& s) { return ToDatetime(s.taken_at); })
+      .def_readonly("summary", &SnapshotInfo::summary)
+      .def_readonly("encoded_bytes", &SnapshotInfo::encoded_bytes)
+      .def("__repr__", [](const SnapshotInfo& s) {
+        return Decode(absl::StrCat("<slicekit.SnapshotInfo ", s.id, " of '",
+                                   s.slice_name, "': ", s.summary.rows,
+                                   " rows>"));
+      });
+
+  py::class_<MetricChange>(m, "MetricChange",
+                           "One summary metric in two snapshots; None where "
+                           "undefined.")
+      .def_readonly("metric", &MetricChange::metric)
+      .def_readonly("before", &MetricChange::before)
+      .def_readonly("after", &MetricChange::after)
+      .def_readonly("change", &MetricChange::change);
+
+  py::class_<SnapshotDiff>(
+      m, "SnapshotDiff",
+      "How membership moved between two snapshots: the ids that entered and "
+      "left (ascending) and every summary metric's change.")
+      .def_readonly("from_snapshot", &SnapshotDiff::from)
+      .def_readonly("to_snapshot", &SnapshotDiff::to)
+      .def_readonly("entered", &SnapshotDiff::entered)
+      .def_readonly("left", &SnapshotDiff::left)
+      .def_readonly("metrics", &SnapshotDiff::metrics);
 
   py::class_<PyStore>(
       m, "SliceStore",
@@ -305,6 +381,133 @@ void BindSlices(py::module_& m) {
           },
           py::arg("org"), py::arg("id"), py::kw_only(),
           py::arg("expected_version") = py::none())
+      .def(
+          "history",
+          [](const PyStore& s, const std::string& org, const std::string& id) {
+            return WithStore(
+                s, [&](SliceStore& store) { return store.History(org, id); });
+          },
+          py::arg("org"), py::arg("id"),
+          "Every kept version of slice `id` (live or deleted), oldest first.")
+      .def(
+          "restore",
+          [](const PyStore& s, const std::string& org, const std::string& id,
+             int64_t version, std::optional<int64_t> expected_version,
+             const std::string& actor) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.Restore(org, id, version, expected_version,
+                                   ToChange(actor));
+            });
+          },
+          py::arg("org"), py::arg("id"), py::arg("version"), py::kw_only(),
+          py::arg("expected_version") = py::none(), py::arg("actor") = "",
+          "Makes an old version current again, as a new version.")
+      .def(
+          "list_deleted",
+          [](const PyStore& s, const std::string& org) {
+            return WithStore(
+                s, [&](SliceStore& store) { return store.ListDeleted(org); });
+          },
+          py::arg("org"),
+          "The last history entry of each deleted slice whose history is "
+          "kept, most recently deleted first.")
+      .def(
+          "purge",
+          [](const PyStore& s, const std::string& org, const std::string& id) {
+            std::shared_ptr<SliceStore> store = s.Get();
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              status = store->Purge(org, id);
+            }
+            Check(status);
+          },
+          py::arg("org"), py::arg("id"),
+          "Removes the history and snapshots of a deleted slice.")
+      .def(
+          "snapshot",
+          [](const PyStore& s, const std::string& org, const std::string& id,
+             const TablePtr& table, const std::string& table_name,
+             const std::string& actor, int threads) {
+            SnapshotOptions options;
+            options.table_name = table_name;
+            options.taken = ToChange(actor);
+            options.threads = threads;
+            std::shared_ptr<SliceStore> store = s.Get();
+            return Value(Reading(*table, [&] {
+              return store->Snapshot(org, id, table->table, options);
+            }));
+          },
+          py::arg("org"), py::arg("id"), py::arg("table"), py::kw_only(),
+          py::arg("table_name") = "", py::arg("actor") = "",
+          py::arg("threads") = 1,
+          "Records which rows of `table` are in the slice now, and their "
+          "summary.")
+      .def(
+          "list_snapshots",
+          [](const PyStore& s, const std::string& org, const std::string& id) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.ListSnapshots(org, id);
+            });
+          },
+          py::arg("org"), py::arg("id"),
+          "The snapshots of slice `id`, oldest first.")
+      .def(
+          "snapshot_members",
+          [](const PyStore& s, const std::string& org, int64_t snapshot_id) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.SnapshotMembers(org, snapshot_id);
+            });
+          },
+          py::arg("org"), py::arg("snapshot_id"),
+          "The member ids of a snapshot, ascending byte-wise.")
+      .def(
+          "diff",
+          [](const PyStore& s, const std::string& org, int64_t from_id,
+             int64_t to_id) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.Diff(org, from_id, to_id);
+            });
+          },
+          py::arg("org"), py::arg("from_id"), py::arg("to_id"),
+          "The rows that entered and left between two snapshots, and each "
+          "metric's change.")
+      .def(
+          "diff_with_table",
+          [](const PyStore& s, const std::string& org, int64_t from_id,
+             const TablePtr& table) {
+            std::shared_ptr<SliceStore> store = s.Get();
+            return Value(Reading(*table, [&] {
+              return store->DiffWithTable(org, from_id, table->table);
+            }));
+          },
+          py::arg("org"), py::arg("from_id"), py::arg("table"),
+          "Snapshot `from_id` against its slice's membership in `table` now "
+          "(nothing saved).")
+      .def(
+          "set_alert_rules",
+          [](const PyStore& s, const std::string& org, const std::string& id,
+             const std::string& rules) {
+            std::shared_ptr<SliceStore> store = s.Get();
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              status = store->SetAlertRules(org, id, rules);
+            }
+            Check(status);
+          },
+          py::arg("org"), py::arg("id"), py::arg("rules"),
+          "Replaces a slice's alert rules ('size > 500; precision < 0.6'); "
+          "'' removes them.")
+      .def(
+          "list_alert_rules",
+          [](const PyStore& s, const std::string& org) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.ListAlertRules(org);
+            });
+          },
+          py::arg("org"),
+          "(slice id, rules) of the org's slices that have any.")
       .def(
           "check_integrity",
           [](const PyStore& s) {

@@ -248,10 +248,19 @@ int ColumnIndex(const Table& table, const std::string& name) {
   return *index;
 }
 
-// The rows to read: the given positions (each checked) or every live row.
+// The rows to read: the given positions (each checked), the rows of a
+// Selection of this table, or every live row.
 std::vector<RowIndex> RowsOrLive(const TableHandle& handle, py::handle rows) {
   if (rows.is_none()) {
     return Reading(handle, [&] { return handle.table.LiveRows().ToVector(); });
+  }
+  if (py::isinstance<PySelection>(rows)) {
+    const PySelection& selection = rows.cast<const PySelection&>();
+    if (selection.table.get() != &handle) {
+      throw StatusError(absl::InvalidArgumentError(
+          "the selection was made from another table"));
+    }
+    return selection.selection.ToVector();
   }
   std::vector<RowIndex> out = ToRows(rows);
   const size_t n = Reading(handle, [&] { return handle.table.num_rows(); });

@@ -195,6 +195,13 @@ def test_selection_to_numpy_and_from_rows(rng):
         sk.order_rows(other, sel, "fp")
     with pytest.raises(sk.InvalidArgumentError, match="another table"):
         sk.summarize(other, sel)
+    # A Selection reads like its positions; another table's is refused, and
+    # rows that are not numbers are a TypeError, not an internal error.
+    assert list(t.row_ids(sel)) == list(t.row_ids([5, 7, 400]))
+    with pytest.raises(sk.InvalidArgumentError, match="another table"):
+        other.row_ids(sel)
+    with pytest.raises(TypeError, match="sequence or NumPy array"):
+        t.row_ids(object())
 
 
 def test_memory_and_columns(rng):

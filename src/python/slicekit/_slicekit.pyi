@@ -15,7 +15,7 @@ FilterLike = Union["Expr", str, bytes]
 # None, "col", "col desc", OrderBy, (col, bool | "asc" | "desc"), or a list.
 OrderByLike = Union[None, str, "OrderBy", Tuple[str, Union[bool, str]],
                     Sequence[Union[str, "OrderBy", Tuple[str, Union[bool, str]]]]]
-RowsLike = Union[Sequence[int], npt.NDArray[np.integer]]
+RowsLike = Union[Sequence[int], npt.NDArray[np.integer], "Selection"]
 IdLike = Union[str, bytes, int]
 Value = Union[int, float, str, bytes]
 
@@ -211,6 +211,49 @@ class Slice:
     @property
     def updated_at(self) -> datetime.datetime: ...
 
+class SliceVersion:
+    slice_id: str
+    org: str
+    version: int
+    name: str
+    description: str
+    filter: Expr
+    order_by: List[OrderBy]
+    actor: str
+    restored_from: Optional[int]
+    @property
+    def change(self) -> Literal["created", "filter_updated", "renamed",
+                                "description_set", "restored", "deleted",
+                                "migrated"]: ...
+    @property
+    def changed_at(self) -> datetime.datetime: ...
+
+class SnapshotInfo:
+    id: int
+    org: str
+    slice_id: str
+    slice_name: str
+    slice_version: int
+    table_name: str
+    actor: str
+    summary: SliceSummary
+    encoded_bytes: int
+    @property
+    def taken_at(self) -> datetime.datetime: ...
+
+class MetricChange:
+    metric: str
+    before: Optional[float]
+    after: Optional[float]
+    change: Optional[float]
+
+class SnapshotDiff:
+    from_snapshot: SnapshotInfo
+    to_snapshot: SnapshotInfo
+    entered: List[str]
+    left: List[str]
+    metrics: List[MetricChange]
+
 class SliceStore:
     @staticmethod
     def in_memory() -> SliceStore: ...
@@ -235,6 +278,22 @@ class SliceStore:
                         expected_version: Optional[int] = ...) -> Slice: ...
     def delete(self, org: str, id: str, *,
                expected_version: Optional[int] = ...) -> None: ...
+    def history(self, org: str, id: str) -> List[SliceVersion]: ...
+    def restore(self, org: str, id: str, version: int, *,
+                expected_version: Optional[int] = ...,
+                actor: str = ...) -> Slice: ...
+    def list_deleted(self, org: str) -> List[SliceVersion]: ...
+    def purge(self, org: str, id: str) -> None: ...
+    def snapshot(self, org: str, id: str, table: Table, *,
+                 table_name: str = ..., actor: str = ...,
+                 threads: int = ...) -> SnapshotInfo: ...
+    def list_snapshots(self, org: str, id: str) -> List[SnapshotInfo]: ...
+    def snapshot_members(self, org: str, snapshot_id: int) -> List[str]: ...
+    def diff(self, org: str, from_id: int, to_id: int) -> SnapshotDiff: ...
+    def diff_with_table(self, org: str, from_id: int,
+                        table: Table) -> SnapshotDiff: ...
+    def set_alert_rules(self, org: str, id: str, rules: str) -> None: ...
+    def list_alert_rules(self, org: str) -> List[Tuple[str, str]]: ...
     def check_integrity(self) -> None: ...
     def close(self) -> None: ...
     def __enter__(self) -> SliceStore: ...
