@@ -153,6 +153,7 @@ int Ap(Args& args) {
   // `slicekit eval` writes it), or a saved slice's filter, or all.
   std::optional<Selection> rows;
   std::optional<Expr> filter;
+  std::unique_ptr<SliceResolver> resolver;  // the store's, for IN SLICE
   if (!where.empty()) {
     if (absl::StripAsciiWhitespace(where).empty()) {
       return InputError("empty filter");
@@ -167,15 +168,20 @@ int Ap(Args& args) {
     absl::StatusOr<Slice> found = ResolveSlice(**store, org, slice);
     if (!found.ok()) return InputError(found.status().message());
     filter = found->filter;
+    absl::StatusOr<std::unique_ptr<SliceResolver>> made =
+        (*store)->Resolver(org);
+    if (!made.ok()) return InputError(made.status().message());
+    resolver = *std::move(made);
   }
   if (filter) {
     absl::StatusOr<RunMetrics> metrics = evaluator->Compute({});
     if (!metrics.ok()) return InputError(metrics.status().message());
     absl::StatusOr<Table> table = MetricsToTable(*run, *metrics);
     if (!table.ok()) return InputError(table.status().message());
-    absl::StatusOr<Selection> selected = Filter(*table, *filter);
-    if (!selected.ok()) return InputError(selected.status().message());
-    rows = *std::move(selected);
+    absl::StatusOr<BoundFilter> bound =
+        resolver ? Bind(*filter, *table, *resolver) : Bind(*filter, *table);
+    if (!bound.ok()) return InputError(bound.status().message());
+    rows = bound->Scan();
   }
   absl::StatusOr<CocoEvaluation> e =
       rows ? coco.Evaluate(*rows)

@@ -146,7 +146,7 @@ struct Report {
   // The saved slices in the order given, then the auto slices.
   std::vector<ReportSlice> slices;
   // Set when a model run was given, with COCOeval.summarize()'s stats over
-  // all its images.
+  // the images of all the table's live rows.
   std::optional<RunInfo> run;
   std::optional<std::array<double, 12>> coco_stats;
   // Whether ReportOptions::store was given (saved slices without snapshots

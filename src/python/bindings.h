@@ -36,6 +36,7 @@
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
 #include "slicekit/selection.h"
+#include "slicekit/slice_resolver.h"
 #include "slicekit/table.h"
 
 namespace slicekit::python {
@@ -60,6 +61,15 @@ struct PySelection {
   TablePtr table;
   Selection selection;
 };
+
+// A resolver of IN SLICE references (SliceStore.resolver(org)): immutable,
+// shared by the calls that take it.
+struct PyResolver {
+  std::shared_ptr<const SliceResolver> resolver;
+};
+
+// The resolver a `resolver=` argument names: None or a PyResolver.
+const SliceResolver* ToResolver(py::handle value);
 
 // A BoundFilter with its table (which it requires to stay alive).
 struct PyBoundFilter {

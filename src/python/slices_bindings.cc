@@ -122,6 +122,14 @@ Target ToTarget(const TablePtr& table, py::handle value) {
   return t;
 }
 
+// Ids as str the way row_ids() gives them (bytes that are not UTF-8 kept
+// by surrogateescape), so they compare equal to the table's.
+py::list DecodeIds(const std::vector<std::string>& ids) {
+  py::list out;
+  for (const std::string& id : ids) out.append(Decode(id));
+  return out;
+}
+
 ChangeInfo ToChange(const std::string& actor) {
   ChangeInfo change;
   change.actor = actor;
@@ -136,7 +144,24 @@ struct PyCurator {
 
 }  // namespace
 
+const SliceResolver* ToResolver(py::handle value) {
+  if (value.is_none()) return nullptr;
+  if (!py::isinstance<PyResolver>(value)) {
+    throw py::type_error(
+        "resolver must be a SliceResolver "
+        "(SliceStore.resolver(org)) or None");
+  }
+  return value.cast<const PyResolver&>().resolver.get();
+}
+
 void BindSlices(py::module_& m) {
+  py::class_<PyResolver>(
+      m, "SliceResolver",
+      "Resolves IN SLICE references against an org's slices as they were "
+      "when SliceStore.resolver(org) made it (it does not see later "
+      "changes). Pass it as resolver= to bind, scan, explore and "
+      "slice_row_ids.");
+
   m.attr("MAX_SLICES_PER_ORG") = kMaxSlicesPerOrg;
   m.attr("MIN_SLICE_NAME_CHARS") = kMinSliceNameChars;
   m.attr("MAX_SLICE_NAME_CHARS") = kMaxSliceNameChars;
@@ -242,8 +267,10 @@ void BindSlices(py::module_& m) {
       "left (ascending) and every summary metric's change.")
       .def_readonly("from_snapshot", &SnapshotDiff::from)
       .def_readonly("to_snapshot", &SnapshotDiff::to)
-      .def_readonly("entered", &SnapshotDiff::entered)
-      .def_readonly("left", &SnapshotDiff::left)
+      .def_property_readonly(
+          "entered", [](const SnapshotDiff& d) { return DecodeIds(d.entered); })
+      .def_property_readonly(
+          "left", [](const SnapshotDiff& d) { return DecodeIds(d.left); })
       .def_readonly("metrics", &SnapshotDiff::metrics);
 
   py::class_<PyStore>(
@@ -403,6 +430,17 @@ void BindSlices(py::module_& m) {
           py::arg("expected_version") = py::none(), py::arg("actor") = "",
           "Makes an old version current again, as a new version.")
       .def(
+          "resolver",
+          [](const PyStore& s, const std::string& org) {
+            std::unique_ptr<SliceResolver> resolver = WithStore(
+                s, [&](SliceStore& store) { return store.Resolver(org); });
+            return PyResolver{
+                std::shared_ptr<const SliceResolver>(std::move(resolver))};
+          },
+          py::arg("org"),
+          "A SliceResolver over the org's slices now, for filters with IN "
+          "SLICE references.")
+      .def(
           "list_deleted",
           [](const PyStore& s, const std::string& org) {
             return WithStore(
@@ -455,9 +493,9 @@ void BindSlices(py::module_& m) {
       .def(
           "snapshot_members",
           [](const PyStore& s, const std::string& org, int64_t snapshot_id) {
-            return WithStore(s, [&](SliceStore& store) {
+            return DecodeIds(WithStore(s, [&](SliceStore& store) {
               return store.SnapshotMembers(org, snapshot_id);
-            });
+            }));
           },
           py::arg("org"), py::arg("snapshot_id"),
           "The member ids of a snapshot, ascending byte-wise.")
@@ -660,7 +698,8 @@ void BindSlices(py::module_& m) {
       "explore",
       [](const TablePtr& table, py::handle target, py::handle order_by,
          const std::string& cursor, size_t limit, int threads,
-         RowIndex begin_row, std::optional<RowIndex> end_row, bool summarize) {
+         RowIndex begin_row, std::optional<RowIndex> end_row, bool summarize,
+         py::handle resolver) {
         const Target t = ToTarget(table, target);
         if (threads < 1) {
           throw StatusError(absl::InvalidArgumentError(
@@ -672,6 +711,7 @@ void BindSlices(py::module_& m) {
         options.limit = limit;
         options.scan = ScanOptions{threads, begin_row, end_row};
         options.summarize = summarize;
+        options.resolver = ToResolver(resolver);
         return Value(Reading(*table, [&] {
           if (t.slice.has_value())
             return Explore(table->table, *t.slice, options);
@@ -684,6 +724,7 @@ void BindSlices(py::module_& m) {
       py::arg("order_by") = py::none(), py::arg("cursor") = "",
       py::arg("limit") = 50, py::arg("threads") = 1, py::arg("begin_row") = 0,
       py::arg("end_row") = py::none(), py::arg("summarize") = true,
+      py::arg("resolver") = py::none(),
       "Applies a Slice, BoundFilter, Expr or filter text to the table as it "
       "is now and returns one page after `cursor` (keyset pagination: "
       "stable while rows are appended), the total and (summarize=True) the "
@@ -692,19 +733,21 @@ void BindSlices(py::module_& m) {
   m.def(
       "slice_row_ids",
       [](const TablePtr& table, py::handle target, py::handle order_by,
-         size_t offset, std::optional<size_t> limit) {
+         size_t offset, std::optional<size_t> limit, py::handle resolver_arg) {
+        const SliceResolver* resolver = ToResolver(resolver_arg);
         Target t = ToTarget(table, target);
         if (t.bound.has_value()) t.expr = t.bound->expr();
         std::vector<std::string> ids;
         if (t.slice.has_value() && order_by.is_none()) {
           ids = Value(Reading(*table, [&] {
-            return SliceRowIds(table->table, *t.slice, offset, limit);
+            return SliceRowIds(table->table, *t.slice, offset, limit, resolver);
           }));
         } else {
           const Expr expr = t.slice.has_value() ? t.slice->filter : t.expr;
           const std::vector<OrderBy> keys = ToOrderBy(order_by);
           ids = Value(Reading(*table, [&] {
-            return SliceRowIds(table->table, expr, keys, offset, limit);
+            return SliceRowIds(table->table, expr, keys, offset, limit,
+                               resolver);
           }));
         }
         py::list out;
@@ -713,7 +756,8 @@ void BindSlices(py::module_& m) {
             out, py::arg("dtype") = "object");
       },
       py::arg("table"), py::arg("target"), py::arg("order_by") = py::none(),
-      py::arg("offset") = 0, py::arg("limit") = py::none(),
+      py::arg("offset") = 0, py::arg("limit") = py::none(), py::kw_only(),
+      py::arg("resolver") = py::none(),
       "The data_row_ids matching a Slice (in its order unless order_by is "
       "given) or filter (by data_row_id unless order_by is given), as a "
       "NumPy object array, skipping `offset`, at most `limit`.");

@@ -260,7 +260,23 @@ std::vector<RowIndex> RowsOrLive(const TableHandle& handle, py::handle rows) {
       throw StatusError(absl::InvalidArgumentError(
           "the selection was made from another table"));
     }
-    return selection.selection.ToVector();
+    const Selection& sel = selection.selection;
+    return Value(
+        Reading(handle, [&]() -> absl::StatusOr<std::vector<RowIndex>> {
+          const Table& table = handle.table;
+          if (sel.generation().has_value() &&
+              *sel.generation() != table.generation()) {
+            return absl::FailedPreconditionError(
+                "the selection was made before the table was compacted (its "
+                "row positions moved): scan again");
+          }
+          if (sel.num_rows() > table.num_rows()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("the selection covers ", sel.num_rows(),
+                             " rows; the table has ", table.num_rows()));
+          }
+          return sel.ToVector();
+        }));
   }
   std::vector<RowIndex> out = ToRows(rows);
   const size_t n = Reading(handle, [&] { return handle.table.num_rows(); });
@@ -379,10 +395,15 @@ ScanOptions MakeScanOptions(int threads, RowIndex begin_row,
   return ScanOptions{threads, begin_row, end_row};
 }
 
-PyBoundFilter BindTo(py::handle filter, const TablePtr& table) {
+PyBoundFilter BindTo(py::handle filter, const TablePtr& table,
+                     py::handle resolver_arg) {
   const Expr expr = ToExpr(filter);
-  return PyBoundFilter{
-      table, Value(Reading(*table, [&] { return Bind(expr, table->table); }))};
+  const SliceResolver* resolver = ToResolver(resolver_arg);
+  return PyBoundFilter{table, Value(Reading(*table, [&] {
+                         return resolver != nullptr
+                                    ? Bind(expr, table->table, *resolver)
+                                    : Bind(expr, table->table);
+                       }))};
 }
 
 }  // namespace
@@ -596,12 +617,21 @@ void BindTables(py::module_& m) {
           "from_rows",
           [](const TablePtr& t, py::handle rows) {
             const std::vector<RowIndex> positions = RowsOrLive(*t, rows);
-            return Reading(*t, [&] {
-              Selection s(t->table.num_rows());
-              for (RowIndex r : positions) s.Add(r);
-              s.set_generation(t->table.generation());
-              return MakeSelection(t, std::move(s));
-            });
+            Selection s = Value(Reading(*t, [&]() -> absl::StatusOr<Selection> {
+              // Checked again under the lock the positions are used in.
+              Selection out(t->table.num_rows());
+              for (RowIndex r : positions) {
+                if (r >= out.num_rows()) {
+                  return absl::InvalidArgumentError(absl::StrCat(
+                      "row position ", r, " is out of range; the table has ",
+                      out.num_rows(), " rows"));
+                }
+                out.Add(r);
+              }
+              out.set_generation(t->table.generation());
+              return out;
+            }));
+            return MakeSelection(t, std::move(s));
           },
           py::arg("table"), py::arg("rows"),
           "A selection of `table` holding the given row positions.")
@@ -675,22 +705,26 @@ void BindTables(py::module_& m) {
       .def("debug_string",
            [](const PyBoundFilter& b) { return b.filter.DebugString(); });
 
-  m.def("bind", &BindTo, py::arg("filter"), py::arg("table"),
+  m.def("bind", &BindTo, py::arg("filter"), py::arg("table"), py::kw_only(),
+        py::arg("resolver") = py::none(),
         "Binds a filter (Expr or text) to a table: NotFoundError for an "
         "unknown column (with a suggestion), InvalidArgumentError for a type "
-        "mismatch.");
+        "mismatch. IN SLICE references resolve through `resolver` "
+        "(SliceStore.resolver(org)).");
   m.def(
       "scan",
       [](const TablePtr& table, py::handle filter, int threads,
-         RowIndex begin_row, std::optional<RowIndex> end_row) {
+         RowIndex begin_row, std::optional<RowIndex> end_row,
+         py::handle resolver) {
         const ScanOptions options =
             MakeScanOptions(threads, begin_row, end_row);
-        const PyBoundFilter bound = BindTo(filter, table);
+        const PyBoundFilter bound = BindTo(filter, table, resolver);
         return MakeSelection(
             table, Reading(*table, [&] { return bound.filter.Scan(options); }));
       },
       py::arg("table"), py::arg("filter"), py::arg("threads") = 1,
-      py::arg("begin_row") = 0, py::arg("end_row") = py::none(),
+      py::arg("begin_row") = 0, py::arg("end_row") = py::none(), py::kw_only(),
+      py::arg("resolver") = py::none(),
       "bind() then scan(), for one-off queries.");
   m.def(
       "scan_many",

@@ -371,7 +371,11 @@ absl::StatusOr<Report> BuildReport(const Table& table,
   std::optional<RunEvaluation> evaluated;
   if (run != nullptr) {
     SLICEKIT_ASSIGN_OR_RETURN(evaluated, EvaluateRun(table, *run));
-    report.coco_stats = evaluated->coco.Evaluate().stats;
+    // All data is the table's rows too, so that it compares with the slices.
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const CocoEvaluation all,
+        evaluated->coco.Evaluate(evaluated->RunRows(table.LiveRows())));
+    report.coco_stats = all.stats;
   }
   std::unique_ptr<SliceResolver> resolver;
   if (options.store != nullptr) {

@@ -400,6 +400,9 @@ class Binder {
 
   absl::StatusOr<BoundNode> BindLeaf(const Expr& expr, bool negate) {
     SLICEKIT_ASSIGN_OR_RETURN(const int column, ResolveColumn(expr.column()));
+    // A table opened from a file: binding reads the column's dictionary, so
+    // it is verified first (a no-op for a table in memory).
+    SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(table_, column));
     const ColumnSpec& spec = table_.schema.column(column);
     std::vector<Literal> literals;
     switch (expr.kind()) {
@@ -693,11 +696,13 @@ std::string DebugString(const BoundProgram& program) {
 
 namespace {
 
-// The columns the leaves read; `*ids` when a leaf looks ids up.
-void LeafColumns(const BoundNode& node, std::vector<int>* columns, bool* ids) {
-  if (node.column >= 0) columns->push_back(node.column);
-  if (node.kind == NodeKind::kIdSet) *ids = true;
-  for (const BoundNode& child : node.children) LeafColumns(child, columns, ids);
+// Whether a leaf looks ids up (in the id index).
+bool UsesIdIndex(const BoundNode& node) {
+  if (node.kind == NodeKind::kIdSet) return true;
+  for (const BoundNode& child : node.children) {
+    if (UsesIdIndex(child)) return true;
+  }
+  return false;
 }
 
 absl::StatusOr<std::shared_ptr<internal::BoundProgram>> MakeProgram(
@@ -705,13 +710,10 @@ absl::StatusOr<std::shared_ptr<internal::BoundProgram>> MakeProgram(
     const ResolvedFilter* refs) {
   Binder binder(table.impl(), refs);
   SLICEKIT_ASSIGN_OR_RETURN(BoundNode root, binder.Bind(resolved, false, 0));
-  // A table opened from a file: what the scans will read is verified here,
-  // where an error can be returned (Scan() cannot return one).
-  std::vector<int> columns;
-  bool ids = false;
-  LeafColumns(root, &columns, &ids);
-  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumns(table.impl(), columns));
-  if (ids) SLICEKIT_RETURN_IF_ERROR(table.impl().EnsureIndex());
+  // The binder verified each leaf's column of a table opened from a file;
+  // the id index is built here, where an error can be returned (Scan()
+  // cannot return one).
+  if (UsesIdIndex(root)) SLICEKIT_RETURN_IF_ERROR(table.impl().EnsureIndex());
   auto program = std::make_shared<internal::BoundProgram>();
   program->table = &table.impl();
   program->expr = given;

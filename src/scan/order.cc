@@ -363,6 +363,10 @@ class Orderer {
 absl::StatusOr<std::vector<SortKey>> ResolveKeys(
     const Table& table, absl::Span<const OrderBy> keys) {
   const TableImpl& impl = table.impl();
+  // A table opened from a file: the ids (ties, cursors) and each key column
+  // are verified before anything reads them (ranking reads the strings).
+  SLICEKIT_RETURN_IF_ERROR(
+      internal::VerifyColumn(table.impl(), table.schema().id_column()));
   std::vector<SortKey> resolved;
   for (const OrderBy& order : keys) {
     const std::optional<int> column = table.schema().Find(order.column);
@@ -379,6 +383,7 @@ absl::StatusOr<std::vector<SortKey>> ResolveKeys(
             absl::StrCat("order-by column '", order.column, "' appears twice"));
       }
     }
+    SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(table.impl(), *column));
     SortKey key{
         *column, table.schema().column(*column).type, order.descending, {}};
     if (key.type == ColumnType::kCategorical) {
@@ -632,14 +637,6 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
   return position;
 }
 
-// A table opened from a file: the key columns and the ids (ties, cursors)
-// are verified before they are read.
-absl::Status VerifyKeys(const Table& table, const std::vector<SortKey>& keys) {
-  std::vector<int> columns = {table.schema().id_column()};
-  for (const SortKey& key : keys) columns.push_back(key.column);
-  return internal::VerifyColumns(table.impl(), columns);
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
@@ -650,7 +647,6 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
-  SLICEKIT_RETURN_IF_ERROR(VerifyKeys(table, resolved));
   const Orderer orderer(table.impl(), std::move(resolved));
   return OrderImpl(orderer, selection, offset, limit, nullptr);
 }
@@ -684,7 +680,6 @@ absl::StatusOr<OrderedPage> OrderPage(const Table& table,
   SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
-  SLICEKIT_RETURN_IF_ERROR(VerifyKeys(table, resolved));
   if (limit == 0 || limit == SIZE_MAX) {
     return absl::InvalidArgumentError(
         absl::StrCat("page limit ", limit, " is out of range"));

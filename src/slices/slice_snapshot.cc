@@ -197,10 +197,13 @@ absl::StatusOr<SliceSummary> SummaryFromJson(absl::string_view text) {
       !ReadOptional(json, "f1", &s.f1) ||
       !ReadOptional(json, "mean_confidence", &s.mean_confidence) ||
       !ReadOptional(json, "mean_iou", &s.mean_iou) ||
-      !ReadCount(json, "confidence_count", &confidence_count) ||
-      confidence_count < 0 || !ReadCount(json, "iou_count", &iou_count) ||
-      iou_count < 0 || !json.contains("classes") ||
-      !json["classes"].is_array()) {
+      // Written since the summaries of partitions combine (0 when absent).
+      (json.contains("confidence_count") &&
+       (!ReadCount(json, "confidence_count", &confidence_count) ||
+        confidence_count < 0)) ||
+      (json.contains("iou_count") &&
+       (!ReadCount(json, "iou_count", &iou_count) || iou_count < 0)) ||
+      !json.contains("classes") || !json["classes"].is_array()) {
     return malformed;
   }
   s.rows = static_cast<size_t>(rows);

@@ -107,6 +107,19 @@ TEST(CliApTest, SavedSliceGivesItsImages) {
   const nlohmann::json want = Oracle("ap_oracle.json", "val_test_wide");
   EXPECT_EQ(got["images"], want["image_ids"].size());
   ExpectStats(got["stats"], want["stats"]);
+  // A slice of that slice (IN SLICE, resolved through the store): the same
+  // images when its own condition keeps them all.
+  const RunResult derived = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"slice", "--store", store, "--org", "acme", "create", "--name",
+       "Wide eval again", "--where", "IN SLICE 'Wide eval' AND tp >= 0"});
+  ASSERT_EQ(derived.exit_code, 0) << derived.err;
+  const RunResult again = Ap({"--slice", "Wide eval again", "--store", store,
+                              "--org", "acme", "--format", "json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const nlohmann::json got_again = nlohmann::json::parse(again.out);
+  EXPECT_EQ(got_again["images"], want["image_ids"].size());
+  ExpectStats(got_again["stats"], want["stats"]);
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::remove(absl::StrCat(store, suffix).c_str());
   }

@@ -244,7 +244,7 @@ TEST_F(CliReportTest, SliceApEqualsPycocotoolsAndHistoryComesFromSnapshots) {
   EXPECT_THAT(doc.Nodes(".//svg:path[@class='point']", history[0]), SizeIs(2));
   EXPECT_THAT(doc.Nodes("//section[@id='slice-1']//p[@data-empty='history']"),
               SizeIs(1));
-  // The IN SLICE reference resolved through the store: the slice applies.
+  // The IN SLICE reference resolved: the slice applies.
   EXPECT_THAT(doc.Nodes("//section[@id='slice-1']/p[@class='error']"),
               IsEmpty());
   EXPECT_THAT(doc.Nodes("//section[@id='slice-1']//table[@class='coco']"),

@@ -154,6 +154,26 @@ TEST_F(CliTableFileTest, CorruptFilesAreOneLineErrors) {
     }
     EXPECT_NE(access(report.c_str(), F_OK), 0) << "a report was written";
   }
+  // A flipped byte in the string offsets of `dataset` (column 1): binding a
+  // filter on it and ranking an order by it read those strings, so both
+  // check the column first.
+  {
+    std::string bad = file;
+    for (const testing::FileSection& s : testing::Sections(file)) {
+      if (s.kind == 5 && s.column == 1) bad[s.offset + 3] ^= 0x40;
+    }
+    ASSERT_NE(bad, file);
+    const std::string path = TempPath("corrupt_dictionary.skt");
+    WriteFile(path, bad);
+    for (const RunResult& r :
+         {RunCli({"query", "--table", path, "--where", "dataset = 'ds1'",
+                  "--count"}),
+          RunCli({"query", "--table", path, "--order-by", "dataset",
+                  "--limit", "3"})}) {
+      EXPECT_EQ(r.exit_code, 1) << r.out;
+      EXPECT_THAT(r.error_line(), HasSubstr("checksum mismatch"));
+    }
+  }
   const std::string truncated = TempPath("truncated.skt");
   WriteFile(truncated, file.substr(0, file.size() / 2));
   const RunResult r = RunCli({"query", "--table", truncated, "--count"});

@@ -87,3 +87,23 @@ def test_alert_rules(store):
         store.set_alert_rules("acme", s.id, "size >")
     store.set_alert_rules("acme", s.id, "")
     assert store.list_alert_rules("acme") == []
+
+
+def test_in_slice_references_resolve_through_the_store(store):
+    store.create("acme", "Has FPs", "fp >= 1")
+    derived = store.create("acme", "Low conf FPs",
+                           "IN SLICE 'Has FPs' AND confidence < 0.5")
+    t = _table(range(0, 200))
+    resolver = store.resolver("acme")
+    expected = sorted(t.row_ids(sk.scan(t, "fp >= 1 AND confidence < 0.5")))
+    assert sorted(sk.slice_row_ids(t, derived, resolver=resolver)) == expected
+    assert sorted(t.row_ids(sk.scan(t, derived.filter,
+                                    resolver=resolver))) == expected
+    assert sk.bind(derived.filter, t, resolver=resolver).scan().count() == \
+        len(expected)
+    page = sk.explore(t, derived, limit=5, resolver=resolver)
+    assert page.total_rows == len(expected)
+    with pytest.raises(sk.FailedPreconditionError, match="SliceResolver"):
+        sk.bind(derived.filter, t)  # a reference needs a resolver
+    with pytest.raises(TypeError, match="resolver must be"):
+        sk.bind(derived.filter, t, resolver="acme")

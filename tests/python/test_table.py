@@ -178,6 +178,12 @@ def test_append_delete_compact_and_positions():
     assert list(t.row_ids()) == ["a", "c", "e"]
     with pytest.raises(sk.FailedPreconditionError):
         sk.order_rows(t, old, "fp")
+    # A selection from before the compaction names moved positions: every
+    # reader refuses it rather than read past the table.
+    for read in (t.row_ids, t.to_pandas,
+                 lambda rows: sk.Selection.from_rows(t, rows)):
+        with pytest.raises(sk.FailedPreconditionError, match="compacted"):
+            read(old)
     with pytest.raises(sk.InvalidArgumentError, match="row position 3 is out"):
         t.row_ids([3])
     with pytest.raises(sk.InvalidArgumentError, match="out of range"):

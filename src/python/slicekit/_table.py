@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _errors
+from . import _slicekit
 from ._slicekit import Table, standard_column_types
 
 _STANDARD = standard_column_types()
@@ -281,10 +282,15 @@ def to_pandas(table: Table, rows: Any = None,
     by row position: float columns float32 with NaN for NULL, int columns
     pandas Int64 (nullable), strings object columns with None for NULL."""
     pd = _pandas()
-    positions = (table.live_rows().to_numpy() if rows is None else
-                 np.asarray(rows, dtype=np.int64))
     names = list(columns) if columns is not None else table.columns
-    gathered = table._gather(positions, names)
+    if isinstance(rows, _slicekit.Selection):
+        # The extension checks the selection (its table, its generation).
+        gathered = table._gather(rows, names)
+        positions = rows.to_numpy()
+    else:
+        positions = (table.live_rows().to_numpy() if rows is None else
+                     np.asarray(rows, dtype=np.int64))
+        gathered = table._gather(positions, names)
     data: Dict[str, Any] = {}
     for name, column in zip(names, gathered):
         data[name] = _column_values(column)
