@@ -22,6 +22,11 @@ tsan_build=${SLICEKIT_TSAN_BUILD:-$root/build-tsan-ci}
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_init_order=1:check_initialization_order=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+# The kill tests start a sanitized process per kill, which costs the
+# sanitizers' start-up each time: they run a third of the kills here (the
+# Release suite runs them all), enough for a memory or race error to show.
+export SLICEKIT_KILL_ITERATIONS=${SLICEKIT_KILL_ITERATIONS:-100}
+export SLICEKIT_KILL_ROUNDS=${SLICEKIT_KILL_ROUNDS:-8}
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || true)}
 
 run_asan() {

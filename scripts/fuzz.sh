@@ -8,7 +8,8 @@
 # Environment:
 #   SLICEKIT_FUZZ_SECONDS  seconds per target (default 30)
 #   SLICEKIT_FUZZ_TARGETS  space-separated subset of the targets
-#   SLICEKIT_FUZZ_JOBS     build parallelism (default: nproc)
+#   SLICEKIT_FUZZ_JOBS     build parallelism, and how many targets fuzz at
+#                          once (one process each; default: nproc)
 #   SLICEKIT_FUZZ_WORK     scratch directory (default: a new temporary one,
 #                          kept when a target crashes)
 #
@@ -72,15 +73,17 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-failed=0
-summary=()
-for t in "${targets[@]}"; do
+# One target: its summary line goes to $work/$t/summary, and the status
+# file says whether it failed.
+fuzz_one() {
+  local t=$1 bin corpus artifacts log status=0 execs crashes line
+  mkdir -p "$work/$t"
   bin=$(find "$build" -type f -name "$t" -perm -u+x -print -quit)
   if [ -z "$bin" ]; then
     echo "fuzz.sh: no binary for $t under $build" >&2
-    summary+=("$t: not built")
-    failed=1
-    continue
+    echo "$t: not built" >"$work/$t/summary"
+    echo 1 >"$work/$t/failed"
+    return
   fi
   corpus=$work/$t/corpus
   artifacts=$work/$t/
@@ -89,7 +92,6 @@ for t in "${targets[@]}"; do
   cp -R "$root/tests/fuzz/corpus/$t/." "$corpus/"
   log=$work/$t/fuzz.log
   echo "== $t: ${seconds}s (log: $log)"
-  status=0
   "$bin" "$corpus" \
     -dict="$root/tests/fuzz/dict/$t.dict" \
     -max_len="$(max_len_for "$t")" \
@@ -102,15 +104,35 @@ for t in "${targets[@]}"; do
     \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
        -o -name 'oom-*' \) | wc -l)
   if [ "$status" -ne 0 ] || [ "$crashes" -ne 0 ]; then
-    failed=1
     line="$t: executions=${execs:-?} CRASH (exit $status; inputs:"
     line+=" $(find "$work/$t" -maxdepth 1 -type f \( -name 'crash-*' \
       -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | tr '\n' ' '))"
-    summary+=("$line")
+    echo "$line" >"$work/$t/summary"
+    echo 1 >"$work/$t/failed"
     tail -n 60 "$log" >&2
   else
-    summary+=("$t: executions=${execs:-?} crashes=0")
+    echo "$t: executions=${execs:-?} crashes=0" >"$work/$t/summary"
+    echo 0 >"$work/$t/failed"
   fi
+}
+
+# Each fuzzer is one process on one core: run $jobs of them at a time.
+running=0
+for t in "${targets[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_one "$t" &
+  running=$((running + 1))
+done
+wait
+
+failed=0
+summary=()
+for t in "${targets[@]}"; do
+  summary+=("$(cat "$work/$t/summary" 2>/dev/null || echo "$t: no result")")
+  [ "$(cat "$work/$t/failed" 2>/dev/null || echo 1)" = 0 ] || failed=1
 done
 
 echo "== fuzz summary (${seconds}s per target)"
