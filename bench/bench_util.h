@@ -49,9 +49,9 @@ class FaultCounter {
  public:
   FaultCounter() : start_(MinorFaults()) {}
   void Set(benchmark::State& state) const {
-    state.counters["faults"] = benchmark::Counter(
-        static_cast<double>(MinorFaults() - start_),
-        benchmark::Counter::kAvgIterations);
+    state.counters["faults"] =
+        benchmark::Counter(static_cast<double>(MinorFaults() - start_),
+                           benchmark::Counter::kAvgIterations);
   }
 
  private:

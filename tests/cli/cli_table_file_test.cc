@@ -165,11 +165,10 @@ TEST_F(CliTableFileTest, CorruptFilesAreOneLineErrors) {
     ASSERT_NE(bad, file);
     const std::string path = TempPath("corrupt_dictionary.skt");
     WriteFile(path, bad);
-    for (const RunResult& r :
-         {RunCli({"query", "--table", path, "--where", "dataset = 'ds1'",
-                  "--count"}),
-          RunCli({"query", "--table", path, "--order-by", "dataset",
-                  "--limit", "3"})}) {
+    for (const RunResult& r : {RunCli({"query", "--table", path, "--where",
+                                       "dataset = 'ds1'", "--count"}),
+                               RunCli({"query", "--table", path, "--order-by",
+                                       "dataset", "--limit", "3"})}) {
       EXPECT_EQ(r.exit_code, 1) << r.out;
       EXPECT_THAT(r.error_line(), HasSubstr("checksum mismatch"));
     }

@@ -90,7 +90,8 @@ void Check(absl::string_view text) {
     fuzz::Fail(kTarget, "result size", text, "");
   }
   for (const std::string& variant :
-       {absl::StrCat("(", text, ")"), absl::StrCat("coalesce((", text, "), 7)")}) {
+       {absl::StrCat("(", text, ")"),
+        absl::StrCat("coalesce((", text, "), 7)")}) {
     absl::StatusOr<internal::ErrorExpr> v = internal::ErrorExpr::Parse(variant);
     if (!v.ok()) {
       // Only the nesting limit can reject what parsed without the wrapper.
@@ -102,7 +103,8 @@ void Check(absl::string_view text) {
     }
     Values w;
     const absl::Status ws = v->Evaluate(table, &w.values, &w.valid);
-    if (!ws.ok()) fuzz::Fail(kTarget, "wrapped evaluation", variant, ws.ToString());
+    if (!ws.ok())
+      fuzz::Fail(kTarget, "wrapped evaluation", variant, ws.ToString());
     const bool coalesce = variant[0] == 'c';
     for (size_t r = 0; r < got.values.size(); ++r) {
       const bool want_valid = coalesce || got.valid[r];
@@ -121,7 +123,6 @@ void Check(absl::string_view text) {
 }  // namespace slicekit
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  slicekit::Check(
-      absl::string_view(reinterpret_cast<const char*>(data), size));
+  slicekit::Check(absl::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -98,15 +98,17 @@ void CheckTable(const Table& table, const std::string& path, uint64_t seed) {
     absl::StatusOr<Selection> got = Filter(table, filter, {.threads = 1});
     if (!got.ok()) {
       // Only an id filter over repeated ids may fail.
-      if (ids_unique) fuzz::Fail(kTarget, "Filter failed", got.status().ToString());
+      if (ids_unique)
+        fuzz::Fail(kTarget, "Filter failed", got.status().ToString());
       continue;
     }
     if (*got != testing::ReferenceFilter(table, filter)) {
       fuzz::Fail(kTarget, "the scan disagrees with the reference",
                  filter.ToString());
     }
-    const OrderBy order{table.schema().column(rng() % table.schema().num_columns()).name,
-                        rng() % 2 == 0};
+    const OrderBy order{
+        table.schema().column(rng() % table.schema().num_columns()).name,
+        rng() % 2 == 0};
     absl::StatusOr<std::vector<RowIndex>> rows =
         OrderRows(table, *got, order, 0, 10);
     if (!rows.ok() || rows->size() != std::min<size_t>(10, got->Count())) {
@@ -125,8 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] & 1) testing::Reseal(bytes);
   const MemoryFile file(bytes);
   absl::StatusOr<Table> all = Table::Open(file.path());
-  absl::StatusOr<Table> lazy =
-      Table::Open(file.path(), {.verify = TableOpenOptions::Verify::kOnFirstUse});
+  absl::StatusOr<Table> lazy = Table::Open(
+      file.path(), {.verify = TableOpenOptions::Verify::kOnFirstUse});
   if (!all.ok()) {
     CheckError(all.status(), file.path());
     const absl::Status lazy_status = lazy.ok() ? lazy->Verify() : lazy.status();
@@ -147,7 +149,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::Status saved = lazy->Save(a);
   if (!saved.ok()) fuzz::Fail(kTarget, "Save failed", saved.ToString());
   absl::StatusOr<Table> again = Table::Open(a);
-  if (!again.ok()) fuzz::Fail(kTarget, "a saved table does not open", again.status().ToString());
+  if (!again.ok())
+    fuzz::Fail(kTarget, "a saved table does not open",
+               again.status().ToString());
   saved = again->Save(b);
   if (!saved.ok()) fuzz::Fail(kTarget, "Save failed", saved.ToString());
   if (ReadFile(a) != ReadFile(b)) {

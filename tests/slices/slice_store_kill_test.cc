@@ -463,8 +463,13 @@ TEST_F(KillTest, AcknowledgedOperationsSurviveSigkill) {
     EXPECT_GT(c.acknowledged_ok, iterations);
     EXPECT_GT(c.acknowledged_err, 0);
     EXPECT_GT(c.in_flight_present + c.in_flight_absent, iterations / 2);
-    // Both outcomes of a kill during an operation must have been seen, or
-    // the check that the in-flight one is all-or-nothing tested one side.
+  }
+  // Both outcomes of a kill during an operation must have been seen, or the
+  // check that the in-flight one is all-or-nothing tested one side. In the
+  // full run about one in-flight kill in five lands after the commit; the
+  // sanitizer runs (100 kills, instrumented operations ten times slower
+  // before their commit) may see none, so only the full run requires it.
+  if (iterations >= 300) {
     EXPECT_GT(c.in_flight_present, 0);
     EXPECT_GT(c.in_flight_absent, 0);
   }
