@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -499,7 +500,10 @@ TEST(TableFileFaultTest, ForeignFilesAreNotTableFiles) {
   const std::string empty = testing::TempPath("empty.skt");
   WriteFile(empty, "");
   const std::string dir = testing::TempPath("folder.skt");
-  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  // A run that died, or an earlier process with the same pid, may have left
+  // it (temporary names are made of the pid and a counter).
+  rmdir(dir.c_str());
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0) << std::strerror(errno);
   for (const std::string& path : {csv, sqlite, empty, dir}) {
     EXPECT_THAT(
         Table::Open(path).status(),
@@ -511,6 +515,10 @@ TEST(TableFileFaultTest, ForeignFilesAreNotTableFiles) {
   EXPECT_THAT(
       SmallTable().Save(testing::TempPath("no/such/dir/x.skt")),
       StatusIs(absl::StatusCode::kNotFound, HasSubstr("temporary file")));
+  rmdir(dir.c_str());
+  for (const std::string& path : {csv, sqlite, empty}) {
+    std::remove(path.c_str());
+  }
 }
 
 TEST(TableFileFaultTest, NewerFormatVersionIsRefused) {
