@@ -55,6 +55,18 @@ auto WithStore(const PyStore& s, Fn&& fn) {
   return Value(std::move(result));
 }
 
+// The same for operations that return only a Status: raises on error.
+template <typename Fn>
+void WithStoreStatus(const PyStore& s, Fn&& fn) {
+  std::shared_ptr<SliceStore> store = s.Get();
+  absl::Status status;
+  {
+    py::gil_scoped_release release;
+    status = fn(*store);
+  }
+  Check(status);
+}
+
 SliceListOrder ParseListOrder(const std::string& order) {
   if (order == "name") return SliceListOrder::kByName;
   if (order == "created") return SliceListOrder::kByCreationTime;
@@ -398,13 +410,9 @@ void BindSlices(py::module_& m) {
           "delete",
           [](const PyStore& s, const std::string& org, const std::string& id,
              std::optional<int64_t> expected_version) {
-            std::shared_ptr<SliceStore> store = s.Get();
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              status = store->Delete(org, id, expected_version);
-            }
-            Check(status);
+            WithStoreStatus(s, [&](SliceStore& store) {
+              return store.Delete(org, id, expected_version);
+            });
           },
           py::arg("org"), py::arg("id"), py::kw_only(),
           py::arg("expected_version") = py::none())
@@ -452,13 +460,8 @@ void BindSlices(py::module_& m) {
       .def(
           "purge",
           [](const PyStore& s, const std::string& org, const std::string& id) {
-            std::shared_ptr<SliceStore> store = s.Get();
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              status = store->Purge(org, id);
-            }
-            Check(status);
+            WithStoreStatus(
+                s, [&](SliceStore& store) { return store.Purge(org, id); });
           },
           py::arg("org"), py::arg("id"),
           "Removes the history and snapshots of a deleted slice.")
@@ -526,13 +529,9 @@ void BindSlices(py::module_& m) {
           "set_alert_rules",
           [](const PyStore& s, const std::string& org, const std::string& id,
              const std::string& rules) {
-            std::shared_ptr<SliceStore> store = s.Get();
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              status = store->SetAlertRules(org, id, rules);
-            }
-            Check(status);
+            WithStoreStatus(s, [&](SliceStore& store) {
+              return store.SetAlertRules(org, id, rules);
+            });
           },
           py::arg("org"), py::arg("id"), py::arg("rules"),
           "Replaces a slice's alert rules ('size > 500; precision < 0.6'); "
@@ -549,13 +548,8 @@ void BindSlices(py::module_& m) {
       .def(
           "check_integrity",
           [](const PyStore& s) {
-            std::shared_ptr<SliceStore> store = s.Get();
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              status = store->CheckIntegrity();
-            }
-            Check(status);
+            WithStoreStatus(
+                s, [&](SliceStore& store) { return store.CheckIntegrity(); });
           },
           "Raises DataLossError naming the first problem; returns None if the "
           "store is consistent.")
@@ -750,10 +744,8 @@ void BindSlices(py::module_& m) {
                                resolver);
           }));
         }
-        py::list out;
-        for (const std::string& id : ids) out.append(Decode(id));
         return py::module_::import("numpy").attr("array")(
-            out, py::arg("dtype") = "object");
+            DecodeIds(ids), py::arg("dtype") = "object");
       },
       py::arg("table"), py::arg("target"), py::arg("order_by") = py::none(),
       py::arg("offset") = 0, py::arg("limit") = py::none(), py::kw_only(),
