@@ -28,7 +28,7 @@
 #include "examples/metrics_generator.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
-#include "src/slices/member_ids.h"
+#include "src/store/member_ids.h"
 
 namespace slicekit::bench {
 namespace {

@@ -67,7 +67,7 @@
 #include "slicekit/slice.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table.h"
-#include "src/slices/slice_store_internal.h"
+#include "src/store/slice_store_internal.h"
 
 namespace slicekit::bench {
 namespace {

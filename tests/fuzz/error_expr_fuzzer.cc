@@ -1,5 +1,5 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// Fuzzes slice discovery's error expression (src/slices/error_expr.h):
+// Fuzzes slice discovery's error expression (src/analysis/error_expr.h):
 //  - Parse either succeeds or returns InvalidArgument;
 //  - Evaluate against a fixed table (int, float and categorical columns
 //    with NULLs, a per-class column, a name that needs quoting, two chunks)
@@ -19,7 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "slicekit/schema.h"
 #include "slicekit/table.h"
-#include "src/slices/error_expr.h"
+#include "src/analysis/error_expr.h"
 #include "tests/fuzz/fail.h"
 
 namespace slicekit {

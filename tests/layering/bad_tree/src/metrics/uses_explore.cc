@@ -1,2 +1,2 @@
-// Fixture: metrics and slices are siblings.
+// Fixture: metrics and analysis are siblings.
 #include "slicekit/explore.h"

@@ -23,7 +23,7 @@
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_alerts.h"
 #include "slicekit/slice_store.h"
-#include "src/slices/member_ids.h"
+#include "src/store/member_ids.h"
 #include "tests/testing/reference.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/store_backends.h"

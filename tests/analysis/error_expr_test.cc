@@ -1,5 +1,5 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-#include "src/slices/error_expr.h"
+#include "src/analysis/error_expr.h"
 
 #include <cstdint>
 #include <optional>

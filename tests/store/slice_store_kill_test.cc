@@ -51,7 +51,7 @@ using ::slicekit::testing::IsOk;
 
 // How long a writer may wait for the lock before Unavailable: the store's
 // busy handler gives up after 10 s (kBusyTimeoutMs,
-// src/slices/slice_store_sqlite.cc).
+// src/store/slice_store_sqlite.cc).
 constexpr auto kBusyTimeout = std::chrono::seconds(10);
 const char* const kOrgs[] = {"acme", "zeta"};
 

@@ -30,7 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "slicekit/scan.h"
-#include "src/slices/error_expr.h"
+#include "src/analysis/error_expr.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 

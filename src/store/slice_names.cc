@@ -13,7 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/slice_store.h"
-#include "src/slices/slice_store_internal.h"
+#include "src/store/slice_store_internal.h"
 
 namespace slicekit {
 namespace {

@@ -1,5 +1,5 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-#include "src/slices/member_ids.h"
+#include "src/store/member_ids.h"
 
 #include <zlib.h>
 

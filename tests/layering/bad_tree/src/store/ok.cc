@@ -1,4 +1,4 @@
 // Fixture: allowed includes only; must not be reported.
-#include "src/scan/kernels.h"
-#include "src/slices/store.h"
+#include "src/store/store.h"
+#include "src/util/status_macros.h"
 #include "slicekit/table.h"

@@ -44,7 +44,7 @@
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
-#include "src/slices/slice_store_internal.h"
+#include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {

@@ -20,8 +20,8 @@
 #include "slicekit/explore.h"
 #include "slicekit/scan.h"
 #include "slicekit/slice_store.h"
-#include "src/slices/member_ids.h"
-#include "src/slices/slice_store_internal.h"
+#include "src/store/member_ids.h"
+#include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {

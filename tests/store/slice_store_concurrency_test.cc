@@ -29,7 +29,7 @@
 #include "gtest/gtest.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
-#include "src/slices/slice_store_internal.h"
+#include "src/store/slice_store_internal.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {

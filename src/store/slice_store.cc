@@ -27,7 +27,7 @@
 #include "slicekit/filter_json.h"
 #include "slicekit/slice_alerts.h"
 #include "slicekit/slice_resolver.h"
-#include "src/slices/slice_store_internal.h"
+#include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
