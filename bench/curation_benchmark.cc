@@ -118,24 +118,25 @@ Batch CopyAll(const Table& source) {
     for (int c = 0; c < schema.num_columns(); ++c) {
       switch (schema.column(c).type) {
         case ColumnType::kId:
-          batch.AppendString(c, absl::StrCat("new-", source.RowId(row)));
+          batch.AppendString(c,
+                             absl::StrCat("new-", source.RowId(row).value()));
           break;
         case ColumnType::kFloat:
-          if (auto v = source.GetFloat(row, c)) {
+          if (auto v = source.GetFloat(row, c).value()) {
             batch.AppendFloat(c, *v);
           } else {
             batch.AppendNull(c);
           }
           break;
         case ColumnType::kInt:
-          if (auto v = source.GetInt(row, c)) {
+          if (auto v = source.GetInt(row, c).value()) {
             batch.AppendInt(c, *v);
           } else {
             batch.AppendNull(c);
           }
           break;
         case ColumnType::kCategorical:
-          if (auto v = source.GetString(row, c)) {
+          if (auto v = source.GetString(row, c).value()) {
             batch.AppendString(c, *v);
           } else {
             batch.AppendNull(c);

@@ -70,18 +70,19 @@ std::vector<Batch> ToBatches(const Table& table, size_t batch_rows) {
         const RowIndex r = static_cast<RowIndex>(row);
         switch (schema.column(c).type) {
           case ColumnType::kFloat: {
-            const std::optional<float> v = table.GetFloat(r, c);
+            const std::optional<float> v = table.GetFloat(r, c).value();
             v.has_value() ? batch.AppendFloat(c, *v) : batch.AppendNull(c);
             break;
           }
           case ColumnType::kInt: {
-            const std::optional<int64_t> v = table.GetInt(r, c);
+            const std::optional<int64_t> v = table.GetInt(r, c).value();
             v.has_value() ? batch.AppendInt(c, *v) : batch.AppendNull(c);
             break;
           }
           case ColumnType::kCategorical:
           case ColumnType::kId: {
-            const std::optional<absl::string_view> v = table.GetString(r, c);
+            const std::optional<absl::string_view> v =
+                table.GetString(r, c).value();
             v.has_value() ? batch.AppendString(c, *v) : batch.AppendNull(c);
             break;
           }
@@ -136,7 +137,7 @@ void BM_Compact(benchmark::State& state) {
   const Table& source = MetricsTable(rows);
   for (size_t row = 0; row < source.num_rows(); ++row) {
     if ((row * 0x9E3779B97F4A7C15ULL >> 32) % 100 < percent) {
-      doomed.emplace_back(source.RowId(static_cast<RowIndex>(row)));
+      doomed.emplace_back(source.RowId(static_cast<RowIndex>(row)).value());
     }
   }
   size_t removed = 0;
@@ -153,7 +154,7 @@ void BM_Compact(benchmark::State& state) {
       return;
     }
     state.ResumeTiming();
-    removed = table->Compact().rows_removed;
+    removed = table->Compact().value().rows_removed;
     benchmark::DoNotOptimize(removed);
     state.PauseTiming();
     table = absl::StatusOr<Table>();
@@ -262,12 +263,12 @@ void BM_LoadAndCount(benchmark::State& state) {
 // index is not stored, so the first lookup verifies the ids and builds it.
 void BM_OpenAndFind(benchmark::State& state) {
   const Files& files = LoadFiles(state.range(0));
-  const std::string id(MetricsTable(state.range(0)).RowId(0));
+  const std::string id(MetricsTable(state.range(0)).RowId(0).value());
   const FaultCounter faults;
   for (auto _ : state) {
     absl::StatusOr<Table> table = Table::Open(
         files.skt, {.verify = TableOpenOptions::Verify::kOnFirstUse});
-    if (!table.ok() || table->Find(id) != 0) {
+    if (!table.ok() || table->Find(id).value() != 0) {
       state.SkipWithError("Open or Find failed");
       return;
     }

@@ -43,14 +43,14 @@ set(below_python util table filter scan metrics store analysis report)
 
 # Private headers another layer may include: "<header>=<layer>,<layer>".
 set(shared_private
-  "src/table/table_impl.h=scan,analysis,report"
+  "src/table/table_impl.h=scan"
   "src/filter/number_literal.h=analysis"
   "src/store/member_ids.h=analysis"
   "src/store/slice_store_internal.h=analysis")
 
 # include/slicekit/<header> -> layer. slicekit.h, the umbrella header,
 # includes them all and may be included by none of them.
-set(public_table schema.h table.h selection.h csv.h)
+set(public_table schema.h table.h selection.h csv.h column_reader.h)
 set(public_filter expr.h filter_text.h filter_json.h slice_resolver.h)
 set(public_scan scan.h order.h)
 set(public_metrics model_run.h metrics.h coco.h ndjson.h average_precision.h)

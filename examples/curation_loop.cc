@@ -24,16 +24,18 @@ using slicekit::RowIndex;
 using slicekit::Slice;
 using slicekit::Table;
 
-// Copies rows [begin, end) of `source` into `batch` (same schema), with
-// `prefix` before each id so they do not collide with the table's ids.
-void CopyRows(const Table& source, RowIndex begin, RowIndex end,
+// Copies rows [begin, end) of the table `source` reads (every column, in
+// schema order) into `batch` (same schema), with `prefix` before each id so
+// they do not collide with the table's ids.
+void CopyRows(const slicekit::TableReader& source,
+              const slicekit::Schema& schema, RowIndex begin, RowIndex end,
               const std::string& prefix, Batch* batch) {
-  const slicekit::Schema& schema = source.schema();
   for (RowIndex row = begin; row < end; ++row) {
     for (int c = 0; c < schema.num_columns(); ++c) {
       switch (schema.column(c).type) {
         case slicekit::ColumnType::kId:
-          batch->AppendString(c, absl::StrCat(prefix, source.RowId(row)));
+          batch->AppendString(c,
+                              absl::StrCat(prefix, *source.GetString(row, c)));
           break;
         case slicekit::ColumnType::kFloat:
           if (auto v = source.GetFloat(row, c)) {
@@ -86,6 +88,14 @@ absl::Status Run(int argc, char** argv) {
   absl::StatusOr<Table> incoming = slicekit::examples::GenerateMetricsTable(
       static_cast<uint64_t>(batches) * batch_rows, /*seed=*/7);
   if (!incoming.ok()) return incoming.status();
+  std::vector<int> every_column(
+      static_cast<size_t>(incoming->schema().num_columns()));
+  for (size_t c = 0; c < every_column.size(); ++c) {
+    every_column[c] = static_cast<int>(c);
+  }
+  absl::StatusOr<slicekit::TableReader> source =
+      slicekit::TableReader::Make(*incoming, every_column);
+  if (!source.ok()) return source.status();
 
   std::vector<Slice> slices;
   const std::vector<std::vector<std::string>> specs = {
@@ -103,6 +113,10 @@ absl::Status Run(int argc, char** argv) {
   }
   absl::StatusOr<slicekit::Curator> curator =
       slicekit::Curator::Create(*table, slices);
+  // The table's ids, for printing; it sees the rows appended below.
+  absl::StatusOr<slicekit::TableReader> ids = slicekit::TableReader::Make(
+      *table, std::vector{table->schema().id_column()});
+  if (!ids.ok()) return ids.status();
   if (!curator.ok()) return curator.status();
   std::cout << "table: " << table->num_rows() << " rows; "
             << curator->num_slices() << " saved slices\n";
@@ -111,7 +125,8 @@ absl::Status Run(int argc, char** argv) {
   for (int b = 0; b < batches; ++b) {
     Batch batch(table->schema());
     const RowIndex begin = static_cast<RowIndex>(b * batch_rows);
-    CopyRows(*incoming, begin, static_cast<RowIndex>(begin + batch_rows),
+    CopyRows(*source, incoming->schema(), begin,
+             static_cast<RowIndex>(begin + batch_rows),
              absl::StrCat("batch", b, "-"), &batch);
     const RowIndex first_new = static_cast<RowIndex>(table->num_rows());
     absl::Status appended = table->Append(batch);
@@ -124,7 +139,7 @@ absl::Status Run(int argc, char** argv) {
       if (entries.count() == 0) continue;
       std::cout << "  entered '" << entries.slice_name << "' ("
                 << entries.slice_id << "): " << entries.count()
-                << " rows, first " << table->RowId(entries.rows.front())
+                << " rows, first " << *ids->GetString(entries.rows.front(), 0)
                 << "\n";
     }
     total += report.total_entries();

@@ -43,37 +43,43 @@ std::string SummaryLine(const SliceSummary& s) {
                       " mean iou=", Metric(s.mean_iou));
 }
 
-// The value of `column` in `row`, as text ("NULL" when missing).
-std::string Cell(const Table& table, RowIndex row, const std::string& column) {
-  const std::optional<int> c = table.schema().Find(column);
-  if (!c.has_value()) return "?";
-  switch (table.schema().column(*c).type) {
+// The value of the reader's column k in `row`, as text ("NULL" when
+// missing).
+std::string Cell(const slicekit::TableReader& reader, RowIndex row, size_t k) {
+  switch (reader.type(k)) {
     case slicekit::ColumnType::kFloat: {
-      const std::optional<float> v = table.GetFloat(row, *c);
+      const std::optional<float> v = reader.GetFloat(row, k);
       return v.has_value() ? absl::StrCat(*v) : "NULL";
     }
     case slicekit::ColumnType::kInt: {
-      const std::optional<int64_t> v = table.GetInt(row, *c);
+      const std::optional<int64_t> v = reader.GetInt(row, k);
       return v.has_value() ? absl::StrCat(*v) : "NULL";
     }
     default: {
-      const std::optional<absl::string_view> v = table.GetString(row, *c);
+      const std::optional<absl::string_view> v = reader.GetString(row, k);
       return v.has_value() ? std::string(*v) : "NULL";
     }
   }
 }
 
-// Prints the rows of a page with the columns the order uses.
-void PrintRows(const Table& table, const std::vector<RowIndex>& rows,
-               const std::vector<slicekit::OrderBy>& order) {
+// Prints the rows of a page with the columns the order uses, read through
+// a TableReader (made once: it checks the names and, for a table file, the
+// columns; its reads then cannot fail).
+absl::Status PrintRows(const Table& table, const std::vector<RowIndex>& rows,
+                       const std::vector<slicekit::OrderBy>& order) {
+  std::vector<std::string> columns = {"data_row_id"};
+  for (const slicekit::OrderBy& key : order) columns.push_back(key.column);
+  absl::StatusOr<slicekit::TableReader> reader =
+      slicekit::TableReader::Make(table, columns);
+  if (!reader.ok()) return reader.status();
   for (RowIndex row : rows) {
-    std::string line = absl::StrCat("    ", table.RowId(row));
-    for (const slicekit::OrderBy& key : order) {
-      absl::StrAppend(&line, " ", key.column, "=",
-                      Cell(table, row, key.column));
+    std::string line = absl::StrCat("    ", Cell(*reader, row, 0));
+    for (size_t k = 1; k < columns.size(); ++k) {
+      absl::StrAppend(&line, " ", columns[k], "=", Cell(*reader, row, k));
     }
     std::cout << line << "\n";
   }
+  return absl::OkStatus();
 }
 
 absl::Status Run(int argc, char** argv) {
@@ -110,7 +116,9 @@ absl::Status Run(int argc, char** argv) {
     if (!page.ok()) return page.status();
     std::cout << "  " << auto_slice.name << " [" << auto_slice.filter.ToString()
               << "]: " << page->total_rows << " rows\n";
-    PrintRows(table, page->rows, auto_slice.order_by);
+    if (absl::Status s = PrintRows(table, page->rows, auto_slice.order_by);
+        !s.ok())
+      return s;
   }
 
   // 3. Save two slices in a store (in memory here; SliceStore::OpenSqlite
@@ -157,7 +165,8 @@ absl::Status Run(int argc, char** argv) {
               << "  all:     " << SummaryLine(comparison->all) << "\n"
               << "  ds0:     " << SummaryLine(*comparison->dataset) << "\n"
               << "  page 1:\n";
-    PrintRows(table, page->rows, slice.order_by);
+    if (absl::Status s = PrintRows(table, page->rows, slice.order_by); !s.ok())
+      return s;
     std::cout << "  next cursor: " << page->next_cursor << "\n";
     if (!page->next_cursor.empty()) {
       options.cursor = page->next_cursor;
@@ -166,7 +175,9 @@ absl::Status Run(int argc, char** argv) {
           slicekit::Explore(table, slice, options);
       if (!next.ok()) return next.status();
       std::cout << "  page 2:\n";
-      PrintRows(table, next->rows, slice.order_by);
+      if (absl::Status s = PrintRows(table, next->rows, slice.order_by);
+          !s.ok())
+        return s;
     }
     std::cout << "  page 1 as CSV:\n";
     absl::Status exported = slicekit::ExportRows(

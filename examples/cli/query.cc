@@ -15,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "examples/cli/cli.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
@@ -105,11 +106,18 @@ int RunQuery(const QueryFlags& flags) {
     if (!result.ok()) return InputError(result.status().message());
   }
 
+  // The ids to print, verified (a table file's) before anything is printed;
+  // a count reads none.
+  std::optional<slicekit::TableReader> ids;
   if (!flags.count) {
-    // A table file's ids are verified before RowId() prints them.
-    const absl::Status ids = table->VerifyColumn(table->schema().id_column());
-    if (!ids.ok()) return InputError(ids.message());
+    absl::StatusOr<slicekit::TableReader> reader = slicekit::TableReader::Make(
+        *table, std::vector{table->schema().id_column()});
+    if (!reader.ok()) return InputError(reader.status().message());
+    ids = *std::move(reader);
   }
+  const auto id = [&](slicekit::RowIndex row) {
+    return *ids->GetString(row, 0);
+  };
   Output out;
   if (flags.count) {
     const size_t matched = result->selection.Count();
@@ -117,7 +125,7 @@ int RunQuery(const QueryFlags& flags) {
     if (flags.limit) shown = std::min(shown, *flags.limit);
     out.Line(std::to_string(shown));
   } else if (order) {
-    for (slicekit::RowIndex row : result->ordered) out.Line(table->RowId(row));
+    for (slicekit::RowIndex row : result->ordered) out.Line(id(row));
   } else {
     // Row order: walk the bitmap, stopping at the limit.
     size_t skip = flags.offset;
@@ -131,7 +139,7 @@ int RunQuery(const QueryFlags& flags) {
         }
         const auto row =
             static_cast<slicekit::RowIndex>(w * 64 + std::countr_zero(bits));
-        out.Line(table->RowId(row));
+        out.Line(id(row));
         --left;
       }
     }

@@ -21,6 +21,7 @@
 #include "examples/cli/slice_history.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/auto_slices.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/explore.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
@@ -410,8 +411,9 @@ int SliceAuto(Args& args) {
   if (!flags.table) return UsageError("slice auto needs --table FILE");
   absl::StatusOr<slicekit::Table> table = LoadTable(*flags.table);
   if (!table.ok()) return InputError(table.status().message());
-  const absl::Status ids = table->VerifyColumn(table->schema().id_column());
-  if (!ids.ok()) return InputError(ids.message());
+  absl::StatusOr<slicekit::TableReader> ids = slicekit::TableReader::Make(
+      *table, std::vector{table->schema().id_column()});
+  if (!ids.ok()) return InputError(ids.status().message());
   Output out;
   for (const slicekit::AutoSlice& auto_slice :
        slicekit::AutoSlices(table->schema())) {
@@ -426,7 +428,7 @@ int SliceAuto(Args& args) {
                           "] by ", OrderByText(auto_slice.order_by), ": ",
                           page->total_rows, " rows"));
     for (const slicekit::RowIndex row : page->rows) {
-      out.Line(absl::StrCat("  ", table->RowId(row)));
+      out.Line(absl::StrCat("  ", *ids->GetString(row, 0)));
     }
   }
   if (!out.Flush()) return InputError("cannot write the output");

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/scan.h"
 #include "slicekit/selection.h"
 #include "slicekit/slice.h"
@@ -72,15 +73,16 @@ class Curator {
   size_t num_slices() const { return filters_.size(); }
 
  private:
-  Curator(const internal::TableImpl* table, std::vector<BoundFilter> filters,
+  Curator(TableReader table, std::vector<BoundFilter> filters,
           std::vector<std::string> ids, std::vector<std::string> names)
-      : table_(table),
+      : table_(std::move(table)),
         filters_(std::move(filters)),
         ids_(std::move(ids)),
         names_(std::move(names)) {}
 
-  // The table's storage, which stays put when the Table object moves.
-  const internal::TableImpl* table_;
+  // Of no columns: the table's size and generation, which stay valid when
+  // the Table object moves.
+  TableReader table_;
   std::vector<BoundFilter> filters_;
   std::vector<std::string> ids_;
   std::vector<std::string> names_;

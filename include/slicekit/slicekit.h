@@ -6,6 +6,7 @@
 #include "slicekit/auto_slices.h"
 #include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
 #include "slicekit/discover.h"

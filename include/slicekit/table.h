@@ -18,8 +18,10 @@
 
 namespace slicekit {
 
+class Table;
 namespace internal {
 struct TableImpl;
+const TableImpl& ImplOf(const Table& table);
 }  // namespace internal
 
 // Rows to append to a Table, held column by column. Fill it with one Append*
@@ -83,12 +85,10 @@ struct TableOpenOptions {
     // Verify()).
     kAll,
     // Check each column's sections the first time something reads the
-    // column; Open only maps the file. Calls that return a Status (Bind,
-    // OrderRows, Summarize, Save, Verify...) report a corrupt column there.
-    // The one-value accessors (RowId, GetFloat, GetInt, GetString, Find)
-    // and Compact() cannot, so they verify the column they read first and
-    // end the process with the error rather than return a value read from
-    // a corrupt file: call VerifyColumn() before them to get a Status.
+    // column; Open only maps the file. Whatever reads the column reports a
+    // corrupt one as DataLoss there: Bind, OrderRows, Summarize, a
+    // TableReader's Make, the one-value accessors (RowId, GetFloat,
+    // GetInt, GetString, Find), Save, Compact, Verify...
     kOnFirstUse,
   };
   Verify verify = Verify::kAll;
@@ -151,8 +151,8 @@ class Table {
   // verified yet (OK at once for a table in memory): DataLoss naming the
   // file and section, or OK after which no later read can fail. Thread-safe.
   // Ids are checked for uniqueness when the id index is built, on the first
-  // id lookup (not stored in the file): a filter on data_row_id, Append and
-  // Delete report a forged file with a repeated id; Find() ends the process.
+  // id lookup (not stored in the file): a filter on data_row_id, Find(),
+  // Append and Delete report a forged file with a repeated id.
   absl::Status Verify() const;
   // The same for one column's sections.
   absl::Status VerifyColumn(int column) const;
@@ -179,8 +179,11 @@ class Table {
   // when any id is not a live row. A deleted id may be appended again later.
   absl::Status Delete(absl::Span<const std::string> ids);
 
-  // Returns the position of the live row with this id.
-  std::optional<RowIndex> Find(absl::string_view id) const;
+  // Returns the position of the live row with this id (nullopt: none).
+  // Errors: DataLoss when the id index of a lazily verified table file
+  // cannot be built (a corrupt id column, or a forged file repeating an
+  // id); never for a table in memory or opened with Verify::kAll.
+  absl::StatusOr<std::optional<RowIndex>> Find(absl::string_view id) const;
 
   // What Compact() did.
   struct CompactionStats {
@@ -202,8 +205,10 @@ class Table {
   // a second id index: input chunks are freed once copied, and the new
   // index is built beside the old one. Like the rest of the library it
   // does not recover from std::bad_alloc: running out of memory midway
-  // leaves the table unusable.
-  CompactionStats Compact();
+  // leaves the table unusable. Errors: DataLoss for a table opened from a
+  // file whose sections are corrupt (verified before anything moves; the
+  // table is unchanged).
+  absl::StatusOr<CompactionStats> Compact();
 
   // Starts at 0; Compact() increments it whenever it moves rows.
   uint64_t generation() const;
@@ -223,14 +228,24 @@ class Table {
   bool IsLive(RowIndex row) const;
   // Returns every live row (tagged with generation()).
   Selection LiveRows() const;
+  // OK when `selection` names rows of this table as it is: FailedPrecondition
+  // for one made before a Compact() that moved rows, InvalidArgument for
+  // one over more row positions than the table has.
+  absl::Status CheckSelection(const Selection& selection) const;
 
   // Row accessors; `row` < num_rows(), `column` of the matching type.
-  // They also read deleted rows. One value at a time: not for scans.
-  absl::string_view RowId(RowIndex row) const;
-  std::optional<float> GetFloat(RowIndex row, int column) const;
-  std::optional<int64_t> GetInt(RowIndex row, int column) const;
+  // They also read deleted rows. One value at a time, for a few values: a
+  // TableReader (slicekit/column_reader.h) reads columns batch by batch,
+  // and its own one-value reads need no Status. Errors: DataLoss, naming
+  // the file and section, when the column of a lazily verified table file
+  // is corrupt (verified on the first read); never for a table in memory
+  // or opened with Verify::kAll.
+  absl::StatusOr<absl::string_view> RowId(RowIndex row) const;
+  absl::StatusOr<std::optional<float>> GetFloat(RowIndex row, int column) const;
+  absl::StatusOr<std::optional<int64_t>> GetInt(RowIndex row, int column) const;
   // For kCategorical and kId columns.
-  std::optional<absl::string_view> GetString(RowIndex row, int column) const;
+  absl::StatusOr<std::optional<absl::string_view>> GetString(RowIndex row,
+                                                             int column) const;
 
   // Bytes held for `column`'s values, validity bitmaps and zone maps
   // (excluding its dictionary and, for the id column, the id hash index).
@@ -240,9 +255,10 @@ class Table {
   // Distinct strings ever stored in a categorical column.
   size_t DictionarySize(int column) const;
 
-  const internal::TableImpl& impl() const { return *impl_; }
-
  private:
+  // The storage, for the table and scan layers (src/table/table_impl.h).
+  friend const internal::TableImpl& internal::ImplOf(const Table& table);
+
   explicit Table(std::unique_ptr<internal::TableImpl> impl);
   std::unique_ptr<internal::TableImpl> impl_;
 };

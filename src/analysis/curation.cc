@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "slicekit/slice_store.h"
-#include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
@@ -43,14 +42,16 @@ absl::StatusOr<Curator> Curator::Create(const Table& table,
     ids.push_back(slice.id);
     names.push_back(slice.name);
   }
-  return Curator(&table.impl(), std::move(filters), std::move(ids),
+  SLICEKIT_ASSIGN_OR_RETURN(TableReader reader,
+                            TableReader::Make(table, std::vector<int>{}));
+  return Curator(std::move(reader), std::move(filters), std::move(ids),
                  std::move(names));
 }
 
 CurationReport Curator::NewRows(RowIndex first_new_row, int threads) const {
   CurationReport report;
   report.first_new_row = first_new_row;
-  report.end_row = static_cast<RowIndex>(table_->num_rows);
+  report.end_row = static_cast<RowIndex>(table_.num_rows());
   report.slices.reserve(filters_.size());
   ScanOptions options;
   options.threads = threads;
@@ -93,11 +94,11 @@ CurationReport Curator::NewRows(RowIndex first_new_row, int threads) const {
 
 absl::StatusOr<CurationReport> Curator::NewRowsSince(
     const Table::Watermark& since, int threads) const {
-  if (since.generation != table_->generation) {
+  if (since.generation != table_.generation()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the watermark (row ", since.row, ") is from table generation ",
         since.generation, " but the table was compacted since (generation ",
-        table_->generation, "): its row positions are stale"));
+        table_.generation(), "): its row positions are stale"));
   }
   return NewRows(since.row, threads);
 }

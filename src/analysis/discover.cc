@@ -29,16 +29,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/scan.h"
 #include "src/analysis/error_expr.h"
-#include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {
-
-using internal::ColumnChunk;
-using internal::TableImpl;
 
 // The metric columns MetricsToTable writes (metrics.h's MetricColumnNames(),
 // which this layer may not include; discover_test checks the two agree):
@@ -106,46 +103,26 @@ Literal ValueLiteral(float v) { return FloatLiteral(v); }
 
 // Calls fn(k, valid, value) for the k-th considered row of an int,
 // categorical (the dictionary code) or float column, in position order,
-// chunk by chunk with the chunk's storage width resolved once.
-// `considered` has a byte per position.
+// batch by batch. `reader` reads just that column; `considered` has a byte
+// per position, set only for live rows.
 template <typename T, typename Fn>
-void ForEachValue(const TableImpl& impl, int column,
+void ForEachValue(const TableReader& reader,
                   const std::vector<uint8_t>& considered, Fn fn) {
   size_t k = 0;
-  for (size_t c = 0; c < impl.chunks.size(); ++c) {
-    const ColumnChunk& chunk = impl.chunks[c].columns[column];
-    const uint8_t* use = considered.data() + c * impl.chunk_rows();
-    const size_t size = impl.chunks[c].size;
-    auto each = [&](auto value_at) {
-      for (size_t i = 0; i < size; ++i) {
-        if (use[i]) fn(k++, chunk.IsValid(i), value_at(i));
-      }
+  reader.ForEachBatch([&](const RowBatch& batch) {
+    const ColumnVector& column = batch.column(0);
+    const uint8_t* use = considered.data() + batch.first_row();
+    auto each = [&](const auto* values) {
+      batch.ForEachRow([&](size_t i) {
+        if (use[i]) fn(k++, column.IsValid(i), static_cast<T>(values[i]));
+      });
     };
     if constexpr (std::is_same_v<T, float>) {
-      each([&](size_t i) { return chunk.floats[i]; });
+      each(column.floats().data());
     } else {
-      // As ColumnChunk::IntAt: base plus the relative value, in uint64.
-      const uint64_t base = static_cast<uint64_t>(chunk.base);
-      auto from = [&](const auto& relative) {
-        each(
-            [&](size_t i) { return static_cast<int64_t>(base + relative[i]); });
-      };
-      switch (chunk.width) {
-        case 1:
-          from(chunk.u8);
-          break;
-        case 2:
-          from(chunk.u16);
-          break;
-        case 4:
-          from(chunk.u32);
-          break;
-        default:
-          from(chunk.u64);
-          break;
-      }
+      each(column.ints().data());
     }
-  }
+  });
 }
 
 // A numeric feature's cuts (int64_t or float); `F` is Feature or const
@@ -171,26 +148,26 @@ uint32_t BinOf(const Feature& f, bool valid, T value) {
 // Calls fn(k, raw group) for the k-th considered row: its dictionary code
 // (categorical) or bin (numeric), NULL after the last.
 template <typename Fn>
-void ForEachGroup(const TableImpl& impl, const Feature& f,
+void ForEachGroup(const TableReader& reader, const Feature& f,
                   const std::vector<uint8_t>& considered, Fn fn) {
   switch (f.type) {
     case ColumnType::kFloat:
-      ForEachValue<float>(impl, f.column, considered,
+      ForEachValue<float>(reader, considered,
                           [&](size_t k, bool valid, float v) {
                             fn(k, BinOf<float>(f, valid, v));
                           });
       return;
     case ColumnType::kInt:
-      ForEachValue<int64_t>(impl, f.column, considered,
+      ForEachValue<int64_t>(reader, considered,
                             [&](size_t k, bool valid, int64_t v) {
                               fn(k, BinOf<int64_t>(f, valid, v));
                             });
       return;
     default: {
       const uint32_t null_code =
-          static_cast<uint32_t>(impl.dictionaries[f.column].strings.size());
+          static_cast<uint32_t>(reader.DictionarySize(0));
       ForEachValue<int64_t>(
-          impl, f.column, considered, [&](size_t k, bool valid, int64_t code) {
+          reader, considered, [&](size_t k, bool valid, int64_t code) {
             fn(k, valid ? static_cast<uint32_t>(code) : null_code);
           });
       return;
@@ -203,10 +180,11 @@ void ForEachGroup(const TableImpl& impl, const Feature& f,
 // bin is the number of cuts <= it. Bins are contiguous value ranges, so
 // `BETWEEN min AND max` of a bin selects exactly its rows.
 template <typename T>
-void BinFeature(const TableImpl& impl, const std::vector<uint8_t>& considered,
-                int bins, int64_t min_support, Feature* f) {
+void BinFeature(const TableReader& reader,
+                const std::vector<uint8_t>& considered, int bins,
+                int64_t min_support, Feature* f) {
   std::vector<T> sorted;
-  ForEachValue<T>(impl, f->column, considered, [&](size_t, bool valid, T v) {
+  ForEachValue<T>(reader, considered, [&](size_t, bool valid, T v) {
     if (valid) sorted.push_back(v);
   });
   const size_t m = sorted.size();
@@ -225,7 +203,7 @@ void BinFeature(const TableImpl& impl, const std::vector<uint8_t>& considered,
   const size_t num_bins = cuts.size() + 1;
   std::vector<int64_t> count(num_bins + 1, 0);  // + NULL
   std::vector<T> lo(num_bins), hi(num_bins);
-  ForEachValue<T>(impl, f->column, considered, [&](size_t, bool valid, T v) {
+  ForEachValue<T>(reader, considered, [&](size_t, bool valid, T v) {
     const uint32_t b = BinOf<T>(*f, valid, v);
     if (b < num_bins) {
       if (count[b] == 0 || v < lo[b]) lo[b] = v;
@@ -255,32 +233,35 @@ void BinFeature(const TableImpl& impl, const std::vector<uint8_t>& considered,
 
 // Categorical values: one `col = 'v'` predicate per value with support, in
 // byte order of the values, `col IS NULL` last.
-void RecodeCategorical(const TableImpl& impl,
+void RecodeCategorical(const TableReader& reader,
                        const std::vector<uint8_t>& considered,
                        int64_t min_support, Feature* f) {
-  const internal::StringList& strings = impl.dictionaries[f->column].strings;
-  const size_t null_code = strings.size();
-  f->recode.assign(strings.size() + 1, 0);
-  std::vector<int64_t> count(strings.size() + 1, 0);
-  ForEachGroup(impl, *f, considered,
+  const size_t num_strings = reader.DictionarySize(0);
+  const auto string = [&](size_t code) {
+    return reader.DictionaryString(0, static_cast<int64_t>(code));
+  };
+  const size_t null_code = num_strings;
+  f->recode.assign(num_strings + 1, 0);
+  std::vector<int64_t> count(num_strings + 1, 0);
+  ForEachGroup(reader, *f, considered,
                [&](size_t, uint32_t group) { ++count[group]; });
   std::vector<size_t> order;
-  for (size_t c = 0; c < strings.size(); ++c) {
+  for (size_t c = 0; c < num_strings; ++c) {
     if (count[c] > 0) ++f->all_predicates;
     if (count[c] >= min_support) order.push_back(c);
   }
   std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return strings[a] < strings[b]; });
+            [&](size_t a, size_t b) { return string(a) < string(b); });
   if (count[null_code] > 0) ++f->all_predicates;
   if (count[null_code] >= min_support) order.push_back(null_code);
-  std::vector<uint32_t> index(strings.size() + 1, UINT32_MAX);
+  std::vector<uint32_t> index(num_strings + 1, UINT32_MAX);
   for (size_t c : order) {
     index[c] = f->num_values();
     f->predicates.push_back(c == null_code
                                 ? Col(f->name).IsNull()
-                                : Col(f->name) == std::string(strings[c]));
+                                : Col(f->name) == std::string(string(c)));
   }
-  for (size_t c = 0; c <= strings.size(); ++c) {
+  for (size_t c = 0; c <= num_strings; ++c) {
     f->recode[c] = std::min(index[c], f->num_values());
   }
 }
@@ -818,18 +799,18 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
     return absl::Status(s.code(),
                         absl::StrCat("error expression: ", s.message()));
   }
-  const TableImpl& impl = table.impl();
-  // A table file opened with Verify::kOnFirstUse: the columns read below
-  // directly are checked here, where an error can be returned.
-  SLICEKIT_RETURN_IF_ERROR(
-      internal::VerifyColumn(impl, impl.schema.id_column()));
+  // The ids, for the error message below (verified here, where an error
+  // can be returned, for a lazily verified table file).
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const TableReader ids,
+      TableReader::Make(table, {table.schema().id_column()}));
   DiscoveryResult result;
   DiscoveryStats& stats = result.stats;
   // The rows considered: live, with an error. Their errors move to the
   // front of `values`, in position order; `valid` marks their positions.
   size_t n = 0;
-  for (RowIndex r = 0; r < impl.num_rows; ++r) {
-    if (!impl.IsLive(r)) {
+  for (RowIndex r = 0; r < table.num_rows(); ++r) {
+    if (!ids.IsLive(r)) {
       valid[r] = 0;
       continue;
     }
@@ -842,7 +823,7 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
       return absl::InvalidArgumentError(
           absl::StrCat("error expression '", options.error, "' is ",
                        std::isfinite(e) ? "negative" : "not finite", " (", e,
-                       ") for data_row_id '", impl.RowId(r),
+                       ") for data_row_id '", *ids.GetString(r, 0),
                        "'; discovery needs errors that are finite and >= 0"));
     }
     values[n++] = e;
@@ -853,19 +834,28 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
 
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<int> columns,
                             FeatureColumns(table, options, error->columns()));
-  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumns(impl, columns));
-  std::vector<Feature> features;
+  // One reader per feature: each pass below reads one column.
+  std::vector<TableReader> readers;
   for (int column : columns) {
+    SLICEKIT_ASSIGN_OR_RETURN(TableReader reader,
+                              TableReader::Make(table, std::vector{column}));
+    readers.push_back(std::move(reader));
+  }
+  std::vector<Feature> features;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const int column = columns[i];
     Feature f;
     f.column = column;
     f.type = table.schema().column(column).type;
     f.name = table.schema().column(column).name;
     if (f.type == ColumnType::kCategorical) {
-      RecodeCategorical(impl, valid, options.min_support, &f);
+      RecodeCategorical(readers[i], valid, options.min_support, &f);
     } else if (f.type == ColumnType::kInt) {
-      BinFeature<int64_t>(impl, valid, options.bins, options.min_support, &f);
+      BinFeature<int64_t>(readers[i], valid, options.bins, options.min_support,
+                          &f);
     } else {
-      BinFeature<float>(impl, valid, options.bins, options.min_support, &f);
+      BinFeature<float>(readers[i], valid, options.bins, options.min_support,
+                        &f);
     }
     stats.features.push_back(f.name);
     stats.predicates += f.all_predicates;
@@ -893,9 +883,10 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
   auto run = [&](auto code) {
     using Code = decltype(code);
     std::vector<std::vector<Code>> codes;
-    for (const Feature& f : features) {
+    for (size_t i = 0; i < features.size(); ++i) {
+      const Feature& f = features[i];
       std::vector<Code>& out = codes.emplace_back(n);
-      ForEachGroup(impl, f, valid, [&](size_t k, uint32_t group) {
+      ForEachGroup(readers[i], f, valid, [&](size_t k, uint32_t group) {
         out[k] = static_cast<Code>(f.recode[group]);
       });
     }

@@ -11,9 +11,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/scan.h"
 #include "src/filter/number_literal.h"
-#include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit::internal {
@@ -278,8 +278,7 @@ absl::StatusOr<ErrorExpr> ErrorExpr::Parse(absl::string_view text) {
 absl::Status ErrorExpr::Evaluate(const Table& table,
                                  std::vector<double>* values,
                                  std::vector<uint8_t>* valid) const {
-  const TableImpl& impl = table.impl();
-  const size_t n = impl.num_rows;
+  const size_t n = table.num_rows();
   // Resolve through Bind, so unknown columns and classes are reported in
   // the words filters use.
   std::vector<int> column_index;
@@ -298,14 +297,15 @@ absl::Status ErrorExpr::Evaluate(const Table& table,
     }
     column_index.push_back(index);
   }
+  SLICEKIT_ASSIGN_OR_RETURN(const TableReader reader,
+                            TableReader::Make(table, column_index));
   values->assign(n, 0);
   valid->assign(n, 0);
-  // Chunk by chunk, so the operands stay in cache.
+  // Batch by batch, so the operands stay in cache.
   std::vector<Operand> stack;
   std::vector<Operand> spare;
-  size_t first_row = 0;
-  for (const Chunk& chunk : impl.chunks) {
-    const size_t rows = chunk.size;
+  reader.ForEachBatch([&](const RowBatch& batch) {
+    const size_t rows = batch.size();
     auto fresh = [&]() {
       Operand o;
       if (!spare.empty()) {
@@ -324,14 +324,16 @@ absl::Status ErrorExpr::Evaluate(const Table& table,
       }
       if (op.kind == Op::kColumn) {
         Operand o = fresh();
-        const int column = column_index[op.column];
-        const ColumnChunk& c = chunk.columns[column];
-        const bool is_float =
-            table.schema().column(column).type == ColumnType::kFloat;
-        for (size_t i = 0; i < rows; ++i) {
-          o.valid[i] = c.IsValid(i);
-          o.values[i] =
-              is_float ? c.floats[i] : static_cast<double>(c.IntAt(i));
+        const ColumnVector& c = batch.column(op.column);
+        for (size_t i = 0; i < rows; ++i) o.valid[i] = c.IsValid(i);
+        if (c.type() == ColumnType::kFloat) {
+          const absl::Span<const float> floats = c.floats();
+          for (size_t i = 0; i < rows; ++i) o.values[i] = floats[i];
+        } else {
+          const absl::Span<const int64_t> ints = c.ints();
+          for (size_t i = 0; i < rows; ++i) {
+            o.values[i] = static_cast<double>(ints[i]);
+          }
         }
         stack.push_back(std::move(o));
         continue;
@@ -389,15 +391,16 @@ absl::Status ErrorExpr::Evaluate(const Table& table,
       }
       stack.push_back(std::move(result));
     }
+    // Only the live rows: the reader leaves the others undecoded.
     Operand& top = stack.back();
-    for (size_t i = 0; i < rows; ++i) {
+    const size_t first_row = batch.first_row();
+    batch.ForEachRow([&](size_t i) {
       (*values)[first_row + i] = top.constant ? top.value : top.values[i];
       (*valid)[first_row + i] = top.constant || top.valid[i];
-    }
+    });
     if (!top.constant) spare.push_back(std::move(top));
     stack.clear();
-    first_row += impl.chunk_rows();
-  }
+  });
   return absl::OkStatus();
 }
 

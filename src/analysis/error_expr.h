@@ -28,8 +28,9 @@ class ErrorExpr {
   // The columns the expression reads, in order of first use.
   const std::vector<ColumnRef>& columns() const { return columns_; }
 
-  // Evaluates the expression on every row position of `table` (deleted
-  // rows too): values[r] is meaningful where valid[r] is 1 (0: NULL).
+  // Evaluates the expression on every live row of `table`: values and
+  // valid have one entry per row position, values[r] meaningful where
+  // valid[r] is 1 (0: NULL, or a deleted row).
   // Errors: NotFound for an unknown column or class (as Bind words it),
   // InvalidArgument for a column that is not int or float.
   absl::Status Evaluate(const Table& table, std::vector<double>* values,

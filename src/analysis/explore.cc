@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -11,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "src/table/table_impl.h"
+#include "slicekit/column_reader.h"
 #include "src/util/status_macros.h"
 #include "src/util/text_cells.h"
 
@@ -49,13 +50,13 @@ void AppendJsonString(absl::string_view text, std::string* out) {
 }
 
 // Appends one cell in the format's syntax: NULL is `null` in JSON and
-// nothing (an empty field) in CSV.
-void AppendCell(const Table& table, RowIndex row, int column, bool json,
+// nothing (an empty field) in CSV. The reader reads every column, so k is
+// the column.
+void AppendCell(const TableReader& reader, RowIndex row, size_t k, bool json,
                 std::string* out) {
-  const ColumnType type = table.schema().column(column).type;
-  switch (type) {
+  switch (reader.type(k)) {
     case ColumnType::kFloat: {
-      const std::optional<float> value = table.GetFloat(row, column);
+      const std::optional<float> value = reader.GetFloat(row, k);
       if (value.has_value()) {
         AppendFloatText(*value, out);
       } else if (json) {
@@ -64,7 +65,7 @@ void AppendCell(const Table& table, RowIndex row, int column, bool json,
       return;
     }
     case ColumnType::kInt: {
-      const std::optional<int64_t> value = table.GetInt(row, column);
+      const std::optional<int64_t> value = reader.GetInt(row, k);
       if (value.has_value()) {
         AppendIntText(*value, out);
       } else if (json) {
@@ -72,14 +73,9 @@ void AppendCell(const Table& table, RowIndex row, int column, bool json,
       }
       return;
     }
-    case ColumnType::kId: {
-      const absl::string_view id = table.RowId(row);
-      json ? AppendJsonString(id, out) : AppendCsvField(id, out);
-      return;
-    }
+    case ColumnType::kId:
     case ColumnType::kCategorical: {
-      const std::optional<absl::string_view> value =
-          table.GetString(row, column);
+      const std::optional<absl::string_view> value = reader.GetString(row, k);
       if (!value.has_value()) {
         if (json) out->append("null");
         return;
@@ -90,55 +86,31 @@ void AppendCell(const Table& table, RowIndex row, int column, bool json,
   }
 }
 
-void AppendJsonObject(const Table& table, RowIndex row,
+void AppendJsonObject(const TableReader& reader, RowIndex row,
                       const std::vector<std::string>& keys, std::string* out) {
   out->push_back('{');
   for (size_t c = 0; c < keys.size(); ++c) {
     if (c > 0) out->push_back(',');
     out->append(keys[c]);
     out->push_back(':');
-    AppendCell(table, row, static_cast<int>(c), /*json=*/true, out);
+    AppendCell(reader, row, c, /*json=*/true, out);
   }
   out->push_back('}');
 }
 
-// Adds the FOR-encoded relative values of the rows set in `selected` and
-// `validity` (empty: all valid) to `*sum`, and their number to `*count`.
-template <typename T>
-void AddRelative(const T* values, const std::vector<uint64_t>& selected,
-                 const internal::Buffer<uint64_t>& validity, uint64_t* sum,
-                 size_t* count) {
-  for (size_t w = 0; w < selected.size(); ++w) {
-    uint64_t bits = selected[w];
-    if (!validity.empty()) bits &= validity[w];
-    if (bits == 0) continue;
-    const T* word_values = values + w * 64;
-    uint64_t word_sum = 0;
-    if (bits == ~uint64_t{0}) {
-      for (size_t i = 0; i < 64; ++i) word_sum += word_values[i];
-      *count += 64;
-    } else {
-      for (; bits != 0; bits &= bits - 1) {
-        word_sum += word_values[std::countr_zero(bits)];
-        ++*count;
-      }
-    }
-    *sum += word_sum;
-  }
-}
-
-// Adds the floats of the rows set in `selected` and `validity` to `*sum`
-// (in row order, so the result does not depend on the word shapes) and
-// their number to `*count`.
-void AddFloats(const float* values, const std::vector<uint64_t>& selected,
-               const internal::Buffer<uint64_t>& validity, double* sum,
-               size_t* count) {
+// Adds the floats of the rows set in `rows` and valid in `values` to
+// `*sum` (in row order, so the result does not depend on the batch or word
+// shapes) and their number to `*count`.
+void AddFloats(const ColumnVector& values, absl::Span<const uint64_t> rows,
+               double* sum, size_t* count) {
+  const absl::Span<const uint64_t> validity = values.validity();
+  const float* floats = values.floats().data();
   double total = *sum;
-  for (size_t w = 0; w < selected.size(); ++w) {
-    uint64_t bits = selected[w];
+  for (size_t w = 0; w < rows.size(); ++w) {
+    uint64_t bits = rows[w];
     if (!validity.empty()) bits &= validity[w];
     if (bits == 0) continue;
-    const float* word_values = values + w * 64;
+    const float* word_values = floats + w * 64;
     if (bits == ~uint64_t{0}) {
       for (size_t i = 0; i < 64; ++i) total += word_values[i];
       *count += 64;
@@ -187,16 +159,8 @@ std::vector<std::string> PerClassCountClasses(const Schema& schema) {
 
 absl::StatusOr<SliceSummary> Summarize(const Table& table,
                                        const Selection& selection) {
-  // Before the size check: a stale selection is usually longer too, and
-  // "compacted, scan again" is the useful message.
-  SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
-  // A table opened from a file: verified before its columns are read.
-  SLICEKIT_RETURN_IF_ERROR(table.Verify());
-  if (selection.num_rows() > table.num_rows()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the selection covers ", selection.num_rows(),
-                     " rows; the table has ", table.num_rows()));
-  }
+  // A stale selection (FailedPrecondition) before one that is too long.
+  SLICEKIT_RETURN_IF_ERROR(table.CheckSelection(selection));
   const Schema& schema = table.schema();
   SLICEKIT_ASSIGN_OR_RETURN(const int tp_column,
                             MetricColumn(schema, "tp", ColumnType::kInt));
@@ -210,13 +174,6 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
   SLICEKIT_ASSIGN_OR_RETURN(const int iou_column,
                             MetricColumn(schema, "iou", ColumnType::kFloat));
 
-  // Straight from the chunks: a summary reads every selected row, and the
-  // per-value accessors would cost a chunk lookup and a width switch each.
-  // Per chunk: the selected live rows as words, then one tight loop per
-  // column (whole words of selected valid rows add 64 values straight).
-  const internal::TableImpl& impl = table.impl();
-  const std::vector<uint64_t>& words = selection.words();
-  const size_t chunk_rows = impl.chunk_rows();  // a power of two >= 64
   // Counts: the overall tp, fp, fn, then a (tp, fp, fn) triple per class
   // (-1 where a column is missing).
   std::vector<int> count_columns = {tp_column, fp_column, fn_column};
@@ -230,61 +187,41 @@ absl::StatusOr<SliceSummary> Summarize(const Table& table,
                                                                       : -1);
     }
   }
+  // Batch by batch through one reader of every column present: a summary
+  // reads every selected row, and the one-value reads would cost a lookup
+  // each. The counts are read first, then confidence and IoU.
+  const int float_columns[2] = {confidence_column, iou_column};
+  std::vector<int> read;
+  for (const int c : count_columns) {
+    if (c >= 0) read.push_back(c);
+  }
+  const size_t first_float = read.size();
+  for (const int c : float_columns) {
+    if (c >= 0) read.push_back(c);
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(const TableReader reader,
+                            TableReader::Make(table, read));
   std::vector<int64_t> sums(count_columns.size(), 0);
   double float_sums[2] = {0, 0};
   size_t float_counts[2] = {0, 0};
-  const int float_columns[2] = {confidence_column, iou_column};
   size_t rows = 0;
-  std::vector<uint64_t> selected;
-  for (size_t c = 0; c < impl.chunks.size(); ++c) {
-    const internal::Chunk& chunk = impl.chunks[c];
-    const size_t first_word = c * chunk_rows / 64;
-    if (first_word >= words.size()) break;
-    const size_t num_words =
-        std::min((chunk.size + size_t{63}) / 64, words.size() - first_word);
-    selected.assign(words.begin() + first_word,
-                    words.begin() + first_word + num_words);
-    bool any = false;
-    for (size_t w = 0; w < num_words; ++w) {
-      if (!chunk.deleted.empty()) selected[w] &= ~chunk.deleted[w];
-      rows += std::popcount(selected[w]);
-      any |= selected[w] != 0;
+  RowBatch batch;
+  for (size_t b = 0; b < reader.num_batches(); ++b) {
+    if (!reader.Read(b, &selection, &batch)) continue;
+    rows += batch.CountRows();
+    size_t k = 0;
+    for (size_t i = 0; i < count_columns.size(); ++i) {
+      if (count_columns[i] < 0) continue;
+      // Summed in wrapping 64-bit arithmetic.
+      sums[i] = static_cast<int64_t>(
+          static_cast<uint64_t>(sums[i]) +
+          static_cast<uint64_t>(batch.column(k++).SumInts(batch.rows()).sum));
     }
-    if (!any) continue;
-    for (size_t k = 0; k < count_columns.size(); ++k) {
-      if (count_columns[k] < 0) continue;
-      const internal::ColumnChunk& column = chunk.columns[count_columns[k]];
-      if (!column.has_values()) continue;  // all NULL
-      uint64_t relative = 0;
-      size_t count = 0;
-      switch (column.width) {
-        case 1:
-          AddRelative(column.u8.data(), selected, column.validity, &relative,
-                      &count);
-          break;
-        case 2:
-          AddRelative(column.u16.data(), selected, column.validity, &relative,
-                      &count);
-          break;
-        case 4:
-          AddRelative(column.u32.data(), selected, column.validity, &relative,
-                      &count);
-          break;
-        default:
-          AddRelative(column.u64.data(), selected, column.validity, &relative,
-                      &count);
-          break;
-      }
-      // value = base + relative, summed in wrapping 64-bit arithmetic.
-      sums[k] = static_cast<int64_t>(
-          static_cast<uint64_t>(sums[k]) +
-          static_cast<uint64_t>(column.base) * count + relative);
-    }
-    for (int k = 0; k < 2; ++k) {
-      if (float_columns[k] < 0) continue;
-      const internal::ColumnChunk& column = chunk.columns[float_columns[k]];
-      AddFloats(column.floats.data(), selected, column.validity, &float_sums[k],
-                &float_counts[k]);
+    k = first_float;
+    for (int f = 0; f < 2; ++f) {
+      if (float_columns[f] < 0) continue;
+      AddFloats(batch.column(k++), batch.rows(), &float_sums[f],
+                &float_counts[f]);
     }
   }
 
@@ -396,9 +333,13 @@ absl::StatusOr<std::vector<std::string>> SliceRowIds(
   SLICEKIT_ASSIGN_OR_RETURN(
       const std::vector<RowIndex> rows,
       OrderRows(table, selection, order_by, offset, limit));
+  // OrderRows verified the ids.
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const TableReader reader,
+      TableReader::Make(table, {table.schema().id_column()}));
   std::vector<std::string> ids;
   ids.reserve(rows.size());
-  for (RowIndex row : rows) ids.emplace_back(table.RowId(row));
+  for (RowIndex row : rows) ids.emplace_back(*reader.GetString(row, 0));
   return ids;
 }
 
@@ -411,7 +352,14 @@ absl::StatusOr<std::vector<std::string>> SliceRowIds(
 
 absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
                         ExportFormat format, std::ostream& out) {
-  SLICEKIT_RETURN_IF_ERROR(table.Verify());
+  const Schema& schema = table.schema();
+  const int num_columns = schema.num_columns();
+  // Every column, k = the column: making it verifies a lazily verified
+  // table file before anything is written.
+  std::vector<int> every_column(static_cast<size_t>(num_columns));
+  std::iota(every_column.begin(), every_column.end(), 0);
+  SLICEKIT_ASSIGN_OR_RETURN(const TableReader reader,
+                            TableReader::Make(table, std::move(every_column)));
   for (RowIndex row : rows) {
     if (row >= table.num_rows()) {
       return absl::InvalidArgumentError(
@@ -419,8 +367,6 @@ absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
                        table.num_rows(), " row positions"));
     }
   }
-  const Schema& schema = table.schema();
-  const int num_columns = schema.num_columns();
   std::string buffer;
   // Flushing every 64 KiB keeps memory flat for exports of millions of rows.
   constexpr size_t kFlushBytes = 1 << 16;
@@ -438,7 +384,8 @@ absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
     for (RowIndex row : rows) {
       for (int c = 0; c < num_columns; ++c) {
         if (c > 0) buffer.push_back(',');
-        AppendCell(table, row, c, /*json=*/false, &buffer);
+        AppendCell(reader, row, static_cast<size_t>(c), /*json=*/false,
+                   &buffer);
       }
       buffer.push_back('\n');
       if (buffer.size() >= kFlushBytes) flush();
@@ -458,7 +405,7 @@ absl::Status ExportRows(const Table& table, absl::Span<const RowIndex> rows,
       if (!ndjson && !first) buffer.push_back(',');
       if (!ndjson) buffer.push_back('\n');
       first = false;
-      AppendJsonObject(table, row, keys, &buffer);
+      AppendJsonObject(reader, row, keys, &buffer);
       if (ndjson) buffer.push_back('\n');
       if (buffer.size() >= kFlushBytes) flush();
     }

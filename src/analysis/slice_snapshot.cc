@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "slicekit/column_reader.h"
 #include "slicekit/explore.h"
 #include "slicekit/scan.h"
 #include "slicekit/slice_store.h"
@@ -58,8 +59,14 @@ absl::StatusOr<Membership> ComputeMembership(SliceStore& store,
                             Bind(m.slice.filter, table, resolver));
   const Selection rows = bound.Scan({.threads = threads});
   SLICEKIT_ASSIGN_OR_RETURN(m.summary, Summarize(table, rows));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const TableReader reader,
+      TableReader::Make(table, std::vector{table.schema().id_column()}));
   m.ids.reserve(m.summary.rows);
-  rows.ForEach([&](RowIndex row) { m.ids.push_back(table.RowId(row)); });
+  SLICEKIT_RETURN_IF_ERROR(reader.ForEachBatch(rows, [&](const RowBatch& b) {
+    const ColumnVector& ids = b.column(0);
+    b.ForEachRow([&](size_t i) { m.ids.push_back(ids.StringAt(i)); });
+  }));
   // Ids often come in order already (generated, or imported sorted).
   if (!std::is_sorted(m.ids.begin(), m.ids.end())) {
     std::sort(m.ids.begin(), m.ids.end());

@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/csv.h"
 #include "slicekit/explore.h"
 #include "slicekit/order.h"
@@ -312,16 +313,20 @@ py::list Gather(const TablePtr& handle, py::handle rows_arg,
       columns.push_back(ColumnIndex(table, name.cast<std::string>()));
     }
   }
+  // Made once: it verifies the columns of a lazily verified table file
+  // (DataLossError), then its reads cannot fail.
+  const TableReader reader = Value(
+      Reading(*handle, [&] { return TableReader::Make(table, columns); }));
   const size_t n = rows.size();
   py::list out;
-  for (int c : columns) {
-    const ColumnType type = table.schema().column(c).type;
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const ColumnType type = reader.type(k);
     if (type == ColumnType::kFloat) {
       py::array_t<float> values(static_cast<py::ssize_t>(n));
       float* v = values.mutable_data();
       Reading(*handle, [&] {
         for (size_t i = 0; i < n; ++i) {
-          const std::optional<float> f = table.GetFloat(rows[i], c);
+          const std::optional<float> f = reader.GetFloat(rows[i], k);
           v[i] = f.has_value() ? *f : std::numeric_limits<float>::quiet_NaN();
         }
         return 0;
@@ -334,7 +339,7 @@ py::list Gather(const TablePtr& handle, py::handle rows_arg,
       bool* null = nulls.mutable_data();
       Reading(*handle, [&] {
         for (size_t i = 0; i < n; ++i) {
-          const std::optional<int64_t> x = table.GetInt(rows[i], c);
+          const std::optional<int64_t> x = reader.GetInt(rows[i], k);
           v[i] = x.value_or(0);
           null[i] = !x.has_value();
         }
@@ -349,7 +354,7 @@ py::list Gather(const TablePtr& handle, py::handle rows_arg,
           s.uniques.reserve(n);
           for (size_t i = 0; i < n; ++i) {
             s.codes[i] = static_cast<int32_t>(i);
-            s.uniques.emplace_back(table.RowId(rows[i]));
+            s.uniques.emplace_back(*reader.GetString(rows[i], k));
           }
           return s;
         }
@@ -357,7 +362,7 @@ py::list Gather(const TablePtr& handle, py::handle rows_arg,
         absl::flat_hash_map<absl::string_view, int32_t> seen;
         for (size_t i = 0; i < n; ++i) {
           const std::optional<absl::string_view> v =
-              table.GetString(rows[i], c);
+              reader.GetString(rows[i], k);
           if (!v.has_value()) {
             s.codes[i] = -1;
             continue;
@@ -496,7 +501,7 @@ void BindTables(py::module_& m) {
           "find",
           [](const TableHandle& t, py::handle id) -> std::optional<RowIndex> {
             const std::string key = IdBytes(id);
-            return Reading(t, [&] { return t.table.Find(key); });
+            return Value(Reading(t, [&] { return t.table.Find(key); }));
           },
           py::arg("id"), "The position of the live row with this id, or None.")
       .def(
@@ -508,13 +513,15 @@ void BindTables(py::module_& m) {
             }
             py::array_t<int64_t> out(static_cast<py::ssize_t>(keys.size()));
             int64_t* rows = out.mutable_data();
-            Reading(t, [&] {
+            Check(Reading(t, [&]() -> absl::Status {
               for (size_t i = 0; i < keys.size(); ++i) {
-                const std::optional<RowIndex> row = t.table.Find(keys[i]);
-                rows[i] = row.has_value() ? int64_t{*row} : -1;
+                absl::StatusOr<std::optional<RowIndex>> row =
+                    t.table.Find(keys[i]);
+                if (!row.ok()) return row.status();
+                rows[i] = row->has_value() ? int64_t{**row} : -1;
               }
-              return 0;
-            });
+              return absl::OkStatus();
+            }));
             return out;
           },
           py::arg("ids"),
@@ -542,7 +549,7 @@ void BindTables(py::module_& m) {
           "compact",
           [](TableHandle& t) {
             const Table::CompactionStats s =
-                Writing(t, [&] { return t.table.Compact(); });
+                Value(Writing(t, [&] { return t.table.Compact(); }));
             py::dict out;
             out["rows_removed"] = s.rows_removed;
             out["rows_after"] = s.rows_after;

@@ -5,24 +5,22 @@
 #include <bit>
 #include <cstddef>
 
-#include "src/table/table_impl.h"
-
 namespace slicekit::internal {
 
-std::pair<double, double> HistogramRange(const Table& table, int column) {
+std::pair<double, double> HistogramRange(const TableReader& reader, size_t k) {
+  const ColumnStats stats = reader.Stats(k);
   double lo = 0;
   double hi = 1;
-  for (const Chunk& chunk : table.impl().chunks) {
-    const ColumnChunk& c = chunk.columns[column];
-    if (c.float_min > c.float_max) continue;  // no values
-    lo = std::min(lo, static_cast<double>(c.float_min));
-    hi = std::max(hi, static_cast<double>(c.float_max));
+  if (stats.float_min.has_value()) {
+    lo = std::min(lo, static_cast<double>(*stats.float_min));
+    hi = std::max(hi, static_cast<double>(*stats.float_max));
   }
   return {lo, hi};
 }
 
-Histogram FloatHistogram(const Table& table, const Selection& selection,
-                         int column, double lo, double hi, int bins) {
+Histogram FloatHistogram(const TableReader& reader, size_t k,
+                         const Selection& selection, double lo, double hi,
+                         int bins) {
   Histogram histogram;
   histogram.lo = lo;
   histogram.hi = hi;
@@ -37,25 +35,20 @@ Histogram FloatHistogram(const Table& table, const Selection& selection,
     if (!(position > 0)) return 0;
     return std::min(static_cast<int>(position), last);
   };
-  const TableImpl& impl = table.impl();
-  const std::vector<uint64_t>& words = selection.words();
-  const size_t words_per_chunk = impl.chunk_rows() / 64;
-  for (size_t c = 0; c < impl.chunks.size(); ++c) {
-    const size_t first_word = c * words_per_chunk;
-    if (first_word >= words.size()) break;
-    const Chunk& chunk = impl.chunks[c];
-    const ColumnChunk& values = chunk.columns[column];
-    const size_t num_words =
-        std::min((chunk.size + size_t{63}) / 64, words.size() - first_word);
-    for (size_t w = 0; w < num_words; ++w) {
-      uint64_t bits = words[first_word + w];
-      if (!chunk.deleted.empty()) bits &= ~chunk.deleted[w];
+  RowBatch batch;
+  for (size_t b = 0; b < reader.num_batches(); ++b) {
+    if (!reader.Read(b, &selection, &batch)) continue;
+    const ColumnVector& values = batch.column(k);
+    const absl::Span<const uint64_t> validity = values.validity();
+    const float* floats = values.floats().data();
+    for (size_t w = 0; w < batch.rows().size(); ++w) {
+      uint64_t bits = batch.rows()[w];
       if (bits == 0) continue;
-      if (!values.validity.empty()) {
-        histogram.nulls += std::popcount(bits & ~values.validity[w]);
-        bits &= values.validity[w];
+      if (!validity.empty()) {
+        histogram.nulls += std::popcount(bits & ~validity[w]);
+        bits &= validity[w];
       }
-      const float* word_values = values.floats.data() + w * 64;
+      const float* word_values = floats + w * 64;
       if (bits == ~uint64_t{0}) {
         for (size_t i = 0; i < 64; ++i) ++counts[bin_of(word_values[i])];
         continue;
@@ -68,16 +61,15 @@ Histogram FloatHistogram(const Table& table, const Selection& selection,
   return histogram;
 }
 
-std::vector<int64_t> CountCodes(const Table& table, int column) {
-  std::vector<int64_t> counts(table.DictionarySize(column), 0);
-  for (const Chunk& chunk : table.impl().chunks) {
-    const ColumnChunk& codes = chunk.columns[column];
-    if (!codes.has_values()) continue;  // all NULL
-    for (size_t i = 0; i < chunk.size; ++i) {
-      if (chunk.IsDeleted(i) || !codes.IsValid(i)) continue;
-      ++counts[static_cast<size_t>(codes.IntAt(i))];
-    }
-  }
+std::vector<int64_t> CountCodes(const TableReader& reader, size_t k) {
+  std::vector<int64_t> counts(reader.DictionarySize(k), 0);
+  reader.ForEachBatch([&](const RowBatch& batch) {
+    const ColumnVector& codes = batch.column(k);
+    const int64_t* code = codes.ints().data();
+    batch.ForEachRow([&](size_t i) {
+      if (codes.IsValid(i)) ++counts[static_cast<size_t>(code[i])];
+    });
+  });
   return counts;
 }
 

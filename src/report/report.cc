@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,12 +22,12 @@
 #include "absl/strings/string_view.h"
 #include "slicekit/auto_slices.h"
 #include "slicekit/average_precision.h"
+#include "slicekit/column_reader.h"
 #include "slicekit/explore.h"
 #include "slicekit/metrics.h"
 #include "slicekit/scan.h"
 #include "slicekit/slice_resolver.h"
 #include "src/report/histogram.h"
-#include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 #include "src/util/text_cells.h"
 
@@ -104,26 +105,26 @@ absl::StatusOr<std::vector<int>> PageColumns(const Schema& schema,
   return columns;
 }
 
-std::optional<std::string> CellText(const Table& table, RowIndex row,
+// The text of one cell (the reader reads every column: k is the column).
+std::optional<std::string> CellText(const TableReader& reader, RowIndex row,
                                     int column) {
+  const size_t k = static_cast<size_t>(column);
   std::string text;
-  switch (table.schema().column(column).type) {
+  switch (reader.type(k)) {
     case ColumnType::kId:
-      return std::string(table.RowId(row));
     case ColumnType::kCategorical: {
-      const std::optional<absl::string_view> value =
-          table.GetString(row, column);
+      const std::optional<absl::string_view> value = reader.GetString(row, k);
       if (!value.has_value()) return std::nullopt;
       return std::string(*value);
     }
     case ColumnType::kInt: {
-      const std::optional<int64_t> value = table.GetInt(row, column);
+      const std::optional<int64_t> value = reader.GetInt(row, k);
       if (!value.has_value()) return std::nullopt;
       internal::AppendIntText(*value, &text);
       return text;
     }
     case ColumnType::kFloat: {
-      const std::optional<float> value = table.GetFloat(row, column);
+      const std::optional<float> value = reader.GetFloat(row, k);
       if (!value.has_value()) return std::nullopt;
       internal::AppendFloatText(*value, &text);
       return text;
@@ -133,25 +134,28 @@ std::optional<std::string> CellText(const Table& table, RowIndex row,
 }
 
 // The datasets with the most live rows, summarized.
-absl::Status AddDatasets(const Table& table, const ReportOptions& options,
-                         Report* report) {
+absl::Status AddDatasets(const Table& table, const TableReader& reader,
+                         const ReportOptions& options, Report* report) {
   const int column =
       ColumnOfType(table.schema(), "dataset", ColumnType::kCategorical);
   if (column < 0) return absl::OkStatus();
-  const std::vector<int64_t> counts = internal::CountCodes(table, column);
-  const internal::StringList& names = table.impl().dictionaries[column].strings;
+  const size_t k = static_cast<size_t>(column);
+  const std::vector<int64_t> counts = internal::CountCodes(reader, k);
+  const auto name = [&](size_t code) {
+    return reader.DictionaryString(k, static_cast<int64_t>(code));
+  };
   std::vector<size_t> present;
   for (size_t code = 0; code < counts.size(); ++code) {
     if (counts[code] > 0) present.push_back(code);
   }
   std::sort(present.begin(), present.end(), [&](size_t a, size_t b) {
-    return counts[a] != counts[b] ? counts[a] > counts[b] : names[a] < names[b];
+    return counts[a] != counts[b] ? counts[a] > counts[b] : name(a) < name(b);
   });
   const size_t shown = std::min(present.size(), options.max_datasets);
   report->datasets_left_out = present.size() - shown;
   for (size_t i = 0; i < shown; ++i) {
     DatasetSummary& entry = report->datasets.emplace_back();
-    entry.dataset = std::string(names[present[i]]);
+    entry.dataset = std::string(name(present[i]));
     SLICEKIT_ASSIGN_OR_RETURN(entry.summary,
                               SummarizeDataset(table, entry.dataset));
   }
@@ -185,6 +189,7 @@ struct RunEvaluation {
 };
 
 absl::StatusOr<RunEvaluation> EvaluateRun(const Table& table,
+                                          const TableReader& reader,
                                           const ModelRun& run) {
   absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
   if (!evaluator.ok()) {
@@ -199,9 +204,13 @@ absl::StatusOr<RunEvaluation> EvaluateRun(const Table& table,
   for (size_t i = 0; i < run.rows.size(); ++i) {
     by_id.emplace(run.rows[i].data_row_id, static_cast<int64_t>(i));
   }
-  table.LiveRows().ForEach([&](RowIndex row) {
-    const auto it = by_id.find(table.RowId(row));
-    if (it != by_id.end()) result.run_row[row] = it->second;
+  const size_t id = static_cast<size_t>(table.schema().id_column());
+  reader.ForEachBatch([&](const RowBatch& batch) {
+    const ColumnVector& ids = batch.column(id);
+    batch.ForEachRow([&](size_t i) {
+      const auto it = by_id.find(ids.StringAt(i));
+      if (it != by_id.end()) result.run_row[batch.first_row() + i] = it->second;
+    });
   });
   return result;
 }
@@ -239,6 +248,7 @@ void AddCurves(const CocoEvaluation& evaluation,
 
 struct Context {
   const Table& table;
+  const TableReader& reader;  // every column: k is the column
   const ReportOptions& options;
   const std::vector<int>& page_columns;
   int confidence_column;
@@ -251,8 +261,8 @@ struct Context {
 Histogram HistogramOf(const Context& context, const Selection& rows, int column,
                       const Histogram& like) {
   if (column < 0) return Histogram{like.lo, like.hi, {}, 0};
-  return internal::FloatHistogram(context.table, rows, column, like.lo, like.hi,
-                                  context.options.bins);
+  return internal::FloatHistogram(context.reader, static_cast<size_t>(column),
+                                  rows, like.lo, like.hi, context.options.bins);
 }
 
 // Applies one slice. A filter or order that does not fit the table becomes
@@ -298,7 +308,7 @@ absl::StatusOr<ReportSlice> ApplySlice(const Context& context,
     std::vector<std::optional<std::string>>& cells =
         slice.page.rows.emplace_back();
     for (int c : context.page_columns) {
-      cells.push_back(CellText(context.table, row, c));
+      cells.push_back(CellText(context.reader, row, c));
     }
   }
   if (context.run != nullptr) {
@@ -329,11 +339,15 @@ absl::StatusOr<Report> BuildReport(const Table& table,
                                    const ReportOptions& options,
                                    const ModelRun* run) {
   SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
-  // A table file opened with Verify::kOnFirstUse: the histograms and the
-  // dataset counts read columns directly, so every column is checked here,
-  // where an error can be returned.
-  SLICEKIT_RETURN_IF_ERROR(table.Verify());
   const Schema& schema = table.schema();
+  // Every column, k = the column's index: the histograms, dataset counts,
+  // run rows and page cells read through it. Making it verifies a table
+  // file opened with Verify::kOnFirstUse here, where an error can be
+  // returned.
+  std::vector<int> every_column(static_cast<size_t>(schema.num_columns()));
+  std::iota(every_column.begin(), every_column.end(), 0);
+  SLICEKIT_ASSIGN_OR_RETURN(const TableReader reader,
+                            TableReader::Make(table, std::move(every_column)));
   SLICEKIT_ASSIGN_OR_RETURN(const std::vector<int> page_columns,
                             PageColumns(schema, options));
   Report report;
@@ -350,11 +364,12 @@ absl::StatusOr<Report> BuildReport(const Table& table,
        {std::pair{confidence_column, &report.confidence},
         std::pair{iou_column, &report.iou}}) {
     if (column < 0) continue;
-    const auto [lo, hi] = internal::HistogramRange(table, column);
+    const size_t k = static_cast<size_t>(column);
+    const auto [lo, hi] = internal::HistogramRange(reader, k);
     *histogram =
-        internal::FloatHistogram(table, live, column, lo, hi, options.bins);
+        internal::FloatHistogram(reader, k, live, lo, hi, options.bins);
   }
-  SLICEKIT_RETURN_IF_ERROR(AddDatasets(table, options, &report));
+  SLICEKIT_RETURN_IF_ERROR(AddDatasets(table, reader, options, &report));
 
   std::vector<SliceInput> inputs;
   for (const Slice& slice : saved_slices) {
@@ -370,7 +385,7 @@ absl::StatusOr<Report> BuildReport(const Table& table,
   }
   std::optional<RunEvaluation> evaluated;
   if (run != nullptr) {
-    SLICEKIT_ASSIGN_OR_RETURN(evaluated, EvaluateRun(table, *run));
+    SLICEKIT_ASSIGN_OR_RETURN(evaluated, EvaluateRun(table, reader, *run));
     // All data is the table's rows too, so that it compares with the slices.
     SLICEKIT_ASSIGN_OR_RETURN(
         const CocoEvaluation all,
@@ -385,11 +400,15 @@ absl::StatusOr<Report> BuildReport(const Table& table,
     resolver = std::make_unique<SliceListResolver>(
         std::vector<Slice>(saved_slices.begin(), saved_slices.end()));
   }
-  const Context context{
-      table,        options,
-      page_columns, confidence_column,
-      iou_column,   report,
-      *resolver,    evaluated.has_value() ? &*evaluated : nullptr};
+  const Context context{table,
+                        reader,
+                        options,
+                        page_columns,
+                        confidence_column,
+                        iou_column,
+                        report,
+                        *resolver,
+                        evaluated.has_value() ? &*evaluated : nullptr};
   std::vector<ReportSlice> slices;
   slices.reserve(inputs.size());
   for (SliceInput& input : inputs) {

@@ -708,14 +708,15 @@ bool UsesIdIndex(const BoundNode& node) {
 absl::StatusOr<std::shared_ptr<internal::BoundProgram>> MakeProgram(
     const Expr& given, const Expr& resolved, const Table& table,
     const ResolvedFilter* refs) {
-  Binder binder(table.impl(), refs);
+  Binder binder(internal::ImplOf(table), refs);
   SLICEKIT_ASSIGN_OR_RETURN(BoundNode root, binder.Bind(resolved, false, 0));
   // The binder verified each leaf's column of a table opened from a file;
   // the id index is built here, where an error can be returned (Scan()
   // cannot return one).
-  if (UsesIdIndex(root)) SLICEKIT_RETURN_IF_ERROR(table.impl().EnsureIndex());
+  if (UsesIdIndex(root))
+    SLICEKIT_RETURN_IF_ERROR(internal::ImplOf(table).EnsureIndex());
   auto program = std::make_shared<internal::BoundProgram>();
-  program->table = &table.impl();
+  program->table = &internal::ImplOf(table);
   program->expr = given;
   program->root = std::move(root);
   program->num_nodes = Number(program->root, 0, 0, &program->depth);

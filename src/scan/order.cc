@@ -362,11 +362,11 @@ class Orderer {
 
 absl::StatusOr<std::vector<SortKey>> ResolveKeys(
     const Table& table, absl::Span<const OrderBy> keys) {
-  const TableImpl& impl = table.impl();
+  const TableImpl& impl = internal::ImplOf(table);
   // A table opened from a file: the ids (ties, cursors) and each key column
   // are verified before anything reads them (ranking reads the strings).
-  SLICEKIT_RETURN_IF_ERROR(
-      internal::VerifyColumn(table.impl(), table.schema().id_column()));
+  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(internal::ImplOf(table),
+                                                  table.schema().id_column()));
   std::vector<SortKey> resolved;
   for (const OrderBy& order : keys) {
     const std::optional<int> column = table.schema().Find(order.column);
@@ -383,7 +383,8 @@ absl::StatusOr<std::vector<SortKey>> ResolveKeys(
             absl::StrCat("order-by column '", order.column, "' appears twice"));
       }
     }
-    SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(table.impl(), *column));
+    SLICEKIT_RETURN_IF_ERROR(
+        internal::VerifyColumn(internal::ImplOf(table), *column));
     SortKey key{
         *column, table.schema().column(*column).type, order.descending, {}};
     if (key.type == ColumnType::kCategorical) {
@@ -527,7 +528,7 @@ std::string Base64(absl::string_view bytes) {
 // base64 because ids and categories are arbitrary bytes, not UTF-8.
 std::string EncodeCursor(const Table& table, const std::vector<SortKey>& keys,
                          RowIndex row) {
-  const TableImpl& impl = table.impl();
+  const TableImpl& impl = internal::ImplOf(table);
   nlohmann::json values = nlohmann::json::array();
   for (const SortKey& key : keys) {
     size_t offset;
@@ -612,7 +613,8 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
           (static_cast<uint64_t>(v.get<int64_t>()) ^ (uint64_t{1} << 63)) ^
           flip);
     } else if (key.type == ColumnType::kCategorical && v.is_string()) {
-      const internal::Dictionary& dict = table.impl().dictionaries[key.column];
+      const internal::Dictionary& dict =
+          internal::ImplOf(table).dictionaries[key.column];
       std::string category;
       if (!absl::WebSafeBase64Unescape(v.get<std::string>(), &category)) {
         return bad("category is not base64");
@@ -644,10 +646,11 @@ absl::StatusOr<std::vector<RowIndex>> OrderRows(const Table& table,
                                                 absl::Span<const OrderBy> keys,
                                                 size_t offset,
                                                 std::optional<size_t> limit) {
-  SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
+  SLICEKIT_RETURN_IF_ERROR(
+      internal::CheckGeneration(internal::ImplOf(table), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
-  const Orderer orderer(table.impl(), std::move(resolved));
+  const Orderer orderer(internal::ImplOf(table), std::move(resolved));
   return OrderImpl(orderer, selection, offset, limit, nullptr);
 }
 
@@ -677,7 +680,8 @@ absl::StatusOr<OrderedPage> OrderPage(const Table& table,
                                       const Selection& selection,
                                       absl::Span<const OrderBy> keys,
                                       absl::string_view cursor, size_t limit) {
-  SLICEKIT_RETURN_IF_ERROR(internal::CheckGeneration(table.impl(), selection));
+  SLICEKIT_RETURN_IF_ERROR(
+      internal::CheckGeneration(internal::ImplOf(table), selection));
   SLICEKIT_ASSIGN_OR_RETURN(std::vector<SortKey> resolved,
                             ResolveKeys(table, keys));
   if (limit == 0 || limit == SIZE_MAX) {
@@ -688,7 +692,7 @@ absl::StatusOr<OrderedPage> OrderPage(const Table& table,
   if (!cursor.empty()) {
     SLICEKIT_ASSIGN_OR_RETURN(after, DecodeCursor(table, resolved, cursor));
   }
-  const Orderer orderer(table.impl(), resolved);
+  const Orderer orderer(internal::ImplOf(table), resolved);
   OrderedPage page;
   // One row more than asked tells whether another page follows.
   page.rows = OrderImpl(orderer, selection, 0, limit + 1,

@@ -63,6 +63,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "src/table/table_impl.h"
 #include "src/util/file_buffer.h"
 #include "src/util/status_macros.h"
 
@@ -556,7 +557,8 @@ class CsvReader {
     for (size_t i = 0; i < parsed.id_fields.size(); ++i) {
       const absl::string_view id = parsed.batch.StringAt(id_column, i);
       const char* first = nullptr;
-      if (std::optional<RowIndex> row = table.Find(id)) {
+      // The CSV reader's own table, built in memory: its index is built.
+      if (std::optional<RowIndex> row = internal::ImplOf(table).FindLive(id)) {
         first = IdFieldOfRow(*row, id_column);
       } else if (auto it = in_batch.find(id); it != in_batch.end()) {
         first = parsed.id_fields[it->second];

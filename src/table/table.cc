@@ -280,6 +280,10 @@ void ShrinkChunk(Chunk& chunk) {
 
 // ---------------------------------------------------------------- Table --
 
+namespace internal {
+const TableImpl& ImplOf(const Table& table) { return *table.impl_; }
+}  // namespace internal
+
 Table::Table(std::unique_ptr<internal::TableImpl> impl)
     : impl_(std::move(impl)) {}
 Table::Table(Table&&) noexcept = default;
@@ -508,8 +512,14 @@ void Table::Reserve(size_t rows) {
   impl_->index.reserve(impl_->index.size() + rows);
 }
 
-std::optional<RowIndex> Table::Find(absl::string_view id) const {
+absl::StatusOr<std::optional<RowIndex>> Table::Find(
+    absl::string_view id) const {
+  SLICEKIT_RETURN_IF_ERROR(impl_->EnsureIndex());
   return impl_->FindLive(id);
+}
+
+absl::Status Table::CheckSelection(const Selection& selection) const {
+  return internal::CheckSelection(*impl_, selection);
 }
 
 bool Table::IsLive(RowIndex row) const { return impl_->IsLive(row); }
@@ -609,7 +619,7 @@ size_t TotalBytes(const Table& table) {
 // cursors resolve strings through them, so codes must never change while
 // the table lives; an unused string costs a few dozen bytes and categorical
 // domains are small.
-Table::CompactionStats Table::Compact() {
+absl::StatusOr<Table::CompactionStats> Table::Compact() {
   TableImpl& t = *impl_;
   CompactionStats stats;
   stats.bytes_before = TotalBytes(*this);
@@ -621,9 +631,9 @@ Table::CompactionStats Table::Compact() {
     stats.generation = t.generation;
     return stats;
   }
-  // Compact cannot return a Status: a table opened from a file whose data
-  // is corrupt ends the process here (Table::Verify() first avoids that).
-  internal::DieUnlessOk(t.MakeOwned());
+  // A table opened from a file: verified and copied into memory before
+  // anything moves, so a corrupt file leaves it unchanged.
+  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
   const Schema& schema = t.schema;
   const int num_columns = schema.num_columns();
   const size_t chunk_rows = t.chunk_rows();
@@ -756,37 +766,28 @@ Table::CompactionStats Table::Compact() {
   return stats;
 }
 
-absl::string_view Table::RowId(RowIndex row) const {
-  internal::CheckColumnOrDie(*impl_, impl_->schema.id_column());
+absl::StatusOr<absl::string_view> Table::RowId(RowIndex row) const {
+  SLICEKIT_RETURN_IF_ERROR(
+      internal::VerifyColumn(*impl_, impl_->schema.id_column()));
   return impl_->RowId(row);
 }
 
-std::optional<float> Table::GetFloat(RowIndex row, int column) const {
-  internal::CheckColumnOrDie(*impl_, column);
-  size_t offset;
-  const ColumnChunk& c = impl_->Cell(row, column, &offset);
-  if (!c.IsValid(offset)) return std::nullopt;
-  return c.floats[offset];
+absl::StatusOr<std::optional<float>> Table::GetFloat(RowIndex row,
+                                                     int column) const {
+  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(*impl_, column));
+  return impl_->FloatValue(row, column);
 }
 
-std::optional<int64_t> Table::GetInt(RowIndex row, int column) const {
-  internal::CheckColumnOrDie(*impl_, column);
-  size_t offset;
-  const ColumnChunk& c = impl_->Cell(row, column, &offset);
-  if (!c.IsValid(offset)) return std::nullopt;
-  return c.IntAt(offset);
+absl::StatusOr<std::optional<int64_t>> Table::GetInt(RowIndex row,
+                                                     int column) const {
+  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(*impl_, column));
+  return impl_->IntValue(row, column);
 }
 
-std::optional<absl::string_view> Table::GetString(RowIndex row,
-                                                  int column) const {
-  internal::CheckColumnOrDie(*impl_, column);
-  size_t offset;
-  const ColumnChunk& c = impl_->Cell(row, column, &offset);
-  if (impl_->schema.column(column).type == ColumnType::kId) {
-    return c.IdAt(offset);
-  }
-  if (!c.IsValid(offset)) return std::nullopt;
-  return impl_->dictionaries[column].strings[c.IntAt(offset)];
+absl::StatusOr<std::optional<absl::string_view>> Table::GetString(
+    RowIndex row, int column) const {
+  SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(*impl_, column));
+  return impl_->StringValue(row, column);
 }
 
 size_t Table::ColumnBytes(int column) const {

@@ -220,12 +220,6 @@ struct FileBacking {
   }
 };
 
-[[noreturn]] void DieWith(const absl::Status& status) {
-  const std::string text = status.ToString();
-  std::fprintf(stderr, "slicekit: fatal: %s\n", text.c_str());
-  std::abort();
-}
-
 namespace {
 
 // Number of set bits in the first `n` bits of `words`; `*stray` is set when
@@ -425,11 +419,6 @@ absl::Status VerifyColumns(const TableImpl& table,
     SLICEKIT_RETURN_IF_ERROR(VerifyColumn(table, column));
   }
   return absl::OkStatus();
-}
-
-void CheckColumnOrDie(const TableImpl& table, int column) {
-  if (table.file == nullptr) return;
-  DieUnlessOk(VerifyColumn(table, column));
 }
 
 absl::Status TableImpl::EnsureIndex() const {

@@ -153,13 +153,6 @@ struct FileBacking;
 
 struct TableImpl;
 
-// Prints `status` (naming the file and section) and aborts: for the paths
-// that cannot return a Status and must not return a wrong value.
-[[noreturn]] void DieWith(const absl::Status& status);
-inline void DieUnlessOk(const absl::Status& status) {
-  if (!status.ok()) DieWith(status);
-}
-
 // The index stores a 32-bit hash beside each row, so growing the index
 // never re-reads ids from the chunks (random reads, one cache miss each),
 // and a probe compares ids only when the stored hashes agree.
@@ -268,14 +261,40 @@ struct TableImpl {
   bool IsLive(RowIndex row) const {
     return !chunks[ChunkOf(row)].IsDeleted(OffsetOf(row));
   }
+  // One value, read without verification: for columns known verified
+  // (Table's accessors verify first; a TableReader verified at Make()).
+  std::optional<int64_t> IntValue(RowIndex row, int column) const {
+    size_t offset;
+    const ColumnChunk& c = Cell(row, column, &offset);
+    if (!c.IsValid(offset)) return std::nullopt;
+    return c.IntAt(offset);
+  }
+  std::optional<float> FloatValue(RowIndex row, int column) const {
+    size_t offset;
+    const ColumnChunk& c = Cell(row, column, &offset);
+    if (!c.IsValid(offset)) return std::nullopt;
+    return c.floats[offset];
+  }
+  // kCategorical (the code's string) or kId.
+  std::optional<absl::string_view> StringValue(RowIndex row, int column) const {
+    size_t offset;
+    const ColumnChunk& c = Cell(row, column, &offset);
+    if (schema.column(column).type == ColumnType::kId) return c.IdAt(offset);
+    if (!c.IsValid(offset)) return std::nullopt;
+    return dictionaries[column].strings[static_cast<size_t>(c.IntAt(offset))];
+  }
   // The id of an indexed row: stored, or pending in the batch being added.
   absl::string_view IndexedId(RowIndex row) const {
     if (pending == nullptr || row < pending_first) return RowId(row);
     return pending->StringAt(schema.id_column(), row - pending_first);
   }
+  // REQUIRES: EnsureIndex() returned OK (Bind does for an id filter;
+  // Table::Find, Append and Delete do first). Were it not so, a failed
+  // build answers "no such row" here; it cannot, as no caller skips it.
   std::optional<RowIndex> FindLive(absl::string_view id) const {
-    if (!index_ready.load(std::memory_order_acquire))
-      DieUnlessOk(EnsureIndex());
+    if (!index_ready.load(std::memory_order_acquire) && !EnsureIndex().ok()) {
+      return std::nullopt;
+    }
     auto it = index.find(PrehashedId(id));
     if (it == index.end()) return std::nullopt;
     return it->row;
@@ -291,10 +310,6 @@ struct TableImpl {
 absl::Status VerifyColumn(const TableImpl& table, int column);
 absl::Status VerifyColumns(const TableImpl& table,
                            const std::vector<int>& columns);
-// For the one-value accessors, which cannot return a Status: verifies
-// `column` on first use and ends the process with the error (naming the
-// file and section) rather than return a value read from a corrupt file.
-void CheckColumnOrDie(const TableImpl& table, int column);
 
 // OK unless `selection` came from this table in an earlier generation (its
 // row positions moved since). One comparison per call, never per row.
@@ -309,6 +324,23 @@ inline absl::Status CheckGeneration(const TableImpl& table,
       " but the table was compacted since (generation ", table.generation,
       "): its row positions are stale; scan again"));
 }
+// CheckGeneration, then InvalidArgument for a selection over more rows
+// than the table has (Table::CheckSelection).
+inline absl::Status CheckSelection(const TableImpl& table,
+                                   const Selection& selection) {
+  if (absl::Status s = CheckGeneration(table, selection); !s.ok()) return s;
+  if (selection.num_rows() > table.num_rows) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the selection covers ", selection.num_rows(),
+                     " rows; the table has ", table.num_rows));
+  }
+  return absl::OkStatus();
+}
+
+// The storage behind a Table, for the table and scan layers only (the
+// layer check keeps this header theirs): everything above reads columns
+// through slicekit/column_reader.h.
+const TableImpl& ImplOf(const Table& table);
 
 inline bool IdEq::operator()(const IndexEntry& a, const PrehashedId& b) const {
   return a.hash == b.hash && table->IndexedId(a.row) == b.id;

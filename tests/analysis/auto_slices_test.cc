@@ -162,15 +162,15 @@ Key RowKey(const Table& table, RowIndex row,
     const int c = *table.schema().Find(by.column);
     std::optional<double> v;
     if (table.schema().column(c).type == ColumnType::kInt) {
-      if (auto i = table.GetInt(row, c)) v = static_cast<double>(*i);
-    } else if (auto f = table.GetFloat(row, c)) {
+      if (auto i = table.GetInt(row, c).value()) v = static_cast<double>(*i);
+    } else if (auto f = table.GetFloat(row, c).value()) {
       v = *f;
     }
     std::get<0>(key).push_back(
         {v.has_value() ? 0 : 1,
          v.has_value() ? (by.descending ? -*v : *v) : 0.0});
   }
-  std::get<1>(key) = std::string(table.RowId(row));
+  std::get<1>(key) = std::string(table.RowId(row).value());
   return key;
 }
 
@@ -195,11 +195,11 @@ TEST(AutoSlicesTest, ResultsMatchNaiveComputation) {
       if (!table.IsLive(r)) continue;
       bool in;
       if (is_count) {
-        in = table.GetInt(r, c).value_or(0) >= 1;
+        in = table.GetInt(r, c).value().value_or(0) >= 1;
       } else {
         in = table.schema().column(c).type == ColumnType::kInt
-                 ? table.GetInt(r, c).has_value()
-                 : table.GetFloat(r, c).has_value();
+                 ? table.GetInt(r, c).value().has_value()
+                 : table.GetFloat(r, c).value().has_value();
       }
       if (in) naive.push_back(r);
     }

@@ -72,7 +72,8 @@ TEST_P(CurationPropertyTest, MatchesPerSliceScansOnNewRows) {
     ASSERT_THAT(AppendRandomRows(rng, table, c.new_rows), IsOk());
     if (round == 1 && table.num_rows() > first_new) {
       // Delete one new row: it never enters a slice.
-      ASSERT_THAT(table.Delete({std::string(table.RowId(first_new))}), IsOk());
+      ASSERT_THAT(table.Delete({std::string(table.RowId(first_new).value())}),
+                  IsOk());
     }
     for (int threads : {1, 2}) {
       const CurationReport report = curator.NewRows(first_new, threads);
@@ -198,9 +199,9 @@ TEST(CurationTest, TableMayMoveAfterCreate) {
     for (int c = 0; c < moved.schema().num_columns(); ++c) {
       const ColumnSpec& spec = moved.schema().column(c);
       if (spec.type == ColumnType::kId) {
-        batch.AppendString(c, absl::StrCat("x-", extra.RowId(r)));
+        batch.AppendString(c, absl::StrCat("x-", extra.RowId(r).value()));
       } else if (spec.name == "fp") {
-        batch.AppendInt(c, *extra.GetInt(r, c));
+        batch.AppendInt(c, *extra.GetInt(r, c).value());
       } else {
         batch.AppendNull(c);
       }

@@ -120,7 +120,8 @@ std::vector<RefSlice> BruteForce(const Table& table,
     };
     if (type == ColumnType::kCategorical) {
       for (size_t i = 0; i < n; ++i) {
-        std::optional<absl::string_view> v = table.GetString(rows[i], column);
+        std::optional<absl::string_view> v =
+            table.GetString(rows[i], column).value();
         add(v ? Col(name) == std::string(*v) : Col(name).IsNull(), i);
       }
     } else {
@@ -128,11 +129,11 @@ std::vector<RefSlice> BruteForce(const Table& table,
       // values, a value's bin = cuts <= it.
       auto value = [&](size_t i) -> std::optional<double> {
         if (type == ColumnType::kInt) {
-          auto v = table.GetInt(rows[i], column);
+          auto v = table.GetInt(rows[i], column).value();
           return v ? std::optional<double>(static_cast<double>(*v))
                    : std::nullopt;
         }
-        auto v = table.GetFloat(rows[i], column);
+        auto v = table.GetFloat(rows[i], column).value();
         return v ? std::optional<double>(*v) : std::nullopt;
       };
       std::vector<double> sorted;

@@ -20,8 +20,8 @@ using ::slicekit::testing::IsOk;
 using ::slicekit::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// Rows r0..r3: fp 1 2 NULL 0, fn 0 3 1 0, f1 0.5 NULL 1 0.25,
-// "my col" 2 2 2 0, fp[car] 4 5 6 7, split a b a b. r1 is deleted.
+// Rows r0..r4: fp 1 2 NULL 0 9, fn 0 3 1 0 9, f1 0.5 NULL 1 0.25 0.5,
+// "my col" 2 2 2 0 2, fp[car] 4 5 6 7 8, split a b a b a. r4 is deleted.
 Table SmallTable() {
   absl::StatusOr<Schema> schema = Schema::Create({
       {"data_row_id", ColumnType::kId},
@@ -34,11 +34,11 @@ Table SmallTable() {
   });
   EXPECT_TRUE(schema.ok());
   Batch batch(*schema);
-  const std::vector<std::optional<int64_t>> fp = {1, 2, std::nullopt, 0};
-  const std::vector<int64_t> fn = {0, 3, 1, 0};
-  const std::vector<std::optional<float>> f1 = {0.5f, std::nullopt, 1.0f,
-                                                0.25f};
-  for (int r = 0; r < 4; ++r) {
+  const std::vector<std::optional<int64_t>> fp = {1, 2, std::nullopt, 0, 9};
+  const std::vector<int64_t> fn = {0, 3, 1, 0, 9};
+  const std::vector<std::optional<float>> f1 = {0.5f, std::nullopt, 1.0f, 0.25f,
+                                                0.5f};
+  for (int r = 0; r < 5; ++r) {
     batch.AppendString(0, absl::StrCat("r", r));
     fp[r] ? batch.AppendInt(1, *fp[r]) : batch.AppendNull(1);
     batch.AppendInt(2, fn[r]);
@@ -50,7 +50,7 @@ Table SmallTable() {
   absl::StatusOr<Table> table = Table::Create(*schema);
   EXPECT_TRUE(table.ok());
   EXPECT_THAT(table->Append(batch), IsOk());
-  EXPECT_THAT(table->Delete({"r1"}), IsOk());
+  EXPECT_THAT(table->Delete({"r4"}), IsOk());
   return *std::move(table);
 }
 
@@ -74,21 +74,23 @@ constexpr std::nullopt_t kNull = std::nullopt;
 
 TEST(ErrorExprTest, ArithmeticWithNullsPropagating) {
   const Table t = SmallTable();
-  // Deleted rows are evaluated too: the caller skips them.
-  EXPECT_EQ(Eval(t, "fp + fn"), (V{1, 5, kNull, 0}));
-  EXPECT_EQ(Eval(t, "1 - f1"), (V{0.5, kNull, 0, 0.75}));
-  EXPECT_EQ(Eval(t, "coalesce(1 - f1, 0)"), (V{0.5, 0, 0, 0.75}));
-  EXPECT_EQ(Eval(t, "COALESCE(fp, fn * 10)"), (V{1, 2, 10, 0}));
-  EXPECT_EQ(Eval(t, "2 * (fp + fn) - -1"), (V{3, 11, kNull, 1}));
-  EXPECT_EQ(Eval(t, "fp - fn - 1"), (V{0, -2, kNull, -1}));  // left to right
-  EXPECT_EQ(Eval(t, "fn / fp"), (V{0, 1.5, kNull, kNull}));  // x / 0: NULL
-  EXPECT_EQ(Eval(t, "fn / 2 / 2"), (V{0, 0.75, 0.25, 0}));
-  EXPECT_EQ(Eval(t, "\"my col\" + fp[car]"), (V{6, 7, 8, 7}));
+  // Only live rows are evaluated: r4 (deleted) is NULL.
+  EXPECT_EQ(Eval(t, "fp + fn"), (V{1, 5, kNull, 0, kNull}));
+  EXPECT_EQ(Eval(t, "1 - f1"), (V{0.5, kNull, 0, 0.75, kNull}));
+  EXPECT_EQ(Eval(t, "coalesce(1 - f1, 0)"), (V{0.5, 0, 0, 0.75, kNull}));
+  EXPECT_EQ(Eval(t, "COALESCE(fp, fn * 10)"), (V{1, 2, 10, 0, kNull}));
+  EXPECT_EQ(Eval(t, "2 * (fp + fn) - -1"), (V{3, 11, kNull, 1, kNull}));
+  EXPECT_EQ(Eval(t, "fp - fn - 1"),
+            (V{0, -2, kNull, -1, kNull}));  // left to right
+  EXPECT_EQ(Eval(t, "fn / fp"),
+            (V{0, 1.5, kNull, kNull, kNull}));  // x / 0: NULL
+  EXPECT_EQ(Eval(t, "fn / 2 / 2"), (V{0, 0.75, 0.25, 0, kNull}));
+  EXPECT_EQ(Eval(t, "\"my col\" + fp[car]"), (V{6, 7, 8, 7, kNull}));
   EXPECT_EQ(Eval(t, "fp['car'] * 1e-1"),
-            (V{0.4, 0.5, 0.6000000000000001, 0.7000000000000001}));
-  EXPECT_EQ(Eval(t, "3"), (V{3, 3, 3, 3}));
-  EXPECT_EQ(Eval(t, "1 / 0"), (V{kNull, kNull, kNull, kNull}));
-  EXPECT_EQ(Eval(t, "coalesce(1 / 0, 2.5)"), (V{2.5, 2.5, 2.5, 2.5}));
+            (V{0.4, 0.5, 0.6000000000000001, 0.7000000000000001, kNull}));
+  EXPECT_EQ(Eval(t, "3"), (V{3, 3, 3, 3, kNull}));
+  EXPECT_EQ(Eval(t, "1 / 0"), (V{kNull, kNull, kNull, kNull, kNull}));
+  EXPECT_EQ(Eval(t, "coalesce(1 / 0, 2.5)"), (V{2.5, 2.5, 2.5, 2.5, kNull}));
 }
 
 TEST(ErrorExprTest, ColumnsAreListedOnce) {

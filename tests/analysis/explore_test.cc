@@ -313,11 +313,11 @@ TEST(SummarizeTest, MatchesGettersOnGeneratedTable) {
     selection.ForEach([&](RowIndex r) {
       if (!table.IsLive(r)) return;
       ++want.rows;
-      want.tp += table.GetInt(r, tp).value_or(0);
-      want.fp += table.GetInt(r, fp).value_or(0);
-      want.fn += table.GetInt(r, fn).value_or(0);
-      if (auto v = table.GetFloat(r, conf)) conf_sum += *v, ++conf_n;
-      if (auto v = table.GetFloat(r, iou)) iou_sum += *v, ++iou_n;
+      want.tp += table.GetInt(r, tp).value().value_or(0);
+      want.fp += table.GetInt(r, fp).value().value_or(0);
+      want.fn += table.GetInt(r, fn).value().value_or(0);
+      if (auto v = table.GetFloat(r, conf).value()) conf_sum += *v, ++conf_n;
+      if (auto v = table.GetFloat(r, iou).value()) iou_sum += *v, ++iou_n;
     });
     SLICEKIT_ASSERT_OK_AND_ASSIGN(const SliceSummary got,
                                   Summarize(table, selection));
@@ -408,9 +408,9 @@ TEST(SummarizeTest, DatasetAndComparison) {
 std::tuple<int, float, std::string> ConfidenceDescKey(const Table& table,
                                                       RowIndex row) {
   const std::optional<float> c =
-      table.GetFloat(row, *table.schema().Find("confidence"));
+      table.GetFloat(row, *table.schema().Find("confidence")).value();
   return {c.has_value() ? 0 : 1, c.has_value() ? -*c : 0.0f,
-          std::string(table.RowId(row))};
+          std::string(table.RowId(row).value())};
 }
 
 // Appends rows with the metrics schema of the generator, ids `prefix`0..n-1,
@@ -461,8 +461,8 @@ TEST(ExploreTest, PagesStayConsistentAcrossAppendsAndDeletes) {
     EXPECT_LE(page.rows.size(), 37u);
     for (RowIndex row : page.rows) {
       EXPECT_TRUE(table.IsLive(row));
-      EXPECT_TRUE(seen_ids.insert(std::string(table.RowId(row))).second)
-          << "repeated " << table.RowId(row);
+      EXPECT_TRUE(seen_ids.insert(std::string(table.RowId(row).value())).second)
+          << "repeated " << table.RowId(row).value();
       seen.push_back(row);
     }
     if (page.next_cursor.empty()) break;
@@ -483,7 +483,7 @@ TEST(ExploreTest, PagesStayConsistentAcrossAppendsAndDeletes) {
           OrderRows(table, now, std::vector<OrderBy>{{"confidence", true}}));
       std::vector<std::string> doomed;
       for (size_t i = ordered.size(); i-- > 0 && doomed.size() < 3;) {
-        const absl::string_view id = table.RowId(ordered[i]);
+        const absl::string_view id = table.RowId(ordered[i]).value();
         if (id.substr(0, 3) != "zz-") doomed.emplace_back(id);
       }
       for (const std::string& id : doomed) deleted_unseen.insert(id);
@@ -504,7 +504,7 @@ TEST(ExploreTest, PagesStayConsistentAcrossAppendsAndDeletes) {
   for (const std::string& id : deleted_unseen) EXPECT_FALSE(seen_ids.count(id));
   size_t original_seen = 0;
   initial.ForEach([&](RowIndex row) {
-    if (seen_ids.count(std::string(table.RowId(row)))) ++original_seen;
+    if (seen_ids.count(std::string(table.RowId(row).value()))) ++original_seen;
   });
   EXPECT_EQ(original_seen, initial_count - 3);
   for (int i = 0; i < 5; ++i) {
@@ -613,7 +613,7 @@ TEST(SliceRowIdsTest, AllAndPagesMatchTheReference) {
   const std::vector<RowIndex> ordered =
       ReferenceOrder(table, want_rows, OrderBy{"iou", false}, 0, std::nullopt);
   std::vector<std::string> want;
-  for (RowIndex row : ordered) want.emplace_back(table.RowId(row));
+  for (RowIndex row : ordered) want.emplace_back(table.RowId(row).value());
   ASSERT_GT(want.size(), 50u);
   const std::vector<OrderBy> order = {{"iou", false}};
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const std::vector<std::string> all,
@@ -660,15 +660,17 @@ void ExpectEqualTables(const Table& a, const Table& b) {
     for (int c = 0; c < schema.num_columns(); ++c) {
       switch (schema.column(c).type) {
         case ColumnType::kFloat:
-          ASSERT_EQ(a.GetFloat(r, c), b.GetFloat(r, c))
+          ASSERT_EQ(a.GetFloat(r, c).value(), b.GetFloat(r, c).value())
               << "row " << r << " column " << schema.column(c).name;
           break;
         case ColumnType::kInt:
-          ASSERT_EQ(a.GetInt(r, c), b.GetInt(r, c)) << "row " << r;
+          ASSERT_EQ(a.GetInt(r, c).value(), b.GetInt(r, c).value())
+              << "row " << r;
           break;
         case ColumnType::kCategorical:
         case ColumnType::kId:
-          ASSERT_EQ(a.GetString(r, c), b.GetString(r, c)) << "row " << r;
+          ASSERT_EQ(a.GetString(r, c).value(), b.GetString(r, c).value())
+              << "row " << r;
           break;
       }
     }
@@ -768,7 +770,7 @@ void ExpectJsonRow(const Table& table, RowIndex row,
     const nlohmann::json& v = object[name];
     switch (schema.column(c).type) {
       case ColumnType::kFloat: {
-        const std::optional<float> want = table.GetFloat(row, c);
+        const std::optional<float> want = table.GetFloat(row, c).value();
         if (!want.has_value()) {
           EXPECT_TRUE(v.is_null()) << name;
         } else {
@@ -778,7 +780,7 @@ void ExpectJsonRow(const Table& table, RowIndex row,
         break;
       }
       case ColumnType::kInt: {
-        const std::optional<int64_t> want = table.GetInt(row, c);
+        const std::optional<int64_t> want = table.GetInt(row, c).value();
         if (!want.has_value()) {
           EXPECT_TRUE(v.is_null()) << name;
         } else {
@@ -789,7 +791,8 @@ void ExpectJsonRow(const Table& table, RowIndex row,
       }
       case ColumnType::kCategorical:
       case ColumnType::kId: {
-        const std::optional<absl::string_view> want = table.GetString(row, c);
+        const std::optional<absl::string_view> want =
+            table.GetString(row, c).value();
         if (!want.has_value()) {
           EXPECT_TRUE(v.is_null()) << name;
         } else {

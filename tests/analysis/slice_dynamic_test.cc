@@ -28,7 +28,7 @@ std::vector<std::string> ExploreAll(const Table& table, const Slice& slice) {
     absl::StatusOr<ExplorePage> page = Explore(table, slice, options);
     EXPECT_THAT(page, IsOk());
     if (!page.ok()) break;
-    for (RowIndex row : page->rows) ids.emplace_back(table.RowId(row));
+    for (RowIndex row : page->rows) ids.emplace_back(table.RowId(row).value());
     if (page->next_cursor.empty()) break;
     options.cursor = page->next_cursor;
   }

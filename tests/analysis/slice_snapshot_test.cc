@@ -72,7 +72,8 @@ Table Generated(uint64_t rows, uint64_t seed = 7) {
 // The data_row_ids of `rows`, sorted.
 std::vector<std::string> IdsOf(const Table& table, const Selection& rows) {
   std::vector<std::string> ids;
-  rows.ForEach([&](RowIndex row) { ids.emplace_back(table.RowId(row)); });
+  rows.ForEach(
+      [&](RowIndex row) { ids.emplace_back(table.RowId(row).value()); });
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -383,9 +384,9 @@ TEST(SnapshotScaleTest, MillionRowRoundTrip) {
   auto hit_ids = [&](const Table& t) {
     std::vector<std::string> ids;
     for (RowIndex r = 0; r < t.num_rows(); ++r) {
-      const std::optional<int64_t> v = t.GetInt(r, tp);
+      const std::optional<int64_t> v = t.GetInt(r, tp).value();
       if (t.IsLive(r) && v.has_value() && *v >= 1) {
-        ids.emplace_back(t.RowId(r));
+        ids.emplace_back(t.RowId(r).value());
       }
     }
     std::sort(ids.begin(), ids.end());

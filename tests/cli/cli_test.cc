@@ -367,7 +367,8 @@ std::vector<RowIndex> NaiveFilter(const Table& table, Keep keep) {
 
 std::string IdLines(const Table& table, const std::vector<RowIndex>& rows) {
   std::string out;
-  for (RowIndex row : rows) absl::StrAppend(&out, table.RowId(row), "\n");
+  for (RowIndex row : rows)
+    absl::StrAppend(&out, table.RowId(row).value(), "\n");
   return out;
 }
 
@@ -386,8 +387,8 @@ TEST(CliGenerateTest, QueriesAGeneratedTableLikeANaiveLoop) {
   const int iou = *table->schema().Find("iou");
   const std::vector<RowIndex> low_confidence_fp =
       NaiveFilter(*table, [&](RowIndex row) {
-        return *table->GetInt(row, fp) >= 1 &&
-               *table->GetFloat(row, confidence) < 0.3f;
+        return *table->GetInt(row, fp).value() >= 1 &&
+               *table->GetFloat(row, confidence).value() < 0.3f;
       });
   ASSERT_FALSE(low_confidence_fp.empty());
   const std::string where = "fp >= 1 AND confidence < 0.3";
@@ -397,14 +398,15 @@ TEST(CliGenerateTest, QueriesAGeneratedTableLikeANaiveLoop) {
                IdLines(*table, low_confidence_fp));
 
   // Top 10 by iou descending after skipping 5, NULLs last, ties by id.
-  std::vector<RowIndex> by_iou = NaiveFilter(
-      *table, [&](RowIndex row) { return *table->GetInt(row, fp) >= 1; });
+  std::vector<RowIndex> by_iou = NaiveFilter(*table, [&](RowIndex row) {
+    return *table->GetInt(row, fp).value() >= 1;
+  });
   std::stable_sort(by_iou.begin(), by_iou.end(), [&](RowIndex a, RowIndex b) {
-    const std::optional<float> x = table->GetFloat(a, iou);
-    const std::optional<float> y = table->GetFloat(b, iou);
+    const std::optional<float> x = table->GetFloat(a, iou).value();
+    const std::optional<float> y = table->GetFloat(b, iou).value();
     if (x.has_value() != y.has_value()) return x.has_value();
     if (x && *x != *y) return *x > *y;
-    return table->RowId(a) < table->RowId(b);
+    return table->RowId(a).value() < table->RowId(b).value();
   });
   by_iou = std::vector<RowIndex>(by_iou.begin() + 5, by_iou.begin() + 15);
   ExpectOutput(

@@ -55,13 +55,13 @@ void CheckTable(const Table& table) {
     fuzz::Fail(kTarget, "deleted rows", "");
   for (size_t r = 0; r < table.num_rows(); ++r) {
     const RowIndex row = static_cast<RowIndex>(r);
-    const absl::string_view id = table.RowId(row);
+    const absl::string_view id = table.RowId(row).value();
     if (id.empty()) fuzz::Fail(kTarget, "empty id", std::to_string(r));
-    if (table.Find(id) != row)
+    if (table.Find(id).value() != row)
       fuzz::Fail(kTarget, "Find(RowId(row)) != row", id);
     for (int c = 0; c < schema.num_columns(); ++c) {
       if (schema.column(c).type == ColumnType::kFloat) {
-        std::optional<float> v = table.GetFloat(row, c);
+        std::optional<float> v = table.GetFloat(row, c).value();
         if (v.has_value() && !std::isfinite(*v))
           fuzz::Fail(kTarget, "non-finite float", id);
       }
@@ -73,17 +73,18 @@ void CheckTable(const Table& table) {
 bool SameCell(const Table& a, const Table& b, RowIndex row, int column) {
   switch (a.schema().column(column).type) {
     case ColumnType::kFloat: {
-      std::optional<float> x = a.GetFloat(row, column);
-      std::optional<float> y = b.GetFloat(row, column);
+      std::optional<float> x = a.GetFloat(row, column).value();
+      std::optional<float> y = b.GetFloat(row, column).value();
       // Bit-exact, so -0 and 0 differ.
       return x.has_value() == y.has_value() &&
              (!x.has_value() || std::signbit(*x) == std::signbit(*y)) && x == y;
     }
     case ColumnType::kInt:
-      return a.GetInt(row, column) == b.GetInt(row, column);
+      return a.GetInt(row, column).value() == b.GetInt(row, column).value();
     case ColumnType::kCategorical:
     case ColumnType::kId:
-      return a.GetString(row, column) == b.GetString(row, column);
+      return a.GetString(row, column).value() ==
+             b.GetString(row, column).value();
   }
   return false;
 }
@@ -185,14 +186,15 @@ void CheckAgainstSplit(const Table& table, absl::string_view input) {
       bool null = false;
       switch (schema.column(c).type) {
         case ColumnType::kFloat:
-          null = !table.GetFloat(row, c).has_value();
+          null = !table.GetFloat(row, c).value().has_value();
           break;
         case ColumnType::kInt:
-          null = !table.GetInt(row, c).has_value();
+          null = !table.GetInt(row, c).value().has_value();
           break;
         case ColumnType::kCategorical:
         case ColumnType::kId: {
-          std::optional<absl::string_view> value = table.GetString(row, c);
+          std::optional<absl::string_view> value =
+              table.GetString(row, c).value();
           null = !value.has_value();
           if (value.has_value() && *value != field) {
             fuzz::Fail(kTarget, "string differs from the splitter's", field);

@@ -85,7 +85,7 @@ void CheckTable(const Table& table, const std::string& path, uint64_t seed) {
     const RowIndex row = static_cast<RowIndex>(r);
     const std::string text = testing::RowDebugString(table, row);
     if (ids_unique && table.IsLive(row) &&
-        table.Find(table.RowId(row)) != row) {
+        table.Find(table.RowId(row).value()).value() != row) {
       fuzz::Fail(kTarget, "Find() does not map an id to its row", text);
     }
   }

@@ -68,7 +68,9 @@ int main() {
   if (!top.ok()) return Fail(std::string(top.status().message()));
   if (top->size() != 3) return Fail("top-3 has the wrong size");
   // The largest matching confidence is 0.49 (i = 49, 149, ... with fp >= 1).
-  std::printf("top: %s\n", std::string(table->RowId((*top)[0])).c_str());
-  if (table->GetFloat((*top)[0], 1) != 0.49f) return Fail("wrong top row");
+  std::printf("top: %s\n",
+              std::string(table->RowId((*top)[0]).value()).c_str());
+  if (table->GetFloat((*top)[0], 1).value() != 0.49f)
+    return Fail("wrong top row");
   return 0;
 }

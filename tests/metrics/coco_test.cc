@@ -376,11 +376,11 @@ TEST(CocoCliTest, EvalWritesAMetricsTableThatLoadsAndMatchesTheOracle) {
   const int tp = *s.Find("tp"), fp = *s.Find("fp"), fn = *s.Find("fn");
   int matched = 0;
   for (const auto& want : ReadIntCsv(DataPath("per_image_iou75.csv"))) {
-    std::optional<RowIndex> row = table.Find(absl::StrCat(want[0]));
+    std::optional<RowIndex> row = table.Find(absl::StrCat(want[0])).value();
     ASSERT_TRUE(row.has_value()) << want[0];
-    matched += table.GetInt(*row, tp) == want[1] &&
-               table.GetInt(*row, fp) == want[2] &&
-               table.GetInt(*row, fn) == want[3];
+    matched += table.GetInt(*row, tp).value() == want[1] &&
+               table.GetInt(*row, fp).value() == want[2] &&
+               table.GetInt(*row, fn).value() == want[3];
   }
   EXPECT_EQ(matched, 300);
   // The class-scoped filters resolve to the per-class columns.
@@ -392,9 +392,9 @@ TEST(CocoCliTest, EvalWritesAMetricsTableThatLoadsAndMatchesTheOracle) {
     const int c = *s.Find(column);
     for (RowIndex r = 0; r < table.num_rows(); ++r) {
       if (s.column(c).type == ColumnType::kInt) {
-        want += table.GetInt(r, c).value_or(-1) >= limit;
+        want += table.GetInt(r, c).value().value_or(-1) >= limit;
       } else {
-        std::optional<float> v = table.GetFloat(r, c);
+        std::optional<float> v = table.GetFloat(r, c).value();
         want += v.has_value() && (below ? *v < limit : *v >= limit);
       }
     }
@@ -432,8 +432,8 @@ TEST(CocoCliTest, EvalWritesAMetricsTableThatLoadsAndMatchesTheOracle) {
   int64_t tp_all = 0, tp_strict = 0;
   const int strict_tp = *strict_table.schema().Find("tp");
   for (RowIndex r = 0; r < table.num_rows(); ++r) {
-    tp_all += table.GetInt(r, tp).value_or(0);
-    tp_strict += strict_table.GetInt(r, strict_tp).value_or(0);
+    tp_all += table.GetInt(r, tp).value().value_or(0);
+    tp_strict += strict_table.GetInt(r, strict_tp).value().value_or(0);
   }
   EXPECT_LT(tp_strict, tp_all);
   EXPECT_EQ(WEXITSTATUS(std::system(

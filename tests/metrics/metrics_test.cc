@@ -506,26 +506,27 @@ TEST(MetricsTableTest, RowAndPerClassColumns) {
   EXPECT_EQ(s.column(col("fp[traffic light]")).type, ColumnType::kInt);
   EXPECT_EQ(s.column(col("iou[traffic light]")).type, ColumnType::kFloat);
   EXPECT_EQ(s.num_columns(), 3 + 12 + 3 + 3 * 12);
-  EXPECT_EQ(t.GetInt(0, col("tp")), 1);
-  EXPECT_EQ(t.GetInt(0, col("fp")), 1);
-  EXPECT_EQ(t.GetInt(0, col("tn")), 1);
-  EXPECT_EQ(t.GetString(0, col("dataset")), "drone");
-  EXPECT_EQ(t.GetString(0, col("split")), std::nullopt);
-  EXPECT_EQ(t.GetFloat(0, col("width")), 640.0f);
-  EXPECT_EQ(t.GetFloat(1, col("width")), 1.5f);
-  EXPECT_EQ(t.GetString(1, col("weather")), std::nullopt);
-  EXPECT_EQ(t.GetInt(0, col("tp[car]")), 1);
-  EXPECT_EQ(t.GetInt(0, col("fp[car]")), 0);
-  EXPECT_EQ(t.GetFloat(0, col("iou[car]")), 0.5f);
-  EXPECT_EQ(t.GetInt(0, col("fp[traffic light]")), 1);
-  EXPECT_EQ(t.GetFloat(0, col("max_fp_confidence[traffic light]")), 0.6f);
-  EXPECT_EQ(t.GetFloat(0, col("recall[traffic light]")), std::nullopt);
+  EXPECT_EQ(t.GetInt(0, col("tp")).value(), 1);
+  EXPECT_EQ(t.GetInt(0, col("fp")).value(), 1);
+  EXPECT_EQ(t.GetInt(0, col("tn")).value(), 1);
+  EXPECT_EQ(t.GetString(0, col("dataset")).value(), "drone");
+  EXPECT_EQ(t.GetString(0, col("split")).value(), std::nullopt);
+  EXPECT_EQ(t.GetFloat(0, col("width")).value(), 640.0f);
+  EXPECT_EQ(t.GetFloat(1, col("width")).value(), 1.5f);
+  EXPECT_EQ(t.GetString(1, col("weather")).value(), std::nullopt);
+  EXPECT_EQ(t.GetInt(0, col("tp[car]")).value(), 1);
+  EXPECT_EQ(t.GetInt(0, col("fp[car]")).value(), 0);
+  EXPECT_EQ(t.GetFloat(0, col("iou[car]")).value(), 0.5f);
+  EXPECT_EQ(t.GetInt(0, col("fp[traffic light]")).value(), 1);
+  EXPECT_EQ(t.GetFloat(0, col("max_fp_confidence[traffic light]")).value(),
+            0.6f);
+  EXPECT_EQ(t.GetFloat(0, col("recall[traffic light]")).value(), std::nullopt);
   // No person object: counts 0 with tn 1, floats NULL.
-  EXPECT_EQ(t.GetInt(0, col("tp[person]")), 0);
-  EXPECT_EQ(t.GetInt(0, col("tn[person]")), 1);
-  EXPECT_EQ(t.GetFloat(0, col("iou[person]")), std::nullopt);
-  EXPECT_EQ(t.GetFloat(1, col("precision")), std::nullopt);
-  EXPECT_EQ(t.GetInt(1, col("tn")), 3);
+  EXPECT_EQ(t.GetInt(0, col("tp[person]")).value(), 0);
+  EXPECT_EQ(t.GetInt(0, col("tn[person]")).value(), 1);
+  EXPECT_EQ(t.GetFloat(0, col("iou[person]")).value(), std::nullopt);
+  EXPECT_EQ(t.GetFloat(1, col("precision")).value(), std::nullopt);
+  EXPECT_EQ(t.GetInt(1, col("tn")).value(), 3);
 
   MetricsTableOptions no_classes;
   no_classes.per_class_columns = false;

@@ -153,7 +153,7 @@ Histogram ReferenceHistogram(const Table& table, const Selection& rows,
   h.counts.assign(static_cast<size_t>(bins), 0);
   for (RowIndex r = 0; r < table.num_rows(); ++r) {
     if (!table.IsLive(r) || !rows.Contains(r)) continue;
-    const std::optional<float> v = table.GetFloat(r, column);
+    const std::optional<float> v = table.GetFloat(r, column).value();
     if (!v.has_value()) {
       ++h.nulls;
       continue;
@@ -169,7 +169,7 @@ Histogram ReferenceHistogram(const Table& table, const Selection& rows,
 std::pair<double, double> ReferenceRange(const Table& table, int column) {
   double lo = 0, hi = 1;
   for (RowIndex r = 0; r < table.num_rows(); ++r) {
-    if (const std::optional<float> v = table.GetFloat(r, column)) {
+    if (const std::optional<float> v = table.GetFloat(r, column).value()) {
       lo = std::min<double>(lo, *v);
       hi = std::max<double>(hi, *v);
     }

@@ -81,7 +81,7 @@ class OrderTest : public ::testing::Test {
         *table_, selection, OrderBy{column, descending}, offset, limit);
     if (!rows.ok()) return {absl::StrCat("error: ", rows.status().ToString())};
     std::vector<std::string> ids;
-    for (RowIndex row : *rows) ids.emplace_back(table_->RowId(row));
+    for (RowIndex row : *rows) ids.emplace_back(table_->RowId(row).value());
     return ids;
   }
 
@@ -364,19 +364,22 @@ using ::testing::HasSubstr;
 int CompareCell(const Table& table, RowIndex a, RowIndex b, int column) {
   switch (table.schema().column(column).type) {
     case ColumnType::kFloat: {
-      const auto x = table.GetFloat(a, column), y = table.GetFloat(b, column);
+      const auto x = table.GetFloat(a, column).value(),
+                 y = table.GetFloat(b, column).value();
       if (x.has_value() != y.has_value()) return x.has_value() ? -1 : 1;
       if (!x.has_value() || *x == *y) return 0;
       return *x < *y ? -1 : 1;
     }
     case ColumnType::kInt: {
-      const auto x = table.GetInt(a, column), y = table.GetInt(b, column);
+      const auto x = table.GetInt(a, column).value(),
+                 y = table.GetInt(b, column).value();
       if (x.has_value() != y.has_value()) return x.has_value() ? -1 : 1;
       if (!x.has_value() || *x == *y) return 0;
       return *x < *y ? -1 : 1;
     }
     default: {
-      const auto x = table.GetString(a, column), y = table.GetString(b, column);
+      const auto x = table.GetString(a, column).value(),
+                 y = table.GetString(b, column).value();
       if (x.has_value() != y.has_value()) return x.has_value() ? -1 : 1;
       if (!x.has_value()) return 0;
       return testing::BytewiseCompare(*x, *y);
@@ -394,18 +397,19 @@ bool ReferenceBefore(const Table& table, const std::vector<OrderBy>& keys,
     const auto is_null = [&](RowIndex r) {
       switch (table.schema().column(column).type) {
         case ColumnType::kFloat:
-          return !table.GetFloat(r, column).has_value();
+          return !table.GetFloat(r, column).value().has_value();
         case ColumnType::kInt:
-          return !table.GetInt(r, column).has_value();
+          return !table.GetInt(r, column).value().has_value();
         default:
-          return !table.GetString(r, column).has_value();
+          return !table.GetString(r, column).value().has_value();
       }
     };
     int c = CompareCell(table, a, b, column);
     if (key.descending && !is_null(a) && !is_null(b)) c = -c;
     if (c != 0) return c < 0;
   }
-  return testing::BytewiseCompare(table.RowId(a), table.RowId(b)) < 0;
+  return testing::BytewiseCompare(table.RowId(a).value(),
+                                  table.RowId(b).value()) < 0;
 }
 
 // The naive multi-key order of the selected live rows.
@@ -615,17 +619,18 @@ Table CopyRows(const Table& table, const std::vector<RowIndex>& rows) {
     for (int c = 0; c < schema.num_columns(); ++c) {
       switch (schema.column(c).type) {
         case ColumnType::kFloat: {
-          const std::optional<float> v = table.GetFloat(row, c);
+          const std::optional<float> v = table.GetFloat(row, c).value();
           v.has_value() ? batch.AppendFloat(c, *v) : batch.AppendNull(c);
           break;
         }
         case ColumnType::kInt: {
-          const std::optional<int64_t> v = table.GetInt(row, c);
+          const std::optional<int64_t> v = table.GetInt(row, c).value();
           v.has_value() ? batch.AppendInt(c, *v) : batch.AppendNull(c);
           break;
         }
         default: {
-          const std::optional<absl::string_view> v = table.GetString(row, c);
+          const std::optional<absl::string_view> v =
+              table.GetString(row, c).value();
           v.has_value() ? batch.AppendString(c, *v) : batch.AppendNull(c);
           break;
         }
@@ -665,10 +670,10 @@ TEST(OrderPageTest, CursorFromAnotherTableResumesOnAPartOfItsRows) {
         ReferenceMultiOrder(whole, whole.LiveRows(), keys);
     const size_t j = rng() % order.size();
     const std::optional<absl::string_view> category =
-        whole.GetString(order[j], *whole.schema().Find("dataset"));
+        whole.GetString(order[j], *whole.schema().Find("dataset")).value();
     if (category.has_value() &&
         !std::any_of(part_rows.begin(), part_rows.end(), [&](RowIndex r) {
-          return whole.GetString(r, *whole.schema().Find("dataset")) ==
+          return whole.GetString(r, *whole.schema().Find("dataset")).value() ==
                  category;
         })) {
       ++unknown_categories;
@@ -676,8 +681,8 @@ TEST(OrderPageTest, CursorFromAnotherTableResumesOnAPartOfItsRows) {
     // Expected: the part's ids in the whole's order after position j.
     std::vector<std::string> expected;
     for (size_t i = j + 1; i < order.size(); ++i) {
-      if (part.Find(whole.RowId(order[i])).has_value()) {
-        expected.emplace_back(whole.RowId(order[i]));
+      if (part.Find(whole.RowId(order[i]).value()).value().has_value()) {
+        expected.emplace_back(whole.RowId(order[i]).value());
       }
     }
     SLICEKIT_ASSERT_OK_AND_ASSIGN(std::string cursor,
@@ -686,7 +691,7 @@ TEST(OrderPageTest, CursorFromAnotherTableResumesOnAPartOfItsRows) {
         OrderedPage page,
         OrderPage(part, part.LiveRows(), keys, cursor, part.num_rows() + 1));
     std::vector<std::string> got;
-    for (RowIndex r : page.rows) got.emplace_back(part.RowId(r));
+    for (RowIndex r : page.rows) got.emplace_back(part.RowId(r).value());
     std::string what;
     for (const OrderBy& k : keys) {
       absl::StrAppend(&what, k.column, k.descending ? " desc " : " asc ");

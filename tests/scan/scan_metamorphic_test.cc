@@ -46,8 +46,8 @@
 namespace slicekit::testing {
 namespace {
 
-// The scanner's batch (src/scan/scan.cc's kBatchRows): lengths around it and its
-// multiples cross the batch loop's edges.
+// The scanner's batch (src/scan/scan.cc's kBatchRows): lengths around it and
+// its multiples cross the batch loop's edges.
 constexpr size_t kBatch = 2048;
 
 // ---- Seeds and scaling ----
@@ -392,7 +392,7 @@ Selection Clip(const Selection& s, size_t begin, size_t end) {
 
 std::vector<std::string> Ids(const Table& table, const Selection& s) {
   std::vector<std::string> ids;
-  s.ForEach([&](RowIndex row) { ids.emplace_back(table.RowId(row)); });
+  s.ForEach([&](RowIndex row) { ids.emplace_back(table.RowId(row).value()); });
   return ids;
 }
 
@@ -636,7 +636,8 @@ TEST_P(MutationTest, DeleteAppendCompactAgreeWithReference) {
       if (op < 3) {
         what = "delete";
         for (size_t r = 0; r < old_rows; ++r) {
-          old_ids[r] = std::string(table.RowId(static_cast<RowIndex>(r)));
+          old_ids[r] =
+              std::string(table.RowId(static_cast<RowIndex>(r)).value());
         }
         ASSERT_THAT(DeleteRandomRows(rng, table), IsOk());
         old_live.ForEach([&](RowIndex r) {
@@ -665,7 +666,7 @@ TEST_P(MutationTest, DeleteAppendCompactAgreeWithReference) {
         const uint64_t generation = table.generation();
         const size_t live = table.num_live_rows();
         const size_t removed = old_rows - live;
-        const Table::CompactionStats stats = table.Compact();
+        const Table::CompactionStats stats = table.Compact().value();
         EXPECT_EQ(stats.rows_removed, removed);
         EXPECT_EQ(stats.rows_after, live);
         EXPECT_EQ(table.num_rows(), live);
@@ -711,7 +712,7 @@ TEST_P(MutationTest, DeleteAppendCompactAgreeWithReference) {
       if (HasFailure()) return;
     }
     // Everything ends compacted: the ids left are what the reference keeps.
-    table.Compact();
+    table.Compact().value();
     for (size_t i = 0; i < bound.size(); ++i) {
       ASSERT_EQ(bound[i].Scan({.threads = 2}),
                 ReferenceFilter(table, reference_exprs[i]))

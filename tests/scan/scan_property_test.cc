@@ -405,9 +405,9 @@ TEST_P(RescanTest, BoundFilterSeesAppendedAndDeletedRows) {
   // Make sure something is deleted: the first live row.
   for (size_t row = 0; row < moved.num_rows(); ++row) {
     if (moved.IsLive(static_cast<RowIndex>(row))) {
-      ASSERT_THAT(
-          moved.Delete({std::string(moved.RowId(static_cast<RowIndex>(row)))}),
-          IsOk());
+      ASSERT_THAT(moved.Delete({std::string(
+                      moved.RowId(static_cast<RowIndex>(row)).value())}),
+                  IsOk());
       break;
     }
   }

@@ -65,7 +65,8 @@ std::vector<std::string> Ids(const Table& table, absl::string_view filter,
   EXPECT_THAT(selection, IsOk()) << filter;
   if (!selection.ok()) return {};
   std::vector<std::string> ids;
-  selection->ForEach([&](RowIndex row) { ids.emplace_back(table.RowId(row)); });
+  selection->ForEach(
+      [&](RowIndex row) { ids.emplace_back(table.RowId(row).value()); });
   return ids;
 }
 

@@ -106,20 +106,22 @@ TEST(ReadCsvTest, LoadsStandardColumnsWithTheirTypesAndValues) {
     EXPECT_EQ(TypeOf(table, name), ColumnType::kFloat) << name;
   }
 
-  EXPECT_EQ(table.RowId(0), "r1");
-  EXPECT_EQ(table.RowId(1), "r2");
-  EXPECT_THAT(table.GetString(0, Col(table, "dataset")), OptStr("ds0"));
-  EXPECT_EQ(table.GetString(1, Col(table, "dataset")), std::nullopt);
-  EXPECT_THAT(table.GetString(1, Col(table, "split")), OptStr("val"));
-  EXPECT_THAT(table.GetInt(0, Col(table, "tp")), Optional(3));
-  EXPECT_EQ(table.GetInt(1, Col(table, "tp")), std::nullopt);
-  EXPECT_THAT(table.GetInt(0, Col(table, "tn")), Optional(7));
-  EXPECT_THAT(table.GetFloat(0, Col(table, "precision")), Optional(0.75f));
-  EXPECT_EQ(table.GetFloat(1, Col(table, "precision")), std::nullopt);
-  EXPECT_THAT(table.GetFloat(0, Col(table, "f1")), Optional(0.857143f));
-  EXPECT_THAT(table.GetFloat(1, Col(table, "iou")), Optional(0.0f));
-  EXPECT_THAT(table.GetFloat(0, Col(table, "confidence")), Optional(0.9f));
-  EXPECT_EQ(table.Find("r2"), std::optional<RowIndex>(1));
+  EXPECT_EQ(table.RowId(0).value(), "r1");
+  EXPECT_EQ(table.RowId(1).value(), "r2");
+  EXPECT_THAT(table.GetString(0, Col(table, "dataset")).value(), OptStr("ds0"));
+  EXPECT_EQ(table.GetString(1, Col(table, "dataset")).value(), std::nullopt);
+  EXPECT_THAT(table.GetString(1, Col(table, "split")).value(), OptStr("val"));
+  EXPECT_THAT(table.GetInt(0, Col(table, "tp")).value(), Optional(3));
+  EXPECT_EQ(table.GetInt(1, Col(table, "tp")).value(), std::nullopt);
+  EXPECT_THAT(table.GetInt(0, Col(table, "tn")).value(), Optional(7));
+  EXPECT_THAT(table.GetFloat(0, Col(table, "precision")).value(),
+              Optional(0.75f));
+  EXPECT_EQ(table.GetFloat(1, Col(table, "precision")).value(), std::nullopt);
+  EXPECT_THAT(table.GetFloat(0, Col(table, "f1")).value(), Optional(0.857143f));
+  EXPECT_THAT(table.GetFloat(1, Col(table, "iou")).value(), Optional(0.0f));
+  EXPECT_THAT(table.GetFloat(0, Col(table, "confidence")).value(),
+              Optional(0.9f));
+  EXPECT_EQ(table.Find("r2").value(), std::optional<RowIndex>(1));
 }
 
 TEST(ReadCsvTest, FloatsRoundOnceToNearestFloat32) {
@@ -129,11 +131,11 @@ TEST(ReadCsvTest, FloatsRoundOnceToNearestFloat32) {
       Table table, Read("data_row_id,iou\na,0.1\nb,0.8\nc,3.4028235e38\n"
                         "d,1.00000005960464477550\n"));
   const int iou = Col(table, "iou");
-  EXPECT_THAT(table.GetFloat(0, iou), Optional(0.1f));
-  EXPECT_THAT(table.GetFloat(1, iou), Optional(0.8f));
-  EXPECT_THAT(table.GetFloat(2, iou),
+  EXPECT_THAT(table.GetFloat(0, iou).value(), Optional(0.1f));
+  EXPECT_THAT(table.GetFloat(1, iou).value(), Optional(0.8f));
+  EXPECT_THAT(table.GetFloat(2, iou).value(),
               Optional(std::numeric_limits<float>::max()));
-  EXPECT_THAT(table.GetFloat(3, iou), Optional(1.0f + 0x1p-23f));
+  EXPECT_THAT(table.GetFloat(3, iou).value(), Optional(1.0f + 0x1p-23f));
 }
 
 TEST(ReadCsvTest, TinyFloatsRoundToZeroOrSubnormal) {
@@ -141,18 +143,18 @@ TEST(ReadCsvTest, TinyFloatsRoundToZeroOrSubnormal) {
       Table table,
       Read("data_row_id,iou\na,1e-50\nb,-1e-50\nc,1e-40\nd,0.0000e-999\n"));
   const int iou = Col(table, "iou");
-  std::optional<float> a = table.GetFloat(0, iou);
-  std::optional<float> b = table.GetFloat(1, iou);
+  std::optional<float> a = table.GetFloat(0, iou).value();
+  std::optional<float> b = table.GetFloat(1, iou).value();
   ASSERT_TRUE(a.has_value() && b.has_value());
   EXPECT_EQ(*a, 0.0f);
   EXPECT_FALSE(std::signbit(*a));
   EXPECT_EQ(*b, 0.0f);
   EXPECT_TRUE(std::signbit(*b));
-  std::optional<float> c = table.GetFloat(2, iou);
+  std::optional<float> c = table.GetFloat(2, iou).value();
   ASSERT_TRUE(c.has_value());
   EXPECT_GT(*c, 0.0f);
   EXPECT_LT(*c, std::numeric_limits<float>::min());
-  EXPECT_THAT(table.GetFloat(3, iou), Optional(0.0f));
+  EXPECT_THAT(table.GetFloat(3, iou).value(), Optional(0.0f));
 }
 
 TEST(ReadCsvTest, AcceptsSignsAndIntegralFloatsInIntColumns) {
@@ -167,20 +169,20 @@ TEST(ReadCsvTest, AcceptsSignsAndIntegralFloatsInIntColumns) {
                                      "g,9007199254740992.0,1E2\n"));
   const int tp = Col(table, "tp");
   const int iou = Col(table, "iou");
-  EXPECT_THAT(table.GetInt(0, tp), Optional(5));
-  EXPECT_THAT(table.GetInt(1, tp), Optional(-12));
-  EXPECT_THAT(table.GetInt(2, tp), Optional(3));
-  EXPECT_THAT(table.GetInt(3, tp), Optional(1000));
-  EXPECT_THAT(table.GetInt(4, tp),
+  EXPECT_THAT(table.GetInt(0, tp).value(), Optional(5));
+  EXPECT_THAT(table.GetInt(1, tp).value(), Optional(-12));
+  EXPECT_THAT(table.GetInt(2, tp).value(), Optional(3));
+  EXPECT_THAT(table.GetInt(3, tp).value(), Optional(1000));
+  EXPECT_THAT(table.GetInt(4, tp).value(),
               Optional(std::numeric_limits<int64_t>::max()));
-  EXPECT_THAT(table.GetInt(5, tp),
+  EXPECT_THAT(table.GetInt(5, tp).value(),
               Optional(std::numeric_limits<int64_t>::min()));
-  EXPECT_THAT(table.GetInt(6, tp), Optional(int64_t{1} << 53));
-  EXPECT_THAT(table.GetFloat(0, iou), Optional(0.5f));
-  EXPECT_THAT(table.GetFloat(1, iou), Optional(-0.25f));
-  EXPECT_THAT(table.GetFloat(2, iou), Optional(1.0f));
-  EXPECT_THAT(table.GetFloat(3, iou), Optional(0.2f));
-  EXPECT_THAT(table.GetFloat(6, iou), Optional(100.0f));
+  EXPECT_THAT(table.GetInt(6, tp).value(), Optional(int64_t{1} << 53));
+  EXPECT_THAT(table.GetFloat(0, iou).value(), Optional(0.5f));
+  EXPECT_THAT(table.GetFloat(1, iou).value(), Optional(-0.25f));
+  EXPECT_THAT(table.GetFloat(2, iou).value(), Optional(1.0f));
+  EXPECT_THAT(table.GetFloat(3, iou).value(), Optional(0.2f));
+  EXPECT_THAT(table.GetFloat(6, iou).value(), Optional(100.0f));
 }
 
 TEST(ReadCsvTest, InfersColumnTypesOverAllRows) {
@@ -203,17 +205,18 @@ TEST(ReadCsvTest, InfersColumnTypesOverAllRows) {
   EXPECT_EQ(TypeOf(table, "inf_col"), ColumnType::kCategorical);
   EXPECT_EQ(TypeOf(table, "neg"), ColumnType::kInt);
 
-  EXPECT_THAT(table.GetInt(2, Col(table, "n")), Optional(30));
-  EXPECT_EQ(table.GetInt(1, Col(table, "n")), std::nullopt);
-  EXPECT_THAT(table.GetFloat(0, Col(table, "x")), Optional(1.0f));
-  EXPECT_THAT(table.GetFloat(3, Col(table, "x")), Optional(1000.0f));
-  EXPECT_THAT(table.GetString(2, Col(table, "label")), OptStr("7"));
-  EXPECT_EQ(table.GetString(1, Col(table, "label")), std::nullopt);
-  EXPECT_THAT(table.GetString(0, Col(table, "late_text")), OptStr("1"));
-  EXPECT_THAT(table.GetFloat(3, Col(table, "late_float")), Optional(3.5f));
-  EXPECT_EQ(table.GetString(0, Col(table, "blank")), std::nullopt);
-  EXPECT_THAT(table.GetString(0, Col(table, "nan_col")), OptStr("nan"));
-  EXPECT_THAT(table.GetInt(1, Col(table, "neg")), Optional(2));
+  EXPECT_THAT(table.GetInt(2, Col(table, "n")).value(), Optional(30));
+  EXPECT_EQ(table.GetInt(1, Col(table, "n")).value(), std::nullopt);
+  EXPECT_THAT(table.GetFloat(0, Col(table, "x")).value(), Optional(1.0f));
+  EXPECT_THAT(table.GetFloat(3, Col(table, "x")).value(), Optional(1000.0f));
+  EXPECT_THAT(table.GetString(2, Col(table, "label")).value(), OptStr("7"));
+  EXPECT_EQ(table.GetString(1, Col(table, "label")).value(), std::nullopt);
+  EXPECT_THAT(table.GetString(0, Col(table, "late_text")).value(), OptStr("1"));
+  EXPECT_THAT(table.GetFloat(3, Col(table, "late_float")).value(),
+              Optional(3.5f));
+  EXPECT_EQ(table.GetString(0, Col(table, "blank")).value(), std::nullopt);
+  EXPECT_THAT(table.GetString(0, Col(table, "nan_col")).value(), OptStr("nan"));
+  EXPECT_THAT(table.GetInt(1, Col(table, "neg")).value(), Optional(2));
 }
 
 TEST(ReadCsvTest, StandardColumnsKeepTheirTypeWhateverTheData) {
@@ -223,8 +226,8 @@ TEST(ReadCsvTest, StandardColumnsKeepTheirTypeWhateverTheData) {
   EXPECT_EQ(TypeOf(table, "data_row_id"), ColumnType::kId);
   EXPECT_EQ(TypeOf(table, "dataset"), ColumnType::kCategorical);
   EXPECT_EQ(TypeOf(table, "tp"), ColumnType::kInt);
-  EXPECT_EQ(table.RowId(1), "3");
-  EXPECT_THAT(table.GetString(0, Col(table, "dataset")), OptStr("2"));
+  EXPECT_EQ(table.RowId(1).value(), "3");
+  EXPECT_THAT(table.GetString(0, Col(table, "dataset")).value(), OptStr("2"));
 }
 
 TEST(ReadCsvTest, HeaderOnlyGivesAnEmptyTable) {
@@ -249,25 +252,25 @@ TEST(ReadCsvTest, HandlesQuotedFields) {
   const int ab = Col(table, "a,b");
   const int say = Col(table, "say \"hi\"");
   const int tp = Col(table, "tp");
-  EXPECT_EQ(table.RowId(0), "r,1");
-  EXPECT_EQ(table.RowId(1), "r\"2");
-  EXPECT_THAT(table.GetString(0, ab), OptStr("x\ny"));
+  EXPECT_EQ(table.RowId(0).value(), "r,1");
+  EXPECT_EQ(table.RowId(1).value(), "r\"2");
+  EXPECT_THAT(table.GetString(0, ab).value(), OptStr("x\ny"));
   // A quoted empty field is NULL like an unquoted one.
-  EXPECT_EQ(table.GetString(1, ab), std::nullopt);
-  EXPECT_THAT(table.GetString(2, ab), OptStr("line1\r\nline2"));
-  EXPECT_THAT(table.GetString(0, say), OptStr("\""));
-  EXPECT_THAT(table.GetString(1, say), OptStr("plain"));
-  EXPECT_THAT(table.GetString(2, say), OptStr("a\"\"b"));
-  EXPECT_THAT(table.GetInt(0, tp), Optional(7));
-  EXPECT_EQ(table.GetInt(1, tp), std::nullopt);
-  EXPECT_THAT(table.GetInt(2, tp), Optional(8));
+  EXPECT_EQ(table.GetString(1, ab).value(), std::nullopt);
+  EXPECT_THAT(table.GetString(2, ab).value(), OptStr("line1\r\nline2"));
+  EXPECT_THAT(table.GetString(0, say).value(), OptStr("\""));
+  EXPECT_THAT(table.GetString(1, say).value(), OptStr("plain"));
+  EXPECT_THAT(table.GetString(2, say).value(), OptStr("a\"\"b"));
+  EXPECT_THAT(table.GetInt(0, tp).value(), Optional(7));
+  EXPECT_EQ(table.GetInt(1, tp).value(), std::nullopt);
+  EXPECT_THAT(table.GetInt(2, tp).value(), Optional(8));
 }
 
 TEST(ReadCsvTest, QuoteInsideAnUnquotedFieldIsData) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table,
                                 Read("data_row_id,label\na\"b,5\"\"\n"));
-  EXPECT_EQ(table.RowId(0), "a\"b");
-  EXPECT_THAT(table.GetString(0, Col(table, "label")), OptStr("5\"\""));
+  EXPECT_EQ(table.RowId(0).value(), "a\"b");
+  EXPECT_THAT(table.GetString(0, Col(table, "label")).value(), OptStr("5\"\""));
 }
 
 TEST(ReadCsvTest, CrlfAndLfLoadTheSame) {
@@ -281,11 +284,11 @@ TEST(ReadCsvTest, CrlfAndLfLoadTheSame) {
                                   crlf.substr(0, crlf.size() - 2)}) {
     SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table, Read(text));
     ASSERT_EQ(table.num_rows(), 3u);
-    EXPECT_EQ(table.RowId(2), "c");
-    EXPECT_THAT(table.GetInt(0, Col(table, "tp")), Optional(1));
-    EXPECT_EQ(table.GetInt(1, Col(table, "tp")), std::nullopt);
-    EXPECT_THAT(table.GetString(1, Col(table, "label")), OptStr("y"));
-    EXPECT_EQ(table.GetString(2, Col(table, "label")), std::nullopt);
+    EXPECT_EQ(table.RowId(2).value(), "c");
+    EXPECT_THAT(table.GetInt(0, Col(table, "tp")).value(), Optional(1));
+    EXPECT_EQ(table.GetInt(1, Col(table, "tp")).value(), std::nullopt);
+    EXPECT_THAT(table.GetString(1, Col(table, "label")).value(), OptStr("y"));
+    EXPECT_EQ(table.GetString(2, Col(table, "label")).value(), std::nullopt);
   }
 }
 
@@ -293,8 +296,8 @@ TEST(ReadCsvTest, LoneCarriageReturnIsData) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table,
                                 Read("data_row_id,label\na,x\ry\nb,z\r"));
   ASSERT_EQ(table.num_rows(), 2u);
-  EXPECT_THAT(table.GetString(0, Col(table, "label")), OptStr("x\ry"));
-  EXPECT_THAT(table.GetString(1, Col(table, "label")), OptStr("z\r"));
+  EXPECT_THAT(table.GetString(0, Col(table, "label")).value(), OptStr("x\ry"));
+  EXPECT_THAT(table.GetString(1, Col(table, "label")).value(), OptStr("z\r"));
 }
 
 TEST(ReadCsvTest, SkipsUtf8ByteOrderMark) {
@@ -315,10 +318,10 @@ TEST(ReadCsvTest, ArbitraryBytesAreJustBytes) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       Table table, Read(absl::string_view(text.data(), text.size())));
   ASSERT_EQ(table.num_rows(), 2u);
-  EXPECT_EQ(table.RowId(0), id);
-  EXPECT_THAT(table.GetString(0, Col(table, "label")), OptStr(label));
-  EXPECT_EQ(table.RowId(1), "\xc3\x28");
-  EXPECT_THAT(table.GetString(1, Col(table, "label")),
+  EXPECT_EQ(table.RowId(0).value(), id);
+  EXPECT_THAT(table.GetString(0, Col(table, "label")).value(), OptStr(label));
+  EXPECT_EQ(table.RowId(1).value(), "\xc3\x28");
+  EXPECT_THAT(table.GetString(1, Col(table, "label")).value(),
               OptStr(absl::string_view("\0", 1)));
 }
 
@@ -330,7 +333,7 @@ TEST(ReadCsvTest, PassesTableOptionsOn) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table, Read(text, options));
   EXPECT_EQ(table.options().chunk_rows, 64u);
   ASSERT_EQ(table.num_rows(), 200u);
-  EXPECT_THAT(table.GetInt(199, Col(table, "tp")), Optional(199));
+  EXPECT_THAT(table.GetInt(199, Col(table, "tp")).value(), Optional(199));
 }
 
 TEST(ReadCsvTest, LoadsMoreRowsThanOneBatch) {
@@ -344,12 +347,13 @@ TEST(ReadCsvTest, LoadsMoreRowsThanOneBatch) {
   ASSERT_EQ(table.num_rows(), static_cast<size_t>(kRows));
   EXPECT_EQ(TypeOf(table, "score"), ColumnType::kFloat);
   for (int i : {0, 1, 65535, 65536, 65537, 131072, kRows - 1}) {
-    EXPECT_EQ(table.RowId(i), absl::StrCat("id", i));
-    EXPECT_THAT(table.GetInt(i, Col(table, "tp")), Optional(i % 7));
+    EXPECT_EQ(table.RowId(i).value(), absl::StrCat("id", i));
+    EXPECT_THAT(table.GetInt(i, Col(table, "tp")).value(), Optional(i % 7));
     if (i % 3 == 0) {
-      EXPECT_EQ(table.GetFloat(i, Col(table, "score")), std::nullopt);
+      EXPECT_EQ(table.GetFloat(i, Col(table, "score")).value(), std::nullopt);
     } else {
-      EXPECT_THAT(table.GetFloat(i, Col(table, "score")), Optional(0.5f));
+      EXPECT_THAT(table.GetFloat(i, Col(table, "score")).value(),
+                  Optional(0.5f));
     }
   }
 }
@@ -519,10 +523,10 @@ TEST(ReadCsvTest, LargeInputLoadsCompletely) {
   ASSERT_EQ(table.num_rows(), static_cast<size_t>(kRows));
   EXPECT_EQ(TypeOf(table, "note"), ColumnType::kCategorical);
   for (int i : {0, 65535, 65536, 200001, kRows - 1}) {
-    EXPECT_EQ(table.RowId(i), absl::StrCat("row-", i));
-    EXPECT_THAT(table.GetInt(i, Col(table, "tp")), Optional(i % 5));
+    EXPECT_EQ(table.RowId(i).value(), absl::StrCat("row-", i));
+    EXPECT_THAT(table.GetInt(i, Col(table, "tp")).value(), Optional(i % 5));
   }
-  EXPECT_THAT(table.GetString(kRows - 1, Col(table, "note")),
+  EXPECT_THAT(table.GetString(kRows - 1, Col(table, "note")).value(),
               OptStr("padding padding padding, padding"));
 }
 
@@ -602,7 +606,7 @@ TEST(ReadCsvFileTest, ReadsAFileAndNamesItInErrors) {
   TempFile good("data_row_id,tp\na,1\nb,2\n");
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Table table, ReadCsvFile(good.path()));
   EXPECT_EQ(table.num_rows(), 2u);
-  EXPECT_THAT(table.GetInt(1, Col(table, "tp")), Optional(2));
+  EXPECT_THAT(table.GetInt(1, Col(table, "tp")).value(), Optional(2));
 
   TempFile bad("data_row_id,tp\na,1\nb\n");
   EXPECT_THAT(ReadCsvFile(bad.path()),
@@ -712,20 +716,22 @@ TEST_P(GeneratedTableTest, EqualsTheLoadedCsv) {
   EXPECT_EQ(built.options().chunk_rows, 4096u);
   const Schema& schema = built.schema();
   for (RowIndex row = 0; row < kRows; ++row) {
-    ASSERT_EQ(loaded.RowId(row), built.RowId(row));
+    ASSERT_EQ(loaded.RowId(row).value(), built.RowId(row).value());
     for (int c = 0; c < schema.num_columns(); ++c) {
       switch (schema.column(c).type) {
         case ColumnType::kFloat:
-          ASSERT_EQ(loaded.GetFloat(row, c), built.GetFloat(row, c))
+          ASSERT_EQ(loaded.GetFloat(row, c).value(),
+                    built.GetFloat(row, c).value())
               << "row " << row << " column " << schema.column(c).name;
           break;
         case ColumnType::kInt:
-          ASSERT_EQ(loaded.GetInt(row, c), built.GetInt(row, c))
+          ASSERT_EQ(loaded.GetInt(row, c).value(), built.GetInt(row, c).value())
               << "row " << row << " column " << schema.column(c).name;
           break;
         case ColumnType::kCategorical:
         case ColumnType::kId:
-          ASSERT_EQ(loaded.GetString(row, c), built.GetString(row, c))
+          ASSERT_EQ(loaded.GetString(row, c).value(),
+                    built.GetString(row, c).value())
               << "row " << row << " column " << schema.column(c).name;
           break;
       }
@@ -771,29 +777,31 @@ TEST(MetricsGeneratorTest, FollowsTheDocumentedDistribution) {
   int fp_positive = 0, iou_null = 0, iou_zero = 0, confidence_high = 0;
   double tp_sum = 0;
   for (RowIndex row = 0; row < kRows; ++row) {
-    ASSERT_EQ(table.RowId(row), absl::StrFormat("dr-%08d", row + 1));
-    ++datasets[std::string(*table.GetString(row, dataset))];
-    ++splits[std::string(*table.GetString(row, split))];
-    const int64_t t = *table.GetInt(row, tp), p = *table.GetInt(row, fp);
-    const int64_t n = *table.GetInt(row, fn),
-                  negatives = *table.GetInt(row, tn);
+    ASSERT_EQ(table.RowId(row).value(), absl::StrFormat("dr-%08d", row + 1));
+    ++datasets[std::string(*table.GetString(row, dataset).value())];
+    ++splits[std::string(*table.GetString(row, split).value())];
+    const int64_t t = *table.GetInt(row, tp).value(),
+                  p = *table.GetInt(row, fp).value();
+    const int64_t n = *table.GetInt(row, fn).value(),
+                  negatives = *table.GetInt(row, tn).value();
     for (int64_t count : {t, p, n, negatives}) {
       ASSERT_GE(count, 0);
       ASSERT_LE(count, 20);
     }
     tp_sum += t;
     fp_positive += p >= 1;
-    ASSERT_EQ(table.GetFloat(row, precision).has_value(), t + p > 0);
-    ASSERT_EQ(table.GetFloat(row, recall).has_value(), t + n > 0);
-    ASSERT_EQ(table.GetFloat(row, f1).has_value(), t + p + n > 0);
+    ASSERT_EQ(table.GetFloat(row, precision).value().has_value(), t + p > 0);
+    ASSERT_EQ(table.GetFloat(row, recall).value().has_value(), t + n > 0);
+    ASSERT_EQ(table.GetFloat(row, f1).value().has_value(), t + p + n > 0);
     if (t + p > 0) {
-      EXPECT_NEAR(*table.GetFloat(row, precision),
+      EXPECT_NEAR(*table.GetFloat(row, precision).value(),
                   static_cast<double>(t) / (t + p), 5e-7);
     }
     if (t + p + n > 0) {
-      EXPECT_NEAR(*table.GetFloat(row, f1), 2.0 * t / (2.0 * t + p + n), 5e-7);
+      EXPECT_NEAR(*table.GetFloat(row, f1).value(), 2.0 * t / (2.0 * t + p + n),
+                  5e-7);
     }
-    const std::optional<float> i = table.GetFloat(row, iou);
+    const std::optional<float> i = table.GetFloat(row, iou).value();
     if (!i) {
       ++iou_null;
     } else {
@@ -801,7 +809,7 @@ TEST(MetricsGeneratorTest, FollowsTheDocumentedDistribution) {
       ASSERT_GE(*i, 0.0f);
       ASSERT_LT(*i, 1.0f);
     }
-    const std::optional<float> c = table.GetFloat(row, confidence);
+    const std::optional<float> c = table.GetFloat(row, confidence).value();
     ASSERT_TRUE(c.has_value());
     ASSERT_GT(*c, 0.0f);
     ASSERT_LT(*c, 1.0f);

@@ -48,7 +48,8 @@ TEST(TableFileConcurrencyTest, FirstUseFromManyThreadsAgrees) {
         if (!got.ok() || *got != want[f]) ++failures[t];
         for (RowIndex row = static_cast<RowIndex>(t); row < table.num_rows();
              row += 97) {
-          if (opened.Find(table.RowId(row)) != table.Find(table.RowId(row))) {
+          if (opened.Find(table.RowId(row).value()).value() !=
+              table.Find(table.RowId(row).value()).value()) {
             ++failures[t];
           }
         }

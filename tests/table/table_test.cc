@@ -108,19 +108,19 @@ TEST(TableTest, AppendsAndReadsBackValuesAndNulls) {
               IsOk());
   EXPECT_EQ(table.num_rows(), 3);
   EXPECT_EQ(table.num_live_rows(), 3);
-  EXPECT_EQ(table.RowId(1), "b");
-  EXPECT_EQ(table.GetFloat(0, 1), 0.5f);
-  EXPECT_EQ(table.GetFloat(1, 1), std::nullopt);
-  EXPECT_EQ(table.GetFloat(2, 1), -1.25f);
-  EXPECT_EQ(table.GetInt(0, 2), 3);
-  EXPECT_EQ(table.GetInt(1, 2), -7);
-  EXPECT_EQ(table.GetInt(2, 2), std::nullopt);
-  EXPECT_EQ(table.GetString(0, 3), "train");
-  EXPECT_EQ(table.GetString(1, 3), "val");
-  EXPECT_EQ(table.GetString(2, 3), std::nullopt);
-  EXPECT_EQ(table.GetString(2, 0), "c");
-  EXPECT_EQ(table.Find("b"), 1u);
-  EXPECT_EQ(table.Find("zz"), std::nullopt);
+  EXPECT_EQ(table.RowId(1).value(), "b");
+  EXPECT_EQ(table.GetFloat(0, 1).value(), 0.5f);
+  EXPECT_EQ(table.GetFloat(1, 1).value(), std::nullopt);
+  EXPECT_EQ(table.GetFloat(2, 1).value(), -1.25f);
+  EXPECT_EQ(table.GetInt(0, 2).value(), 3);
+  EXPECT_EQ(table.GetInt(1, 2).value(), -7);
+  EXPECT_EQ(table.GetInt(2, 2).value(), std::nullopt);
+  EXPECT_EQ(table.GetString(0, 3).value(), "train");
+  EXPECT_EQ(table.GetString(1, 3).value(), "val");
+  EXPECT_EQ(table.GetString(2, 3).value(), std::nullopt);
+  EXPECT_EQ(table.GetString(2, 0).value(), "c");
+  EXPECT_EQ(table.Find("b").value(), 1u);
+  EXPECT_EQ(table.Find("zz").value(), std::nullopt);
   EXPECT_EQ(table.DictionarySize(3), 2);
 }
 
@@ -151,7 +151,7 @@ TEST(TableTest, WidensIntegerStorageAcrossBatchesWithoutChangingValues) {
     }
     ASSERT_EQ(table.num_rows(), expected.size());
     for (size_t row = 0; row < expected.size(); ++row) {
-      EXPECT_EQ(table.GetInt(row, 2), expected[row]) << row;
+      EXPECT_EQ(table.GetInt(row, 2).value(), expected[row]) << row;
     }
   }
 }
@@ -170,7 +170,7 @@ TEST(TableTest, DuplicateIdLeavesTableUnchanged) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("duplicate data_row_id 'c' in the batch")));
   EXPECT_EQ(table.num_rows(), 1);
-  EXPECT_EQ(table.Find("b"), std::nullopt);
+  EXPECT_EQ(table.Find("b").value(), std::nullopt);
   EXPECT_EQ(table.DictionarySize(3), 1) << "no dictionary entry leaked";
 }
 
@@ -227,7 +227,7 @@ TEST(TableTest, DeleteHidesRowsAndFreesTheirIds) {
   EXPECT_FALSE(table.IsLive(3));
   EXPECT_FALSE(table.IsLive(150));
   EXPECT_TRUE(table.IsLive(4));
-  EXPECT_EQ(table.Find("id3"), std::nullopt);
+  EXPECT_EQ(table.Find("id3").value(), std::nullopt);
   EXPECT_THAT(table.Delete({"id3"}),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("'id3'")));
   const Selection live = table.LiveRows();
@@ -236,7 +236,7 @@ TEST(TableTest, DeleteHidesRowsAndFreesTheirIds) {
   EXPECT_TRUE(live.Contains(199));
   // The id can be used again; it gets a new position.
   ASSERT_THAT(table.Append(MakeBatch(schema, {{"id3", 9.0f, 9, "t"}})), IsOk());
-  EXPECT_EQ(table.Find("id3"), 200u);
+  EXPECT_EQ(table.Find("id3").value(), 200u);
   EXPECT_EQ(table.LiveRows().Count(), 199);
 }
 
@@ -251,8 +251,8 @@ TEST(TableTest, MixedLengthIdsInOneChunkReadBack) {
   }
   ASSERT_THAT(table.Append(MakeBatch(schema, rows)), IsOk());
   for (int i = 0; i < 300; ++i) {
-    EXPECT_EQ(table.RowId(i), rows[i].id);
-    EXPECT_EQ(table.Find(rows[i].id), static_cast<RowIndex>(i));
+    EXPECT_EQ(table.RowId(i).value(), rows[i].id);
+    EXPECT_EQ(table.Find(rows[i].id).value(), static_cast<RowIndex>(i));
   }
 }
 
@@ -319,16 +319,17 @@ void ExpectRows(const Table& table, const std::vector<Row>& rows) {
     const RowIndex row = static_cast<RowIndex>(i);
     SCOPED_TRACE(absl::StrCat("row ", i, " id ", rows[i].id));
     EXPECT_TRUE(table.IsLive(row));
-    EXPECT_EQ(table.RowId(row), rows[i].id);
-    EXPECT_EQ(table.Find(rows[i].id), row);
-    const std::optional<float> score = table.GetFloat(row, 1);
+    EXPECT_EQ(table.RowId(row).value(), rows[i].id);
+    EXPECT_EQ(table.Find(rows[i].id).value(), row);
+    const std::optional<float> score = table.GetFloat(row, 1).value();
     ASSERT_EQ(score.has_value(), rows[i].score.has_value());
     if (score.has_value()) {
       EXPECT_EQ(std::signbit(*score), std::signbit(*rows[i].score));
       EXPECT_EQ(*score, *rows[i].score);
     }
-    EXPECT_EQ(table.GetInt(row, 2), rows[i].count);
-    const std::optional<absl::string_view> split = table.GetString(row, 3);
+    EXPECT_EQ(table.GetInt(row, 2).value(), rows[i].count);
+    const std::optional<absl::string_view> split =
+        table.GetString(row, 3).value();
     ASSERT_EQ(split.has_value(), rows[i].split.has_value());
     if (split.has_value()) {
       EXPECT_EQ(*split, *rows[i].split);
@@ -338,7 +339,7 @@ void ExpectRows(const Table& table, const std::vector<Row>& rows) {
 
 TEST(CompactTest, EmptyTableIsANoOp) {
   Table table = MakeTable();
-  const Table::CompactionStats stats = table.Compact();
+  const Table::CompactionStats stats = table.Compact().value();
   EXPECT_EQ(stats.rows_removed, 0u);
   EXPECT_EQ(stats.rows_after, 0u);
   EXPECT_EQ(stats.generation, 0u);
@@ -354,7 +355,7 @@ TEST(CompactTest, WithoutDeletionsNothingMoves) {
   const std::vector<Row> rows = CompactionRows(200);
   ASSERT_THAT(table.Append(MakeBatch(table.schema(), rows)), IsOk());
   const Selection live = table.LiveRows();
-  const Table::CompactionStats stats = table.Compact();
+  const Table::CompactionStats stats = table.Compact().value();
   EXPECT_EQ(stats.rows_removed, 0u);
   EXPECT_EQ(stats.rows_after, 200u);
   EXPECT_EQ(stats.bytes_after, stats.bytes_before);
@@ -371,14 +372,14 @@ TEST(CompactTest, EverythingDeleted) {
   std::vector<std::string> ids;
   for (const Row& r : rows) ids.push_back(r.id);
   ASSERT_THAT(table.Delete(ids), IsOk());
-  const Table::CompactionStats stats = table.Compact();
+  const Table::CompactionStats stats = table.Compact().value();
   EXPECT_EQ(stats.rows_removed, 150u);
   EXPECT_EQ(stats.rows_after, 0u);
   EXPECT_LT(stats.bytes_after, stats.bytes_before);
   EXPECT_EQ(stats.generation, 1u);
   EXPECT_EQ(table.num_rows(), 0u);
   EXPECT_EQ(table.LiveRows().Count(), 0u);
-  EXPECT_EQ(table.Find(rows[0].id), std::nullopt);
+  EXPECT_EQ(table.Find(rows[0].id).value(), std::nullopt);
   SLICEKIT_ASSERT_OK_AND_ASSIGN(Selection none,
                                 Filter(table, Col("count") >= 0));
   EXPECT_EQ(none.num_rows(), 0u);
@@ -409,12 +410,13 @@ TEST(CompactTest, DeletionsAtChunkBoundariesMatchAFreshCopy) {
       }
     }
     ASSERT_THAT(table.Delete(ids), IsOk());
-    const Table::CompactionStats stats = table.Compact();
+    const Table::CompactionStats stats = table.Compact().value();
     EXPECT_EQ(stats.rows_removed, ids.size());
     EXPECT_EQ(stats.rows_after, kept.size());
     EXPECT_EQ(table.generation(), 1u);
     ExpectRows(table, kept);
-    for (const std::string& id : ids) EXPECT_EQ(table.Find(id), std::nullopt);
+    for (const std::string& id : ids)
+      EXPECT_EQ(table.Find(id).value(), std::nullopt);
     // The same rows appended to a fresh table: same storage size, since
     // compaction encodes them the same way (ids aside: their byte capacity
     // in the open chunk depends on how it grew).
@@ -426,13 +428,13 @@ TEST(CompactTest, DeletionsAtChunkBoundariesMatchAFreshCopy) {
     // Deleted ids can be appended again; appends go on after the live rows.
     ASSERT_THAT(table.Append(MakeBatch(table.schema(), {rows[0], rows[128]})),
                 IsOk());
-    EXPECT_EQ(table.Find(rows[0].id), kept.size());
-    EXPECT_EQ(table.Find(rows[128].id), kept.size() + 1);
+    EXPECT_EQ(table.Find(rows[0].id).value(), kept.size());
+    EXPECT_EQ(table.Find(rows[128].id).value(), kept.size() + 1);
     EXPECT_THAT(table.Append(MakeBatch(table.schema(), {kept[5]})),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("already exists")));
     // Compacting twice in a row: the second has nothing to do.
-    EXPECT_EQ(table.Compact().rows_removed, 0u);
+    EXPECT_EQ(table.Compact().value().rows_removed, 0u);
     EXPECT_EQ(table.generation(), 1u);
   }
 }
@@ -456,7 +458,7 @@ TEST(CompactTest, ZoneMapsAreRecomputed) {
     if (i % 64 < 40 || (i >= 300 && i < 340)) ids.push_back(rows[i].id);
   }
   ASSERT_THAT(table.Delete(ids), IsOk());
-  table.Compact();
+  table.Compact().value();
   std::vector<Expr> filters = {Col("count").IsNull(), Col("count").IsNotNull(),
                                Col("score").IsNull(), Col("split") == "a",
                                Col("split") != "b"};
@@ -489,7 +491,7 @@ TEST(CompactTest, RandomTablesScanLikeTheReference) {
     std::vector<std::string> before;
     table.LiveRows().ForEach([&](RowIndex r) { before.push_back(cells(r)); });
     const size_t removed = table.num_rows() - table.num_live_rows();
-    EXPECT_EQ(table.Compact().rows_removed, removed);
+    EXPECT_EQ(table.Compact().value().rows_removed, removed);
     std::vector<std::string> after;
     for (size_t r = 0; r < table.num_rows(); ++r) {
       after.push_back(cells(static_cast<RowIndex>(r)));
@@ -533,16 +535,17 @@ TEST(CompactTest, StalePositionsAreRejectedAndValuesSurvive) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(std::vector<RowIndex> order_before,
                                 OrderRows(table, filter.Scan(), keys));
   std::vector<std::string> ids_before;
-  for (RowIndex r : order_before) ids_before.emplace_back(table.RowId(r));
+  for (RowIndex r : order_before)
+    ids_before.emplace_back(table.RowId(r).value());
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       OrderedPage page2_before,
       OrderPage(table, filter.Scan(), keys, page1.next_cursor, 10));
   std::vector<std::string> page2_ids_before;
   for (RowIndex r : page2_before.rows) {
-    page2_ids_before.emplace_back(table.RowId(r));
+    page2_ids_before.emplace_back(table.RowId(r).value());
   }
 
-  table.Compact();
+  table.Compact().value();
   EXPECT_EQ(table.generation(), 1u);
   EXPECT_EQ(stale.generation(), 0u);
   EXPECT_THAT(
@@ -567,14 +570,14 @@ TEST(CompactTest, StalePositionsAreRejectedAndValuesSurvive) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(std::vector<RowIndex> order_after,
                                 OrderRows(table, fresh, keys));
   std::vector<std::string> ids_after;
-  for (RowIndex r : order_after) ids_after.emplace_back(table.RowId(r));
+  for (RowIndex r : order_after) ids_after.emplace_back(table.RowId(r).value());
   EXPECT_EQ(ids_after, ids_before);
   // A cursor names values, not positions: it continues after compaction
   // with the same rows as just before it.
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       OrderedPage page2, OrderPage(table, fresh, keys, page1.next_cursor, 10));
   std::vector<std::string> page2_ids;
-  for (RowIndex r : page2.rows) page2_ids.emplace_back(table.RowId(r));
+  for (RowIndex r : page2.rows) page2_ids.emplace_back(table.RowId(r).value());
   EXPECT_EQ(page2_ids, page2_ids_before);
   EXPECT_EQ(page2_ids.size(), 10u);
   // Curation: a watermark from before is stale, a new one works.

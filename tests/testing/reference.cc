@@ -58,12 +58,12 @@ float LiteralAsFloat(const Literal& literal) {
 bool IsNull(const Table& table, int column, RowIndex row) {
   switch (table.schema().column(column).type) {
     case ColumnType::kFloat:
-      return !table.GetFloat(row, column).has_value();
+      return !table.GetFloat(row, column).value().has_value();
     case ColumnType::kInt:
-      return !table.GetInt(row, column).has_value();
+      return !table.GetInt(row, column).value().has_value();
     case ColumnType::kCategorical:
     case ColumnType::kId:
-      return !table.GetString(row, column).has_value();
+      return !table.GetString(row, column).value().has_value();
   }
   Die("unknown column type");
 }
@@ -75,13 +75,13 @@ std::optional<int> CompareCell(const Table& table, int column, RowIndex row,
   switch (table.schema().column(column).type) {
     case ColumnType::kFloat: {
       if (!literal.is_number()) Die("a string against a float column");
-      std::optional<float> value = table.GetFloat(row, column);
+      std::optional<float> value = table.GetFloat(row, column).value();
       if (!value.has_value()) return std::nullopt;
       return ThreeWay(*value, LiteralAsFloat(literal));
     }
     case ColumnType::kInt: {
       if (!literal.is_number()) Die("a string against an int column");
-      std::optional<int64_t> value = table.GetInt(row, column);
+      std::optional<int64_t> value = table.GetInt(row, column).value();
       if (!value.has_value()) return std::nullopt;
       if (literal.kind() == Literal::Kind::kInt) {
         return ThreeWay(*value, literal.int_value());
@@ -91,7 +91,8 @@ std::optional<int> CompareCell(const Table& table, int column, RowIndex row,
     case ColumnType::kCategorical:
     case ColumnType::kId: {
       if (!literal.is_string()) Die("a number against a string column");
-      std::optional<absl::string_view> value = table.GetString(row, column);
+      std::optional<absl::string_view> value =
+          table.GetString(row, column).value();
       if (!value.has_value()) return std::nullopt;
       const int c = BytewiseCompare(*value, literal.string_value());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
@@ -150,13 +151,15 @@ Truth KleeneOr(Truth a, Truth b) {
 int CompareCells(const Table& table, int column, RowIndex a, RowIndex b) {
   switch (table.schema().column(column).type) {
     case ColumnType::kFloat:
-      return ThreeWay(*table.GetFloat(a, column), *table.GetFloat(b, column));
+      return ThreeWay(*table.GetFloat(a, column).value(),
+                      *table.GetFloat(b, column).value());
     case ColumnType::kInt:
-      return ThreeWay(*table.GetInt(a, column), *table.GetInt(b, column));
+      return ThreeWay(*table.GetInt(a, column).value(),
+                      *table.GetInt(b, column).value());
     case ColumnType::kCategorical:
     case ColumnType::kId: {
-      const int c = BytewiseCompare(*table.GetString(a, column),
-                                    *table.GetString(b, column));
+      const int c = BytewiseCompare(*table.GetString(a, column).value(),
+                                    *table.GetString(b, column).value());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
   }
@@ -815,7 +818,7 @@ std::vector<RowIndex> ReferenceOrder(const Table& table,
       const int c = CompareCells(table, column, a, b);
       if (c != 0) return order.descending ? c > 0 : c < 0;
     }
-    return BytewiseCompare(table.RowId(a), table.RowId(b)) < 0;
+    return BytewiseCompare(table.RowId(a).value(), table.RowId(b).value()) < 0;
   });
   if (offset >= rows.size()) return {};
   rows.erase(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(offset));
@@ -913,7 +916,7 @@ absl::Status DeleteRandomRows(std::mt19937_64& rng, Table& table) {
   std::vector<std::string> ids;
   auto maybe_delete = [&](size_t row) {
     const RowIndex r = static_cast<RowIndex>(row);
-    if (table.IsLive(r)) ids.emplace_back(table.RowId(r));
+    if (table.IsLive(r)) ids.emplace_back(table.RowId(r).value());
   };
   switch (Uniform(rng, 5)) {
     case 0:
@@ -985,17 +988,17 @@ std::string RowDebugString(const Table& table, RowIndex row) {
       case ColumnType::kFloat: {
         char buffer[64];
         std::snprintf(buffer, sizeof(buffer), "%.9g",
-                      static_cast<double>(*table.GetFloat(row, c)));
+                      static_cast<double>(*table.GetFloat(row, c).value()));
         absl::StrAppend(&out, buffer);
         break;
       }
       case ColumnType::kInt:
-        absl::StrAppend(&out, *table.GetInt(row, c));
+        absl::StrAppend(&out, *table.GetInt(row, c).value());
         break;
       case ColumnType::kCategorical:
       case ColumnType::kId:
-        absl::StrAppend(&out, "'", absl::CEscape(*table.GetString(row, c)),
-                        "'");
+        absl::StrAppend(&out, "'",
+                        absl::CEscape(*table.GetString(row, c).value()), "'");
         break;
     }
   }
