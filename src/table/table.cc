@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "src/table/encoding.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
@@ -114,13 +115,6 @@ using internal::Chunk;
 using internal::ColumnChunk;
 using internal::TableImpl;
 
-uint8_t WidthFor(uint64_t range) {
-  if (range <= 0xff) return 1;
-  if (range <= 0xffff) return 2;
-  if (range <= 0xffffffffu) return 4;
-  return 8;
-}
-
 // Appends validity bits for `n` new rows after `old_size` rows. Creates the
 // bitmap (all earlier rows valid) only when the first NULL arrives.
 void AppendValidity(ColumnChunk& c, size_t old_size, const uint8_t* valid,
@@ -145,52 +139,6 @@ void AppendValidity(ColumnChunk& c, size_t old_size, const uint8_t* valid,
   c.null_count += static_cast<uint32_t>(nulls);
 }
 
-template <typename T>
-void StoreRelative(internal::Buffer<T>& buffer, const int64_t* values,
-                   const uint8_t* valid, size_t n, int64_t base) {
-  const size_t old = buffer.size();
-  buffer.resize(old + n);
-  T* out = buffer.mutable_data();
-  for (size_t i = 0; i < n; ++i) {
-    out[old + i] = valid[i] ? static_cast<T>(static_cast<uint64_t>(values[i]) -
-                                             static_cast<uint64_t>(base))
-                            : T{0};
-  }
-}
-
-// Re-encodes the chunk's existing values with a lower base and/or a wider
-// width. Only the open (last) chunk ever grows, so this touches at most one
-// chunk's worth of values per widening, and widths only grow.
-void Reencode(ColumnChunk& c, size_t size, int64_t new_base,
-              uint8_t new_width) {
-  std::vector<int64_t> values(size);
-  std::vector<uint8_t> valid(size);
-  for (size_t i = 0; i < size; ++i) {
-    valid[i] = c.IsValid(i);
-    values[i] = c.IntAt(i);
-  }
-  c.u8.clear();
-  c.u16.clear();
-  c.u32.clear();
-  c.u64.clear();
-  c.base = new_base;
-  c.width = new_width;
-  switch (new_width) {
-    case 1:
-      StoreRelative(c.u8, values.data(), valid.data(), size, new_base);
-      break;
-    case 2:
-      StoreRelative(c.u16, values.data(), valid.data(), size, new_base);
-      break;
-    case 4:
-      StoreRelative(c.u32, values.data(), valid.data(), size, new_base);
-      break;
-    default:
-      StoreRelative(c.u64, values.data(), valid.data(), size, new_base);
-      break;
-  }
-}
-
 void AppendInts(ColumnChunk& c, size_t old_size, const int64_t* values,
                 const uint8_t* valid, size_t n) {
   int64_t lo = std::numeric_limits<int64_t>::max();
@@ -204,32 +152,19 @@ void AppendInts(ColumnChunk& c, size_t old_size, const int64_t* values,
   if (lo <= hi) {
     const int64_t new_min = std::min(c.int_min, lo);
     const int64_t new_max = std::max(c.int_max, hi);
-    const uint8_t needed = WidthFor(static_cast<uint64_t>(new_max) -
-                                    static_cast<uint64_t>(new_min));
+    const uint8_t needed =
+        internal::WidthFor(internal::RangeAbove(new_min, new_max));
     if (!c.has_values()) {
       // Nothing valid stored yet: every stored slot is a NULL (0).
       c.base = new_min;
-      if (needed != c.width) Reencode(c, old_size, new_min, needed);
+      if (needed != c.width) internal::Reencode(c, old_size, new_min, needed);
     } else if (new_min < c.base || needed > c.width) {
-      Reencode(c, old_size, new_min, std::max(needed, c.width));
+      internal::Reencode(c, old_size, new_min, std::max(needed, c.width));
     }
     c.int_min = new_min;
     c.int_max = new_max;
   }
-  switch (c.width) {
-    case 1:
-      StoreRelative(c.u8, values, valid, n, c.base);
-      break;
-    case 2:
-      StoreRelative(c.u16, values, valid, n, c.base);
-      break;
-    case 4:
-      StoreRelative(c.u32, values, valid, n, c.base);
-      break;
-    default:
-      StoreRelative(c.u64, values, valid, n, c.base);
-      break;
-  }
+  internal::StoreRelative(c, values, valid, n);
   AppendValidity(c, old_size, valid, n);
 }
 
@@ -543,35 +478,6 @@ Table::Watermark Table::EndWatermark() const {
 
 namespace {
 
-// Gathers the values at `offsets` of one column chunk as plain int64s
-// (NULL slots give `base`, ignored by AppendInts through `valid`).
-template <typename T>
-void GatherRelative(const internal::Buffer<T>& values, int64_t base,
-                    const uint32_t* offsets, size_t n, int64_t* out) {
-  const uint64_t b = static_cast<uint64_t>(base);
-  for (size_t i = 0; i < n; ++i) {
-    out[i] = static_cast<int64_t>(b + values[offsets[i]]);
-  }
-}
-
-void GatherInts(const ColumnChunk& c, const uint32_t* offsets, size_t n,
-                int64_t* out) {
-  switch (c.width) {
-    case 1:
-      GatherRelative(c.u8, c.base, offsets, n, out);
-      break;
-    case 2:
-      GatherRelative(c.u16, c.base, offsets, n, out);
-      break;
-    case 4:
-      GatherRelative(c.u32, c.base, offsets, n, out);
-      break;
-    default:
-      GatherRelative(c.u64, c.base, offsets, n, out);
-      break;
-  }
-}
-
 void GatherValid(const ColumnChunk& c, const uint32_t* offsets, size_t n,
                  uint8_t* out) {
   if (c.validity.empty()) {
@@ -719,7 +625,7 @@ Table::CompactionStats Table::Compact() {
             break;
           case ColumnType::kInt:
           case ColumnType::kCategorical:
-            GatherInts(src, offs, m, ints.data() + run.begin);
+            internal::GatherInts(src, offs, m, ints.data() + run.begin);
             GatherValid(src, offs, m, valid.data() + run.begin);
             break;
           case ColumnType::kId:

@@ -34,6 +34,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "slicekit/table.h"
+#include "src/table/encoding.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
@@ -163,13 +164,6 @@ const char* KindName(uint32_t kind) {
   }
 }
 
-uint8_t WidthFor(uint64_t range) {
-  if (range <= 0xff) return 1;
-  if (range <= 0xffff) return 2;
-  if (range <= 0xffffffffu) return 4;
-  return 8;
-}
-
 }  // namespace
 
 // The mapping and the directory's section table, shared by the table's
@@ -244,13 +238,6 @@ size_t CountBits(const uint64_t* words, size_t n, bool* stray) {
   return count;
 }
 
-template <typename T>
-bool AllAtMost(const T* values, size_t n, uint64_t limit) {
-  T max = 0;
-  for (size_t i = 0; i < n; ++i) max = std::max(max, values[i]);
-  return static_cast<uint64_t>(max) <= limit;
-}
-
 absl::Status VerifyDictionary(const TableImpl& table, int column) {
   const FileBacking& file = *table.file;
   for (uint32_t index : file.dictionary_sections[column]) {
@@ -306,25 +293,10 @@ absl::Status VerifyCell(const TableImpl& table, int column, size_t k) {
     case ColumnType::kCategorical: {
       // Every stored value inside the zone map: codes then index the
       // dictionary safely and zone-map answers agree with row answers.
-      const uint64_t range = c.has_values() ? static_cast<uint64_t>(c.int_max) -
-                                                  static_cast<uint64_t>(c.base)
-                                            : 0;
-      bool ok = true;
-      switch (c.width) {
-        case 1:
-          ok = AllAtMost(c.u8.data(), c.u8.size(), range);
-          break;
-        case 2:
-          ok = AllAtMost(c.u16.data(), c.u16.size(), range);
-          break;
-        case 4:
-          ok = AllAtMost(c.u32.data(), c.u32.size(), range);
-          break;
-        default:
-          ok = AllAtMost(c.u64.data(), c.u64.size(), range);
-          break;
+      const uint64_t range = c.has_values() ? RangeAbove(c.base, c.int_max) : 0;
+      if (MaxRelative(c) > range) {
+        return bad("a value lies outside the chunk's zone map");
       }
-      if (!ok) return bad("a value lies outside the chunk's zone map");
       break;
     }
     case ColumnType::kId:
@@ -645,24 +617,10 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
           break;
         case ColumnType::kInt:
         case ColumnType::kCategorical:
-          switch (c.width) {
-            case 1:
-              m.values = add(c.u8.data(), c.u8.size(), c.u8.is_view(), kValues,
-                             ck, cc);
-              break;
-            case 2:
-              m.values = add(c.u16.data(), c.u16.size() * 2, c.u16.is_view(),
-                             kValues, ck, cc);
-              break;
-            case 4:
-              m.values = add(c.u32.data(), c.u32.size() * 4, c.u32.is_view(),
-                             kValues, ck, cc);
-              break;
-            default:
-              m.values = add(c.u64.data(), c.u64.size() * 8, c.u64.is_view(),
-                             kValues, ck, cc);
-              break;
-          }
+          m.values = WithRelativeValues(c, [&](const auto& values) {
+            return add(values.data(), values.size() * sizeof(values[0]),
+                       values.is_view(), kValues, ck, cc);
+          });
           break;
         case ColumnType::kId:
           m.values = add(c.id_bytes.data(), c.id_bytes.size(),
@@ -1115,14 +1073,11 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
           c.int_max = m.int_max;
           c.base = m.base;
           c.width = m.width;
-          if (m.width != 1 && m.width != 2 && m.width != 4 && m.width != 8) {
-            return cell_bad("invalid width");
-          }
+          if (!IsWidth(m.width)) return cell_bad("invalid width");
           if (has_values != (m.int_min <= m.int_max) ||
               (has_values &&
                (m.base != m.int_min ||
-                WidthFor(static_cast<uint64_t>(m.int_max) -
-                         static_cast<uint64_t>(m.base)) > m.width))) {
+                WidthFor(RangeAbove(m.base, m.int_max)) > m.width))) {
             return cell_bad("invalid zone map");
           }
           if (type == ColumnType::kCategorical && has_values &&
@@ -1135,21 +1090,7 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
           }
           SLICEKIT_RETURN_IF_ERROR(section(
               m.values, kValues, k, col, uint64_t{cm.size} * m.width, &values));
-          const uint8_t* p = at(values);
-          switch (m.width) {
-            case 1:
-              c.u8.View(p, cm.size);
-              break;
-            case 2:
-              c.u16.View(reinterpret_cast<const uint16_t*>(p), cm.size);
-              break;
-            case 4:
-              c.u32.View(reinterpret_cast<const uint32_t*>(p), cm.size);
-              break;
-            default:
-              c.u64.View(reinterpret_cast<const uint64_t*>(p), cm.size);
-              break;
-          }
+          ViewRelative(c, at(values), cm.size);
           break;
         }
         case ColumnType::kId: {
