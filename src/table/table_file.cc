@@ -14,7 +14,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <bit>
@@ -35,134 +34,19 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/table.h"
 #include "src/table/encoding.h"
+#include "src/table/table_format.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace internal {
 
-static_assert(std::endian::native == std::endian::little,
-              "the table file is little-endian and mapped as it is");
-
 namespace {
 
-constexpr uint32_t kFormatVersion = 1;
-constexpr uint64_t kAlign = 64;
-constexpr uint32_t kNoSection = std::numeric_limits<uint32_t>::max();
 // Verifying a column uses one more thread per this many bytes, up to
 // kMaxVerifyThreads.
 constexpr uint64_t kBytesPerVerifyThread = uint64_t{8} << 20;
 constexpr size_t kMaxVerifyThreads = 4;
-
-// The on-disk records (docs/table-file.md). Fixed-size fields only, read
-// with memcpy, so no alignment or padding assumption is made.
-struct FileHeader {
-  char magic[8];
-  uint32_t version;
-  uint32_t header_bytes;
-  uint64_t file_bytes;
-  uint64_t directory_offset;
-  uint64_t directory_bytes;
-  uint32_t directory_crc;
-  uint32_t flags;
-  uint8_t reserved[12];
-  uint32_t header_crc;  // of the 60 bytes before it
-};
-static_assert(sizeof(FileHeader) == 64);
-
-struct DirectoryHead {
-  uint64_t num_rows;
-  uint64_t num_deleted;
-  uint64_t generation;
-  uint64_t chunk_rows;
-  uint32_t num_columns;
-  uint32_t id_column;
-  uint32_t num_chunks;
-  uint32_t num_sections;
-  uint64_t schema_bytes;  // the column list that follows, padded to 8
-  uint64_t reserved;
-};
-static_assert(sizeof(DirectoryHead) == 64);
-
-struct DictionaryMeta {
-  uint64_t size;  // strings
-  uint32_t ends;  // sections (kNoSection for non-categorical columns)
-  uint32_t bytes;
-};
-static_assert(sizeof(DictionaryMeta) == 16);
-
-struct ChunkMeta {
-  uint32_t size;
-  uint32_t num_deleted;
-  uint32_t tombstones;  // section, or kNoSection when nothing is deleted
-  uint32_t reserved;
-};
-static_assert(sizeof(ChunkMeta) == 16);
-
-struct ColumnMeta {
-  uint32_t null_count;
-  uint8_t width;
-  uint8_t id_fixed;
-  uint8_t id_ascending;
-  uint8_t reserved0;
-  uint32_t id_width;
-  float float_min;
-  float float_max;
-  uint32_t reserved1;
-  int64_t int_min;
-  int64_t int_max;
-  int64_t base;
-  uint32_t values;  // sections, or kNoSection
-  uint32_t validity;
-  uint32_t id_ends;
-  uint32_t reserved2;
-};
-static_assert(sizeof(ColumnMeta) == 64);
-
-enum SectionKind : uint32_t {
-  kTombstones = 1,
-  kValues = 2,
-  kValidity = 3,
-  kIdEnds = 4,
-  kDictionaryEnds = 5,
-  kDictionaryBytes = 6,
-};
-
-struct SectionEntry {
-  uint64_t offset;
-  uint64_t bytes;
-  uint32_t crc;
-  uint32_t kind;
-  uint32_t chunk;   // kNoSection for dictionaries
-  uint32_t column;  // kNoSection for tombstones
-};
-static_assert(sizeof(SectionEntry) == 32);
-
-uint32_t Crc(const void* data, size_t n) {
-  return static_cast<uint32_t>(
-      crc32_z(0, static_cast<const Bytef*>(data), static_cast<z_size_t>(n)));
-}
-
-uint64_t AlignUp(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
-
-const char* KindName(uint32_t kind) {
-  switch (kind) {
-    case kTombstones:
-      return "tombstones";
-    case kValues:
-      return "values";
-    case kValidity:
-      return "validity";
-    case kIdEnds:
-      return "id offsets";
-    case kDictionaryEnds:
-      return "dictionary offsets";
-    case kDictionaryBytes:
-      return "dictionary bytes";
-    default:
-      return "unknown";
-  }
-}
 
 }  // namespace
 
@@ -221,22 +105,6 @@ struct FileBacking {
 }
 
 namespace {
-
-// Number of set bits in the first `n` bits of `words`; `*stray` is set when
-// a bit at n or above (padding) is set.
-size_t CountBits(const uint64_t* words, size_t n, bool* stray) {
-  size_t count = 0;
-  const size_t full = n / 64;
-  for (size_t w = 0; w < full; ++w) count += std::popcount(words[w]);
-  *stray = false;
-  if (n % 64 != 0) {
-    const uint64_t last = words[full];
-    const uint64_t mask = (uint64_t{1} << (n % 64)) - 1;
-    count += std::popcount(last & mask);
-    *stray = (last & ~mask) != 0;
-  }
-  return count;
-}
 
 absl::Status VerifyDictionary(const TableImpl& table, int column) {
   const FileBacking& file = *table.file;
@@ -544,9 +412,10 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
   const Schema& schema = t.schema;
   const int num_columns = schema.num_columns();
   std::vector<Piece> pieces;
-  std::vector<ChunkMeta> chunk_metas(t.chunks.size());
-  std::vector<ColumnMeta> column_metas(t.chunks.size() * num_columns);
-  std::vector<DictionaryMeta> dict_metas(num_columns);
+  DirectoryRecords records;
+  records.chunks.resize(t.chunks.size());
+  records.cells.resize(t.chunks.size() * num_columns);
+  records.dictionaries.resize(num_columns);
   // Where each mapped buffer came from, to compare its checksum on copy.
   auto add = [&](const void* data, uint64_t bytes, bool is_view, uint32_t kind,
                  uint32_t chunk, uint32_t column) -> uint32_t {
@@ -572,7 +441,7 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
     return static_cast<uint32_t>(pieces.size() - 1);
   };
   for (int col = 0; col < num_columns; ++col) {
-    DictionaryMeta& d = dict_metas[col];
+    DictionaryMeta& d = records.dictionaries[col];
     d.ends = d.bytes = kNoSection;
     if (schema.column(col).type != ColumnType::kCategorical) continue;
     const StringList& strings = t.dictionaries[col].strings;
@@ -585,7 +454,7 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
   for (size_t k = 0; k < t.chunks.size(); ++k) {
     const Chunk& chunk = t.chunks[k];
     const uint32_t ck = static_cast<uint32_t>(k);
-    ChunkMeta& cm = chunk_metas[k];
+    ChunkMeta& cm = records.chunks[k];
     cm.size = chunk.size;
     cm.num_deleted = chunk.num_deleted;
     cm.tombstones = kNoSection;
@@ -596,7 +465,7 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
     }
     for (int col = 0; col < num_columns; ++col) {
       const ColumnChunk& c = chunk.columns[col];
-      ColumnMeta& m = column_metas[k * num_columns + col];
+      ColumnMeta& m = records.cells[k * num_columns + col];
       m = ColumnMeta{};
       m.null_count = c.null_count;
       m.width = c.width;
@@ -675,7 +544,6 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
   }
   if (::fchmod(fd, mode) != 0) return fail(ErrnoError("set the mode of", tmp));
   FileWriter out(fd);
-  FileHeader header{};
   if (!out.Pad(sizeof(FileHeader))) return fail(ErrnoError("write", tmp));
   uint64_t written = sizeof(FileHeader);
   for (Piece& piece : pieces) {
@@ -695,18 +563,7 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
   }
 
   // The directory.
-  std::string names;
-  for (int col = 0; col < num_columns; ++col) {
-    const ColumnSpec& spec = schema.column(col);
-    const uint8_t type = static_cast<uint8_t>(spec.type);
-    const uint8_t pad[3] = {};
-    const uint32_t length = static_cast<uint32_t>(spec.name.size());
-    names.append(reinterpret_cast<const char*>(&type), 1);
-    names.append(reinterpret_cast<const char*>(pad), 3);
-    names.append(reinterpret_cast<const char*>(&length), 4);
-    names.append(spec.name);
-  }
-  names.resize((names.size() + 7) / 8 * 8, '\0');
+  const std::string names = EncodeColumns(schema);
   DirectoryHead head{};
   head.num_rows = t.num_rows;
   head.num_deleted = t.num_deleted;
@@ -717,31 +574,14 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
   head.num_chunks = static_cast<uint32_t>(t.chunks.size());
   head.num_sections = static_cast<uint32_t>(pieces.size());
   head.schema_bytes = names.size();
-  std::string directory;
-  directory.append(reinterpret_cast<const char*>(&head), sizeof(head));
-  directory.append(names);
-  directory.append(reinterpret_cast<const char*>(dict_metas.data()),
-                   dict_metas.size() * sizeof(DictionaryMeta));
-  directory.append(reinterpret_cast<const char*>(chunk_metas.data()),
-                   chunk_metas.size() * sizeof(ChunkMeta));
-  directory.append(reinterpret_cast<const char*>(column_metas.data()),
-                   column_metas.size() * sizeof(ColumnMeta));
-  for (const Piece& piece : pieces) {
-    directory.append(reinterpret_cast<const char*>(&piece.entry),
-                     sizeof(SectionEntry));
-  }
+  records.sections.reserve(pieces.size());
+  for (const Piece& piece : pieces) records.sections.push_back(piece.entry);
+  const std::string directory = EncodeDirectory(head, names, records);
   if (!out.Write(directory.data(), directory.size()) || !out.Flush()) {
     return fail(ErrnoError("write", tmp));
   }
 
-  std::memcpy(header.magic, kTableFileMagic.data(), 8);
-  header.version = kFormatVersion;
-  header.header_bytes = sizeof(FileHeader);
-  header.directory_offset = directory_offset;
-  header.directory_bytes = directory.size();
-  header.file_bytes = directory_offset + directory.size();
-  header.directory_crc = Crc(directory.data(), directory.size());
-  header.header_crc = Crc(&header, offsetof(FileHeader, header_crc));
+  const FileHeader header = EncodeHeader(directory_offset, directory);
   if (::pwrite(fd, &header, sizeof(header), 0) !=
       static_cast<ssize_t>(sizeof(header))) {
     return fail(ErrnoError("write", tmp));
@@ -768,37 +608,6 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
 
 // ---------------------------------------------------------------- Open --
 
-namespace {
-
-// Reads records from the verified directory, bounds-checked.
-class DirectoryReader {
- public:
-  DirectoryReader(const uint8_t* data, uint64_t size)
-      : data_(data), size_(size) {}
-  template <typename T>
-  bool Read(T* out) {
-    if (size_ - pos_ < sizeof(T)) return false;
-    std::memcpy(out, data_ + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
-  }
-  bool ReadBytes(uint64_t n, std::string* out) {
-    if (size_ - pos_ < n) return false;
-    out->assign(reinterpret_cast<const char*>(data_ + pos_), n);
-    pos_ += n;
-    return true;
-  }
-  uint64_t pos() const { return pos_; }
-  uint64_t left() const { return size_ - pos_; }
-
- private:
-  const uint8_t* data_;
-  uint64_t size_;
-  uint64_t pos_ = 0;
-};
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
     std::shared_ptr<FileBacking> file) {
   const std::string& path = file->path;
@@ -818,8 +627,7 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
     return corrupt(absl::StrCat("header: truncated (the file has ", size,
                                 " bytes; the header alone is 64)"));
   }
-  FileHeader header;
-  std::memcpy(&header, base, sizeof(header));
+  const FileHeader header = DecodeHeader(base);
   // The version is checked before the header's checksum: a newer version
   // may lay out the rest of the header differently.
   if (header.version > kFormatVersion) {
@@ -829,7 +637,7 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
                      kFormatVersion, "); upgrade slicekit"));
   }
   if (header.version == 0) return corrupt("header: format version 0");
-  if (Crc(&header, offsetof(FileHeader, header_crc)) != header.header_crc) {
+  if (HeaderCrc(header) != header.header_crc) {
     return corrupt("header: checksum mismatch (the file is corrupt)");
   }
   if (header.file_bytes != size) {
@@ -856,33 +664,9 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   auto bad = [&](absl::string_view what) {
     return corrupt(absl::StrCat("directory: ", what));
   };
-  if (head.num_columns == 0 || head.num_columns > in.left() / 8) {
-    return bad("impossible column count");
-  }
-  std::vector<ColumnSpec> specs(head.num_columns);
-  {
-    const uint64_t schema_start = in.pos();
-    for (ColumnSpec& spec : specs) {
-      uint8_t type = 0;
-      uint8_t pad[3];
-      uint32_t length = 0;
-      if (!in.Read(&type) || !in.Read(&pad) || !in.Read(&length) ||
-          !in.ReadBytes(length, &spec.name)) {
-        return bad("truncated schema");
-      }
-      if (type > static_cast<uint8_t>(ColumnType::kId)) {
-        return bad(
-            absl::StrCat("column '", spec.name, "' has unknown type ", type));
-      }
-      spec.type = static_cast<ColumnType>(type);
-    }
-    const uint64_t used = in.pos() - schema_start;
-    std::string padding;
-    if (used > head.schema_bytes || head.schema_bytes - used >= 8 ||
-        !in.ReadBytes(head.schema_bytes - used, &padding)) {
-      return bad("schema size mismatch");
-    }
-  }
+  absl::StatusOr<std::vector<ColumnSpec>> columns = DecodeColumns(in, head);
+  if (!columns.ok()) return bad(columns.status().message());
+  const std::vector<ColumnSpec>& specs = *columns;
   absl::StatusOr<Schema> schema = Schema::Create(specs);
   if (!schema.ok()) {
     return bad(absl::StrCat("invalid schema: ", schema.status().message()));
@@ -902,21 +686,14 @@ absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
   }
   const uint64_t num_columns = head.num_columns;
   const uint64_t cells = uint64_t{head.num_chunks} * num_columns;
-  const uint64_t expected = in.pos() + num_columns * sizeof(DictionaryMeta) +
-                            uint64_t{head.num_chunks} * sizeof(ChunkMeta) +
-                            cells * sizeof(ColumnMeta) +
-                            uint64_t{head.num_sections} * sizeof(SectionEntry);
-  if (expected != header.directory_bytes) {
+  if (in.pos() + RecordBytes(head) != header.directory_bytes) {
     return bad("its size disagrees with its counts");
   }
-  std::vector<DictionaryMeta> dict_metas(num_columns);
-  for (DictionaryMeta& d : dict_metas) in.Read(&d);
-  std::vector<ChunkMeta> chunk_metas(head.num_chunks);
-  for (ChunkMeta& c : chunk_metas) in.Read(&c);
-  std::vector<ColumnMeta> column_metas(cells);
-  for (ColumnMeta& c : column_metas) in.Read(&c);
-  file->sections.resize(head.num_sections);
-  for (SectionEntry& s : file->sections) in.Read(&s);
+  DirectoryRecords records = DecodeRecords(in, head);
+  const std::vector<DictionaryMeta>& dict_metas = records.dictionaries;
+  const std::vector<ChunkMeta>& chunk_metas = records.chunks;
+  const std::vector<ColumnMeta>& column_metas = records.cells;
+  file->sections = std::move(records.sections);
   for (const ColumnSpec& spec : specs) file->column_names.push_back(spec.name);
   file->column_sections.resize(num_columns);
   file->cell_sections.resize(cells);
