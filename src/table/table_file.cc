@@ -8,8 +8,9 @@
 // chunk sizes, zone maps, the section table) and the tombstones; each
 // column's sections (values, validity, id offsets, dictionary) are checked
 // at Open (TableOpenOptions::Verify::kAll) or the first time the column is
-// read (kOnFirstUse): crc32, then the invariants that reading relies on
-// (codes inside the dictionary, offsets inside their bytes, NULL counts).
+// read (kOnFirstUse), by table_file_verifier.cc.
+#include "src/table/table_file.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -26,8 +27,6 @@
 #include <limits>
 #include <memory>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -41,235 +40,46 @@
 namespace slicekit {
 namespace internal {
 
-namespace {
-
-// Verifying a column uses one more thread per this many bytes, up to
-// kMaxVerifyThreads.
-constexpr uint64_t kBytesPerVerifyThread = uint64_t{8} << 20;
-constexpr size_t kMaxVerifyThreads = 4;
-
-}  // namespace
-
-// The mapping and the directory's section table, shared by the table's
-// buffers (they point into `base`).
-struct FileBacking {
-  FileBacking(std::string p, const uint8_t* b, size_t s)
-      : path(std::move(p)), base(b), size(s) {}
-  ~FileBacking() {
-    if (base != nullptr && size > 0) {
-      munmap(const_cast<uint8_t*>(base), size);
-    }
+FileBacking::~FileBacking() {
+  if (base != nullptr && size > 0) {
+    munmap(const_cast<uint8_t*>(base), size);
   }
-  FileBacking(const FileBacking&) = delete;
-  FileBacking& operator=(const FileBacking&) = delete;
-
-  std::string path;
-  const uint8_t* base;
-  size_t size;
-  std::vector<SectionEntry> sections;
-  std::vector<std::string> column_names;
-  // Per column, the sections that hold it (every chunk, its dictionary).
-  std::vector<std::vector<uint32_t>> column_sections;
-  // Per chunk and column (chunk * num_columns + column), its sections;
-  // per column, its dictionary's.
-  std::vector<std::vector<uint32_t>> cell_sections;
-  std::vector<std::vector<uint32_t>> dictionary_sections;
-
-  std::string Describe(uint32_t index) const {
-    const SectionEntry& s = sections[index];
-    std::string where;
-    if (s.chunk != kNoSection) absl::StrAppend(&where, "chunk ", s.chunk, " ");
-    if (s.column != kNoSection && s.column < column_names.size()) {
-      absl::StrAppend(&where, "column '", column_names[s.column], "' ");
-    }
-    return absl::StrCat("section ", index, " (", where, KindName(s.kind),
-                        ", bytes ", s.offset, "..", s.offset + s.bytes, ")");
-  }
-  absl::Status Corrupt(uint32_t index, absl::string_view what) const {
-    return absl::DataLossError(
-        absl::StrCat(path, ": ", Describe(index), ": ", what));
-  }
-  absl::Status CheckCrc(uint32_t index) const {
-    const SectionEntry& s = sections[index];
-    if (Crc(base + s.offset, s.bytes) != s.crc) {
-      return Corrupt(index, "checksum mismatch (the file is corrupt)");
-    }
-    return absl::OkStatus();
-  }
-};
-
-[[noreturn]] void DieWith(const absl::Status& status) {
-  const std::string text = status.ToString();
-  std::fprintf(stderr, "slicekit: fatal: %s\n", text.c_str());
-  std::abort();
 }
 
-namespace {
-
-absl::Status VerifyDictionary(const TableImpl& table, int column) {
-  const FileBacking& file = *table.file;
-  for (uint32_t index : file.dictionary_sections[column]) {
-    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
+std::string FileBacking::Describe(uint32_t index) const {
+  const SectionEntry& s = sections[index];
+  std::string where;
+  if (s.chunk != kNoSection) absl::StrAppend(&where, "chunk ", s.chunk, " ");
+  if (s.column != kNoSection && s.column < column_names.size()) {
+    absl::StrAppend(&where, "column '", column_names[s.column], "' ");
   }
-  const ColumnType type = table.schema.column(column).type;
-  if (type == ColumnType::kCategorical) {
-    const StringList& strings = table.dictionaries[column].strings;
-    uint64_t previous = 0;
-    for (size_t i = 0; i < strings.ends.size(); ++i) {
-      if (strings.ends[i] < previous ||
-          strings.ends[i] > strings.bytes.size()) {
-        return absl::DataLossError(absl::StrCat(
-            file.path, ": dictionary of column '",
-            table.schema.column(column).name, "': string ", i, " ends at byte ",
-            strings.ends[i], ", outside its bytes"));
-      }
-      previous = strings.ends[i];
-    }
-    if (previous != strings.bytes.size()) {
-      return absl::DataLossError(
-          absl::StrCat(file.path, ": dictionary of column '",
-                       table.schema.column(column).name,
-                       "': its offsets do not cover its bytes"));
-    }
+  return absl::StrCat("section ", index, " (", where, KindName(s.kind),
+                      ", bytes ", s.offset, "..", s.offset + s.bytes, ")");
+}
+
+absl::Status FileBacking::Corrupt(uint32_t index,
+                                  absl::string_view what) const {
+  return absl::DataLossError(
+      absl::StrCat(path, ": ", Describe(index), ": ", what));
+}
+
+absl::Status FileBacking::CheckCrc(uint32_t index) const {
+  const SectionEntry& s = sections[index];
+  if (Crc(base + s.offset, s.bytes) != s.crc) {
+    return Corrupt(index, "checksum mismatch (the file is corrupt)");
   }
   return absl::OkStatus();
 }
 
-absl::Status VerifyCell(const TableImpl& table, int column, size_t k) {
-  const FileBacking& file = *table.file;
-  for (uint32_t index :
-       file.cell_sections[k * table.schema.num_columns() + column]) {
-    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
+absl::Status ErrnoError(absl::string_view what, const std::string& path) {
+  const int error = errno;
+  const std::string message =
+      absl::StrCat("cannot ", what, " '", path, "': ", std::strerror(error));
+  if (error == ENOENT) return absl::NotFoundError(message);
+  if (error == EACCES || error == EPERM) {
+    return absl::PermissionDeniedError(message);
   }
-  const ColumnType type = table.schema.column(column).type;
-  const Chunk& chunk = table.chunks[k];
-  const ColumnChunk& c = chunk.columns[column];
-  auto bad = [&](absl::string_view what) {
-    return absl::DataLossError(
-        absl::StrCat(file.path, ": chunk ", k, ", column '",
-                     table.schema.column(column).name, "': ", what));
-  };
-  if (!c.validity.empty()) {
-    bool stray = false;
-    const size_t valid = CountBits(c.validity.data(), chunk.size, &stray);
-    if (stray || valid + c.null_count != chunk.size) {
-      return bad("the validity bits disagree with the NULL count");
-    }
-  }
-  switch (type) {
-    case ColumnType::kInt:
-    case ColumnType::kCategorical: {
-      // Every stored value inside the zone map: codes then index the
-      // dictionary safely and zone-map answers agree with row answers.
-      const uint64_t range = c.has_values() ? RangeAbove(c.base, c.int_max) : 0;
-      if (MaxRelative(c) > range) {
-        return bad("a value lies outside the chunk's zone map");
-      }
-      break;
-    }
-    case ColumnType::kId:
-      if (!c.id_fixed) {
-        uint32_t previous = 0;
-        for (size_t i = 0; i < c.id_ends.size(); ++i) {
-          if (c.id_ends[i] <= previous) {
-            return bad(absl::StrCat("id ", i, " is empty or out of order"));
-          }
-          previous = c.id_ends[i];
-        }
-        if (previous != c.id_bytes.size()) {
-          return bad("the id offsets do not cover the id bytes");
-        }
-      }
-      break;
-    case ColumnType::kFloat: {
-      // Every value inside the zone map (NaN is not), so a chunk the zone
-      // map rules out holds no matching row; NULL slots hold 0. One
-      // branch-free pass over all slots first; only when it finds a
-      // value outside (a NULL's 0 outside the range) are slots told apart.
-      const float lo = c.float_min, hi = c.float_max;
-      const float* v = c.floats.data();
-      bool outside = false;
-      for (size_t i = 0; i < c.floats.size(); ++i) {
-        outside |= !(v[i] >= lo) | !(v[i] <= hi);
-      }
-      for (size_t i = 0; outside && i < c.floats.size(); ++i) {
-        const bool ok = c.IsValid(i) ? v[i] >= lo && v[i] <= hi
-                                     : std::bit_cast<uint32_t>(v[i]) == 0;
-        if (!ok) return bad("a value lies outside the chunk's zone map");
-      }
-      break;
-    }
-  }
-
-  return absl::OkStatus();
-}
-
-// Checksums cost a read of the column: a large one is split across
-// threads (contiguous runs of chunks); the error reported is the first
-// chunk's, whatever the thread count.
-absl::Status VerifyColumnSections(const TableImpl& table, int column) {
-  SLICEKIT_RETURN_IF_ERROR(VerifyDictionary(table, column));
-  const size_t n = table.chunks.size();
-  uint64_t bytes = 0;
-  for (uint32_t index : table.file->column_sections[column]) {
-    bytes += table.file->sections[index].bytes;
-  }
-  const size_t threads = std::min<size_t>(
-      {bytes / kBytesPerVerifyThread + 1, n,
-       std::max(1u, std::thread::hardware_concurrency()), kMaxVerifyThreads});
-  std::vector<absl::Status> first(std::max<size_t>(threads, 1));
-  auto run = [&](size_t t) {
-    for (size_t k = n * t / threads; k < n * (t + 1) / threads; ++k) {
-      absl::Status status = VerifyCell(table, column, k);
-      if (!status.ok()) {
-        first[t] = std::move(status);
-        return;
-      }
-    }
-  };
-  if (threads <= 1) {
-    if (n > 0) run(0);
-  } else {
-    std::vector<std::thread> workers;
-    try {
-      for (size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
-    } catch (const std::system_error&) {
-      // No thread: the runs left are verified here.
-      for (size_t t = workers.size() + 1; t < threads; ++t) run(t);
-    }
-    run(0);
-    for (std::thread& worker : workers) worker.join();
-  }
-  for (const absl::Status& status : first) {
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::Status VerifyColumn(const TableImpl& table, int column) {
-  if (table.file == nullptr ||
-      table.column_verified[column].load(std::memory_order_acquire) != 0) {
-    return absl::OkStatus();
-  }
-  SLICEKIT_RETURN_IF_ERROR(VerifyColumnSections(table, column));
-  // Two threads may both verify; both store the same verdict.
-  table.column_verified[column].store(1, std::memory_order_release);
-  return absl::OkStatus();
-}
-
-absl::Status VerifyColumns(const TableImpl& table,
-                           const std::vector<int>& columns) {
-  for (int column : columns) {
-    SLICEKIT_RETURN_IF_ERROR(VerifyColumn(table, column));
-  }
-  return absl::OkStatus();
-}
-
-void CheckColumnOrDie(const TableImpl& table, int column) {
-  if (table.file == nullptr) return;
-  DieUnlessOk(VerifyColumn(table, column));
+  return absl::UnavailableError(message);
 }
 
 absl::Status TableImpl::EnsureIndex() const {
@@ -393,17 +203,6 @@ std::string DirectoryOf(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
-}
-
-absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  const int error = errno;
-  const std::string message =
-      absl::StrCat("cannot ", what, " '", path, "': ", std::strerror(error));
-  if (error == ENOENT) return absl::NotFoundError(message);
-  if (error == EACCES || error == EPERM) {
-    return absl::PermissionDeniedError(message);
-  }
-  return absl::UnavailableError(message);
 }
 
 }  // namespace
@@ -964,21 +763,6 @@ absl::StatusOr<Table> Table::Open(const std::string& path,
 
 absl::Status Table::Save(const std::string& path) const {
   return internal::SaveTable(*impl_, path);
-}
-
-absl::Status Table::Verify() const {
-  for (int c = 0; c < impl_->schema.num_columns(); ++c) {
-    SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(*impl_, c));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Table::VerifyColumn(int column) const {
-  if (column < 0 || column >= impl_->schema.num_columns()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no column ", column, " in the table"));
-  }
-  return internal::VerifyColumn(*impl_, column);
 }
 
 }  // namespace slicekit
