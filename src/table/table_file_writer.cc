@@ -24,6 +24,7 @@
 #include "src/table/table_file.h"
 #include "src/table/table_format.h"
 #include "src/table/table_impl.h"
+#include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace internal {
@@ -93,127 +94,152 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-}  // namespace
-
-absl::Status SaveTable(const TableImpl& t, const std::string& path) {
-  const Schema& schema = t.schema;
-  const int num_columns = schema.num_columns();
-  std::vector<Piece> pieces;
-  DirectoryRecords records;
-  records.chunks.resize(t.chunks.size());
-  records.cells.resize(t.chunks.size() * num_columns);
-  records.dictionaries.resize(num_columns);
-  // Where each mapped buffer came from, to compare its checksum on copy.
-  auto add = [&](const void* data, uint64_t bytes, bool is_view, uint32_t kind,
-                 uint32_t chunk, uint32_t column) -> uint32_t {
-    Piece piece{data, bytes, {0, bytes, 0, kind, chunk, column}, false, 0, {}};
-    if (is_view && t.file != nullptr) {
-      // Views point into the mapping: find the stored section by address.
-      const uint64_t offset = static_cast<uint64_t>(
-          static_cast<const uint8_t*>(data) - t.file->base);
-      const std::vector<uint32_t>& candidates =
-          chunk == kNoSection
-              ? t.file->dictionary_sections[column]
-              : t.file->cell_sections[uint64_t{chunk} * num_columns + column];
-      for (uint32_t i : candidates) {
-        if (t.file->sections[i].offset == offset &&
-            t.file->sections[i].bytes == bytes) {
-          piece.mapped = true;
-          piece.mapped_crc = t.file->sections[i].crc;
-          piece.mapped_name = t.file->Describe(i);
-        }
-      }
+// What Save writes, gathered from the table before anything is written:
+// one section per buffer, in file order (the dictionaries, then chunk by
+// chunk), and the directory records that name them.
+class SectionPlan {
+ public:
+  explicit SectionPlan(const TableImpl& t)
+      : t_(t), num_columns_(t.schema.num_columns()) {
+    records_.chunks.resize(t.chunks.size());
+    records_.cells.resize(t.chunks.size() * num_columns_);
+    records_.dictionaries.resize(num_columns_);
+    AddDictionaries();
+    for (size_t k = 0; k < t.chunks.size(); ++k) {
+      AddChunk(static_cast<uint32_t>(k));
     }
-    pieces.push_back(std::move(piece));
-    return static_cast<uint32_t>(pieces.size() - 1);
-  };
-  for (int col = 0; col < num_columns; ++col) {
-    DictionaryMeta& d = records.dictionaries[col];
-    d.ends = d.bytes = kNoSection;
-    if (schema.column(col).type != ColumnType::kCategorical) continue;
-    const StringList& strings = t.dictionaries[col].strings;
-    d.size = strings.size();
-    d.ends = add(strings.ends.data(), strings.ends.size() * sizeof(uint64_t),
-                 strings.ends.is_view(), kDictionaryEnds, kNoSection, col);
-    d.bytes = add(strings.bytes.data(), strings.bytes.size(),
-                  strings.bytes.is_view(), kDictionaryBytes, kNoSection, col);
+    records_.sections.reserve(pieces_.size());
   }
-  for (size_t k = 0; k < t.chunks.size(); ++k) {
-    const Chunk& chunk = t.chunks[k];
-    const uint32_t ck = static_cast<uint32_t>(k);
-    ChunkMeta& cm = records.chunks[k];
+
+  std::vector<Piece>& pieces() { return pieces_; }
+  // The records, with the section table taken from the pieces as they now
+  // are (offsets and checksums filled in).
+  const DirectoryRecords& records() {
+    records_.sections.clear();
+    for (const Piece& piece : pieces_) records_.sections.push_back(piece.entry);
+    return records_;
+  }
+
+ private:
+  void AddDictionaries() {
+    for (int col = 0; col < num_columns_; ++col) {
+      DictionaryMeta& d = records_.dictionaries[col];
+      d.ends = d.bytes = kNoSection;
+      if (t_.schema.column(col).type != ColumnType::kCategorical) continue;
+      const StringList& strings = t_.dictionaries[col].strings;
+      d.size = strings.size();
+      d.ends = Add(strings.ends, kDictionaryEnds, kNoSection, col);
+      d.bytes = Add(strings.bytes, kDictionaryBytes, kNoSection, col);
+    }
+  }
+
+  void AddChunk(uint32_t k) {
+    const Chunk& chunk = t_.chunks[k];
+    ChunkMeta& cm = records_.chunks[k];
     cm.size = chunk.size;
     cm.num_deleted = chunk.num_deleted;
     cm.tombstones = kNoSection;
     if (chunk.num_deleted > 0) {
       // Tombstones are verified at Open, so they are copied as they are.
-      cm.tombstones = add(chunk.deleted.data(), chunk.deleted.size() * 8, false,
-                          kTombstones, ck, kNoSection);
+      cm.tombstones = AddBytes(chunk.deleted.data(), chunk.deleted.size() * 8,
+                               false, kTombstones, k, kNoSection);
     }
-    for (int col = 0; col < num_columns; ++col) {
-      const ColumnChunk& c = chunk.columns[col];
-      ColumnMeta& m = records.cells[k * num_columns + col];
-      m = ColumnMeta{};
-      m.null_count = c.null_count;
-      m.width = c.width;
-      m.id_fixed = c.id_fixed;
-      m.id_ascending = c.id_ascending;
-      m.id_width = c.id_width;
-      m.float_min = c.float_min;
-      m.float_max = c.float_max;
-      m.int_min = c.int_min;
-      m.int_max = c.int_max;
-      m.base = c.base;
-      m.values = m.validity = m.id_ends = kNoSection;
-      const uint32_t cc = static_cast<uint32_t>(col);
-      switch (schema.column(col).type) {
-        case ColumnType::kFloat:
-          m.values = add(c.floats.data(), c.floats.size() * 4,
-                         c.floats.is_view(), kValues, ck, cc);
-          break;
-        case ColumnType::kInt:
-        case ColumnType::kCategorical:
-          m.values = WithRelativeValues(c, [&](const auto& values) {
-            return add(values.data(), values.size() * sizeof(values[0]),
-                       values.is_view(), kValues, ck, cc);
-          });
-          break;
-        case ColumnType::kId:
-          m.values = add(c.id_bytes.data(), c.id_bytes.size(),
-                         c.id_bytes.is_view(), kValues, ck, cc);
-          if (!c.id_fixed) {
-            m.id_ends = add(c.id_ends.data(), c.id_ends.size() * 4,
-                            c.id_ends.is_view(), kIdEnds, ck, cc);
-          }
-          break;
-      }
-      if (!c.validity.empty()) {
-        m.validity = add(c.validity.data(), c.validity.size() * 8,
-                         c.validity.is_view(), kValidity, ck, cc);
+    for (int col = 0; col < num_columns_; ++col) {
+      records_.cells[uint64_t{k} * num_columns_ + col] =
+          AddCell(chunk.columns[col], k, static_cast<uint32_t>(col));
+    }
+  }
+
+  ColumnMeta AddCell(const ColumnChunk& c, uint32_t k, uint32_t col) {
+    ColumnMeta m{};
+    m.null_count = c.null_count;
+    m.width = c.width;
+    m.id_fixed = c.id_fixed;
+    m.id_ascending = c.id_ascending;
+    m.id_width = c.id_width;
+    m.float_min = c.float_min;
+    m.float_max = c.float_max;
+    m.int_min = c.int_min;
+    m.int_max = c.int_max;
+    m.base = c.base;
+    m.values = m.validity = m.id_ends = kNoSection;
+    switch (t_.schema.column(col).type) {
+      case ColumnType::kFloat:
+        m.values = Add(c.floats, kValues, k, col);
+        break;
+      case ColumnType::kInt:
+      case ColumnType::kCategorical:
+        m.values = WithRelativeValues(c, [&](const auto& values) {
+          return Add(values, kValues, k, col);
+        });
+        break;
+      case ColumnType::kId:
+        m.values = Add(c.id_bytes, kValues, k, col);
+        if (!c.id_fixed) m.id_ends = Add(c.id_ends, kIdEnds, k, col);
+        break;
+    }
+    if (!c.validity.empty()) m.validity = Add(c.validity, kValidity, k, col);
+    return m;
+  }
+
+  template <typename T>
+  uint32_t Add(const Buffer<T>& buffer, uint32_t kind, uint32_t chunk,
+               uint32_t column) {
+    return AddBytes(buffer.data(), buffer.size() * sizeof(T), buffer.is_view(),
+                    kind, chunk, column);
+  }
+
+  // Returns the new section's index.
+  uint32_t AddBytes(const void* data, uint64_t bytes, bool is_view,
+                    uint32_t kind, uint32_t chunk, uint32_t column) {
+    Piece piece{data, bytes, {0, bytes, 0, kind, chunk, column}, false, 0, {}};
+    if (is_view && t_.file != nullptr) FindMapped(piece);
+    pieces_.push_back(std::move(piece));
+    return static_cast<uint32_t>(pieces_.size() - 1);
+  }
+
+  // A view points into the mapping: finds the stored section by address,
+  // so its checksum is compared when it is copied.
+  void FindMapped(Piece& piece) const {
+    const FileBacking& file = *t_.file;
+    const SectionEntry& e = piece.entry;
+    const uint64_t offset = static_cast<uint64_t>(
+        static_cast<const uint8_t*>(piece.data) - file.base);
+    const std::vector<uint32_t>& candidates =
+        e.chunk == kNoSection
+            ? file.dictionary_sections[e.column]
+            : file.cell_sections[uint64_t{e.chunk} * num_columns_ + e.column];
+    for (uint32_t i : candidates) {
+      if (file.sections[i].offset == offset &&
+          file.sections[i].bytes == piece.bytes) {
+        piece.mapped = true;
+        piece.mapped_crc = file.sections[i].crc;
+        piece.mapped_name = file.Describe(i);
       }
     }
   }
 
-  // Layout: the header, the sections (each at a multiple of 64), then the
-  // directory.
+  const TableImpl& t_;
+  const int num_columns_;
+  std::vector<Piece> pieces_;
+  DirectoryRecords records_;
+};
+
+// Places the sections after the header, each at a multiple of 64; returns
+// where the directory goes, after the last.
+uint64_t LayOut(std::vector<Piece>& pieces) {
   uint64_t offset = sizeof(FileHeader);
   for (Piece& piece : pieces) {
     piece.entry.offset = offset;
     offset = AlignUp(offset + piece.bytes);
   }
-  const uint64_t directory_offset = offset;
+  return offset;
+}
 
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("create a temporary file beside", path);
-  auto fail = [&](absl::Status status) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return status;
-  };
-  // mkostemp makes the file private (0600): give it the mode the file it
-  // replaces has, else what open() would give a new file (0666 less the
-  // umask, read from /proc/self/status; umask() itself would change it).
+// mkostemp makes the file private (0600): the new file gets the mode of the
+// file it replaces, else what open() would give a new file (0666 less the
+// umask, read from /proc/self/status; umask() itself would change it).
+mode_t ModeFor(const std::string& path) {
   struct stat old;
   mode_t mode = 0644;
   if (::stat(path.c_str(), &old) == 0) {
@@ -229,51 +255,102 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
     }
     std::fclose(status);
   }
-  if (::fchmod(fd, mode) != 0) return fail(ErrnoError("set the mode of", tmp));
-  FileWriter out(fd);
-  if (!out.Pad(sizeof(FileHeader))) return fail(ErrnoError("write", tmp));
+  return mode;
+}
+
+// Writes the sections, each followed by zeros up to the next multiple of
+// 64, filling in their checksums. A section still mapped from a corrupt
+// file is refused before it is copied.
+absl::Status WriteSections(FileWriter& out, std::vector<Piece>& pieces,
+                           const TableImpl& t, const std::string& path,
+                           const std::string& tmp) {
   uint64_t written = sizeof(FileHeader);
   for (Piece& piece : pieces) {
     piece.entry.crc = Crc(piece.data, piece.bytes);
     if (piece.mapped && piece.entry.crc != piece.mapped_crc) {
-      return fail(absl::DataLossError(
+      return absl::DataLossError(
           absl::StrCat(t.file->path, ": ", piece.mapped_name,
                        ": checksum mismatch (the file is corrupt); nothing "
                        "was written to '",
-                       path, "'")));
+                       path, "'"));
     }
     if (!out.Write(piece.data, piece.bytes) ||
         !out.Pad(AlignUp(written + piece.bytes) - written - piece.bytes)) {
-      return fail(ErrnoError("write", tmp));
+      return ErrnoError("write", tmp);
     }
     written = AlignUp(written + piece.bytes);
   }
+  return absl::OkStatus();
+}
 
-  // The directory.
-  const std::string names = EncodeColumns(schema);
+DirectoryHead HeadOf(const TableImpl& t, size_t num_sections,
+                     uint64_t schema_bytes) {
   DirectoryHead head{};
   head.num_rows = t.num_rows;
   head.num_deleted = t.num_deleted;
   head.generation = t.generation;
   head.chunk_rows = t.options.chunk_rows;
-  head.num_columns = static_cast<uint32_t>(num_columns);
-  head.id_column = static_cast<uint32_t>(schema.id_column());
+  head.num_columns = static_cast<uint32_t>(t.schema.num_columns());
+  head.id_column = static_cast<uint32_t>(t.schema.id_column());
   head.num_chunks = static_cast<uint32_t>(t.chunks.size());
-  head.num_sections = static_cast<uint32_t>(pieces.size());
-  head.schema_bytes = names.size();
-  records.sections.reserve(pieces.size());
-  for (const Piece& piece : pieces) records.sections.push_back(piece.entry);
-  const std::string directory = EncodeDirectory(head, names, records);
-  if (!out.Write(directory.data(), directory.size()) || !out.Flush()) {
-    return fail(ErrnoError("write", tmp));
-  }
+  head.num_sections = static_cast<uint32_t>(num_sections);
+  head.schema_bytes = schema_bytes;
+  return head;
+}
 
+// The whole file into `fd` (the temporary file `tmp`), synced: a
+// placeholder header, the sections, the directory, then the real header,
+// so a file cut short never has a valid header.
+absl::Status WriteFile(int fd, const std::string& tmp, const TableImpl& t,
+                       const std::string& path, SectionPlan& plan) {
+  const uint64_t directory_offset = LayOut(plan.pieces());
+  if (::fchmod(fd, ModeFor(path)) != 0) {
+    return ErrnoError("set the mode of", tmp);
+  }
+  FileWriter out(fd);
+  if (!out.Pad(sizeof(FileHeader))) return ErrnoError("write", tmp);
+  SLICEKIT_RETURN_IF_ERROR(WriteSections(out, plan.pieces(), t, path, tmp));
+  const std::string names = EncodeColumns(t.schema);
+  const std::string directory = EncodeDirectory(
+      HeadOf(t, plan.pieces().size(), names.size()), names, plan.records());
+  if (!out.Write(directory.data(), directory.size()) || !out.Flush()) {
+    return ErrnoError("write", tmp);
+  }
   const FileHeader header = EncodeHeader(directory_offset, directory);
   if (::pwrite(fd, &header, sizeof(header), 0) !=
       static_cast<ssize_t>(sizeof(header))) {
-    return fail(ErrnoError("write", tmp));
+    return ErrnoError("write", tmp);
   }
-  if (::fsync(fd) != 0) return fail(ErrnoError("sync", tmp));
+  if (::fsync(fd) != 0) return ErrnoError("sync", tmp);
+  return absl::OkStatus();
+}
+
+// The rename is durable once the folder is synced.
+absl::Status SyncFolder(const std::string& folder) {
+  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return ErrnoError("open the folder", folder);
+  const int synced = ::fsync(dir);
+  ::close(dir);
+  if (synced != 0) return ErrnoError("sync the folder", folder);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// Written to a temporary file beside `path`, then renamed over it: readers
+// that have the old file mapped keep its pages, and a crash leaves the old
+// file whole.
+absl::Status SaveTable(const TableImpl& t, const std::string& path) {
+  SectionPlan plan(t);
+  std::string tmp = path + ".tmp.XXXXXX";
+  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return ErrnoError("create a temporary file beside", path);
+  absl::Status written = WriteFile(fd, tmp, t, path, plan);
+  if (!written.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return written;
+  }
   if (::close(fd) != 0) {
     ::unlink(tmp.c_str());
     return ErrnoError("close", tmp);
@@ -283,14 +360,7 @@ absl::Status SaveTable(const TableImpl& t, const std::string& path) {
     ::unlink(tmp.c_str());
     return status;
   }
-  // The rename is durable once the folder is synced.
-  const std::string folder = DirectoryOf(path);
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return ErrnoError("open the folder", folder);
-  const int synced = ::fsync(dir);
-  ::close(dir);
-  if (synced != 0) return ErrnoError("sync the folder", folder);
-  return absl::OkStatus();
+  return SyncFolder(DirectoryOf(path));
 }
 
 }  // namespace internal
