@@ -72,72 +72,101 @@ absl::Status VerifyDictionary(const TableImpl& table, int column) {
   return absl::OkStatus();
 }
 
+// Builds the errors of one chunk's column, naming the file, the chunk and
+// the column.
+class CellErrors {
+ public:
+  CellErrors(const TableImpl& table, int column, size_t chunk)
+      : table_(table), column_(column), chunk_(chunk) {}
+  absl::Status Bad(absl::string_view what) const {
+    return absl::DataLossError(
+        absl::StrCat(table_.file->path, ": chunk ", chunk_, ", column '",
+                     table_.schema.column(column_).name, "': ", what));
+  }
+
+ private:
+  const TableImpl& table_;
+  const int column_;
+  const size_t chunk_;
+};
+
+absl::Status CheckValidity(const ColumnChunk& c, uint32_t size,
+                           const CellErrors& errors) {
+  if (c.validity.empty()) return absl::OkStatus();
+  bool stray = false;
+  const size_t valid = CountBits(c.validity.data(), size, &stray);
+  if (stray || valid + c.null_count != size) {
+    return errors.Bad("the validity bits disagree with the NULL count");
+  }
+  return absl::OkStatus();
+}
+
+// Every stored value inside the zone map: codes then index the dictionary
+// safely and zone-map answers agree with row answers.
+absl::Status CheckRelative(const ColumnChunk& c, const CellErrors& errors) {
+  const uint64_t range = c.has_values() ? RangeAbove(c.base, c.int_max) : 0;
+  if (MaxRelative(c) > range) {
+    return errors.Bad("a value lies outside the chunk's zone map");
+  }
+  return absl::OkStatus();
+}
+
+// Offsets that increase and end at the last id byte, so every id is a
+// non-empty range inside the bytes.
+absl::Status CheckIdEnds(const ColumnChunk& c, const CellErrors& errors) {
+  if (c.id_fixed) return absl::OkStatus();
+  uint32_t previous = 0;
+  for (size_t i = 0; i < c.id_ends.size(); ++i) {
+    if (c.id_ends[i] <= previous) {
+      return errors.Bad(absl::StrCat("id ", i, " is empty or out of order"));
+    }
+    previous = c.id_ends[i];
+  }
+  if (previous != c.id_bytes.size()) {
+    return errors.Bad("the id offsets do not cover the id bytes");
+  }
+  return absl::OkStatus();
+}
+
+// Every value inside the zone map (NaN is not), so a chunk the zone map
+// rules out holds no matching row; NULL slots hold 0. One branch-free pass
+// over all slots first; only when it finds a value outside (a NULL's 0
+// outside the range) are slots told apart.
+absl::Status CheckFloats(const ColumnChunk& c, const CellErrors& errors) {
+  const float lo = c.float_min, hi = c.float_max;
+  const float* v = c.floats.data();
+  bool outside = false;
+  for (size_t i = 0; i < c.floats.size(); ++i) {
+    outside |= !(v[i] >= lo) | !(v[i] <= hi);
+  }
+  for (size_t i = 0; outside && i < c.floats.size(); ++i) {
+    const bool ok = c.IsValid(i) ? v[i] >= lo && v[i] <= hi
+                                 : std::bit_cast<uint32_t>(v[i]) == 0;
+    if (!ok) return errors.Bad("a value lies outside the chunk's zone map");
+  }
+  return absl::OkStatus();
+}
+
+// One chunk's column: its checksums, then the checks of its type.
 absl::Status VerifyCell(const TableImpl& table, int column, size_t k) {
   const FileBacking& file = *table.file;
   for (uint32_t index :
        file.cell_sections[k * table.schema.num_columns() + column]) {
     SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
   }
-  const ColumnType type = table.schema.column(column).type;
   const Chunk& chunk = table.chunks[k];
   const ColumnChunk& c = chunk.columns[column];
-  auto bad = [&](absl::string_view what) {
-    return absl::DataLossError(
-        absl::StrCat(file.path, ": chunk ", k, ", column '",
-                     table.schema.column(column).name, "': ", what));
-  };
-  if (!c.validity.empty()) {
-    bool stray = false;
-    const size_t valid = CountBits(c.validity.data(), chunk.size, &stray);
-    if (stray || valid + c.null_count != chunk.size) {
-      return bad("the validity bits disagree with the NULL count");
-    }
-  }
-  switch (type) {
+  const CellErrors errors(table, column, k);
+  SLICEKIT_RETURN_IF_ERROR(CheckValidity(c, chunk.size, errors));
+  switch (table.schema.column(column).type) {
     case ColumnType::kInt:
-    case ColumnType::kCategorical: {
-      // Every stored value inside the zone map: codes then index the
-      // dictionary safely and zone-map answers agree with row answers.
-      const uint64_t range = c.has_values() ? RangeAbove(c.base, c.int_max) : 0;
-      if (MaxRelative(c) > range) {
-        return bad("a value lies outside the chunk's zone map");
-      }
-      break;
-    }
+    case ColumnType::kCategorical:
+      return CheckRelative(c, errors);
     case ColumnType::kId:
-      if (!c.id_fixed) {
-        uint32_t previous = 0;
-        for (size_t i = 0; i < c.id_ends.size(); ++i) {
-          if (c.id_ends[i] <= previous) {
-            return bad(absl::StrCat("id ", i, " is empty or out of order"));
-          }
-          previous = c.id_ends[i];
-        }
-        if (previous != c.id_bytes.size()) {
-          return bad("the id offsets do not cover the id bytes");
-        }
-      }
-      break;
-    case ColumnType::kFloat: {
-      // Every value inside the zone map (NaN is not), so a chunk the zone
-      // map rules out holds no matching row; NULL slots hold 0. One
-      // branch-free pass over all slots first; only when it finds a
-      // value outside (a NULL's 0 outside the range) are slots told apart.
-      const float lo = c.float_min, hi = c.float_max;
-      const float* v = c.floats.data();
-      bool outside = false;
-      for (size_t i = 0; i < c.floats.size(); ++i) {
-        outside |= !(v[i] >= lo) | !(v[i] <= hi);
-      }
-      for (size_t i = 0; outside && i < c.floats.size(); ++i) {
-        const bool ok = c.IsValid(i) ? v[i] >= lo && v[i] <= hi
-                                     : std::bit_cast<uint32_t>(v[i]) == 0;
-        if (!ok) return bad("a value lies outside the chunk's zone map");
-      }
-      break;
-    }
+      return CheckIdEnds(c, errors);
+    case ColumnType::kFloat:
+      return CheckFloats(c, errors);
   }
-
   return absl::OkStatus();
 }
 
