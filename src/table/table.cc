@@ -243,19 +243,13 @@ size_t Table::num_live_rows() const {
   return impl_->num_rows - impl_->num_deleted;
 }
 
-absl::Status Table::Append(const Batch& batch) {
-  TableImpl& t = *impl_;
-  const Schema& schema = t.schema;
-  if (!(batch.schema() == schema)) {
-    return absl::FailedPreconditionError(
-        "batch schema differs from the table's schema");
-  }
-  // A table opened from a file is copied into memory first.
-  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
+namespace {
+
+// Every column of the batch has its rows, and every float is finite:
+// checked before anything changes, so a bad batch leaves the table as it
+// was.
+absl::Status CheckBatch(const Schema& schema, const Batch& batch) {
   const size_t n = batch.num_rows();
-  const int id_col = schema.id_column();
-  // Validate everything before touching the table, so a bad batch leaves
-  // it unchanged.
   for (int c = 0; c < schema.num_columns(); ++c) {
     const Batch::Column& col = batch.column(c);
     const ColumnType type = schema.column(c).type;
@@ -287,39 +281,43 @@ absl::Status Table::Append(const Batch& batch) {
       }
     }
   }
-  if (n > std::numeric_limits<RowIndex>::max() - t.num_rows) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("appending ", n, " rows to ", t.num_rows,
-                     " would pass the limit of 4294967295 row positions"));
+  return absl::OkStatus();
+}
+
+// Why the id of batch row `i` cannot be stored, if it cannot.
+absl::Status CheckId(const Batch& batch, int id_col, size_t i) {
+  if (!batch.column(id_col).valid[i]) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch row ", i, ": data_row_id is NULL"));
   }
-  // Index the batch's ids first, reading them from the batch while they
-  // are pending: one probe per id finds duplicates against live rows and
-  // within the batch alike. On any error the entries are taken out again.
-  const RowIndex first_row = static_cast<RowIndex>(t.num_rows);
+  const absl::string_view id = batch.StringAt(id_col, i);
+  if (id.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch row ", i, ": data_row_id is empty"));
+  }
+  if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch row ", i, ": data_row_id is too long"));
+  }
+  return absl::OkStatus();
+}
+
+// Indexes the batch's ids, read from the batch while they are pending
+// (t.pending): one probe per id finds duplicates against live rows and
+// within the batch alike. On an error the entries added are taken out
+// again and the index is as it was.
+absl::Status IndexBatchIds(TableImpl& t, const Batch& batch,
+                           RowIndex first_row) {
+  const int id_col = t.schema.id_column();
+  const size_t n = batch.num_rows();
   t.index.reserve(t.index.size() + n);
-  t.pending = &batch;
-  t.pending_first = first_row;
-  const Batch::Column& ids = batch.column(id_col);
   absl::Status id_error;
   size_t indexed = 0;
   for (; indexed < n; ++indexed) {
     const size_t i = indexed;
+    id_error = CheckId(batch, id_col, i);
+    if (!id_error.ok()) break;
     const absl::string_view id = batch.StringAt(id_col, i);
-    if (!ids.valid[i]) {
-      id_error = absl::InvalidArgumentError(
-          absl::StrCat("batch row ", i, ": data_row_id is NULL"));
-      break;
-    }
-    if (id.empty()) {
-      id_error = absl::InvalidArgumentError(
-          absl::StrCat("batch row ", i, ": data_row_id is empty"));
-      break;
-    }
-    if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
-      id_error = absl::InvalidArgumentError(
-          absl::StrCat("batch row ", i, ": data_row_id is too long"));
-      break;
-    }
     const internal::PrehashedId key(id);
     const RowIndex row = static_cast<RowIndex>(first_row + i);
     bool inserted = false;
@@ -343,11 +341,69 @@ absl::Status Table::Append(const Batch& batch) {
     for (size_t i = 0; i < indexed; ++i) {
       t.index.erase(internal::PrehashedId(batch.StringAt(id_col, i)));
     }
-    t.pending = nullptr;
-    return id_error;
   }
+  return id_error;
+}
 
-  // Apply, one chunk-sized slice at a time.
+// The codes of batch rows [first, first + n) of categorical column `c`,
+// adding strings the dictionary lacks (NULL slots: code 0).
+void EncodeCategorical(internal::Dictionary& dict, const Batch& batch, int c,
+                       size_t first, size_t n, const uint8_t* valid,
+                       std::vector<int64_t>& codes) {
+  codes.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!valid[i]) {
+      codes[i] = 0;
+      continue;
+    }
+    const absl::string_view s = batch.StringAt(c, first + i);
+    auto it = dict.codes.find(s);
+    if (it == dict.codes.end()) {
+      const int64_t code = static_cast<int64_t>(dict.strings.size());
+      dict.strings.push_back(s);
+      it = dict.codes.emplace(std::string(s), code).first;
+    }
+    codes[i] = it->second;
+  }
+}
+
+// Appends batch rows [first, first + n) to the open chunk, which has room
+// for them, column by column.
+void AppendSlice(TableImpl& t, const Batch& batch, size_t first, size_t n,
+                 std::vector<int64_t>& codes) {
+  Chunk& chunk = t.chunks.back();
+  const size_t old_size = chunk.size;
+  for (int c = 0; c < t.schema.num_columns(); ++c) {
+    const Batch::Column& col = batch.column(c);
+    ColumnChunk& cc = chunk.columns[c];
+    const uint8_t* valid = col.valid.data() + first;
+    switch (t.schema.column(c).type) {
+      case ColumnType::kFloat:
+        AppendFloats(cc, old_size, col.floats.data() + first, valid, n);
+        break;
+      case ColumnType::kInt:
+        AppendInts(cc, old_size, col.ints.data() + first, valid, n);
+        break;
+      case ColumnType::kCategorical:
+        EncodeCategorical(t.dictionaries[c], batch, c, first, n, valid, codes);
+        AppendInts(cc, old_size, codes.data(), valid, n);
+        break;
+      case ColumnType::kId:
+        for (size_t i = 0; i < n; ++i) {
+          AppendId(cc, old_size + i, batch.StringAt(c, first + i));
+        }
+        break;
+    }
+  }
+  chunk.size = static_cast<uint32_t>(old_size + n);
+  if (!chunk.deleted.empty()) chunk.deleted.resize((chunk.size + 63) / 64, 0);
+  t.num_rows += n;
+}
+
+// Stores the batch, one chunk-sized slice at a time; a full chunk is
+// shrunk to its size as it is closed.
+void ApplyBatch(TableImpl& t, const Batch& batch) {
+  const size_t n = batch.num_rows();
   const size_t chunk_rows = t.chunk_rows();
   std::vector<int64_t> codes;
   size_t done = 0;
@@ -355,57 +411,43 @@ absl::Status Table::Append(const Batch& batch) {
     if (t.chunks.empty() || t.chunks.back().size == chunk_rows) {
       if (!t.chunks.empty()) ShrinkChunk(t.chunks.back());
       t.chunks.emplace_back();
-      t.chunks.back().columns.resize(schema.num_columns());
+      t.chunks.back().columns.resize(t.schema.num_columns());
     }
-    Chunk& chunk = t.chunks.back();
-    const size_t old_size = chunk.size;
-    const size_t take = std::min(n - done, chunk_rows - old_size);
-    for (int c = 0; c < schema.num_columns(); ++c) {
-      const Batch::Column& col = batch.column(c);
-      ColumnChunk& cc = chunk.columns[c];
-      const uint8_t* valid = col.valid.data() + done;
-      switch (schema.column(c).type) {
-        case ColumnType::kFloat:
-          AppendFloats(cc, old_size, col.floats.data() + done, valid, take);
-          break;
-        case ColumnType::kInt:
-          AppendInts(cc, old_size, col.ints.data() + done, valid, take);
-          break;
-        case ColumnType::kCategorical: {
-          internal::Dictionary& dict = t.dictionaries[c];
-          codes.resize(take);
-          for (size_t i = 0; i < take; ++i) {
-            if (!valid[i]) {
-              codes[i] = 0;
-              continue;
-            }
-            const absl::string_view s = batch.StringAt(c, done + i);
-            auto it = dict.codes.find(s);
-            if (it == dict.codes.end()) {
-              const int64_t code = static_cast<int64_t>(dict.strings.size());
-              dict.strings.push_back(s);
-              it = dict.codes.emplace(std::string(s), code).first;
-            }
-            codes[i] = it->second;
-          }
-          AppendInts(cc, old_size, codes.data(), valid, take);
-          break;
-        }
-        case ColumnType::kId:
-          for (size_t i = 0; i < take; ++i) {
-            AppendId(cc, old_size + i, batch.StringAt(c, done + i));
-          }
-          break;
-      }
-    }
-    chunk.size = static_cast<uint32_t>(old_size + take);
-    if (!chunk.deleted.empty()) chunk.deleted.resize((chunk.size + 63) / 64, 0);
-    t.num_rows += take;
+    const size_t take = std::min(n - done, chunk_rows - t.chunks.back().size);
+    AppendSlice(t, batch, done, take, codes);
     done += take;
   }
   if (!t.chunks.empty() && t.chunks.back().size == chunk_rows) {
     ShrinkChunk(t.chunks.back());
   }
+}
+
+}  // namespace
+
+absl::Status Table::Append(const Batch& batch) {
+  TableImpl& t = *impl_;
+  if (!(batch.schema() == t.schema)) {
+    return absl::FailedPreconditionError(
+        "batch schema differs from the table's schema");
+  }
+  // A table opened from a file is copied into memory first.
+  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
+  SLICEKIT_RETURN_IF_ERROR(CheckBatch(t.schema, batch));
+  const size_t n = batch.num_rows();
+  if (n > std::numeric_limits<RowIndex>::max() - t.num_rows) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("appending ", n, " rows to ", t.num_rows,
+                     " would pass the limit of 4294967295 row positions"));
+  }
+  const RowIndex first_row = static_cast<RowIndex>(t.num_rows);
+  t.pending = &batch;
+  t.pending_first = first_row;
+  absl::Status indexed = IndexBatchIds(t, batch, first_row);
+  if (!indexed.ok()) {
+    t.pending = nullptr;
+    return indexed;
+  }
+  ApplyBatch(t, batch);
   t.pending = nullptr;
   return absl::OkStatus();
 }
