@@ -531,13 +531,6 @@ void GatherValid(const ColumnChunk& c, const uint32_t* offsets, size_t n,
   }
 }
 
-// Live rows of one input chunk that go to the output chunk being built.
-struct Run {
-  size_t chunk;
-  size_t begin;  // into the output chunk's offsets
-  size_t end;
-};
-
 size_t TotalBytes(const Table& table) {
   size_t bytes = table.DictionaryBytes(table.schema().id_column());
   for (int c = 0; c < table.schema().num_columns(); ++c) {
@@ -545,6 +538,159 @@ size_t TotalBytes(const Table& table) {
   }
   return bytes;
 }
+
+// The id index after compaction: a row's new position is its old one minus
+// the deleted rows before it. Chunks are whole 64-row words, so a prefix
+// count of deleted rows per word and one popcount give it; the stored
+// hashes are reused, so no id is read or hashed again.
+internal::IdIndex CompactedIndex(const TableImpl& t, size_t live) {
+  const size_t words_per_chunk = t.chunk_rows() / 64;
+  std::vector<uint32_t> deleted_before(t.chunks.size() * words_per_chunk + 1);
+  uint32_t deleted = 0;
+  for (size_t c = 0; c < t.chunks.size(); ++c) {
+    const Chunk& chunk = t.chunks[c];
+    for (size_t w = 0; w < words_per_chunk; ++w) {
+      deleted_before[c * words_per_chunk + w] = deleted;
+      if (w < chunk.deleted.size()) {
+        deleted += static_cast<uint32_t>(std::popcount(chunk.deleted[w]));
+      }
+    }
+  }
+  internal::IdIndex index(0, internal::IdHash{}, internal::IdEq{&t});
+  index.reserve(live);
+  for (const internal::IndexEntry& e : t.index) {
+    const size_t word = e.row / 64;
+    const Chunk& chunk = t.chunks[t.ChunkOf(e.row)];
+    const size_t word_in_chunk = t.OffsetOf(e.row) / 64;
+    uint32_t moved = deleted_before[word];
+    if (word_in_chunk < chunk.deleted.size()) {
+      const uint64_t below = (uint64_t{1} << (e.row % 64)) - 1;
+      moved += static_cast<uint32_t>(
+          std::popcount(chunk.deleted[word_in_chunk] & below));
+    }
+    index.insert(internal::IndexEntry{e.row - moved, e.hash});
+  }
+  return index;
+}
+
+// Rebuilds the chunks from the live rows, one output chunk at a time: list
+// the live rows that fill it (runs of offsets into input chunks), then per
+// column gather them into a chunk-sized buffer and encode it in one call
+// (one encoding pass, never a re-encode). Input chunks are freed as soon
+// as they are used up, so memory peaks at about one chunk above the
+// compacted size.
+class ChunkCompactor {
+ public:
+  explicit ChunkCompactor(TableImpl& t)
+      : t_(t),
+        chunk_rows_(t.chunk_rows()),
+        ints_(chunk_rows_),
+        floats_(chunk_rows_),
+        valid_(chunk_rows_) {
+    offsets_.reserve(chunk_rows_);
+  }
+
+  std::vector<Chunk> Run(size_t live) {
+    std::vector<Chunk> out;
+    out.reserve((live + chunk_rows_ - 1) / chunk_rows_);
+    size_t freed = 0;  // input chunks before this one are released
+    while (in_chunk_ < t_.chunks.size()) {
+      ListLiveRows();
+      const size_t n = offsets_.size();
+      if (n == 0) break;
+      Chunk& dst = out.emplace_back();
+      dst.columns.resize(t_.schema.num_columns());
+      dst.size = static_cast<uint32_t>(n);
+      for (int col = 0; col < t_.schema.num_columns(); ++col) {
+        BuildColumn(col, dst.columns[col]);
+      }
+      ShrinkChunk(dst);
+      for (; freed < in_chunk_; ++freed) t_.chunks[freed] = Chunk{};
+    }
+    return out;
+  }
+
+ private:
+  // Live rows of one input chunk that go to the output chunk being built.
+  struct LiveRun {
+    size_t chunk;
+    size_t begin;  // into the output chunk's offsets
+    size_t end;
+  };
+
+  // The live rows that fill the next output chunk, from where the last
+  // one ended.
+  void ListLiveRows() {
+    offsets_.clear();
+    runs_.clear();
+    while (offsets_.size() < chunk_rows_ && in_chunk_ < t_.chunks.size()) {
+      const Chunk& chunk = t_.chunks[in_chunk_];
+      const size_t begin = offsets_.size();
+      for (; in_offset_ < chunk.size && offsets_.size() < chunk_rows_;
+           ++in_offset_) {
+        if (!chunk.IsDeleted(in_offset_)) {
+          offsets_.push_back(static_cast<uint32_t>(in_offset_));
+        }
+      }
+      if (offsets_.size() > begin) {
+        runs_.push_back({in_chunk_, begin, offsets_.size()});
+      }
+      if (in_offset_ == chunk.size) {
+        ++in_chunk_;
+        in_offset_ = 0;
+      }
+    }
+  }
+
+  void BuildColumn(int col, ColumnChunk& cc) {
+    const ColumnType type = t_.schema.column(col).type;
+    for (const LiveRun& run : runs_) {
+      const ColumnChunk& src = t_.chunks[run.chunk].columns[col];
+      const uint32_t* offs = offsets_.data() + run.begin;
+      const size_t m = run.end - run.begin;
+      switch (type) {
+        case ColumnType::kFloat:
+          for (size_t i = 0; i < m; ++i) {
+            floats_[run.begin + i] = src.floats[offs[i]];
+          }
+          GatherValid(src, offs, m, valid_.data() + run.begin);
+          break;
+        case ColumnType::kInt:
+        case ColumnType::kCategorical:
+          internal::GatherInts(src, offs, m, ints_.data() + run.begin);
+          GatherValid(src, offs, m, valid_.data() + run.begin);
+          break;
+        case ColumnType::kId:
+          for (size_t i = 0; i < m; ++i) {
+            AppendId(cc, run.begin + i, src.IdAt(offs[i]));
+          }
+          break;
+      }
+    }
+    const size_t n = offsets_.size();
+    switch (type) {
+      case ColumnType::kFloat:
+        AppendFloats(cc, 0, floats_.data(), valid_.data(), n);
+        break;
+      case ColumnType::kInt:
+      case ColumnType::kCategorical:
+        AppendInts(cc, 0, ints_.data(), valid_.data(), n);
+        break;
+      case ColumnType::kId:
+        break;
+    }
+  }
+
+  TableImpl& t_;
+  const size_t chunk_rows_;
+  std::vector<uint32_t> offsets_;
+  std::vector<LiveRun> runs_;
+  std::vector<int64_t> ints_;
+  std::vector<float> floats_;
+  std::vector<uint8_t> valid_;
+  size_t in_chunk_ = 0;   // the next input row to place: chunk
+  size_t in_offset_ = 0;  // and offset in it
+};
 
 }  // namespace
 
@@ -572,128 +718,10 @@ Table::CompactionStats Table::Compact() {
   // Compact cannot return a Status: a table opened from a file whose data
   // is corrupt ends the process here (Table::Verify() first avoids that).
   internal::DieUnlessOk(t.MakeOwned());
-  const Schema& schema = t.schema;
-  const int num_columns = schema.num_columns();
-  const size_t chunk_rows = t.chunk_rows();
   const size_t live = t.num_rows - t.num_deleted;
-
-  // 1. The id index: a row's new position is its old one minus the deleted
-  // rows before it. Chunks are whole 64-row words, so a prefix count of
-  // deleted rows per word and one popcount give it; the stored hashes are
-  // reused, so no id is read or hashed again.
-  const size_t words_per_chunk = chunk_rows / 64;
-  std::vector<uint32_t> deleted_before(t.chunks.size() * words_per_chunk + 1);
-  {
-    uint32_t deleted = 0;
-    for (size_t c = 0; c < t.chunks.size(); ++c) {
-      const Chunk& chunk = t.chunks[c];
-      for (size_t w = 0; w < words_per_chunk; ++w) {
-        deleted_before[c * words_per_chunk + w] = deleted;
-        if (w < chunk.deleted.size()) {
-          deleted += static_cast<uint32_t>(std::popcount(chunk.deleted[w]));
-        }
-      }
-    }
-  }
-  internal::IdIndex index(0, internal::IdHash{}, internal::IdEq{&t});
-  index.reserve(live);
-  for (const internal::IndexEntry& e : t.index) {
-    const size_t word = e.row / 64;
-    const Chunk& chunk = t.chunks[t.ChunkOf(e.row)];
-    const size_t word_in_chunk = t.OffsetOf(e.row) / 64;
-    uint32_t moved = deleted_before[word];
-    if (word_in_chunk < chunk.deleted.size()) {
-      const uint64_t below = (uint64_t{1} << (e.row % 64)) - 1;
-      moved += static_cast<uint32_t>(
-          std::popcount(chunk.deleted[word_in_chunk] & below));
-    }
-    index.insert(internal::IndexEntry{e.row - moved, e.hash});
-  }
-
-  // 2. The chunks, one output chunk at a time: list the live rows that fill
-  // it (runs of offsets into input chunks), then per column gather them
-  // into a chunk-sized buffer and encode it in one call (one encoding pass,
-  // never a re-encode). Input chunks are freed as soon as they are used up,
-  // so memory peaks at about one chunk above the compacted size.
-  std::vector<Chunk> out;
-  out.reserve((live + chunk_rows - 1) / chunk_rows);
-  std::vector<uint32_t> offsets;
-  offsets.reserve(chunk_rows);
-  std::vector<Run> runs;
-  std::vector<int64_t> ints(chunk_rows);
-  std::vector<float> floats(chunk_rows);
-  std::vector<uint8_t> valid(chunk_rows);
-  size_t in_chunk = 0;   // the next input row to place: chunk
-  size_t in_offset = 0;  // and offset in it
-  size_t freed = 0;      // input chunks before this one are released
-  while (in_chunk < t.chunks.size()) {
-    offsets.clear();
-    runs.clear();
-    while (offsets.size() < chunk_rows && in_chunk < t.chunks.size()) {
-      const Chunk& chunk = t.chunks[in_chunk];
-      const size_t begin = offsets.size();
-      for (; in_offset < chunk.size && offsets.size() < chunk_rows;
-           ++in_offset) {
-        if (!chunk.IsDeleted(in_offset)) {
-          offsets.push_back(static_cast<uint32_t>(in_offset));
-        }
-      }
-      if (offsets.size() > begin) {
-        runs.push_back({in_chunk, begin, offsets.size()});
-      }
-      if (in_offset == chunk.size) {
-        ++in_chunk;
-        in_offset = 0;
-      }
-    }
-    const size_t n = offsets.size();
-    if (n == 0) break;
-    Chunk& dst = out.emplace_back();
-    dst.columns.resize(num_columns);
-    dst.size = static_cast<uint32_t>(n);
-    for (int col = 0; col < num_columns; ++col) {
-      ColumnChunk& cc = dst.columns[col];
-      const ColumnType type = schema.column(col).type;
-      for (const Run& run : runs) {
-        const ColumnChunk& src = t.chunks[run.chunk].columns[col];
-        const uint32_t* offs = offsets.data() + run.begin;
-        const size_t m = run.end - run.begin;
-        switch (type) {
-          case ColumnType::kFloat:
-            for (size_t i = 0; i < m; ++i) {
-              floats[run.begin + i] = src.floats[offs[i]];
-            }
-            GatherValid(src, offs, m, valid.data() + run.begin);
-            break;
-          case ColumnType::kInt:
-          case ColumnType::kCategorical:
-            internal::GatherInts(src, offs, m, ints.data() + run.begin);
-            GatherValid(src, offs, m, valid.data() + run.begin);
-            break;
-          case ColumnType::kId:
-            for (size_t i = 0; i < m; ++i) {
-              AppendId(cc, run.begin + i, src.IdAt(offs[i]));
-            }
-            break;
-        }
-      }
-      switch (type) {
-        case ColumnType::kFloat:
-          AppendFloats(cc, 0, floats.data(), valid.data(), n);
-          break;
-        case ColumnType::kInt:
-        case ColumnType::kCategorical:
-          AppendInts(cc, 0, ints.data(), valid.data(), n);
-          break;
-        case ColumnType::kId:
-          break;
-      }
-    }
-    ShrinkChunk(dst);
-    for (; freed < in_chunk; ++freed) t.chunks[freed] = Chunk{};
-  }
-
-  t.chunks = std::move(out);
+  internal::IdIndex index = CompactedIndex(t, live);
+  std::vector<Chunk> chunks = ChunkCompactor(t).Run(live);
+  t.chunks = std::move(chunks);
   t.index = std::move(index);
   t.num_rows = live;
   t.num_deleted = 0;
