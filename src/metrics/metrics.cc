@@ -100,6 +100,51 @@ void Finish(const Sums& sums, Metrics* m) {
   if (sums.max_fp >= 0) m->max_fp_confidence = sums.max_fp;
 }
 
+// Checks a row's class indexes, boxes and confidences, and lists the
+// classes it has anything of, in order.
+absl::Status RowClasses(const DataRow& row, int32_t num_classes,
+                        std::vector<int32_t>* classes) {
+  auto bad = [&](absl::string_view what, size_t i, absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+  };
+  std::vector<int32_t>& row_classes = *classes;
+  row_classes.clear();
+  for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+    const GroundTruth& g = row.ground_truths[i];
+    if (g.class_index < 0 || g.class_index >= num_classes) {
+      return bad("ground_truths", i, "class index out of range");
+    }
+    if (!ValidBox(g.box)) return bad("ground_truths", i, "invalid box");
+    row_classes.push_back(g.class_index);
+  }
+  for (size_t i = 0; i < row.predictions.size(); ++i) {
+    const Prediction& p = row.predictions[i];
+    if (p.class_index < 0 || p.class_index >= num_classes) {
+      return bad("predictions", i, "class index out of range");
+    }
+    if (!ValidBox(p.box)) return bad("predictions", i, "invalid box");
+    if (!(p.confidence >= 0 && p.confidence <= 1)) {
+      return bad("predictions", i, "confidence outside [0, 1]");
+    }
+    row_classes.push_back(p.class_index);
+  }
+  for (const auto* a : {&row.label, &row.classification}) {
+    if (!a->has_value()) continue;
+    if ((*a)->class_index < 0 || (*a)->class_index >= num_classes ||
+        !((*a)->confidence >= 0 && (*a)->confidence <= 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("row ", row.data_row_id,
+                       ": classification class or confidence out of range"));
+    }
+    row_classes.push_back((*a)->class_index);
+  }
+  std::sort(row_classes.begin(), row_classes.end());
+  row_classes.erase(std::unique(row_classes.begin(), row_classes.end()),
+                    row_classes.end());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 double CocoIou(const Box& d, const Box& g, bool crowd) {
@@ -126,43 +171,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
   for (size_t r = 0; r < run->rows.size(); ++r) {
     const DataRow& row = run->rows[r];
     e.row_group_begin_.push_back(e.groups_.size());
-    auto bad = [&](absl::string_view what, size_t i, absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
-    };
-    row_classes.clear();
-    for (size_t i = 0; i < row.ground_truths.size(); ++i) {
-      const GroundTruth& g = row.ground_truths[i];
-      if (g.class_index < 0 || g.class_index >= num_classes) {
-        return bad("ground_truths", i, "class index out of range");
-      }
-      if (!ValidBox(g.box)) return bad("ground_truths", i, "invalid box");
-      row_classes.push_back(g.class_index);
-    }
-    for (size_t i = 0; i < row.predictions.size(); ++i) {
-      const Prediction& p = row.predictions[i];
-      if (p.class_index < 0 || p.class_index >= num_classes) {
-        return bad("predictions", i, "class index out of range");
-      }
-      if (!ValidBox(p.box)) return bad("predictions", i, "invalid box");
-      if (!(p.confidence >= 0 && p.confidence <= 1)) {
-        return bad("predictions", i, "confidence outside [0, 1]");
-      }
-      row_classes.push_back(p.class_index);
-    }
-    for (const auto* a : {&row.label, &row.classification}) {
-      if (!a->has_value()) continue;
-      if ((*a)->class_index < 0 || (*a)->class_index >= num_classes ||
-          !((*a)->confidence >= 0 && (*a)->confidence <= 1)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("row ", row.data_row_id,
-                         ": classification class or confidence out of range"));
-      }
-      row_classes.push_back((*a)->class_index);
-    }
-    std::sort(row_classes.begin(), row_classes.end());
-    row_classes.erase(std::unique(row_classes.begin(), row_classes.end()),
-                      row_classes.end());
+    SLICEKIT_RETURN_IF_ERROR(RowClasses(row, num_classes, &row_classes));
     if (row_classes.empty()) continue;
 
     // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
