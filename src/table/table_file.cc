@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -595,8 +596,8 @@ class TableFileReader {
 
   std::shared_ptr<FileBacking> file_;
   const OpenErrors errors_;
-  FileHeader header_;
-  DirectoryHead head_;
+  FileHeader header_{};
+  DirectoryHead head_{};
   std::vector<ColumnSpec> specs_;
   DirectoryRecords records_;      // its sections moved to file_->sections
   std::vector<uint8_t> claimed_;  // per section
