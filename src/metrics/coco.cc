@@ -388,183 +388,19 @@ class Importer {
   absl::Status Run(const Element& gt_root, const Element& dets_root,
                    absl::string_view gt_name, absl::string_view dets_name,
                    ModelRun* run) {
-    simdjson::dom::object gt;
-    if (gt_root.get_object().get(gt) != simdjson::SUCCESS) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(gt_name, ": not a COCO instances object"));
-    }
-    simdjson::dom::array sections[3];
-    static constexpr const char* kSections[3] = {"images", "annotations",
-                                                 "categories"};
-    for (int k = 0; k < 3; ++k) {
-      std::optional<Element> v = Find(gt, kSections[k]);
-      if (!v || v->get_array().get(sections[k]) != simdjson::SUCCESS) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(gt_name, ": ", kSections[k],
-                         !v ? ": missing required field" : ": not an array"));
-      }
-    }
-    const simdjson::dom::array& images = sections[0];
-    const simdjson::dom::array& annotations = sections[1];
-    const simdjson::dom::array& categories = sections[2];
-    simdjson::dom::array dets;
-    if (dets_root.get_array().get(dets) != simdjson::SUCCESS) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(dets_name, ": not a COCO results list"));
-    }
-
-    // Categories.
-    absl::flat_hash_map<int64_t, int32_t> category_index;
-    absl::flat_hash_set<std::string> category_names;
-    size_t i = 0;
-    for (Element e : categories) {
-      Context ctx(gt_name, "categories", i++);
-      simdjson::dom::object c;
-      int64_t id = 0;
-      std::optional<std::string> name;
-      bool ok = e.get_object().get(c) == simdjson::SUCCESS ||
-                ctx.Fail("category", "not an object");
-      ok = ok && GetInt(c, "id", true, &id, &ctx);
-      if (ok) ctx.id = id;
-      ok = ok && GetOptionalString(c, "name", &name, &ctx);
-      if (ok && (!name || name->empty())) {
-        ok = ctx.Fail("name", "missing or empty");
-      }
-      if (ok && category_index.contains(id)) ok = ctx.Fail("id", "duplicate");
-      if (ok && category_names.contains(*name)) {
-        ok = ctx.Fail("name", absl::StrCat("duplicate (\"", *name, "\")"));
-      }
-      if (!Handle(ctx, ok, &report_.skipped_categories)) {
-        if (!error_.ok()) return error_;
-        continue;
-      }
-      category_index[id] = static_cast<int32_t>(run->classes.size());
-      category_names.insert(*name);
-      run->classes.push_back(*name);
-      run->class_ids.push_back(id);
-    }
-
-    // Images.
-    absl::flat_hash_map<int64_t, int32_t> image_index;
-    image_index.reserve(images.size());
-    run->rows.reserve(images.size());
-    i = 0;
-    for (Element e : images) {
-      Context ctx(gt_name, "images", i++);
-      simdjson::dom::object im;
-      DataRow row;
-      int64_t id = 0;
-      bool ok = e.get_object().get(im) == simdjson::SUCCESS ||
-                ctx.Fail("image", "not an object");
-      ok = ok && GetInt(im, "id", true, &id, &ctx);
-      if (ok) ctx.id = id;
-      if (ok && image_index.contains(id)) ok = ctx.Fail("id", "duplicate");
-      ok = ok && GetOptionalString(im, "dataset", &row.dataset, &ctx);
-      ok = ok && GetOptionalString(im, "split", &row.split, &ctx);
-      ok = ok && GetOptionalString(im, "global_key", &row.global_key, &ctx);
-      if (ok) ok = ReadMetadata(im, &row, &ctx);
-      if (!Handle(ctx, ok, &report_.skipped_images)) {
-        if (!error_.ok()) return error_;
-        continue;
-      }
-      row.data_row_id = absl::StrCat(id);
-      image_index[id] = static_cast<int32_t>(run->rows.size());
-      run->rows.push_back(std::move(row));
-    }
-
-    // Reads image_id and category_id of an annotation or detection.
-    auto image_and_class = [&](const simdjson::dom::object& o, Context* ctx,
-                               int32_t* row, int32_t* cls) {
-      int64_t image_id = 0, category_id = 0;
-      if (!GetInt(o, "image_id", true, &image_id, ctx)) return false;
-      if (!GetInt(o, "category_id", true, &category_id, ctx)) return false;
-      auto im = image_index.find(image_id);
-      if (im == image_index.end()) {
-        return ctx->Fail("image_id",
-                         absl::StrCat("unknown image (", image_id, ")"));
-      }
-      auto c = category_index.find(category_id);
-      if (c == category_index.end()) {
-        return ctx->Fail("category_id",
-                         absl::StrCat("unknown category (", category_id, ")"));
-      }
-      *row = im->second;
-      *cls = c->second;
-      return true;
-    };
-
-    // Annotations.
-    absl::flat_hash_set<int64_t> annotation_ids;
-    annotation_ids.reserve(annotations.size());
-    i = 0;
-    for (Element e : annotations) {
-      Context ctx(gt_name, "annotations", i++);
-      simdjson::dom::object a;
-      GroundTruth g;
-      int32_t row = 0;
-      int64_t crowd = 0;
-      bool ok = e.get_object().get(a) == simdjson::SUCCESS ||
-                ctx.Fail("annotation", "not an object");
-      ok = ok && GetInt(a, "id", true, &g.id, &ctx);
-      if (ok) ctx.id = g.id;
-      if (ok && annotation_ids.contains(g.id)) ok = ctx.Fail("id", "duplicate");
-      ok = ok && image_and_class(a, &ctx, &row, &g.class_index);
-      ok = ok && GetBox(a, &g.box, &ctx);
-      if (ok) {
-        std::optional<Element> v = Find(a, "iscrowd");
-        bool b = false;
-        if (v && v->get_bool().get(b) == simdjson::SUCCESS) {
-          crowd = b ? 1 : 0;
-        } else {
-          ok = GetInt(a, "iscrowd", false, &crowd, &ctx);
-          if (ok && crowd != 0 && crowd != 1) {
-            ok = ctx.Fail("iscrowd", absl::StrCat("not 0 or 1 (", crowd, ")"));
-          }
-        }
-      }
-      if (ok) {
-        ok = GetOptionalNumber(a, "area", &g.area, &ctx);
-        if (ok && g.area && (!std::isfinite(*g.area) || *g.area < 0)) {
-          ok = ctx.Fail("area",
-                        absl::StrCat("negative or not finite (", *g.area, ")"));
-        }
-      }
-      if (!Handle(ctx, ok, &report_.skipped_annotations)) {
-        if (!error_.ok()) return error_;
-        continue;
-      }
-      g.iscrowd = crowd != 0;
-      annotation_ids.insert(g.id);
-      run->rows[row].ground_truths.push_back(g);
-    }
-
-    // Detections.
-    i = 0;
-    for (Element e : dets) {
-      Context ctx(dets_name, "", i++);
-      simdjson::dom::object d;
-      Prediction p;
-      int32_t row = 0;
-      bool ok = e.get_object().get(d) == simdjson::SUCCESS ||
-                ctx.Fail("detection", "not an object");
-      ok = ok && image_and_class(d, &ctx, &row, &p.class_index);
-      ok = ok && GetBox(d, &p.box, &ctx);
-      std::optional<double> score;
-      ok = ok && GetOptionalNumber(d, "score", &score, &ctx);
-      if (ok && score) {
-        p.confidence = *score;
-        if (!(p.confidence >= 0 && p.confidence <= 1)) {
-          ok = ctx.Fail("score",
-                        absl::StrCat("outside [0, 1] (", p.confidence, ")"));
-        }
-      }
-      if (!Handle(ctx, ok, &report_.skipped_detections)) {
-        if (!error_.ok()) return error_;
-        continue;
-      }
-      run->rows[row].predictions.push_back(p);
-    }
-    return absl::OkStatus();
+    CocoLists lists;
+    absl::Status status =
+        FindLists(gt_root, dets_root, gt_name, dets_name, &lists);
+    if (!status.ok()) return status;
+    // Categories and images first: annotations and detections refer to
+    // them by id.
+    status = ReadCategories(lists.categories, gt_name, run);
+    if (!status.ok()) return status;
+    status = ReadImages(lists.images, gt_name, run);
+    if (!status.ok()) return status;
+    status = ReadAnnotations(lists.annotations, gt_name, run);
+    if (!status.ok()) return status;
+    return ReadDetections(lists.dets, dets_name, run);
   }
 
   // The image's other string and number fields, in key order (the last
@@ -612,9 +448,220 @@ class Importer {
   ImportReport& report() { return report_; }
 
  private:
+  // The lists of the two files.
+  struct CocoLists {
+    simdjson::dom::array images;
+    simdjson::dom::array annotations;
+    simdjson::dom::array categories;
+    simdjson::dom::array dets;
+  };
+
+  static absl::Status FindLists(const Element& gt_root,
+                                const Element& dets_root,
+                                absl::string_view gt_name,
+                                absl::string_view dets_name, CocoLists* lists) {
+    simdjson::dom::object gt;
+    if (gt_root.get_object().get(gt) != simdjson::SUCCESS) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(gt_name, ": not a COCO instances object"));
+    }
+    simdjson::dom::array* sections[3] = {&lists->images, &lists->annotations,
+                                         &lists->categories};
+    static constexpr const char* kSections[3] = {"images", "annotations",
+                                                 "categories"};
+    for (int k = 0; k < 3; ++k) {
+      std::optional<Element> v = Find(gt, kSections[k]);
+      if (!v || v->get_array().get(*sections[k]) != simdjson::SUCCESS) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(gt_name, ": ", kSections[k],
+                         !v ? ": missing required field" : ": not an array"));
+      }
+    }
+    if (dets_root.get_array().get(lists->dets) != simdjson::SUCCESS) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(dets_name, ": not a COCO results list"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadCategories(const simdjson::dom::array& categories,
+                              absl::string_view gt_name, ModelRun* run) {
+    absl::flat_hash_set<std::string> category_names;
+    size_t i = 0;
+    for (Element e : categories) {
+      Context ctx(gt_name, "categories", i++);
+      simdjson::dom::object c;
+      int64_t id = 0;
+      std::optional<std::string> name;
+      bool ok = e.get_object().get(c) == simdjson::SUCCESS ||
+                ctx.Fail("category", "not an object");
+      ok = ok && GetInt(c, "id", true, &id, &ctx);
+      if (ok) ctx.id = id;
+      ok = ok && GetOptionalString(c, "name", &name, &ctx);
+      if (ok && (!name || name->empty())) {
+        ok = ctx.Fail("name", "missing or empty");
+      }
+      if (ok && category_index_.contains(id)) ok = ctx.Fail("id", "duplicate");
+      if (ok && category_names.contains(*name)) {
+        ok = ctx.Fail("name", absl::StrCat("duplicate (\"", *name, "\")"));
+      }
+      if (!Handle(ctx, ok, &report_.skipped_categories)) {
+        if (!error_.ok()) return error_;
+        continue;
+      }
+      category_index_[id] = static_cast<int32_t>(run->classes.size());
+      category_names.insert(*name);
+      run->classes.push_back(*name);
+      run->class_ids.push_back(id);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadImages(const simdjson::dom::array& images,
+                          absl::string_view gt_name, ModelRun* run) {
+    image_index_.reserve(images.size());
+    run->rows.reserve(images.size());
+    size_t i = 0;
+    for (Element e : images) {
+      Context ctx(gt_name, "images", i++);
+      simdjson::dom::object im;
+      DataRow row;
+      int64_t id = 0;
+      bool ok = e.get_object().get(im) == simdjson::SUCCESS ||
+                ctx.Fail("image", "not an object");
+      ok = ok && GetInt(im, "id", true, &id, &ctx);
+      if (ok) ctx.id = id;
+      if (ok && image_index_.contains(id)) ok = ctx.Fail("id", "duplicate");
+      ok = ok && GetOptionalString(im, "dataset", &row.dataset, &ctx);
+      ok = ok && GetOptionalString(im, "split", &row.split, &ctx);
+      ok = ok && GetOptionalString(im, "global_key", &row.global_key, &ctx);
+      if (ok) ok = ReadMetadata(im, &row, &ctx);
+      if (!Handle(ctx, ok, &report_.skipped_images)) {
+        if (!error_.ok()) return error_;
+        continue;
+      }
+      row.data_row_id = absl::StrCat(id);
+      image_index_[id] = static_cast<int32_t>(run->rows.size());
+      run->rows.push_back(std::move(row));
+    }
+    return absl::OkStatus();
+  }
+
+  // Reads image_id and category_id of an annotation or detection: the row
+  // and class they name.
+  bool ImageAndClass(const simdjson::dom::object& o, Context* ctx, int32_t* row,
+                     int32_t* cls) const {
+    int64_t image_id = 0, category_id = 0;
+    if (!GetInt(o, "image_id", true, &image_id, ctx)) return false;
+    if (!GetInt(o, "category_id", true, &category_id, ctx)) return false;
+    auto im = image_index_.find(image_id);
+    if (im == image_index_.end()) {
+      return ctx->Fail("image_id",
+                       absl::StrCat("unknown image (", image_id, ")"));
+    }
+    auto c = category_index_.find(category_id);
+    if (c == category_index_.end()) {
+      return ctx->Fail("category_id",
+                       absl::StrCat("unknown category (", category_id, ")"));
+    }
+    *row = im->second;
+    *cls = c->second;
+    return true;
+  }
+
+  // iscrowd: a boolean, or the integer 0 or 1; absent: 0.
+  static bool GetCrowd(const simdjson::dom::object& a, int64_t* crowd,
+                       Context* ctx) {
+    std::optional<Element> v = Find(a, "iscrowd");
+    bool b = false;
+    if (v && v->get_bool().get(b) == simdjson::SUCCESS) {
+      *crowd = b ? 1 : 0;
+      return true;
+    }
+    if (!GetInt(a, "iscrowd", false, crowd, ctx)) return false;
+    if (*crowd != 0 && *crowd != 1) {
+      return ctx->Fail("iscrowd", absl::StrCat("not 0 or 1 (", *crowd, ")"));
+    }
+    return true;
+  }
+
+  static bool GetArea(const simdjson::dom::object& a,
+                      std::optional<double>* area, Context* ctx) {
+    if (!GetOptionalNumber(a, "area", area, ctx)) return false;
+    if (*area && (!std::isfinite(**area) || **area < 0)) {
+      return ctx->Fail("area",
+                       absl::StrCat("negative or not finite (", **area, ")"));
+    }
+    return true;
+  }
+
+  absl::Status ReadAnnotations(const simdjson::dom::array& annotations,
+                               absl::string_view gt_name, ModelRun* run) {
+    absl::flat_hash_set<int64_t> annotation_ids;
+    annotation_ids.reserve(annotations.size());
+    size_t i = 0;
+    for (Element e : annotations) {
+      Context ctx(gt_name, "annotations", i++);
+      simdjson::dom::object a;
+      GroundTruth g;
+      int32_t row = 0;
+      int64_t crowd = 0;
+      bool ok = e.get_object().get(a) == simdjson::SUCCESS ||
+                ctx.Fail("annotation", "not an object");
+      ok = ok && GetInt(a, "id", true, &g.id, &ctx);
+      if (ok) ctx.id = g.id;
+      if (ok && annotation_ids.contains(g.id)) ok = ctx.Fail("id", "duplicate");
+      ok = ok && ImageAndClass(a, &ctx, &row, &g.class_index);
+      ok = ok && GetBox(a, &g.box, &ctx);
+      ok = ok && GetCrowd(a, &crowd, &ctx);
+      ok = ok && GetArea(a, &g.area, &ctx);
+      if (!Handle(ctx, ok, &report_.skipped_annotations)) {
+        if (!error_.ok()) return error_;
+        continue;
+      }
+      g.iscrowd = crowd != 0;
+      annotation_ids.insert(g.id);
+      run->rows[row].ground_truths.push_back(g);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadDetections(const simdjson::dom::array& dets,
+                              absl::string_view dets_name, ModelRun* run) {
+    size_t i = 0;
+    for (Element e : dets) {
+      Context ctx(dets_name, "", i++);
+      simdjson::dom::object d;
+      Prediction p;
+      int32_t row = 0;
+      bool ok = e.get_object().get(d) == simdjson::SUCCESS ||
+                ctx.Fail("detection", "not an object");
+      ok = ok && ImageAndClass(d, &ctx, &row, &p.class_index);
+      ok = ok && GetBox(d, &p.box, &ctx);
+      std::optional<double> score;
+      ok = ok && GetOptionalNumber(d, "score", &score, &ctx);
+      if (ok && score) {
+        p.confidence = *score;
+        if (!(p.confidence >= 0 && p.confidence <= 1)) {
+          ok = ctx.Fail("score",
+                        absl::StrCat("outside [0, 1] (", p.confidence, ")"));
+        }
+      }
+      if (!Handle(ctx, ok, &report_.skipped_detections)) {
+        if (!error_.ok()) return error_;
+        continue;
+      }
+      run->rows[row].predictions.push_back(p);
+    }
+    return absl::OkStatus();
+  }
+
   ImportOptions options_;
   ImportReport report_;
   absl::Status error_;
+  // By COCO id: the run's class and row.
+  absl::flat_hash_map<int64_t, int32_t> category_index_;
+  absl::flat_hash_map<int64_t, int32_t> image_index_;
 };
 
 std::string BaseName(const std::string& path) {

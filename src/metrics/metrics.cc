@@ -61,9 +61,23 @@ struct ConfidenceStats {
   }
 };
 
+// What a group's or row's metrics derive from, beside the counts.
+struct Sums {
+  ConfidenceStats conf;
+  double iou_sum = 0;
+  int64_t iou_denom = 0;
+  double max_fp = -1;  // none while negative
+  void Merge(const Sums& o) {
+    conf.Merge(o.conf);
+    iou_sum += o.iou_sum;
+    iou_denom += o.iou_denom;
+    max_fp = std::max(max_fp, o.max_fp);
+  }
+};
+
 // Fills the metrics derived from counts and sums.
-void Finish(const ConfidenceStats& conf, double iou_sum, int64_t iou_denom,
-            double max_fp, Metrics* m) {
+void Finish(const Sums& sums, Metrics* m) {
+  const ConfidenceStats& conf = sums.conf;
   if (m->tp + m->fp > 0) {
     m->precision =
         static_cast<double>(m->tp) / static_cast<double>(m->tp + m->fp);
@@ -75,13 +89,60 @@ void Finish(const ConfidenceStats& conf, double iou_sum, int64_t iou_denom,
     m->f1 = 2.0 * static_cast<double>(m->tp) /
             static_cast<double>(2 * m->tp + m->fp + m->fn);
   }
-  if (iou_denom > 0) m->iou = iou_sum / static_cast<double>(iou_denom);
+  if (sums.iou_denom > 0) {
+    m->iou = sums.iou_sum / static_cast<double>(sums.iou_denom);
+  }
   if (conf.count > 0) {
     m->confidence = conf.sum / static_cast<double>(conf.count);
     m->min_confidence = conf.min;
     m->max_confidence = conf.max;
   }
-  if (max_fp >= 0) m->max_fp_confidence = max_fp;
+  if (sums.max_fp >= 0) m->max_fp_confidence = sums.max_fp;
+}
+
+// Checks a row's class indexes, boxes and confidences, and lists the
+// classes it has anything of, in order.
+absl::Status RowClasses(const DataRow& row, int32_t num_classes,
+                        std::vector<int32_t>* classes) {
+  auto bad = [&](absl::string_view what, size_t i, absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+  };
+  std::vector<int32_t>& row_classes = *classes;
+  row_classes.clear();
+  for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+    const GroundTruth& g = row.ground_truths[i];
+    if (g.class_index < 0 || g.class_index >= num_classes) {
+      return bad("ground_truths", i, "class index out of range");
+    }
+    if (!ValidBox(g.box)) return bad("ground_truths", i, "invalid box");
+    row_classes.push_back(g.class_index);
+  }
+  for (size_t i = 0; i < row.predictions.size(); ++i) {
+    const Prediction& p = row.predictions[i];
+    if (p.class_index < 0 || p.class_index >= num_classes) {
+      return bad("predictions", i, "class index out of range");
+    }
+    if (!ValidBox(p.box)) return bad("predictions", i, "invalid box");
+    if (!(p.confidence >= 0 && p.confidence <= 1)) {
+      return bad("predictions", i, "confidence outside [0, 1]");
+    }
+    row_classes.push_back(p.class_index);
+  }
+  for (const auto* a : {&row.label, &row.classification}) {
+    if (!a->has_value()) continue;
+    if ((*a)->class_index < 0 || (*a)->class_index >= num_classes ||
+        !((*a)->confidence >= 0 && (*a)->confidence <= 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("row ", row.data_row_id,
+                       ": classification class or confidence out of range"));
+    }
+    row_classes.push_back((*a)->class_index);
+  }
+  std::sort(row_classes.begin(), row_classes.end());
+  row_classes.erase(std::unique(row_classes.begin(), row_classes.end()),
+                    row_classes.end());
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -110,43 +171,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
   for (size_t r = 0; r < run->rows.size(); ++r) {
     const DataRow& row = run->rows[r];
     e.row_group_begin_.push_back(e.groups_.size());
-    auto bad = [&](absl::string_view what, size_t i, absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
-    };
-    row_classes.clear();
-    for (size_t i = 0; i < row.ground_truths.size(); ++i) {
-      const GroundTruth& g = row.ground_truths[i];
-      if (g.class_index < 0 || g.class_index >= num_classes) {
-        return bad("ground_truths", i, "class index out of range");
-      }
-      if (!ValidBox(g.box)) return bad("ground_truths", i, "invalid box");
-      row_classes.push_back(g.class_index);
-    }
-    for (size_t i = 0; i < row.predictions.size(); ++i) {
-      const Prediction& p = row.predictions[i];
-      if (p.class_index < 0 || p.class_index >= num_classes) {
-        return bad("predictions", i, "class index out of range");
-      }
-      if (!ValidBox(p.box)) return bad("predictions", i, "invalid box");
-      if (!(p.confidence >= 0 && p.confidence <= 1)) {
-        return bad("predictions", i, "confidence outside [0, 1]");
-      }
-      row_classes.push_back(p.class_index);
-    }
-    for (const auto* a : {&row.label, &row.classification}) {
-      if (!a->has_value()) continue;
-      if ((*a)->class_index < 0 || (*a)->class_index >= num_classes ||
-          !((*a)->confidence >= 0 && (*a)->confidence <= 1)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("row ", row.data_row_id,
-                         ": classification class or confidence out of range"));
-      }
-      row_classes.push_back((*a)->class_index);
-    }
-    std::sort(row_classes.begin(), row_classes.end());
-    row_classes.erase(std::unique(row_classes.begin(), row_classes.end()),
-                      row_classes.end());
+    SLICEKIT_RETURN_IF_ERROR(RowClasses(row, num_classes, &row_classes));
     if (row_classes.empty()) continue;
 
     // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
@@ -218,8 +243,9 @@ size_t Evaluator::memory_bytes() const {
          ious_.capacity() * sizeof(double);
 }
 
-absl::StatusOr<RunMetrics> Evaluator::Compute(
-    const MetricsOptions& options) const {
+namespace {
+
+absl::Status CheckOptions(const MetricsOptions& options) {
   SLICEKIT_RETURN_IF_ERROR(
       CheckThreshold("iou_threshold", options.iou_threshold));
   SLICEKIT_RETURN_IF_ERROR(
@@ -228,175 +254,245 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
     return absl::InvalidArgumentError(absl::StrCat(
         "max_detections must be at least 1, got ", options.max_detections));
   }
-  const ModelRun& run = *run_;
-  const size_t num_classes = run.classes.size();
-  std::vector<double> class_threshold(num_classes, options.iou_threshold);
+  return absl::OkStatus();
+}
+
+// The IoU threshold of each class: the run's, or its override by name.
+absl::StatusOr<std::vector<double>> ClassThresholds(
+    const MetricsOptions& options, const std::vector<std::string>& classes) {
+  std::vector<double> class_threshold(classes.size(), options.iou_threshold);
   for (const auto& [name, t] : options.class_iou_thresholds) {
-    auto it = std::find(run.classes.begin(), run.classes.end(), name);
-    if (it == run.classes.end()) {
+    auto it = std::find(classes.begin(), classes.end(), name);
+    if (it == classes.end()) {
       return absl::InvalidArgumentError(
           absl::StrCat("class_iou_thresholds: unknown class \"", name, "\""));
     }
     SLICEKIT_RETURN_IF_ERROR(
         CheckThreshold(absl::StrCat("iou threshold of \"", name, "\""), t));
-    class_threshold[it - run.classes.begin()] = t;
+    class_threshold[it - classes.begin()] = t;
   }
+  return class_threshold;
+}
 
-  RunMetrics out;
-  out.rows.resize(run.rows.size());
-  out.classes.reserve(groups_.size());
-  out.class_begin.reserve(run.rows.size() + 1);
-  std::vector<uint8_t> gt_matched;
-  std::vector<uint8_t> pred_paired;
-  std::vector<uint8_t> labelbox_match;
-  std::vector<uint8_t> crowd;
-  std::vector<int32_t> match;
+// One (row, class) group as Compute reads it: its predictions by
+// confidence descending, its GTs (regular, then ignored) and the IoUs
+// Evaluator::Create stored for them.
+struct GroupView {
+  const Evaluator::Group& g;
+  const DataRow& row;
+  const uint32_t* gt_order;    // g.num_gt indexes into row.ground_truths
+  const uint32_t* pred_order;  // g.num_pred indexes into row.predictions
+  const double* ious;          // laid out as Group::iou_begin says
+
+  uint32_t first_crowd() const { return g.num_gt - g.num_crowd; }
+  const Prediction& pred(uint32_t p) const {
+    return row.predictions[pred_order[p]];
+  }
+  const GroundTruth& gt(uint32_t k) const {
+    return row.ground_truths[gt_order[k]];
+  }
+  // The ordinary IoU, also for an ignored GT (whose column of `ious` holds
+  // the crowd IoU).
+  double UnionIou(uint32_t p, uint32_t k) const {
+    const double* crowd_union = ious + size_t{g.num_pred} * g.num_gt;
+    return k < first_crowd()
+               ? ious[size_t{p} * g.num_gt + k]
+               : crowd_union[size_t{p} * g.num_crowd + (k - first_crowd())];
+  }
+};
+
+// Buffers reused from group to group.
+struct MatchScratch {
   struct Pair {
     double iou;
     uint32_t p, g;
   };
   std::vector<Pair> pairs;
+  std::vector<uint8_t> gt_matched;
+  std::vector<uint8_t> pred_paired;
+  std::vector<uint8_t> labelbox_match;
+  std::vector<uint8_t> crowd;
+  std::vector<int32_t> match;
+};
+
+// What one group adds to its row.
+struct GroupMetrics {
+  Metrics m;
+  Sums sums;
+};
+
+// Greedy one-to-one pairing by IoU descending over IoU > 0 of the `kept`
+// predictions: the `iou` metric, and (its pairs with IoU > t) the kLabelbox
+// match, left in scratch.labelbox_match. Returns the kLabelbox TP count.
+int64_t PairByIou(const GroupView& view, uint32_t kept, double t,
+                  MatchScratch& scratch, GroupMetrics* out) {
+  const uint32_t num_gt = view.g.num_gt;
+  std::vector<MatchScratch::Pair>& pairs = scratch.pairs;
+  pairs.clear();
+  for (uint32_t p = 0; p < kept; ++p) {
+    for (uint32_t k = 0; k < num_gt; ++k) {
+      const double v = view.UnionIou(p, k);
+      if (v > 0) pairs.push_back({v, p, k});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const MatchScratch::Pair& a, const MatchScratch::Pair& b) {
+              if (a.iou != b.iou) return a.iou > b.iou;
+              if (a.p != b.p) return a.p < b.p;
+              return a.g < b.g;
+            });
+  scratch.gt_matched.assign(num_gt, 0);
+  scratch.pred_paired.assign(kept, 0);
+  double iou_sum = 0;
+  int64_t num_pairs = 0;
+  int64_t labelbox_tp = 0;
+  scratch.labelbox_match.assign(kept, 0);
+  for (const MatchScratch::Pair& pr : pairs) {
+    if (scratch.gt_matched[pr.g] || scratch.pred_paired[pr.p]) continue;
+    scratch.gt_matched[pr.g] = 1;
+    scratch.pred_paired[pr.p] = 1;
+    iou_sum += pr.iou;
+    ++num_pairs;
+    if (pr.iou > t) {
+      ++labelbox_tp;
+      scratch.labelbox_match[pr.p] = 1;
+    }
+  }
+  out->sums.iou_sum = iou_sum;
+  out->sums.iou_denom = num_gt + kept - num_pairs;
+  return labelbox_tp;
+}
+
+// kLabelbox: the IoU pairing above t is the match.
+void CountLabelbox(const GroupView& view, uint32_t kept, int64_t labelbox_tp,
+                   const MatchScratch& scratch, GroupMetrics* out) {
+  Metrics& m = out->m;
+  m.tp = labelbox_tp;
+  m.fp = kept - labelbox_tp;
+  m.fn = view.g.num_gt - labelbox_tp;
+  // Predictions paired at IoU <= t are false positives too.
+  for (uint32_t p = 0; p < kept; ++p) {
+    if (!scratch.labelbox_match[p]) {
+      out->sums.max_fp = std::max(out->sums.max_fp, view.pred(p).confidence);
+    }
+  }
+}
+
+// kCoco: pycocotools evaluateImg, one threshold.
+void CountCoco(const GroupView& view, uint32_t kept, double t,
+               int max_detections, MatchScratch& scratch, GroupMetrics* out) {
+  const Evaluator::Group& g = view.g;
+  const uint32_t first_crowd = view.first_crowd();
+  const uint32_t evaluated =
+      std::min<uint32_t>(kept, static_cast<uint32_t>(max_detections));
+  scratch.crowd.resize(g.num_gt);
+  for (uint32_t k = 0; k < g.num_gt; ++k) {
+    scratch.crowd[k] = view.gt(k).iscrowd;
+  }
+  scratch.gt_matched.resize(g.num_gt);
+  scratch.match.resize(evaluated);
+  internal::MatchCocoGreedy(view.ious, evaluated, g.num_gt, first_crowd,
+                            scratch.crowd.data(), t, scratch.gt_matched.data(),
+                            scratch.match.data());
+  Metrics& m = out->m;
+  for (uint32_t p = 0; p < evaluated; ++p) {
+    const Prediction& pred = view.pred(p);
+    const int32_t match = scratch.match[p];
+    if (match == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
+      // An unmatched detection outside the area range: ignored.
+    } else if (match == -1) {
+      ++m.fp;
+      out->sums.max_fp = std::max(out->sums.max_fp, pred.confidence);
+    } else if (static_cast<uint32_t>(match) < first_crowd) {
+      // Matched to a regular GT: TP; to an ignored one: ignored.
+      ++m.tp;
+    }
+  }
+  m.fn = first_crowd - m.tp;
+}
+
+// The row-level classification answers of the group's class.
+void CountClassAnswers(const GroupView& view, uint32_t kept,
+                       double confidence_threshold, GroupMetrics* out) {
+  const DataRow& row = view.row;
+  const int32_t class_index = view.g.class_index;
+  Metrics& m = out->m;
+  bool has_label = row.label && row.label->class_index == class_index;
+  bool has_answer = false;
+  if (row.classification && row.classification->class_index == class_index) {
+    out->sums.conf.Add(row.classification->confidence);
+    has_answer = row.classification->confidence >= confidence_threshold;
+  }
+  if (has_label && has_answer) {
+    ++m.tp;
+  } else {
+    if (has_answer) {
+      ++m.fp;
+      out->sums.max_fp =
+          std::max(out->sums.max_fp, row.classification->confidence);
+    }
+    if (has_label) ++m.fn;
+  }
+  m.tn = (view.g.num_gt == 0 && kept == 0 && !has_label && !has_answer) ? 1 : 0;
+}
+
+GroupMetrics EvaluateGroup(const GroupView& view, const MetricsOptions& options,
+                           double t, MatchScratch& scratch) {
+  GroupMetrics out;
+  // Predictions are by confidence descending: the kept ones are a prefix.
+  uint32_t kept = 0;
+  for (uint32_t p = 0; p < view.g.num_pred; ++p) {
+    const double c = view.pred(p).confidence;
+    out.sums.conf.Add(c);
+    if (c >= options.confidence_threshold) kept = p + 1;
+  }
+  const int64_t labelbox_tp = PairByIou(view, kept, t, scratch, &out);
+  if (options.rule == MatchRule::kLabelbox) {
+    CountLabelbox(view, kept, labelbox_tp, scratch, &out);
+  } else {
+    CountCoco(view, kept, t, options.max_detections, scratch, &out);
+  }
+  CountClassAnswers(view, kept, options.confidence_threshold, &out);
+  Finish(out.sums, &out.m);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<RunMetrics> Evaluator::Compute(
+    const MetricsOptions& options) const {
+  SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
+  const ModelRun& run = *run_;
+  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<double> class_threshold,
+                            ClassThresholds(options, run.classes));
+  RunMetrics out;
+  out.rows.resize(run.rows.size());
+  out.classes.reserve(groups_.size());
+  out.class_begin.reserve(run.rows.size() + 1);
+  MatchScratch scratch;
   for (size_t r = 0; r < run.rows.size(); ++r) {
     const DataRow& row = run.rows[r];
     out.class_begin.push_back(out.classes.size());
     Metrics& rm = out.rows[r];
-    ConfidenceStats row_conf;
-    double row_iou_sum = 0;
-    int64_t row_iou_denom = 0;
-    double row_max_fp = -1;
+    Sums row_sums;
     int64_t groups_in_row = 0;
     for (size_t gi = row_group_begin_[r]; gi < row_group_begin_[r + 1]; ++gi) {
       const Group& g = groups_[gi];
       ++groups_in_row;
-      const double t = class_threshold[g.class_index];
-      const uint32_t first_crowd = g.num_gt - g.num_crowd;
-      const double* ious = ious_.data() + g.iou_begin;
-      const double* crowd_union = ious + size_t{g.num_pred} * g.num_gt;
-      auto union_iou = [&](uint32_t p, uint32_t k) {
-        return k < first_crowd
-                   ? ious[size_t{p} * g.num_gt + k]
-                   : crowd_union[size_t{p} * g.num_crowd + (k - first_crowd)];
-      };
-      Metrics m;
-      ConfidenceStats conf;
-      double max_fp = -1;
-      // Predictions are by confidence descending: the kept ones are a
-      // prefix.
-      uint32_t kept = 0;
-      for (uint32_t p = 0; p < g.num_pred; ++p) {
-        const double c =
-            row.predictions[pred_order_[g.pred_begin + p]].confidence;
-        conf.Add(c);
-        if (c >= options.confidence_threshold) kept = p + 1;
-      }
-
-      // Greedy one-to-one pairing by IoU descending over IoU > 0: the
-      // `iou` metric, and (its pairs with IoU > t) the kLabelbox match.
-      pairs.clear();
-      for (uint32_t p = 0; p < kept; ++p) {
-        for (uint32_t k = 0; k < g.num_gt; ++k) {
-          const double v = union_iou(p, k);
-          if (v > 0) pairs.push_back({v, p, k});
-        }
-      }
-      std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) {
-        if (a.iou != b.iou) return a.iou > b.iou;
-        if (a.p != b.p) return a.p < b.p;
-        return a.g < b.g;
-      });
-      gt_matched.assign(g.num_gt, 0);
-      pred_paired.assign(kept, 0);
-      double iou_sum = 0;
-      int64_t num_pairs = 0;
-      int64_t labelbox_tp = 0;
-      labelbox_match.assign(kept, 0);
-      for (const Pair& pr : pairs) {
-        if (gt_matched[pr.g] || pred_paired[pr.p]) continue;
-        gt_matched[pr.g] = 1;
-        pred_paired[pr.p] = 1;
-        iou_sum += pr.iou;
-        ++num_pairs;
-        if (pr.iou > t) {
-          ++labelbox_tp;
-          labelbox_match[pr.p] = 1;
-        }
-      }
-      const int64_t iou_denom = g.num_gt + kept - num_pairs;
-
-      if (options.rule == MatchRule::kLabelbox) {
-        m.tp = labelbox_tp;
-        m.fp = kept - labelbox_tp;
-        m.fn = g.num_gt - labelbox_tp;
-        // Predictions paired at IoU <= t are false positives too.
-        for (uint32_t p = 0; p < kept; ++p) {
-          if (!labelbox_match[p]) {
-            max_fp = std::max(
-                max_fp,
-                row.predictions[pred_order_[g.pred_begin + p]].confidence);
-          }
-        }
-      } else {
-        // pycocotools evaluateImg, one threshold.
-        const uint32_t evaluated = std::min<uint32_t>(
-            kept, static_cast<uint32_t>(options.max_detections));
-        crowd.resize(g.num_gt);
-        for (uint32_t k = 0; k < g.num_gt; ++k) {
-          crowd[k] = row.ground_truths[gt_order_[g.gt_begin + k]].iscrowd;
-        }
-        gt_matched.resize(g.num_gt);
-        match.resize(evaluated);
-        internal::MatchCocoGreedy(ious, evaluated, g.num_gt, first_crowd,
-                                  crowd.data(), t, gt_matched.data(),
-                                  match.data());
-        for (uint32_t p = 0; p < evaluated; ++p) {
-          const Prediction& pred =
-              row.predictions[pred_order_[g.pred_begin + p]];
-          if (match[p] == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
-            // An unmatched detection outside the area range: ignored.
-          } else if (match[p] == -1) {
-            ++m.fp;
-            max_fp = std::max(max_fp, pred.confidence);
-          } else if (static_cast<uint32_t>(match[p]) < first_crowd) {
-            // Matched to a regular GT: TP; to an ignored one: ignored.
-            ++m.tp;
-          }
-        }
-        m.fn = first_crowd - m.tp;
-      }
-
-      // Row-level classification answers of this class.
-      bool has_label = row.label && row.label->class_index == g.class_index;
-      bool has_answer = false;
-      if (row.classification &&
-          row.classification->class_index == g.class_index) {
-        conf.Add(row.classification->confidence);
-        has_answer =
-            row.classification->confidence >= options.confidence_threshold;
-      }
-      if (has_label && has_answer) {
-        ++m.tp;
-      } else {
-        if (has_answer) {
-          ++m.fp;
-          max_fp = std::max(max_fp, row.classification->confidence);
-        }
-        if (has_label) ++m.fn;
-      }
-      m.tn = (g.num_gt == 0 && kept == 0 && !has_label && !has_answer) ? 1 : 0;
-
-      Finish(conf, iou_sum, iou_denom, max_fp, &m);
-      rm.tp += m.tp;
-      rm.fp += m.fp;
-      rm.fn += m.fn;
-      rm.tn += m.tn;
-      row_conf.Merge(conf);
-      row_iou_sum += iou_sum;
-      row_iou_denom += iou_denom;
-      row_max_fp = std::max(row_max_fp, max_fp);
-      out.classes.push_back({g.class_index, std::move(m)});
+      const GroupView view{g, row, gt_order_.data() + g.gt_begin,
+                           pred_order_.data() + g.pred_begin,
+                           ious_.data() + g.iou_begin};
+      GroupMetrics group =
+          EvaluateGroup(view, options, class_threshold[g.class_index], scratch);
+      rm.tp += group.m.tp;
+      rm.fp += group.m.fp;
+      rm.fn += group.m.fn;
+      rm.tn += group.m.tn;
+      row_sums.Merge(group.sums);
+      out.classes.push_back({g.class_index, std::move(group.m)});
     }
-    rm.tn += static_cast<int64_t>(num_classes) - groups_in_row;
-    Finish(row_conf, row_iou_sum, row_iou_denom, row_max_fp, &rm);
+    rm.tn += static_cast<int64_t>(run.classes.size()) - groups_in_row;
+    Finish(row_sums, &rm);
   }
   out.class_begin.push_back(out.classes.size());
   return out;

@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "src/table/encoding.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
@@ -114,13 +115,6 @@ using internal::Chunk;
 using internal::ColumnChunk;
 using internal::TableImpl;
 
-uint8_t WidthFor(uint64_t range) {
-  if (range <= 0xff) return 1;
-  if (range <= 0xffff) return 2;
-  if (range <= 0xffffffffu) return 4;
-  return 8;
-}
-
 // Appends validity bits for `n` new rows after `old_size` rows. Creates the
 // bitmap (all earlier rows valid) only when the first NULL arrives.
 void AppendValidity(ColumnChunk& c, size_t old_size, const uint8_t* valid,
@@ -145,52 +139,6 @@ void AppendValidity(ColumnChunk& c, size_t old_size, const uint8_t* valid,
   c.null_count += static_cast<uint32_t>(nulls);
 }
 
-template <typename T>
-void StoreRelative(internal::Buffer<T>& buffer, const int64_t* values,
-                   const uint8_t* valid, size_t n, int64_t base) {
-  const size_t old = buffer.size();
-  buffer.resize(old + n);
-  T* out = buffer.mutable_data();
-  for (size_t i = 0; i < n; ++i) {
-    out[old + i] = valid[i] ? static_cast<T>(static_cast<uint64_t>(values[i]) -
-                                             static_cast<uint64_t>(base))
-                            : T{0};
-  }
-}
-
-// Re-encodes the chunk's existing values with a lower base and/or a wider
-// width. Only the open (last) chunk ever grows, so this touches at most one
-// chunk's worth of values per widening, and widths only grow.
-void Reencode(ColumnChunk& c, size_t size, int64_t new_base,
-              uint8_t new_width) {
-  std::vector<int64_t> values(size);
-  std::vector<uint8_t> valid(size);
-  for (size_t i = 0; i < size; ++i) {
-    valid[i] = c.IsValid(i);
-    values[i] = c.IntAt(i);
-  }
-  c.u8.clear();
-  c.u16.clear();
-  c.u32.clear();
-  c.u64.clear();
-  c.base = new_base;
-  c.width = new_width;
-  switch (new_width) {
-    case 1:
-      StoreRelative(c.u8, values.data(), valid.data(), size, new_base);
-      break;
-    case 2:
-      StoreRelative(c.u16, values.data(), valid.data(), size, new_base);
-      break;
-    case 4:
-      StoreRelative(c.u32, values.data(), valid.data(), size, new_base);
-      break;
-    default:
-      StoreRelative(c.u64, values.data(), valid.data(), size, new_base);
-      break;
-  }
-}
-
 void AppendInts(ColumnChunk& c, size_t old_size, const int64_t* values,
                 const uint8_t* valid, size_t n) {
   int64_t lo = std::numeric_limits<int64_t>::max();
@@ -204,32 +152,19 @@ void AppendInts(ColumnChunk& c, size_t old_size, const int64_t* values,
   if (lo <= hi) {
     const int64_t new_min = std::min(c.int_min, lo);
     const int64_t new_max = std::max(c.int_max, hi);
-    const uint8_t needed = WidthFor(static_cast<uint64_t>(new_max) -
-                                    static_cast<uint64_t>(new_min));
+    const uint8_t needed =
+        internal::WidthFor(internal::RangeAbove(new_min, new_max));
     if (!c.has_values()) {
       // Nothing valid stored yet: every stored slot is a NULL (0).
       c.base = new_min;
-      if (needed != c.width) Reencode(c, old_size, new_min, needed);
+      if (needed != c.width) internal::Reencode(c, old_size, new_min, needed);
     } else if (new_min < c.base || needed > c.width) {
-      Reencode(c, old_size, new_min, std::max(needed, c.width));
+      internal::Reencode(c, old_size, new_min, std::max(needed, c.width));
     }
     c.int_min = new_min;
     c.int_max = new_max;
   }
-  switch (c.width) {
-    case 1:
-      StoreRelative(c.u8, values, valid, n, c.base);
-      break;
-    case 2:
-      StoreRelative(c.u16, values, valid, n, c.base);
-      break;
-    case 4:
-      StoreRelative(c.u32, values, valid, n, c.base);
-      break;
-    default:
-      StoreRelative(c.u64, values, valid, n, c.base);
-      break;
-  }
+  internal::StoreRelative(c, values, valid, n);
   AppendValidity(c, old_size, valid, n);
 }
 
@@ -312,19 +247,13 @@ size_t Table::num_live_rows() const {
   return impl_->num_rows - impl_->num_deleted;
 }
 
-absl::Status Table::Append(const Batch& batch) {
-  TableImpl& t = *impl_;
-  const Schema& schema = t.schema;
-  if (!(batch.schema() == schema)) {
-    return absl::FailedPreconditionError(
-        "batch schema differs from the table's schema");
-  }
-  // A table opened from a file is copied into memory first.
-  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
+namespace {
+
+// Every column of the batch has its rows, and every float is finite:
+// checked before anything changes, so a bad batch leaves the table as it
+// was.
+absl::Status CheckBatch(const Schema& schema, const Batch& batch) {
   const size_t n = batch.num_rows();
-  const int id_col = schema.id_column();
-  // Validate everything before touching the table, so a bad batch leaves
-  // it unchanged.
   for (int c = 0; c < schema.num_columns(); ++c) {
     const Batch::Column& col = batch.column(c);
     const ColumnType type = schema.column(c).type;
@@ -356,39 +285,43 @@ absl::Status Table::Append(const Batch& batch) {
       }
     }
   }
-  if (n > std::numeric_limits<RowIndex>::max() - t.num_rows) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("appending ", n, " rows to ", t.num_rows,
-                     " would pass the limit of 4294967295 row positions"));
+  return absl::OkStatus();
+}
+
+// Why the id of batch row `i` cannot be stored, if it cannot.
+absl::Status CheckId(const Batch& batch, int id_col, size_t i) {
+  if (!batch.column(id_col).valid[i]) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch row ", i, ": data_row_id is NULL"));
   }
-  // Index the batch's ids first, reading them from the batch while they
-  // are pending: one probe per id finds duplicates against live rows and
-  // within the batch alike. On any error the entries are taken out again.
-  const RowIndex first_row = static_cast<RowIndex>(t.num_rows);
+  const absl::string_view id = batch.StringAt(id_col, i);
+  if (id.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch row ", i, ": data_row_id is empty"));
+  }
+  if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch row ", i, ": data_row_id is too long"));
+  }
+  return absl::OkStatus();
+}
+
+// Indexes the batch's ids, read from the batch while they are pending
+// (t.pending): one probe per id finds duplicates against live rows and
+// within the batch alike. On an error the entries added are taken out
+// again and the index is as it was.
+absl::Status IndexBatchIds(TableImpl& t, const Batch& batch,
+                           RowIndex first_row) {
+  const int id_col = t.schema.id_column();
+  const size_t n = batch.num_rows();
   t.index.reserve(t.index.size() + n);
-  t.pending = &batch;
-  t.pending_first = first_row;
-  const Batch::Column& ids = batch.column(id_col);
   absl::Status id_error;
   size_t indexed = 0;
   for (; indexed < n; ++indexed) {
     const size_t i = indexed;
+    id_error = CheckId(batch, id_col, i);
+    if (!id_error.ok()) break;
     const absl::string_view id = batch.StringAt(id_col, i);
-    if (!ids.valid[i]) {
-      id_error = absl::InvalidArgumentError(
-          absl::StrCat("batch row ", i, ": data_row_id is NULL"));
-      break;
-    }
-    if (id.empty()) {
-      id_error = absl::InvalidArgumentError(
-          absl::StrCat("batch row ", i, ": data_row_id is empty"));
-      break;
-    }
-    if (id.size() > std::numeric_limits<uint32_t>::max() / 2) {
-      id_error = absl::InvalidArgumentError(
-          absl::StrCat("batch row ", i, ": data_row_id is too long"));
-      break;
-    }
     const internal::PrehashedId key(id);
     const RowIndex row = static_cast<RowIndex>(first_row + i);
     bool inserted = false;
@@ -412,11 +345,69 @@ absl::Status Table::Append(const Batch& batch) {
     for (size_t i = 0; i < indexed; ++i) {
       t.index.erase(internal::PrehashedId(batch.StringAt(id_col, i)));
     }
-    t.pending = nullptr;
-    return id_error;
   }
+  return id_error;
+}
 
-  // Apply, one chunk-sized slice at a time.
+// The codes of batch rows [first, first + n) of categorical column `c`,
+// adding strings the dictionary lacks (NULL slots: code 0).
+void EncodeCategorical(internal::Dictionary& dict, const Batch& batch, int c,
+                       size_t first, size_t n, const uint8_t* valid,
+                       std::vector<int64_t>& codes) {
+  codes.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!valid[i]) {
+      codes[i] = 0;
+      continue;
+    }
+    const absl::string_view s = batch.StringAt(c, first + i);
+    auto it = dict.codes.find(s);
+    if (it == dict.codes.end()) {
+      const int64_t code = static_cast<int64_t>(dict.strings.size());
+      dict.strings.push_back(s);
+      it = dict.codes.emplace(std::string(s), code).first;
+    }
+    codes[i] = it->second;
+  }
+}
+
+// Appends batch rows [first, first + n) to the open chunk, which has room
+// for them, column by column.
+void AppendSlice(TableImpl& t, const Batch& batch, size_t first, size_t n,
+                 std::vector<int64_t>& codes) {
+  Chunk& chunk = t.chunks.back();
+  const size_t old_size = chunk.size;
+  for (int c = 0; c < t.schema.num_columns(); ++c) {
+    const Batch::Column& col = batch.column(c);
+    ColumnChunk& cc = chunk.columns[c];
+    const uint8_t* valid = col.valid.data() + first;
+    switch (t.schema.column(c).type) {
+      case ColumnType::kFloat:
+        AppendFloats(cc, old_size, col.floats.data() + first, valid, n);
+        break;
+      case ColumnType::kInt:
+        AppendInts(cc, old_size, col.ints.data() + first, valid, n);
+        break;
+      case ColumnType::kCategorical:
+        EncodeCategorical(t.dictionaries[c], batch, c, first, n, valid, codes);
+        AppendInts(cc, old_size, codes.data(), valid, n);
+        break;
+      case ColumnType::kId:
+        for (size_t i = 0; i < n; ++i) {
+          AppendId(cc, old_size + i, batch.StringAt(c, first + i));
+        }
+        break;
+    }
+  }
+  chunk.size = static_cast<uint32_t>(old_size + n);
+  if (!chunk.deleted.empty()) chunk.deleted.resize((chunk.size + 63) / 64, 0);
+  t.num_rows += n;
+}
+
+// Stores the batch, one chunk-sized slice at a time; a full chunk is
+// shrunk to its size as it is closed.
+void ApplyBatch(TableImpl& t, const Batch& batch) {
+  const size_t n = batch.num_rows();
   const size_t chunk_rows = t.chunk_rows();
   std::vector<int64_t> codes;
   size_t done = 0;
@@ -424,57 +415,43 @@ absl::Status Table::Append(const Batch& batch) {
     if (t.chunks.empty() || t.chunks.back().size == chunk_rows) {
       if (!t.chunks.empty()) ShrinkChunk(t.chunks.back());
       t.chunks.emplace_back();
-      t.chunks.back().columns.resize(schema.num_columns());
+      t.chunks.back().columns.resize(t.schema.num_columns());
     }
-    Chunk& chunk = t.chunks.back();
-    const size_t old_size = chunk.size;
-    const size_t take = std::min(n - done, chunk_rows - old_size);
-    for (int c = 0; c < schema.num_columns(); ++c) {
-      const Batch::Column& col = batch.column(c);
-      ColumnChunk& cc = chunk.columns[c];
-      const uint8_t* valid = col.valid.data() + done;
-      switch (schema.column(c).type) {
-        case ColumnType::kFloat:
-          AppendFloats(cc, old_size, col.floats.data() + done, valid, take);
-          break;
-        case ColumnType::kInt:
-          AppendInts(cc, old_size, col.ints.data() + done, valid, take);
-          break;
-        case ColumnType::kCategorical: {
-          internal::Dictionary& dict = t.dictionaries[c];
-          codes.resize(take);
-          for (size_t i = 0; i < take; ++i) {
-            if (!valid[i]) {
-              codes[i] = 0;
-              continue;
-            }
-            const absl::string_view s = batch.StringAt(c, done + i);
-            auto it = dict.codes.find(s);
-            if (it == dict.codes.end()) {
-              const int64_t code = static_cast<int64_t>(dict.strings.size());
-              dict.strings.push_back(s);
-              it = dict.codes.emplace(std::string(s), code).first;
-            }
-            codes[i] = it->second;
-          }
-          AppendInts(cc, old_size, codes.data(), valid, take);
-          break;
-        }
-        case ColumnType::kId:
-          for (size_t i = 0; i < take; ++i) {
-            AppendId(cc, old_size + i, batch.StringAt(c, done + i));
-          }
-          break;
-      }
-    }
-    chunk.size = static_cast<uint32_t>(old_size + take);
-    if (!chunk.deleted.empty()) chunk.deleted.resize((chunk.size + 63) / 64, 0);
-    t.num_rows += take;
+    const size_t take = std::min(n - done, chunk_rows - t.chunks.back().size);
+    AppendSlice(t, batch, done, take, codes);
     done += take;
   }
   if (!t.chunks.empty() && t.chunks.back().size == chunk_rows) {
     ShrinkChunk(t.chunks.back());
   }
+}
+
+}  // namespace
+
+absl::Status Table::Append(const Batch& batch) {
+  TableImpl& t = *impl_;
+  if (!(batch.schema() == t.schema)) {
+    return absl::FailedPreconditionError(
+        "batch schema differs from the table's schema");
+  }
+  // A table opened from a file is copied into memory first.
+  SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
+  SLICEKIT_RETURN_IF_ERROR(CheckBatch(t.schema, batch));
+  const size_t n = batch.num_rows();
+  if (n > std::numeric_limits<RowIndex>::max() - t.num_rows) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("appending ", n, " rows to ", t.num_rows,
+                     " would pass the limit of 4294967295 row positions"));
+  }
+  const RowIndex first_row = static_cast<RowIndex>(t.num_rows);
+  t.pending = &batch;
+  t.pending_first = first_row;
+  absl::Status indexed = IndexBatchIds(t, batch, first_row);
+  if (!indexed.ok()) {
+    t.pending = nullptr;
+    return indexed;
+  }
+  ApplyBatch(t, batch);
   t.pending = nullptr;
   return absl::OkStatus();
 }
@@ -553,35 +530,6 @@ Table::Watermark Table::EndWatermark() const {
 
 namespace {
 
-// Gathers the values at `offsets` of one column chunk as plain int64s
-// (NULL slots give `base`, ignored by AppendInts through `valid`).
-template <typename T>
-void GatherRelative(const internal::Buffer<T>& values, int64_t base,
-                    const uint32_t* offsets, size_t n, int64_t* out) {
-  const uint64_t b = static_cast<uint64_t>(base);
-  for (size_t i = 0; i < n; ++i) {
-    out[i] = static_cast<int64_t>(b + values[offsets[i]]);
-  }
-}
-
-void GatherInts(const ColumnChunk& c, const uint32_t* offsets, size_t n,
-                int64_t* out) {
-  switch (c.width) {
-    case 1:
-      GatherRelative(c.u8, c.base, offsets, n, out);
-      break;
-    case 2:
-      GatherRelative(c.u16, c.base, offsets, n, out);
-      break;
-    case 4:
-      GatherRelative(c.u32, c.base, offsets, n, out);
-      break;
-    default:
-      GatherRelative(c.u64, c.base, offsets, n, out);
-      break;
-  }
-}
-
 void GatherValid(const ColumnChunk& c, const uint32_t* offsets, size_t n,
                  uint8_t* out) {
   if (c.validity.empty()) {
@@ -593,13 +541,6 @@ void GatherValid(const ColumnChunk& c, const uint32_t* offsets, size_t n,
   }
 }
 
-// Live rows of one input chunk that go to the output chunk being built.
-struct Run {
-  size_t chunk;
-  size_t begin;  // into the output chunk's offsets
-  size_t end;
-};
-
 size_t TotalBytes(const Table& table) {
   size_t bytes = table.DictionaryBytes(table.schema().id_column());
   for (int c = 0; c < table.schema().num_columns(); ++c) {
@@ -607,6 +548,159 @@ size_t TotalBytes(const Table& table) {
   }
   return bytes;
 }
+
+// The id index after compaction: a row's new position is its old one minus
+// the deleted rows before it. Chunks are whole 64-row words, so a prefix
+// count of deleted rows per word and one popcount give it; the stored
+// hashes are reused, so no id is read or hashed again.
+internal::IdIndex CompactedIndex(const TableImpl& t, size_t live) {
+  const size_t words_per_chunk = t.chunk_rows() / 64;
+  std::vector<uint32_t> deleted_before(t.chunks.size() * words_per_chunk + 1);
+  uint32_t deleted = 0;
+  for (size_t c = 0; c < t.chunks.size(); ++c) {
+    const Chunk& chunk = t.chunks[c];
+    for (size_t w = 0; w < words_per_chunk; ++w) {
+      deleted_before[c * words_per_chunk + w] = deleted;
+      if (w < chunk.deleted.size()) {
+        deleted += static_cast<uint32_t>(std::popcount(chunk.deleted[w]));
+      }
+    }
+  }
+  internal::IdIndex index(0, internal::IdHash{}, internal::IdEq{&t});
+  index.reserve(live);
+  for (const internal::IndexEntry& e : t.index) {
+    const size_t word = e.row / 64;
+    const Chunk& chunk = t.chunks[t.ChunkOf(e.row)];
+    const size_t word_in_chunk = t.OffsetOf(e.row) / 64;
+    uint32_t moved = deleted_before[word];
+    if (word_in_chunk < chunk.deleted.size()) {
+      const uint64_t below = (uint64_t{1} << (e.row % 64)) - 1;
+      moved += static_cast<uint32_t>(
+          std::popcount(chunk.deleted[word_in_chunk] & below));
+    }
+    index.insert(internal::IndexEntry{e.row - moved, e.hash});
+  }
+  return index;
+}
+
+// Rebuilds the chunks from the live rows, one output chunk at a time: list
+// the live rows that fill it (runs of offsets into input chunks), then per
+// column gather them into a chunk-sized buffer and encode it in one call
+// (one encoding pass, never a re-encode). Input chunks are freed as soon
+// as they are used up, so memory peaks at about one chunk above the
+// compacted size.
+class ChunkCompactor {
+ public:
+  explicit ChunkCompactor(TableImpl& t)
+      : t_(t),
+        chunk_rows_(t.chunk_rows()),
+        ints_(chunk_rows_),
+        floats_(chunk_rows_),
+        valid_(chunk_rows_) {
+    offsets_.reserve(chunk_rows_);
+  }
+
+  std::vector<Chunk> Run(size_t live) {
+    std::vector<Chunk> out;
+    out.reserve((live + chunk_rows_ - 1) / chunk_rows_);
+    size_t freed = 0;  // input chunks before this one are released
+    while (in_chunk_ < t_.chunks.size()) {
+      ListLiveRows();
+      const size_t n = offsets_.size();
+      if (n == 0) break;
+      Chunk& dst = out.emplace_back();
+      dst.columns.resize(t_.schema.num_columns());
+      dst.size = static_cast<uint32_t>(n);
+      for (int col = 0; col < t_.schema.num_columns(); ++col) {
+        BuildColumn(col, dst.columns[col]);
+      }
+      ShrinkChunk(dst);
+      for (; freed < in_chunk_; ++freed) t_.chunks[freed] = Chunk{};
+    }
+    return out;
+  }
+
+ private:
+  // Live rows of one input chunk that go to the output chunk being built.
+  struct LiveRun {
+    size_t chunk;
+    size_t begin;  // into the output chunk's offsets
+    size_t end;
+  };
+
+  // The live rows that fill the next output chunk, from where the last
+  // one ended.
+  void ListLiveRows() {
+    offsets_.clear();
+    runs_.clear();
+    while (offsets_.size() < chunk_rows_ && in_chunk_ < t_.chunks.size()) {
+      const Chunk& chunk = t_.chunks[in_chunk_];
+      const size_t begin = offsets_.size();
+      for (; in_offset_ < chunk.size && offsets_.size() < chunk_rows_;
+           ++in_offset_) {
+        if (!chunk.IsDeleted(in_offset_)) {
+          offsets_.push_back(static_cast<uint32_t>(in_offset_));
+        }
+      }
+      if (offsets_.size() > begin) {
+        runs_.push_back({in_chunk_, begin, offsets_.size()});
+      }
+      if (in_offset_ == chunk.size) {
+        ++in_chunk_;
+        in_offset_ = 0;
+      }
+    }
+  }
+
+  void BuildColumn(int col, ColumnChunk& cc) {
+    const ColumnType type = t_.schema.column(col).type;
+    for (const LiveRun& run : runs_) {
+      const ColumnChunk& src = t_.chunks[run.chunk].columns[col];
+      const uint32_t* offs = offsets_.data() + run.begin;
+      const size_t m = run.end - run.begin;
+      switch (type) {
+        case ColumnType::kFloat:
+          for (size_t i = 0; i < m; ++i) {
+            floats_[run.begin + i] = src.floats[offs[i]];
+          }
+          GatherValid(src, offs, m, valid_.data() + run.begin);
+          break;
+        case ColumnType::kInt:
+        case ColumnType::kCategorical:
+          internal::GatherInts(src, offs, m, ints_.data() + run.begin);
+          GatherValid(src, offs, m, valid_.data() + run.begin);
+          break;
+        case ColumnType::kId:
+          for (size_t i = 0; i < m; ++i) {
+            AppendId(cc, run.begin + i, src.IdAt(offs[i]));
+          }
+          break;
+      }
+    }
+    const size_t n = offsets_.size();
+    switch (type) {
+      case ColumnType::kFloat:
+        AppendFloats(cc, 0, floats_.data(), valid_.data(), n);
+        break;
+      case ColumnType::kInt:
+      case ColumnType::kCategorical:
+        AppendInts(cc, 0, ints_.data(), valid_.data(), n);
+        break;
+      case ColumnType::kId:
+        break;
+    }
+  }
+
+  TableImpl& t_;
+  const size_t chunk_rows_;
+  std::vector<uint32_t> offsets_;
+  std::vector<LiveRun> runs_;
+  std::vector<int64_t> ints_;
+  std::vector<float> floats_;
+  std::vector<uint8_t> valid_;
+  size_t in_chunk_ = 0;   // the next input row to place: chunk
+  size_t in_offset_ = 0;  // and offset in it
+};
 
 }  // namespace
 
@@ -634,128 +728,10 @@ absl::StatusOr<Table::CompactionStats> Table::Compact() {
   // A table opened from a file: verified and copied into memory before
   // anything moves, so a corrupt file leaves it unchanged.
   SLICEKIT_RETURN_IF_ERROR(t.MakeOwned());
-  const Schema& schema = t.schema;
-  const int num_columns = schema.num_columns();
-  const size_t chunk_rows = t.chunk_rows();
   const size_t live = t.num_rows - t.num_deleted;
-
-  // 1. The id index: a row's new position is its old one minus the deleted
-  // rows before it. Chunks are whole 64-row words, so a prefix count of
-  // deleted rows per word and one popcount give it; the stored hashes are
-  // reused, so no id is read or hashed again.
-  const size_t words_per_chunk = chunk_rows / 64;
-  std::vector<uint32_t> deleted_before(t.chunks.size() * words_per_chunk + 1);
-  {
-    uint32_t deleted = 0;
-    for (size_t c = 0; c < t.chunks.size(); ++c) {
-      const Chunk& chunk = t.chunks[c];
-      for (size_t w = 0; w < words_per_chunk; ++w) {
-        deleted_before[c * words_per_chunk + w] = deleted;
-        if (w < chunk.deleted.size()) {
-          deleted += static_cast<uint32_t>(std::popcount(chunk.deleted[w]));
-        }
-      }
-    }
-  }
-  internal::IdIndex index(0, internal::IdHash{}, internal::IdEq{&t});
-  index.reserve(live);
-  for (const internal::IndexEntry& e : t.index) {
-    const size_t word = e.row / 64;
-    const Chunk& chunk = t.chunks[t.ChunkOf(e.row)];
-    const size_t word_in_chunk = t.OffsetOf(e.row) / 64;
-    uint32_t moved = deleted_before[word];
-    if (word_in_chunk < chunk.deleted.size()) {
-      const uint64_t below = (uint64_t{1} << (e.row % 64)) - 1;
-      moved += static_cast<uint32_t>(
-          std::popcount(chunk.deleted[word_in_chunk] & below));
-    }
-    index.insert(internal::IndexEntry{e.row - moved, e.hash});
-  }
-
-  // 2. The chunks, one output chunk at a time: list the live rows that fill
-  // it (runs of offsets into input chunks), then per column gather them
-  // into a chunk-sized buffer and encode it in one call (one encoding pass,
-  // never a re-encode). Input chunks are freed as soon as they are used up,
-  // so memory peaks at about one chunk above the compacted size.
-  std::vector<Chunk> out;
-  out.reserve((live + chunk_rows - 1) / chunk_rows);
-  std::vector<uint32_t> offsets;
-  offsets.reserve(chunk_rows);
-  std::vector<Run> runs;
-  std::vector<int64_t> ints(chunk_rows);
-  std::vector<float> floats(chunk_rows);
-  std::vector<uint8_t> valid(chunk_rows);
-  size_t in_chunk = 0;   // the next input row to place: chunk
-  size_t in_offset = 0;  // and offset in it
-  size_t freed = 0;      // input chunks before this one are released
-  while (in_chunk < t.chunks.size()) {
-    offsets.clear();
-    runs.clear();
-    while (offsets.size() < chunk_rows && in_chunk < t.chunks.size()) {
-      const Chunk& chunk = t.chunks[in_chunk];
-      const size_t begin = offsets.size();
-      for (; in_offset < chunk.size && offsets.size() < chunk_rows;
-           ++in_offset) {
-        if (!chunk.IsDeleted(in_offset)) {
-          offsets.push_back(static_cast<uint32_t>(in_offset));
-        }
-      }
-      if (offsets.size() > begin) {
-        runs.push_back({in_chunk, begin, offsets.size()});
-      }
-      if (in_offset == chunk.size) {
-        ++in_chunk;
-        in_offset = 0;
-      }
-    }
-    const size_t n = offsets.size();
-    if (n == 0) break;
-    Chunk& dst = out.emplace_back();
-    dst.columns.resize(num_columns);
-    dst.size = static_cast<uint32_t>(n);
-    for (int col = 0; col < num_columns; ++col) {
-      ColumnChunk& cc = dst.columns[col];
-      const ColumnType type = schema.column(col).type;
-      for (const Run& run : runs) {
-        const ColumnChunk& src = t.chunks[run.chunk].columns[col];
-        const uint32_t* offs = offsets.data() + run.begin;
-        const size_t m = run.end - run.begin;
-        switch (type) {
-          case ColumnType::kFloat:
-            for (size_t i = 0; i < m; ++i) {
-              floats[run.begin + i] = src.floats[offs[i]];
-            }
-            GatherValid(src, offs, m, valid.data() + run.begin);
-            break;
-          case ColumnType::kInt:
-          case ColumnType::kCategorical:
-            GatherInts(src, offs, m, ints.data() + run.begin);
-            GatherValid(src, offs, m, valid.data() + run.begin);
-            break;
-          case ColumnType::kId:
-            for (size_t i = 0; i < m; ++i) {
-              AppendId(cc, run.begin + i, src.IdAt(offs[i]));
-            }
-            break;
-        }
-      }
-      switch (type) {
-        case ColumnType::kFloat:
-          AppendFloats(cc, 0, floats.data(), valid.data(), n);
-          break;
-        case ColumnType::kInt:
-        case ColumnType::kCategorical:
-          AppendInts(cc, 0, ints.data(), valid.data(), n);
-          break;
-        case ColumnType::kId:
-          break;
-      }
-    }
-    ShrinkChunk(dst);
-    for (; freed < in_chunk; ++freed) t.chunks[freed] = Chunk{};
-  }
-
-  t.chunks = std::move(out);
+  internal::IdIndex index = CompactedIndex(t, live);
+  std::vector<Chunk> chunks = ChunkCompactor(t).Run(live);
+  t.chunks = std::move(chunks);
   t.index = std::move(index);
   t.num_rows = live;
   t.num_deleted = 0;

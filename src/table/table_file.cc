@@ -1,424 +1,83 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// The table file (docs/table-file.md): Table::Save writes every buffer of
-// the in-memory layout as one section, 64-byte aligned, with a zlib crc32
-// each; Table::Open maps the file read-only and points the table's buffers
-// at the sections, so a scan reads the mapped pages in place.
+// The reader of the table file (docs/table-file.md): Table::Open maps the
+// file read-only and points the table's buffers at the sections (written
+// by table_file_writer.cc), so a scan reads the mapped pages in place.
 //
 // What is verified when: Open checks the header, the directory (schema,
 // chunk sizes, zone maps, the section table) and the tombstones; each
 // column's sections (values, validity, id offsets, dictionary) are checked
 // at Open (TableOpenOptions::Verify::kAll) or the first time the column is
-// read (kOnFirstUse): crc32, then the invariants that reading relies on
-// (codes inside the dictionary, offsets inside their bytes, NULL counts).
+// read (kOnFirstUse), by table_file_verifier.cc.
+#include "src/table/table_file.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "slicekit/table.h"
+#include "src/table/encoding.h"
+#include "src/table/table_format.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace internal {
 
-static_assert(std::endian::native == std::endian::little,
-              "the table file is little-endian and mapped as it is");
-
-namespace {
-
-constexpr uint32_t kFormatVersion = 1;
-constexpr uint64_t kAlign = 64;
-constexpr uint32_t kNoSection = std::numeric_limits<uint32_t>::max();
-// Verifying a column uses one more thread per this many bytes, up to
-// kMaxVerifyThreads.
-constexpr uint64_t kBytesPerVerifyThread = uint64_t{8} << 20;
-constexpr size_t kMaxVerifyThreads = 4;
-
-// The on-disk records (docs/table-file.md). Fixed-size fields only, read
-// with memcpy, so no alignment or padding assumption is made.
-struct FileHeader {
-  char magic[8];
-  uint32_t version;
-  uint32_t header_bytes;
-  uint64_t file_bytes;
-  uint64_t directory_offset;
-  uint64_t directory_bytes;
-  uint32_t directory_crc;
-  uint32_t flags;
-  uint8_t reserved[12];
-  uint32_t header_crc;  // of the 60 bytes before it
-};
-static_assert(sizeof(FileHeader) == 64);
-
-struct DirectoryHead {
-  uint64_t num_rows;
-  uint64_t num_deleted;
-  uint64_t generation;
-  uint64_t chunk_rows;
-  uint32_t num_columns;
-  uint32_t id_column;
-  uint32_t num_chunks;
-  uint32_t num_sections;
-  uint64_t schema_bytes;  // the column list that follows, padded to 8
-  uint64_t reserved;
-};
-static_assert(sizeof(DirectoryHead) == 64);
-
-struct DictionaryMeta {
-  uint64_t size;  // strings
-  uint32_t ends;  // sections (kNoSection for non-categorical columns)
-  uint32_t bytes;
-};
-static_assert(sizeof(DictionaryMeta) == 16);
-
-struct ChunkMeta {
-  uint32_t size;
-  uint32_t num_deleted;
-  uint32_t tombstones;  // section, or kNoSection when nothing is deleted
-  uint32_t reserved;
-};
-static_assert(sizeof(ChunkMeta) == 16);
-
-struct ColumnMeta {
-  uint32_t null_count;
-  uint8_t width;
-  uint8_t id_fixed;
-  uint8_t id_ascending;
-  uint8_t reserved0;
-  uint32_t id_width;
-  float float_min;
-  float float_max;
-  uint32_t reserved1;
-  int64_t int_min;
-  int64_t int_max;
-  int64_t base;
-  uint32_t values;  // sections, or kNoSection
-  uint32_t validity;
-  uint32_t id_ends;
-  uint32_t reserved2;
-};
-static_assert(sizeof(ColumnMeta) == 64);
-
-enum SectionKind : uint32_t {
-  kTombstones = 1,
-  kValues = 2,
-  kValidity = 3,
-  kIdEnds = 4,
-  kDictionaryEnds = 5,
-  kDictionaryBytes = 6,
-};
-
-struct SectionEntry {
-  uint64_t offset;
-  uint64_t bytes;
-  uint32_t crc;
-  uint32_t kind;
-  uint32_t chunk;   // kNoSection for dictionaries
-  uint32_t column;  // kNoSection for tombstones
-};
-static_assert(sizeof(SectionEntry) == 32);
-
-uint32_t Crc(const void* data, size_t n) {
-  return static_cast<uint32_t>(
-      crc32_z(0, static_cast<const Bytef*>(data), static_cast<z_size_t>(n)));
-}
-
-uint64_t AlignUp(uint64_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
-
-const char* KindName(uint32_t kind) {
-  switch (kind) {
-    case kTombstones:
-      return "tombstones";
-    case kValues:
-      return "values";
-    case kValidity:
-      return "validity";
-    case kIdEnds:
-      return "id offsets";
-    case kDictionaryEnds:
-      return "dictionary offsets";
-    case kDictionaryBytes:
-      return "dictionary bytes";
-    default:
-      return "unknown";
+FileBacking::~FileBacking() {
+  if (base != nullptr && size > 0) {
+    munmap(const_cast<uint8_t*>(base), size);
   }
 }
 
-uint8_t WidthFor(uint64_t range) {
-  if (range <= 0xff) return 1;
-  if (range <= 0xffff) return 2;
-  if (range <= 0xffffffffu) return 4;
-  return 8;
+std::string FileBacking::Describe(uint32_t index) const {
+  const SectionEntry& s = sections[index];
+  std::string where;
+  if (s.chunk != kNoSection) absl::StrAppend(&where, "chunk ", s.chunk, " ");
+  if (s.column != kNoSection && s.column < column_names.size()) {
+    absl::StrAppend(&where, "column '", column_names[s.column], "' ");
+  }
+  return absl::StrCat("section ", index, " (", where, KindName(s.kind),
+                      ", bytes ", s.offset, "..", s.offset + s.bytes, ")");
 }
 
-}  // namespace
-
-// The mapping and the directory's section table, shared by the table's
-// buffers (they point into `base`).
-struct FileBacking {
-  FileBacking(std::string p, const uint8_t* b, size_t s)
-      : path(std::move(p)), base(b), size(s) {}
-  ~FileBacking() {
-    if (base != nullptr && size > 0) {
-      munmap(const_cast<uint8_t*>(base), size);
-    }
-  }
-  FileBacking(const FileBacking&) = delete;
-  FileBacking& operator=(const FileBacking&) = delete;
-
-  std::string path;
-  const uint8_t* base;
-  size_t size;
-  std::vector<SectionEntry> sections;
-  std::vector<std::string> column_names;
-  // Per column, the sections that hold it (every chunk, its dictionary).
-  std::vector<std::vector<uint32_t>> column_sections;
-  // Per chunk and column (chunk * num_columns + column), its sections;
-  // per column, its dictionary's.
-  std::vector<std::vector<uint32_t>> cell_sections;
-  std::vector<std::vector<uint32_t>> dictionary_sections;
-
-  std::string Describe(uint32_t index) const {
-    const SectionEntry& s = sections[index];
-    std::string where;
-    if (s.chunk != kNoSection) absl::StrAppend(&where, "chunk ", s.chunk, " ");
-    if (s.column != kNoSection && s.column < column_names.size()) {
-      absl::StrAppend(&where, "column '", column_names[s.column], "' ");
-    }
-    return absl::StrCat("section ", index, " (", where, KindName(s.kind),
-                        ", bytes ", s.offset, "..", s.offset + s.bytes, ")");
-  }
-  absl::Status Corrupt(uint32_t index, absl::string_view what) const {
-    return absl::DataLossError(
-        absl::StrCat(path, ": ", Describe(index), ": ", what));
-  }
-  absl::Status CheckCrc(uint32_t index) const {
-    const SectionEntry& s = sections[index];
-    if (Crc(base + s.offset, s.bytes) != s.crc) {
-      return Corrupt(index, "checksum mismatch (the file is corrupt)");
-    }
-    return absl::OkStatus();
-  }
-};
-
-namespace {
-
-// Number of set bits in the first `n` bits of `words`; `*stray` is set when
-// a bit at n or above (padding) is set.
-size_t CountBits(const uint64_t* words, size_t n, bool* stray) {
-  size_t count = 0;
-  const size_t full = n / 64;
-  for (size_t w = 0; w < full; ++w) count += std::popcount(words[w]);
-  *stray = false;
-  if (n % 64 != 0) {
-    const uint64_t last = words[full];
-    const uint64_t mask = (uint64_t{1} << (n % 64)) - 1;
-    count += std::popcount(last & mask);
-    *stray = (last & ~mask) != 0;
-  }
-  return count;
+absl::Status FileBacking::Corrupt(uint32_t index,
+                                  absl::string_view what) const {
+  return absl::DataLossError(
+      absl::StrCat(path, ": ", Describe(index), ": ", what));
 }
 
-template <typename T>
-bool AllAtMost(const T* values, size_t n, uint64_t limit) {
-  T max = 0;
-  for (size_t i = 0; i < n; ++i) max = std::max(max, values[i]);
-  return static_cast<uint64_t>(max) <= limit;
-}
-
-absl::Status VerifyDictionary(const TableImpl& table, int column) {
-  const FileBacking& file = *table.file;
-  for (uint32_t index : file.dictionary_sections[column]) {
-    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
-  }
-  const ColumnType type = table.schema.column(column).type;
-  if (type == ColumnType::kCategorical) {
-    const StringList& strings = table.dictionaries[column].strings;
-    uint64_t previous = 0;
-    for (size_t i = 0; i < strings.ends.size(); ++i) {
-      if (strings.ends[i] < previous ||
-          strings.ends[i] > strings.bytes.size()) {
-        return absl::DataLossError(absl::StrCat(
-            file.path, ": dictionary of column '",
-            table.schema.column(column).name, "': string ", i, " ends at byte ",
-            strings.ends[i], ", outside its bytes"));
-      }
-      previous = strings.ends[i];
-    }
-    if (previous != strings.bytes.size()) {
-      return absl::DataLossError(
-          absl::StrCat(file.path, ": dictionary of column '",
-                       table.schema.column(column).name,
-                       "': its offsets do not cover its bytes"));
-    }
+absl::Status FileBacking::CheckCrc(uint32_t index) const {
+  const SectionEntry& s = sections[index];
+  if (Crc(base + s.offset, s.bytes) != s.crc) {
+    return Corrupt(index, "checksum mismatch (the file is corrupt)");
   }
   return absl::OkStatus();
 }
 
-absl::Status VerifyCell(const TableImpl& table, int column, size_t k) {
-  const FileBacking& file = *table.file;
-  for (uint32_t index :
-       file.cell_sections[k * table.schema.num_columns() + column]) {
-    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
+absl::Status ErrnoError(absl::string_view what, const std::string& path) {
+  const int error = errno;
+  const std::string message =
+      absl::StrCat("cannot ", what, " '", path, "': ", std::strerror(error));
+  if (error == ENOENT) return absl::NotFoundError(message);
+  if (error == EACCES || error == EPERM) {
+    return absl::PermissionDeniedError(message);
   }
-  const ColumnType type = table.schema.column(column).type;
-  const Chunk& chunk = table.chunks[k];
-  const ColumnChunk& c = chunk.columns[column];
-  auto bad = [&](absl::string_view what) {
-    return absl::DataLossError(
-        absl::StrCat(file.path, ": chunk ", k, ", column '",
-                     table.schema.column(column).name, "': ", what));
-  };
-  if (!c.validity.empty()) {
-    bool stray = false;
-    const size_t valid = CountBits(c.validity.data(), chunk.size, &stray);
-    if (stray || valid + c.null_count != chunk.size) {
-      return bad("the validity bits disagree with the NULL count");
-    }
-  }
-  switch (type) {
-    case ColumnType::kInt:
-    case ColumnType::kCategorical: {
-      // Every stored value inside the zone map: codes then index the
-      // dictionary safely and zone-map answers agree with row answers.
-      const uint64_t range = c.has_values() ? static_cast<uint64_t>(c.int_max) -
-                                                  static_cast<uint64_t>(c.base)
-                                            : 0;
-      bool ok = true;
-      switch (c.width) {
-        case 1:
-          ok = AllAtMost(c.u8.data(), c.u8.size(), range);
-          break;
-        case 2:
-          ok = AllAtMost(c.u16.data(), c.u16.size(), range);
-          break;
-        case 4:
-          ok = AllAtMost(c.u32.data(), c.u32.size(), range);
-          break;
-        default:
-          ok = AllAtMost(c.u64.data(), c.u64.size(), range);
-          break;
-      }
-      if (!ok) return bad("a value lies outside the chunk's zone map");
-      break;
-    }
-    case ColumnType::kId:
-      if (!c.id_fixed) {
-        uint32_t previous = 0;
-        for (size_t i = 0; i < c.id_ends.size(); ++i) {
-          if (c.id_ends[i] <= previous) {
-            return bad(absl::StrCat("id ", i, " is empty or out of order"));
-          }
-          previous = c.id_ends[i];
-        }
-        if (previous != c.id_bytes.size()) {
-          return bad("the id offsets do not cover the id bytes");
-        }
-      }
-      break;
-    case ColumnType::kFloat: {
-      // Every value inside the zone map (NaN is not), so a chunk the zone
-      // map rules out holds no matching row; NULL slots hold 0. One
-      // branch-free pass over all slots first; only when it finds a
-      // value outside (a NULL's 0 outside the range) are slots told apart.
-      const float lo = c.float_min, hi = c.float_max;
-      const float* v = c.floats.data();
-      bool outside = false;
-      for (size_t i = 0; i < c.floats.size(); ++i) {
-        outside |= !(v[i] >= lo) | !(v[i] <= hi);
-      }
-      for (size_t i = 0; outside && i < c.floats.size(); ++i) {
-        const bool ok = c.IsValid(i) ? v[i] >= lo && v[i] <= hi
-                                     : std::bit_cast<uint32_t>(v[i]) == 0;
-        if (!ok) return bad("a value lies outside the chunk's zone map");
-      }
-      break;
-    }
-  }
-
-  return absl::OkStatus();
-}
-
-// Checksums cost a read of the column: a large one is split across
-// threads (contiguous runs of chunks); the error reported is the first
-// chunk's, whatever the thread count.
-absl::Status VerifyColumnSections(const TableImpl& table, int column) {
-  SLICEKIT_RETURN_IF_ERROR(VerifyDictionary(table, column));
-  const size_t n = table.chunks.size();
-  uint64_t bytes = 0;
-  for (uint32_t index : table.file->column_sections[column]) {
-    bytes += table.file->sections[index].bytes;
-  }
-  const size_t threads = std::min<size_t>(
-      {bytes / kBytesPerVerifyThread + 1, n,
-       std::max(1u, std::thread::hardware_concurrency()), kMaxVerifyThreads});
-  std::vector<absl::Status> first(std::max<size_t>(threads, 1));
-  auto run = [&](size_t t) {
-    for (size_t k = n * t / threads; k < n * (t + 1) / threads; ++k) {
-      absl::Status status = VerifyCell(table, column, k);
-      if (!status.ok()) {
-        first[t] = std::move(status);
-        return;
-      }
-    }
-  };
-  if (threads <= 1) {
-    if (n > 0) run(0);
-  } else {
-    std::vector<std::thread> workers;
-    try {
-      for (size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
-    } catch (const std::system_error&) {
-      // No thread: the runs left are verified here.
-      for (size_t t = workers.size() + 1; t < threads; ++t) run(t);
-    }
-    run(0);
-    for (std::thread& worker : workers) worker.join();
-  }
-  for (const absl::Status& status : first) {
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::Status VerifyColumn(const TableImpl& table, int column) {
-  if (table.file == nullptr ||
-      table.column_verified[column].load(std::memory_order_acquire) != 0) {
-    return absl::OkStatus();
-  }
-  SLICEKIT_RETURN_IF_ERROR(VerifyColumnSections(table, column));
-  // Two threads may both verify; both store the same verdict.
-  table.column_verified[column].store(1, std::memory_order_release);
-  return absl::OkStatus();
-}
-
-absl::Status VerifyColumns(const TableImpl& table,
-                           const std::vector<int>& columns) {
-  for (int column : columns) {
-    SLICEKIT_RETURN_IF_ERROR(VerifyColumn(table, column));
-  }
-  return absl::OkStatus();
+  return absl::UnavailableError(message);
 }
 
 absl::Status TableImpl::EnsureIndex() const {
@@ -479,716 +138,479 @@ absl::Status TableImpl::MakeOwned() {
 
 namespace {
 
-// ---------------------------------------------------------------- Save --
-
-// One section to write: the bytes of one buffer.
-struct Piece {
-  const void* data;
-  uint64_t bytes;
-  SectionEntry entry;
-  // Set when the bytes are still mapped from a file: its stored checksum,
-  // compared with what is written so a corrupt section is never copied.
-  bool mapped = false;
-  uint32_t mapped_crc = 0;
-  std::string mapped_name;
-};
-
-class FileWriter {
+// Builds the errors of one Open, each naming the file and the part of it
+// at fault.
+class OpenErrors {
  public:
-  explicit FileWriter(int fd) : fd_(fd), buffer_(new char[kCapacity]) {}
+  explicit OpenErrors(const std::string& path) : path_(path) {}
 
-  bool Write(const void* data, size_t n) {
-    if (n == 0) return true;  // `data` may be null then
-    if (n >= kCapacity / 2) {
-      return Flush() && WriteAll(data, n);
-    }
-    if (size_ + n > kCapacity && !Flush()) return false;
-    std::memcpy(buffer_.get() + size_, data, n);
-    size_ += n;
-    return true;
+  // "<path>: <what>".
+  absl::Status Corrupt(absl::string_view what) const {
+    return absl::DataLossError(absl::StrCat(path_, ": ", what));
   }
-  bool Pad(size_t n) {
-    static const char kZeros[kAlign] = {};
-    return Write(kZeros, n);
+  absl::Status Header(absl::string_view what) const {
+    return Corrupt(absl::StrCat("header: ", what));
   }
-  bool Flush() {
-    const bool ok = WriteAll(buffer_.get(), size_);
-    size_ = 0;
-    return ok;
+  absl::Status Directory(absl::string_view what) const {
+    return Corrupt(absl::StrCat("directory: ", what));
+  }
+  // A chunk's column record.
+  absl::Status Cell(uint32_t chunk, absl::string_view column,
+                    absl::string_view what) const {
+    return Directory(
+        absl::StrCat("chunk ", chunk, ", column '", column, "': ", what));
+  }
+  absl::Status NotATableFile() const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_,
+                     ": not a slicekit table file (its first bytes are not the "
+                     "table file magic)"));
+  }
+  absl::Status NewerVersion(uint32_t version) const {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": table file format version ", version,
+                     " is newer than this build of slicekit reads (",
+                     kFormatVersion, "); upgrade slicekit"));
   }
 
  private:
-  static constexpr size_t kCapacity = size_t{1} << 20;
-  bool WriteAll(const void* data, size_t n) {
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      const ssize_t w = ::write(fd_, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return false;
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    return true;
-  }
-  int fd_;
-  std::unique_ptr<char[]> buffer_;
-  size_t size_ = 0;
+  const std::string& path_;
 };
 
-std::string DirectoryOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
+// One chunk's column while it is read from its record.
+struct CellRef {
+  uint32_t chunk;
+  uint32_t column;
+  absl::string_view name;
+  uint32_t size;  // the chunk's rows
+  const ColumnMeta& meta;
+  ColumnChunk& out;
+};
 
-absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  const int error = errno;
-  const std::string message =
-      absl::StrCat("cannot ", what, " '", path, "': ", std::strerror(error));
-  if (error == ENOENT) return absl::NotFoundError(message);
-  if (error == EACCES || error == EPERM) {
-    return absl::PermissionDeniedError(message);
-  }
-  return absl::UnavailableError(message);
-}
-
-}  // namespace
-
-absl::Status SaveTable(const TableImpl& t, const std::string& path) {
-  const Schema& schema = t.schema;
-  const int num_columns = schema.num_columns();
-  std::vector<Piece> pieces;
-  std::vector<ChunkMeta> chunk_metas(t.chunks.size());
-  std::vector<ColumnMeta> column_metas(t.chunks.size() * num_columns);
-  std::vector<DictionaryMeta> dict_metas(num_columns);
-  // Where each mapped buffer came from, to compare its checksum on copy.
-  auto add = [&](const void* data, uint64_t bytes, bool is_view, uint32_t kind,
-                 uint32_t chunk, uint32_t column) -> uint32_t {
-    Piece piece{data, bytes, {0, bytes, 0, kind, chunk, column}, false, 0, {}};
-    if (is_view && t.file != nullptr) {
-      // Views point into the mapping: find the stored section by address.
-      const uint64_t offset = static_cast<uint64_t>(
-          static_cast<const uint8_t*>(data) - t.file->base);
-      const std::vector<uint32_t>& candidates =
-          chunk == kNoSection
-              ? t.file->dictionary_sections[column]
-              : t.file->cell_sections[uint64_t{chunk} * num_columns + column];
-      for (uint32_t i : candidates) {
-        if (t.file->sections[i].offset == offset &&
-            t.file->sections[i].bytes == bytes) {
-          piece.mapped = true;
-          piece.mapped_crc = t.file->sections[i].crc;
-          piece.mapped_name = t.file->Describe(i);
-        }
-      }
-    }
-    pieces.push_back(std::move(piece));
-    return static_cast<uint32_t>(pieces.size() - 1);
-  };
-  for (int col = 0; col < num_columns; ++col) {
-    DictionaryMeta& d = dict_metas[col];
-    d.ends = d.bytes = kNoSection;
-    if (schema.column(col).type != ColumnType::kCategorical) continue;
-    const StringList& strings = t.dictionaries[col].strings;
-    d.size = strings.size();
-    d.ends = add(strings.ends.data(), strings.ends.size() * sizeof(uint64_t),
-                 strings.ends.is_view(), kDictionaryEnds, kNoSection, col);
-    d.bytes = add(strings.bytes.data(), strings.bytes.size(),
-                  strings.bytes.is_view(), kDictionaryBytes, kNoSection, col);
-  }
-  for (size_t k = 0; k < t.chunks.size(); ++k) {
-    const Chunk& chunk = t.chunks[k];
-    const uint32_t ck = static_cast<uint32_t>(k);
-    ChunkMeta& cm = chunk_metas[k];
-    cm.size = chunk.size;
-    cm.num_deleted = chunk.num_deleted;
-    cm.tombstones = kNoSection;
-    if (chunk.num_deleted > 0) {
-      // Tombstones are verified at Open, so they are copied as they are.
-      cm.tombstones = add(chunk.deleted.data(), chunk.deleted.size() * 8, false,
-                          kTombstones, ck, kNoSection);
-    }
-    for (int col = 0; col < num_columns; ++col) {
-      const ColumnChunk& c = chunk.columns[col];
-      ColumnMeta& m = column_metas[k * num_columns + col];
-      m = ColumnMeta{};
-      m.null_count = c.null_count;
-      m.width = c.width;
-      m.id_fixed = c.id_fixed;
-      m.id_ascending = c.id_ascending;
-      m.id_width = c.id_width;
-      m.float_min = c.float_min;
-      m.float_max = c.float_max;
-      m.int_min = c.int_min;
-      m.int_max = c.int_max;
-      m.base = c.base;
-      m.values = m.validity = m.id_ends = kNoSection;
-      const uint32_t cc = static_cast<uint32_t>(col);
-      switch (schema.column(col).type) {
-        case ColumnType::kFloat:
-          m.values = add(c.floats.data(), c.floats.size() * 4,
-                         c.floats.is_view(), kValues, ck, cc);
-          break;
-        case ColumnType::kInt:
-        case ColumnType::kCategorical:
-          switch (c.width) {
-            case 1:
-              m.values = add(c.u8.data(), c.u8.size(), c.u8.is_view(), kValues,
-                             ck, cc);
-              break;
-            case 2:
-              m.values = add(c.u16.data(), c.u16.size() * 2, c.u16.is_view(),
-                             kValues, ck, cc);
-              break;
-            case 4:
-              m.values = add(c.u32.data(), c.u32.size() * 4, c.u32.is_view(),
-                             kValues, ck, cc);
-              break;
-            default:
-              m.values = add(c.u64.data(), c.u64.size() * 8, c.u64.is_view(),
-                             kValues, ck, cc);
-              break;
-          }
-          break;
-        case ColumnType::kId:
-          m.values = add(c.id_bytes.data(), c.id_bytes.size(),
-                         c.id_bytes.is_view(), kValues, ck, cc);
-          if (!c.id_fixed) {
-            m.id_ends = add(c.id_ends.data(), c.id_ends.size() * 4,
-                            c.id_ends.is_view(), kIdEnds, ck, cc);
-          }
-          break;
-      }
-      if (!c.validity.empty()) {
-        m.validity = add(c.validity.data(), c.validity.size() * 8,
-                         c.validity.is_view(), kValidity, ck, cc);
-      }
-    }
-  }
-
-  // Layout: the header, the sections (each at a multiple of 64), then the
-  // directory.
-  uint64_t offset = sizeof(FileHeader);
-  for (Piece& piece : pieces) {
-    piece.entry.offset = offset;
-    offset = AlignUp(offset + piece.bytes);
-  }
-  const uint64_t directory_offset = offset;
-
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("create a temporary file beside", path);
-  auto fail = [&](absl::Status status) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return status;
-  };
-  // mkostemp makes the file private (0600): give it the mode the file it
-  // replaces has, else what open() would give a new file (0666 less the
-  // umask, read from /proc/self/status; umask() itself would change it).
-  struct stat old;
-  mode_t mode = 0644;
-  if (::stat(path.c_str(), &old) == 0) {
-    mode = old.st_mode & 07777;
-  } else if (std::FILE* status = std::fopen("/proc/self/status", "r")) {
-    char line[256];
-    unsigned mask = 0;
-    while (std::fgets(line, sizeof(line), status) != nullptr) {
-      if (std::sscanf(line, "Umask: %o", &mask) == 1) {
-        mode = static_cast<mode_t>(0666 & ~mask);
-        break;
-      }
-    }
-    std::fclose(status);
-  }
-  if (::fchmod(fd, mode) != 0) return fail(ErrnoError("set the mode of", tmp));
-  FileWriter out(fd);
-  FileHeader header{};
-  if (!out.Pad(sizeof(FileHeader))) return fail(ErrnoError("write", tmp));
-  uint64_t written = sizeof(FileHeader);
-  for (Piece& piece : pieces) {
-    piece.entry.crc = Crc(piece.data, piece.bytes);
-    if (piece.mapped && piece.entry.crc != piece.mapped_crc) {
-      return fail(absl::DataLossError(
-          absl::StrCat(t.file->path, ": ", piece.mapped_name,
-                       ": checksum mismatch (the file is corrupt); nothing "
-                       "was written to '",
-                       path, "'")));
-    }
-    if (!out.Write(piece.data, piece.bytes) ||
-        !out.Pad(AlignUp(written + piece.bytes) - written - piece.bytes)) {
-      return fail(ErrnoError("write", tmp));
-    }
-    written = AlignUp(written + piece.bytes);
-  }
-
-  // The directory.
-  std::string names;
-  for (int col = 0; col < num_columns; ++col) {
-    const ColumnSpec& spec = schema.column(col);
-    const uint8_t type = static_cast<uint8_t>(spec.type);
-    const uint8_t pad[3] = {};
-    const uint32_t length = static_cast<uint32_t>(spec.name.size());
-    names.append(reinterpret_cast<const char*>(&type), 1);
-    names.append(reinterpret_cast<const char*>(pad), 3);
-    names.append(reinterpret_cast<const char*>(&length), 4);
-    names.append(spec.name);
-  }
-  names.resize((names.size() + 7) / 8 * 8, '\0');
-  DirectoryHead head{};
-  head.num_rows = t.num_rows;
-  head.num_deleted = t.num_deleted;
-  head.generation = t.generation;
-  head.chunk_rows = t.options.chunk_rows;
-  head.num_columns = static_cast<uint32_t>(num_columns);
-  head.id_column = static_cast<uint32_t>(schema.id_column());
-  head.num_chunks = static_cast<uint32_t>(t.chunks.size());
-  head.num_sections = static_cast<uint32_t>(pieces.size());
-  head.schema_bytes = names.size();
-  std::string directory;
-  directory.append(reinterpret_cast<const char*>(&head), sizeof(head));
-  directory.append(names);
-  directory.append(reinterpret_cast<const char*>(dict_metas.data()),
-                   dict_metas.size() * sizeof(DictionaryMeta));
-  directory.append(reinterpret_cast<const char*>(chunk_metas.data()),
-                   chunk_metas.size() * sizeof(ChunkMeta));
-  directory.append(reinterpret_cast<const char*>(column_metas.data()),
-                   column_metas.size() * sizeof(ColumnMeta));
-  for (const Piece& piece : pieces) {
-    directory.append(reinterpret_cast<const char*>(&piece.entry),
-                     sizeof(SectionEntry));
-  }
-  if (!out.Write(directory.data(), directory.size()) || !out.Flush()) {
-    return fail(ErrnoError("write", tmp));
-  }
-
-  std::memcpy(header.magic, kTableFileMagic.data(), 8);
-  header.version = kFormatVersion;
-  header.header_bytes = sizeof(FileHeader);
-  header.directory_offset = directory_offset;
-  header.directory_bytes = directory.size();
-  header.file_bytes = directory_offset + directory.size();
-  header.directory_crc = Crc(directory.data(), directory.size());
-  header.header_crc = Crc(&header, offsetof(FileHeader, header_crc));
-  if (::pwrite(fd, &header, sizeof(header), 0) !=
-      static_cast<ssize_t>(sizeof(header))) {
-    return fail(ErrnoError("write", tmp));
-  }
-  if (::fsync(fd) != 0) return fail(ErrnoError("sync", tmp));
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return ErrnoError("close", tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    absl::Status status = ErrnoError("rename the temporary file to", path);
-    ::unlink(tmp.c_str());
-    return status;
-  }
-  // The rename is durable once the folder is synced.
-  const std::string folder = DirectoryOf(path);
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return ErrnoError("open the folder", folder);
-  const int synced = ::fsync(dir);
-  ::close(dir);
-  if (synced != 0) return ErrnoError("sync the folder", folder);
-  return absl::OkStatus();
-}
-
-// ---------------------------------------------------------------- Open --
-
-namespace {
-
-// Reads records from the verified directory, bounds-checked.
-class DirectoryReader {
+// Reads one table file, part by part, in the order the checks must run:
+// the header before the directory (its place and checksum), the directory
+// before any section it names, each section through the one record that
+// names it. Each step either fills its part of the table or returns the
+// first inconsistency, so the error does not depend on how the steps are
+// cut. Everything after the directory's checksum rejects only a file that
+// a faulty or hostile writer made.
+class TableFileReader {
  public:
-  DirectoryReader(const uint8_t* data, uint64_t size)
-      : data_(data), size_(size) {}
+  explicit TableFileReader(std::shared_ptr<FileBacking> file)
+      : file_(std::move(file)), errors_(file_->path) {}
+
+  absl::StatusOr<std::unique_ptr<TableImpl>> Read() {
+    SLICEKIT_RETURN_IF_ERROR(ReadHeader());
+    SLICEKIT_ASSIGN_OR_RETURN(Schema schema, ReadDirectory());
+    SLICEKIT_RETURN_IF_ERROR(CheckSectionPlaces());
+    impl_ = std::make_unique<TableImpl>(
+        std::move(schema), TableOptions{.chunk_rows = head_.chunk_rows});
+    impl_->num_rows = head_.num_rows;
+    impl_->num_deleted = head_.num_deleted;
+    impl_->generation = head_.generation;
+    SLICEKIT_RETURN_IF_ERROR(ReadDictionaries());
+    SLICEKIT_RETURN_IF_ERROR(ReadChunks());
+    SLICEKIT_RETURN_IF_ERROR(CheckTotals());
+    const uint32_t num_columns = head_.num_columns;
+    impl_->column_verified.reset(new std::atomic<uint8_t>[num_columns]);
+    for (uint32_t col = 0; col < num_columns; ++col) {
+      impl_->column_verified[col].store(0, std::memory_order_relaxed);
+    }
+    impl_->index_ready.store(false, std::memory_order_relaxed);
+    impl_->file = std::move(file_);
+    return std::move(impl_);
+  }
+
+ private:
+  // Magic, version, the header's checksum, the file's size, the
+  // directory's place and checksum.
+  absl::Status ReadHeader() {
+    const uint8_t* base = file_->base;
+    const uint64_t size = file_->size;
+    if (size < kTableFileMagic.size() ||
+        std::memcmp(base, kTableFileMagic.data(), kTableFileMagic.size()) !=
+            0) {
+      return errors_.NotATableFile();
+    }
+    if (size < sizeof(FileHeader)) {
+      return errors_.Header(absl::StrCat("truncated (the file has ", size,
+                                         " bytes; the header alone is 64)"));
+    }
+    header_ = DecodeHeader(base);
+    // The version is checked before the header's checksum: a newer version
+    // may lay out the rest of the header differently.
+    if (header_.version > kFormatVersion) {
+      return errors_.NewerVersion(header_.version);
+    }
+    if (header_.version == 0) return errors_.Header("format version 0");
+    if (HeaderCrc(header_) != header_.header_crc) {
+      return errors_.Header("checksum mismatch (the file is corrupt)");
+    }
+    if (header_.file_bytes != size) {
+      return errors_.Header(absl::StrCat(
+          "the file should have ", header_.file_bytes, " bytes but has ", size,
+          size < header_.file_bytes ? " (truncated)" : ""));
+    }
+    if (header_.header_bytes != sizeof(FileHeader) ||
+        header_.directory_offset < sizeof(FileHeader) ||
+        header_.directory_offset % kAlign != 0 ||
+        header_.directory_offset > size ||
+        header_.directory_bytes != size - header_.directory_offset) {
+      return errors_.Header("the directory's place is inconsistent");
+    }
+    if (Crc(base + header_.directory_offset, header_.directory_bytes) !=
+        header_.directory_crc) {
+      return errors_.Directory("checksum mismatch (the file is corrupt)");
+    }
+    return absl::OkStatus();
+  }
+
+  // The head, the schema, the counts, then the records they size.
+  absl::StatusOr<Schema> ReadDirectory() {
+    DirectoryReader in(file_->base + header_.directory_offset,
+                       header_.directory_bytes);
+    if (!in.Read(&head_)) return errors_.Directory("truncated head");
+    SLICEKIT_ASSIGN_OR_RETURN(Schema schema, ReadSchema(in));
+    SLICEKIT_RETURN_IF_ERROR(CheckCounts());
+    if (in.pos() + RecordBytes(head_) != header_.directory_bytes) {
+      return errors_.Directory("its size disagrees with its counts");
+    }
+    records_ = DecodeRecords(in, head_);
+    file_->sections = std::move(records_.sections);
+    for (const ColumnSpec& spec : specs_) {
+      file_->column_names.push_back(spec.name);
+    }
+    file_->column_sections.resize(head_.num_columns);
+    file_->cell_sections.resize(uint64_t{head_.num_chunks} * head_.num_columns);
+    file_->dictionary_sections.resize(head_.num_columns);
+    claimed_.assign(head_.num_sections, 0);
+    return schema;
+  }
+
+  absl::StatusOr<Schema> ReadSchema(DirectoryReader& in) {
+    absl::StatusOr<std::vector<ColumnSpec>> columns = DecodeColumns(in, head_);
+    if (!columns.ok()) return errors_.Directory(columns.status().message());
+    specs_ = *std::move(columns);
+    absl::StatusOr<Schema> schema = Schema::Create(specs_);
+    if (!schema.ok()) {
+      return errors_.Directory(
+          absl::StrCat("invalid schema: ", schema.status().message()));
+    }
+    if (head_.id_column != static_cast<uint32_t>(schema->id_column())) {
+      return errors_.Directory("the id column disagrees with the schema");
+    }
+    return schema;
+  }
+
+  absl::Status CheckCounts() const {
+    const uint64_t chunk_rows = head_.chunk_rows;
+    if (chunk_rows < 64 || chunk_rows > (uint64_t{1} << 20) ||
+        !std::has_single_bit(chunk_rows)) {
+      return errors_.Directory(absl::StrCat("invalid chunk size ", chunk_rows));
+    }
+    if (head_.num_rows > std::numeric_limits<RowIndex>::max() ||
+        head_.num_deleted > head_.num_rows ||
+        head_.num_chunks != (head_.num_rows + chunk_rows - 1) / chunk_rows) {
+      return errors_.Directory("row and chunk counts disagree");
+    }
+    return absl::OkStatus();
+  }
+
+  // Sections lie in file order, aligned, inside the data area (that each is
+  // used exactly once by the record naming it is checked as they are
+  // claimed, and in CheckTotals).
+  absl::Status CheckSectionPlaces() const {
+    uint64_t end = sizeof(FileHeader);
+    for (uint32_t i = 0; i < head_.num_sections; ++i) {
+      const SectionEntry& s = file_->sections[i];
+      if (s.offset % kAlign != 0 || s.offset < end ||
+          s.offset > header_.directory_offset ||
+          s.bytes > header_.directory_offset - s.offset) {
+        return errors_.Directory(
+            absl::StrCat("section ", i, " lies outside the data area"));
+      }
+      end = s.offset + s.bytes;
+    }
+    return absl::OkStatus();
+  }
+
+  // Resolves a record's section reference: the entry must be of this kind,
+  // chunk and column, of exactly `bytes` bytes, and not claimed before.
+  // Files it under its column for the verifier.
+  absl::StatusOr<const SectionEntry*> Claim(uint32_t index, uint32_t kind,
+                                            uint32_t chunk, uint32_t column,
+                                            uint64_t bytes) {
+    if (index >= head_.num_sections || claimed_[index]) {
+      return errors_.Directory(absl::StrCat(
+          "a ", KindName(kind), " reference names no section or a used one"));
+    }
+    const SectionEntry& s = file_->sections[index];
+    if (s.kind != kind || s.chunk != chunk || s.column != column) {
+      return errors_.Directory(absl::StrCat(file_->Describe(index),
+                                            " is named as ", KindName(kind)));
+    }
+    if (s.bytes != bytes) {
+      return errors_.Directory(absl::StrCat(file_->Describe(index),
+                                            " should have ", bytes, " bytes"));
+    }
+    claimed_[index] = 1;
+    if (column != kNoSection) {
+      file_->column_sections[column].push_back(index);
+      if (chunk == kNoSection) {
+        file_->dictionary_sections[column].push_back(index);
+      } else {
+        file_->cell_sections[uint64_t{chunk} * head_.num_columns + column]
+            .push_back(index);
+      }
+    }
+    return &s;
+  }
+
+  // Where a section's bytes are mapped.
   template <typename T>
-  bool Read(T* out) {
-    if (size_ - pos_ < sizeof(T)) return false;
-    std::memcpy(out, data_ + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
+  const T* At(const SectionEntry* s) const {
+    return reinterpret_cast<const T*>(file_->base + s->offset);
   }
-  bool ReadBytes(uint64_t n, std::string* out) {
-    if (size_ - pos_ < n) return false;
-    out->assign(reinterpret_cast<const char*>(data_ + pos_), n);
-    pos_ += n;
-    return true;
-  }
-  uint64_t pos() const { return pos_; }
-  uint64_t left() const { return size_ - pos_; }
 
- private:
-  const uint8_t* data_;
-  uint64_t size_;
-  uint64_t pos_ = 0;
+  absl::Status ReadDictionaries() {
+    for (uint32_t col = 0; col < head_.num_columns; ++col) {
+      const DictionaryMeta& d = records_.dictionaries[col];
+      if (specs_[col].type != ColumnType::kCategorical) {
+        if (d.size != 0 || d.ends != kNoSection || d.bytes != kNoSection) {
+          return errors_.Directory(
+              absl::StrCat("column '", specs_[col].name,
+                           "' is not categorical but has a dictionary"));
+        }
+        continue;
+      }
+      if (d.size > (header_.directory_offset / 8)) {
+        return errors_.Directory("impossible dictionary size");
+      }
+      SLICEKIT_ASSIGN_OR_RETURN(
+          const SectionEntry* ends,
+          Claim(d.ends, kDictionaryEnds, kNoSection, col, d.size * 8));
+      if (d.bytes >= head_.num_sections) {
+        return errors_.Directory("missing dictionary bytes");
+      }
+      SLICEKIT_ASSIGN_OR_RETURN(const SectionEntry* bytes,
+                                Claim(d.bytes, kDictionaryBytes, kNoSection,
+                                      col, file_->sections[d.bytes].bytes));
+      StringList& strings = impl_->dictionaries[col].strings;
+      strings.ends.View(At<uint64_t>(ends), d.size);
+      strings.bytes.View(At<char>(bytes), bytes->bytes);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadChunks() {
+    impl_->chunks.resize(head_.num_chunks);
+    for (uint32_t k = 0; k < head_.num_chunks; ++k) {
+      SLICEKIT_RETURN_IF_ERROR(ReadChunk(k));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadChunk(uint32_t k) {
+    const ChunkMeta& cm = records_.chunks[k];
+    Chunk& chunk = impl_->chunks[k];
+    const bool last = k + 1 == head_.num_chunks;
+    if (cm.size == 0 || cm.size > head_.chunk_rows ||
+        (!last && cm.size != head_.chunk_rows) || cm.num_deleted > cm.size) {
+      return errors_.Directory(
+          absl::StrCat("chunk ", k, " has an impossible size"));
+    }
+    chunk.size = cm.size;
+    chunk.num_deleted = cm.num_deleted;
+    rows_ += cm.size;
+    deleted_ += cm.num_deleted;
+    SLICEKIT_RETURN_IF_ERROR(ReadTombstones(k, cm, chunk));
+    chunk.columns.resize(head_.num_columns);
+    for (uint32_t col = 0; col < head_.num_columns; ++col) {
+      SLICEKIT_RETURN_IF_ERROR(ReadCell(
+          CellRef{k, col, specs_[col].name, cm.size,
+                  records_.cells[uint64_t{k} * head_.num_columns + col],
+                  chunk.columns[col]}));
+    }
+    return absl::OkStatus();
+  }
+
+  // Tombstones are small and every scan reads them: verified now.
+  absl::Status ReadTombstones(uint32_t k, const ChunkMeta& cm, Chunk& chunk) {
+    if (cm.num_deleted == 0) {
+      if (cm.tombstones != kNoSection) {
+        return errors_.Directory(
+            absl::StrCat("chunk ", k, " has tombstones but no deletion"));
+      }
+      return absl::OkStatus();
+    }
+    const uint64_t words = BitmapWords(cm.size);
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const SectionEntry* s,
+        Claim(cm.tombstones, kTombstones, k, kNoSection, words * 8));
+    SLICEKIT_RETURN_IF_ERROR(file_->CheckCrc(cm.tombstones));
+    const uint64_t* bits = At<uint64_t>(s);
+    bool stray = false;
+    if (CountBits(bits, cm.size, &stray) != cm.num_deleted || stray) {
+      return file_->Corrupt(cm.tombstones, "the deleted count disagrees");
+    }
+    chunk.deleted.View(bits, words);
+    return absl::OkStatus();
+  }
+
+  static uint64_t BitmapWords(uint32_t rows) {
+    return (uint64_t{rows} + 63) / 64;
+  }
+
+  absl::Status BadCell(const CellRef& cell, absl::string_view what) const {
+    return errors_.Cell(cell.chunk, cell.name, what);
+  }
+
+  // The NULL count and validity, then the values of the column's type.
+  absl::Status ReadCell(const CellRef& cell) {
+    const ColumnMeta& m = cell.meta;
+    const ColumnType type = specs_[cell.column].type;
+    if (m.null_count > cell.size) {
+      return BadCell(cell, "NULL count above size");
+    }
+    cell.out.null_count = m.null_count;
+    if ((m.validity != kNoSection) != (m.null_count > 0)) {
+      return BadCell(cell, "validity present without NULLs or missing");
+    }
+    if (m.null_count > 0) {
+      if (type == ColumnType::kId) return BadCell(cell, "a NULL id");
+      const uint64_t words = BitmapWords(cell.size);
+      SLICEKIT_ASSIGN_OR_RETURN(
+          const SectionEntry* s,
+          Claim(m.validity, kValidity, cell.chunk, cell.column, words * 8));
+      cell.out.validity.View(At<uint64_t>(s), words);
+    }
+    switch (type) {
+      case ColumnType::kFloat:
+        return ReadFloats(cell);
+      case ColumnType::kInt:
+      case ColumnType::kCategorical:
+        return ReadInts(cell, type == ColumnType::kCategorical);
+      case ColumnType::kId:
+        return ReadIds(cell);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadFloats(const CellRef& cell) {
+    const ColumnMeta& m = cell.meta;
+    const bool has_values = m.null_count < cell.size;
+    cell.out.float_min = m.float_min;
+    cell.out.float_max = m.float_max;
+    if (has_values != (m.float_min <= m.float_max) ||
+        (has_values &&
+         !(std::isfinite(m.float_min) && std::isfinite(m.float_max)))) {
+      return BadCell(cell, "invalid zone map");
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(const SectionEntry* values,
+                              Claim(m.values, kValues, cell.chunk, cell.column,
+                                    uint64_t{cell.size} * 4));
+    cell.out.floats.View(At<float>(values), cell.size);
+    return absl::OkStatus();
+  }
+
+  // Integers and codes: a width the encoding knows, a zone map that holds
+  // every value at that width, codes inside the dictionary.
+  absl::Status ReadInts(const CellRef& cell, bool categorical) {
+    const ColumnMeta& m = cell.meta;
+    const bool has_values = m.null_count < cell.size;
+    ColumnChunk& c = cell.out;
+    c.int_min = m.int_min;
+    c.int_max = m.int_max;
+    c.base = m.base;
+    c.width = m.width;
+    if (!IsWidth(m.width)) return BadCell(cell, "invalid width");
+    if (has_values != (m.int_min <= m.int_max) ||
+        (has_values && (m.base != m.int_min ||
+                        WidthFor(RangeAbove(m.base, m.int_max)) > m.width))) {
+      return BadCell(cell, "invalid zone map");
+    }
+    if (categorical && has_values &&
+        (m.base < 0 || static_cast<uint64_t>(m.int_max) >=
+                           records_.dictionaries[cell.column].size)) {
+      return BadCell(cell, "codes outside the dictionary");
+    }
+    if (categorical && !has_values && m.base != 0) {
+      return BadCell(cell, "invalid zone map");
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(const SectionEntry* values,
+                              Claim(m.values, kValues, cell.chunk, cell.column,
+                                    uint64_t{cell.size} * m.width));
+    ViewRelative(c, At<uint8_t>(values), cell.size);
+    return absl::OkStatus();
+  }
+
+  // Ids: fixed-width without offsets, or offsets into their bytes.
+  absl::Status ReadIds(const CellRef& cell) {
+    const ColumnMeta& m = cell.meta;
+    ColumnChunk& c = cell.out;
+    c.id_fixed = m.id_fixed != 0;
+    c.id_ascending = m.id_ascending != 0;
+    c.id_width = m.id_width;
+    if (m.id_fixed > 1 || m.id_ascending > 1) {
+      return BadCell(cell, "invalid flags");
+    }
+    const SectionEntry* values = nullptr;
+    if (c.id_fixed) {
+      if (m.id_width == 0 || m.id_ends != kNoSection) {
+        return BadCell(cell, "invalid fixed-width ids");
+      }
+      SLICEKIT_ASSIGN_OR_RETURN(
+          values, Claim(m.values, kValues, cell.chunk, cell.column,
+                        uint64_t{cell.size} * m.id_width));
+    } else {
+      SLICEKIT_ASSIGN_OR_RETURN(const SectionEntry* ends,
+                                Claim(m.id_ends, kIdEnds, cell.chunk,
+                                      cell.column, uint64_t{cell.size} * 4));
+      if (m.values >= head_.num_sections) {
+        return BadCell(cell, "no id bytes");
+      }
+      SLICEKIT_ASSIGN_OR_RETURN(
+          values, Claim(m.values, kValues, cell.chunk, cell.column,
+                        file_->sections[m.values].bytes));
+      if (values->bytes > std::numeric_limits<uint32_t>::max()) {
+        return BadCell(cell, "id bytes too long");
+      }
+      c.id_ends.View(At<uint32_t>(ends), cell.size);
+    }
+    c.id_bytes.View(At<char>(values), values->bytes);
+    return absl::OkStatus();
+  }
+
+  // The chunks add up to the head's counts, and no section is left over.
+  absl::Status CheckTotals() const {
+    if (rows_ != head_.num_rows || deleted_ != head_.num_deleted) {
+      return errors_.Directory("chunk sizes disagree with the row counts");
+    }
+    for (uint32_t i = 0; i < head_.num_sections; ++i) {
+      if (!claimed_[i]) {
+        return errors_.Directory(absl::StrCat("section ", i, " is not used"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  std::shared_ptr<FileBacking> file_;
+  const OpenErrors errors_;
+  FileHeader header_{};
+  DirectoryHead head_{};
+  std::vector<ColumnSpec> specs_;
+  DirectoryRecords records_;      // its sections moved to file_->sections
+  std::vector<uint8_t> claimed_;  // per section
+  std::unique_ptr<TableImpl> impl_;
+  uint64_t rows_ = 0;
+  uint64_t deleted_ = 0;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TableImpl>> OpenTable(
     std::shared_ptr<FileBacking> file) {
-  const std::string& path = file->path;
-  const uint8_t* base = file->base;
-  const uint64_t size = file->size;
-  auto corrupt = [&](absl::string_view what) {
-    return absl::DataLossError(absl::StrCat(path, ": ", what));
-  };
-  if (size < kTableFileMagic.size() ||
-      std::memcmp(base, kTableFileMagic.data(), kTableFileMagic.size()) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path,
-                     ": not a slicekit table file (its first bytes are not the "
-                     "table file magic)"));
-  }
-  if (size < sizeof(FileHeader)) {
-    return corrupt(absl::StrCat("header: truncated (the file has ", size,
-                                " bytes; the header alone is 64)"));
-  }
-  FileHeader header;
-  std::memcpy(&header, base, sizeof(header));
-  // The version is checked before the header's checksum: a newer version
-  // may lay out the rest of the header differently.
-  if (header.version > kFormatVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": table file format version ", header.version,
-                     " is newer than this build of slicekit reads (",
-                     kFormatVersion, "); upgrade slicekit"));
-  }
-  if (header.version == 0) return corrupt("header: format version 0");
-  if (Crc(&header, offsetof(FileHeader, header_crc)) != header.header_crc) {
-    return corrupt("header: checksum mismatch (the file is corrupt)");
-  }
-  if (header.file_bytes != size) {
-    return corrupt(absl::StrCat(
-        "header: the file should have ", header.file_bytes, " bytes but has ",
-        size, size < header.file_bytes ? " (truncated)" : ""));
-  }
-  if (header.header_bytes != sizeof(FileHeader) ||
-      header.directory_offset < sizeof(FileHeader) ||
-      header.directory_offset % kAlign != 0 || header.directory_offset > size ||
-      header.directory_bytes != size - header.directory_offset) {
-    return corrupt("header: the directory's place is inconsistent");
-  }
-  const uint8_t* dir = base + header.directory_offset;
-  if (Crc(dir, header.directory_bytes) != header.directory_crc) {
-    return corrupt("directory: checksum mismatch (the file is corrupt)");
-  }
-
-  // The directory: its checksum passed, so what follows rejects only a
-  // file that a faulty or hostile writer made.
-  DirectoryReader in(dir, header.directory_bytes);
-  DirectoryHead head;
-  if (!in.Read(&head)) return corrupt("directory: truncated head");
-  auto bad = [&](absl::string_view what) {
-    return corrupt(absl::StrCat("directory: ", what));
-  };
-  if (head.num_columns == 0 || head.num_columns > in.left() / 8) {
-    return bad("impossible column count");
-  }
-  std::vector<ColumnSpec> specs(head.num_columns);
-  {
-    const uint64_t schema_start = in.pos();
-    for (ColumnSpec& spec : specs) {
-      uint8_t type = 0;
-      uint8_t pad[3];
-      uint32_t length = 0;
-      if (!in.Read(&type) || !in.Read(&pad) || !in.Read(&length) ||
-          !in.ReadBytes(length, &spec.name)) {
-        return bad("truncated schema");
-      }
-      if (type > static_cast<uint8_t>(ColumnType::kId)) {
-        return bad(
-            absl::StrCat("column '", spec.name, "' has unknown type ", type));
-      }
-      spec.type = static_cast<ColumnType>(type);
-    }
-    const uint64_t used = in.pos() - schema_start;
-    std::string padding;
-    if (used > head.schema_bytes || head.schema_bytes - used >= 8 ||
-        !in.ReadBytes(head.schema_bytes - used, &padding)) {
-      return bad("schema size mismatch");
-    }
-  }
-  absl::StatusOr<Schema> schema = Schema::Create(specs);
-  if (!schema.ok()) {
-    return bad(absl::StrCat("invalid schema: ", schema.status().message()));
-  }
-  if (head.id_column != static_cast<uint32_t>(schema->id_column())) {
-    return bad("the id column disagrees with the schema");
-  }
-  const uint64_t chunk_rows = head.chunk_rows;
-  if (chunk_rows < 64 || chunk_rows > (uint64_t{1} << 20) ||
-      !std::has_single_bit(chunk_rows)) {
-    return bad(absl::StrCat("invalid chunk size ", chunk_rows));
-  }
-  if (head.num_rows > std::numeric_limits<RowIndex>::max() ||
-      head.num_deleted > head.num_rows ||
-      head.num_chunks != (head.num_rows + chunk_rows - 1) / chunk_rows) {
-    return bad("row and chunk counts disagree");
-  }
-  const uint64_t num_columns = head.num_columns;
-  const uint64_t cells = uint64_t{head.num_chunks} * num_columns;
-  const uint64_t expected = in.pos() + num_columns * sizeof(DictionaryMeta) +
-                            uint64_t{head.num_chunks} * sizeof(ChunkMeta) +
-                            cells * sizeof(ColumnMeta) +
-                            uint64_t{head.num_sections} * sizeof(SectionEntry);
-  if (expected != header.directory_bytes) {
-    return bad("its size disagrees with its counts");
-  }
-  std::vector<DictionaryMeta> dict_metas(num_columns);
-  for (DictionaryMeta& d : dict_metas) in.Read(&d);
-  std::vector<ChunkMeta> chunk_metas(head.num_chunks);
-  for (ChunkMeta& c : chunk_metas) in.Read(&c);
-  std::vector<ColumnMeta> column_metas(cells);
-  for (ColumnMeta& c : column_metas) in.Read(&c);
-  file->sections.resize(head.num_sections);
-  for (SectionEntry& s : file->sections) in.Read(&s);
-  for (const ColumnSpec& spec : specs) file->column_names.push_back(spec.name);
-  file->column_sections.resize(num_columns);
-  file->cell_sections.resize(cells);
-  file->dictionary_sections.resize(num_columns);
-
-  // Sections: in file order, aligned, inside the data area, each used
-  // exactly once by the record that names it (checked below).
-  uint64_t end = sizeof(FileHeader);
-  for (uint32_t i = 0; i < head.num_sections; ++i) {
-    const SectionEntry& s = file->sections[i];
-    if (s.offset % kAlign != 0 || s.offset < end ||
-        s.offset > header.directory_offset ||
-        s.bytes > header.directory_offset - s.offset) {
-      return bad(absl::StrCat("section ", i, " lies outside the data area"));
-    }
-    end = s.offset + s.bytes;
-  }
-  std::vector<uint8_t> used(head.num_sections, 0);
-  // Resolves a section reference: the entry must be of this kind, chunk
-  // and column, of exactly `bytes` bytes, and not used before.
-  auto section = [&](uint32_t index, uint32_t kind, uint32_t chunk,
-                     uint32_t column, uint64_t bytes,
-                     const SectionEntry** out) -> absl::Status {
-    if (index >= head.num_sections || used[index]) {
-      return bad(absl::StrCat("a ", KindName(kind),
-                              " reference names no section or a used one"));
-    }
-    const SectionEntry& s = file->sections[index];
-    if (s.kind != kind || s.chunk != chunk || s.column != column) {
-      return bad(
-          absl::StrCat(file->Describe(index), " is named as ", KindName(kind)));
-    }
-    if (s.bytes != bytes) {
-      return bad(absl::StrCat(file->Describe(index), " should have ", bytes,
-                              " bytes"));
-    }
-    used[index] = 1;
-    if (column != kNoSection) {
-      file->column_sections[column].push_back(index);
-      if (chunk == kNoSection) {
-        file->dictionary_sections[column].push_back(index);
-      } else {
-        file->cell_sections[uint64_t{chunk} * num_columns + column].push_back(
-            index);
-      }
-    }
-    *out = &s;
-    return absl::OkStatus();
-  };
-
-  auto impl = std::make_unique<TableImpl>(
-      *std::move(schema), TableOptions{.chunk_rows = chunk_rows});
-  TableImpl& t = *impl;
-  t.num_rows = head.num_rows;
-  t.num_deleted = head.num_deleted;
-  t.generation = head.generation;
-  auto at = [&](const SectionEntry* s) { return base + s->offset; };
-
-  for (uint32_t col = 0; col < num_columns; ++col) {
-    const DictionaryMeta& d = dict_metas[col];
-    if (specs[col].type != ColumnType::kCategorical) {
-      if (d.size != 0 || d.ends != kNoSection || d.bytes != kNoSection) {
-        return bad(absl::StrCat("column '", specs[col].name,
-                                "' is not categorical but has a dictionary"));
-      }
-      continue;
-    }
-    if (d.size > (header.directory_offset / 8)) {
-      return bad("impossible dictionary size");
-    }
-    const SectionEntry* ends = nullptr;
-    const SectionEntry* bytes = nullptr;
-    SLICEKIT_RETURN_IF_ERROR(
-        section(d.ends, kDictionaryEnds, kNoSection, col, d.size * 8, &ends));
-    if (d.bytes >= head.num_sections) return bad("missing dictionary bytes");
-    SLICEKIT_RETURN_IF_ERROR(section(d.bytes, kDictionaryBytes, kNoSection, col,
-                                     file->sections[d.bytes].bytes, &bytes));
-    StringList& strings = t.dictionaries[col].strings;
-    strings.ends.View(reinterpret_cast<const uint64_t*>(at(ends)), d.size);
-    strings.bytes.View(reinterpret_cast<const char*>(at(bytes)), bytes->bytes);
-  }
-
-  uint64_t rows = 0, deleted = 0;
-  t.chunks.resize(head.num_chunks);
-  for (uint32_t k = 0; k < head.num_chunks; ++k) {
-    const ChunkMeta& cm = chunk_metas[k];
-    Chunk& chunk = t.chunks[k];
-    const bool last = k + 1 == head.num_chunks;
-    if (cm.size == 0 || cm.size > chunk_rows ||
-        (!last && cm.size != chunk_rows) || cm.num_deleted > cm.size) {
-      return bad(absl::StrCat("chunk ", k, " has an impossible size"));
-    }
-    chunk.size = cm.size;
-    chunk.num_deleted = cm.num_deleted;
-    rows += cm.size;
-    deleted += cm.num_deleted;
-    const uint64_t words = (uint64_t{cm.size} + 63) / 64;
-    if (cm.num_deleted > 0) {
-      const SectionEntry* s = nullptr;
-      SLICEKIT_RETURN_IF_ERROR(
-          section(cm.tombstones, kTombstones, k, kNoSection, words * 8, &s));
-      const uint32_t index = cm.tombstones;
-      // Tombstones are small and every scan reads them: verified now.
-      SLICEKIT_RETURN_IF_ERROR(file->CheckCrc(index));
-      const auto* bits = reinterpret_cast<const uint64_t*>(at(s));
-      bool stray = false;
-      if (CountBits(bits, cm.size, &stray) != cm.num_deleted || stray) {
-        return file->Corrupt(index, "the deleted count disagrees");
-      }
-      chunk.deleted.View(bits, words);
-    } else if (cm.tombstones != kNoSection) {
-      return bad(absl::StrCat("chunk ", k, " has tombstones but no deletion"));
-    }
-    chunk.columns.resize(num_columns);
-    for (uint32_t col = 0; col < num_columns; ++col) {
-      const ColumnMeta& m = column_metas[uint64_t{k} * num_columns + col];
-      ColumnChunk& c = chunk.columns[col];
-      const ColumnType type = specs[col].type;
-      auto cell_bad = [&](absl::string_view what) {
-        return bad(absl::StrCat("chunk ", k, ", column '", specs[col].name,
-                                "': ", what));
-      };
-      if (m.null_count > cm.size) return cell_bad("NULL count above size");
-      c.null_count = m.null_count;
-      if ((m.validity != kNoSection) != (m.null_count > 0)) {
-        return cell_bad("validity present without NULLs or missing");
-      }
-      if (m.null_count > 0) {
-        if (type == ColumnType::kId) return cell_bad("a NULL id");
-        const SectionEntry* s = nullptr;
-        SLICEKIT_RETURN_IF_ERROR(
-            section(m.validity, kValidity, k, col, words * 8, &s));
-        c.validity.View(reinterpret_cast<const uint64_t*>(at(s)), words);
-      }
-      const bool has_values = m.null_count < cm.size;
-      const SectionEntry* values = nullptr;
-      switch (type) {
-        case ColumnType::kFloat: {
-          c.float_min = m.float_min;
-          c.float_max = m.float_max;
-          if (has_values != (m.float_min <= m.float_max) ||
-              (has_values &&
-               !(std::isfinite(m.float_min) && std::isfinite(m.float_max)))) {
-            return cell_bad("invalid zone map");
-          }
-          SLICEKIT_RETURN_IF_ERROR(section(m.values, kValues, k, col,
-                                           uint64_t{cm.size} * 4, &values));
-          c.floats.View(reinterpret_cast<const float*>(at(values)), cm.size);
-          break;
-        }
-        case ColumnType::kInt:
-        case ColumnType::kCategorical: {
-          c.int_min = m.int_min;
-          c.int_max = m.int_max;
-          c.base = m.base;
-          c.width = m.width;
-          if (m.width != 1 && m.width != 2 && m.width != 4 && m.width != 8) {
-            return cell_bad("invalid width");
-          }
-          if (has_values != (m.int_min <= m.int_max) ||
-              (has_values &&
-               (m.base != m.int_min ||
-                WidthFor(static_cast<uint64_t>(m.int_max) -
-                         static_cast<uint64_t>(m.base)) > m.width))) {
-            return cell_bad("invalid zone map");
-          }
-          if (type == ColumnType::kCategorical && has_values &&
-              (m.base < 0 ||
-               static_cast<uint64_t>(m.int_max) >= dict_metas[col].size)) {
-            return cell_bad("codes outside the dictionary");
-          }
-          if (type == ColumnType::kCategorical && !has_values && m.base != 0) {
-            return cell_bad("invalid zone map");
-          }
-          SLICEKIT_RETURN_IF_ERROR(section(
-              m.values, kValues, k, col, uint64_t{cm.size} * m.width, &values));
-          const uint8_t* p = at(values);
-          switch (m.width) {
-            case 1:
-              c.u8.View(p, cm.size);
-              break;
-            case 2:
-              c.u16.View(reinterpret_cast<const uint16_t*>(p), cm.size);
-              break;
-            case 4:
-              c.u32.View(reinterpret_cast<const uint32_t*>(p), cm.size);
-              break;
-            default:
-              c.u64.View(reinterpret_cast<const uint64_t*>(p), cm.size);
-              break;
-          }
-          break;
-        }
-        case ColumnType::kId: {
-          c.id_fixed = m.id_fixed != 0;
-          c.id_ascending = m.id_ascending != 0;
-          c.id_width = m.id_width;
-          if (m.id_fixed > 1 || m.id_ascending > 1) {
-            return cell_bad("invalid flags");
-          }
-          if (c.id_fixed) {
-            if (m.id_width == 0 || m.id_ends != kNoSection) {
-              return cell_bad("invalid fixed-width ids");
-            }
-            SLICEKIT_RETURN_IF_ERROR(section(m.values, kValues, k, col,
-                                             uint64_t{cm.size} * m.id_width,
-                                             &values));
-          } else {
-            const SectionEntry* ends = nullptr;
-            SLICEKIT_RETURN_IF_ERROR(section(m.id_ends, kIdEnds, k, col,
-                                             uint64_t{cm.size} * 4, &ends));
-            if (m.values >= head.num_sections) return cell_bad("no id bytes");
-            SLICEKIT_RETURN_IF_ERROR(section(m.values, kValues, k, col,
-                                             file->sections[m.values].bytes,
-                                             &values));
-            if (values->bytes > std::numeric_limits<uint32_t>::max()) {
-              return cell_bad("id bytes too long");
-            }
-            c.id_ends.View(reinterpret_cast<const uint32_t*>(at(ends)),
-                           cm.size);
-          }
-          c.id_bytes.View(reinterpret_cast<const char*>(at(values)),
-                          values->bytes);
-          break;
-        }
-      }
-    }
-  }
-  if (rows != head.num_rows || deleted != head.num_deleted) {
-    return bad("chunk sizes disagree with the row counts");
-  }
-  for (uint32_t i = 0; i < head.num_sections; ++i) {
-    if (!used[i]) return bad(absl::StrCat("section ", i, " is not used"));
-  }
-  t.column_verified.reset(new std::atomic<uint8_t>[num_columns]);
-  for (uint32_t col = 0; col < num_columns; ++col) {
-    t.column_verified[col].store(0, std::memory_order_relaxed);
-  }
-  t.index_ready.store(false, std::memory_order_relaxed);
-  t.file = std::move(file);
-  return impl;
+  return TableFileReader(std::move(file)).Read();
 }
 
 absl::StatusOr<std::shared_ptr<FileBacking>> MapFile(const std::string& path) {
@@ -1231,25 +653,6 @@ absl::StatusOr<Table> Table::Open(const std::string& path,
     SLICEKIT_RETURN_IF_ERROR(table.Verify());
   }
   return table;
-}
-
-absl::Status Table::Save(const std::string& path) const {
-  return internal::SaveTable(*impl_, path);
-}
-
-absl::Status Table::Verify() const {
-  for (int c = 0; c < impl_->schema.num_columns(); ++c) {
-    SLICEKIT_RETURN_IF_ERROR(internal::VerifyColumn(*impl_, c));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Table::VerifyColumn(int column) const {
-  if (column < 0 || column >= impl_->schema.num_columns()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no column ", column, " in the table"));
-  }
-  return internal::VerifyColumn(*impl_, column);
 }
 
 }  // namespace slicekit

@@ -301,8 +301,8 @@ struct TableImpl {
   }
 };
 
-// Defined in table_file.cc. Each returns OK at once for a table whose data
-// is all in memory.
+// Defined in table_file_verifier.cc. Each returns OK at once for a table
+// whose data is all in memory.
 //
 // Verifies `column`'s sections of the file (every chunk, its dictionary):
 // checksums, then what makes reading them safe. Thread-safe; a column
