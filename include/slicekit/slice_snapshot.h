@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "slicekit/explore.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_summary.h"
 
 namespace slicekit {
 

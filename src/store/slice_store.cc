@@ -25,7 +25,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/filter_json.h"
-#include "slicekit/slice_alerts.h"
+#include "slicekit/alert_rules.h"
 #include "slicekit/slice_resolver.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
