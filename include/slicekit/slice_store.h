@@ -12,12 +12,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "slicekit/expr.h"
 #include "slicekit/order.h"
 #include "slicekit/slice.h"
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_snapshot.h"
-#include "slicekit/table.h"
 
 namespace slicekit {
 
@@ -254,16 +254,27 @@ class SliceStore final {
       absl::string_view org);
 
   // --- Snapshots -----------------------------------------------------------
+  //
+  // A snapshot is a slice's membership at one time, kept with its summary:
+  // TakeSnapshot() (slicekit/table_snapshot.h) computes one from a table and
+  // saves it here; everything below needs no table.
 
-  // Applies slice `id`'s filter (references resolved as now) to `table` and
-  // keeps the member rows' data_row_ids (sorted, front-coded, zlib: about 1
-  // to 2 bytes per id for ids such as "dr-00000001") and their summary.
-  // Errors: those of Bind() and Summarize(), InvalidArgument for a bad
-  // table name or actor, NotFound for a missing slice.
-  absl::StatusOr<SnapshotInfo> Snapshot(absl::string_view org,
-                                        absl::string_view id,
-                                        const Table& table,
-                                        const SnapshotOptions& options = {});
+  // Saves a snapshot of live slice `info.slice_id`: `info` with a new id,
+  // `org` and encoded_bytes set and taken_at to the microsecond, its other
+  // fields kept as given (the slice's name and version the members were
+  // computed with, the table's name, the actor, the summary), and the
+  // member rows' data_row_ids `member_ids` (any order; kept sorted,
+  // front-coded, zlib: about 1 to 2 bytes per id for ids such as
+  // "dr-00000001"). Errors: InvalidArgument for a bad table name or actor,
+  // for an id given twice, or when info.summary.rows is not the number of
+  // ids; NotFound unless the slice is live in `org`.
+  absl::StatusOr<SnapshotInfo> SaveSnapshot(
+      absl::string_view org, const SnapshotInfo& info,
+      absl::Span<const absl::string_view> member_ids);
+
+  // Returns snapshot `snapshot_id` of `org` (NotFound when there is none).
+  absl::StatusOr<SnapshotInfo> GetSnapshot(absl::string_view org,
+                                           int64_t snapshot_id);
 
   // Returns the snapshots of slice `id` (live or deleted), oldest first.
   absl::StatusOr<std::vector<SnapshotInfo>> ListSnapshots(absl::string_view org,
@@ -281,18 +292,21 @@ class SliceStore final {
   absl::StatusOr<SnapshotDiff> Diff(absl::string_view org, int64_t from_id,
                                     int64_t to_id);
 
-  // Compares snapshot `from_id` with its slice's membership in `table` now,
-  // without saving a snapshot (SnapshotDiff::to has id 0). NotFound when
-  // the snapshot's slice was deleted.
-  absl::StatusOr<SnapshotDiff> DiffWithTable(
-      absl::string_view org, int64_t from_id, const Table& table,
-      const SnapshotOptions& options = {});
+  // Compares snapshot `from_id` with a membership that is not saved: `to`
+  // (returned as given, e.g. with id 0) and its member ids `to_members` (any
+  // order). DiffWithTable() (slicekit/table_snapshot.h) compares with a
+  // table now this way. Errors: those of Diff(), and InvalidArgument for an
+  // id given twice.
+  absl::StatusOr<SnapshotDiff> DiffWithMembers(
+      absl::string_view org, int64_t from_id, const SnapshotInfo& to,
+      absl::Span<const absl::string_view> to_members);
 
   // --- Alerts --------------------------------------------------------------
 
-  // Replaces the alert rules of live slice `id` (docs/slices.md, "Alerts";
-  // slicekit/slice_alerts.h): InvalidArgument, naming the place, for rules
-  // that do not parse. Empty text removes them. Not a version change.
+  // Replaces the alert rules of live slice `id` (slicekit/alert_rules.h;
+  // checked against a table by CheckAlerts, slicekit/slice_alerts.h):
+  // InvalidArgument, naming the place, for rules that do not parse. Empty
+  // text removes them. Not a version change.
   absl::Status SetAlertRules(absl::string_view org, absl::string_view id,
                              absl::string_view rules);
 
@@ -317,12 +331,6 @@ class SliceStore final {
   // transactions.
   explicit SliceStore(std::unique_ptr<internal::SliceStoreBackend> backend);
 
-  // Saves a snapshot (its id is assigned) with `members` as
-  // EncodeMemberIds() made them. NotFound unless slice `info.slice_id` is
-  // live in `org`.
-  absl::StatusOr<SnapshotInfo> AddSnapshot(absl::string_view org,
-                                           const SnapshotInfo& info,
-                                           const std::string& members);
   // Returns snapshot `snapshot_id` of `org` and its encoded members.
   absl::StatusOr<std::pair<SnapshotInfo, std::string>> LoadSnapshot(
       absl::string_view org, int64_t snapshot_id);

@@ -29,5 +29,6 @@
 #include "slicekit/slice_store.h"
 #include "slicekit/slice_summary.h"
 #include "slicekit/table.h"
+#include "slicekit/table_snapshot.h"
 
 #endif  // SLICEKIT_SLICEKIT_H_

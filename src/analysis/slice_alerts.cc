@@ -16,6 +16,7 @@
 #include "slicekit/explore.h"
 #include "slicekit/scan.h"
 #include "slicekit/slice_store.h"
+#include "slicekit/table_snapshot.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
@@ -118,8 +119,8 @@ absl::StatusOr<std::vector<SliceAlertReport>> CheckAlerts(
                               store.ListSnapshots(org, slice.id));
     absl::Status status;
     if (NeedsSnapshot(rules) && !snapshots.empty()) {
-      absl::StatusOr<SnapshotDiff> d = store.DiffWithTable(
-          org, snapshots.back().id, table, snapshot_options);
+      absl::StatusOr<SnapshotDiff> d = DiffWithTable(
+          store, org, snapshots.back().id, table, snapshot_options);
       status = d.status();
       if (d.ok()) {
         report.since_snapshot = snapshots.back().id;
@@ -148,7 +149,7 @@ absl::StatusOr<std::vector<SliceAlertReport>> CheckAlerts(
     if (options.snapshot) {
       SLICEKIT_ASSIGN_OR_RETURN(
           const SnapshotInfo taken,
-          store.Snapshot(org, slice.id, table, snapshot_options));
+          TakeSnapshot(store, org, slice.id, table, snapshot_options));
       report.new_snapshot = taken.id;
     }
     reports.push_back(std::move(report));

@@ -21,10 +21,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/alert_rules.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/slice_resolver.h"
+#include "src/store/member_ids.h"
 #include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
@@ -655,6 +657,14 @@ absl::Status SliceStore::Purge(absl::string_view org, absl::string_view id) {
   });
 }
 
+absl::StatusOr<std::unique_ptr<SliceResolver>> SliceStore::Resolver(
+    absl::string_view org) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<Slice> slices,
+                            List(org, SliceListOrder::kByCreationTime));
+  return std::unique_ptr<SliceResolver>(
+      new SliceListResolver(std::move(slices), std::string(org)));
+}
+
 absl::StatusOr<std::vector<SnapshotInfo>> SliceStore::ListSnapshots(
     absl::string_view org, absl::string_view id) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
@@ -667,14 +677,25 @@ absl::StatusOr<std::vector<SnapshotInfo>> SliceStore::ListSnapshots(
   return snapshots;
 }
 
-absl::StatusOr<SnapshotInfo> SliceStore::AddSnapshot(
+absl::StatusOr<SnapshotInfo> SliceStore::SaveSnapshot(
     absl::string_view org, const SnapshotInfo& info,
-    const std::string& members) {
+    absl::Span<const absl::string_view> member_ids) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateTableName(info.table_name));
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(ChangeInfo{info.actor, {}}));
+  if (info.summary.rows != member_ids.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the snapshot's summary has ", info.summary.rows, " rows, but ",
+        member_ids.size(), " member ids were given"));
+  }
+  std::vector<absl::string_view> sorted;
+  SLICEKIT_ASSIGN_OR_RETURN(const absl::Span<const absl::string_view> ids,
+                            internal::AscendingMemberIds(member_ids, &sorted));
+  const std::string members = internal::EncodeMemberIds(ids);
   SnapshotInfo saved = info;
   saved.org = std::string(org);
+  // Stored to the microsecond, like every other time of the store.
+  saved.taken_at = absl::FromUnixMicros(absl::ToUnixMicros(info.taken_at));
   saved.encoded_bytes = static_cast<int64_t>(members.size());
   SLICEKIT_RETURN_IF_ERROR(
       backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
