@@ -28,6 +28,7 @@
 #include "examples/metrics_generator.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
+#include "slicekit/table_snapshot.h"
 #include "src/store/member_ids.h"
 
 namespace slicekit::bench {
@@ -198,8 +199,8 @@ StoreFixture& Store() {
         "bench", SliceSpec{"Half", "", *ParseFilter("confidence > 0.75"), {}});
     if (!slice.ok()) std::exit(1);
     f->slice_id = slice->id;
-    auto first = f->store->Snapshot("bench", f->slice_id, *f->before);
-    auto second = f->store->Snapshot("bench", f->slice_id, *f->after);
+    auto first = TakeSnapshot(*f->store, "bench", f->slice_id, *f->before);
+    auto second = TakeSnapshot(*f->store, "bench", f->slice_id, *f->after);
     if (!first.ok() || !second.ok()) std::exit(1);
     f->first = first->id;
     f->second = second->id;
@@ -248,7 +249,9 @@ int64_t DiskBytesOfOneSnapshot(const Table& table) {
   before = FileBytes(path);
   {
     auto store = SliceStore::OpenSqlite(path);
-    if (!store.ok() || !(*store)->Snapshot("bench", id, table).ok()) return -1;
+    if (!store.ok() || !TakeSnapshot(**store, "bench", id, table).ok()) {
+      return -1;
+    }
   }
   const int64_t after = FileBytes(path);
   std::remove(path.c_str());
@@ -262,7 +265,7 @@ void BM_StoreSnapshot(benchmark::State& state) {
   int64_t encoded = 0, rows = 0;
   for (auto _ : state) {
     absl::StatusOr<SnapshotInfo> info =
-        f.store->Snapshot("bench", f.slice_id, *f.before);
+        TakeSnapshot(*f.store, "bench", f.slice_id, *f.before);
     if (!info.ok()) {
       state.SkipWithError(std::string(info.status().message()).c_str());
       break;

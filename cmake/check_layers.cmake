@@ -18,6 +18,10 @@
 # includes must be on the `shared_private` list below, naming the layers
 # allowed; that list is meant to shrink.
 #
+# A layer may also be held to a few public headers of a layer below it
+# (`narrow_includes`): the store runs no query over a table, so of scan it
+# may include only order.h.
+#
 # Prints every violation with file and line, then fails.
 #
 #   cmake -DROOT=<source tree> -P cmake/check_layers.cmake
@@ -34,9 +38,10 @@ set(below_table util)
 set(below_filter util table)
 set(below_scan util table filter)
 set(below_metrics util table filter scan)
-# TEMPORARY (issue 18): the store still takes snapshots of tables and
-# checks alerts, so it includes analysis headers; the split removes this.
-set(below_store util table filter scan analysis)
+# The store keeps data (slices, history, snapshots, alert rules) and runs no
+# query over a table: of scan it needs only order.h (OrderBy); what needs a
+# table (snapshots of one, alert checks) is analysis, above it.
+set(below_store util table filter scan)
 set(below_analysis util table filter scan store)
 set(below_report util table filter scan metrics store analysis)
 set(below_python util table filter scan metrics store analysis report)
@@ -44,9 +49,12 @@ set(below_python util table filter scan metrics store analysis report)
 # Private headers another layer may include: "<header>=<layer>,<layer>".
 set(shared_private
   "src/table/table_impl.h=scan"
-  "src/filter/number_literal.h=analysis"
-  "src/store/member_ids.h=analysis"
-  "src/store/slice_store_internal.h=analysis")
+  "src/filter/number_literal.h=analysis")
+
+# Public headers a layer may include from a layer below, when not all:
+# "<layer>:<layer below>=<header>,<header>".
+set(narrow_includes
+  "store:scan=order.h")
 
 # include/slicekit/<header> -> layer. slicekit.h, the umbrella header,
 # includes them all and may be included by none of them.
@@ -54,9 +62,10 @@ set(public_table schema.h table.h selection.h csv.h column_reader.h)
 set(public_filter expr.h filter_text.h filter_json.h slice_resolver.h)
 set(public_scan scan.h order.h)
 set(public_metrics model_run.h metrics.h coco.h ndjson.h average_precision.h)
-set(public_store slice.h slice_store.h slice_snapshot.h)
+set(public_store slice.h slice_store.h slice_snapshot.h slice_summary.h
+    alert_rules.h)
 set(public_analysis explore.h auto_slices.h curation.h slice_alerts.h
-    discover.h)
+    discover.h table_snapshot.h)
 set(public_report report.h)
 set(umbrella slicekit.h)
 
@@ -83,6 +92,19 @@ function(shared_private_layers header out)
   foreach(entry IN LISTS shared_private)
     if(entry MATCHES "^([^=]+)=(.*)$" AND CMAKE_MATCH_1 STREQUAL header)
       string(REPLACE "," ";" result "${CMAKE_MATCH_2}")
+    endif()
+  endforeach()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
+# Sets `out` to the public headers of layer `below` that layer `layer` may
+# include (the narrow_includes list), or "" when it may include them all.
+function(narrow_headers layer below out)
+  set(result "")
+  foreach(entry IN LISTS narrow_includes)
+    if(entry MATCHES "^([^:]+):([^=]+)=(.*)$" AND CMAKE_MATCH_1 STREQUAL layer
+       AND CMAKE_MATCH_2 STREQUAL below)
+      string(REPLACE "," ";" result "${CMAKE_MATCH_3}")
     endif()
   endforeach()
   set(${out} "${result}" PARENT_SCOPE)
@@ -137,6 +159,14 @@ function(check_file file layer)
       endif()
       list(APPEND found "${where} (layer ${target}), but layer ${layer} may include only itself and ${allowed}")
       continue()
+    endif()
+    if(NOT private_header AND NOT target STREQUAL layer)
+      narrow_headers("${layer}" "${target}" narrow)
+      if(narrow AND NOT header IN_LIST narrow)
+        string(REPLACE ";" ", " only "${narrow}")
+        list(APPEND found "${where} (layer ${target}), but layer ${layer} may include only ${only} of layer ${target}")
+        continue()
+      endif()
     endif()
     if(private_header AND NOT target STREQUAL layer AND NOT target STREQUAL "util")
       shared_private_layers("${private_header}" sharers)

@@ -22,6 +22,7 @@
 #include "slicekit/slice_alerts.h"
 #include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
+#include "slicekit/table_snapshot.h"
 
 namespace slicekit::cli {
 namespace {
@@ -292,7 +293,7 @@ int Snapshot(const SliceCommandContext& context, const Flags& flags,
   absl::StatusOr<Table> table = LoadTable(*table_path);
   if (!table.ok()) return InputError(table.status().message());
   absl::StatusOr<SnapshotInfo> info =
-      store.Snapshot(context.org, slice->id, *table, options);
+      TakeSnapshot(store, context.org, slice->id, *table, options);
   if (!info.ok()) return InputError(info.status().message());
   std::printf("%lld\n", static_cast<long long>(info->id));
   std::fprintf(stderr,
@@ -376,8 +377,8 @@ int Diff(const SliceCommandContext& context, const Flags& flags,
     SnapshotOptions options;
     options.table_name = *table_path;
     options.threads = threads;
-    diff = store.DiffWithTable(context.org, (*snapshots)[*from].id, *table,
-                               options);
+    diff = DiffWithTable(store, context.org, (*snapshots)[*from].id, *table,
+                         options);
   } else {
     diff =
         store.Diff(context.org, (*snapshots)[*from].id, snapshots->back().id);

@@ -115,7 +115,7 @@ struct ReportSlice {
   std::vector<ClassCurve> curves;
   size_t curves_left_out = 0;
   // With a slice store (saved slices): the slice's row count at each of its
-  // snapshots (SliceStore::Snapshot), oldest first.
+  // snapshots (SliceStore::ListSnapshots), oldest first.
   std::vector<RowCountPoint> history;
 };
 

@@ -1,9 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// Alerts for curation: rules on a slice's size, metrics and change since its
-// last snapshot (`size > 500; precision < 0.6; new_rows > 100`), kept per
-// slice by the store (SliceStore::SetAlertRules) and checked against a
-// table (CheckAlerts; `slicekit slice ... check`, which exits 3 when any
-// rule fires). Grammar and meaning: docs/slices.md, "Alerts".
+// Alerts for curation: the alert rules the store keeps per slice
+// (slicekit/alert_rules.h, SliceStore::SetAlertRules) checked against a
+// table as it is now (CheckAlerts; `slicekit slice ... check`, which exits 3
+// when any rule fires). Grammar and meaning: docs/slice-history.md, "Alerts
+// for curation".
 #ifndef SLICEKIT_SLICE_ALERTS_H_
 #define SLICEKIT_SLICE_ALERTS_H_
 
@@ -14,58 +14,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "slicekit/expr.h"
+#include "slicekit/alert_rules.h"
 #include "slicekit/slice.h"
 #include "slicekit/table.h"
 
 namespace slicekit {
 
 class SliceStore;
-
-// What a rule measures.
-enum class AlertMetric {
-  kSize,  // member rows
-  kTp,    // summed counts of the member rows
-  kFp,
-  kFn,
-  kPrecision,  // micro metrics, as SliceSummary (undefined: no alert)
-  kRecall,
-  kF1,
-  kMeanConfidence,
-  kMeanIou,
-  kNewRows,   // rows that entered since the slice's last snapshot
-  kLeftRows,  // rows that left since the slice's last snapshot
-};
-
-// "size", "tp", "fp", "fn", "precision", "recall", "f1", "mean_confidence",
-// "mean_iou", "new_rows", "left_rows".
-absl::string_view AlertMetricName(AlertMetric metric);
-
-// `metric op threshold`: fires when the metric's value compares so.
-struct AlertRule {
-  AlertMetric metric = AlertMetric::kSize;
-  CompareOp op = CompareOp::kGt;
-  double threshold = 0;
-
-  // "size > 500", "precision < 0.6".
-  std::string ToString() const;
-  friend bool operator==(const AlertRule&, const AlertRule&) = default;
-};
-
-// Parses rules separated by ';' or newlines (blank ones ignored):
-//   rule   = metric op number
-//   metric = size | rows | tp | fp | fn | precision | recall | f1
-//          | mean_confidence | mean_iou | new_rows | left_rows
-//          | "new rows since last snapshot" | "left rows since last snapshot"
-//   op     = < | <= | > | >= | = | !=
-// Metric names ignore case and runs of spaces; `rows` is `size`. Errors are
-// InvalidArgument with the 0-based byte offset: "alert rules at 0: unknown
-// metric 'precison' (known: size, tp, ...)", "alert rules at 7: expected a
-// number after '>', not 'lots'". Empty text gives no rules.
-absl::StatusOr<std::vector<AlertRule>> ParseAlertRules(absl::string_view text);
-
-// The canonical text of `rules`: "size > 500; precision < 0.6".
-std::string FormatAlertRules(const std::vector<AlertRule>& rules);
 
 // One rule checked.
 struct AlertResult {

@@ -2,7 +2,9 @@
 // Snapshots of a slice's membership (which rows were in it, and their
 // summary, at one time over one table) and the differences between two of
 // them: the rows that entered and left, and how each summary metric moved.
-// The store takes and keeps them: SliceStore::Snapshot(), Diff().
+// The store keeps and compares them (SliceStore::SaveSnapshot(), Diff());
+// taking one from a table is analysis (TakeSnapshot(),
+// slicekit/table_snapshot.h).
 #ifndef SLICEKIT_SLICE_SNAPSHOT_H_
 #define SLICEKIT_SLICE_SNAPSHOT_H_
 
@@ -12,35 +14,27 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "slicekit/explore.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_summary.h"
 
 namespace slicekit {
 
-// The longest SnapshotOptions::table_name, in bytes.
+// The longest SnapshotInfo::table_name, in bytes.
 inline constexpr int kMaxTableNameBytes = 1000;
-
-struct SnapshotOptions {
-  // What the table is (a file name, a run id), kept with the snapshot: at
-  // most 1,000 bytes of UTF-8, may be empty.
-  std::string table_name;
-  // Who took it and when (unset: the store's clock).
-  ChangeInfo taken;
-  // Threads for the scan.
-  int threads = 1;
-};
 
 // A snapshot without its member ids. A value type.
 struct SnapshotInfo {
   // Unique in the store and increasing in the order snapshots were saved;
-  // 0 for a membership computed but not saved (SliceStore::DiffWithTable).
+  // 0 for a membership computed but not saved (DiffWithTable()).
   int64_t id = 0;
   std::string org;
   std::string slice_id;
   std::string slice_name;     // the slice's name when it was taken
   int64_t slice_version = 0;  // the version whose filter was applied
+  // What the table was (a file name, a run id): at most 1,000 bytes of
+  // UTF-8, may be empty.
   std::string table_name;
-  std::string actor;
+  std::string actor;  // who took it: at most 200 bytes of UTF-8
   absl::Time taken_at;
   SliceSummary summary;       // of the member rows; summary.rows = members
   int64_t encoded_bytes = 0;  // the stored member ids

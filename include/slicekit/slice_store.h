@@ -12,14 +12,18 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "slicekit/expr.h"
 #include "slicekit/order.h"
 #include "slicekit/slice.h"
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_snapshot.h"
-#include "slicekit/table.h"
 
 namespace slicekit {
+
+namespace internal {
+class SliceStoreBackend;
+}  // namespace internal
 
 // In this header a "character" is a Unicode code point, never a byte.
 
@@ -119,7 +123,11 @@ class SliceListResolver final : public SliceResolver {
 // name is taken in the org, case-insensitively), ResourceExhausted (the org
 // has 100 slices), FailedPrecondition (an `expected_version` that is not the
 // slice's current version), Internal/DataLoss (the backend failed).
-class SliceStore {
+//
+// Backends: InMemory() and OpenSqlite() choose where the data is kept; the
+// operations and their rules are the same over every backend, since the
+// store implements each once over the backend's transactions.
+class SliceStore final {
  public:
   // A new empty store in memory.
   static std::unique_ptr<SliceStore> InMemory();
@@ -140,71 +148,70 @@ class SliceStore {
   static absl::StatusOr<std::unique_ptr<SliceStore>> OpenSqlite(
       const std::string& path);
 
-  virtual ~SliceStore() = default;
+  ~SliceStore();
+  SliceStore(const SliceStore&) = delete;
+  SliceStore& operator=(const SliceStore&) = delete;
 
   // Saves a new slice (version 1) and returns it with its new id and
   // timestamps. The name is normalized (NormalizeSliceName); the filter and
   // ordering are stored as given (IN SLICE references resolved). Ordering
   // columns must be non-empty and not repeated.
-  virtual absl::StatusOr<Slice> Create(absl::string_view org,
-                                       const SliceSpec& spec,
-                                       const ChangeInfo& change = {}) = 0;
+  absl::StatusOr<Slice> Create(absl::string_view org, const SliceSpec& spec,
+                               const ChangeInfo& change = {});
 
   // Returns the slice with `id` in `org`.
-  virtual absl::StatusOr<Slice> Get(absl::string_view org,
-                                    absl::string_view id) = 0;
+  absl::StatusOr<Slice> Get(absl::string_view org, absl::string_view id);
 
   // Returns the slice of `org` whose name equals `name` case-insensitively
   // (after normalization).
-  virtual absl::StatusOr<Slice> GetByName(absl::string_view org,
-                                          absl::string_view name) = 0;
+  absl::StatusOr<Slice> GetByName(absl::string_view org,
+                                  absl::string_view name);
 
   // Returns all slices of `org` (possibly none) in `order`.
-  virtual absl::StatusOr<std::vector<Slice>> List(absl::string_view org,
-                                                  SliceListOrder order) = 0;
+  absl::StatusOr<std::vector<Slice>> List(absl::string_view org,
+                                          SliceListOrder order);
 
   // Replaces the filter and ordering of slice `id` in place: same id,
   // version + 1, new updated_at. With `expected_version`, fails with
   // FailedPrecondition (changing nothing) unless the slice is at that
   // version.
-  virtual absl::StatusOr<Slice> UpdateFilter(
+  absl::StatusOr<Slice> UpdateFilter(
       absl::string_view org, absl::string_view id, const Expr& filter,
       const std::vector<OrderBy>& order_by,
       std::optional<int64_t> expected_version = std::nullopt,
-      const ChangeInfo& change = {}) = 0;
+      const ChangeInfo& change = {});
 
   // Saves `filter` and `order_by` as a new slice named `new_name` (new id,
   // version 1, the original's description) and leaves slice `id` unchanged.
   // Counts against the org's limit like Create(). `expected_version` as in
   // UpdateFilter(), checked against the original.
-  virtual absl::StatusOr<Slice> UpdateFilterAsNew(
+  absl::StatusOr<Slice> UpdateFilterAsNew(
       absl::string_view org, absl::string_view id, absl::string_view new_name,
       const Expr& filter, const std::vector<OrderBy>& order_by,
       std::optional<int64_t> expected_version = std::nullopt,
-      const ChangeInfo& change = {}) = 0;
+      const ChangeInfo& change = {});
 
   // Renames slice `id` (version + 1). Renaming to a name that differs from
   // the current one only in case is allowed.
-  virtual absl::StatusOr<Slice> Rename(
+  absl::StatusOr<Slice> Rename(
       absl::string_view org, absl::string_view id, absl::string_view new_name,
       std::optional<int64_t> expected_version = std::nullopt,
-      const ChangeInfo& change = {}) = 0;
+      const ChangeInfo& change = {});
 
   // Replaces the description of slice `id` (version + 1); empty clears it.
-  virtual absl::StatusOr<Slice> SetDescription(
+  absl::StatusOr<Slice> SetDescription(
       absl::string_view org, absl::string_view id,
       absl::string_view description,
       std::optional<int64_t> expected_version = std::nullopt,
-      const ChangeInfo& change = {}) = 0;
+      const ChangeInfo& change = {});
 
   // Deletes slice `id`. Its name becomes free; its id is never used again;
   // its history (ending with a kDeleted entry) and snapshots stay until
   // Purge(); its alert rules go. FailedPrecondition while other slices
   // reference it with IN SLICE (the message lists them).
-  virtual absl::Status Delete(
-      absl::string_view org, absl::string_view id,
-      std::optional<int64_t> expected_version = std::nullopt,
-      const ChangeInfo& change = {}) = 0;
+  absl::Status Delete(absl::string_view org, absl::string_view id,
+                      std::optional<int64_t> expected_version = std::nullopt,
+                      const ChangeInfo& change = {});
 
   // --- History -------------------------------------------------------------
 
@@ -214,8 +221,8 @@ class SliceStore {
   // was upgraded). Filters show referenced slices by their current names.
   // NotFound when the store has no history for the id (never existed,
   // purged, or another org's).
-  virtual absl::StatusOr<std::vector<SliceVersion>> History(
-      absl::string_view org, absl::string_view id) = 0;
+  absl::StatusOr<std::vector<SliceVersion>> History(absl::string_view org,
+                                                    absl::string_view id);
 
   // Makes version `version` of live slice `id` current again: its name,
   // description, filter and order become a new version (kRestored,
@@ -225,19 +232,18 @@ class SliceStore {
   // version the history does not have; InvalidArgument for the current
   // version; FailedPrecondition for a deleted slice (its history stays
   // readable: create a new slice from the version).
-  virtual absl::StatusOr<Slice> Restore(
+  absl::StatusOr<Slice> Restore(
       absl::string_view org, absl::string_view id, int64_t version,
       std::optional<int64_t> expected_version = std::nullopt,
-      const ChangeInfo& change = {}) = 0;
+      const ChangeInfo& change = {});
 
   // Returns the last history entry (kDeleted) of each deleted slice of
   // `org` whose history is kept, most recently deleted first.
-  virtual absl::StatusOr<std::vector<SliceVersion>> ListDeleted(
-      absl::string_view org) = 0;
+  absl::StatusOr<std::vector<SliceVersion>> ListDeleted(absl::string_view org);
 
   // Removes the history and snapshots of deleted slice `id`. NotFound when
   // there is nothing to remove; FailedPrecondition for a live slice.
-  virtual absl::Status Purge(absl::string_view org, absl::string_view id) = 0;
+  absl::Status Purge(absl::string_view org, absl::string_view id);
 
   // --- References ----------------------------------------------------------
 
@@ -248,20 +254,31 @@ class SliceStore {
       absl::string_view org);
 
   // --- Snapshots -----------------------------------------------------------
+  //
+  // A snapshot is a slice's membership at one time, kept with its summary:
+  // TakeSnapshot() (slicekit/table_snapshot.h) computes one from a table and
+  // saves it here; everything below needs no table.
 
-  // Applies slice `id`'s filter (references resolved as now) to `table` and
-  // keeps the member rows' data_row_ids (sorted, front-coded, zlib: about 1
-  // to 2 bytes per id for ids such as "dr-00000001") and their summary.
-  // Errors: those of Bind() and Summarize(), InvalidArgument for a bad
-  // table name or actor, NotFound for a missing slice.
-  absl::StatusOr<SnapshotInfo> Snapshot(absl::string_view org,
-                                        absl::string_view id,
-                                        const Table& table,
-                                        const SnapshotOptions& options = {});
+  // Saves a snapshot of live slice `info.slice_id`: `info` with a new id,
+  // `org` and encoded_bytes set and taken_at to the microsecond, its other
+  // fields kept as given (the slice's name and version the members were
+  // computed with, the table's name, the actor, the summary), and the
+  // member rows' data_row_ids `member_ids` (any order; kept sorted,
+  // front-coded, zlib: about 1 to 2 bytes per id for ids such as
+  // "dr-00000001"). Errors: InvalidArgument for a bad table name or actor,
+  // for an id given twice, or when info.summary.rows is not the number of
+  // ids; NotFound unless the slice is live in `org`.
+  absl::StatusOr<SnapshotInfo> SaveSnapshot(
+      absl::string_view org, const SnapshotInfo& info,
+      absl::Span<const absl::string_view> member_ids);
+
+  // Returns snapshot `snapshot_id` of `org` (NotFound when there is none).
+  absl::StatusOr<SnapshotInfo> GetSnapshot(absl::string_view org,
+                                           int64_t snapshot_id);
 
   // Returns the snapshots of slice `id` (live or deleted), oldest first.
-  virtual absl::StatusOr<std::vector<SnapshotInfo>> ListSnapshots(
-      absl::string_view org, absl::string_view id) = 0;
+  absl::StatusOr<std::vector<SnapshotInfo>> ListSnapshots(absl::string_view org,
+                                                          absl::string_view id);
 
   // Returns the member ids of snapshot `snapshot_id`, ascending byte-wise.
   // NotFound when the org has no such snapshot; DataLoss when its stored
@@ -275,26 +292,28 @@ class SliceStore {
   absl::StatusOr<SnapshotDiff> Diff(absl::string_view org, int64_t from_id,
                                     int64_t to_id);
 
-  // Compares snapshot `from_id` with its slice's membership in `table` now,
-  // without saving a snapshot (SnapshotDiff::to has id 0). NotFound when
-  // the snapshot's slice was deleted.
-  absl::StatusOr<SnapshotDiff> DiffWithTable(
-      absl::string_view org, int64_t from_id, const Table& table,
-      const SnapshotOptions& options = {});
+  // Compares snapshot `from_id` with a membership that is not saved: `to`
+  // (returned as given, e.g. with id 0) and its member ids `to_members` (any
+  // order). DiffWithTable() (slicekit/table_snapshot.h) compares with a
+  // table now this way. Errors: those of Diff(), and InvalidArgument for an
+  // id given twice.
+  absl::StatusOr<SnapshotDiff> DiffWithMembers(
+      absl::string_view org, int64_t from_id, const SnapshotInfo& to,
+      absl::Span<const absl::string_view> to_members);
 
   // --- Alerts --------------------------------------------------------------
 
-  // Replaces the alert rules of live slice `id` (docs/slices.md, "Alerts";
-  // slicekit/slice_alerts.h): InvalidArgument, naming the place, for rules
-  // that do not parse. Empty text removes them. Not a version change.
-  virtual absl::Status SetAlertRules(absl::string_view org,
-                                     absl::string_view id,
-                                     absl::string_view rules) = 0;
+  // Replaces the alert rules of live slice `id` (slicekit/alert_rules.h;
+  // checked against a table by CheckAlerts, slicekit/slice_alerts.h):
+  // InvalidArgument, naming the place, for rules that do not parse. Empty
+  // text removes them. Not a version change.
+  absl::Status SetAlertRules(absl::string_view org, absl::string_view id,
+                             absl::string_view rules);
 
   // The alert rules of the org's slices that have any: (slice id, rules in
   // canonical text), by slice id.
-  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
-  ListAlertRules(absl::string_view org) = 0;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  ListAlertRules(absl::string_view org);
 
   // Checks the store's consistency (for SQLite, `PRAGMA integrity_check`
   // plus the slicekit invariants: at most 100 slices per org, unique
@@ -302,18 +321,21 @@ class SliceStore {
   // within the org without a cycle, every live slice's current version in
   // its history). Returns DataLoss naming the first problem. Cost: reads
   // the whole store.
-  virtual absl::Status CheckIntegrity() = 0;
+  absl::Status CheckIntegrity();
 
- protected:
-  // Saves a snapshot (its id is assigned) with `members` as
-  // EncodeMemberIds() made them. NotFound unless slice `info.slice_id` is
-  // live in `org`.
-  virtual absl::StatusOr<SnapshotInfo> AddSnapshot(
-      absl::string_view org, const SnapshotInfo& info,
-      const std::string& members) = 0;
+ private:
+  // Where a backend plugs in: a factory (InMemory(), OpenSqlite(), and a
+  // new one beside them for each new backend) makes an
+  // internal::SliceStoreBackend (src/store/slice_store_backend.h) and hands
+  // it over here; every operation above is written once over its
+  // transactions.
+  explicit SliceStore(std::unique_ptr<internal::SliceStoreBackend> backend);
+
   // Returns snapshot `snapshot_id` of `org` and its encoded members.
-  virtual absl::StatusOr<std::pair<SnapshotInfo, std::string>> LoadSnapshot(
-      absl::string_view org, int64_t snapshot_id) = 0;
+  absl::StatusOr<std::pair<SnapshotInfo, std::string>> LoadSnapshot(
+      absl::string_view org, int64_t snapshot_id);
+
+  std::unique_ptr<internal::SliceStoreBackend> backend_;
 };
 
 }  // namespace slicekit

@@ -3,6 +3,7 @@
 #ifndef SLICEKIT_SLICEKIT_H_
 #define SLICEKIT_SLICEKIT_H_
 
+#include "slicekit/alert_rules.h"
 #include "slicekit/auto_slices.h"
 #include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
@@ -27,6 +28,8 @@
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
+#include "slicekit/slice_summary.h"
 #include "slicekit/table.h"
+#include "slicekit/table_snapshot.h"
 
 #endif  // SLICEKIT_SLICEKIT_H_

@@ -16,6 +16,7 @@
 #include "slicekit/slice.h"
 #include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
+#include "slicekit/table_snapshot.h"
 #include "src/python/bindings.h"
 
 namespace slicekit::python {
@@ -476,7 +477,7 @@ void BindSlices(py::module_& m) {
             options.threads = threads;
             std::shared_ptr<SliceStore> store = s.Get();
             return Value(Reading(*table, [&] {
-              return store->Snapshot(org, id, table->table, options);
+              return TakeSnapshot(*store, org, id, table->table, options);
             }));
           },
           py::arg("org"), py::arg("id"), py::arg("table"), py::kw_only(),
@@ -519,7 +520,7 @@ void BindSlices(py::module_& m) {
              const TablePtr& table) {
             std::shared_ptr<SliceStore> store = s.Get();
             return Value(Reading(*table, [&] {
-              return store->DiffWithTable(org, from_id, table->table);
+              return DiffWithTable(*store, org, from_id, table->table);
             }));
           },
           py::arg("org"), py::arg("from_id"), py::arg("table"),

@@ -54,7 +54,7 @@ size_t SharedPrefix(absl::string_view a, absl::string_view b) {
 // An in-memory sorted list read like a MemberIdReader.
 class ListReader {
  public:
-  explicit ListReader(const std::vector<absl::string_view>& ids) : ids_(ids) {}
+  explicit ListReader(absl::Span<const absl::string_view> ids) : ids_(ids) {}
   bool Next(absl::string_view* id) {
     if (next_ == ids_.size()) return false;
     *id = ids_[next_++];
@@ -63,7 +63,7 @@ class ListReader {
   absl::Status status() const { return absl::OkStatus(); }
 
  private:
-  const std::vector<absl::string_view>& ids_;
+  absl::Span<const absl::string_view> ids_;
   size_t next_ = 0;
 };
 
@@ -96,7 +96,7 @@ absl::StatusOr<MemberDiff> Merge(From& from, To& to) {
 
 }  // namespace
 
-std::string EncodeMemberIds(const std::vector<absl::string_view>& ids) {
+std::string EncodeMemberIds(absl::Span<const absl::string_view> ids) {
   std::string stream;
   absl::string_view previous;
   for (absl::string_view id : ids) {
@@ -127,6 +127,24 @@ std::string EncodeMemberIds(const std::vector<absl::string_view>& ids) {
   if (rc != Z_OK) std::abort();
   out.resize(header + compressed);
   return out;
+}
+
+absl::StatusOr<absl::Span<const absl::string_view>> AscendingMemberIds(
+    absl::Span<const absl::string_view> ids,
+    std::vector<absl::string_view>* sorted) {
+  size_t ascending = 1;
+  while (ascending < ids.size() && ids[ascending - 1] < ids[ascending]) {
+    ++ascending;
+  }
+  if (ascending >= ids.size()) return ids;
+  sorted->assign(ids.begin(), ids.end());
+  std::sort(sorted->begin(), sorted->end());
+  if (auto repeat = std::adjacent_find(sorted->begin(), sorted->end());
+      repeat != sorted->end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("member id \"", *repeat, "\" is given twice"));
+  }
+  return absl::Span<const absl::string_view>(*sorted);
 }
 
 absl::StatusOr<MemberIdReader> MemberIdReader::Open(absl::string_view encoded) {
@@ -222,7 +240,7 @@ absl::StatusOr<MemberDiff> DiffMemberIds(absl::string_view from,
 }
 
 absl::StatusOr<MemberDiff> DiffMemberIds(
-    absl::string_view from, const std::vector<absl::string_view>& to) {
+    absl::string_view from, absl::Span<const absl::string_view> to) {
   SLICEKIT_ASSIGN_OR_RETURN(MemberIdReader a, MemberIdReader::Open(from));
   ListReader b(to);
   return Merge(a, b);

@@ -8,8 +8,8 @@
 // as varint(bytes shared with the previous id), varint(suffix length),
 // suffix: sorted data_row_ids share long prefixes, so most cost a few
 // bytes before zlib and one or two after.
-#ifndef SLICEKIT_SRC_SLICES_MEMBER_IDS_H_
-#define SLICEKIT_SRC_SLICES_MEMBER_IDS_H_
+#ifndef SLICEKIT_SRC_STORE_MEMBER_IDS_H_
+#define SLICEKIT_SRC_STORE_MEMBER_IDS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -19,11 +19,20 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace slicekit::internal {
 
 // Encodes `ids`. REQUIRES: ascending byte-wise (unsigned), no repeats.
-std::string EncodeMemberIds(const std::vector<absl::string_view>& ids);
+std::string EncodeMemberIds(absl::Span<const absl::string_view> ids);
+
+// `ids` in the order EncodeMemberIds() and DiffMemberIds() require: `ids`
+// itself when it is already ascending (the usual case: callers sort a
+// scan's ids), else a sorted copy kept in `*sorted`. InvalidArgument when
+// an id repeats, since the ids of a set are distinct.
+absl::StatusOr<absl::Span<const absl::string_view>> AscendingMemberIds(
+    absl::Span<const absl::string_view> ids,
+    std::vector<absl::string_view>* sorted);
 
 // Reads encoded ids one at a time, checking the stream as it goes: a
 // malformed one (bad header, zlib error, an id out of order, a count that
@@ -67,8 +76,8 @@ absl::StatusOr<MemberDiff> DiffMemberIds(absl::string_view from,
                                          absl::string_view to);
 // Diffs encoded ids with ascending, repeat-free `to`.
 absl::StatusOr<MemberDiff> DiffMemberIds(
-    absl::string_view from, const std::vector<absl::string_view>& to);
+    absl::string_view from, absl::Span<const absl::string_view> to);
 
 }  // namespace slicekit::internal
 
-#endif  // SLICEKIT_SRC_SLICES_MEMBER_IDS_H_
+#endif  // SLICEKIT_SRC_STORE_MEMBER_IDS_H_

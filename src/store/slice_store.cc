@@ -1,20 +1,18 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// SliceStore operations (written once, over a backend transaction) and the
-// in-memory backend.
+// SliceStore's operations, each written once over the transactions of a
+// backend (src/store/slice_store_backend.h), and the stored forms of
+// orderings and change kinds.
 #include "slicekit/slice_store.h"
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -23,16 +21,23 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
+#include "slicekit/alert_rules.h"
 #include "slicekit/filter_json.h"
-#include "slicekit/slice_alerts.h"
 #include "slicekit/slice_resolver.h"
+#include "src/store/member_ids.h"
+#include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
-namespace internal {
 namespace {
+
+using internal::SliceStoreBackend;
+using internal::SliceTxn;
+using internal::StoredSlice;
+using internal::ValidateUtf8;
 
 // Stored timestamps have microsecond precision (SQLite keeps integer
 // microseconds); the in-memory backend rounds the same way so both behave
@@ -297,97 +302,12 @@ absl::Status ValidateTableName(absl::string_view name) {
   return ValidateUtf8(name, "table name");
 }
 
-}  // namespace
-
-absl::StatusOr<Slice> TransactionalSliceStore::Create(
-    absl::string_view org, const SliceSpec& spec, const ChangeInfo& change) {
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(spec.name));
-  SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(spec.description));
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(spec.order_by));
-  SLICEKIT_RETURN_IF_ERROR(ValidateFilter(spec.filter));
-  SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
-  absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
-    result = InsertNew(txn, org, name, spec.description, spec.filter,
-                       spec.order_by, change);
-    return result.status();
-  }));
-  return result;
-}
-
-absl::StatusOr<Slice> TransactionalSliceStore::Get(absl::string_view org,
-                                                   absl::string_view id) {
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              LoadOrgFresh(txn, org));
-    SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
-    result = std::move(slices[i].slice);
-    return absl::OkStatus();
-  }));
-  return result;
-}
-
-absl::StatusOr<Slice> TransactionalSliceStore::GetByName(
-    absl::string_view org, absl::string_view name) {
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  absl::StatusOr<std::string> normalized = NormalizeSliceName(name);
-  if (!normalized.ok()) {
-    // No stored name breaks the rules, so no slice can match.
-    return absl::NotFoundError(
-        absl::StrCat("org \"", org, "\" has no slice named \"", name, "\" (",
-                     normalized.status().message(), ")"));
-  }
-  const std::string key = SliceNameKey(*normalized);
-  absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              LoadOrgFresh(txn, org));
-    for (StoredSlice& s : slices) {
-      if (s.name_key == key) {
-        result = std::move(s.slice);
-        return absl::OkStatus();
-      }
-    }
-    return absl::NotFoundError(absl::StrCat(
-        "org \"", org, "\" has no slice named \"", *normalized, "\""));
-  }));
-  return result;
-}
-
-absl::StatusOr<std::vector<Slice>> TransactionalSliceStore::List(
-    absl::string_view org, SliceListOrder order) {
-  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  std::vector<StoredSlice> slices;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(slices, LoadOrgFresh(txn, org));
-    return absl::OkStatus();
-  }));
-  if (order == SliceListOrder::kByName) {
-    std::sort(slices.begin(), slices.end(),
-              [](const StoredSlice& a, const StoredSlice& b) {
-                if (a.name_key != b.name_key) return a.name_key < b.name_key;
-                return a.slice.name < b.slice.name;
-              });
-  } else {
-    std::sort(slices.begin(), slices.end(),
-              [](const StoredSlice& a, const StoredSlice& b) {
-                if (a.slice.created_at != b.slice.created_at) {
-                  return a.slice.created_at < b.slice.created_at;
-                }
-                return a.seq < b.seq;
-              });
-  }
-  std::vector<Slice> result;
-  result.reserve(slices.size());
-  for (StoredSlice& s : slices) result.push_back(std::move(s.slice));
-  return result;
-}
-
-absl::StatusOr<Slice> TransactionalSliceStore::ChangeInPlace(
-    absl::string_view org, absl::string_view id,
+// The shape of every change in place: in one write transaction, find the
+// slice, check `expected_version`, let `edit` edit it (it sees the org's
+// other slices and the transaction), resolve its references, bump version
+// and updated_at, and store it with a history entry of kind `kind`.
+absl::StatusOr<Slice> ChangeInPlace(
+    SliceStoreBackend& backend, absl::string_view org, absl::string_view id,
     std::optional<int64_t> expected_version, SliceChange kind,
     const ChangeInfo& change,
     absl::FunctionRef<absl::Status(SliceTxn&, const std::vector<StoredSlice>&,
@@ -395,7 +315,7 @@ absl::StatusOr<Slice> TransactionalSliceStore::ChangeInPlace(
         edit) {
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
   absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
+  SLICEKIT_RETURN_IF_ERROR(backend.Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
                               LoadOrgFresh(txn, org));
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
@@ -418,15 +338,114 @@ absl::StatusOr<Slice> TransactionalSliceStore::ChangeInPlace(
   return result;
 }
 
-absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
+}  // namespace
+
+SliceStore::SliceStore(std::unique_ptr<internal::SliceStoreBackend> backend)
+    : backend_(std::move(backend)) {}
+
+SliceStore::~SliceStore() = default;
+
+absl::StatusOr<Slice> SliceStore::Create(absl::string_view org,
+                                         const SliceSpec& spec,
+                                         const ChangeInfo& change) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(spec.name));
+  SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(spec.description));
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(spec.order_by));
+  SLICEKIT_RETURN_IF_ERROR(ValidateFilter(spec.filter));
+  SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
+  absl::StatusOr<Slice> result;
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
+        result = InsertNew(txn, org, name, spec.description, spec.filter,
+                           spec.order_by, change);
+        return result.status();
+      }));
+  return result;
+}
+
+absl::StatusOr<Slice> SliceStore::Get(absl::string_view org,
+                                      absl::string_view id) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  absl::StatusOr<Slice> result;
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
+                                  LoadOrgFresh(txn, org));
+        SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
+        result = std::move(slices[i].slice);
+        return absl::OkStatus();
+      }));
+  return result;
+}
+
+absl::StatusOr<Slice> SliceStore::GetByName(absl::string_view org,
+                                            absl::string_view name) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  absl::StatusOr<std::string> normalized = NormalizeSliceName(name);
+  if (!normalized.ok()) {
+    // No stored name breaks the rules, so no slice can match.
+    return absl::NotFoundError(
+        absl::StrCat("org \"", org, "\" has no slice named \"", name, "\" (",
+                     normalized.status().message(), ")"));
+  }
+  const std::string key = SliceNameKey(*normalized);
+  absl::StatusOr<Slice> result;
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
+                                  LoadOrgFresh(txn, org));
+        for (StoredSlice& s : slices) {
+          if (s.name_key == key) {
+            result = std::move(s.slice);
+            return absl::OkStatus();
+          }
+        }
+        return absl::NotFoundError(absl::StrCat(
+            "org \"", org, "\" has no slice named \"", *normalized, "\""));
+      }));
+  return result;
+}
+
+absl::StatusOr<std::vector<Slice>> SliceStore::List(absl::string_view org,
+                                                    SliceListOrder order) {
+  SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
+  std::vector<StoredSlice> slices;
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(slices, LoadOrgFresh(txn, org));
+        return absl::OkStatus();
+      }));
+  if (order == SliceListOrder::kByName) {
+    std::sort(slices.begin(), slices.end(),
+              [](const StoredSlice& a, const StoredSlice& b) {
+                if (a.name_key != b.name_key) return a.name_key < b.name_key;
+                return a.slice.name < b.slice.name;
+              });
+  } else {
+    std::sort(slices.begin(), slices.end(),
+              [](const StoredSlice& a, const StoredSlice& b) {
+                if (a.slice.created_at != b.slice.created_at) {
+                  return a.slice.created_at < b.slice.created_at;
+                }
+                return a.seq < b.seq;
+              });
+  }
+  std::vector<Slice> result;
+  result.reserve(slices.size());
+  for (StoredSlice& s : slices) result.push_back(std::move(s.slice));
+  return result;
+}
+
+absl::StatusOr<Slice> SliceStore::UpdateFilter(
     absl::string_view org, absl::string_view id, const Expr& filter,
     const std::vector<OrderBy>& order_by,
     std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateOrderBy(order_by));
   SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
-  return ChangeInPlace(org, id, expected_version, SliceChange::kFilterUpdated,
-                       change,
+  return ChangeInPlace(*backend_, org, id, expected_version,
+                       SliceChange::kFilterUpdated, change,
                        [&](SliceTxn&, const std::vector<StoredSlice>&,
                            StoredSlice& stored, std::optional<int64_t>&) {
                          stored.slice.filter = filter;
@@ -435,7 +454,7 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilter(
                        });
 }
 
-absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
+absl::StatusOr<Slice> SliceStore::UpdateFilterAsNew(
     absl::string_view org, absl::string_view id, absl::string_view new_name,
     const Expr& filter, const std::vector<OrderBy>& order_by,
     std::optional<int64_t> expected_version, const ChangeInfo& change) {
@@ -445,26 +464,28 @@ absl::StatusOr<Slice> TransactionalSliceStore::UpdateFilterAsNew(
   SLICEKIT_RETURN_IF_ERROR(ValidateFilter(filter));
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
   absl::StatusOr<Slice> result;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
-    SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
-    SLICEKIT_RETURN_IF_ERROR(CheckVersion(slices[i].slice, expected_version));
-    result = InsertNew(txn, org, name, slices[i].slice.description, filter,
-                       order_by, change);
-    return result.status();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
+                                  txn.LoadOrg(org));
+        SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
+        SLICEKIT_RETURN_IF_ERROR(
+            CheckVersion(slices[i].slice, expected_version));
+        result = InsertNew(txn, org, name, slices[i].slice.description, filter,
+                           order_by, change);
+        return result.status();
+      }));
   return result;
 }
 
-absl::StatusOr<Slice> TransactionalSliceStore::Rename(
+absl::StatusOr<Slice> SliceStore::Rename(
     absl::string_view org, absl::string_view id, absl::string_view new_name,
     std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_ASSIGN_OR_RETURN(std::string name, NormalizeSliceName(new_name));
   const std::string key = SliceNameKey(name);
   return ChangeInPlace(
-      org, id, expected_version, SliceChange::kRenamed, change,
+      *backend_, org, id, expected_version, SliceChange::kRenamed, change,
       [&](SliceTxn&, const std::vector<StoredSlice>& slices,
           StoredSlice& stored, std::optional<int64_t>&) {
         SLICEKIT_RETURN_IF_ERROR(CheckNameFree(slices, org, name, key, id));
@@ -474,13 +495,13 @@ absl::StatusOr<Slice> TransactionalSliceStore::Rename(
       });
 }
 
-absl::StatusOr<Slice> TransactionalSliceStore::SetDescription(
+absl::StatusOr<Slice> SliceStore::SetDescription(
     absl::string_view org, absl::string_view id, absl::string_view description,
     std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateSliceDescription(description));
-  return ChangeInPlace(org, id, expected_version, SliceChange::kDescriptionSet,
-                       change,
+  return ChangeInPlace(*backend_, org, id, expected_version,
+                       SliceChange::kDescriptionSet, change,
                        [&](SliceTxn&, const std::vector<StoredSlice>&,
                            StoredSlice& stored, std::optional<int64_t>&) {
                          stored.slice.description = std::string(description);
@@ -488,12 +509,12 @@ absl::StatusOr<Slice> TransactionalSliceStore::SetDescription(
                        });
 }
 
-absl::Status TransactionalSliceStore::Delete(
-    absl::string_view org, absl::string_view id,
-    std::optional<int64_t> expected_version, const ChangeInfo& change) {
+absl::Status SliceStore::Delete(absl::string_view org, absl::string_view id,
+                                std::optional<int64_t> expected_version,
+                                const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(change));
-  return Transact(/*write=*/true, [&](SliceTxn& txn) {
+  return backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
                               LoadOrgFresh(txn, org));
     SLICEKIT_ASSIGN_OR_RETURN(const size_t i, FindById(slices, org, id));
@@ -518,29 +539,30 @@ absl::Status TransactionalSliceStore::Delete(
   });
 }
 
-absl::StatusOr<std::vector<SliceVersion>> TransactionalSliceStore::History(
+absl::StatusOr<std::vector<SliceVersion>> SliceStore::History(
     absl::string_view org, absl::string_view id) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   std::vector<SliceVersion> history;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
-    if (history.empty()) return NoHistoryError(org, id);
-    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
-    for (SliceVersion& v : history) {
-      v.filter = WithCurrentNames(v.filter, slices);
-    }
-    return absl::OkStatus();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
+        if (history.empty()) return NoHistoryError(org, id);
+        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                                  txn.LoadOrg(org));
+        for (SliceVersion& v : history) {
+          v.filter = WithCurrentNames(v.filter, slices);
+        }
+        return absl::OkStatus();
+      }));
   return history;
 }
 
-absl::StatusOr<Slice> TransactionalSliceStore::Restore(
+absl::StatusOr<Slice> SliceStore::Restore(
     absl::string_view org, absl::string_view id, int64_t version,
     std::optional<int64_t> expected_version, const ChangeInfo& change) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   absl::StatusOr<Slice> restored = ChangeInPlace(
-      org, id, expected_version, SliceChange::kRestored, change,
+      *backend_, org, id, expected_version, SliceChange::kRestored, change,
       [&](SliceTxn& txn, const std::vector<StoredSlice>& slices,
           StoredSlice& stored, std::optional<int64_t>& restored_from) {
         SLICEKIT_ASSIGN_OR_RETURN(const std::vector<SliceVersion> history,
@@ -579,10 +601,11 @@ absl::StatusOr<Slice> TransactionalSliceStore::Restore(
     // A deleted slice is not found in the org; say why when its history
     // is still there.
     std::vector<SliceVersion> history;
-    SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-      SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
-      return absl::OkStatus();
-    }));
+    SLICEKIT_RETURN_IF_ERROR(
+        backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+          SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
+          return absl::OkStatus();
+        }));
     if (!history.empty() && history.back().change == SliceChange::kDeleted) {
       return absl::FailedPreconditionError(absl::StrCat(
           "slice \"", history.back().name, "\" (", id,
@@ -594,19 +617,20 @@ absl::StatusOr<Slice> TransactionalSliceStore::Restore(
   return restored;
 }
 
-absl::StatusOr<std::vector<SliceVersion>> TransactionalSliceStore::ListDeleted(
+absl::StatusOr<std::vector<SliceVersion>> SliceStore::ListDeleted(
     absl::string_view org) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   std::vector<SliceVersion> deleted;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(deleted, txn.LoadDeleted(org));
-    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
-    for (SliceVersion& v : deleted) {
-      v.filter = WithCurrentNames(v.filter, slices);
-    }
-    return absl::OkStatus();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(deleted, txn.LoadDeleted(org));
+        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                                  txn.LoadOrg(org));
+        for (SliceVersion& v : deleted) {
+          v.filter = WithCurrentNames(v.filter, slices);
+        }
+        return absl::OkStatus();
+      }));
   std::sort(deleted.begin(), deleted.end(),
             [](const SliceVersion& a, const SliceVersion& b) {
               if (a.changed_at != b.changed_at) {
@@ -617,10 +641,9 @@ absl::StatusOr<std::vector<SliceVersion>> TransactionalSliceStore::ListDeleted(
   return deleted;
 }
 
-absl::Status TransactionalSliceStore::Purge(absl::string_view org,
-                                            absl::string_view id) {
+absl::Status SliceStore::Purge(absl::string_view org, absl::string_view id) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  return Transact(/*write=*/true, [&](SliceTxn& txn) {
+  return backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
                               txn.LoadOrg(org));
     if (FindById(slices, org, id).ok()) {
@@ -634,46 +657,66 @@ absl::Status TransactionalSliceStore::Purge(absl::string_view org,
   });
 }
 
-absl::StatusOr<std::vector<SnapshotInfo>>
-TransactionalSliceStore::ListSnapshots(absl::string_view org,
-                                       absl::string_view id) {
+absl::StatusOr<std::unique_ptr<SliceResolver>> SliceStore::Resolver(
+    absl::string_view org) {
+  SLICEKIT_ASSIGN_OR_RETURN(std::vector<Slice> slices,
+                            List(org, SliceListOrder::kByCreationTime));
+  return std::unique_ptr<SliceResolver>(
+      new SliceListResolver(std::move(slices), std::string(org)));
+}
+
+absl::StatusOr<std::vector<SnapshotInfo>> SliceStore::ListSnapshots(
+    absl::string_view org, absl::string_view id) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   std::vector<SnapshotInfo> snapshots;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(snapshots, txn.LoadSnapshots(org, id));
-    return absl::OkStatus();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(snapshots, txn.LoadSnapshots(org, id));
+        return absl::OkStatus();
+      }));
   return snapshots;
 }
 
-absl::StatusOr<SnapshotInfo> TransactionalSliceStore::AddSnapshot(
+absl::StatusOr<SnapshotInfo> SliceStore::SaveSnapshot(
     absl::string_view org, const SnapshotInfo& info,
-    const std::string& members) {
+    absl::Span<const absl::string_view> member_ids) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateTableName(info.table_name));
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(ChangeInfo{info.actor, {}}));
+  if (info.summary.rows != member_ids.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the snapshot's summary has ", info.summary.rows, " rows, but ",
+        member_ids.size(), " member ids were given"));
+  }
+  std::vector<absl::string_view> sorted;
+  SLICEKIT_ASSIGN_OR_RETURN(const absl::Span<const absl::string_view> ids,
+                            internal::AscendingMemberIds(member_ids, &sorted));
+  const std::string members = internal::EncodeMemberIds(ids);
   SnapshotInfo saved = info;
   saved.org = std::string(org);
+  // Stored to the microsecond, like every other time of the store.
+  saved.taken_at = absl::FromUnixMicros(absl::ToUnixMicros(info.taken_at));
   saved.encoded_bytes = static_cast<int64_t>(members.size());
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/true, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
-                              txn.LoadOrg(org));
-    SLICEKIT_RETURN_IF_ERROR(FindById(slices, org, info.slice_id).status());
-    SLICEKIT_ASSIGN_OR_RETURN(saved.id, txn.InsertSnapshot(saved, members));
-    return absl::OkStatus();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                                  txn.LoadOrg(org));
+        SLICEKIT_RETURN_IF_ERROR(FindById(slices, org, info.slice_id).status());
+        SLICEKIT_ASSIGN_OR_RETURN(saved.id, txn.InsertSnapshot(saved, members));
+        return absl::OkStatus();
+      }));
   return saved;
 }
 
-absl::StatusOr<std::pair<SnapshotInfo, std::string>>
-TransactionalSliceStore::LoadSnapshot(absl::string_view org,
-                                      int64_t snapshot_id) {
+absl::StatusOr<std::pair<SnapshotInfo, std::string>> SliceStore::LoadSnapshot(
+    absl::string_view org, int64_t snapshot_id) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   std::optional<std::pair<SnapshotInfo, std::string>> snapshot;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(snapshot, txn.LoadSnapshot(org, snapshot_id));
-    return absl::OkStatus();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(snapshot, txn.LoadSnapshot(org, snapshot_id));
+        return absl::OkStatus();
+      }));
   if (!snapshot.has_value()) {
     return absl::NotFoundError(absl::StrCat(
         "org \"", org, "\" has no snapshot with id ", snapshot_id));
@@ -681,14 +724,14 @@ TransactionalSliceStore::LoadSnapshot(absl::string_view org,
   return *std::move(snapshot);
 }
 
-absl::Status TransactionalSliceStore::SetAlertRules(absl::string_view org,
-                                                    absl::string_view id,
-                                                    absl::string_view rules) {
+absl::Status SliceStore::SetAlertRules(absl::string_view org,
+                                       absl::string_view id,
+                                       absl::string_view rules) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_ASSIGN_OR_RETURN(const std::vector<AlertRule> parsed,
                             ParseAlertRules(rules));
   const std::string canonical = FormatAlertRules(parsed);
-  return Transact(/*write=*/true, [&](SliceTxn& txn) {
+  return backend_->Transact(/*write=*/true, [&](SliceTxn& txn) {
     SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
                               txn.LoadOrg(org));
     SLICEKIT_RETURN_IF_ERROR(FindById(slices, org, id).status());
@@ -697,58 +740,20 @@ absl::Status TransactionalSliceStore::SetAlertRules(absl::string_view org,
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
-TransactionalSliceStore::ListAlertRules(absl::string_view org) {
+SliceStore::ListAlertRules(absl::string_view org) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   std::vector<std::pair<std::string, std::string>> rules;
-  SLICEKIT_RETURN_IF_ERROR(Transact(/*write=*/false, [&](SliceTxn& txn) {
-    SLICEKIT_ASSIGN_OR_RETURN(rules, txn.LoadAlertRules(org));
-    return absl::OkStatus();
-  }));
+  SLICEKIT_RETURN_IF_ERROR(
+      backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
+        SLICEKIT_ASSIGN_OR_RETURN(rules, txn.LoadAlertRules(org));
+        return absl::OkStatus();
+      }));
   return rules;
 }
 
-absl::Status CheckOrgInvariants(absl::string_view org,
-                                const std::vector<StoredSlice>& slices) {
-  if (slices.size() > static_cast<size_t>(kMaxSlicesPerOrg)) {
-    return absl::DataLossError(
-        absl::StrCat("org \"", org, "\" has ", slices.size(),
-                     " slices; the limit is ", kMaxSlicesPerOrg));
-  }
-  absl::flat_hash_set<std::string> keys;
-  for (const StoredSlice& s : slices) {
-    absl::StatusOr<std::string> name = NormalizeSliceName(s.slice.name);
-    if (!name.ok() || *name != s.slice.name ||
-        SliceNameKey(*name) != s.name_key) {
-      return absl::DataLossError(
-          absl::StrCat("slice ", s.slice.id, " has a malformed stored name"));
-    }
-    if (!keys.insert(s.name_key).second) {
-      return absl::DataLossError(absl::StrCat(
-          "org \"", org, "\" has two slices named \"", s.slice.name, "\""));
-    }
-    if (s.slice.org != org || s.slice.version < 1) {
-      return absl::DataLossError(
-          absl::StrCat("slice ", s.slice.id, " has a malformed record"));
-    }
-  }
-  // Stored references carry ids; they must resolve, by id, without a cycle.
-  const SliceListResolver resolver(SlicesOf(slices), std::string(org));
-  for (const StoredSlice& s : slices) {
-    for (const SliceRef& ref : SliceRefsOf(s.slice.filter)) {
-      if (ref.id.empty()) {
-        return absl::DataLossError(absl::StrCat(
-            "slice ", s.slice.id, " has an unresolved ", ref.ToString()));
-      }
-    }
-    const absl::Status status =
-        ResolveSliceRefs(s.slice.filter, resolver).status();
-    if (!status.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "slice ", s.slice.id, " has a broken reference: ", status.message()));
-    }
-  }
-  return absl::OkStatus();
-}
+absl::Status SliceStore::CheckIntegrity() { return backend_->CheckIntegrity(); }
+
+namespace internal {
 
 std::optional<SliceChange> SliceChangeFromName(absl::string_view name) {
   for (SliceChange change :
@@ -789,220 +794,7 @@ absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json) {
   return order_by;
 }
 
-absl::Status CheckLiveHistory(const Slice& slice,
-                              const std::vector<SliceVersion>& history) {
-  auto problem = [&](absl::string_view what) {
-    return absl::DataLossError(absl::StrCat("slice ", slice.id, " ", what));
-  };
-  if (history.empty()) return problem("has no history");
-  for (size_t i = 1; i < history.size(); ++i) {
-    if (history[i].version != history[i - 1].version + 1) {
-      return problem(absl::StrCat("has a gap in its history after version ",
-                                  history[i - 1].version));
-    }
-  }
-  const SliceVersion& last = history.back();
-  if (last.version != slice.version || last.change == SliceChange::kDeleted ||
-      last.name != slice.name || last.description != slice.description ||
-      !(last.filter == slice.filter) || !(last.order_by == slice.order_by)) {
-    return problem(absl::StrCat("differs from its history's last version, ",
-                                last.version));
-  }
-  return absl::OkStatus();
-}
-
-namespace {
-
-// The in-memory backend: one mutex around everything; a transaction works
-// on the maps directly. Operations do all their checks before they write,
-// and the writes themselves cannot fail, so an error never leaves a
-// partial change behind.
-class MemorySliceStore final : public TransactionalSliceStore {
- public:
-  absl::Status CheckIntegrity() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [org, slices] : orgs_) {
-      SLICEKIT_RETURN_IF_ERROR(CheckOrgInvariants(org, slices));
-      for (const StoredSlice& s : slices) {
-        auto it = versions_.find(s.slice.id);
-        SLICEKIT_RETURN_IF_ERROR(CheckLiveHistory(
-            s.slice,
-            it == versions_.end() ? std::vector<SliceVersion>() : it->second));
-      }
-    }
-    return absl::OkStatus();
-  }
-
- protected:
-  absl::Status Transact(
-      bool /*write*/,
-      absl::FunctionRef<absl::Status(SliceTxn&)> body) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    Txn txn(this);
-    return body(txn);
-  }
-
- private:
-  class Txn final : public SliceTxn {
-   public:
-    explicit Txn(MemorySliceStore* store) : store_(store) {}
-    absl::StatusOr<std::vector<StoredSlice>> LoadOrg(
-        absl::string_view org) override {
-      auto it = store_->orgs_.find(org);
-      if (it == store_->orgs_.end()) return std::vector<StoredSlice>();
-      return it->second;
-    }
-    absl::StatusOr<bool> IdUsed(absl::string_view id) override {
-      return store_->used_ids_.contains(id);
-    }
-    absl::Status Insert(const StoredSlice& slice) override {
-      StoredSlice copy = slice;
-      copy.seq = ++store_->last_seq_;
-      store_->used_ids_.insert(copy.slice.id);
-      store_->orgs_[copy.slice.org].push_back(std::move(copy));
-      return absl::OkStatus();
-    }
-    absl::Status Replace(const StoredSlice& slice) override {
-      for (StoredSlice& s : store_->orgs_[slice.slice.org]) {
-        if (s.slice.id == slice.slice.id) {
-          const int64_t seq = s.seq;
-          s = slice;
-          s.seq = seq;
-          return absl::OkStatus();
-        }
-      }
-      return absl::InternalError("replaced slice is missing");
-    }
-    absl::Status Erase(absl::string_view org, absl::string_view id) override {
-      auto it = store_->orgs_.find(org);
-      if (it == store_->orgs_.end()) {
-        return absl::InternalError("erased slice is missing");
-      }
-      std::vector<StoredSlice>& slices = it->second;
-      slices.erase(std::remove_if(
-                       slices.begin(), slices.end(),
-                       [&](const StoredSlice& s) { return s.slice.id == id; }),
-                   slices.end());
-      if (slices.empty()) store_->orgs_.erase(it);
-      store_->alerts_.erase(std::string(id));
-      return absl::OkStatus();
-    }
-
-    absl::Status AddVersion(const SliceVersion& version) override {
-      store_->versions_[version.slice_id].push_back(version);
-      return absl::OkStatus();
-    }
-    absl::StatusOr<std::vector<SliceVersion>> LoadHistory(
-        absl::string_view org, absl::string_view id) override {
-      auto it = store_->versions_.find(id);
-      if (it == store_->versions_.end() || it->second.front().org != org) {
-        return std::vector<SliceVersion>();
-      }
-      return it->second;
-    }
-    absl::StatusOr<std::vector<SliceVersion>> LoadDeleted(
-        absl::string_view org) override {
-      std::vector<SliceVersion> deleted;
-      for (const auto& [id, history] : store_->versions_) {
-        if (history.back().org == org &&
-            history.back().change == SliceChange::kDeleted) {
-          deleted.push_back(history.back());
-        }
-      }
-      return deleted;
-    }
-    absl::StatusOr<int64_t> EraseHistory(absl::string_view org,
-                                         absl::string_view id) override {
-      int64_t removed = 0;
-      auto it = store_->versions_.find(id);
-      if (it != store_->versions_.end() && it->second.front().org == org) {
-        removed += static_cast<int64_t>(it->second.size());
-        store_->versions_.erase(it);
-      }
-      for (auto s = store_->snapshots_.begin();
-           s != store_->snapshots_.end();) {
-        if (s->second.first.org == org && s->second.first.slice_id == id) {
-          s = store_->snapshots_.erase(s);
-          ++removed;
-        } else {
-          ++s;
-        }
-      }
-      return removed;
-    }
-
-    absl::StatusOr<int64_t> InsertSnapshot(
-        const SnapshotInfo& info, const std::string& members) override {
-      const int64_t id = ++store_->last_snapshot_id_;
-      SnapshotInfo copy = info;
-      copy.id = id;
-      store_->snapshots_.emplace(id, std::make_pair(copy, members));
-      return id;
-    }
-    absl::StatusOr<std::vector<SnapshotInfo>> LoadSnapshots(
-        absl::string_view org, absl::string_view slice_id) override {
-      std::vector<SnapshotInfo> infos;
-      for (const auto& [id, snapshot] : store_->snapshots_) {
-        if (snapshot.first.org == org && snapshot.first.slice_id == slice_id) {
-          infos.push_back(snapshot.first);
-        }
-      }
-      return infos;
-    }
-    absl::StatusOr<std::optional<std::pair<SnapshotInfo, std::string>>>
-    LoadSnapshot(absl::string_view org, int64_t snapshot_id) override {
-      auto it = store_->snapshots_.find(snapshot_id);
-      if (it == store_->snapshots_.end() || it->second.first.org != org) {
-        return std::nullopt;
-      }
-      return it->second;
-    }
-
-    absl::Status PutAlertRules(absl::string_view org, absl::string_view id,
-                               absl::string_view rules) override {
-      if (rules.empty()) {
-        store_->alerts_.erase(std::string(id));
-      } else {
-        store_->alerts_[std::string(id)] = {std::string(org),
-                                            std::string(rules)};
-      }
-      return absl::OkStatus();
-    }
-    absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
-    LoadAlertRules(absl::string_view org) override {
-      std::vector<std::pair<std::string, std::string>> rules;
-      for (const auto& [id, alert] : store_->alerts_) {
-        if (alert.first == org) rules.emplace_back(id, alert.second);
-      }
-      return rules;
-    }
-
-   private:
-    MemorySliceStore* store_;
-  };
-
-  // std::mutex rather than absl::Mutex: ThreadSanitizer sees it even
-  // with a prebuilt (uninstrumented) Abseil.
-  std::mutex mu_;
-  // Guarded by mu_:
-  absl::flat_hash_map<std::string, std::vector<StoredSlice>> orgs_;
-  absl::flat_hash_set<std::string> used_ids_;
-  int64_t last_seq_ = 0;
-  // slice id -> versions, ascending (every version has the same org).
-  absl::flat_hash_map<std::string, std::vector<SliceVersion>> versions_;
-  // Ordered by id: listings come oldest first.
-  std::map<int64_t, std::pair<SnapshotInfo, std::string>> snapshots_;
-  int64_t last_snapshot_id_ = 0;
-  // slice id -> (org, rules); ordered for ListAlertRules.
-  std::map<std::string, std::pair<std::string, std::string>> alerts_;
-};
-
-}  // namespace
 }  // namespace internal
-
-std::unique_ptr<SliceStore> SliceStore::InMemory() {
-  return std::make_unique<internal::MemorySliceStore>();
-}
 
 absl::string_view SliceChangeName(SliceChange change) {
   switch (change) {

@@ -1,5 +1,5 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// The SQLite backend of SliceStore.
+// The SQLite backend of SliceStore (src/store/slice_store_backend.h).
 //
 // Durability: WAL journal with synchronous=FULL, so every commit is synced
 // before the call returns; a killed process (or a power loss) keeps every
@@ -44,6 +44,7 @@
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
+#include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
@@ -299,8 +300,6 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
   int rc_;
 };
-
-class SqliteSliceStore;
 
 // Reads a stored filter and ordering; DataLoss naming `what` if either is
 // unreadable.
@@ -702,11 +701,11 @@ absl::StatusOr<std::vector<std::string>> QueryColumn(sqlite3* db,
   }
 }
 
-class SqliteSliceStore final : public TransactionalSliceStore {
+class SqliteBackend final : public SliceStoreBackend {
  public:
-  SqliteSliceStore(sqlite3* db, std::string path)
+  SqliteBackend(sqlite3* db, std::string path)
       : db_(db), path_(std::move(path)) {}
-  ~SqliteSliceStore() override { sqlite3_close_v2(db_); }
+  ~SqliteBackend() override { sqlite3_close_v2(db_); }
 
   absl::Status CheckIntegrity() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -722,17 +721,8 @@ class SqliteSliceStore final : public TransactionalSliceStore {
     SLICEKIT_ASSIGN_OR_RETURN(
         std::vector<std::string> orgs,
         QueryColumn(db_, "SELECT DISTINCT org FROM slices ORDER BY org"));
-    for (const std::string& org : orgs) {
-      SqliteTxn txn(db_);
-      SLICEKIT_ASSIGN_OR_RETURN(std::vector<StoredSlice> slices,
-                                txn.LoadOrg(org));
-      SLICEKIT_RETURN_IF_ERROR(CheckOrgInvariants(org, slices));
-      for (const StoredSlice& s : slices) {
-        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<SliceVersion> history,
-                                  txn.LoadHistory(org, s.slice.id));
-        SLICEKIT_RETURN_IF_ERROR(CheckLiveHistory(s.slice, history));
-      }
-    }
+    SqliteTxn txn(db_);
+    SLICEKIT_RETURN_IF_ERROR(CheckOrgs(txn, orgs));
     SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> mismatched,
                               QueryColumn(db_,
                                           "SELECT id FROM slices WHERE id IN "
@@ -744,7 +734,6 @@ class SqliteSliceStore final : public TransactionalSliceStore {
     return absl::OkStatus();
   }
 
- protected:
   absl::Status Transact(
       bool write, absl::FunctionRef<absl::Status(SliceTxn&)> body) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -1059,8 +1048,8 @@ absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
   }
   SLICEKIT_RETURN_IF_ERROR(
       internal::WithPath(Exec(db, "PRAGMA synchronous = FULL"), path));
-  return std::unique_ptr<SliceStore>(
-      new internal::SqliteSliceStore(owner.release(), path));
+  return std::unique_ptr<SliceStore>(new SliceStore(
+      std::make_unique<internal::SqliteBackend>(owner.release(), path)));
 }
 
 }  // namespace slicekit

@@ -30,6 +30,7 @@
 #include "slicekit/schema.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table.h"
+#include "slicekit/table_snapshot.h"
 #include "tests/report/xml.h"
 #include "tests/testing/run_program.h"
 #include "tests/testing/status_matchers.h"
@@ -573,10 +574,9 @@ TEST(ReportTest, SlicesOfSlicesAndHistoryFromTheStore) {
                              .filter = InSlice("Has FPs") && Col("tp") >= 1}));
   const absl::Time start = absl::FromUnixSeconds(1767225600);
   for (int day : {0, 3}) {
-    ASSERT_THAT(
-        store->Snapshot("acme", base.id, table,
-                        {.taken = {.at = start + absl::Hours(24 * day)}}),
-        IsOk());
+    ASSERT_THAT(TakeSnapshot(*store, "acme", base.id, table,
+                             {.taken = {.at = start + absl::Hours(24 * day)}}),
+                IsOk());
   }
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Selection fps,
                                 Filter(table, Col("fp") >= 1));

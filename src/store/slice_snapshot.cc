@@ -1,11 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// What the store does above its transactions: resolving IN SLICE among an
-// org's slices, taking snapshots of a slice's membership (bind, scan,
-// summarize, encode the ids) and diffing them.
+// Stored snapshots: their members, the diffs between two of them (or one and
+// a membership computed elsewhere), and the stored form of their summaries.
 #include "slicekit/slice_snapshot.h"
 
-#include <algorithm>
-#include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,13 +11,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
-#include "slicekit/column_reader.h"
-#include "slicekit/explore.h"
-#include "slicekit/scan.h"
 #include "slicekit/slice_store.h"
 #include "src/store/member_ids.h"
 #include "src/store/slice_store_internal.h"
@@ -27,67 +21,6 @@
 
 namespace slicekit {
 namespace {
-
-// A slice's membership in a table now: its summary and its ids, ascending
-// (views into the table).
-struct Membership {
-  Slice slice;
-  SliceSummary summary;
-  std::vector<absl::string_view> ids;
-};
-
-absl::StatusOr<Membership> ComputeMembership(SliceStore& store,
-                                             absl::string_view org,
-                                             absl::string_view id,
-                                             const Table& table, int threads) {
-  SLICEKIT_ASSIGN_OR_RETURN(std::vector<Slice> slices,
-                            store.List(org, SliceListOrder::kByCreationTime));
-  Membership m;
-  bool found = false;
-  for (const Slice& s : slices) {
-    if (s.id == id) {
-      m.slice = s;
-      found = true;
-    }
-  }
-  if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat("org \"", org, "\" has no slice with id \"", id, "\""));
-  }
-  const SliceListResolver resolver(std::move(slices), std::string(org));
-  SLICEKIT_ASSIGN_OR_RETURN(const BoundFilter bound,
-                            Bind(m.slice.filter, table, resolver));
-  const Selection rows = bound.Scan({.threads = threads});
-  SLICEKIT_ASSIGN_OR_RETURN(m.summary, Summarize(table, rows));
-  SLICEKIT_ASSIGN_OR_RETURN(
-      const TableReader reader,
-      TableReader::Make(table, std::vector{table.schema().id_column()}));
-  m.ids.reserve(m.summary.rows);
-  SLICEKIT_RETURN_IF_ERROR(reader.ForEachBatch(rows, [&](const RowBatch& b) {
-    const ColumnVector& ids = b.column(0);
-    b.ForEachRow([&](size_t i) { m.ids.push_back(ids.StringAt(i)); });
-  }));
-  // Ids often come in order already (generated, or imported sorted).
-  if (!std::is_sorted(m.ids.begin(), m.ids.end())) {
-    std::sort(m.ids.begin(), m.ids.end());
-  }
-  return m;
-}
-
-SnapshotInfo InfoFor(absl::string_view org, const Membership& m,
-                     const SnapshotOptions& options) {
-  SnapshotInfo info;
-  info.org = std::string(org);
-  info.slice_id = m.slice.id;
-  info.slice_name = m.slice.name;
-  info.slice_version = m.slice.version;
-  info.table_name = options.table_name;
-  info.actor = options.taken.actor;
-  info.taken_at = absl::FromUnixMicros(
-      absl::ToUnixMicros(options.taken.at.value_or(absl::Now())));
-  info.summary = m.summary;
-  return info;
-}
 
 std::optional<double> AsDouble(int64_t value) {
   return static_cast<double>(value);
@@ -234,54 +167,6 @@ absl::StatusOr<SliceSummary> SummaryFromJson(absl::string_view text) {
 
 }  // namespace internal
 
-SliceListResolver::SliceListResolver(std::vector<Slice> slices, std::string org)
-    : slices_(std::move(slices)), org_(std::move(org)) {
-  keys_.reserve(slices_.size());
-  for (const Slice& s : slices_) keys_.push_back(SliceNameKey(s.name));
-}
-
-absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
-    const SliceRef& ref) const {
-  const std::string where =
-      org_.empty() ? "there is no slice"
-                   : absl::StrCat("org \"", org_, "\" has no slice");
-  if (!ref.id.empty()) {
-    for (const Slice& s : slices_) {
-      if (s.id == ref.id) return ResolvedSlice{s.id, s.name, s.filter};
-    }
-    return absl::NotFoundError(
-        absl::StrCat(where, " with id \"", ref.id, "\" (was it deleted?)"));
-  }
-  absl::StatusOr<std::string> name = NormalizeSliceName(ref.name);
-  if (name.ok()) {
-    const std::string key = SliceNameKey(*name);
-    for (size_t i = 0; i < slices_.size(); ++i) {
-      if (keys_[i] == key) {
-        return ResolvedSlice{slices_[i].id, slices_[i].name, slices_[i].filter};
-      }
-    }
-  }
-  return absl::NotFoundError(absl::StrCat(where, " named \"", ref.name, "\""));
-}
-
-absl::StatusOr<std::unique_ptr<SliceResolver>> SliceStore::Resolver(
-    absl::string_view org) {
-  SLICEKIT_ASSIGN_OR_RETURN(std::vector<Slice> slices,
-                            List(org, SliceListOrder::kByCreationTime));
-  return std::unique_ptr<SliceResolver>(
-      new SliceListResolver(std::move(slices), std::string(org)));
-}
-
-absl::StatusOr<SnapshotInfo> SliceStore::Snapshot(
-    absl::string_view org, absl::string_view id, const Table& table,
-    const SnapshotOptions& options) {
-  SLICEKIT_ASSIGN_OR_RETURN(
-      const Membership m,
-      ComputeMembership(*this, org, id, table, options.threads));
-  return AddSnapshot(org, InfoFor(org, m, options),
-                     internal::EncodeMemberIds(m.ids));
-}
-
 absl::StatusOr<std::vector<std::string>> SliceStore::SnapshotMembers(
     absl::string_view org, int64_t snapshot_id) {
   SLICEKIT_ASSIGN_OR_RETURN(const auto snapshot,
@@ -299,17 +184,22 @@ absl::StatusOr<SnapshotDiff> SliceStore::Diff(absl::string_view org,
                   std::move(members));
 }
 
-absl::StatusOr<SnapshotDiff> SliceStore::DiffWithTable(
-    absl::string_view org, int64_t from_id, const Table& table,
-    const SnapshotOptions& options) {
+absl::StatusOr<SnapshotInfo> SliceStore::GetSnapshot(absl::string_view org,
+                                                     int64_t snapshot_id) {
+  SLICEKIT_ASSIGN_OR_RETURN(auto snapshot, LoadSnapshot(org, snapshot_id));
+  return std::move(snapshot.first);
+}
+
+absl::StatusOr<SnapshotDiff> SliceStore::DiffWithMembers(
+    absl::string_view org, int64_t from_id, const SnapshotInfo& to,
+    absl::Span<const absl::string_view> to_members) {
+  std::vector<absl::string_view> sorted;
+  SLICEKIT_ASSIGN_OR_RETURN(const absl::Span<const absl::string_view> ids,
+                            internal::AscendingMemberIds(to_members, &sorted));
   SLICEKIT_ASSIGN_OR_RETURN(auto from, LoadSnapshot(org, from_id));
-  SLICEKIT_ASSIGN_OR_RETURN(const Membership now,
-                            ComputeMembership(*this, org, from.first.slice_id,
-                                              table, options.threads));
   SLICEKIT_ASSIGN_OR_RETURN(internal::MemberDiff members,
-                            internal::DiffMemberIds(from.second, now.ids));
-  return MakeDiff(std::move(from.first), InfoFor(org, now, options),
-                  std::move(members));
+                            internal::DiffMemberIds(from.second, ids));
+  return MakeDiff(std::move(from.first), to, std::move(members));
 }
 
 }  // namespace slicekit
