@@ -18,7 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "examples/cli/cli.h"
-#include "examples/cli/slice_history.h"
+#include "examples/cli/slice.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/auto_slices.h"
 #include "slicekit/explore.h"

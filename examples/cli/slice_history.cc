@@ -3,7 +3,7 @@
 // slice's versions (history, restore), deleted slices (deleted, purge),
 // membership snapshots and their differences (snapshot, snapshots, diff),
 // and alert rules (alert, check: exit status 3 when a rule fires).
-#include "examples/cli/slice_history.h"
+#include "examples/cli/slice.h"
 
 #include <cstdio>
 #include <map>
