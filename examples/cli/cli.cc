@@ -180,6 +180,12 @@ std::string HelpLine(absl::string_view left, size_t width,
   return Wrap(absl::StrCat("  ", left, padding, "  "), Words(help), width + 4);
 }
 
+// A summary's first sentence: a command's line in its parent's list.
+absl::string_view FirstSentence(absl::string_view summary) {
+  const size_t end = summary.find(". ");
+  return end == absl::string_view::npos ? summary : summary.substr(0, end + 1);
+}
+
 }  // namespace
 
 const FlagSpec* CommandSpec::FindFlag(absl::string_view flag) const {
@@ -300,10 +306,15 @@ std::optional<int> ParseCommandFlags(const CommandSpec& spec, Args& args,
 
 std::string CommandUsage(const CommandSpec& spec) {
   const std::string head = absl::StrCat("usage: ", spec.invocation, " ");
-  std::vector<std::string> synopsis = Words(spec.arguments);
+  std::vector<std::string> synopsis;
   for (const FlagSpec& flag : spec.flags) {
     synopsis.push_back(FlagSynopsis(flag));
   }
+  // A command's arguments come first, but a command of commands' last:
+  // its flags must come before the command they stop at.
+  std::vector<std::string> arguments = Words(spec.arguments);
+  synopsis.insert(spec.subcommands.empty() ? synopsis.begin() : synopsis.end(),
+                  arguments.begin(), arguments.end());
   // Continuation lines start under the first flag, unless that is far right.
   std::string usage = Wrap(head, synopsis, head.size() <= 30 ? head.size() : 9);
   if (!spec.summary.empty()) {
@@ -319,7 +330,7 @@ std::string CommandUsage(const CommandSpec& spec) {
   if (spec.subcommands.empty()) return usage;
 
   absl::StrAppend(&usage, "commands (slicekit help ", spec.name,
-                  " COMMAND: one command's flags):\n");
+                  " COMMAND: one's flags):\n");
   auto entry = [](const CommandSpec& command) {
     return command.arguments.empty()
                ? command.name
@@ -330,7 +341,8 @@ std::string CommandUsage(const CommandSpec& spec) {
     width = std::max(width, entry(*command).size());
   }
   for (const CommandSpec* command : spec.subcommands) {
-    absl::StrAppend(&usage, HelpLine(entry(*command), width, command->summary));
+    absl::StrAppend(&usage, HelpLine(entry(*command), width,
+                                     FirstSentence(command->summary)));
   }
   return usage;
 }

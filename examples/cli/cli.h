@@ -102,7 +102,9 @@ struct CommandSpec {
   // The usage error when the arguments are not num_arguments; when empty,
   // the first argument too many is "unexpected argument 'X'".
   std::string wrong_arguments = {};
-  std::string summary = {};  // a sentence or two for `help COMMAND`
+  // A few sentences for `help COMMAND`; the first, short, is the command's
+  // line in its parent's list of commands.
+  std::string summary = {};
   std::vector<FlagSpec> flags = {};
   // A command with commands of its own (slice): parsing stops at its first
   // argument, the command, whose flags follow it.
