@@ -305,7 +305,6 @@ std::optional<int> ParseCommandFlags(const CommandSpec& spec, Args& args,
 }
 
 std::string CommandUsage(const CommandSpec& spec) {
-  const std::string head = absl::StrCat("usage: ", spec.invocation, " ");
   std::vector<std::string> synopsis;
   for (const FlagSpec& flag : spec.flags) {
     synopsis.push_back(FlagSynopsis(flag));
@@ -315,6 +314,8 @@ std::string CommandUsage(const CommandSpec& spec) {
   std::vector<std::string> arguments = Words(spec.arguments);
   synopsis.insert(spec.subcommands.empty() ? synopsis.begin() : synopsis.end(),
                   arguments.begin(), arguments.end());
+  const std::string head =
+      absl::StrCat("usage: ", spec.invocation, synopsis.empty() ? "" : " ");
   // Continuation lines start under the first flag, unless that is far right.
   std::string usage = Wrap(head, synopsis, head.size() <= 30 ? head.size() : 9);
   if (!spec.summary.empty()) {

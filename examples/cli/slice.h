@@ -70,7 +70,7 @@ std::string SliceInvocation(absl::string_view command);
 inline constexpr FlagSpec kActorFlag{
     .name = "--actor",
     .value_name = "WHO",
-    .help = "who makes the change (kept in the slice's history)"};
+    .help = "who makes the change (for its history)"};
 inline constexpr FlagSpec kAtFlag{
     .name = "--at",
     .value_name = "TIME",

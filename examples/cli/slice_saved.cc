@@ -198,8 +198,8 @@ std::vector<SliceSubcommand> SavedSliceCommands() {
                 .summary = "Saves a new slice; prints its id.",
                 .flags = {{.name = "--name",
                            .value_name = "NAME",
-                           .help = "3 to 30 characters, unique in the org "
-                                   "ignoring case",
+                           .help =
+                               "3-30 characters, unique in the org (any case)",
                            .required = true},
                           {.name = "--description",
                            .value_name = "TEXT",

@@ -179,11 +179,9 @@ TEST_F(CliTest, RepeatPrintsMedianNanosPerRowToStderr) {
 }
 
 TEST_F(CliTest, HelpGoesToStdout) {
+  // A command's --help prints its usage only (cli_help_test.cc).
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--help"},
-        {"query", "--help"},
-        {"generate", "--rows", "5", "--help"},
-        {"-h"}}) {
+       {std::vector<std::string>{"--help"}, {"-h"}, {"help"}}) {
     const RunResult result = RunCli(args);
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_THAT(result.out, StartsWith("usage: slicekit query --table"));
