@@ -155,7 +155,7 @@ absl::StatusOr<ParsedFlags> ParseFlags(const CommandSpec& spec, Args& args);
 
 // ParseFlags for a command about to run: on a usage error prints it (an
 // unknown flag with the command's own usage, since the rest of the overview
-// does not help with a typo; others with the overview, as they always had)
+// does not help with a typo; others with the overview, as before)
 // and returns kUsageError; nullopt when the command should run.
 std::optional<int> ParseCommandFlags(const CommandSpec& spec, Args& args,
                                      ParsedFlags* flags);
