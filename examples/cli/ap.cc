@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -19,7 +18,6 @@
 #include "nlohmann/json.hpp"
 #include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
-#include "slicekit/filter_text.h"
 #include "slicekit/metrics.h"
 #include "slicekit/scan.h"
 #include "slicekit/slice_store.h"
@@ -89,55 +87,189 @@ int WriteSweeps(const std::string& path, const ModelRun& run,
   return kOk;
 }
 
+// The images to evaluate: those whose metrics row (default options, as
+// `slicekit eval` writes it) matches the --where filter or the saved
+// --slice's; nullopt for all.
+absl::StatusOr<std::optional<Selection>> SelectImages(
+    const ParsedFlags& flags, const std::optional<Expr>& where,
+    const ModelRun& run, const Evaluator& evaluator) {
+  std::optional<Expr> filter = where;
+  std::unique_ptr<SliceResolver> resolver;  // the store's, for IN SLICE
+  if (const std::string slice = flags.Get("--slice").value_or("");
+      !slice.empty()) {
+    const std::string org = *flags.Get("--org");
+    absl::StatusOr<std::unique_ptr<SliceStore>> store =
+        SliceStore::OpenSqlite(*flags.Get("--store"));
+    if (!store.ok()) return store.status();
+    absl::StatusOr<Slice> found = ResolveSlice(**store, org, slice);
+    if (!found.ok()) return found.status();
+    filter = found->filter;
+    absl::StatusOr<std::unique_ptr<SliceResolver>> made =
+        (*store)->Resolver(org);
+    if (!made.ok()) return made.status();
+    resolver = *std::move(made);
+  }
+  if (!filter) return std::optional<Selection>();
+  absl::StatusOr<RunMetrics> metrics = evaluator.Compute({});
+  if (!metrics.ok()) return metrics.status();
+  absl::StatusOr<Table> table = MetricsToTable(run, *metrics);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<BoundFilter> bound =
+      resolver ? Bind(*filter, *table, *resolver) : Bind(*filter, *table);
+  if (!bound.ok()) return bound.status();
+  return std::optional<Selection>(bound->Scan());
+}
+
+void PrintJson(const ModelRun& run, const CocoEvaluation& e,
+               const std::vector<ClassSweep>& sweeps,
+               const std::map<int32_t, const ClassSweep*>& sweep_of) {
+  nlohmann::json out;
+  out["images"] = e.num_images;
+  out["images_in_run"] = run.rows.size();
+  out["stats"] = e.stats;
+  nlohmann::json classes = nlohmann::json::array();
+  for (const CocoClassAp& c : e.classes) {
+    nlohmann::json j = {{"class", run.classes[c.class_index]},
+                        {"ground_truths", c.num_ground_truths},
+                        {"detections", c.num_detections},
+                        {"ap", c.ap},
+                        {"ap50", c.ap50},
+                        {"ap75", c.ap75},
+                        {"ar100", c.ar100}};
+    auto it = sweep_of.find(c.class_index);
+    if (it != sweep_of.end() && it->second->best_f1) {
+      const ThresholdPoint& b = *it->second->best_f1;
+      j["best_f1"] = {{"threshold", b.threshold},
+                      {"f1", *b.f1},
+                      {"tp", b.tp},
+                      {"fp", b.fp},
+                      {"fn", b.fn}};
+    }
+    classes.push_back(std::move(j));
+  }
+  out["classes"] = std::move(classes);
+  if (const ClassSweep& all = sweeps.back(); all.best_f1) {
+    out["best_f1"] = {{"threshold", all.best_f1->threshold},
+                      {"f1", *all.best_f1->f1}};
+  }
+  std::printf("%s\n", out.dump(1).c_str());
+}
+
+bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
+               const std::vector<ClassSweep>& sweeps,
+               const std::map<int32_t, const ClassSweep*>& sweep_of) {
+  Output out;
+  for (int i = 0; i < 12; ++i) out.Line(CocoStatLine(i, e.stats[i]));
+  out.Line("");
+  out.Line(absl::StrFormat(
+      "images: %d of %d; best F1 at IoU %.2f per class (confidence >= "
+      "threshold):",
+      e.num_images, run.rows.size(), iou));
+  out.Line(absl::StrFormat("%-20s %6s %6s %7s %7s %7s %9s %6s", "class", "gt",
+                           "dets", "AP", "AP50", "AP75", "threshold", "F1"));
+  auto stat = [](double v) {
+    return v < 0 ? std::string("-") : absl::StrFormat("%.3f", v);
+  };
+  for (const CocoClassAp& c : e.classes) {
+    std::string threshold = "-", f1 = "-";
+    auto it = sweep_of.find(c.class_index);
+    if (it != sweep_of.end() && it->second->best_f1) {
+      threshold = absl::StrFormat("%.3f", it->second->best_f1->threshold);
+      f1 = absl::StrFormat("%.3f", *it->second->best_f1->f1);
+    }
+    out.Line(absl::StrFormat("%-20s %6d %6d %7s %7s %7s %9s %6s",
+                             run.classes[c.class_index], c.num_ground_truths,
+                             c.num_detections, stat(c.ap), stat(c.ap50),
+                             stat(c.ap75), threshold, f1));
+  }
+  if (const ClassSweep& all = sweeps.back(); all.best_f1) {
+    out.Line(absl::StrFormat("%-20s %6d %6s %7s %7s %7s %9.3f %6.3f",
+                             "(all classes)", all.num_ground_truths, "", "", "",
+                             "", all.best_f1->threshold, *all.best_f1->f1));
+  }
+  return out.Flush();
+}
+
 }  // namespace
 
+const CommandSpec& ApSpec() {
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "ap",
+      .invocation = "slicekit ap",
+      .summary =
+          "Prints COCO AP/AR like pycocotools' summarize() and per-class AP "
+          "with the confidence threshold of best F1, for all images, those "
+          "whose metrics row matches --where, or a saved slice's.",
+      .flags = {
+          {.name = "--gt",
+           .value_name = "GT.json",
+           .help = "the COCO ground truth",
+           .required = true},
+          {.name = "--pred",
+           .value_name = "DETS.json",
+           .help = "the COCO detections",
+           .required = true},
+          {.name = "--where",
+           .value_name = "EXPR",
+           .help = "only the images whose metrics row matches EXPR"},
+          {.name = "--slice",
+           .value_name = "SLICE",
+           .help = "only the images of this saved slice"},
+          {.name = "--store",
+           .value_name = "FILE",
+           .help = "the slice store (with --slice)"},
+          {.name = "--org",
+           .value_name = "ORG",
+           .help = "the org (with --slice)"},
+          {.name = "--pr-curve",
+           .value_name = "FILE.csv",
+           .help = "write the 101-point PR curves"},
+          {.name = "--sweep",
+           .value_name = "FILE.csv",
+           .help = "write TP/FP/FN, precision, recall and F1 at every score"},
+          {.name = "--iou",
+           .value_name = "X",
+           .help = "the IoU of the best-F1 thresholds (default 0.5)"},
+          {.name = "--format",
+           .value_name = "text|json",
+           .help = "the output (default text)"},
+          {.name = "--lenient", .help = "skip bad records instead of failing"},
+      }};
+  return *kSpec;
+}
+
 int Ap(Args& args) {
-  std::string gt, pred, where, slice, store_path, org, pr_curve, sweep_path;
-  std::string format = "text";
-  double iou = 0.5;
-  ImportOptions import_options;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag == "--lenient") {
-      if (args.has_inline_value()) return UsageError(flag + " takes no value");
-      import_options.lenient = true;
-      continue;
-    }
-    if (flag != "--gt" && flag != "--pred" && flag != "--where" &&
-        flag != "--slice" && flag != "--store" && flag != "--org" &&
-        flag != "--pr-curve" && flag != "--sweep" && flag != "--iou" &&
-        flag != "--format") {
-      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    }
-    const std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--gt") gt = *value;
-    if (flag == "--pred") pred = *value;
-    if (flag == "--where") where = *value;
-    if (flag == "--slice") slice = *value;
-    if (flag == "--store") store_path = *value;
-    if (flag == "--org") org = *value;
-    if (flag == "--pr-curve") pr_curve = *value;
-    if (flag == "--sweep") sweep_path = *value;
-    if (flag == "--format") format = *value;
-    if (flag == "--iou" && !absl::SimpleAtod(*value, &iou)) {
-      return UsageError(
-          absl::StrCat("--iou needs a number, not '", *value, "'"));
-    }
+  ParsedFlags flags;
+  if (std::optional<int> rc = ParseCommandFlags(ApSpec(), args, &flags)) {
+    return *rc;
   }
+  double iou = 0.5;
+  if (const std::optional<std::string> text = flags.Get("--iou");
+      text && !absl::SimpleAtod(*text, &iou)) {
+    return UsageError(absl::StrCat("--iou needs a number, not '", *text, "'"));
+  }
+  const std::string gt = flags.Get("--gt").value_or("");
+  const std::string pred = flags.Get("--pred").value_or("");
+  const std::string slice = flags.Get("--slice").value_or("");
+  const std::string format = flags.Get("--format").value_or("text");
   if (gt.empty() || pred.empty()) return UsageError("ap needs --gt and --pred");
-  if (!where.empty() && !slice.empty()) {
+  if (flags.Has("--where") && !slice.empty()) {
     return UsageError("ap takes --where or --slice, not both");
   }
-  if (!slice.empty() && (store_path.empty() || org.empty())) {
+  if (!slice.empty() && (flags.Get("--store").value_or("").empty() ||
+                         flags.Get("--org").value_or("").empty())) {
     return UsageError("--slice needs --store FILE and --org ORG");
   }
   if (format != "text" && format != "json") {
     return UsageError(
         absl::StrCat("--format must be text or json, not '", format, "'"));
   }
+  absl::StatusOr<std::optional<Expr>> where = ParseWhere(flags);
+  if (!where.ok()) return InputError(where.status().message());
 
   ImportReport report;
+  ImportOptions import_options;
+  import_options.lenient = flags.Has("--lenient");
   absl::StatusOr<ModelRun> run =
       ImportCocoFiles(gt, pred, import_options, &report);
   if (!run.ok()) return InputError(run.status().message());
@@ -148,122 +280,34 @@ int Ap(Args& args) {
   absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run);
   if (!evaluator.ok()) return InputError(evaluator.status().message());
   const CocoEvaluator coco = CocoEvaluator::Create(*evaluator);
+  absl::StatusOr<std::optional<Selection>> rows =
+      SelectImages(flags, *where, *run, *evaluator);
+  if (!rows.ok()) return InputError(rows.status().message());
 
-  // The images: a filter over the run's metrics table (default options, as
-  // `slicekit eval` writes it), or a saved slice's filter, or all.
-  std::optional<Selection> rows;
-  std::optional<Expr> filter;
-  std::unique_ptr<SliceResolver> resolver;  // the store's, for IN SLICE
-  if (!where.empty()) {
-    if (absl::StripAsciiWhitespace(where).empty()) {
-      return InputError("empty filter");
-    }
-    absl::StatusOr<Expr> parsed = ParseFilter(where);
-    if (!parsed.ok()) return InputError(parsed.status().message());
-    filter = *parsed;
-  } else if (!slice.empty()) {
-    absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(store_path);
-    if (!store.ok()) return InputError(store.status().message());
-    absl::StatusOr<Slice> found = ResolveSlice(**store, org, slice);
-    if (!found.ok()) return InputError(found.status().message());
-    filter = found->filter;
-    absl::StatusOr<std::unique_ptr<SliceResolver>> made =
-        (*store)->Resolver(org);
-    if (!made.ok()) return InputError(made.status().message());
-    resolver = *std::move(made);
-  }
-  if (filter) {
-    absl::StatusOr<RunMetrics> metrics = evaluator->Compute({});
-    if (!metrics.ok()) return InputError(metrics.status().message());
-    absl::StatusOr<Table> table = MetricsToTable(*run, *metrics);
-    if (!table.ok()) return InputError(table.status().message());
-    absl::StatusOr<BoundFilter> bound =
-        resolver ? Bind(*filter, *table, *resolver) : Bind(*filter, *table);
-    if (!bound.ok()) return InputError(bound.status().message());
-    rows = bound->Scan();
-  }
   absl::StatusOr<CocoEvaluation> e =
-      rows ? coco.Evaluate(*rows)
-           : absl::StatusOr<CocoEvaluation>(coco.Evaluate());
+      *rows ? coco.Evaluate(**rows)
+            : absl::StatusOr<CocoEvaluation>(coco.Evaluate());
   if (!e.ok()) return InputError(e.status().message());
   SweepOptions sweep_options;
   sweep_options.iou_threshold = iou;
   absl::StatusOr<std::vector<ClassSweep>> sweeps =
-      coco.Sweep(sweep_options, rows ? &*rows : nullptr);
+      coco.Sweep(sweep_options, *rows ? &**rows : nullptr);
   if (!sweeps.ok()) return InputError(sweeps.status().message());
   std::map<int32_t, const ClassSweep*> sweep_of;
   for (const ClassSweep& s : *sweeps) sweep_of[s.class_index] = &s;
 
   if (format == "json") {
-    nlohmann::json out;
-    out["images"] = e->num_images;
-    out["images_in_run"] = run->rows.size();
-    out["stats"] = e->stats;
-    nlohmann::json classes = nlohmann::json::array();
-    for (const CocoClassAp& c : e->classes) {
-      nlohmann::json j = {{"class", run->classes[c.class_index]},
-                          {"ground_truths", c.num_ground_truths},
-                          {"detections", c.num_detections},
-                          {"ap", c.ap},
-                          {"ap50", c.ap50},
-                          {"ap75", c.ap75},
-                          {"ar100", c.ar100}};
-      auto it = sweep_of.find(c.class_index);
-      if (it != sweep_of.end() && it->second->best_f1) {
-        const ThresholdPoint& b = *it->second->best_f1;
-        j["best_f1"] = {{"threshold", b.threshold},
-                        {"f1", *b.f1},
-                        {"tp", b.tp},
-                        {"fp", b.fp},
-                        {"fn", b.fn}};
-      }
-      classes.push_back(std::move(j));
-    }
-    out["classes"] = std::move(classes);
-    if (const ClassSweep& all = sweeps->back(); all.best_f1) {
-      out["best_f1"] = {{"threshold", all.best_f1->threshold},
-                        {"f1", *all.best_f1->f1}};
-    }
-    std::printf("%s\n", out.dump(1).c_str());
-  } else {
-    Output out;
-    for (int i = 0; i < 12; ++i) out.Line(CocoStatLine(i, e->stats[i]));
-    out.Line("");
-    out.Line(absl::StrFormat(
-        "images: %d of %d; best F1 at IoU %.2f per class (confidence >= "
-        "threshold):",
-        e->num_images, run->rows.size(), iou));
-    out.Line(absl::StrFormat("%-20s %6s %6s %7s %7s %7s %9s %6s", "class", "gt",
-                             "dets", "AP", "AP50", "AP75", "threshold", "F1"));
-    auto stat = [](double v) {
-      return v < 0 ? std::string("-") : absl::StrFormat("%.3f", v);
-    };
-    for (const CocoClassAp& c : e->classes) {
-      std::string threshold = "-", f1 = "-";
-      auto it = sweep_of.find(c.class_index);
-      if (it != sweep_of.end() && it->second->best_f1) {
-        threshold = absl::StrFormat("%.3f", it->second->best_f1->threshold);
-        f1 = absl::StrFormat("%.3f", *it->second->best_f1->f1);
-      }
-      out.Line(absl::StrFormat("%-20s %6d %6d %7s %7s %7s %9s %6s",
-                               run->classes[c.class_index], c.num_ground_truths,
-                               c.num_detections, stat(c.ap), stat(c.ap50),
-                               stat(c.ap75), threshold, f1));
-    }
-    if (const ClassSweep& all = sweeps->back(); all.best_f1) {
-      out.Line(absl::StrFormat("%-20s %6d %6s %7s %7s %7s %9.3f %6.3f",
-                               "(all classes)", all.num_ground_truths, "", "",
-                               "", "", all.best_f1->threshold,
-                               *all.best_f1->f1));
-    }
-    if (!out.Flush()) return InputError("cannot write the output");
+    PrintJson(*run, *e, *sweeps, sweep_of);
+  } else if (!PrintText(*run, *e, iou, *sweeps, sweep_of)) {
+    return InputError("cannot write the output");
   }
-  if (!pr_curve.empty()) {
-    if (int rc = WritePrCurves(pr_curve, *run, *e); rc != kOk) return rc;
+  if (const std::string path = flags.Get("--pr-curve").value_or("");
+      !path.empty()) {
+    if (int rc = WritePrCurves(path, *run, *e); rc != kOk) return rc;
   }
-  if (!sweep_path.empty()) {
-    if (int rc = WriteSweeps(sweep_path, *run, *sweeps); rc != kOk) return rc;
+  if (const std::string path = flags.Get("--sweep").value_or("");
+      !path.empty()) {
+    if (int rc = WriteSweeps(path, *run, *sweeps); rc != kOk) return rc;
   }
   return kOk;
 }

@@ -10,17 +10,33 @@
 
 namespace slicekit::cli {
 
+const CommandSpec& ConvertSpec() {
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "convert",
+      .invocation = "slicekit convert",
+      .summary =
+          "Writes the table (CSV or table file) as a table file, which later "
+          "commands map instead of parsing (docs/table-file.md).",
+      .flags = {
+          {.name = "--table",
+           .value_name = "FILE",
+           .help = "the table to convert",
+           .required = true},
+          {.name = "--out",
+           .value_name = "FILE.skt",
+           .help = "the table file to write",
+           .required = true},
+      }};
+  return *kSpec;
+}
+
 int Convert(Args& args) {
-  std::string in, out;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag != "--table" && flag != "--out") {
-      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    }
-    const std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    (flag == "--table" ? in : out) = *value;
+  ParsedFlags flags;
+  if (std::optional<int> rc = ParseCommandFlags(ConvertSpec(), args, &flags)) {
+    return *rc;
   }
+  const std::string in = flags.Get("--table").value_or("");
+  const std::string out = flags.Get("--out").value_or("");
   if (in.empty() || out.empty()) {
     return UsageError("convert needs --table FILE and --out FILE.skt");
   }

@@ -19,53 +19,93 @@
 
 namespace slicekit::cli {
 
+const CommandSpec& DiscoverSpec() {
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "discover",
+      .invocation = "slicekit discover",
+      .summary =
+          "Finds the top K conjunctions of up to L predicates on the table's "
+          "metadata columns whose rows err most (SliceLine's score; "
+          "docs/slices.md). Prints rank, size, mean error, score and filter.",
+      .flags = {
+          {.name = "--table",
+           .value_name = "FILE",
+           .help = "the table",
+           .required = true},
+          {.name = "--error",
+           .value_name = "EXPR",
+           .help = "a row's error (default 'fp + fn')"},
+          {.name = "--max-predicates",
+           .value_name = "L",
+           .help = "the most predicates a slice has (default 3)",
+           .integer = IntegerRange{1, 8}},
+          {.name = "--top",
+           .value_name = "K",
+           .help = "how many slices to find (default 10)",
+           .integer = IntegerRange{1, 100000}},
+          {.name = "--min-support",
+           .value_name = "N",
+           .help = "the fewest rows a slice has (default 32)",
+           .integer = IntegerRange{1, uint64_t{1} << 32}},
+          {.name = "--alpha",
+           .value_name = "A",
+           .help = "weighs error against size, in [0, 1] (default 0.95)"},
+          {.name = "--bins",
+           .value_name = "B",
+           .help = "equi-depth bins per numeric column (default 10)",
+           .integer = IntegerRange{1, 1000}},
+          {.name = "--feature",
+           .value_name = "COLUMN",
+           .help = "a column to slice by (default: every metadata column)",
+           .repeatable = true},
+          {.name = "--save-to",
+           .value_name = "STORE",
+           .help = "save each slice in this store as '<prefix> <rank>'"},
+          {.name = "--org",
+           .value_name = "ORG",
+           .help = "the org to save them in (with --save-to)"},
+          {.name = "--name-prefix",
+           .value_name = "P",
+           .help = "the saved slices' name prefix (default Discovered)"},
+      }};
+  return *kSpec;
+}
+
 int Discover(Args& args) {
-  std::string table_path, store_path, org;
-  std::string name_prefix = "Discovered";
-  DiscoverOptions options;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag != "--table" && flag != "--error" && flag != "--max-predicates" &&
-        flag != "--top" && flag != "--min-support" && flag != "--bins" &&
-        flag != "--alpha" && flag != "--feature" && flag != "--save-to" &&
-        flag != "--org" && flag != "--name-prefix") {
-      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    }
-    const std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--table") table_path = *value;
-    if (flag == "--error") options.error = *value;
-    if (flag == "--feature") options.features.push_back(*value);
-    if (flag == "--save-to") store_path = *value;
-    if (flag == "--org") org = *value;
-    if (flag == "--name-prefix") name_prefix = *value;
-    struct Count {
-      const char* flag;
-      uint64_t min, max;
-    };
-    for (const Count& c :
-         {Count{"--max-predicates", 1, 8}, Count{"--top", 1, 100000},
-          Count{"--min-support", 1, uint64_t{1} << 32},
-          Count{"--bins", 1, 1000}}) {
-      if (flag != c.flag) continue;
-      const std::optional<uint64_t> n = ParseCount(*value, c.min, c.max);
-      if (!n) {
-        return UsageError(absl::StrCat(flag, " needs an integer in [", c.min,
-                                       ", ", c.max, "], not '", *value, "'"));
-      }
-      if (flag == "--max-predicates")
-        options.max_predicates = static_cast<int>(*n);
-      if (flag == "--top") options.top_k = static_cast<int>(*n);
-      if (flag == "--min-support")
-        options.min_support = static_cast<int64_t>(*n);
-      if (flag == "--bins") options.bins = static_cast<int>(*n);
-    }
-    if (flag == "--alpha" && (!absl::SimpleAtod(*value, &options.alpha) ||
-                              !(options.alpha >= 0 && options.alpha <= 1))) {
-      return UsageError(
-          absl::StrCat("--alpha needs a number in [0, 1], not '", *value, "'"));
-    }
+  ParsedFlags flags;
+  if (std::optional<int> rc = ParseCommandFlags(DiscoverSpec(), args, &flags)) {
+    return *rc;
   }
+  DiscoverOptions options;
+  if (const std::optional<std::string> error = flags.Get("--error")) {
+    options.error = *error;
+  }
+  for (const FlagValue& feature : flags.GetAll("--feature")) {
+    options.features.push_back(feature.text);
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--max-predicates")) {
+    options.max_predicates = static_cast<int>(*n);
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--top")) {
+    options.top_k = static_cast<int>(*n);
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--min-support")) {
+    options.min_support = static_cast<int64_t>(*n);
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--bins")) {
+    options.bins = static_cast<int>(*n);
+  }
+  if (const std::optional<std::string> alpha = flags.Get("--alpha");
+      alpha && (!absl::SimpleAtod(*alpha, &options.alpha) ||
+                !(options.alpha >= 0 && options.alpha <= 1))) {
+    return UsageError(
+        absl::StrCat("--alpha needs a number in [0, 1], not '", *alpha, "'"));
+  }
+  const std::string table_path = flags.Get("--table").value_or("");
+  const std::string store_path = flags.Get("--save-to").value_or("");
+  const std::string org = flags.Get("--org").value_or("");
+  const std::string name_prefix =
+      flags.Get("--name-prefix").value_or("Discovered");
   if (table_path.empty()) return UsageError("discover needs --table FILE");
   if (store_path.empty() != org.empty()) {
     return UsageError("--save-to STORE and --org ORG go together");

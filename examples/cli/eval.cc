@@ -31,58 +31,96 @@ absl::Status WriteCsv(const slicekit::ModelRun& run,
 
 }  // namespace
 
+const CommandSpec& EvalSpec() {
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "eval",
+      .invocation = "slicekit eval",
+      .summary =
+          "Matches COCO detections to ground truth and writes one metrics "
+          "row per image (docs/metrics.md), as CSV or, when --out ends in "
+          ".skt, as a table file.",
+      .flags = {
+          {.name = "--gt",
+           .value_name = "GT.json",
+           .help = "the COCO ground truth",
+           .required = true},
+          {.name = "--pred",
+           .value_name = "DETS.json",
+           .help = "the COCO detections",
+           .required = true},
+          {.name = "--out",
+           .value_name = "METRICS.csv|.skt",
+           .help = "the metrics table to write",
+           .required = true},
+          {.name = "--iou-threshold",
+           .value_name = "X",
+           .help = "the IoU a match needs (default 0.5)"},
+          {.name = "--confidence-threshold",
+           .value_name = "Y",
+           .help = "the least confidence counted (default 0.5)"},
+          {.name = "--rule",
+           .value_name = "coco|labelbox",
+           .help = "the matching rule (default coco)"},
+          {.name = "--per-class",
+           .value_name = "FILE.csv",
+           .help = "also one row per (image, class) with objects"},
+          {.name = "--class-iou-threshold",
+           .value_name = "CLASS=X",
+           .help = "one class's IoU threshold",
+           .repeatable = true},
+          {.name = "--no-class-columns",
+           .help = "leave out the `<metric>[<class>]` columns"},
+          {.name = "--lenient", .help = "skip bad records instead of failing"},
+      }};
+  return *kSpec;
+}
+
 int Eval(Args& args) {
-  std::string gt, pred, out, per_class;
+  ParsedFlags flags;
+  if (std::optional<int> rc = ParseCommandFlags(EvalSpec(), args, &flags)) {
+    return *rc;
+  }
   slicekit::MetricsOptions options;
   slicekit::MetricsTableOptions table_options;
   slicekit::ImportOptions import_options;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag == "--no-class-columns" || flag == "--lenient") {
-      if (args.has_inline_value()) return UsageError(flag + " takes no value");
-      if (flag == "--lenient") import_options.lenient = true;
-      if (flag != "--lenient") table_options.per_class_columns = false;
-      continue;
+  import_options.lenient = flags.Has("--lenient");
+  table_options.per_class_columns = !flags.Has("--no-class-columns");
+  for (const FlagValue& value : flags.GetAll("--class-iou-threshold")) {
+    const size_t eq = value.text.rfind('=');
+    double x = 0;
+    if (eq == std::string::npos || eq == 0 ||
+        !absl::SimpleAtod(value.text.substr(eq + 1), &x) ||
+        !(x >= 0 && x <= 1)) {
+      return UsageError("--class-iou-threshold needs CLASS=X with X in [0, 1]");
     }
-    if (flag != "--gt" && flag != "--pred" && flag != "--out" &&
-        flag != "--per-class" && flag != "--iou-threshold" &&
-        flag != "--confidence-threshold" && flag != "--rule" &&
-        flag != "--class-iou-threshold") {
-      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    }
-    const std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--gt") gt = *value;
-    if (flag == "--pred") pred = *value;
-    if (flag == "--out") out = *value;
-    if (flag == "--per-class") per_class = *value;
-    if (flag == "--class-iou-threshold") {
-      const size_t eq = value->rfind('=');
-      double x = 0;
-      if (eq == std::string::npos || eq == 0 ||
-          !absl::SimpleAtod(value->substr(eq + 1), &x) || !(x >= 0 && x <= 1)) {
-        return UsageError(flag + " needs CLASS=X with X in [0, 1]");
-      }
-      options.class_iou_thresholds[value->substr(0, eq)] = x;
-    }
-    if (flag == "--rule") {
-      if (*value == "coco") {
-        options.rule = slicekit::MatchRule::kCoco;
-      } else if (*value == "labelbox") {
-        options.rule = slicekit::MatchRule::kLabelbox;
-      } else {
-        return UsageError("--rule must be coco or labelbox");
-      }
-    }
-    if (flag == "--iou-threshold" || flag == "--confidence-threshold") {
-      double x = 0;
-      if (!absl::SimpleAtod(*value, &x) || !(x >= 0 && x <= 1)) {
-        return UsageError(flag + " needs a number in [0, 1]");
-      }
-      (flag == "--iou-threshold" ? options.iou_threshold
-                                 : options.confidence_threshold) = x;
+    options.class_iou_thresholds[value.text.substr(0, eq)] = x;
+  }
+  if (const std::optional<std::string> rule = flags.Get("--rule")) {
+    if (*rule == "coco") {
+      options.rule = slicekit::MatchRule::kCoco;
+    } else if (*rule == "labelbox") {
+      options.rule = slicekit::MatchRule::kLabelbox;
+    } else {
+      return UsageError("--rule must be coco or labelbox");
     }
   }
+  struct Threshold {
+    const char* flag;
+    double* value;
+  };
+  for (const Threshold& t :
+       {Threshold{"--iou-threshold", &options.iou_threshold},
+        Threshold{"--confidence-threshold", &options.confidence_threshold}}) {
+    const std::optional<std::string> text = flags.Get(t.flag);
+    if (text && (!absl::SimpleAtod(*text, t.value) ||
+                 !(*t.value >= 0 && *t.value <= 1))) {
+      return UsageError(absl::StrCat(t.flag, " needs a number in [0, 1]"));
+    }
+  }
+  const std::string gt = flags.Get("--gt").value_or("");
+  const std::string pred = flags.Get("--pred").value_or("");
+  const std::string out = flags.Get("--out").value_or("");
+  const std::string per_class = flags.Get("--per-class").value_or("");
   if (gt.empty() || pred.empty() || out.empty()) {
     return UsageError("eval needs --gt, --pred and --out");
   }

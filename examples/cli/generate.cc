@@ -15,40 +15,38 @@
 
 namespace slicekit::cli {
 
+const CommandSpec& GenerateSpec() {
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "generate",
+      .invocation = "slicekit generate",
+      .summary = "Writes a synthetic metrics table as CSV.",
+      .flags = {
+          // Ids are row positions of a Table: at most 2^32 - 1 rows.
+          {.name = "--rows",
+           .value_name = "N",
+           .help = "the number of rows",
+           .required = true,
+           .integer = IntegerRange{0, 0xFFFFFFFF}},
+          {.name = "--seed",
+           .value_name = "S",
+           .help = "the random seed (default 1)",
+           .integer = IntegerRange{0, std::numeric_limits<uint64_t>::max()}},
+          {.name = "--out",
+           .value_name = "FILE",
+           .help = "where to write the CSV (default stdout)"},
+      }};
+  return *kSpec;
+}
+
 int Generate(Args& args) {
-  std::optional<uint64_t> rows;
-  uint64_t seed = 1;
-  std::optional<std::string> out_path;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag.rfind("--", 0) != 0) {
-      return UsageError(absl::StrCat("unexpected argument '", flag, "'"));
-    }
-    if (flag != "--rows" && flag != "--seed" && flag != "--out") {
-      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    }
-    std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--out") {
-      out_path = *value;
-      continue;
-    }
-    // Ids are row positions of a Table: at most 2^32 - 1 rows.
-    const uint64_t max = flag == "--rows"
-                             ? uint64_t{0xFFFFFFFF}
-                             : std::numeric_limits<uint64_t>::max();
-    std::optional<uint64_t> number = ParseCount(*value, 0, max);
-    if (!number) {
-      return UsageError(absl::StrCat(flag, " needs an integer in [0, ", max,
-                                     "], not '", *value, "'"));
-    }
-    if (flag == "--rows") {
-      rows = *number;
-    } else {
-      seed = *number;
-    }
+  ParsedFlags flags;
+  if (std::optional<int> rc = ParseCommandFlags(GenerateSpec(), args, &flags)) {
+    return *rc;
   }
+  const std::optional<uint64_t> rows = flags.GetInteger("--rows");
   if (!rows) return UsageError("generate needs --rows N");
+  const uint64_t seed = flags.GetInteger("--seed").value_or(1);
+  const std::optional<std::string> out_path = flags.Get("--out");
 
   std::FILE* out = stdout;
   if (out_path) {

@@ -7,11 +7,13 @@
 //
 // Exit status: 0 success, 1 bad input (the file, the filter, a column), 2 a
 // usage error, 3 an alert rule fired (`slice ... check`). One file per
-// subcommand; cli.h holds what they share.
+// subcommand, each with its table of flags; cli.h holds what they share.
+// Here: the overview, `help` and --help, and finding the command.
 #include <cstdio>
-#include <cstring>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "examples/cli/cli.h"
 
@@ -63,7 +65,7 @@ const char kUsage[] =
     "                       [--store FILE --org ORG [--slice SLICE]...]\n"
     "                       [--no-auto] [--title TEXT] [--page-rows N]\n"
     "                       [--bins N] [--threads T] --out REPORT.html\n"
-    "       slicekit --help\n"
+    "       slicekit --help | help COMMAND | COMMAND --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
     "          rows without it), one per line, in row order or by --order-by\n"
@@ -128,31 +130,98 @@ const char kUsage[] =
     "          curves per slice, and without --table the table is their\n"
     "          metrics (eval's defaults). With --store: each saved slice's\n"
     "          row count at its snapshots.\n"
+    "help      prints this or, for a command (`help slice create` for a slice\n"
+    "          command), its usage and flags.\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error, 3 slice check:\n"
     "an alert rule fired\n";
 
+namespace {
+
+struct Command {
+  const CommandSpec& (*spec)();
+  int (*run)(Args& args);
+};
+
+constexpr Command kCommands[] = {
+    {QuerySpec, Query}, {GenerateSpec, Generate},    {SliceSpec, SliceCommand},
+    {EvalSpec, Eval},   {ConvertSpec, Convert},      {DiscoverSpec, Discover},
+    {ApSpec, Ap},       {ReportSpec, ReportCommand},
+};
+
+const Command* FindCommand(absl::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.spec().name == name) return &command;
+  }
+  return nullptr;
+}
+
+int PrintUsage(absl::string_view usage) {
+  std::fwrite(usage.data(), 1, usage.size(), stdout);
+  return std::fflush(stdout) == 0 ? kOk : InputError("cannot write the output");
+}
+
+// `slicekit help [COMMAND [SLICE_COMMAND]]`.
+int Help(const std::vector<std::string>& words) {
+  if (words.empty()) return PrintUsage(kUsage);
+  const Command* command = FindCommand(words[0]);
+  if (command == nullptr) {
+    return UsageError(absl::StrCat("unknown command '", words[0], "'"));
+  }
+  const CommandSpec* spec = &command->spec();
+  size_t used = 1;
+  if (words.size() > used && !spec->subcommands.empty()) {
+    spec = spec->FindSubcommand(words[used]);
+    if (spec == nullptr) {
+      return UsageError(
+          absl::StrCat("unknown ", words[0], " command '", words[used], "'"));
+    }
+    ++used;
+  }
+  if (words.size() > used) {
+    return UsageError(absl::StrCat("unexpected argument '", words[used], "'"));
+  }
+  return PrintUsage(CommandUsage(*spec));
+}
+
+// --help or -h anywhere: the usage of the command it follows (of the slice
+// command, for `slice ... create --help`), or the overview.
+int HelpFor(int argc, char** argv) {
+  const Command* command = argc > 1 ? FindCommand(argv[1]) : nullptr;
+  if (command == nullptr) return PrintUsage(kUsage);
+  const CommandSpec& spec = command->spec();
+  if (!spec.subcommands.empty()) {
+    // The command's own flags come first; the word after them names one of
+    // its commands, unless they are wrong, which the usage helps with too.
+    Args args(argc, argv, 2);
+    const absl::StatusOr<ParsedFlags> flags = ParseFlags(spec, args);
+    if (flags.ok() && !flags->arguments().empty()) {
+      if (const CommandSpec* subcommand =
+              spec.FindSubcommand(flags->arguments().front())) {
+        return PrintUsage(CommandUsage(*subcommand));
+      }
+    }
+  }
+  return PrintUsage(CommandUsage(spec));
+}
+
+}  // namespace
 }  // namespace slicekit::cli
 
 int main(int argc, char** argv) {
   namespace cli = slicekit::cli;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 ||
-        std::strcmp(argv[i], "-h") == 0) {
-      std::fputs(cli::kUsage, stdout);
-      return cli::kOk;
-    }
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  for (const std::string& word : words) {
+    if (word == "--help" || word == "-h") return cli::HelpFor(argc, argv);
   }
-  if (argc < 2) return cli::UsageError("missing command");
-  const std::string command = argv[1];
+  if (words.empty()) return cli::UsageError("missing command");
+  if (words[0] == "help") {
+    return cli::Help(std::vector<std::string>(words.begin() + 1, words.end()));
+  }
+  const cli::Command* command = cli::FindCommand(words[0]);
+  if (command == nullptr) {
+    return cli::UsageError(absl::StrCat("unknown command '", words[0], "'"));
+  }
   cli::Args args(argc, argv, 2);
-  if (command == "query") return cli::Query(args);
-  if (command == "generate") return cli::Generate(args);
-  if (command == "slice") return cli::SliceCommand(args);
-  if (command == "eval") return cli::Eval(args);
-  if (command == "convert") return cli::Convert(args);
-  if (command == "discover") return cli::Discover(args);
-  if (command == "ap") return cli::Ap(args);
-  if (command == "report") return cli::ReportCommand(args);
-  return cli::UsageError(absl::StrCat("unknown command '", command, "'"));
+  return command->run(args);
 }

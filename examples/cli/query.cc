@@ -12,11 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "examples/cli/cli.h"
 #include "slicekit/column_reader.h"
-#include "slicekit/filter_text.h"
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
 
@@ -25,7 +23,7 @@ namespace {
 
 struct QueryFlags {
   std::string table;
-  std::optional<std::string> where;
+  std::optional<slicekit::Expr> where;
   std::optional<slicekit::OrderBy> order_by;
   std::optional<size_t> limit;
   size_t offset = 0;
@@ -46,13 +44,8 @@ int RunQuery(const QueryFlags& flags) {
 
   std::optional<slicekit::BoundFilter> bound;
   if (flags.where) {
-    // Checked here too so the message does not depend on the parser.
-    if (absl::StripAsciiWhitespace(*flags.where).empty()) {
-      return InputError("empty filter");
-    }
-    absl::StatusOr<slicekit::Expr> expr = slicekit::ParseFilter(*flags.where);
-    if (!expr.ok()) return InputError(expr.status().message());
-    absl::StatusOr<slicekit::BoundFilter> b = slicekit::Bind(*expr, *table);
+    absl::StatusOr<slicekit::BoundFilter> b =
+        slicekit::Bind(*flags.where, *table);
     if (!b.ok()) return InputError(b.status().message());
     bound = *std::move(b);
   }
@@ -150,55 +143,68 @@ int RunQuery(const QueryFlags& flags) {
 
 }  // namespace
 
+const CommandSpec& QuerySpec() {
+  constexpr uint64_t kAnyCount = std::numeric_limits<size_t>::max();
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "query",
+      .invocation = "slicekit query",
+      .summary =
+          "Prints the data_row_id of each live row matching --where (all "
+          "rows without it), one per line, in row order or by --order-by "
+          "(NULLs last, ties by data_row_id).",
+      .flags = {
+          {.name = "--table",
+           .value_name = "FILE",
+           .help = "the table: a CSV or table file",
+           .required = true},
+          {.name = "--where",
+           .value_name = "EXPR",
+           .help = "only the rows matching EXPR"},
+          {.name = "--order-by",
+           .value_name = "COLUMN",
+           .help = "print in this column's order (asc by default)",
+           .direction = true},
+          {.name = "--limit",
+           .value_name = "K",
+           .help = "print at most K ids",
+           .integer = IntegerRange{0, kAnyCount}},
+          {.name = "--offset",
+           .value_name = "N",
+           .help = "skip the first N ids",
+           .integer = IntegerRange{0, kAnyCount}},
+          {.name = "--count", .help = "print how many ids would be printed"},
+          {.name = "--threads",
+           .value_name = "T",
+           .help = "scan with T threads",
+           .integer = IntegerRange{1, 1024}},
+          {.name = "--repeat",
+           .value_name = "R",
+           .help = "time R runs; median scan_ns_per_row to stderr",
+           .integer = IntegerRange{1, 1000000}},
+      }};
+  return *kSpec;
+}
+
 int Query(Args& args) {
-  QueryFlags flags;
-  bool has_table = false;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag == "--count") {
-      if (args.has_inline_value()) return UsageError("--count takes no value");
-      flags.count = true;
-      continue;
-    }
-    if (flag.rfind("--", 0) != 0) {
-      return UsageError(absl::StrCat("unexpected argument '", flag, "'"));
-    }
-    if (flag != "--table" && flag != "--where" && flag != "--order-by" &&
-        flag != "--limit" && flag != "--offset" && flag != "--threads" &&
-        flag != "--repeat") {
-      return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    }
-    std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--table") {
-      flags.table = *value;
-      has_table = true;
-    } else if (flag == "--where") {
-      flags.where = *value;
-    } else if (flag == "--order-by") {
-      flags.order_by = slicekit::OrderBy{*value, false};
-      if (std::optional<bool> descending = args.Direction()) {
-        flags.order_by->descending = *descending;
-      }
-    } else {
-      const bool is_threads = flag == "--threads";
-      const bool is_repeat = flag == "--repeat";
-      const uint64_t min = is_threads || is_repeat ? 1 : 0;
-      const uint64_t max = is_threads  ? 1024
-                           : is_repeat ? 1000000
-                                       : std::numeric_limits<size_t>::max();
-      std::optional<uint64_t> number = ParseCount(*value, min, max);
-      if (!number) {
-        return UsageError(absl::StrCat(flag, " needs an integer in [", min,
-                                       ", ", max, "], not '", *value, "'"));
-      }
-      if (flag == "--limit") flags.limit = *number;
-      if (flag == "--offset") flags.offset = *number;
-      if (is_threads) flags.threads = static_cast<int>(*number);
-      if (is_repeat) flags.repeat = static_cast<int>(*number);
-    }
+  ParsedFlags parsed;
+  if (std::optional<int> rc = ParseCommandFlags(QuerySpec(), args, &parsed)) {
+    return *rc;
   }
-  if (!has_table) return UsageError("query needs --table FILE.csv");
+  if (!parsed.Has("--table")) return UsageError("query needs --table FILE.csv");
+  absl::StatusOr<std::optional<slicekit::Expr>> where = ParseWhere(parsed);
+  if (!where.ok()) return InputError(where.status().message());
+  QueryFlags flags;
+  flags.table = *parsed.Get("--table");
+  flags.where = *std::move(where);
+  if (parsed.Has("--order-by")) {
+    const FlagValue order_by = parsed.GetAll("--order-by").back();
+    flags.order_by = slicekit::OrderBy{order_by.text, order_by.descending};
+  }
+  flags.limit = parsed.GetInteger("--limit");
+  flags.offset = parsed.GetInteger("--offset").value_or(0);
+  flags.count = parsed.Has("--count");
+  flags.threads = static_cast<int>(parsed.GetInteger("--threads").value_or(1));
+  flags.repeat = static_cast<int>(parsed.GetInteger("--repeat").value_or(0));
   return RunQuery(flags);
 }
 

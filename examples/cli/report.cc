@@ -16,48 +16,86 @@
 
 namespace slicekit::cli {
 
+const CommandSpec& ReportSpec() {
+  static const CommandSpec* const kSpec = new CommandSpec{
+      .name = "report",
+      .invocation = "slicekit report",
+      .summary =
+          "Writes one self-contained HTML file (docs/report.md) summarizing "
+          "the org's saved slices and the auto slices beside all data and "
+          "each dataset; prints its path.",
+      .flags = {
+          {.name = "--table",
+           .value_name = "FILE",
+           .help = "the table (default: the metrics of --gt and --pred)"},
+          {.name = "--gt",
+           .value_name = "GT.json",
+           .help = "COCO ground truth: AP and PR curves per slice"},
+          {.name = "--pred",
+           .value_name = "DETS.json",
+           .help = "COCO detections (with --gt)"},
+          {.name = "--store",
+           .value_name = "FILE",
+           .help = "the slice store: saved slices and their snapshots"},
+          {.name = "--org",
+           .value_name = "ORG",
+           .help = "the org (with --store)"},
+          {.name = "--slice",
+           .value_name = "SLICE",
+           .help = "only this saved slice (default: all of them)",
+           .repeatable = true},
+          {.name = "--no-auto", .help = "leave out the auto slices"},
+          {.name = "--title",
+           .value_name = "TEXT",
+           .help = "the report's title"},
+          {.name = "--page-rows",
+           .value_name = "N",
+           .help = "each slice's first N rows (default 10)",
+           .integer = IntegerRange{0, 1000}},
+          {.name = "--bins",
+           .value_name = "N",
+           .help = "histogram bins (default 20)",
+           .integer = IntegerRange{1, 200}},
+          {.name = "--threads",
+           .value_name = "T",
+           .help = "threads to build the report with",
+           .integer = IntegerRange{1, 256}},
+          {.name = "--out",
+           .value_name = "REPORT.html",
+           .help = "the file to write",
+           .required = true},
+      }};
+  return *kSpec;
+}
+
 int ReportCommand(Args& args) {
-  std::optional<std::string> table_path, store_path, org, gt, pred, out;
+  ParsedFlags flags;
+  if (std::optional<int> rc = ParseCommandFlags(ReportSpec(), args, &flags)) {
+    return *rc;
+  }
+  const std::optional<std::string> table_path = flags.Get("--table");
+  const std::optional<std::string> store_path = flags.Get("--store");
+  const std::optional<std::string> org = flags.Get("--org");
+  const std::optional<std::string> gt = flags.Get("--gt");
+  const std::optional<std::string> pred = flags.Get("--pred");
+  const std::optional<std::string> out = flags.Get("--out");
   std::vector<std::string> only_slices;
+  for (const FlagValue& slice : flags.GetAll("--slice")) {
+    only_slices.push_back(slice.text);
+  }
   slicekit::ReportOptions options;
-  while (!args.done()) {
-    const std::string flag = args.NextFlag();
-    if (flag == "--no-auto") {
-      if (args.has_inline_value())
-        return UsageError("--no-auto takes no value");
-      options.auto_slices = false;
-      continue;
-    }
-    const bool known = flag == "--table" || flag == "--store" ||
-                       flag == "--org" || flag == "--slice" || flag == "--gt" ||
-                       flag == "--pred" || flag == "--out" ||
-                       flag == "--title" || flag == "--page-rows" ||
-                       flag == "--bins" || flag == "--threads";
-    if (!known) return UsageError(absl::StrCat("unknown flag '", flag, "'"));
-    const std::optional<std::string> value = args.Value();
-    if (!value) return UsageError(absl::StrCat(flag, " needs a value"));
-    if (flag == "--table") table_path = *value;
-    if (flag == "--store") store_path = *value;
-    if (flag == "--org") org = *value;
-    if (flag == "--slice") only_slices.push_back(*value);
-    if (flag == "--gt") gt = *value;
-    if (flag == "--pred") pred = *value;
-    if (flag == "--out") out = *value;
-    if (flag == "--title") options.title = *value;
-    if (flag == "--page-rows" || flag == "--bins" || flag == "--threads") {
-      const uint64_t min = flag == "--page-rows" ? 0 : 1;
-      const uint64_t max = flag == "--page-rows" ? 1000
-                           : flag == "--bins"    ? 200
-                                                 : 256;
-      const std::optional<uint64_t> n = ParseCount(*value, min, max);
-      if (!n) {
-        return UsageError(absl::StrCat(flag, " needs an integer in [", min,
-                                       ", ", max, "], not '", *value, "'"));
-      }
-      if (flag == "--page-rows") options.page_rows = *n;
-      if (flag == "--bins") options.bins = static_cast<int>(*n);
-      if (flag == "--threads") options.threads = static_cast<int>(*n);
-    }
+  options.auto_slices = !flags.Has("--no-auto");
+  if (const std::optional<std::string> title = flags.Get("--title")) {
+    options.title = *title;
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--page-rows")) {
+    options.page_rows = *n;
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--bins")) {
+    options.bins = static_cast<int>(*n);
+  }
+  if (const std::optional<uint64_t> n = flags.GetInteger("--threads")) {
+    options.threads = static_cast<int>(*n);
   }
   if (!out) return UsageError("report needs --out FILE.html");
   if (gt.has_value() != pred.has_value()) {

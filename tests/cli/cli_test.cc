@@ -31,6 +31,7 @@ using ::slicekit::testing::TempPath;
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 void WriteFile(const std::string& path, absl::string_view contents) {
@@ -178,11 +179,9 @@ TEST_F(CliTest, RepeatPrintsMedianNanosPerRowToStderr) {
 }
 
 TEST_F(CliTest, HelpGoesToStdout) {
+  // A command's --help prints its usage only (cli_help_test.cc).
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--help"},
-        {"query", "--help"},
-        {"generate", "--rows", "5", "--help"},
-        {"-h"}}) {
+       {std::vector<std::string>{"--help"}, {"-h"}, {"help"}}) {
     const RunResult result = RunCli(args);
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_THAT(result.out, StartsWith("usage: slicekit query --table"));
@@ -246,13 +245,30 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
       {{"generate", "--rows", "5", "--seed", "-1"},
        "--seed needs an integer in [0, 18446744073709551615], not '-1'"},
       {{"generate", "--rows", "5", "--out"}, "--out needs a value"},
-      {{"generate", "--rows", "5", "--bogus", "1"}, "unknown flag '--bogus'"},
       {{"generate", "5"}, "unexpected argument '5'"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(absl::StrJoin(c.args, " "));
     ExpectUsageError(RunCli(c.args), c.problem);
   }
+}
+
+// A mistyped flag gets the closest flag of its command, if one is near, and
+// that command's usage only, not the overview.
+TEST_F(CliTest, UnknownFlagPrintsItsCommandsUsageOnly) {
+  const RunResult bogus = RunCli({"generate", "--rows", "5", "--bogus", "1"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_EQ(bogus.out, "");
+  EXPECT_THAT(bogus.err, StartsWith("slicekit: unknown flag '--bogus'\n"
+                                    "usage: slicekit generate --rows N"));
+  EXPECT_THAT(bogus.err, Not(HasSubstr("slicekit query")));
+  const RunResult typo = RunCli({"query", "--tabel", small(), "--count"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.out, "");
+  EXPECT_THAT(typo.err,
+              StartsWith("slicekit: unknown flag '--tabel' (did you mean "
+                         "'--table'?)\nusage: slicekit query --table FILE"));
+  EXPECT_THAT(typo.err, Not(HasSubstr("slicekit generate")));
 }
 
 // Bad input: exit 1 and one line on stderr.
