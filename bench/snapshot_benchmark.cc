@@ -61,8 +61,8 @@ IdPair MakePair(std::vector<std::string> a, std::vector<std::string> extra,
   std::sort(pair.b.begin(), pair.b.end());
   pair.b.erase(std::unique(pair.b.begin(), pair.b.end()), pair.b.end());
   pair.a = std::move(a);
-  pair.encoded_a = internal::EncodeMemberIds(Views(pair.a));
-  pair.encoded_b = internal::EncodeMemberIds(Views(pair.b));
+  pair.encoded_a = internal::EncodeMemberIds(Views(pair.a)).value();
+  pair.encoded_b = internal::EncodeMemberIds(Views(pair.b)).value();
   return pair;
 }
 
@@ -115,7 +115,7 @@ void BM_Encode(benchmark::State& state) {
   const IdPair& pair = Pick(static_cast<int>(state.range(0)));
   const std::vector<absl::string_view> views = Views(pair.a);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(internal::EncodeMemberIds(views));
+    benchmark::DoNotOptimize(internal::EncodeMemberIds(views).value());
   }
   SetLabel(state, static_cast<int>(state.range(0)), pair);
 }

@@ -393,6 +393,26 @@ class Search {
   void EvaluateGroup(const Pair* pairs, size_t count, size_t level,
                      bool need_max, Stats* out);
 
+  // The slices kept at one level of `level` predicates each: their pairs
+  // back to back, and their stats.
+  struct Frontier {
+    std::vector<Pair> pairs;
+    std::vector<Stats> stats;
+    size_t size() const { return stats.size(); }
+  };
+  // Level 1: every predicate with support, one pass per feature.
+  Frontier FirstLevel(DiscoveryStats::Level* counts);
+  // Drops the slices whose subsets cannot make the top K any more.
+  void Prune(size_t level, Frontier* frontier) const;
+  // The candidates of level + 1 (their pairs back to back): two kept slices
+  // that share all but their last predicate, on different last features,
+  // when every other parent was kept and the bound may still make the top.
+  std::vector<Pair> Candidates(size_t level, const Frontier& frontier,
+                               DiscoveryStats::Level* counts) const;
+  // Evaluates `candidates` of `width` predicates, one pass per feature set,
+  // offers each to the top K and returns those with support.
+  Frontier Evaluate(const std::vector<Pair>& candidates, size_t width);
+
   const DiscoverOptions& options_;
   std::vector<Feature> features_;
   std::vector<std::vector<Code>> codes_;  // per feature, per row
@@ -520,12 +540,10 @@ void Search<Code>::EvaluateGroup(const Pair* pairs, size_t count, size_t level,
 }
 
 template <typename Code>
-void Search<Code>::Run(DiscoveryStats* stats) {
-  // Level 1: every predicate with support, one pass per feature.
-  std::vector<Pair> frontier;  // kept slices of the current level
-  std::vector<Stats> frontier_stats;
-  DiscoveryStats::Level first;
-  first.level = 1;
+typename Search<Code>::Frontier Search<Code>::FirstLevel(
+    DiscoveryStats::Level* counts) {
+  Frontier frontier;
+  counts->level = 1;
   for (uint32_t f = 0; f < features_.size(); ++f) {
     const uint32_t num_values = features_[f].num_values();
     if (num_values == 0) continue;
@@ -536,153 +554,169 @@ void Search<Code>::Run(DiscoveryStats* stats) {
                   values.data());
     for (uint32_t v = 0; v < num_values; ++v) {
       Offer(&pairs[v], 1, values[v]);
-      frontier.push_back(pairs[v]);
-      frontier_stats.push_back(values[v]);
+      frontier.pairs.push_back(pairs[v]);
+      frontier.stats.push_back(values[v]);
     }
-    first.candidates += num_values;
-    first.evaluated += num_values;
+    counts->candidates += num_values;
+    counts->evaluated += num_values;
   }
-  stats->levels.push_back(first);
+  return frontier;
+}
 
+template <typename Code>
+void Search<Code>::Prune(size_t level, Frontier* frontier) const {
+  Frontier kept;
+  for (size_t s = 0; s < frontier->size(); ++s) {
+    if (Prunable(UpperBound(frontier->stats[s]))) continue;
+    kept.pairs.insert(kept.pairs.end(), frontier->pairs.begin() + s * level,
+                      frontier->pairs.begin() + (s + 1) * level);
+    kept.stats.push_back(frontier->stats[s]);
+  }
+  *frontier = std::move(kept);
+}
+
+template <typename Code>
+std::vector<Pair> Search<Code>::Candidates(
+    size_t level, const Frontier& frontier,
+    DiscoveryStats::Level* counts) const {
+  const size_t num_slices = frontier.size();
+  // Lexicographic order, so slices sharing all but their last predicate
+  // are adjacent.
+  std::vector<uint32_t> order(num_slices);
+  for (uint32_t s = 0; s < num_slices; ++s) order[s] = s;
+  auto pairs_of = [&](uint32_t s) { return frontier.pairs.data() + s * level; };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::lexicographical_compare(pairs_of(a), pairs_of(a) + level,
+                                        pairs_of(b), pairs_of(b) + level);
+  });
+  auto key = [](const Pair* p, size_t len) {
+    return absl::string_view(reinterpret_cast<const char*>(p),
+                             len * sizeof(Pair));
+  };
+  absl::flat_hash_map<std::string, uint32_t> index;
+  index.reserve(num_slices);
+  for (uint32_t s = 0; s < num_slices; ++s) {
+    index.emplace(std::string(key(pairs_of(s), level)), s);
+  }
+
+  std::vector<Pair> candidates;
+  std::vector<Pair> parent(level);
+  for (size_t g = 0; g < num_slices;) {
+    size_t end = g + 1;
+    while (end < num_slices &&
+           std::equal(pairs_of(order[g]), pairs_of(order[g]) + level - 1,
+                      pairs_of(order[end]))) {
+      ++end;
+    }
+    for (size_t i = g; i < end; ++i) {
+      const Pair* a = pairs_of(order[i]);
+      for (size_t j = i + 1; j < end; ++j) {
+        const Pair* b = pairs_of(order[j]);
+        if (a[level - 1].feature == b[level - 1].feature) continue;
+        ++counts->candidates;
+        // The candidate: a's pairs, then b's last (a later feature).
+        Stats bound = frontier.stats[order[i]];
+        auto tighten = [&](const Stats& s) {
+          bound.size = std::min(bound.size, s.size);
+          bound.sum = std::min(bound.sum, s.sum);
+          bound.max = std::min(bound.max, s.max);
+        };
+        tighten(frontier.stats[order[j]]);
+        // Every other parent (dropping one of the shared predicates)
+        // must have been kept too.
+        bool parents = true;
+        for (size_t drop = 0; drop + 1 < level && parents; ++drop) {
+          size_t k = 0;
+          for (size_t p = 0; p < level; ++p) {
+            if (p != drop) parent[k++] = a[p];
+          }
+          parent[k] = b[level - 1];
+          auto it = index.find(key(parent.data(), level));
+          if (it == index.end()) {
+            parents = false;
+          } else {
+            tighten(frontier.stats[it->second]);
+          }
+        }
+        if (!parents || Prunable(UpperBound(bound))) {
+          ++counts->pruned;
+          continue;
+        }
+        candidates.insert(candidates.end(), a, a + level);
+        candidates.push_back(b[level - 1]);
+      }
+    }
+    g = end;
+  }
+  return candidates;
+}
+
+template <typename Code>
+typename Search<Code>::Frontier Search<Code>::Evaluate(
+    const std::vector<Pair>& candidates, size_t width) {
+  const size_t num_candidates = candidates.size() / width;
+  std::vector<uint32_t> by_features(num_candidates);
+  for (uint32_t c = 0; c < num_candidates; ++c) by_features[c] = c;
+  auto cand = [&](uint32_t c) { return candidates.data() + c * width; };
+  std::sort(by_features.begin(), by_features.end(),
+            [&](uint32_t x, uint32_t y) {
+              for (size_t p = 0; p < width; ++p) {
+                if (cand(x)[p].feature != cand(y)[p].feature) {
+                  return cand(x)[p].feature < cand(y)[p].feature;
+                }
+              }
+              return x < y;
+            });
+  std::vector<Pair> grouped;
+  grouped.reserve(candidates.size());
+  for (uint32_t c : by_features) {
+    grouped.insert(grouped.end(), cand(c), cand(c) + width);
+  }
+  std::vector<Stats> evaluated(num_candidates);
+  for (size_t g = 0; g < num_candidates;) {
+    size_t end = g + 1;
+    auto same_features = [&](size_t x, size_t y) {
+      for (size_t p = 0; p < width; ++p) {
+        if (grouped[x * width + p].feature != grouped[y * width + p].feature) {
+          return false;
+        }
+      }
+      return true;
+    };
+    while (end < num_candidates && same_features(g, end)) ++end;
+    EvaluateGroup(grouped.data() + g * width, end - g, width,
+                  width < static_cast<size_t>(options_.max_predicates),
+                  evaluated.data() + g);
+    g = end;
+  }
+  Frontier kept;
+  for (size_t c = 0; c < num_candidates; ++c) {
+    const Pair* p = grouped.data() + c * width;
+    Offer(p, width, evaluated[c]);
+    if (evaluated[c].size >= options_.min_support) {
+      kept.pairs.insert(kept.pairs.end(), p, p + width);
+      kept.stats.push_back(evaluated[c]);
+    }
+  }
+  return kept;
+}
+
+template <typename Code>
+void Search<Code>::Run(DiscoveryStats* stats) {
+  DiscoveryStats::Level first;
+  Frontier frontier = FirstLevel(&first);
+  stats->levels.push_back(first);
   for (size_t level = 1; level < static_cast<size_t>(options_.max_predicates);
        ++level) {
-    // Keep the slices of this level whose subsets can still make the top K.
-    {
-      std::vector<Pair> kept;
-      std::vector<Stats> kept_stats;
-      for (size_t s = 0; s < frontier_stats.size(); ++s) {
-        if (Prunable(UpperBound(frontier_stats[s]))) continue;
-        kept.insert(kept.end(), frontier.begin() + s * level,
-                    frontier.begin() + (s + 1) * level);
-        kept_stats.push_back(frontier_stats[s]);
-      }
-      frontier = std::move(kept);
-      frontier_stats = std::move(kept_stats);
-    }
-    const size_t num_slices = frontier_stats.size();
-    if (num_slices < 2) break;
-    // Lexicographic order, so slices sharing all but their last predicate
-    // are adjacent.
-    std::vector<uint32_t> order(num_slices);
-    for (uint32_t s = 0; s < num_slices; ++s) order[s] = s;
-    auto pairs_of = [&](uint32_t s) { return frontier.data() + s * level; };
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return std::lexicographical_compare(pairs_of(a), pairs_of(a) + level,
-                                          pairs_of(b), pairs_of(b) + level);
-    });
-    auto key = [](const Pair* p, size_t len) {
-      return absl::string_view(reinterpret_cast<const char*>(p),
-                               len * sizeof(Pair));
-    };
-    absl::flat_hash_map<std::string, uint32_t> index;
-    index.reserve(num_slices);
-    for (uint32_t s = 0; s < num_slices; ++s) {
-      index.emplace(std::string(key(pairs_of(s), level)), s);
-    }
-
+    Prune(level, &frontier);
+    if (frontier.size() < 2) break;
     DiscoveryStats::Level next;
     next.level = static_cast<int>(level + 1);
-    const size_t width = level + 1;
-    std::vector<Pair> candidates;
-    std::vector<Pair> parent(level);
-    for (size_t g = 0; g < num_slices;) {
-      size_t end = g + 1;
-      while (end < num_slices &&
-             std::equal(pairs_of(order[g]), pairs_of(order[g]) + level - 1,
-                        pairs_of(order[end]))) {
-        ++end;
-      }
-      for (size_t i = g; i < end; ++i) {
-        const Pair* a = pairs_of(order[i]);
-        for (size_t j = i + 1; j < end; ++j) {
-          const Pair* b = pairs_of(order[j]);
-          if (a[level - 1].feature == b[level - 1].feature) continue;
-          ++next.candidates;
-          // The candidate: a's pairs, then b's last (a later feature).
-          Stats bound = frontier_stats[order[i]];
-          auto tighten = [&](const Stats& s) {
-            bound.size = std::min(bound.size, s.size);
-            bound.sum = std::min(bound.sum, s.sum);
-            bound.max = std::min(bound.max, s.max);
-          };
-          tighten(frontier_stats[order[j]]);
-          // Every other parent (dropping one of the shared predicates)
-          // must have been kept too.
-          bool parents = true;
-          for (size_t drop = 0; drop + 1 < level && parents; ++drop) {
-            size_t k = 0;
-            for (size_t p = 0; p < level; ++p) {
-              if (p != drop) parent[k++] = a[p];
-            }
-            parent[k] = b[level - 1];
-            auto it = index.find(key(parent.data(), level));
-            if (it == index.end()) {
-              parents = false;
-            } else {
-              tighten(frontier_stats[it->second]);
-            }
-          }
-          if (!parents || Prunable(UpperBound(bound))) {
-            ++next.pruned;
-            continue;
-          }
-          candidates.insert(candidates.end(), a, a + level);
-          candidates.push_back(b[level - 1]);
-        }
-      }
-      g = end;
-    }
-
-    // Evaluate the candidates, one pass per feature set.
-    const size_t num_candidates = candidates.size() / width;
-    std::vector<uint32_t> by_features(num_candidates);
-    for (uint32_t c = 0; c < num_candidates; ++c) by_features[c] = c;
-    auto cand = [&](uint32_t c) { return candidates.data() + c * width; };
-    std::sort(by_features.begin(), by_features.end(),
-              [&](uint32_t x, uint32_t y) {
-                for (size_t p = 0; p < width; ++p) {
-                  if (cand(x)[p].feature != cand(y)[p].feature) {
-                    return cand(x)[p].feature < cand(y)[p].feature;
-                  }
-                }
-                return x < y;
-              });
-    std::vector<Pair> grouped;
-    grouped.reserve(candidates.size());
-    for (uint32_t c : by_features) {
-      grouped.insert(grouped.end(), cand(c), cand(c) + width);
-    }
-    std::vector<Stats> evaluated(num_candidates);
-    for (size_t g = 0; g < num_candidates;) {
-      size_t end = g + 1;
-      auto same_features = [&](size_t x, size_t y) {
-        for (size_t p = 0; p < width; ++p) {
-          if (grouped[x * width + p].feature !=
-              grouped[y * width + p].feature) {
-            return false;
-          }
-        }
-        return true;
-      };
-      while (end < num_candidates && same_features(g, end)) ++end;
-      EvaluateGroup(grouped.data() + g * width, end - g, width,
-                    width < static_cast<size_t>(options_.max_predicates),
-                    evaluated.data() + g);
-      g = end;
-    }
-    next.evaluated = static_cast<int64_t>(num_candidates);
+    const std::vector<Pair> candidates = Candidates(level, frontier, &next);
+    frontier = Evaluate(candidates, level + 1);
+    next.evaluated = static_cast<int64_t>(candidates.size() / (level + 1));
     stats->levels.push_back(next);
-    frontier.clear();
-    frontier_stats.clear();
-    for (size_t c = 0; c < num_candidates; ++c) {
-      const Pair* p = grouped.data() + c * width;
-      Offer(p, width, evaluated[c]);
-      if (evaluated[c].size >= options_.min_support) {
-        frontier.insert(frontier.end(), p, p + width);
-        frontier_stats.push_back(evaluated[c]);
-      }
-    }
-    if (frontier_stats.empty()) break;
+    if (frontier.size() == 0) break;
   }
   for (const DiscoveryStats::Level& l : stats->levels) {
     stats->evaluated += l.evaluated;

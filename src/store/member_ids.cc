@@ -96,7 +96,8 @@ absl::StatusOr<MemberDiff> Merge(From& from, To& to) {
 
 }  // namespace
 
-std::string EncodeMemberIds(absl::Span<const absl::string_view> ids) {
+absl::StatusOr<std::string> EncodeMemberIds(
+    absl::Span<const absl::string_view> ids) {
   std::string stream;
   absl::string_view previous;
   for (absl::string_view id : ids) {
@@ -124,7 +125,15 @@ std::string EncodeMemberIds(absl::Span<const absl::string_view> ids) {
                 static_cast<uLong>(stream.size()), 6);
   // compress2 fails only without memory or with a too small buffer, which
   // compressBound rules out.
-  if (rc != Z_OK) std::abort();
+  if (rc == Z_MEM_ERROR) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("zlib could not allocate memory to compress ", ids.size(),
+                     " snapshot member ids"));
+  }
+  if (rc != Z_OK) {
+    return absl::InternalError(absl::StrCat(
+        "zlib failed to compress snapshot member ids: ", zError(rc)));
+  }
   out.resize(header + compressed);
   return out;
 }

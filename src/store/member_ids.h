@@ -24,7 +24,11 @@
 namespace slicekit::internal {
 
 // Encodes `ids`. REQUIRES: ascending byte-wise (unsigned), no repeats.
-std::string EncodeMemberIds(absl::Span<const absl::string_view> ids);
+// Errors: ResourceExhausted when zlib cannot allocate its state (its only
+// failure once compressBound sized the output), Internal for any other
+// zlib error.
+absl::StatusOr<std::string> EncodeMemberIds(
+    absl::Span<const absl::string_view> ids);
 
 // `ids` in the order EncodeMemberIds() and DiffMemberIds() require: `ids`
 // itself when it is already ascending (the usual case: callers sort a

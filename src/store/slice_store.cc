@@ -691,7 +691,8 @@ absl::StatusOr<SnapshotInfo> SliceStore::SaveSnapshot(
   std::vector<absl::string_view> sorted;
   SLICEKIT_ASSIGN_OR_RETURN(const absl::Span<const absl::string_view> ids,
                             internal::AscendingMemberIds(member_ids, &sorted));
-  const std::string members = internal::EncodeMemberIds(ids);
+  SLICEKIT_ASSIGN_OR_RETURN(const std::string members,
+                            internal::EncodeMemberIds(ids));
   SnapshotInfo saved = info;
   saved.org = std::string(org);
   // Stored to the microsecond, like every other time of the store.
