@@ -24,7 +24,7 @@ seconds=${SLICEKIT_FUZZ_SECONDS:-30}
 jobs=${SLICEKIT_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 all_targets=(filter_text_fuzzer filter_json_fuzzer csv_fuzzer coco_fuzzer
              ndjson_fuzzer slice_name_fuzzer table_file_fuzzer
-             error_expr_fuzzer)
+             error_expr_fuzzer text_field_fuzzer)
 read -r -a targets <<< "${SLICEKIT_FUZZ_TARGETS:-${all_targets[*]}}"
 
 # The longest input each target gets: enough for every construct of its
@@ -40,6 +40,7 @@ max_len_for() {
     slice_name_fuzzer) echo 256 ;;
     table_file_fuzzer) echo 16384 ;;
     error_expr_fuzzer) echo 512 ;;
+    text_field_fuzzer) echo 512 ;;
     *) echo 4096 ;;
   esac
 }

@@ -178,9 +178,9 @@ bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
       f1 = absl::StrFormat("%.3f", *it->second->best_f1->f1);
     }
     out.Line(absl::StrFormat("%-20s %6d %6d %7s %7s %7s %9s %6s",
-                             run.classes[c.class_index], c.num_ground_truths,
-                             c.num_detections, stat(c.ap), stat(c.ap50),
-                             stat(c.ap75), threshold, f1));
+                             TextField(run.classes[c.class_index]),
+                             c.num_ground_truths, c.num_detections, stat(c.ap),
+                             stat(c.ap50), stat(c.ap75), threshold, f1));
   }
   if (const ClassSweep& all = sweeps.back(); all.best_f1) {
     out.Line(absl::StrFormat("%-20s %6d %6s %7s %7s %7s %9.3f %6.3f",

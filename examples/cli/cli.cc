@@ -1,6 +1,11 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 #include "examples/cli/cli.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -12,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -21,14 +27,17 @@
 namespace slicekit::cli {
 
 int UsageError(absl::string_view problem) {
-  std::fprintf(stderr, "slicekit: %.*s\n%s", static_cast<int>(problem.size()),
-               problem.data(), kUsage);
+  // The problem may quote what was typed: escaped, like every message.
+  const std::string text = Printable(problem);
+  std::fprintf(stderr, "slicekit: %s\n%s", text.c_str(), kUsage);
   return kUsageError;
 }
 
 int InputError(absl::string_view problem) {
-  std::fprintf(stderr, "slicekit: %.*s\n", static_cast<int>(problem.size()),
-               problem.data());
+  // Messages quote names, filters and ids: escaped, so a stored newline or
+  // terminal escape cannot forge a line or drive the terminal.
+  const std::string text = Printable(problem);
+  std::fprintf(stderr, "slicekit: %s\n", text.c_str());
   return kBadInput;
 }
 
@@ -298,9 +307,9 @@ std::optional<int> ParseCommandFlags(const CommandSpec& spec, Args& args,
   if (!absl::IsNotFound(parsed.status())) {
     return UsageError(parsed.status().message());
   }
-  const absl::string_view problem = parsed.status().message();
-  std::fprintf(stderr, "slicekit: %.*s\n%s", static_cast<int>(problem.size()),
-               problem.data(), CommandUsage(spec).c_str());
+  const std::string problem = Printable(parsed.status().message());
+  std::fprintf(stderr, "slicekit: %s\n%s", problem.c_str(),
+               CommandUsage(spec).c_str());
   return kUsageError;
 }
 
@@ -384,18 +393,100 @@ bool Output::Flush() {
   return ok_;
 }
 
+namespace {
+
+// Opens the pipe at `path` without blocking, then waits for its first
+// bytes (or its end), saying so on stderr once a wait lasts: a named pipe
+// with no writer would otherwise hang without a word. Returns the
+// descriptor, blocking again for the reads that follow.
+absl::StatusOr<int> OpenPipe(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot open '", path, "': ", std::strerror(errno)));
+  }
+  bool said = false;
+  while (true) {
+    struct pollfd wait = {fd, POLLIN, 0};
+    const int ready = ::poll(&wait, 1, /*timeout ms=*/2000);
+    if (ready > 0) break;
+    if (ready < 0 && errno != EINTR) {
+      const int error = errno;
+      ::close(fd);
+      return absl::UnknownError(
+          absl::StrCat("cannot read '", path, "': ", std::strerror(error)));
+    }
+    if (ready == 0 && !said) {
+      std::fprintf(stderr,
+                   "slicekit: waiting for data on the pipe '%s' (nothing "
+                   "writes to it yet; Ctrl-C to stop)\n",
+                   path.c_str());
+      said = true;
+    }
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+// Everything a pipe at `path` holds, to its end.
+absl::StatusOr<std::string> ReadPipe(const std::string& path) {
+  absl::StatusOr<int> fd = OpenPipe(path);
+  if (!fd.ok()) return fd.status();
+  std::string text;
+  char chunk[1 << 16];
+  while (true) {
+    const ssize_t got = ::read(*fd, chunk, sizeof(chunk));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(*fd);
+      return absl::UnknownError(
+          absl::StrCat("cannot read '", path, "': ", std::strerror(error)));
+    }
+    if (got == 0) break;
+    text.append(chunk, static_cast<size_t>(got));
+  }
+  ::close(*fd);
+  return text;
+}
+
+bool IsTableFile(absl::string_view bytes) {
+  return absl::StartsWith(bytes, kTableFileMagic);
+}
+
+}  // namespace
+
 absl::StatusOr<Table> LoadTable(const std::string& path) {
-  // By content, not by name: a table file starts with its magic.
+  // By content, not by name: a table file starts with its magic. A pipe
+  // (`/dev/stdin`, `<(...)`, a named pipe) is read once, whole, and told
+  // apart from the bytes read: reading its start to sniff, then opening it
+  // again, would lose that start.
+  struct stat st = {};
+  const bool found = ::stat(path.c_str(), &st) == 0;
+  if (found && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+    absl::StatusOr<std::string> text = ReadPipe(path);
+    if (!text.ok()) return text.status();
+    if (IsTableFile(*text)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", path,
+          "' is a pipe carrying a table file: table files are mapped, so "
+          "give the file itself (or pipe the CSV)"));
+    }
+    return ReadCsv(*text, path);
+  }
+  // Anything else that is not a regular file (a terminal, /dev/zero) is
+  // refused by the readers below.
   char magic[8] = {};
   size_t got = 0;
-  if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
-    got = std::fread(magic, 1, sizeof(magic), file);
-    std::fclose(file);
+  if (found && S_ISREG(st.st_mode)) {
+    if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
+      got = std::fread(magic, 1, sizeof(magic), file);
+      std::fclose(file);
+    }
   }
-  if (got == sizeof(magic) &&
-      absl::string_view(magic, got) == kTableFileMagic) {
-    // Mapped, and each column verified when first read: commands that print
-    // ids call VerifyColumn first (cli.h).
+  if (IsTableFile(absl::string_view(magic, got))) {
+    // Mapped, and each column verified when first read (a TableReader, or
+    // whatever reads it, reports a corrupt one).
     return Table::Open(path, {.verify = TableOpenOptions::Verify::kOnFirstUse});
   }
   return ReadCsvFile(path);

@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "examples/cli/text_field.h"
 #include "slicekit/expr.h"
 #include "slicekit/slice.h"
 #include "slicekit/slice_store.h"
@@ -191,9 +192,11 @@ class Output {
 };
 
 // Loads the table a `--table PATH` flag names: a table file (recognized by
-// its first bytes, mapped with columns verified on first use) or a CSV
-// file. Before printing ids, call table.VerifyColumn(id column): RowId()
-// cannot report a corrupt file.
+// its first bytes, mapped with columns verified on first use: read it
+// through a TableReader, which reports a corrupt column at Make()) or a
+// CSV file, which may also come through a pipe (`/dev/stdin`, `<(...)`, a
+// named pipe: read once, whole; a wait for a writer is said on stderr).
+// Devices (a terminal, /dev/zero) are refused.
 absl::StatusOr<Table> LoadTable(const std::string& path);
 
 // Finds SLICE in `org` by id, then by name (case-insensitively); NotFound

@@ -174,7 +174,7 @@ int Discover(Args& args) {
     const DiscoveredSlice& s = result->slices[i];
     std::string line =
         absl::StrFormat("%d\t%d\t%.6g\t%.6g\t%s", i + 1, s.size, s.mean_error,
-                        s.score, s.filter.ToString());
+                        s.score, TextField(s.filter.ToString()));
     if (!store_path.empty()) absl::StrAppend(&line, "\t", ids[i]);
     out.Line(line);
   }

@@ -140,7 +140,7 @@ int Eval(Args& args) {
     std::fprintf(stderr, "slicekit eval: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));
     for (const std::string& reason : report.reasons) {
-      std::fprintf(stderr, "  %s\n", reason.c_str());
+      std::fprintf(stderr, "  %s\n", Printable(reason).c_str());
     }
   }
   progress("loaded");

@@ -109,7 +109,7 @@ int RunQuery(const QueryFlags& flags) {
     ids = *std::move(reader);
   }
   const auto id = [&](slicekit::RowIndex row) {
-    return *ids->GetString(row, 0);
+    return TextField(*ids->GetString(row, 0));
   };
   Output out;
   if (flags.count) {

@@ -163,12 +163,13 @@ int ReportCommand(Args& args) {
       std::fprintf(stderr,
                    "slicekit: warning: slice \"%s\" does not apply to the "
                    "table: %s\n",
-                   slice.name.c_str(), slice.error->c_str());
+                   Printable(slice.name).c_str(),
+                   Printable(*slice.error).c_str());
     }
   }
   const absl::Status written = slicekit::WriteReportHtml(*report, *out);
   if (!written.ok()) return InputError(written.message());
-  std::printf("%s\n", out->c_str());
+  std::printf("%s\n", TextField(*out).c_str());
   return std::fflush(stdout) == 0 ? kOk : InputError("cannot write the output");
 }
 

@@ -55,7 +55,7 @@ int SliceIds(SliceCommandContext& context, const ParsedFlags& flags) {
       loaded->table, loaded->slice, 0, std::nullopt, loaded->resolver.get());
   if (!ids.ok()) return InputError(ids.status().message());
   Output out;
-  for (const std::string& id : *ids) out.Line(id);
+  for (const std::string& id : *ids) out.Line(TextField(id));
   if (!out.Flush()) return InputError("cannot write the output");
   return kOk;
 }
@@ -125,11 +125,11 @@ int SliceAuto(SliceCommandContext& /*context*/, const ParsedFlags& flags) {
     absl::StatusOr<slicekit::ExplorePage> page =
         slicekit::Explore(*table, auto_slice.filter, options);
     if (!page.ok()) return InputError(page.status().message());
-    out.Line(absl::StrCat(auto_slice.name, " [", auto_slice.filter.ToString(),
-                          "] by ", OrderByText(auto_slice.order_by), ": ",
-                          page->total_rows, " rows"));
+    out.Line(absl::StrCat(
+        auto_slice.name, " [", TextField(auto_slice.filter.ToString()), "] by ",
+        OrderByText(auto_slice.order_by), ": ", page->total_rows, " rows"));
     for (const slicekit::RowIndex row : page->rows) {
-      out.Line(absl::StrCat("  ", *ids->GetString(row, 0)));
+      out.Line(absl::StrCat("  ", TextField(*ids->GetString(row, 0))));
     }
   }
   if (!out.Flush()) return InputError("cannot write the output");

@@ -58,10 +58,11 @@ int History(SliceCommandContext& context, const ParsedFlags& flags) {
     // One version per line, tab-separated: version, change, time, actor,
     // name, where, order by, description.
     for (const SliceVersion& v : *history) {
-      out.Line(absl::StrCat("v", v.version, "\t", ChangeText(v), "\t",
-                            TimeText(v.changed_at), "\t", v.actor, "\t", v.name,
-                            "\t", v.filter.ToString(), "\t",
-                            OrderByText(v.order_by), "\t", v.description));
+      out.Line(absl::StrCat(
+          "v", v.version, "\t", ChangeText(v), "\t", TimeText(v.changed_at),
+          "\t", TextField(v.actor), "\t", TextField(v.name), "\t",
+          TextField(v.filter.ToString()), "\t",
+          TextField(OrderByText(v.order_by)), "\t", TextField(v.description)));
     }
   }
   return out.Flush() ? kOk : InputError("cannot write the output");
@@ -91,7 +92,7 @@ int Restore(SliceCommandContext& context, const ParsedFlags& flags) {
   std::printf("%s\n", restored->id.c_str());
   std::fprintf(stderr, "restored version %llu of \"%s\" as version %lld\n",
                static_cast<unsigned long long>(*version),
-               restored->name.c_str(),
+               Printable(restored->name).c_str(),
                static_cast<long long>(restored->version));
   return kOk;
 }
@@ -106,9 +107,9 @@ int Deleted(SliceCommandContext& context, const ParsedFlags& /*flags*/) {
   // One per line: id, name, deleted at, by, the last live version.
   Output out;
   for (const SliceVersion& v : *deleted) {
-    out.Line(absl::StrCat(v.slice_id, "\t", v.name, "\t",
-                          TimeText(v.changed_at), "\t", v.actor, "\tv",
-                          v.version - 1));
+    out.Line(absl::StrCat(TextField(v.slice_id), "\t", TextField(v.name), "\t",
+                          TimeText(v.changed_at), "\t", TextField(v.actor),
+                          "\tv", v.version - 1));
   }
   return out.Flush() ? kOk : InputError("cannot write the output");
 }

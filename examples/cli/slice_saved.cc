@@ -99,9 +99,12 @@ int SliceList(SliceCommandContext& context, const ParsedFlags& flags) {
   // Text: one slice per line, tab-separated: id, name, version, where,
   // order by.
   for (const slicekit::Slice& s : *slices) {
-    std::printf("%s\t%s\tv%lld\t%s\t%s\n", s.id.c_str(), s.name.c_str(),
-                static_cast<long long>(s.version), s.filter.ToString().c_str(),
-                OrderByText(s.order_by).c_str());
+    // Every field through TextField: a stored newline or tab would forge a
+    // line or a column.
+    std::printf("%s\t%s\tv%lld\t%s\t%s\n", TextField(s.id).c_str(),
+                TextField(s.name).c_str(), static_cast<long long>(s.version),
+                TextField(s.filter.ToString()).c_str(),
+                TextField(OrderByText(s.order_by)).c_str());
   }
   return kOk;
 }
@@ -112,8 +115,10 @@ int SliceShow(SliceCommandContext& context, const ParsedFlags& flags) {
   std::printf(
       "id: %s\nname: %s\ndescription: %s\nwhere: %s\norder_by: %s\n"
       "version: %lld\ncreated_at: %s\nupdated_at: %s\n",
-      slice->id.c_str(), slice->name.c_str(), slice->description.c_str(),
-      slice->filter.ToString().c_str(), OrderByText(slice->order_by).c_str(),
+      TextField(slice->id).c_str(), TextField(slice->name).c_str(),
+      TextField(slice->description).c_str(),
+      TextField(slice->filter.ToString()).c_str(),
+      TextField(OrderByText(slice->order_by)).c_str(),
       static_cast<long long>(slice->version),
       TimeText(slice->created_at).c_str(), TimeText(slice->updated_at).c_str());
   return kOk;

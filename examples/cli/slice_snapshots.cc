@@ -31,9 +31,10 @@ std::string Count(const std::optional<double>& value) {
 }
 
 std::string SnapshotLine(const SnapshotInfo& s) {
-  return absl::StrCat(s.id, "\t", TimeText(s.taken_at), "\t", s.actor, "\t",
-                      s.table_name, "\tv", s.slice_version, "\t",
-                      s.summary.rows, " rows\t", s.encoded_bytes, " bytes");
+  return absl::StrCat(s.id, "\t", TimeText(s.taken_at), "\t",
+                      TextField(s.actor), "\t", TextField(s.table_name), "\tv",
+                      s.slice_version, "\t", s.summary.rows, " rows\t",
+                      s.encoded_bytes, " bytes");
 }
 
 int Snapshot(SliceCommandContext& context, const ParsedFlags& flags) {
@@ -57,7 +58,7 @@ int Snapshot(SliceCommandContext& context, const ParsedFlags& flags) {
   std::printf("%lld\n", static_cast<long long>(info->id));
   std::fprintf(stderr,
                "snapshot %lld of \"%s\" (v%lld): %zu rows, %lld bytes\n",
-               static_cast<long long>(info->id), slice->name.c_str(),
+               static_cast<long long>(info->id), Printable(slice->name).c_str(),
                static_cast<long long>(info->slice_version), info->summary.rows,
                static_cast<long long>(info->encoded_bytes));
   return kOk;
@@ -140,11 +141,11 @@ int Diff(SliceCommandContext& context, const ParsedFlags& flags) {
   Output out;
   auto side = [](const SnapshotInfo& s) {
     if (s.id == 0) {
-      return absl::StrCat("table ", s.table_name, " now (v", s.slice_version,
-                          ", ", s.summary.rows, " rows)");
+      return absl::StrCat("table ", TextField(s.table_name), " now (v",
+                          s.slice_version, ", ", s.summary.rows, " rows)");
     }
     return absl::StrCat("snapshot ", s.id, " (", TimeText(s.taken_at), ", ",
-                        s.table_name, ", v", s.slice_version, ", ",
+                        TextField(s.table_name), ", v", s.slice_version, ", ",
                         s.summary.rows, " rows)");
   };
   out.Line(absl::StrCat("from: ", side(diff->from)));
@@ -163,8 +164,12 @@ int Diff(SliceCommandContext& context, const ParsedFlags& flags) {
     }
     out.Line(line);
   }
-  for (const std::string& row : diff->entered) out.Line(absl::StrCat("+", row));
-  for (const std::string& row : diff->left) out.Line(absl::StrCat("-", row));
+  for (const std::string& row : diff->entered) {
+    out.Line(absl::StrCat("+", TextField(row)));
+  }
+  for (const std::string& row : diff->left) {
+    out.Line(absl::StrCat("-", TextField(row)));
+  }
   return out.Flush() ? kOk : InputError("cannot write the output");
 }
 
@@ -211,8 +216,8 @@ int Check(SliceCommandContext& context, const ParsedFlags& flags) {
       const std::string value =
           !r.value ? "n/a" : absl::StrFormat("%.6g", *r.value);
       out.Line(absl::StrCat(r.fired ? "fired" : (r.value ? "ok" : "n/a"), "\t",
-                            report.slice_name, "\t", r.rule.ToString(), "\t",
-                            value));
+                            TextField(report.slice_name), "\t",
+                            r.rule.ToString(), "\t", value));
     }
   }
   if (!out.Flush()) return InputError("cannot write the output");

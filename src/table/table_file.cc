@@ -246,6 +246,18 @@ class TableFileReader {
     if (HeaderCrc(header_) != header_.header_crc) {
       return errors_.Header("checksum mismatch (the file is corrupt)");
     }
+    // Version 1 has no flags: a reader that ignored one would misread a
+    // file whose writer meant something by it (a change that needs one
+    // bumps the version instead), so any set bit, like a reserved byte
+    // that is not 0, is a forged or damaged header.
+    if (header_.flags != 0) {
+      return errors_.Header(absl::StrCat(
+          "unknown flags 0x", absl::Hex(header_.flags, absl::kZeroPad8),
+          " (format version 1 has none)"));
+    }
+    for (const uint8_t byte : header_.reserved) {
+      if (byte != 0) return errors_.Header("reserved bytes are not 0");
+    }
     if (header_.file_bytes != size) {
       return errors_.Header(absl::StrCat(
           "the file should have ", header_.file_bytes, " bytes but has ", size,
@@ -270,6 +282,9 @@ class TableFileReader {
     DirectoryReader in(file_->base + header_.directory_offset,
                        header_.directory_bytes);
     if (!in.Read(&head_)) return errors_.Directory("truncated head");
+    if (head_.reserved != 0) {
+      return errors_.Directory("the head's reserved bytes are not 0");
+    }
     SLICEKIT_ASSIGN_OR_RETURN(Schema schema, ReadSchema(in));
     SLICEKIT_RETURN_IF_ERROR(CheckCounts());
     if (in.pos() + RecordBytes(head_) != header_.directory_bytes) {

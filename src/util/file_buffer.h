@@ -47,9 +47,10 @@ class FileBuffer {
   ~FileBuffer() { Release(); }
 
   // Reads the regular file at `path` whole, followed by `padding` zero
-  // bytes (a SIMD parser may read past the end). Pipes and other streams
-  // are read to their end. NotFound when it cannot be opened or read;
-  // InvalidArgument for a directory.
+  // bytes (a SIMD parser may read past the end). Pipes and sockets are read
+  // to their end. NotFound when it cannot be opened or read;
+  // InvalidArgument for a directory or a device (a terminal, /dev/zero:
+  // endless, or not data).
   static absl::StatusOr<FileBuffer> Read(const std::string& path,
                                          size_t padding = 0) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -64,7 +65,18 @@ class FileBuffer {
       return absl::InvalidArgumentError(
           absl::StrCat("cannot open '", path, "': it is a directory"));
     }
-    if (!S_ISREG(st.st_mode)) return ReadStream(fd, path, padding);
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+      return ReadStream(fd, path, padding);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read '", path, "': it is ",
+                       S_ISCHR(st.st_mode)   ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device"
+                                             : "not a regular file",
+                       ", not a regular file or a pipe"));
+    }
     FileBuffer buffer;
     if (!buffer.Allocate(static_cast<size_t>(st.st_size) + padding)) {
       ::close(fd);

@@ -12,9 +12,12 @@
 
 namespace slicekit::fuzz {
 
-// Returns the number of code points of `text`, or nullopt unless it is
-// valid UTF-8: shortest form only, no surrogates, nothing above U+10FFFF.
-inline std::optional<size_t> CountUtf8(absl::string_view text) {
+// Calls fn(code point) for each code point of `text` and returns the
+// number of them, or nullopt (after calling fn for the valid ones before
+// it) unless `text` is valid UTF-8: shortest form only, no surrogates,
+// nothing above U+10FFFF.
+template <typename Fn>
+std::optional<size_t> ForEachCodePoint(absl::string_view text, Fn&& fn) {
   constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
   size_t count = 0;
   size_t i = 0;
@@ -47,10 +50,16 @@ inline std::optional<size_t> CountUtf8(absl::string_view text) {
         (cp >= 0xD800 && cp <= 0xDFFF)) {
       return std::nullopt;
     }
+    fn(cp);
     ++count;
     i += length;
   }
   return count;
+}
+
+// The number of code points of `text`, or nullopt unless it is valid UTF-8.
+inline std::optional<size_t> CountUtf8(absl::string_view text) {
+  return ForEachCodePoint(text, [](uint32_t) {});
 }
 
 inline bool IsValidUtf8(absl::string_view text) {

@@ -38,6 +38,7 @@ namespace {
 using ::slicekit::testing::IsOk;
 using ::slicekit::testing::IsOkAndHolds;
 using ::slicekit::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using Verify = TableOpenOptions::Verify;
 
@@ -443,6 +444,37 @@ TEST(TableFileFaultTest, CorruptColumnIsReportedWhereItIsFirstRead) {
   EXPECT_THAT(TableReader::Make(table, std::vector{1}).status(), IsOk());
   EXPECT_THAT(table.GetFloat(0, 0).status(),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("checksum")));
+}
+
+// Flags and reserved bytes that version 1 does not define, with valid
+// checksums: refused, naming what is wrong (they were ignored before).
+TEST(TableFileFaultTest, UnknownHeaderFlagsAndReservedBytesAreRejected) {
+  const std::string file = SmallFile();
+  const uint64_t dir =
+      testing::LoadAt<uint64_t>(file, testing::kDirectoryOffsetAt);
+  struct Case {
+    const char* name;
+    size_t at;
+    const char* error;
+  } cases[] = {
+      {"a flag", 44,
+       "header: unknown flags 0x00000004 (format version 1 has none)"},
+      {"a high flag", 47, "header: unknown flags 0x04000000"},
+      {"a reserved header byte", 50, "header: reserved bytes are not 0"},
+      {"the directory head's reserved word", dir + 56,
+       "directory: the head's reserved bytes are not 0"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string bad = file;
+    bad[c.at] = static_cast<char>(bad[c.at] | 0x04);
+    ASSERT_TRUE(testing::Reseal(bad));
+    const std::string path = testing::TempPath("flags.skt");
+    WriteFile(path, bad);
+    EXPECT_THAT(Table::Open(path).status(),
+                StatusIs(absl::StatusCode::kDataLoss,
+                         AllOf(HasSubstr(path), HasSubstr(c.error))));
+  }
 }
 
 TEST(TableFileFaultTest, ForgedFilesWithValidChecksumsAreRejected) {
