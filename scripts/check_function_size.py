@@ -2,7 +2,10 @@
 # Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 """Fails when a C++ function in the given trees is longer than a limit.
 
-Usage: check_function_size.py [--max-lines N] DIR...
+Usage: check_function_size.py [--max-lines N] [--max-file-lines M] DIR...
+
+With --max-file-lines, a file longer than M lines fails too (the ctest
+"file_size" keeps every file of examples/ under 500).
 
 The code is clang-formatted (Google style), so a function's signature starts
 a line at some indentation, its body opens with "{" at the end of that line
@@ -107,6 +110,7 @@ const auto kTable = [] {{
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-lines", type=int, default=150)
+    parser.add_argument("--max-file-lines", type=int, default=0)
     parser.add_argument("--self-test", action="store_true")
     parser.add_argument("dirs", nargs="*")
     args = parser.parse_args()
@@ -120,6 +124,12 @@ def main():
                 if not name.endswith((".cc", ".h")):
                     continue
                 path = os.path.join(folder, name)
+                if args.max_file_lines:
+                    with open(path, encoding="utf-8") as f:
+                        count = f.read().count("\n")
+                    if count > args.max_file_lines:
+                        problems.append(f"{path}: {count} lines (limit "
+                                        f"{args.max_file_lines} per file)")
                 for first, last, signature in functions(path):
                     checked += 1
                     length = last - first + 1
