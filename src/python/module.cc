@@ -257,6 +257,8 @@ PYBIND11_MODULE(_slicekit, m) {
 
   slicekit::python::BindFilters(m);
   slicekit::python::BindTables(m);
+  slicekit::python::BindScans(m);
+  slicekit::python::BindTableIo(m);
   slicekit::python::BindMetrics(m);
   slicekit::python::BindSlices(m);
 
