@@ -294,6 +294,87 @@ struct StringColumn {
   std::vector<std::string> uniques;
 };
 
+// ("float", float32 values with NaN for NULL) of column k.
+py::tuple GatherFloats(const TableHandle& handle, const TableReader& reader,
+                       const std::vector<RowIndex>& rows, size_t k) {
+  const size_t n = rows.size();
+  py::array_t<float> values(static_cast<py::ssize_t>(n));
+  float* v = values.mutable_data();
+  Reading(handle, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      const std::optional<float> f = reader.GetFloat(rows[i], k);
+      v[i] = f.has_value() ? *f : std::numeric_limits<float>::quiet_NaN();
+    }
+    return 0;
+  });
+  return py::make_tuple("float", values);
+}
+
+// ("int", int64 values, bool NULL mask) of column k.
+py::tuple GatherInts(const TableHandle& handle, const TableReader& reader,
+                     const std::vector<RowIndex>& rows, size_t k) {
+  const size_t n = rows.size();
+  py::array_t<int64_t> values(static_cast<py::ssize_t>(n));
+  py::array_t<bool> nulls(static_cast<py::ssize_t>(n));
+  int64_t* v = values.mutable_data();
+  bool* null = nulls.mutable_data();
+  Reading(handle, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      const std::optional<int64_t> x = reader.GetInt(rows[i], k);
+      v[i] = x.value_or(0);
+      null[i] = !x.has_value();
+    }
+    return 0;
+  });
+  return py::make_tuple("int", values, nulls);
+}
+
+// Column k of `rows` as codes and uniques; the table lock must be held.
+StringColumn ReadStrings(const TableReader& reader,
+                         const std::vector<RowIndex>& rows, size_t k,
+                         ColumnType type) {
+  const size_t n = rows.size();
+  StringColumn s;
+  s.codes.resize(n);
+  if (type == ColumnType::kId) {
+    s.uniques.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      s.codes[i] = static_cast<int32_t>(i);
+      s.uniques.emplace_back(*reader.GetString(rows[i], k));
+    }
+    return s;
+  }
+  // Views into the dictionary, stable while the lock is held.
+  absl::flat_hash_map<absl::string_view, int32_t> seen;
+  for (size_t i = 0; i < n; ++i) {
+    const std::optional<absl::string_view> v = reader.GetString(rows[i], k);
+    if (!v.has_value()) {
+      s.codes[i] = -1;
+      continue;
+    }
+    auto [it, inserted] =
+        seen.try_emplace(*v, static_cast<int32_t>(s.uniques.size()));
+    if (inserted) s.uniques.emplace_back(*v);
+    s.codes[i] = it->second;
+  }
+  return s;
+}
+
+// ("str", int32 codes, list of str) of column k.
+py::tuple GatherStrings(const TableHandle& handle, const TableReader& reader,
+                        const std::vector<RowIndex>& rows, size_t k) {
+  const size_t n = rows.size();
+  StringColumn column = Reading(
+      handle, [&] { return ReadStrings(reader, rows, k, reader.type(k)); });
+  py::array_t<int32_t> codes(static_cast<py::ssize_t>(n));
+  if (n > 0) {
+    std::memcpy(codes.mutable_data(), column.codes.data(), n * sizeof(int32_t));
+  }
+  py::list uniques;
+  for (const std::string& u : column.uniques) uniques.append(Decode(u));
+  return py::make_tuple("str", codes, uniques);
+}
+
 // Reads columns `columns` of `rows`: per column ("float", float32 values
 // with NaN for NULL), ("int", int64 values, bool NULL mask) or ("str", int32
 // codes, list of str). The package builds NumPy/pandas columns from these.
@@ -315,79 +396,70 @@ py::list Gather(const TablePtr& handle, py::handle rows_arg,
   // (DataLossError), then its reads cannot fail.
   const TableReader reader = Value(
       Reading(*handle, [&] { return TableReader::Make(table, columns); }));
-  const size_t n = rows.size();
   py::list out;
   for (size_t k = 0; k < columns.size(); ++k) {
     const ColumnType type = reader.type(k);
     if (type == ColumnType::kFloat) {
-      py::array_t<float> values(static_cast<py::ssize_t>(n));
-      float* v = values.mutable_data();
-      Reading(*handle, [&] {
-        for (size_t i = 0; i < n; ++i) {
-          const std::optional<float> f = reader.GetFloat(rows[i], k);
-          v[i] = f.has_value() ? *f : std::numeric_limits<float>::quiet_NaN();
-        }
-        return 0;
-      });
-      out.append(py::make_tuple("float", values));
+      out.append(GatherFloats(*handle, reader, rows, k));
     } else if (type == ColumnType::kInt) {
-      py::array_t<int64_t> values(static_cast<py::ssize_t>(n));
-      py::array_t<bool> nulls(static_cast<py::ssize_t>(n));
-      int64_t* v = values.mutable_data();
-      bool* null = nulls.mutable_data();
-      Reading(*handle, [&] {
-        for (size_t i = 0; i < n; ++i) {
-          const std::optional<int64_t> x = reader.GetInt(rows[i], k);
-          v[i] = x.value_or(0);
-          null[i] = !x.has_value();
-        }
-        return 0;
-      });
-      out.append(py::make_tuple("int", values, nulls));
+      out.append(GatherInts(*handle, reader, rows, k));
     } else {
-      StringColumn column = Reading(*handle, [&] {
-        StringColumn s;
-        s.codes.resize(n);
-        if (type == ColumnType::kId) {
-          s.uniques.reserve(n);
-          for (size_t i = 0; i < n; ++i) {
-            s.codes[i] = static_cast<int32_t>(i);
-            s.uniques.emplace_back(*reader.GetString(rows[i], k));
-          }
-          return s;
-        }
-        // Views into the dictionary, stable while the lock is held.
-        absl::flat_hash_map<absl::string_view, int32_t> seen;
-        for (size_t i = 0; i < n; ++i) {
-          const std::optional<absl::string_view> v =
-              reader.GetString(rows[i], k);
-          if (!v.has_value()) {
-            s.codes[i] = -1;
-            continue;
-          }
-          auto [it, inserted] =
-              seen.try_emplace(*v, static_cast<int32_t>(s.uniques.size()));
-          if (inserted) s.uniques.emplace_back(*v);
-          s.codes[i] = it->second;
-        }
-        return s;
-      });
-      py::array_t<int32_t> codes(static_cast<py::ssize_t>(n));
-      if (n > 0) {
-        std::memcpy(codes.mutable_data(), column.codes.data(),
-                    n * sizeof(int32_t));
-      }
-      py::list uniques;
-      for (const std::string& u : column.uniques) uniques.append(Decode(u));
-      out.append(py::make_tuple("str", codes, uniques));
+      out.append(GatherStrings(*handle, reader, rows, k));
     }
   }
   return out;
 }
 
-}  // namespace
+py::array_t<int64_t> FindMany(const TableHandle& t, py::iterable ids) {
+  std::vector<std::string> keys;
+  for (py::handle id : ids) {
+    keys.push_back(IdBytes(id));
+  }
+  py::array_t<int64_t> out(static_cast<py::ssize_t>(keys.size()));
+  int64_t* rows = out.mutable_data();
+  Check(Reading(t, [&]() -> absl::Status {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      absl::StatusOr<std::optional<RowIndex>> row = t.table.Find(keys[i]);
+      if (!row.ok()) return row.status();
+      rows[i] = row->has_value() ? int64_t{**row} : -1;
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
 
-void BindTables(py::module_& m) {
+py::dict CompactTable(TableHandle& t) {
+  const Table::CompactionStats s =
+      Value(Writing(t, [&] { return t.table.Compact(); }));
+  py::dict out;
+  out["rows_removed"] = s.rows_removed;
+  out["rows_after"] = s.rows_after;
+  out["bytes_before"] = s.bytes_before;
+  out["bytes_after"] = s.bytes_after;
+  out["generation"] = s.generation;
+  return out;
+}
+
+PySelection SelectionFromRows(const TablePtr& t, py::handle rows) {
+  const std::vector<RowIndex> positions = RowsOrLive(*t, rows);
+  Selection s = Value(Reading(*t, [&]() -> absl::StatusOr<Selection> {
+    // Checked again under the lock the positions are used in.
+    Selection out(t->table.num_rows());
+    for (RowIndex r : positions) {
+      if (r >= out.num_rows()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("row position ", r, " is out of range; the table has ",
+                         out.num_rows(), " rows"));
+      }
+      out.Add(r);
+    }
+    out.set_generation(t->table.generation());
+    return out;
+  }));
+  return MakeSelection(t, std::move(s));
+}
+
+void BindWatermark(py::module_& m) {
   py::class_<Table::Watermark>(
       m, "Watermark",
       "'The rows appended from now on': Table.end_watermark(), for "
@@ -411,14 +483,10 @@ void BindTables(py::module_& m) {
             return Table::Watermark{t[0].cast<RowIndex>(),
                                     t[1].cast<uint64_t>()};
           }));
+}
 
-  py::class_<TableHandle, TablePtr> table(
-      m, "Table",
-      "A columnar table of per-row metrics (slicekit::Table). Load one with "
-      "read_csv(), Table.from_pandas(), Table.from_arrays() or eval_coco(). "
-      "Safe to share between Python threads: scans run in parallel, "
-      "appends and deletes wait for them. Not picklable (ship its source "
-      "instead).");
+// The column payload in and out (slicekit/_table.py), sizes and schema.
+void BindTableColumns(py::class_<TableHandle, TablePtr>& table) {
   table
       .def_static("_from_columns", &FromColumns, py::arg("payload"),
                   py::arg("chunk_rows") = 65536)
@@ -470,7 +538,12 @@ void BindTables(py::module_& m) {
             }
             return out;
           },
-          "[(name, type)] with type 'float', 'int', 'categorical' or 'id'.")
+          "[(name, type)] with type 'float', 'int', 'categorical' or 'id'.");
+}
+
+// Rows by id, deletion and compaction, and the rows as a whole.
+void BindTableRows(py::class_<TableHandle, TablePtr>& table) {
+  table
       .def(
           "find",
           [](const TableHandle& t, py::handle id) -> std::optional<RowIndex> {
@@ -478,29 +551,9 @@ void BindTables(py::module_& m) {
             return Value(Reading(t, [&] { return t.table.Find(key); }));
           },
           py::arg("id"), "The position of the live row with this id, or None.")
-      .def(
-          "find_many",
-          [](const TableHandle& t, py::iterable ids) {
-            std::vector<std::string> keys;
-            for (py::handle id : ids) {
-              keys.push_back(IdBytes(id));
-            }
-            py::array_t<int64_t> out(static_cast<py::ssize_t>(keys.size()));
-            int64_t* rows = out.mutable_data();
-            Check(Reading(t, [&]() -> absl::Status {
-              for (size_t i = 0; i < keys.size(); ++i) {
-                absl::StatusOr<std::optional<RowIndex>> row =
-                    t.table.Find(keys[i]);
-                if (!row.ok()) return row.status();
-                rows[i] = row->has_value() ? int64_t{**row} : -1;
-              }
-              return absl::OkStatus();
-            }));
-            return out;
-          },
-          py::arg("ids"),
-          "The positions of the live rows with these ids (-1 where none), "
-          "as an int64 array.")
+      .def("find_many", &FindMany, py::arg("ids"),
+           "The positions of the live rows with these ids (-1 where none), "
+           "as an int64 array.")
       .def(
           "is_live",
           [](const TableHandle& t, RowIndex row) {
@@ -519,21 +572,9 @@ void BindTables(py::module_& m) {
           py::arg("ids"),
           "Deletes the live rows with these ids, or none (NotFoundError "
           "naming an id that is not live).")
-      .def(
-          "compact",
-          [](TableHandle& t) {
-            const Table::CompactionStats s =
-                Value(Writing(t, [&] { return t.table.Compact(); }));
-            py::dict out;
-            out["rows_removed"] = s.rows_removed;
-            out["rows_after"] = s.rows_after;
-            out["bytes_before"] = s.bytes_before;
-            out["bytes_after"] = s.bytes_after;
-            out["generation"] = s.generation;
-            return out;
-          },
-          "Drops deleted rows (a new generation: earlier selections and "
-          "positions become invalid). Returns the CompactionStats as a dict.")
+      .def("compact", &CompactTable,
+           "Drops deleted rows (a new generation: earlier selections and "
+           "positions become invalid). Returns the CompactionStats as a dict.")
       .def(
           "end_watermark",
           [](const TableHandle& t) {
@@ -560,7 +601,11 @@ void BindTables(py::module_& m) {
           },
           py::arg("rows") = py::none(),
           "The data_row_ids of `rows` (positions; default every live row) "
-          "as a NumPy object array of str.")
+          "as a NumPy object array of str.");
+}
+
+void BindTableMemory(py::class_<TableHandle, TablePtr>& table) {
+  table
       .def(
           "column_bytes",
           [](const TableHandle& t, const std::string& name) {
@@ -589,33 +634,29 @@ void BindTables(py::module_& m) {
                               " columns>");
         });
       });
+}
 
+void BindTable(py::module_& m) {
+  py::class_<TableHandle, TablePtr> table(
+      m, "Table",
+      "A columnar table of per-row metrics (slicekit::Table). Load one with "
+      "read_csv(), Table.from_pandas(), Table.from_arrays() or eval_coco(). "
+      "Safe to share between Python threads: scans run in parallel, "
+      "appends and deletes wait for them. Not picklable (ship its source "
+      "instead).");
+  BindTableColumns(table);
+  BindTableRows(table);
+  BindTableMemory(table);
+}
+
+void BindSelection(py::module_& m) {
   py::class_<PySelection>(
       m, "Selection",
       "A set of rows of one table (one bit per row position), as returned by "
       "a scan. to_numpy() gives the positions.")
-      .def_static(
-          "from_rows",
-          [](const TablePtr& t, py::handle rows) {
-            const std::vector<RowIndex> positions = RowsOrLive(*t, rows);
-            Selection s = Value(Reading(*t, [&]() -> absl::StatusOr<Selection> {
-              // Checked again under the lock the positions are used in.
-              Selection out(t->table.num_rows());
-              for (RowIndex r : positions) {
-                if (r >= out.num_rows()) {
-                  return absl::InvalidArgumentError(absl::StrCat(
-                      "row position ", r, " is out of range; the table has ",
-                      out.num_rows(), " rows"));
-                }
-                out.Add(r);
-              }
-              out.set_generation(t->table.generation());
-              return out;
-            }));
-            return MakeSelection(t, std::move(s));
-          },
-          py::arg("table"), py::arg("rows"),
-          "A selection of `table` holding the given row positions.")
+      .def_static("from_rows", &SelectionFromRows, py::arg("table"),
+                  py::arg("rows"),
+                  "A selection of `table` holding the given row positions.")
       .def(
           "count",
           [](const PySelection& s) {
@@ -661,6 +702,14 @@ void BindTables(py::module_& m) {
         return absl::StrCat("<slicekit.Selection ", s.selection.Count(), " of ",
                             s.selection.num_rows(), " rows>");
       });
+}
+
+}  // namespace
+
+void BindTables(py::module_& m) {
+  BindWatermark(m);
+  BindTable(m);
+  BindSelection(m);
 }
 
 void BindTableIo(py::module_& m) {
