@@ -36,9 +36,28 @@ PyBoundFilter BindTo(py::handle filter, const TablePtr& table,
                        }))};
 }
 
-}  // namespace
+py::list ScanManyFilters(const std::vector<PyBoundFilter>& filters, int threads,
+                         RowIndex begin_row, std::optional<RowIndex> end_row) {
+  const ScanOptions options = MakeScanOptions(threads, begin_row, end_row);
+  py::list out;
+  if (filters.empty()) return out;
+  std::vector<BoundFilter> bound;
+  for (const PyBoundFilter& f : filters) {
+    if (f.table != filters[0].table) {
+      throw StatusError(absl::InvalidArgumentError(
+          "scan_many needs filters bound to one table"));
+    }
+    bound.push_back(f.filter);
+  }
+  std::vector<Selection> selections =
+      Reading(*filters[0].table, [&] { return ScanMany(bound, options); });
+  for (Selection& s : selections) {
+    out.append(MakeSelection(filters[0].table, std::move(s)));
+  }
+  return out;
+}
 
-void BindScans(py::module_& m) {
+void BindBoundFilter(py::module_& m) {
   py::class_<PyBoundFilter>(
       m, "BoundFilter",
       "A filter bound to a table (names, types and literals checked once); "
@@ -62,7 +81,10 @@ void BindScans(py::module_& m) {
                              [](const PyBoundFilter& b) { return b.table; })
       .def("debug_string",
            [](const PyBoundFilter& b) { return b.filter.DebugString(); });
+}
 
+// bind(), scan() and scan_many() as module functions.
+void BindScanFunctions(py::module_& m) {
   m.def("bind", &BindTo, py::arg("filter"), py::arg("table"), py::kw_only(),
         py::arg("resolver") = py::none(),
         "Binds a filter (Expr or text) to a table: NotFoundError for an "
@@ -84,33 +106,14 @@ void BindScans(py::module_& m) {
       py::arg("begin_row") = 0, py::arg("end_row") = py::none(), py::kw_only(),
       py::arg("resolver") = py::none(),
       "bind() then scan(), for one-off queries.");
-  m.def(
-      "scan_many",
-      [](const std::vector<PyBoundFilter>& filters, int threads,
-         RowIndex begin_row, std::optional<RowIndex> end_row) {
-        const ScanOptions options =
-            MakeScanOptions(threads, begin_row, end_row);
-        py::list out;
-        if (filters.empty()) return out;
-        std::vector<BoundFilter> bound;
-        for (const PyBoundFilter& f : filters) {
-          if (f.table != filters[0].table) {
-            throw StatusError(absl::InvalidArgumentError(
-                "scan_many needs filters bound to one table"));
-          }
-          bound.push_back(f.filter);
-        }
-        std::vector<Selection> selections = Reading(
-            *filters[0].table, [&] { return ScanMany(bound, options); });
-        for (Selection& s : selections) {
-          out.append(MakeSelection(filters[0].table, std::move(s)));
-        }
-        return out;
-      },
-      py::arg("filters"), py::arg("threads") = 1, py::arg("begin_row") = 0,
-      py::arg("end_row") = py::none(),
-      "Scans several filters bound to one table in one pass.");
+  m.def("scan_many", &ScanManyFilters, py::arg("filters"),
+        py::arg("threads") = 1, py::arg("begin_row") = 0,
+        py::arg("end_row") = py::none(),
+        "Scans several filters bound to one table in one pass.");
+}
 
+// The rows of a selection in order: all at once, or a page at a time.
+void BindOrdering(py::module_& m) {
   py::class_<OrderedPage>(m, "OrderedPage",
                           "One page of an ordered result: rows and the cursor "
                           "of the next page ('' when no rows are left).")
@@ -163,6 +166,14 @@ void BindScans(py::module_& m) {
       py::arg("table"), py::arg("order_by"), py::arg("row"),
       "The cursor that resumes after `row` in this order (what order_page "
       "returns for a page ending there).");
+}
+
+}  // namespace
+
+void BindScans(py::module_& m) {
+  BindBoundFilter(m);
+  BindScanFunctions(m);
+  BindOrdering(m);
 }
 
 }  // namespace slicekit::python
