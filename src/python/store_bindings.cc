@@ -89,14 +89,18 @@ const SliceResolver* ToResolver(py::handle value) {
   return value.cast<const PyResolver&>().resolver.get();
 }
 
-void BindStore(py::module_& m) {
+namespace {
+
+void BindSliceResolver(py::module_& m) {
   py::class_<PyResolver>(
       m, "SliceResolver",
       "Resolves IN SLICE references against an org's slices as they were "
       "when SliceStore.resolver(org) made it (it does not see later "
       "changes). Pass it as resolver= to bind, scan, explore and "
       "slice_row_ids.");
+}
 
+void BindSlice(py::module_& m) {
   m.attr("MAX_SLICES_PER_ORG") = kMaxSlicesPerOrg;
   m.attr("MIN_SLICE_NAME_CHARS") = kMinSliceNameChars;
   m.attr("MAX_SLICE_NAME_CHARS") = kMaxSliceNameChars;
@@ -137,7 +141,9 @@ void BindStore(py::module_& m) {
                                    "' [", s.filter.ToString(), "] v", s.version,
                                    ">"));
       });
+}
 
+void BindSliceVersion(py::module_& m) {
   py::class_<SliceVersion>(
       m, "SliceVersion",
       "One version of a slice as its history keeps it (a value): the slice "
@@ -165,7 +171,10 @@ void BindStore(py::module_& m) {
                                    v.version, " ", SliceChangeName(v.change),
                                    " '", v.name, "'>"));
       });
+}
 
+// What snapshots and their diffs return.
+void BindSnapshotValues(py::module_& m) {
   py::class_<SnapshotInfo>(
       m, "SnapshotInfo",
       "A snapshot of a slice's membership without its member ids (a value); "
@@ -207,17 +216,10 @@ void BindStore(py::module_& m) {
       .def_property_readonly(
           "left", [](const SnapshotDiff& d) { return DecodeIds(d.left); })
       .def_readonly("metrics", &SnapshotDiff::metrics);
+}
 
-  py::class_<PyStore>(
-      m, "SliceStore",
-      "Saved slices per org: SliceStore.in_memory() or "
-      "SliceStore.open_sqlite(path) (WAL; each operation one transaction; "
-      "shared by threads and processes). At most 100 slices per org, names "
-      "of 3-30 characters unique per org ignoring case. Errors: "
-      "InvalidArgumentError, NotFoundError, AlreadyExistsError, "
-      "ResourceExhaustedError, FailedPreconditionError (a stale "
-      "expected_version), DataLossError. Thread-safe; the GIL is released "
-      "during every operation.")
+void BindStoreOpen(py::class_<PyStore>& store) {
+  store
       .def_static(
           "in_memory",
           [] {
@@ -234,7 +236,11 @@ void BindStore(py::module_& m) {
             return PyStore{
                 std::shared_ptr<SliceStore>(Value(std::move(store)))};
           },
-          py::arg("path"), "Opens (or creates) the SQLite store at `path`.")
+          py::arg("path"), "Opens (or creates) the SQLite store at `path`.");
+}
+
+void BindStoreSlices(py::class_<PyStore>& store) {
+  store
       .def(
           "create",
           [](const PyStore& s, const std::string& org, const std::string& name,
@@ -274,7 +280,13 @@ void BindStore(py::module_& m) {
                 s, [&](SliceStore& store) { return store.List(org, o); });
           },
           py::arg("org"), py::arg("order") = "name",
-          "Every slice of `org`, by 'name' or by 'created' time.")
+          "Every slice of `org`, by 'name' or by 'created' time.");
+}
+
+// With expected_version an edit changes nothing (FailedPreconditionError)
+// unless the slice is at that version.
+void BindStoreEdits(py::class_<PyStore>& store) {
+  store
       .def(
           "update_filter",
           [](const PyStore& s, const std::string& org, const std::string& id,
@@ -338,7 +350,12 @@ void BindStore(py::module_& m) {
             });
           },
           py::arg("org"), py::arg("id"), py::kw_only(),
-          py::arg("expected_version") = py::none())
+          py::arg("expected_version") = py::none());
+}
+
+// Versions and deleted slices, with resolver() (registered among them).
+void BindStoreHistory(py::class_<PyStore>& store) {
+  store
       .def(
           "history",
           [](const PyStore& s, const std::string& org, const std::string& id) {
@@ -387,7 +404,11 @@ void BindStore(py::module_& m) {
                 s, [&](SliceStore& store) { return store.Purge(org, id); });
           },
           py::arg("org"), py::arg("id"),
-          "Removes the history and snapshots of a deleted slice.")
+          "Removes the history and snapshots of a deleted slice.");
+}
+
+void BindStoreSnapshots(py::class_<PyStore>& store) {
+  store
       .def(
           "snapshot",
           [](const PyStore& s, const std::string& org, const std::string& id,
@@ -447,7 +468,11 @@ void BindStore(py::module_& m) {
           },
           py::arg("org"), py::arg("from_id"), py::arg("table"),
           "Snapshot `from_id` against its slice's membership in `table` now "
-          "(nothing saved).")
+          "(nothing saved).");
+}
+
+void BindStoreAlertRules(py::class_<PyStore>& store) {
+  store
       .def(
           "set_alert_rules",
           [](const PyStore& s, const std::string& org, const std::string& id,
@@ -467,7 +492,11 @@ void BindStore(py::module_& m) {
             });
           },
           py::arg("org"),
-          "(slice id, rules) of the org's slices that have any.")
+          "(slice id, rules) of the org's slices that have any.");
+}
+
+void BindStoreClose(py::class_<PyStore>& store) {
+  store
       .def(
           "check_integrity",
           [](const PyStore& s) {
@@ -487,7 +516,30 @@ void BindStore(py::module_& m) {
         s.store.reset();
         return false;
       });
+}
 
+void BindSliceStore(py::module_& m) {
+  py::class_<PyStore> store(
+      m, "SliceStore",
+      "Saved slices per org: SliceStore.in_memory() or "
+      "SliceStore.open_sqlite(path) (WAL; each operation one transaction; "
+      "shared by threads and processes). At most 100 slices per org, names "
+      "of 3-30 characters unique per org ignoring case. Errors: "
+      "InvalidArgumentError, NotFoundError, AlreadyExistsError, "
+      "ResourceExhaustedError, FailedPreconditionError (a stale "
+      "expected_version), DataLossError. Thread-safe; the GIL is released "
+      "during every operation.");
+  BindStoreOpen(store);
+  BindStoreSlices(store);
+  BindStoreEdits(store);
+  BindStoreHistory(store);
+  BindStoreSnapshots(store);
+  BindStoreAlertRules(store);
+  BindStoreClose(store);
+}
+
+// The rules the store applies to names and descriptions.
+void BindSliceNames(py::module_& m) {
   m.def(
       "normalize_slice_name",
       [](const std::string& name) { return Value(NormalizeSliceName(name)); },
@@ -500,6 +552,17 @@ void BindStore(py::module_& m) {
       "validate_slice_description",
       [](const std::string& d) { Check(ValidateSliceDescription(d)); },
       py::arg("description"));
+}
+
+}  // namespace
+
+void BindStore(py::module_& m) {
+  BindSliceResolver(m);
+  BindSlice(m);
+  BindSliceVersion(m);
+  BindSnapshotValues(m);
+  BindSliceStore(m);
+  BindSliceNames(m);
 }
 
 }  // namespace slicekit::python
