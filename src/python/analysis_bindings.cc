@@ -84,9 +84,53 @@ struct PyCurator {
   std::shared_ptr<const Curator> curator;
 };
 
-}  // namespace
+ExplorePage ExploreTarget(const TablePtr& table, py::handle target,
+                          py::handle order_by, const std::string& cursor,
+                          size_t limit, int threads, RowIndex begin_row,
+                          std::optional<RowIndex> end_row, bool summarize,
+                          py::handle resolver) {
+  const Target t = ToTarget(table, target);
+  if (threads < 1) {
+    throw StatusError(absl::InvalidArgumentError(
+        absl::StrCat("threads must be at least 1, not ", threads)));
+  }
+  ExploreOptions options;
+  if (!order_by.is_none()) options.order_by = ToOrderBy(order_by);
+  options.cursor = cursor;
+  options.limit = limit;
+  options.scan = ScanOptions{threads, begin_row, end_row};
+  options.summarize = summarize;
+  options.resolver = ToResolver(resolver);
+  return Value(Reading(*table, [&] {
+    if (t.slice.has_value()) return Explore(table->table, *t.slice, options);
+    if (t.bound.has_value()) return Explore(table->table, *t.bound, options);
+    return Explore(table->table, t.expr, options);
+  }));
+}
 
-void BindAnalysis(py::module_& m) {
+py::object SliceRowIdsOf(const TablePtr& table, py::handle target,
+                         py::handle order_by, size_t offset,
+                         std::optional<size_t> limit, py::handle resolver_arg) {
+  const SliceResolver* resolver = ToResolver(resolver_arg);
+  Target t = ToTarget(table, target);
+  if (t.bound.has_value()) t.expr = t.bound->expr();
+  std::vector<std::string> ids;
+  if (t.slice.has_value() && order_by.is_none()) {
+    ids = Value(Reading(*table, [&] {
+      return SliceRowIds(table->table, *t.slice, offset, limit, resolver);
+    }));
+  } else {
+    const Expr expr = t.slice.has_value() ? t.slice->filter : t.expr;
+    const std::vector<OrderBy> keys = ToOrderBy(order_by);
+    ids = Value(Reading(*table, [&] {
+      return SliceRowIds(table->table, expr, keys, offset, limit, resolver);
+    }));
+  }
+  return py::module_::import("numpy").attr("array")(
+      DecodeIds(ids), py::arg("dtype") = "object");
+}
+
+void BindSummaryValues(py::module_& m) {
   py::class_<ClassSummary>(m, "ClassSummary",
                            "Counts and micro metrics of one class.")
       .def(py::init<>())
@@ -142,7 +186,9 @@ void BindAnalysis(py::module_& m) {
       .def_readwrite("slice", &SummaryComparison::slice)
       .def_readwrite("all", &SummaryComparison::all)
       .def_readwrite("dataset", &SummaryComparison::dataset);
+}
 
+void BindSummarize(py::module_& m) {
   m.def(
       "summarize",
       [](const TablePtr& table, const PySelection& selection) {
@@ -182,7 +228,9 @@ void BindAnalysis(py::module_& m) {
       },
       py::arg("table"), py::arg("selection"), py::arg("dataset") = py::none(),
       "The selection's summary beside all rows (and one dataset).");
+}
 
+void BindExplore(py::module_& m) {
   py::class_<ExplorePage>(m, "ExplorePage",
                           "One page of a slice: rows (positions, in the page's "
                           "order), the next cursor, the slice's total and "
@@ -197,72 +245,26 @@ void BindAnalysis(py::module_& m) {
                             p.total_rows, " rows>");
       });
 
-  m.def(
-      "explore",
-      [](const TablePtr& table, py::handle target, py::handle order_by,
-         const std::string& cursor, size_t limit, int threads,
-         RowIndex begin_row, std::optional<RowIndex> end_row, bool summarize,
-         py::handle resolver) {
-        const Target t = ToTarget(table, target);
-        if (threads < 1) {
-          throw StatusError(absl::InvalidArgumentError(
-              absl::StrCat("threads must be at least 1, not ", threads)));
-        }
-        ExploreOptions options;
-        if (!order_by.is_none()) options.order_by = ToOrderBy(order_by);
-        options.cursor = cursor;
-        options.limit = limit;
-        options.scan = ScanOptions{threads, begin_row, end_row};
-        options.summarize = summarize;
-        options.resolver = ToResolver(resolver);
-        return Value(Reading(*table, [&] {
-          if (t.slice.has_value())
-            return Explore(table->table, *t.slice, options);
-          if (t.bound.has_value())
-            return Explore(table->table, *t.bound, options);
-          return Explore(table->table, t.expr, options);
-        }));
-      },
-      py::arg("table"), py::arg("target"), py::kw_only(),
-      py::arg("order_by") = py::none(), py::arg("cursor") = "",
-      py::arg("limit") = 50, py::arg("threads") = 1, py::arg("begin_row") = 0,
-      py::arg("end_row") = py::none(), py::arg("summarize") = true,
-      py::arg("resolver") = py::none(),
-      "Applies a Slice, BoundFilter, Expr or filter text to the table as it "
-      "is now and returns one page after `cursor` (keyset pagination: "
-      "stable while rows are appended), the total and (summarize=True) the "
-      "summary of the whole slice. order_by: None keeps the slice's order "
-      "(data_row_id for filters).");
-  m.def(
-      "slice_row_ids",
-      [](const TablePtr& table, py::handle target, py::handle order_by,
-         size_t offset, std::optional<size_t> limit, py::handle resolver_arg) {
-        const SliceResolver* resolver = ToResolver(resolver_arg);
-        Target t = ToTarget(table, target);
-        if (t.bound.has_value()) t.expr = t.bound->expr();
-        std::vector<std::string> ids;
-        if (t.slice.has_value() && order_by.is_none()) {
-          ids = Value(Reading(*table, [&] {
-            return SliceRowIds(table->table, *t.slice, offset, limit, resolver);
-          }));
-        } else {
-          const Expr expr = t.slice.has_value() ? t.slice->filter : t.expr;
-          const std::vector<OrderBy> keys = ToOrderBy(order_by);
-          ids = Value(Reading(*table, [&] {
-            return SliceRowIds(table->table, expr, keys, offset, limit,
-                               resolver);
-          }));
-        }
-        return py::module_::import("numpy").attr("array")(
-            DecodeIds(ids), py::arg("dtype") = "object");
-      },
-      py::arg("table"), py::arg("target"), py::arg("order_by") = py::none(),
-      py::arg("offset") = 0, py::arg("limit") = py::none(), py::kw_only(),
-      py::arg("resolver") = py::none(),
-      "The data_row_ids matching a Slice (in its order unless order_by is "
-      "given) or filter (by data_row_id unless order_by is given), as a "
-      "NumPy object array, skipping `offset`, at most `limit`.");
+  m.def("explore", &ExploreTarget, py::arg("table"), py::arg("target"),
+        py::kw_only(), py::arg("order_by") = py::none(), py::arg("cursor") = "",
+        py::arg("limit") = 50, py::arg("threads") = 1, py::arg("begin_row") = 0,
+        py::arg("end_row") = py::none(), py::arg("summarize") = true,
+        py::arg("resolver") = py::none(),
+        "Applies a Slice, BoundFilter, Expr or filter text to the table as it "
+        "is now and returns one page after `cursor` (keyset pagination: "
+        "stable while rows are appended), the total and (summarize=True) the "
+        "summary of the whole slice. order_by: None keeps the slice's order "
+        "(data_row_id for filters).");
+  m.def("slice_row_ids", &SliceRowIdsOf, py::arg("table"), py::arg("target"),
+        py::arg("order_by") = py::none(), py::arg("offset") = 0,
+        py::arg("limit") = py::none(), py::kw_only(),
+        py::arg("resolver") = py::none(),
+        "The data_row_ids matching a Slice (in its order unless order_by is "
+        "given) or filter (by data_row_id unless order_by is given), as a "
+        "NumPy object array, skipping `offset`, at most `limit`.");
+}
 
+void BindAutoSlices(py::module_& m) {
   py::class_<AutoSlice>(m, "AutoSlice",
                         "A built-in slice (True positives, Low recall, "
                         "Candidate mislabels, ...): read-only, not saved.")
@@ -290,7 +292,9 @@ void BindAnalysis(py::module_& m) {
       [](const TablePtr& table) { return AutoSlices(table->table.schema()); },
       py::arg("table"),
       "The auto-generated slices whose columns the table has.");
+}
 
+void BindCuration(py::module_& m) {
   py::class_<SliceEntries>(m, "SliceEntries",
                            "The new rows that entered one slice.")
       .def_readonly("slice_id", &SliceEntries::slice_id)
@@ -343,6 +347,16 @@ void BindAnalysis(py::module_& m) {
       .def_property_readonly("num_slices", [](const PyCurator& c) {
         return c.curator->num_slices();
       });
+}
+
+}  // namespace
+
+void BindAnalysis(py::module_& m) {
+  BindSummaryValues(m);
+  BindSummarize(m);
+  BindExplore(m);
+  BindAutoSlices(m);
+  BindCuration(m);
 }
 
 }  // namespace slicekit::python
