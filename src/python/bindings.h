@@ -62,6 +62,10 @@ struct PySelection {
   Selection selection;
 };
 
+inline PySelection MakeSelection(const TablePtr& table, Selection selection) {
+  return PySelection{table, std::move(selection)};
+}
+
 // A resolver of IN SLICE references (SliceStore.resolver(org)): immutable,
 // shared by the calls that take it.
 struct PyResolver {
@@ -172,12 +176,21 @@ std::vector<RowIndex> ToRows(py::handle value);
 // A uint32 NumPy array holding `rows`.
 py::array_t<uint32_t> RowsArray(const std::vector<RowIndex>& rows);
 
+// Ids as str the way Table.row_ids() gives them (bytes that are not UTF-8
+// kept by surrogateescape), so they compare equal to the table's.
+py::list DecodeIds(const std::vector<std::string>& ids);
+
 // ---- The parts of the module --------------------------------------------
 
+// module.cc calls these in this order: pybind11 names a class in a
+// signature only if it is registered by then (else it writes the C++ type).
 void BindFilters(py::module_& m);
-void BindTables(py::module_& m);
+void BindTables(py::module_& m);   // Watermark, Table, Selection
+void BindScans(py::module_& m);    // BoundFilter, scans, ordering
+void BindTableIo(py::module_& m);  // CSV, export, the standard columns
 void BindMetrics(py::module_& m);
-void BindSlices(py::module_& m);
+void BindStore(py::module_& m);     // slices, history, snapshots, the store
+void BindAnalysis(py::module_& m);  // summaries, explore, auto slices, curation
 
 }  // namespace slicekit::python
 

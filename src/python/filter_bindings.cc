@@ -92,9 +92,47 @@ py::object LiteralToPython(const Literal& literal) {
   return py::none();
 }
 
-}  // namespace
+// The parts of an Expr node for the Python properties: a node without the
+// part gives None (False, [] for negated, children) rather than raising, so
+// a tree walker reads every node alike.
+py::object ExprValues(const Expr& e) {
+  py::list out;
+  if (e.kind() == Expr::Kind::kIn) {
+    for (const Literal& l : e.values()) {
+      out.append(LiteralToPython(l));
+    }
+  } else if (e.kind() == Expr::Kind::kBetween) {
+    out.append(LiteralToPython(e.low()));
+    out.append(LiteralToPython(e.high()));
+  } else {
+    return py::none();
+  }
+  return out;
+}
 
-void BindFilters(py::module_& m) {
+bool ExprNegated(const Expr& e) {
+  switch (e.kind()) {
+    case Expr::Kind::kBetween:
+    case Expr::Kind::kIn:
+    case Expr::Kind::kIsNull:
+      return e.negated();
+    default:
+      return false;
+  }
+}
+
+std::vector<Expr> ExprChildren(const Expr& e) {
+  switch (e.kind()) {
+    case Expr::Kind::kAnd:
+    case Expr::Kind::kOr:
+    case Expr::Kind::kNot:
+      return e.children();
+    default:
+      return std::vector<Expr>{};
+  }
+}
+
+void BindOrderBy(py::module_& m) {
   py::class_<OrderBy>(m, "OrderBy",
                       "One order key: a column and a direction. NULLs sort "
                       "last in both directions; ties break by data_row_id "
@@ -126,12 +164,10 @@ void BindFilters(py::module_& m) {
           [](py::tuple t) {
             return OrderBy{t[0].cast<std::string>(), t[1].cast<bool>()};
           }));
+}
 
-  py::class_<Expr> expr(
-      m, "Expr",
-      "An immutable filter: a predicate tree over named columns. Build one "
-      "with col(...), parse_filter(text) or filter_from_json(json). "
-      "str(expr) is the canonical filter text; & | ~ combine filters.");
+// The static constructors, one per kind of node (col(...) builds on them).
+void BindExprConstructors(py::class_<Expr>& expr) {
   expr.def(py::init<>(), "TRUE.")
       .def_static("true_", &Expr::True, "TRUE.")
       .def_static("false_", &Expr::False, "FALSE.")
@@ -192,8 +228,12 @@ void BindFilters(py::module_& m) {
           py::arg("json"), "Reads the JSON form (same as filter_from_json).")
       .def(
           "to_json", [](const Expr& e) { return Decode(FilterToJson(e)); },
-          "The JSON form: {\"version\":1,...}.")
-      .def_property_readonly(
+          "The JSON form: {\"version\":1,...}.");
+}
+
+// The parts of a node, for code that walks a filter tree.
+void BindExprAccessors(py::class_<Expr>& expr) {
+  expr.def_property_readonly(
           "kind", [](const Expr& e) { return KindName(e.kind()); },
           "'true', 'false', 'compare', 'between', 'in', 'is_null', 'and', "
           "'or' or 'not'.")
@@ -227,52 +267,18 @@ void BindFilters(py::module_& m) {
             return LiteralToPython(e.value());
           },
           "The value of a comparison, else None.")
-      .def_property_readonly(
-          "values",
-          [](const Expr& e) -> py::object {
-            py::list out;
-            if (e.kind() == Expr::Kind::kIn) {
-              for (const Literal& l : e.values()) {
-                out.append(LiteralToPython(l));
-              }
-            } else if (e.kind() == Expr::Kind::kBetween) {
-              out.append(LiteralToPython(e.low()));
-              out.append(LiteralToPython(e.high()));
-            } else {
-              return py::none();
-            }
-            return out;
-          },
-          "IN: the list; BETWEEN: [low, high]; else None.")
-      .def_property_readonly(
-          "negated",
-          [](const Expr& e) {
-            switch (e.kind()) {
-              case Expr::Kind::kBetween:
-              case Expr::Kind::kIn:
-              case Expr::Kind::kIsNull:
-                return e.negated();
-              default:
-                return false;
-            }
-          },
-          "NOT BETWEEN, NOT IN, IS NOT NULL.")
-      .def_property_readonly(
-          "children",
-          [](const Expr& e) {
-            switch (e.kind()) {
-              case Expr::Kind::kAnd:
-              case Expr::Kind::kOr:
-              case Expr::Kind::kNot:
-                return e.children();
-              default:
-                return std::vector<Expr>{};
-            }
-          },
-          "The operands of and/or/not.")
-      // is_operator: another operand type returns NotImplemented, so that
-      // `filter & col(...)` reaches Col.__rand__ (slicekit/_builder.py).
-      .def(
+      .def_property_readonly("values", &ExprValues,
+                             "IN: the list; BETWEEN: [low, high]; else None.")
+      .def_property_readonly("negated", &ExprNegated,
+                             "NOT BETWEEN, NOT IN, IS NOT NULL.")
+      .def_property_readonly("children", &ExprChildren,
+                             "The operands of and/or/not.");
+}
+
+void BindExprOperators(py::class_<Expr>& expr) {
+  // is_operator: another operand type returns NotImplemented, so that
+  // `filter & col(...)` reaches Col.__rand__ (slicekit/_builder.py).
+  expr.def(
           "__and__",
           [](const Expr& a, const Expr& b) {
             return Expr::And({a, b});
@@ -312,7 +318,21 @@ void BindFilters(py::module_& m) {
                       [](const py::bytes& json) {
                         return Value(FilterFromJson(std::string(json)));
                       }));
+}
 
+void BindExpr(py::module_& m) {
+  py::class_<Expr> expr(
+      m, "Expr",
+      "An immutable filter: a predicate tree over named columns. Build one "
+      "with col(...), parse_filter(text) or filter_from_json(json). "
+      "str(expr) is the canonical filter text; & | ~ combine filters.");
+  BindExprConstructors(expr);
+  BindExprAccessors(expr);
+  BindExprOperators(expr);
+}
+
+// The text language and the JSON form as module functions.
+void BindFilterText(py::module_& m) {
   m.def(
       "parse_filter",
       [](py::handle text) {
@@ -339,6 +359,14 @@ void BindFilters(py::module_& m) {
       "Reads the JSON form; errors name the JSON path of the problem.");
   m.attr("MAX_FILTER_DEPTH") = kMaxFilterDepth;
   m.attr("MAX_FILTER_INPUT_BYTES") = kMaxFilterInputBytes;
+}
+
+}  // namespace
+
+void BindFilters(py::module_& m) {
+  BindOrderBy(m);
+  BindExpr(m);
+  BindFilterText(m);
 }
 
 }  // namespace slicekit::python

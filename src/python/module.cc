@@ -177,6 +177,12 @@ py::array_t<uint32_t> RowsArray(const std::vector<RowIndex>& rows) {
   return out;
 }
 
+py::list DecodeIds(const std::vector<std::string>& ids) {
+  py::list out;
+  for (const std::string& id : ids) out.append(Decode(id));
+  return out;
+}
+
 namespace {
 
 // CRC-32 (zlib's, the same as Python's zlib.crc32) of each id's bytes,
@@ -257,8 +263,11 @@ PYBIND11_MODULE(_slicekit, m) {
 
   slicekit::python::BindFilters(m);
   slicekit::python::BindTables(m);
+  slicekit::python::BindScans(m);
+  slicekit::python::BindTableIo(m);
   slicekit::python::BindMetrics(m);
-  slicekit::python::BindSlices(m);
+  slicekit::python::BindStore(m);
+  slicekit::python::BindAnalysis(m);
 
   m.def("_order_keys", &slicekit::python::ToOrderBy, py::arg("order_by"),
         "The OrderBy list of an order_by argument.");

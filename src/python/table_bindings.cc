@@ -1,9 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// Tables, selections, scans and ordering. Tables come in from CSV or from
-// NumPy columns (the package's from_pandas/from_arrays turn a DataFrame or
-// a dict of arrays into the column payload read here) and go out as NumPy
-// arrays (row positions, values) without a Python object per row except
-// for strings.
+// Tables and selections, and tables to and from CSV. Tables come in from
+// CSV or from NumPy columns (the package's from_pandas/from_arrays turn a
+// DataFrame or a dict of arrays into the column payload read here) and go
+// out as NumPy arrays (row positions, values) without a Python object per
+// row except for strings.
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -19,8 +19,6 @@
 #include "slicekit/column_reader.h"
 #include "slicekit/csv.h"
 #include "slicekit/explore.h"
-#include "slicekit/order.h"
-#include "slicekit/scan.h"
 #include "slicekit/schema.h"
 #include "slicekit/table.h"
 #include "src/python/bindings.h"
@@ -296,6 +294,87 @@ struct StringColumn {
   std::vector<std::string> uniques;
 };
 
+// ("float", float32 values with NaN for NULL) of column k.
+py::tuple GatherFloats(const TableHandle& handle, const TableReader& reader,
+                       const std::vector<RowIndex>& rows, size_t k) {
+  const size_t n = rows.size();
+  py::array_t<float> values(static_cast<py::ssize_t>(n));
+  float* v = values.mutable_data();
+  Reading(handle, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      const std::optional<float> f = reader.GetFloat(rows[i], k);
+      v[i] = f.has_value() ? *f : std::numeric_limits<float>::quiet_NaN();
+    }
+    return 0;
+  });
+  return py::make_tuple("float", values);
+}
+
+// ("int", int64 values, bool NULL mask) of column k.
+py::tuple GatherInts(const TableHandle& handle, const TableReader& reader,
+                     const std::vector<RowIndex>& rows, size_t k) {
+  const size_t n = rows.size();
+  py::array_t<int64_t> values(static_cast<py::ssize_t>(n));
+  py::array_t<bool> nulls(static_cast<py::ssize_t>(n));
+  int64_t* v = values.mutable_data();
+  bool* null = nulls.mutable_data();
+  Reading(handle, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      const std::optional<int64_t> x = reader.GetInt(rows[i], k);
+      v[i] = x.value_or(0);
+      null[i] = !x.has_value();
+    }
+    return 0;
+  });
+  return py::make_tuple("int", values, nulls);
+}
+
+// Column k of `rows` as codes and uniques; the table lock must be held.
+StringColumn ReadStrings(const TableReader& reader,
+                         const std::vector<RowIndex>& rows, size_t k,
+                         ColumnType type) {
+  const size_t n = rows.size();
+  StringColumn s;
+  s.codes.resize(n);
+  if (type == ColumnType::kId) {
+    s.uniques.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      s.codes[i] = static_cast<int32_t>(i);
+      s.uniques.emplace_back(*reader.GetString(rows[i], k));
+    }
+    return s;
+  }
+  // Views into the dictionary, stable while the lock is held.
+  absl::flat_hash_map<absl::string_view, int32_t> seen;
+  for (size_t i = 0; i < n; ++i) {
+    const std::optional<absl::string_view> v = reader.GetString(rows[i], k);
+    if (!v.has_value()) {
+      s.codes[i] = -1;
+      continue;
+    }
+    auto [it, inserted] =
+        seen.try_emplace(*v, static_cast<int32_t>(s.uniques.size()));
+    if (inserted) s.uniques.emplace_back(*v);
+    s.codes[i] = it->second;
+  }
+  return s;
+}
+
+// ("str", int32 codes, list of str) of column k.
+py::tuple GatherStrings(const TableHandle& handle, const TableReader& reader,
+                        const std::vector<RowIndex>& rows, size_t k) {
+  const size_t n = rows.size();
+  StringColumn column = Reading(
+      handle, [&] { return ReadStrings(reader, rows, k, reader.type(k)); });
+  py::array_t<int32_t> codes(static_cast<py::ssize_t>(n));
+  if (n > 0) {
+    std::memcpy(codes.mutable_data(), column.codes.data(), n * sizeof(int32_t));
+  }
+  py::list uniques;
+  for (const std::string& u : column.uniques) uniques.append(Decode(u));
+  return py::make_tuple("str", codes, uniques);
+}
+
 // Reads columns `columns` of `rows`: per column ("float", float32 values
 // with NaN for NULL), ("int", int64 values, bool NULL mask) or ("str", int32
 // codes, list of str). The package builds NumPy/pandas columns from these.
@@ -317,103 +396,70 @@ py::list Gather(const TablePtr& handle, py::handle rows_arg,
   // (DataLossError), then its reads cannot fail.
   const TableReader reader = Value(
       Reading(*handle, [&] { return TableReader::Make(table, columns); }));
-  const size_t n = rows.size();
   py::list out;
   for (size_t k = 0; k < columns.size(); ++k) {
     const ColumnType type = reader.type(k);
     if (type == ColumnType::kFloat) {
-      py::array_t<float> values(static_cast<py::ssize_t>(n));
-      float* v = values.mutable_data();
-      Reading(*handle, [&] {
-        for (size_t i = 0; i < n; ++i) {
-          const std::optional<float> f = reader.GetFloat(rows[i], k);
-          v[i] = f.has_value() ? *f : std::numeric_limits<float>::quiet_NaN();
-        }
-        return 0;
-      });
-      out.append(py::make_tuple("float", values));
+      out.append(GatherFloats(*handle, reader, rows, k));
     } else if (type == ColumnType::kInt) {
-      py::array_t<int64_t> values(static_cast<py::ssize_t>(n));
-      py::array_t<bool> nulls(static_cast<py::ssize_t>(n));
-      int64_t* v = values.mutable_data();
-      bool* null = nulls.mutable_data();
-      Reading(*handle, [&] {
-        for (size_t i = 0; i < n; ++i) {
-          const std::optional<int64_t> x = reader.GetInt(rows[i], k);
-          v[i] = x.value_or(0);
-          null[i] = !x.has_value();
-        }
-        return 0;
-      });
-      out.append(py::make_tuple("int", values, nulls));
+      out.append(GatherInts(*handle, reader, rows, k));
     } else {
-      StringColumn column = Reading(*handle, [&] {
-        StringColumn s;
-        s.codes.resize(n);
-        if (type == ColumnType::kId) {
-          s.uniques.reserve(n);
-          for (size_t i = 0; i < n; ++i) {
-            s.codes[i] = static_cast<int32_t>(i);
-            s.uniques.emplace_back(*reader.GetString(rows[i], k));
-          }
-          return s;
-        }
-        // Views into the dictionary, stable while the lock is held.
-        absl::flat_hash_map<absl::string_view, int32_t> seen;
-        for (size_t i = 0; i < n; ++i) {
-          const std::optional<absl::string_view> v =
-              reader.GetString(rows[i], k);
-          if (!v.has_value()) {
-            s.codes[i] = -1;
-            continue;
-          }
-          auto [it, inserted] =
-              seen.try_emplace(*v, static_cast<int32_t>(s.uniques.size()));
-          if (inserted) s.uniques.emplace_back(*v);
-          s.codes[i] = it->second;
-        }
-        return s;
-      });
-      py::array_t<int32_t> codes(static_cast<py::ssize_t>(n));
-      if (n > 0) {
-        std::memcpy(codes.mutable_data(), column.codes.data(),
-                    n * sizeof(int32_t));
-      }
-      py::list uniques;
-      for (const std::string& u : column.uniques) uniques.append(Decode(u));
-      out.append(py::make_tuple("str", codes, uniques));
+      out.append(GatherStrings(*handle, reader, rows, k));
     }
   }
   return out;
 }
 
-PySelection MakeSelection(const TablePtr& table, Selection selection) {
-  return PySelection{table, std::move(selection)};
-}
-
-ScanOptions MakeScanOptions(int threads, RowIndex begin_row,
-                            std::optional<RowIndex> end_row) {
-  if (threads < 1) {
-    throw StatusError(absl::InvalidArgumentError(
-        absl::StrCat("threads must be at least 1, not ", threads)));
+py::array_t<int64_t> FindMany(const TableHandle& t, py::iterable ids) {
+  std::vector<std::string> keys;
+  for (py::handle id : ids) {
+    keys.push_back(IdBytes(id));
   }
-  return ScanOptions{threads, begin_row, end_row};
+  py::array_t<int64_t> out(static_cast<py::ssize_t>(keys.size()));
+  int64_t* rows = out.mutable_data();
+  Check(Reading(t, [&]() -> absl::Status {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      absl::StatusOr<std::optional<RowIndex>> row = t.table.Find(keys[i]);
+      if (!row.ok()) return row.status();
+      rows[i] = row->has_value() ? int64_t{**row} : -1;
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
-PyBoundFilter BindTo(py::handle filter, const TablePtr& table,
-                     py::handle resolver_arg) {
-  const Expr expr = ToExpr(filter);
-  const SliceResolver* resolver = ToResolver(resolver_arg);
-  return PyBoundFilter{table, Value(Reading(*table, [&] {
-                         return resolver != nullptr
-                                    ? Bind(expr, table->table, *resolver)
-                                    : Bind(expr, table->table);
-                       }))};
+py::dict CompactTable(TableHandle& t) {
+  const Table::CompactionStats s =
+      Value(Writing(t, [&] { return t.table.Compact(); }));
+  py::dict out;
+  out["rows_removed"] = s.rows_removed;
+  out["rows_after"] = s.rows_after;
+  out["bytes_before"] = s.bytes_before;
+  out["bytes_after"] = s.bytes_after;
+  out["generation"] = s.generation;
+  return out;
 }
 
-}  // namespace
+PySelection SelectionFromRows(const TablePtr& t, py::handle rows) {
+  const std::vector<RowIndex> positions = RowsOrLive(*t, rows);
+  Selection s = Value(Reading(*t, [&]() -> absl::StatusOr<Selection> {
+    // Checked again under the lock the positions are used in.
+    Selection out(t->table.num_rows());
+    for (RowIndex r : positions) {
+      if (r >= out.num_rows()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("row position ", r, " is out of range; the table has ",
+                         out.num_rows(), " rows"));
+      }
+      out.Add(r);
+    }
+    out.set_generation(t->table.generation());
+    return out;
+  }));
+  return MakeSelection(t, std::move(s));
+}
 
-void BindTables(py::module_& m) {
+void BindWatermark(py::module_& m) {
   py::class_<Table::Watermark>(
       m, "Watermark",
       "'The rows appended from now on': Table.end_watermark(), for "
@@ -437,14 +483,10 @@ void BindTables(py::module_& m) {
             return Table::Watermark{t[0].cast<RowIndex>(),
                                     t[1].cast<uint64_t>()};
           }));
+}
 
-  py::class_<TableHandle, TablePtr> table(
-      m, "Table",
-      "A columnar table of per-row metrics (slicekit::Table). Load one with "
-      "read_csv(), Table.from_pandas(), Table.from_arrays() or eval_coco(). "
-      "Safe to share between Python threads: scans run in parallel, "
-      "appends and deletes wait for them. Not picklable (ship its source "
-      "instead).");
+// The column payload in and out (slicekit/_table.py), sizes and schema.
+void BindTableColumns(py::class_<TableHandle, TablePtr>& table) {
   table
       .def_static("_from_columns", &FromColumns, py::arg("payload"),
                   py::arg("chunk_rows") = 65536)
@@ -496,7 +538,12 @@ void BindTables(py::module_& m) {
             }
             return out;
           },
-          "[(name, type)] with type 'float', 'int', 'categorical' or 'id'.")
+          "[(name, type)] with type 'float', 'int', 'categorical' or 'id'.");
+}
+
+// Rows by id, deletion and compaction, and the rows as a whole.
+void BindTableRows(py::class_<TableHandle, TablePtr>& table) {
+  table
       .def(
           "find",
           [](const TableHandle& t, py::handle id) -> std::optional<RowIndex> {
@@ -504,29 +551,9 @@ void BindTables(py::module_& m) {
             return Value(Reading(t, [&] { return t.table.Find(key); }));
           },
           py::arg("id"), "The position of the live row with this id, or None.")
-      .def(
-          "find_many",
-          [](const TableHandle& t, py::iterable ids) {
-            std::vector<std::string> keys;
-            for (py::handle id : ids) {
-              keys.push_back(IdBytes(id));
-            }
-            py::array_t<int64_t> out(static_cast<py::ssize_t>(keys.size()));
-            int64_t* rows = out.mutable_data();
-            Check(Reading(t, [&]() -> absl::Status {
-              for (size_t i = 0; i < keys.size(); ++i) {
-                absl::StatusOr<std::optional<RowIndex>> row =
-                    t.table.Find(keys[i]);
-                if (!row.ok()) return row.status();
-                rows[i] = row->has_value() ? int64_t{**row} : -1;
-              }
-              return absl::OkStatus();
-            }));
-            return out;
-          },
-          py::arg("ids"),
-          "The positions of the live rows with these ids (-1 where none), "
-          "as an int64 array.")
+      .def("find_many", &FindMany, py::arg("ids"),
+           "The positions of the live rows with these ids (-1 where none), "
+           "as an int64 array.")
       .def(
           "is_live",
           [](const TableHandle& t, RowIndex row) {
@@ -545,21 +572,9 @@ void BindTables(py::module_& m) {
           py::arg("ids"),
           "Deletes the live rows with these ids, or none (NotFoundError "
           "naming an id that is not live).")
-      .def(
-          "compact",
-          [](TableHandle& t) {
-            const Table::CompactionStats s =
-                Value(Writing(t, [&] { return t.table.Compact(); }));
-            py::dict out;
-            out["rows_removed"] = s.rows_removed;
-            out["rows_after"] = s.rows_after;
-            out["bytes_before"] = s.bytes_before;
-            out["bytes_after"] = s.bytes_after;
-            out["generation"] = s.generation;
-            return out;
-          },
-          "Drops deleted rows (a new generation: earlier selections and "
-          "positions become invalid). Returns the CompactionStats as a dict.")
+      .def("compact", &CompactTable,
+           "Drops deleted rows (a new generation: earlier selections and "
+           "positions become invalid). Returns the CompactionStats as a dict.")
       .def(
           "end_watermark",
           [](const TableHandle& t) {
@@ -586,7 +601,11 @@ void BindTables(py::module_& m) {
           },
           py::arg("rows") = py::none(),
           "The data_row_ids of `rows` (positions; default every live row) "
-          "as a NumPy object array of str.")
+          "as a NumPy object array of str.");
+}
+
+void BindTableMemory(py::class_<TableHandle, TablePtr>& table) {
+  table
       .def(
           "column_bytes",
           [](const TableHandle& t, const std::string& name) {
@@ -615,33 +634,29 @@ void BindTables(py::module_& m) {
                               " columns>");
         });
       });
+}
 
+void BindTable(py::module_& m) {
+  py::class_<TableHandle, TablePtr> table(
+      m, "Table",
+      "A columnar table of per-row metrics (slicekit::Table). Load one with "
+      "read_csv(), Table.from_pandas(), Table.from_arrays() or eval_coco(). "
+      "Safe to share between Python threads: scans run in parallel, "
+      "appends and deletes wait for them. Not picklable (ship its source "
+      "instead).");
+  BindTableColumns(table);
+  BindTableRows(table);
+  BindTableMemory(table);
+}
+
+void BindSelection(py::module_& m) {
   py::class_<PySelection>(
       m, "Selection",
       "A set of rows of one table (one bit per row position), as returned by "
       "a scan. to_numpy() gives the positions.")
-      .def_static(
-          "from_rows",
-          [](const TablePtr& t, py::handle rows) {
-            const std::vector<RowIndex> positions = RowsOrLive(*t, rows);
-            Selection s = Value(Reading(*t, [&]() -> absl::StatusOr<Selection> {
-              // Checked again under the lock the positions are used in.
-              Selection out(t->table.num_rows());
-              for (RowIndex r : positions) {
-                if (r >= out.num_rows()) {
-                  return absl::InvalidArgumentError(absl::StrCat(
-                      "row position ", r, " is out of range; the table has ",
-                      out.num_rows(), " rows"));
-                }
-                out.Add(r);
-              }
-              out.set_generation(t->table.generation());
-              return out;
-            }));
-            return MakeSelection(t, std::move(s));
-          },
-          py::arg("table"), py::arg("rows"),
-          "A selection of `table` holding the given row positions.")
+      .def_static("from_rows", &SelectionFromRows, py::arg("table"),
+                  py::arg("rows"),
+                  "A selection of `table` holding the given row positions.")
       .def(
           "count",
           [](const PySelection& s) {
@@ -687,132 +702,17 @@ void BindTables(py::module_& m) {
         return absl::StrCat("<slicekit.Selection ", s.selection.Count(), " of ",
                             s.selection.num_rows(), " rows>");
       });
+}
 
-  py::class_<PyBoundFilter>(
-      m, "BoundFilter",
-      "A filter bound to a table (names, types and literals checked once); "
-      "scan() it as often as needed, also after appends.")
-      .def(
-          "scan",
-          [](const PyBoundFilter& b, int threads, RowIndex begin_row,
-             std::optional<RowIndex> end_row) {
-            const ScanOptions options =
-                MakeScanOptions(threads, begin_row, end_row);
-            return MakeSelection(b.table, Reading(*b.table, [&] {
-                                   return b.filter.Scan(options);
-                                 }));
-          },
-          py::arg("threads") = 1, py::arg("begin_row") = 0,
-          py::arg("end_row") = py::none(),
-          "The live rows for which the filter is TRUE (GIL released).")
-      .def_property_readonly(
-          "expr", [](const PyBoundFilter& b) { return b.filter.expr(); })
-      .def_property_readonly("table",
-                             [](const PyBoundFilter& b) { return b.table; })
-      .def("debug_string",
-           [](const PyBoundFilter& b) { return b.filter.DebugString(); });
+}  // namespace
 
-  m.def("bind", &BindTo, py::arg("filter"), py::arg("table"), py::kw_only(),
-        py::arg("resolver") = py::none(),
-        "Binds a filter (Expr or text) to a table: NotFoundError for an "
-        "unknown column (with a suggestion), InvalidArgumentError for a type "
-        "mismatch. IN SLICE references resolve through `resolver` "
-        "(SliceStore.resolver(org)).");
-  m.def(
-      "scan",
-      [](const TablePtr& table, py::handle filter, int threads,
-         RowIndex begin_row, std::optional<RowIndex> end_row,
-         py::handle resolver) {
-        const ScanOptions options =
-            MakeScanOptions(threads, begin_row, end_row);
-        const PyBoundFilter bound = BindTo(filter, table, resolver);
-        return MakeSelection(
-            table, Reading(*table, [&] { return bound.filter.Scan(options); }));
-      },
-      py::arg("table"), py::arg("filter"), py::arg("threads") = 1,
-      py::arg("begin_row") = 0, py::arg("end_row") = py::none(), py::kw_only(),
-      py::arg("resolver") = py::none(),
-      "bind() then scan(), for one-off queries.");
-  m.def(
-      "scan_many",
-      [](const std::vector<PyBoundFilter>& filters, int threads,
-         RowIndex begin_row, std::optional<RowIndex> end_row) {
-        const ScanOptions options =
-            MakeScanOptions(threads, begin_row, end_row);
-        py::list out;
-        if (filters.empty()) return out;
-        std::vector<BoundFilter> bound;
-        for (const PyBoundFilter& f : filters) {
-          if (f.table != filters[0].table) {
-            throw StatusError(absl::InvalidArgumentError(
-                "scan_many needs filters bound to one table"));
-          }
-          bound.push_back(f.filter);
-        }
-        std::vector<Selection> selections = Reading(
-            *filters[0].table, [&] { return ScanMany(bound, options); });
-        for (Selection& s : selections) {
-          out.append(MakeSelection(filters[0].table, std::move(s)));
-        }
-        return out;
-      },
-      py::arg("filters"), py::arg("threads") = 1, py::arg("begin_row") = 0,
-      py::arg("end_row") = py::none(),
-      "Scans several filters bound to one table in one pass.");
+void BindTables(py::module_& m) {
+  BindWatermark(m);
+  BindTable(m);
+  BindSelection(m);
+}
 
-  py::class_<OrderedPage>(m, "OrderedPage",
-                          "One page of an ordered result: rows and the cursor "
-                          "of the next page ('' when no rows are left).")
-      .def_property_readonly(
-          "rows", [](const OrderedPage& p) { return RowsArray(p.rows); })
-      .def_readonly("next_cursor", &OrderedPage::next_cursor)
-      .def("__repr__", [](const OrderedPage& p) {
-        return absl::StrCat(
-            "<slicekit.OrderedPage ", p.rows.size(),
-            " rows, next_cursor=", p.next_cursor.empty() ? "''" : "'...'", ">");
-      });
-
-  m.def(
-      "order_rows",
-      [](const TablePtr& table, const PySelection& selection,
-         py::handle order_by, size_t offset, std::optional<size_t> limit) {
-        CheckSameTable(table, selection);
-        const std::vector<OrderBy> keys = ToOrderBy(order_by);
-        return RowsArray(Value(Reading(*table, [&] {
-          return OrderRows(table->table, selection.selection, keys, offset,
-                           limit);
-        })));
-      },
-      py::arg("table"), py::arg("selection"), py::arg("order_by") = py::none(),
-      py::arg("offset") = 0, py::arg("limit") = py::none(),
-      "The selected live rows in the order of `order_by` (NULLs last, ties "
-      "by data_row_id), skipping `offset`, at most `limit`: a uint32 array.");
-  m.def(
-      "order_page",
-      [](const TablePtr& table, const PySelection& selection,
-         py::handle order_by, const std::string& cursor, size_t limit) {
-        CheckSameTable(table, selection);
-        const std::vector<OrderBy> keys = ToOrderBy(order_by);
-        return Value(Reading(*table, [&] {
-          return OrderPage(table->table, selection.selection, keys, cursor,
-                           limit);
-        }));
-      },
-      py::arg("table"), py::arg("selection"), py::arg("order_by") = py::none(),
-      py::arg("cursor") = "", py::arg("limit") = 50,
-      "Keyset pagination: up to `limit` rows after `cursor` ('' for the "
-      "first page).");
-  m.def(
-      "order_cursor",
-      [](const TablePtr& table, py::handle order_by, RowIndex row) {
-        const std::vector<OrderBy> keys = ToOrderBy(order_by);
-        return Value(Reading(
-            *table, [&] { return OrderCursor(table->table, keys, row); }));
-      },
-      py::arg("table"), py::arg("order_by"), py::arg("row"),
-      "The cursor that resumes after `row` in this order (what order_page "
-      "returns for a page ending there).");
-
+void BindTableIo(py::module_& m) {
   m.def(
       "read_csv",
       [](const std::string& path, size_t chunk_rows) {
