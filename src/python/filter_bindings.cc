@@ -64,6 +64,8 @@ const char* KindName(Expr::Kind kind) {
       return "or";
     case Expr::Kind::kNot:
       return "not";
+    case Expr::Kind::kInSlice:
+      return "in_slice";
   }
   return "?";
 }
@@ -236,7 +238,7 @@ void BindExprAccessors(py::class_<Expr>& expr) {
   expr.def_property_readonly(
           "kind", [](const Expr& e) { return KindName(e.kind()); },
           "'true', 'false', 'compare', 'between', 'in', 'is_null', 'and', "
-          "'or' or 'not'.")
+          "'or', 'not' or 'in_slice'.")
       .def_property_readonly(
           "column",
           [](const Expr& e) -> py::object {

@@ -84,6 +84,10 @@ def test_builder_covers_every_leaf():
     assert col("f1").between(0.4, 0.6).values == [0.4, 0.6]
     assert [c.kind for c in ((col("a") == 1) & (col("b") == 2)).children] == \
         ["compare", "compare"]
+    # IN SLICE has a kind of its own (it was reported as '?').
+    assert sk.parse_filter("IN SLICE 'hard cars'").kind == "in_slice"
+    assert [c.kind for c in sk.parse_filter(
+        "fp >= 1 AND NOT IN SLICE 'x'").children] == ["compare", "not"]
 
 
 def test_numpy_scalars_and_big_integers_are_literals():
