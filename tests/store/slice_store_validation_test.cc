@@ -1,0 +1,72 @@
+// Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
+// What the store refuses so that everything it keeps reads back as it was
+// saved and can be evaluated: orderings and filters that are not UTF-8,
+// chains of IN SLICE references deeper than Bind() goes, and (SQLite)
+// stored text that is no longer UTF-8. Both backends unless noted.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "slicekit/filter_text.h"
+#include "slicekit/scan.h"
+#include "slicekit/slice_store.h"
+#include "tests/testing/reference.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/store_backends.h"
+
+namespace slicekit {
+namespace {
+
+using ::slicekit::testing::Backend;
+using ::slicekit::testing::IsOk;
+using ::slicekit::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Expr Filter(absl::string_view text) {
+  absl::StatusOr<Expr> expr = ParseFilter(text);
+  EXPECT_THAT(expr, IsOk());
+  return expr.ok() ? *expr : Expr();
+}
+
+class SliceStoreValidationTest : public ::slicekit::testing::StoreBackendTest {
+ protected:
+  absl::StatusOr<Slice> Create(absl::string_view name, absl::string_view where,
+                               std::vector<OrderBy> order_by = {}) {
+    return store_->Create(
+        "acme", SliceSpec{std::string(name), "", Filter(where), order_by});
+  }
+  size_t Count() {
+    return store_->List("acme", SliceListOrder::kByName)->size();
+  }
+};
+
+SLICEKIT_INSTANTIATE_FOR_BACKENDS(SliceStoreValidationTest);
+
+TEST_P(SliceStoreValidationTest, OrderByColumnsMustBeUtf8) {
+  const std::vector<OrderBy> bad = {{"fp", false}, {"conf\xe9", true}};
+  const std::string message = "order_by[1] column is not valid UTF-8 (byte 5)";
+  EXPECT_THAT(Create("Bad order", "fp >= 1", bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, message));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice good, Create("Good", "fp >= 1"));
+  EXPECT_THAT(store_->UpdateFilter("acme", good.id, good.filter, bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, message));
+  EXPECT_THAT(
+      store_->UpdateFilterAsNew("acme", good.id, "Other", good.filter, bad),
+      StatusIs(absl::StatusCode::kInvalidArgument, message));
+  Reopen();
+  EXPECT_EQ(Count(), 1u);
+  EXPECT_EQ(store_->Get("acme", good.id)->version, 1);
+}
+
+}  // namespace
+}  // namespace slicekit
