@@ -85,10 +85,81 @@ absl::Status ValidateOrderBy(const std::vector<OrderBy>& order_by) {
   return absl::OkStatus();
 }
 
-// A stored filter must read back: the JSON form is what the SQLite backend
-// loads, so a filter the JSON reader refuses (e.g. nested deeper than
-// kMaxFilterDepth) is refused up front by both backends.
+// InvalidArgument unless `text` is UTF-8: "the <kind> '<text, escaped>'
+// <context> is not valid UTF-8 (byte N)", N 1-based within the text.
+absl::Status CheckFilterText(absl::string_view text, absl::string_view kind,
+                             absl::string_view context) {
+  const size_t bad = internal::FirstInvalidUtf8(text);
+  if (bad == absl::string_view::npos) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter cannot be stored: the ", kind, " '",
+                   internal::EscapeForMessage(text), "'", context,
+                   " is not valid UTF-8 (byte ", bad + 1, ")"));
+}
+
+// The strings of one node: its column (name and class) and its literals,
+// or the slice it references.
+absl::Status CheckNodeText(const Expr& node) {
+  if (node.kind() == Expr::Kind::kInSlice) {
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckFilterText(node.slice().name, "slice name", " (IN SLICE)"));
+    return CheckFilterText(node.slice().id, "slice id", " (IN SLICE)");
+  }
+  std::vector<const Literal*> literals;
+  switch (node.kind()) {
+    case Expr::Kind::kCompare:
+      literals = {&node.value()};
+      break;
+    case Expr::Kind::kBetween:
+      literals = {&node.low(), &node.high()};
+      break;
+    case Expr::Kind::kIn:
+      for (const Literal& value : node.values()) literals.push_back(&value);
+      break;
+    case Expr::Kind::kIsNull:
+      break;
+    default:
+      return absl::OkStatus();  // no strings of its own
+  }
+  const ColumnRef& column = node.column();
+  SLICEKIT_RETURN_IF_ERROR(CheckFilterText(column.name, "column name", ""));
+  const std::string of_column =
+      absl::StrCat(" (column '", internal::EscapeForMessage(column.name), "')");
+  if (column.class_name.has_value()) {
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckFilterText(*column.class_name, "class name", of_column));
+  }
+  const std::string where =
+      column.class_name.has_value()
+          ? absl::StrCat(" (column '",
+                         internal::EscapeForMessage(column.ToString()), "')")
+          : of_column;
+  for (const Literal* literal : literals) {
+    if (!literal->is_string()) continue;
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckFilterText(literal->string_value(), "string", where));
+  }
+  return absl::OkStatus();
+}
+
+// A stored filter must read back exactly: the JSON form is what the SQLite
+// backend loads, and JSON holds only UTF-8 (FilterToJson would write U+FFFD
+// for other bytes, and the slice would then match other rows), so both
+// backends refuse a filter with a string that is not UTF-8, and one the
+// JSON reader refuses (e.g. nested deeper than kMaxFilterDepth).
 absl::Status ValidateFilter(const Expr& filter) {
+  // Iterative, so a deep tree built in C++ cannot exhaust the stack here.
+  std::vector<const Expr*> pending = {&filter};
+  while (!pending.empty()) {
+    const Expr* node = pending.back();
+    pending.pop_back();
+    SLICEKIT_RETURN_IF_ERROR(CheckNodeText(*node));
+    // Reversed, so the first child is looked at first.
+    const std::vector<Expr>& children = node->children();
+    for (auto it = children.rbegin(); it != children.rend(); ++it) {
+      pending.push_back(&*it);
+    }
+  }
   absl::StatusOr<Expr> round_trip = FilterFromJson(FilterToJson(filter));
   if (!round_trip.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(

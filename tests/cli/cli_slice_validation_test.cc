@@ -90,5 +90,34 @@ TEST_F(CliSliceValidationTest, AnOrderByThatIsNotUtf8IsAnError) {
   EXPECT_EQ(ListJson(), before);
 }
 
+TEST_F(CliSliceValidationTest, AFilterTheStoreCannotKeepExactlyIsRefused) {
+  std::ofstream(table_, std::ios::binary) << "data_row_id,dataset,fp\n"
+                                             "dr-1,M\xfc"
+                                             "nchen,1\n"
+                                             "dr-2,M\xfc"
+                                             "nchen,0\n"
+                                             "dr-3,\xef\xbf\xbd\xef\xbf\xbd,0\n"
+                                             "dr-4,Berlin,2\n";
+  const std::string where = "dataset = 'M\xfcnchen'";
+  const RunResult query =
+      RunProgram(SLICEKIT_CLI_PATH,
+                 {"query", "--table", table_, "--where", where, "--count"});
+  EXPECT_EQ(query.exit_code, 0) << query.err;
+  EXPECT_EQ(query.out, "2\n");
+  ExpectError(Slice({"create", "--name", "Munich", "--where", where}),
+              "filter cannot be stored: the string 'M\\xFCnchen' (column "
+              "'dataset') is not valid UTF-8 (byte 2)");
+  ExpectError(
+      Slice({"create", "--name", "Bytes", "--where", "dataset = '\xff\xfe'"}),
+      "the string '\\xFF\\xFE' (column 'dataset') is not valid UTF-8 "
+      "(byte 1)");
+  // What UTF-8 it keeps, it keeps exactly: this matches only dr-3.
+  Ok({"create", "--name", "Replacement", "--where",
+      "dataset = '\xef\xbf\xbd\xef\xbf\xbd'"});
+  const RunResult ids = Slice({"ids", "Replacement", "--table", table_});
+  EXPECT_EQ(ids.exit_code, 0) << ids.err;
+  EXPECT_EQ(ids.out, "dr-3\n");
+}
+
 }  // namespace
 }  // namespace slicekit

@@ -68,5 +68,63 @@ TEST_P(SliceStoreValidationTest, OrderByColumnsMustBeUtf8) {
   EXPECT_EQ(store_->Get("acme", good.id)->version, 1);
 }
 
+TEST_P(SliceStoreValidationTest, RefusesFilterStringsThatAreNotUtf8) {
+  struct Case {
+    std::string where;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"dataset = 'M\xfcnchen'",
+       "filter cannot be stored: the string 'M\\xFCnchen' (column 'dataset') "
+       "is not valid UTF-8 (byte 2)"},
+      {"dataset IN ('ok', '\xff\xfe')",
+       "filter cannot be stored: the string '\\xFF\\xFE' (column 'dataset') "
+       "is not valid UTF-8 (byte 1)"},
+      {"split NOT BETWEEN 'a' AND 'z\xc3'",
+       "filter cannot be stored: the string 'z\\xC3' (column 'split') is not "
+       "valid UTF-8 (byte 2)"},
+      {"\"conf\xe9\" > 0.5",
+       "filter cannot be stored: the column name 'conf\\xE9' is not valid "
+       "UTF-8 (byte 5)"},
+      {"fp['c\xe9'] >= 1",
+       "filter cannot be stored: the class name 'c\\xE9' (column 'fp') is "
+       "not valid UTF-8 (byte 2)"},
+  };
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice good, Create("Good", "fp >= 1"));
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.where);
+    EXPECT_THAT(Create("Bad filter", c.where),
+                StatusIs(absl::StatusCode::kInvalidArgument, c.message));
+    EXPECT_THAT(store_->UpdateFilter("acme", good.id, Filter(c.where), {}),
+                StatusIs(absl::StatusCode::kInvalidArgument, c.message));
+    EXPECT_THAT(store_->UpdateFilterAsNew("acme", good.id, "Other",
+                                          Filter(c.where), {}),
+                StatusIs(absl::StatusCode::kInvalidArgument, c.message));
+  }
+  EXPECT_THAT(Create("Bad ref", "IN SLICE 'G\xf6od'"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "filter cannot be stored: the slice name 'G\\xF6od' "
+                       "(IN SLICE) is not valid UTF-8 (byte 2)"));
+  Reopen();
+  EXPECT_EQ(Count(), 1u);
+  EXPECT_EQ(store_->Get("acme", good.id)->version, 1);
+}
+
+TEST_P(SliceStoreValidationTest, KeepsEveryUtf8FilterByteExact) {
+  // U+FFFD itself, NUL, a four-byte character and a quote: all UTF-8.
+  const Expr filter =
+      Col("dataset").In({"\xef\xbf\xbd\xef\xbf\xbd", std::string("a\0b", 3),
+                         "M\xc3\xbcnchen", "\xf0\x9f\x9a\x97'"}) &&
+      Col("fp", std::string("c\0r", 3)) >= 1 &&
+      Col(std::string("\x7f\x01", 2)).IsNull();
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice slice,
+      store_->Create("acme", SliceSpec{"Exact", "", filter, {}}));
+  EXPECT_EQ(slice.filter, filter);
+  Reopen();
+  EXPECT_EQ(store_->Get("acme", slice.id)->filter, filter);
+  EXPECT_EQ(store_->History("acme", slice.id)->front().filter, filter);
+}
+
 }  // namespace
 }  // namespace slicekit
