@@ -122,7 +122,9 @@ class SliceListResolver final : public SliceResolver {
 // breaks the rules), NotFound (no such slice in the org), AlreadyExists (the
 // name is taken in the org, case-insensitively), ResourceExhausted (the org
 // has 100 slices), FailedPrecondition (an `expected_version` that is not the
-// slice's current version), Internal/DataLoss (the backend failed).
+// slice's current version), Internal/DataLoss (the backend failed; text
+// read back that is not UTF-8, which the store never writes, is DataLoss
+// naming the SQLite file and the row).
 //
 // Backends: InMemory() and OpenSqlite() choose where the data is kept; the
 // operations and their rules are the same over every backend, since the

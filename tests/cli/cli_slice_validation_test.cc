@@ -119,5 +119,28 @@ TEST_F(CliSliceValidationTest, AFilterTheStoreCannotKeepExactlyIsRefused) {
   EXPECT_EQ(ids.out, "dr-3\n");
 }
 
+TEST_F(CliSliceValidationTest, ACorruptStoreValueIsDataLossNotAnAbort) {
+  const std::string id = Ok(
+      {"create", "--name", "Cars", "--where", "fp >= 1", "--order-by", "fp"});
+  std::string hex;
+  for (size_t i = 0; i < id.size(); ++i) {
+    absl::StrAppendFormat(&hex, "%02X",
+                          i == 7 ? 0xE9 : static_cast<unsigned char>(id[i]));
+  }
+  Sql(absl::StrCat("UPDATE slice_versions SET slice_id = CAST(X'", hex,
+                   "' AS TEXT); UPDATE slices SET id = CAST(X'", hex,
+                   "' AS TEXT);"));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"list", "--format", "json"},
+        std::vector<std::string>{"list"},
+        std::vector<std::string>{"show", "Cars"}}) {
+    const RunResult r = Slice(args);
+    ExpectError(r, absl::StrCat("slice store \""));
+    EXPECT_THAT(r.err, AllOf(HasSubstr("slices row 1: id is not valid UTF-8 "
+                                       "(byte 8)"),
+                             Not(HasSubstr("\xe9"))));
+  }
+}
+
 }  // namespace
 }  // namespace slicekit

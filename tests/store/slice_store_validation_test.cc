@@ -126,5 +126,96 @@ TEST_P(SliceStoreValidationTest, KeepsEveryUtf8FilterByteExact) {
   EXPECT_EQ(store_->History("acme", slice.id)->front().filter, filter);
 }
 
+// SQLite only: text that is no longer UTF-8 in the file.
+class CorruptStoreTextTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = absl::StrCat(::testing::TempDir(), "/slicekit_corrupt_text_",
+                         getpid(), ".db");
+    testing::RemoveStore(path_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    testing::RemoveStore(path_);
+  }
+  void Reopen() {
+    store_.reset();
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(store_, SliceStore::OpenSqlite(path_));
+  }
+  // Runs `sql` on the file with another connection.
+  void Sql(const std::string& sql) {
+    store_.reset();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+    Reopen();
+  }
+
+  std::string path_;
+  std::unique_ptr<SliceStore> store_;
+};
+
+TEST_F(CorruptStoreTextTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice slice,
+      store_->Create("acme", SliceSpec{"Cars", "", Filter("fp >= 1"), {}},
+                     ChangeInfo{"ann", {}}));
+  ASSERT_THAT(store_->SetAlertRules("acme", slice.id, "rows < 3"), IsOk());
+  // One byte of the id becomes 0xE9, in both places it is kept.
+  std::string bad_id = slice.id;
+  bad_id[5] = '\xe9';
+  const std::string hex_id = [&] {
+    std::string hex;
+    for (unsigned char c : bad_id) absl::StrAppendFormat(&hex, "%02X", c);
+    return hex;
+  }();
+  Sql(absl::StrCat("UPDATE slice_versions SET slice_id = CAST(X'", hex_id,
+                   "' AS TEXT) WHERE slice_id = '", slice.id,
+                   "'; UPDATE slices SET id = CAST(X'", hex_id,
+                   "' AS TEXT) WHERE id = '", slice.id, "';"));
+  const auto data_loss = [&](const std::string& what) {
+    return StatusIs(absl::StatusCode::kDataLoss,
+                    // The path as SQLite has it (absolute, one slash).
+                    AllOf(HasSubstr(absl::StrCat("slice store \"/")),
+                          HasSubstr(absl::StrCat("/slicekit_corrupt_text_",
+                                                 getpid(), ".db\": ")),
+                          HasSubstr(what), Not(HasSubstr("\xe9"))));
+  };
+  EXPECT_THAT(store_->List("acme", SliceListOrder::kByName),
+              data_loss("slices row 1: id is not valid UTF-8 (byte 6)"));
+  EXPECT_THAT(store_->CheckIntegrity(),
+              data_loss("slices row 1: id is not valid UTF-8 (byte 6)"));
+  EXPECT_THAT(store_->History("acme", bad_id),
+              data_loss("slice_versions row for version 1: slice_id is not "
+                        "valid UTF-8 (byte 6)"));
+
+  // A name and an actor, the id intact.
+  Sql(absl::StrCat("UPDATE slice_versions SET slice_id = '", slice.id,
+                   "', actor = CAST(X'61FF' AS TEXT); UPDATE slices SET id = '",
+                   slice.id, "', name = CAST(X'4361C072' AS TEXT);"));
+  EXPECT_THAT(store_->Get("acme", slice.id),
+              data_loss(absl::StrCat("slice ", slice.id,
+                                     " (slices row 1): name is not valid "
+                                     "UTF-8 (byte 3)")));
+  EXPECT_THAT(store_->History("acme", slice.id),
+              data_loss(absl::StrCat("version 1 of slice ", slice.id,
+                                     ": actor is not valid UTF-8 (byte 2)")));
+
+  Sql(
+      absl::StrCat("UPDATE slices SET name = 'Cars'; UPDATE slice_versions "
+                   "SET actor = 'ann'; UPDATE alert_rules SET rules = "
+                   "CAST(X'726F777320FE' AS TEXT);"));
+  EXPECT_THAT(store_->Get("acme", slice.id), IsOk());
+  EXPECT_THAT(store_->ListAlertRules("acme"),
+              data_loss(absl::StrCat("alert rules of slice ", slice.id,
+                                     ": rules is not valid UTF-8 (byte 6)")));
+}
+
 }  // namespace
 }  // namespace slicekit
