@@ -115,6 +115,10 @@ class SliceListResolver final : public SliceResolver {
 // referenced slice's id, so renaming that slice keeps the reference (the
 // filter's text shows the new name); a reference to a missing slice is
 // NotFound and one that closes a cycle InvalidArgument, naming the cycle.
+// Saving also refuses (InvalidArgument, naming the chain of slices) a
+// filter that Bind() could not evaluate once its references are expanded
+// (deeper than kMaxFilterDepth, or more than kMaxExpandedFilterNodes
+// nodes), and a changed filter that would make any slice using it so.
 // Deleting a slice that another one references is FailedPrecondition,
 // naming the slices that use it. Resolver() binds such filters.
 //

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -269,14 +271,144 @@ absl::StatusOr<std::vector<StoredSlice>> LoadOrgFresh(SliceTxn& txn,
   return slices;
 }
 
+// How deep Bind() nests a slice's filter once its IN SLICE references are
+// expanded (the referenced filter goes one level below its IN SLICE), and
+// the slices on the deepest path, from the slice itself down.
+struct ExpandedDepth {
+  int levels = 0;
+  std::vector<std::string> chain;  // names
+};
+
+// Computes ExpandedDepth for every slice `resolved` reached. Its slices come
+// after the slices they reference, so each height is known when needed;
+// the recursion only follows one filter (at most kMaxFilterDepth levels).
+class DepthMeter {
+ public:
+  explicit DepthMeter(const ResolvedFilter& resolved) {
+    for (const ResolvedSlice& slice : resolved.slices()) {
+      Height height = Measure(slice.filter);
+      heights_[slice.id] = height;
+      names_[slice.id] = slice.name;
+    }
+  }
+
+  // REQUIRES: `id` was among the resolved slices.
+  ExpandedDepth Of(const std::string& id) const {
+    ExpandedDepth depth;
+    depth.levels = heights_.at(id).levels;
+    for (std::string at = id; !at.empty(); at = heights_.at(at).via) {
+      depth.chain.push_back(names_.at(at));
+    }
+    return depth;
+  }
+
+ private:
+  struct Height {
+    int levels = 0;
+    std::string via;  // the referenced slice on the deepest path, if any
+  };
+
+  Height Measure(const Expr& expr) const {
+    if (expr.kind() == Expr::Kind::kInSlice) {
+      return Height{1 + heights_.at(expr.slice().id).levels, expr.slice().id};
+    }
+    Height deepest;
+    for (const Expr& child : expr.children()) {
+      Height height = Measure(child);
+      if (height.levels + 1 > deepest.levels) {
+        deepest = Height{height.levels + 1, std::move(height.via)};
+      }
+    }
+    return deepest;
+  }
+
+  absl::flat_hash_map<std::string, Height> heights_;
+  absl::flat_hash_map<std::string, std::string> names_;
+};
+
+// "130 levels through 'a' -> 'b' -> ... -> 'z', 65 slices"; a long chain
+// shows its first and last few slices.
+std::string DepthText(const ExpandedDepth& depth) {
+  constexpr size_t kHead = 4;
+  constexpr size_t kTail = 3;
+  std::vector<std::string> shown;
+  for (size_t i = 0; i < depth.chain.size(); ++i) {
+    if (depth.chain.size() > kHead + kTail + 1 && i == kHead) {
+      shown.push_back("...");
+      i = depth.chain.size() - kTail - 1;
+      continue;
+    }
+    shown.push_back(
+        absl::StrCat("'", internal::EscapeForMessage(depth.chain[i]), "'"));
+  }
+  return absl::StrCat(depth.levels, " levels through ",
+                      absl::StrJoin(shown, " -> "), ", ", depth.chain.size(),
+                      " slices");
+}
+
+// The slices of `slices` that reach slice `id` through IN SLICE references,
+// directly or through others, nearest first.
+std::vector<const Slice*> TransitiveUsersOf(const std::vector<Slice>& slices,
+                                            absl::string_view id) {
+  std::vector<const Slice*> users;
+  absl::flat_hash_set<std::string> seen = {std::string(id)};
+  std::vector<std::string> frontier = {std::string(id)};
+  while (!frontier.empty()) {
+    std::vector<std::string> next;
+    for (const Slice& s : slices) {
+      if (seen.contains(s.id)) continue;
+      for (const SliceRef& ref : SliceRefsOf(s.filter)) {
+        if (std::find(frontier.begin(), frontier.end(), ref.id) !=
+            frontier.end()) {
+          seen.insert(s.id);
+          users.push_back(&s);
+          next.push_back(s.id);
+          break;
+        }
+      }
+    }
+    frontier = std::move(next);
+  }
+  return users;
+}
+
+// After a change to slice `id`, every slice that uses it must still resolve
+// and bind: its expanded filter within kMaxExpandedFilterNodes nodes and
+// kMaxFilterDepth levels. Otherwise the change would break it.
+absl::Status CheckUsers(const std::vector<Slice>& after,
+                        const SliceResolver& resolver, absl::string_view id) {
+  for (const Slice* user : TransitiveUsersOf(after, id)) {
+    const std::string uses = absl::StrCat("slice \"", user->name, "\" (",
+                                          user->id, ") uses this slice");
+    absl::StatusOr<ResolvedFilter> resolved = ResolveSliceRefs(
+        Expr::InSlice(SliceRef{user->name, user->id}), resolver);
+    if (!resolved.ok()) {
+      return absl::Status(resolved.status().code(),
+                          absl::StrCat(uses, " through IN SLICE: ",
+                                       resolved.status().message()));
+    }
+    const ExpandedDepth depth = DepthMeter(*resolved).Of(user->id);
+    if (depth.levels > kMaxFilterDepth) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          uses, " through IN SLICE and would then be nested deeper than ",
+          kMaxFilterDepth, " levels with its references expanded (",
+          DepthText(depth), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Resolves the references of `written` (a slice about to be saved, new or
 // changed) among the org's `slices` as they will be after the write, so a
 // cycle through `written` itself is caught. Returns its filter with every
-// reference's id and name set.
+// reference's id and name set. Bind() must be able to evaluate it: its
+// expanded filter nests at most kMaxFilterDepth levels (Bind's limit) and,
+// with `check_users`, so does that of every slice that uses it.
 absl::StatusOr<Expr> ResolveForWrite(absl::string_view org,
                                      const std::vector<StoredSlice>& slices,
-                                     const Slice& written) {
-  if (SliceRefsOf(written.filter).empty()) return written.filter;
+                                     const Slice& written, bool check_users) {
+  const bool has_refs = !SliceRefsOf(written.filter).empty();
+  if (!has_refs && !check_users) return written.filter;
   std::vector<Slice> after = SlicesOf(slices);
   bool replaced = false;
   for (Slice& s : after) {
@@ -286,12 +418,26 @@ absl::StatusOr<Expr> ResolveForWrite(absl::string_view org,
     }
   }
   if (!replaced) after.push_back(written);
-  const SliceListResolver resolver(std::move(after), std::string(org));
-  SLICEKIT_ASSIGN_OR_RETURN(
-      const ResolvedFilter resolved,
-      ResolveSliceRefs(Expr::InSlice(SliceRef{written.name, written.id}),
-                       resolver));
-  return resolved.Find(written.id)->filter;
+  const SliceListResolver resolver(after, std::string(org));
+  Expr filter = written.filter;
+  if (has_refs) {
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const ResolvedFilter resolved,
+        ResolveSliceRefs(Expr::InSlice(SliceRef{written.name, written.id}),
+                         resolver));
+    filter = resolved.Find(written.id)->filter;
+    const ExpandedDepth depth = DepthMeter(resolved).Of(written.id);
+    if (depth.levels > kMaxFilterDepth) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter is nested deeper than ", kMaxFilterDepth,
+                       " levels with its IN SLICE references expanded (",
+                       DepthText(depth), ")"));
+    }
+  }
+  if (check_users) {
+    SLICEKIT_RETURN_IF_ERROR(CheckUsers(after, resolver, written.id));
+  }
+  return filter;
 }
 
 // The slices of `slices` (other than `id` itself) whose filters reference
@@ -354,7 +500,8 @@ absl::StatusOr<Slice> InsertNew(SliceTxn& txn, absl::string_view org,
   slice.description = std::move(description);
   slice.filter = filter;
   slice.order_by = order_by;
-  SLICEKIT_ASSIGN_OR_RETURN(slice.filter, ResolveForWrite(org, slices, slice));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      slice.filter, ResolveForWrite(org, slices, slice, /*check_users=*/false));
   slice.created_at = slice.updated_at = NowMicros();
   slice.version = 1;
   SLICEKIT_RETURN_IF_ERROR(txn.AddVersion(
@@ -399,8 +546,12 @@ absl::StatusOr<Slice> ChangeInPlace(
     SLICEKIT_RETURN_IF_ERROR(CheckVersion(stored.slice, expected_version));
     std::optional<int64_t> restored_from;
     SLICEKIT_RETURN_IF_ERROR(edit(txn, slices, stored, restored_from));
-    SLICEKIT_ASSIGN_OR_RETURN(stored.slice.filter,
-                              ResolveForWrite(org, slices, stored.slice));
+    // A new filter can break the slices that use this one.
+    const bool filter_changed =
+        !(stored.slice.filter == slices[i].slice.filter);
+    SLICEKIT_ASSIGN_OR_RETURN(
+        stored.slice.filter,
+        ResolveForWrite(org, slices, stored.slice, filter_changed));
     stored.slice.updated_at = NowMicros();
     ++stored.slice.version;
     SliceVersion version =

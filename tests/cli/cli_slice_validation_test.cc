@@ -142,5 +142,32 @@ TEST_F(CliSliceValidationTest, ACorruptStoreValueIsDataLossNotAnAbort) {
   }
 }
 
+// The chain of the issue: each slice `IN SLICE 'previous' AND NOT (NOT
+// (tp >= 0))`. The store keeps what `ids` can evaluate and refuses the
+// first slice that would go deeper, naming the chain.
+TEST_F(CliSliceValidationTest, RefusesAChainItCouldNotEvaluate) {
+  std::ofstream(table_) << "data_row_id,tp\ndr-1,1\ndr-2,0\n";
+  Ok({"create", "--name", "s000", "--where", "tp >= 0"});
+  int created = 1;
+  RunResult refused;
+  for (int i = 1; i < 100; ++i) {
+    refused = Slice(
+        {"create", "--name", absl::StrFormat("s%03d", i), "--where",
+         absl::StrFormat("IN SLICE 's%03d' AND NOT (NOT (tp >= 0))", i - 1)});
+    if (refused.exit_code != 0) break;
+    ++created;
+  }
+  EXPECT_EQ(created, 64);
+  ExpectError(refused, "nested deeper than 128 levels");
+  EXPECT_THAT(refused.err, HasSubstr("'s064' -> 's063' -> 's062'"));
+  const RunResult ids = Slice({"ids", "s063", "--table", table_});
+  EXPECT_EQ(ids.exit_code, 0) << ids.err;
+  EXPECT_EQ(ids.out, "dr-1\ndr-2\n");
+  // The root may not get deeper either: s063 would break.
+  ExpectError(Slice({"update", "s000", "--in-place", "--where",
+                     "NOT (NOT (NOT (NOT (tp >= 0))))"}),
+              "slice \"s063\" (");
+}
+
 }  // namespace
 }  // namespace slicekit

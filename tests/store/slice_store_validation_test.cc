@@ -126,6 +126,87 @@ TEST_P(SliceStoreValidationTest, KeepsEveryUtf8FilterByteExact) {
   EXPECT_EQ(store_->History("acme", slice.id)->front().filter, filter);
 }
 
+// A chain of slices, each `IN SLICE 'previous' AND NOT (NOT (tp >= 0))`:
+// two levels more per slice once the references are expanded.
+TEST_P(SliceStoreValidationTest, RefusesChainsNestedDeeperThanBindGoes) {
+  std::mt19937_64 rng(19);
+  const Table table = testing::RandomTable(rng, 50);
+  std::vector<Slice> chain;
+  absl::Status refused;
+  for (int i = 0; i < 100 && refused.ok(); ++i) {
+    const std::string where =
+        i == 0 ? std::string("tp >= 0")
+               : absl::StrFormat("IN SLICE 'c%03d' AND NOT (NOT (tp >= 0))",
+                                 i - 1);
+    absl::StatusOr<Slice> created = Create(absl::StrFormat("c%03d", i), where);
+    if (created.ok()) {
+      chain.push_back(*created);
+    } else {
+      refused = created.status();
+    }
+  }
+  // c001's deepest path is its NOT (NOT ...), not c000.
+  EXPECT_THAT(refused,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("nested deeper than 128 levels"),
+                             HasSubstr("'c064' -> 'c063' -> 'c062'"),
+                             HasSubstr("-> 'c002' -> 'c001', 64 slices"))));
+  ASSERT_EQ(chain.size(), 64u);
+  // Whatever the store keeps, Bind() can evaluate.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(std::unique_ptr<SliceResolver> resolver,
+                                store_->Resolver("acme"));
+  for (const Slice& s : chain) {
+    EXPECT_THAT(Bind(s.filter, table, *resolver), IsOk()) << s.name;
+  }
+
+  // Making the root deeper would break the slices that use it: refused,
+  // naming the one that would break and its chain.
+  const Expr deeper = Filter("NOT (NOT (NOT (NOT (tp >= 0))))");
+  EXPECT_THAT(
+      store_->UpdateFilter("acme", chain[0].id, deeper, {}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr(absl::StrCat("slice \"c063\" (", chain[63].id,
+                                            ") uses this slice")),
+                     HasSubstr("nested deeper than 128 levels"),
+                     HasSubstr("'c063' -> 'c062'"), HasSubstr("-> 'c000'"))));
+  EXPECT_EQ(store_->Get("acme", chain[0].id)->version, 1);
+  // Exactly at the limit: kept. Changes that keep the depth go through.
+  ASSERT_THAT(Create("Top", "IN SLICE 'c063'"), IsOk());
+  EXPECT_THAT(store_->UpdateFilter("acme", chain[0].id, Filter("tp >= 1"), {}),
+              IsOk());
+  EXPECT_THAT(store_->Rename("acme", chain[0].id, "c0 renamed"), IsOk());
+  EXPECT_THAT(store_->Restore("acme", chain[0].id, 1), IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(resolver, store_->Resolver("acme"));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const std::vector<Slice> all,
+                                store_->List("acme", SliceListOrder::kByName));
+  for (const Slice& s : all) {
+    EXPECT_THAT(Bind(s.filter, table, *resolver), IsOk()) << s.name;
+  }
+}
+
+TEST_P(SliceStoreValidationTest, RestoreChecksTheSlicesThatUseIt) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice root, Create("Root", "NOT (NOT (NOT (NOT (tp >= 0))))"));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice v2,
+      store_->UpdateFilter("acme", root.id, Filter("tp >= 0"), {}));
+  std::string previous = "Root";
+  Slice last;
+  for (int i = 0; i < 63; ++i) {
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(
+        last, Create(absl::StrFormat("u%03d", i),
+                     absl::StrCat("IN SLICE '", previous,
+                                  "' AND NOT (NOT (tp >= 0))")));
+    previous = last.name;
+  }
+  EXPECT_THAT(store_->Restore("acme", root.id, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr(absl::StrCat("slice \"u062\" (", last.id,
+                                                    ") uses this slice")),
+                             HasSubstr("nested deeper than 128 levels"))));
+  EXPECT_EQ(store_->Get("acme", root.id)->version, v2.version);
+}
+
 // SQLite only: text that is no longer UTF-8 in the file.
 class CorruptStoreTextTest : public ::testing::Test {
  protected:
