@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_store.h"
+#include "src/store/slice_store_internal.h"
 
 namespace slicekit {
 
@@ -30,7 +31,10 @@ absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
     return absl::NotFoundError(
         absl::StrCat(where, " with id \"", ref.id, "\" (was it deleted?)"));
   }
-  absl::StatusOr<std::string> name = NormalizeSliceName(ref.name);
+  // Under the rules of stored names, so that names stored before a rule
+  // was added still resolve.
+  absl::StatusOr<std::string> name =
+      internal::NormalizeStoredSliceName(ref.name);
   if (name.ok()) {
     const std::string key = SliceNameKey(*name);
     for (size_t i = 0; i < slices_.size(); ++i) {

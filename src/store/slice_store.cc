@@ -195,17 +195,26 @@ absl::Status CheckVersion(const Slice& slice,
   return absl::OkStatus();
 }
 
-// AlreadyExists if another slice than `except_id` has `name_key`.
+// AlreadyExists if another slice than `except_id` has `name_key`, or a
+// name that differs from `name` only in invisible characters (the joiners
+// of emoji sequences, or those of a name stored before they were refused),
+// which may show the same.
 absl::Status CheckNameFree(const std::vector<StoredSlice>& slices,
                            absl::string_view org, absl::string_view name,
                            absl::string_view name_key,
                            absl::string_view except_id) {
+  const std::string skeleton = internal::SliceNameSkeleton(name);
   for (const StoredSlice& s : slices) {
-    if (s.name_key == name_key && s.slice.id != except_id) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("name \"", name, "\" is taken in org \"", org,
-                       "\" by slice \"", s.slice.name, "\" (", s.slice.id,
-                       "); names are compared case-insensitively"));
+    if (s.slice.id == except_id) continue;
+    const bool same_key = s.name_key == name_key;
+    if (same_key || internal::SliceNameSkeleton(s.slice.name) == skeleton) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "name \"", name, "\" is taken in org \"", org, "\" by slice \"",
+          s.slice.name, "\" (", s.slice.id,
+          "); names are compared case-insensitively",
+          same_key ? ""
+                   : ", ignoring invisible characters (such as the U+200D "
+                     "and U+FE0F of emoji sequences)"));
     }
   }
   return absl::OkStatus();
@@ -609,9 +618,12 @@ absl::StatusOr<Slice> SliceStore::Get(absl::string_view org,
 absl::StatusOr<Slice> SliceStore::GetByName(absl::string_view org,
                                             absl::string_view name) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  absl::StatusOr<std::string> normalized = NormalizeSliceName(name);
+  // Names stored before a rule was added still match: look up under the
+  // rules they were stored with.
+  absl::StatusOr<std::string> normalized =
+      internal::NormalizeStoredSliceName(name);
   if (!normalized.ok()) {
-    // No stored name breaks the rules, so no slice can match.
+    // No stored name breaks those rules, so no slice can match.
     return absl::NotFoundError(
         absl::StrCat("org \"", org, "\" has no slice named \"", name, "\" (",
                      normalized.status().message(), ")"));

@@ -207,8 +207,8 @@ TEST_P(SliceStoreValidationTest, RestoreChecksTheSlicesThatUseIt) {
   EXPECT_EQ(store_->Get("acme", root.id)->version, v2.version);
 }
 
-// SQLite only: text that is no longer UTF-8 in the file.
-class CorruptStoreTextTest : public ::testing::Test {
+// SQLite only: what damage, or an older slicekit, left in the file.
+class StoreFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = absl::StrCat(::testing::TempDir(), "/slicekit_corrupt_text_",
@@ -242,7 +242,7 @@ class CorruptStoreTextTest : public ::testing::Test {
   std::unique_ptr<SliceStore> store_;
 };
 
-TEST_F(CorruptStoreTextTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
+TEST_F(StoreFileTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       const Slice slice,
       store_->Create("acme", SliceSpec{"Cars", "", Filter("fp >= 1"), {}},
@@ -296,6 +296,42 @@ TEST_F(CorruptStoreTextTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
   EXPECT_THAT(store_->ListAlertRules("acme"),
               data_loss(absl::StrCat("alert rules of slice ", slice.id,
                                      ": rules is not valid UTF-8 (byte 6)")));
+}
+
+// Names saved before invisible characters were refused stay usable: found
+// by name, resolved by IN SLICE, and no damage to CheckIntegrity. Only a
+// new name (create, rename, restore) must follow today's rules.
+TEST_F(StoreFileTest, NamesStoredUnderOlderRulesStillWork) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice slice,
+      store_->Create("acme", SliceSpec{"abcd", "", Filter("fp >= 1"), {}}));
+  const std::string old_name = "ab\u200Bcd";  // a zero-width space
+  Sql(absl::StrCat("UPDATE slice_versions SET name = '", old_name,
+                   "'; UPDATE slices SET name = '", old_name, "', name_key = '",
+                   SliceNameKey(old_name), "';"));
+  EXPECT_THAT(store_->CheckIntegrity(), IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice found,
+                                store_->GetByName("acme", old_name));
+  EXPECT_EQ(found.id, slice.id);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Slice user,
+      store_->Create(
+          "acme", SliceSpec{"user",
+                            "",
+                            Filter(absl::StrCat("IN SLICE '", old_name, "'")),
+                            {}}));
+  EXPECT_EQ(SliceRefsOf(user.filter).at(0).id, slice.id);
+  EXPECT_THAT(store_->SetDescription("acme", slice.id, "still works"), IsOk());
+  // Nor may a new name look like it.
+  EXPECT_THAT(
+      store_->Create("acme", SliceSpec{"ABCD", "", Filter("fp >= 2"), {}}),
+      StatusIs(absl::StatusCode::kAlreadyExists,
+               AllOf(HasSubstr(slice.id),
+                     HasSubstr("ignoring invisible characters"))));
+  EXPECT_THAT(store_->Rename("acme", user.id, old_name),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("(U+200B) at character 3")));
+  EXPECT_THAT(store_->CheckIntegrity(), IsOk());
 }
 
 }  // namespace
