@@ -10,6 +10,7 @@
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_store.h"
 #include "src/store/slice_store_internal.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 
@@ -28,8 +29,9 @@ absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
     for (const Slice& s : slices_) {
       if (s.id == ref.id) return ResolvedSlice{s.id, s.name, s.filter};
     }
-    return absl::NotFoundError(
-        absl::StrCat(where, " with id \"", ref.id, "\" (was it deleted?)"));
+    return absl::NotFoundError(absl::StrCat(where, " with id \"",
+                                            internal::EscapeForMessage(ref.id),
+                                            "\" (was it deleted?)"));
   }
   // Under the rules of stored names, so that names stored before a rule
   // was added still resolve.
@@ -43,7 +45,8 @@ absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
       }
     }
   }
-  return absl::NotFoundError(absl::StrCat(where, " named \"", ref.name, "\""));
+  return absl::NotFoundError(absl::StrCat(
+      where, " named \"", internal::EscapeForMessage(ref.name), "\""));
 }
 
 }  // namespace slicekit

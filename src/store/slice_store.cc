@@ -171,8 +171,9 @@ absl::Status ValidateFilter(const Expr& filter) {
 }
 
 absl::Status NotFoundError(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("org \"", org, "\" has no slice with id \"", id, "\""));
+  return absl::NotFoundError(absl::StrCat(
+      "org \"", internal::EscapeForMessage(org), "\" has no slice with id \"",
+      internal::EscapeForMessage(id), "\""));
 }
 
 // The index of slice `id` in `slices`, or NotFound.
@@ -520,9 +521,9 @@ absl::StatusOr<Slice> InsertNew(SliceTxn& txn, absl::string_view org,
 }
 
 absl::Status NoHistoryError(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat("org \"", org,
-                                          "\" has no history for slice \"", id,
-                                          "\" (never created, or purged)"));
+  return absl::NotFoundError(absl::StrCat(
+      "org \"", org, "\" has no history for slice \"",
+      internal::EscapeForMessage(id), "\" (never created, or purged)"));
 }
 
 absl::Status ValidateTableName(absl::string_view name) {
@@ -625,7 +626,8 @@ absl::StatusOr<Slice> SliceStore::GetByName(absl::string_view org,
   if (!normalized.ok()) {
     // No stored name breaks those rules, so no slice can match.
     return absl::NotFoundError(
-        absl::StrCat("org \"", org, "\" has no slice named \"", name, "\" (",
+        absl::StrCat("org \"", org, "\" has no slice named \"",
+                     internal::EscapeForMessage(name), "\" (",
                      normalized.status().message(), ")"));
   }
   const std::string key = SliceNameKey(*normalized);

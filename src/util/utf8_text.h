@@ -58,6 +58,19 @@ inline size_t FirstInvalidUtf8(absl::string_view text) {
   return absl::string_view::npos;
 }
 
+// The longest prefix of `text` of at most `max_bytes` that does not end
+// inside a well-formed UTF-8 sequence: where to cut text for a message.
+inline absl::string_view Utf8Prefix(absl::string_view text, size_t max_bytes) {
+  size_t end = 0;
+  while (end < text.size()) {
+    size_t length = Utf8SequenceLength(text.substr(end));
+    if (length == 0) length = 1;  // a stray byte stands alone
+    if (end + length > max_bytes) break;
+    end += length;
+  }
+  return text.substr(0, end);
+}
+
 // `text` as an error message may quote it: each byte that is not part of
 // well-formed UTF-8, each C0 control (NUL, newline, ...) and DEL becomes
 // \xNN. A message is printed as a C string and read as one line of UTF-8,
