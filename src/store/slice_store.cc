@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -230,6 +231,24 @@ absl::Status CheckRoom(absl::string_view org, size_t existing) {
   return absl::OkStatus();
 }
 
+// Every time the store keeps can be written as RFC 3339, whose years have
+// four digits (0000 to 9999), as slicekit writes them.
+absl::Status ValidateTime(absl::Time t, absl::string_view what) {
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " time is infinite"));
+  }
+  static const absl::Time kFirst =
+      absl::FromCivil(absl::CivilSecond(0, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  static const absl::Time kAfterLast = absl::FromCivil(
+      absl::CivilSecond(10000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  if (t < kFirst || t >= kAfterLast) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the ", what, " time is outside the years 0000 to 9999 (RFC 3339)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateChange(const ChangeInfo& change) {
   if (change.actor.size() > static_cast<size_t>(kMaxActorBytes)) {
     return absl::InvalidArgumentError(
@@ -237,9 +256,8 @@ absl::Status ValidateChange(const ChangeInfo& change) {
                      kMaxActorBytes));
   }
   SLICEKIT_RETURN_IF_ERROR(ValidateUtf8(change.actor, "actor"));
-  if (change.at.has_value() && (*change.at == absl::InfiniteFuture() ||
-                                *change.at == absl::InfinitePast())) {
-    return absl::InvalidArgumentError("the change time is infinite");
+  if (change.at.has_value()) {
+    SLICEKIT_RETURN_IF_ERROR(ValidateTime(*change.at, "change"));
   }
   return absl::OkStatus();
 }
@@ -924,6 +942,7 @@ absl::StatusOr<SnapshotInfo> SliceStore::SaveSnapshot(
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateTableName(info.table_name));
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(ChangeInfo{info.actor, {}}));
+  SLICEKIT_RETURN_IF_ERROR(ValidateTime(info.taken_at, "snapshot"));
   if (info.summary.rows != member_ids.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the snapshot's summary has ", info.summary.rows, " rows, but ",

@@ -169,5 +169,26 @@ TEST_F(CliSliceValidationTest, RefusesAChainItCouldNotEvaluate) {
               "slice \"s063\" (");
 }
 
+TEST_F(CliSliceValidationTest, TimesAreRfc3339WithFourDigitYears) {
+  const std::string id = Ok(
+      {"create", "--name", "Old", "--where", "fp >= 1", "--at", "0000-01-01"});
+  const RunResult history = Slice({"history", id, "--format", "json"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_EQ(nlohmann::json::parse(history.out)[0]["changed_at"],
+            "0000-01-01T00:00:00.000000Z");
+  Ok({"describe", id, "late", "--at", "9999-12-31T23:59:59.999999Z"});
+  const RunResult text = Slice({"history", id});
+  EXPECT_THAT(text.out, HasSubstr("\t9999-12-31T23:59:59.999999Z\t"));
+  for (const std::string at :
+       {"10000-01-01", "-0001-12-31", "0000-01-01T00:30:00+01:00", "99-01-01",
+        "+2026-01-01"}) {
+    SCOPED_TRACE(at);
+    const RunResult r =
+        Slice({"describe", id, "never", "--at", std::string(at)});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.error_line(), HasSubstr("--at needs a time"));
+  }
+}
+
 }  // namespace
 }  // namespace slicekit

@@ -13,6 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/filter_text.h"
@@ -205,6 +207,46 @@ TEST_P(SliceStoreValidationTest, RestoreChecksTheSlicesThatUseIt) {
                                                     ") uses this slice")),
                              HasSubstr("nested deeper than 128 levels"))));
   EXPECT_EQ(store_->Get("acme", root.id)->version, v2.version);
+}
+
+// Times are kept to be written as RFC 3339, whose years have four digits.
+TEST_P(SliceStoreValidationTest, TimesAreWithinTheYearsOfRfc3339) {
+  const absl::Time first =
+      absl::FromCivil(absl::CivilSecond(0, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  const absl::Time after_last = absl::FromCivil(
+      absl::CivilSecond(10000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  const std::string message =
+      "time is outside the years 0000 to 9999 (RFC 3339)";
+  const SliceSpec spec{"Old", "", Filter("fp >= 1"), {}};
+  EXPECT_THAT(store_->Create("acme", spec, {"ann", after_last}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       absl::StrCat("the change ", message)));
+  EXPECT_THAT(
+      store_->Create("acme", spec, {"ann", first - absl::Microseconds(1)}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               absl::StrCat("the change ", message)));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice slice,
+                                store_->Create("acme", spec, {"ann", first}));
+  EXPECT_THAT(
+      store_->SetDescription("acme", slice.id, "last", std::nullopt,
+                             {"ann", after_last - absl::Nanoseconds(1)}),
+      IsOk());
+  SnapshotInfo info;
+  info.slice_id = slice.id;
+  info.taken_at = after_last;
+  EXPECT_THAT(store_->SaveSnapshot("acme", info, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       absl::StrCat("the snapshot ", message)));
+  info.taken_at = absl::InfiniteFuture();
+  EXPECT_THAT(store_->SaveSnapshot("acme", info, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "the snapshot time is infinite"));
+  Reopen();
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const std::vector<SliceVersion> history,
+                                store_->History("acme", slice.id));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].changed_at, first);
+  EXPECT_EQ(history[1].changed_at, after_last - absl::Microseconds(1));
 }
 
 // SQLite only: what damage, or an older slicekit, left in the file.
