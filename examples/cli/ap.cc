@@ -152,7 +152,11 @@ void PrintJson(const ModelRun& run, const CocoEvaluation& e,
     out["best_f1"] = {{"threshold", all.best_f1->threshold},
                       {"f1", *all.best_f1->f1}};
   }
-  std::printf("%s\n", out.dump(1).c_str());
+  // Class names come from COCO files, which the importer checked are
+  // UTF-8; the handler keeps a byte that slipped through from throwing.
+  std::printf("%s\n",
+              out.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)
+                  .c_str());
 }
 
 bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,

@@ -4,6 +4,7 @@
 // (each file of slice.h declares its own) and what they share.
 #include "examples/cli/slice.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "slicekit/slice_store.h"
 
@@ -22,17 +24,33 @@ int StoreError(const absl::Status& status) {
 }
 
 std::string TimeText(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+  // %E4Y: RFC 3339 years have four digits (%Y prints year 0 as "0"). The
+  // store keeps only the years 0000 to 9999, which four digits hold.
+  return absl::FormatTime("%E4Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }
 
 std::optional<absl::Time> ParseTimeFlag(const std::string& text) {
+  // RFC 3339 years are four digits; absl's %Y also takes more, fewer and
+  // a sign.
+  if (text.size() < 5 || text[4] != '-' ||
+      !std::all_of(text.begin(), text.begin() + 4,
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   absl::Time t;
   std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return t;
-  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &error)) {
-    return t;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error) &&
+      !absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &error)) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  // An offset can move the time out of those years in UTC, where it is
+  // printed (0000-01-01T00:30:00+01:00).
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  if (t < absl::FromCivil(absl::CivilSecond(0, 1, 1, 0, 0, 0), utc) ||
+      t >= absl::FromCivil(absl::CivilSecond(10000, 1, 1, 0, 0, 0), utc)) {
+    return std::nullopt;
+  }
+  return t;
 }
 
 std::optional<int> ChangeFrom(const ParsedFlags& flags, ChangeInfo* change) {

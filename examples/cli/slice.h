@@ -83,7 +83,9 @@ int StoreError(const absl::Status& status);
 // "2026-01-31T12:00:00.000000Z".
 std::string TimeText(absl::Time t);
 // Parses `--at`/`--since` values: RFC 3339 ("2026-01-31T12:00:00Z",
-// "2026-01-31T14:00:00+02:00") or a date ("2026-01-31", midnight UTC).
+// "2026-01-31T14:00:00+02:00") or a date ("2026-01-31", midnight UTC),
+// with a four-digit year; nullopt outside the years 0000 to 9999 in UTC,
+// which is all the store keeps.
 std::optional<absl::Time> ParseTimeFlag(const std::string& text);
 // "confidence desc, fp asc".
 std::string OrderByText(const std::vector<OrderBy>& order_by);

@@ -53,7 +53,8 @@ int History(SliceCommandContext& context, const ParsedFlags& flags) {
       if (v.restored_from) version["restored_from"] = *v.restored_from;
       all.push_back(std::move(version));
     }
-    out.Line(all.dump(2));
+    // UTF-8 only, as in `list --format json`.
+    out.Line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     // One version per line, tab-separated: version, change, time, actor,
     // name, where, order by, description.

@@ -93,7 +93,12 @@ int SliceList(SliceCommandContext& context, const ParsedFlags& flags) {
   if (format == "json") {
     nlohmann::json all = nlohmann::json::array();
     for (const slicekit::Slice& s : *slices) all.push_back(SliceJson(s));
-    std::printf("%s\n", all.dump(2).c_str());
+    // The store hands out UTF-8 only (it refuses other text on the way in
+    // and reports it as DataLoss on the way out); the handler keeps a byte
+    // that slipped through from throwing out of the command.
+    std::printf("%s\n", all.dump(2, ' ', false,
+                                 nlohmann::json::error_handler_t::replace)
+                            .c_str());
     return kOk;
   }
   // Text: one slice per line, tab-separated: id, name, version, where,

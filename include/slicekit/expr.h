@@ -55,6 +55,15 @@ class Literal {
   // single-quoted string with quotes doubled.
   std::string ToString() const;
 
+  // The text a number was written as when it was parsed (filter text, or
+  // a JSON {"number": "1e309"}): "1e309", "1.50". Error messages quote it,
+  // since the canonical form can be another text ("1e999", "1.5"). Empty
+  // for a literal built in C++ and for strings. Not part of equality.
+  const std::string& spelling() const { return spelling_; }
+  // This number, remembering `spelling` as its written form.
+  // REQUIRES: is_number().
+  Literal WithSpelling(std::string spelling) const;
+
   friend bool operator==(const Literal& a, const Literal& b);
 
  private:
@@ -63,6 +72,7 @@ class Literal {
   int64_t int_ = 0;
   double double_ = 0;
   std::string string_;
+  std::string spelling_;
 };
 
 // A column reference, optionally scoped to one class (`fp[car]`).

@@ -62,6 +62,7 @@ struct OrderedPage {
 // not dictionary codes, so a cursor made on one table also works on
 // another with the same key columns and types (another partition of the
 // same rows): a category that table never stored sorts where its bytes do.
+// Key columns may have any bytes in their names (a Latin-1 CSV header).
 absl::StatusOr<OrderedPage> OrderPage(const Table& table,
                                       const Selection& selection,
                                       absl::Span<const OrderBy> keys,

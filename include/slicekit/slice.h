@@ -31,8 +31,10 @@ struct Slice {
 // Who made a change and when, as the caller says; kept in the slice's
 // history (SliceStore::History). Both are optional.
 struct ChangeInfo {
-  std::string actor;             // a user, a job: at most 200 bytes of UTF-8
-  std::optional<absl::Time> at;  // unset: the store's clock at the change
+  std::string actor;  // a user, a job: at most 200 bytes of UTF-8
+  // Unset: the store's clock at the change. Within the years 0000 to 9999
+  // (UTC), which RFC 3339 writes.
+  std::optional<absl::Time> at;
 };
 
 // What made a version of a slice.

@@ -48,15 +48,35 @@ inline constexpr int kMaxActorBytes = 200;
 //    U+202A-U+202E, U+2066-U+2069) and no unassigned code points (their
 //    normalization could change with Unicode): `name contains a control
 //    character (U+0007) at character 3` (1-based, in the trimmed name);
+//  - no invisible characters, so that no name looks like another one or
+//    like nothing (UTS #39, TR #31): no format character (category Cf:
+//    U+200B, U+00AD, a leading U+FEFF, U+0600, ...) and no default-ignorable
+//    code point (Hangul fillers, variation selectors, tag characters, ...):
+//    `name contains an invisible or format character (U+200B) at
+//    character 3`. The exception is emoji: U+FE0F right after a pictograph
+//    and U+200D between pictographs (the first with an optional U+FE0F or
+//    skin-tone modifier), as in the ZWJ sequences of UTS #51; elsewhere
+//    `name contains an invisible character outside an emoji sequence
+//    (U+200D) at character 3`. Keycaps (`#` U+FE0F U+20E3) and flag tag
+//    sequences are refused;
 //  - normalized to NFC (utf8proc), then 3 to 30 characters: `name has 31
-//    characters; the limit is 30`, `name has 2 characters; the minimum is 3`.
-// Other format characters (e.g. U+200D, used by emoji sequences) are allowed.
+//    characters; the limit is 30`, `name has 2 characters; the minimum is 3`;
+//  - at least one visible character (a letter, digit, punctuation mark,
+//    symbol or private-use character; not only marks and spaces): `name has
+//    no visible character (a letter, digit, punctuation mark or symbol)`.
+// Since emoji sequences may hold U+200D and U+FE0F, the store also refuses
+// a name that differs from another slice's only in invisible characters
+// (AlreadyExists): the family emoji with joiners and its three people
+// without them may render alike. Names stored by a slicekit before these
+// rules (e.g. with U+200B) are still found by name and pass
+// CheckIntegrity(); a rename or restore to such a name is refused.
 absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name);
 
 // Returns the key under which names are unique within an org: the Unicode
 // case folding (utf8proc UTF8PROC_CASEFOLD) of the NFC name, recomposed.
-// "Ärger" and "ärger" have the same key. REQUIRES: `normalized_name` came
-// from NormalizeSliceName().
+// "Ärger" and "ärger" have the same key. (The store also compares the keys
+// without default-ignorable characters, see above.) REQUIRES:
+// `normalized_name` came from NormalizeSliceName().
 std::string SliceNameKey(absl::string_view normalized_name);
 
 // Returns OK if `description` is valid UTF-8 of at most 1,000 characters,
@@ -115,6 +135,10 @@ class SliceListResolver final : public SliceResolver {
 // referenced slice's id, so renaming that slice keeps the reference (the
 // filter's text shows the new name); a reference to a missing slice is
 // NotFound and one that closes a cycle InvalidArgument, naming the cycle.
+// Saving also refuses (InvalidArgument, naming the chain of slices) a
+// filter that Bind() could not evaluate once its references are expanded
+// (deeper than kMaxFilterDepth, or more than kMaxExpandedFilterNodes
+// nodes), and a changed filter that would make any slice using it so.
 // Deleting a slice that another one references is FailedPrecondition,
 // naming the slices that use it. Resolver() binds such filters.
 //
@@ -122,7 +146,9 @@ class SliceListResolver final : public SliceResolver {
 // breaks the rules), NotFound (no such slice in the org), AlreadyExists (the
 // name is taken in the org, case-insensitively), ResourceExhausted (the org
 // has 100 slices), FailedPrecondition (an `expected_version` that is not the
-// slice's current version), Internal/DataLoss (the backend failed).
+// slice's current version), Internal/DataLoss (the backend failed; text
+// read back that is not UTF-8, which the store never writes, is DataLoss
+// naming the SQLite file and the row).
 //
 // Backends: InMemory() and OpenSqlite() choose where the data is kept; the
 // operations and their rules are the same over every backend, since the

@@ -51,6 +51,12 @@ Literal::Literal(double value) {
 Literal::Literal(std::string value)
     : kind_(Kind::kString), string_(std::move(value)) {}
 
+Literal Literal::WithSpelling(std::string spelling) const {
+  Literal written = *this;
+  written.spelling_ = std::move(spelling);
+  return written;
+}
+
 double Literal::double_value() const {
   return kind_ == Kind::kInt ? static_cast<double>(int_) : double_;
 }

@@ -22,6 +22,7 @@
 #include "slicekit/expr.h"
 #include "src/filter/number_literal.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace {
@@ -206,8 +207,9 @@ std::string Describe(const Json& value) {
   if (value.is_array()) return "an array";
   std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   constexpr size_t kMaxShown = 40;
-  if (text.size() > kMaxShown)
-    text = absl::StrCat(text.substr(0, kMaxShown), "...");
+  if (text.size() > kMaxShown) {
+    text = absl::StrCat(internal::Utf8Prefix(text, kMaxShown), "...");
+  }
   return text;
 }
 
@@ -238,7 +240,8 @@ absl::Status CheckFields(const Json& object, const Path& path,
                          absl::string_view op) {
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string message = absl::StrCat("unknown field '", key, "'");
+      std::string message =
+          absl::StrCat("unknown field '", internal::EscapeForMessage(key), "'");
       if (!op.empty()) absl::StrAppend(&message, " for operator '", op, "'");
       return ErrorAt(path, message);
     }
@@ -267,12 +270,15 @@ absl::StatusOr<Literal> ReadLiteral(const Json& json, const Path& path) {
       return TypeError(number_path, "a string", *number);
     }
     const std::string& text = number->get_ref<const std::string&>();
-    if (text == "nan") return Literal(std::numeric_limits<double>::quiet_NaN());
+    if (text == "nan") {
+      return Literal(std::numeric_limits<double>::quiet_NaN())
+          .WithSpelling(text);
+    }
     std::optional<Literal> literal = internal::NumberLiteralFromText(text);
     if (!literal.has_value()) {
       return TypeError(number_path, "a number such as \"1e999\"", *number);
     }
-    return *std::move(literal);
+    return literal->WithSpelling(text);
   }
   return TypeError(path, "a number, a string or {\"number\": \"...\"}", json);
 }
@@ -315,7 +321,8 @@ absl::StatusOr<Expr> ReadNode(const Json& node, const Path& path, int depth) {
   const std::string& op = op_json->get_ref<const std::string&>();
   const OpSpec* spec = FindOp(op);
   if (spec == nullptr) {
-    return ErrorAt(op_path, absl::StrCat("unknown operator '", op, "'"));
+    return ErrorAt(op_path, absl::StrCat("unknown operator '",
+                                         internal::EscapeForMessage(op), "'"));
   }
   SLICEKIT_RETURN_IF_ERROR(CheckFields(node, path, spec->fields, op));
 
@@ -455,7 +462,8 @@ class DuplicateFieldFinder {
         Frame& frame = stack_.back();
         frame.key = parsed.get<std::string>();
         if (!frame.keys.insert(frame.key).second && error_.empty()) {
-          error_ = absl::StrCat("duplicate field '", frame.key, "'");
+          error_ = absl::StrCat("duplicate field '",
+                                internal::EscapeForMessage(frame.key), "'");
           const std::string where = ObjectPath();
           if (!where.empty()) error_ = absl::StrCat(where, ": ", error_);
         }
@@ -488,7 +496,8 @@ class DuplicateFieldFinder {
       if (stack_[i].is_array) {
         absl::StrAppend(&out, "[", stack_[i].index, "]");
       } else {
-        absl::StrAppend(&out, out.empty() ? "" : ".", stack_[i].key);
+        absl::StrAppend(&out, out.empty() ? "" : ".",
+                        internal::EscapeForMessage(stack_[i].key));
       }
     }
     return out;

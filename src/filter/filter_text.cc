@@ -25,6 +25,7 @@
 #include "slicekit/expr.h"
 #include "src/filter/number_literal.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace {
@@ -345,11 +346,16 @@ absl::Status ErrorAt(size_t offset, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat("at ", offset, ": ", message));
 }
 
-// Quotes `text` for an error message, shortened if long.
+// Quotes `text` for an error message, shortened if long (never inside a
+// UTF-8 sequence) and escaped where a message could not carry it.
 std::string Excerpt(absl::string_view text) {
   constexpr size_t kMaxExcerpt = 40;
-  if (text.size() <= kMaxExcerpt) return absl::StrCat("'", text, "'");
-  return absl::StrCat("'", text.substr(0, kMaxExcerpt), "...'");
+  if (text.size() <= kMaxExcerpt) {
+    return absl::StrCat("'", internal::EscapeForMessage(text), "'");
+  }
+  return absl::StrCat(
+      "'", internal::EscapeForMessage(internal::Utf8Prefix(text, kMaxExcerpt)),
+      "...'");
 }
 
 // Length of the UTF-8 sequence at the start of `text`, or 0 if invalid.
@@ -680,7 +686,8 @@ class Parser {
           token_.type == TokenType::kQuotedName) {
         std::string quoted;
         AppendQuoted(token_.value, '\'', &quoted);
-        absl::StrAppend(&message, ": IN SLICE ", quoted);
+        absl::StrAppend(&message, ": IN SLICE ",
+                        internal::EscapeForMessage(quoted));
       }
       return ErrorAt(token_.offset, message);
     }
@@ -866,8 +873,9 @@ class Parser {
         return ErrorAt(token_.offset,
                        absl::StrCat("malformed number ", Excerpt(token_.text)));
       }
+      Literal written = number->WithSpelling(std::string(token_.text));
       SLICEKIT_RETURN_IF_ERROR(Advance());
-      return *std::move(number);
+      return written;
     }
     if (token_.type == TokenType::kString) {
       Literal value(std::move(token_.value));
@@ -882,7 +890,8 @@ class Parser {
                token_.type == TokenType::kQuotedName) {
       std::string quoted;
       AppendQuoted(token_.value, '\'', &quoted);
-      absl::StrAppend(&message, "; strings take single quotes: ", quoted);
+      absl::StrAppend(&message, "; strings take single quotes: ",
+                      internal::EscapeForMessage(quoted));
     }
     return ErrorAt(token_.offset, message);
   }

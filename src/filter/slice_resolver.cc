@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "slicekit/expr.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace {
@@ -25,8 +26,14 @@ constexpr size_t kSaturated = kMaxExpandedFilterNodes + 1;
 
 size_t AddSizes(size_t a, size_t b) { return std::min(kSaturated, a + b); }
 
+// Names and references in messages, escaped where a message could not
+// carry them (src/util/utf8_text.h).
 std::string Quoted(absl::string_view name) {
-  return absl::StrCat("'", name, "'");
+  return absl::StrCat("'", internal::EscapeForMessage(name), "'");
+}
+
+std::string Shown(const SliceRef& ref) {
+  return internal::EscapeForMessage(ref.ToString());
 }
 
 // Rebuilds a NOT/AND/OR node over new children.
@@ -94,11 +101,11 @@ class RefWalker {
     if (!found.ok()) {
       return absl::Status(
           found.status().code(),
-          absl::StrCat(ref.ToString(), where, ": ", found.status().message()));
+          absl::StrCat(Shown(ref), where, ": ", found.status().message()));
     }
     if (found->id.empty()) {
       return absl::InternalError(absl::StrCat(
-          ref.ToString(), where, ": the slice resolver returned no id"));
+          Shown(ref), where, ": the slice resolver returned no id"));
     }
     const Expr resolved = Expr::InSlice(SliceRef{found->name, found->id});
     if (auto done = index_.find(found->id); done != index_.end()) {
@@ -117,7 +124,7 @@ class RefWalker {
     }
     if (stack_.size() >= static_cast<size_t>(kMaxFilterDepth)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(ref.ToString(), where, ": IN SLICE references nest ",
+          absl::StrCat(Shown(ref), where, ": IN SLICE references nest ",
                        "more than ", kMaxFilterDepth, " slices deep"));
     }
     stack_.push_back({found->id, found->name});

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/model_run.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit::internal {
 
@@ -38,9 +39,14 @@ struct Context {
   }
 };
 
+// `value` for a message, cut to 37 bytes when long. Parsed values hold only
+// UTF-8 (the parser checks), so dump() cannot throw; the cut keeps whole
+// characters so the message stays UTF-8.
 inline std::string Dump(const Json& value) {
   std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (text.size() > 40) {
+    text = absl::StrCat(Utf8Prefix(text, 37), "...");
+  }
   return text;
 }
 

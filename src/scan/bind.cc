@@ -14,6 +14,7 @@
 #include "slicekit/scan.h"
 #include "src/scan/bound_program.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace internal {
@@ -187,6 +188,18 @@ BoundNode Complement(BoundNode member) {
   return node;
 }
 
+// User text in a message: names and strings, escaped where a message
+// could not carry them (src/util/utf8_text.h).
+std::string Shown(absl::string_view text) {
+  return internal::EscapeForMessage(text);
+}
+
+// A number as the user wrote it: the canonical form of 1e309 is 1e999, of
+// 1.50 is 1.5, and quoting those would point at, or suggest, another text.
+std::string Written(const Literal& literal) {
+  return literal.spelling().empty() ? literal.ToString() : literal.spelling();
+}
+
 class Binder {
  public:
   // `refs` holds the slices IN SLICE references resolved to; nullptr when
@@ -241,17 +254,17 @@ class Binder {
     if (slice == nullptr) {
       if (refs_ == nullptr) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "the filter has ", ref.ToString(),
+            "the filter has ", Shown(ref.ToString()),
             ": bind it with a SliceResolver, which finds saved slices"));
       }
       return absl::InternalError(
-          absl::StrCat(ref.ToString(), " was not resolved"));
+          absl::StrCat(Shown(ref.ToString()), " was not resolved"));
     }
     absl::StatusOr<BoundNode> member = Bind(slice->filter, false, depth + 1);
     if (!member.ok()) {
       return absl::Status(
           member.status().code(),
-          absl::StrCat("in slice '", slice->name,
+          absl::StrCat("in slice '", Shown(slice->name),
                        "' (IN SLICE): ", member.status().message()));
     }
     if (!negate) return member;
@@ -326,10 +339,11 @@ class Binder {
       const std::string closest = schema.ClosestName(ref.name);
       if (closest.empty()) {
         return absl::NotFoundError(
-            absl::StrCat("unknown column '", ref.name, "'"));
+            absl::StrCat("unknown column '", Shown(ref.name), "'"));
       }
-      return absl::NotFoundError(absl::StrCat(
-          "unknown column '", ref.name, "' (did you mean '", closest, "'?)"));
+      return absl::NotFoundError(
+          absl::StrCat("unknown column '", Shown(ref.name), "' (did you mean '",
+                       Shown(closest), "'?)"));
     }
     return *column;
   }
@@ -354,15 +368,15 @@ class Binder {
     }
     if (classes.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "column '", ref.ToString(), "': this table has no per-class '",
-          ref.name, "' columns"));
+          "column '", Shown(ref.ToString()), "': this table has no per-class '",
+          Shown(ref.name), "' columns"));
     }
     constexpr size_t kMaxListed = 20;
     const size_t listed = std::min(classes.size(), kMaxListed);
     return absl::NotFoundError(absl::StrCat(
-        "unknown class '", *ref.class_name, "' in '", ref.ToString(),
-        "'; known classes: ",
-        absl::StrJoin(classes.begin(), classes.begin() + listed, ", "),
+        "unknown class '", Shown(*ref.class_name), "' in '",
+        Shown(ref.ToString()), "'; known classes: ",
+        Shown(absl::StrJoin(classes.begin(), classes.begin() + listed, ", ")),
         classes.size() > listed ? ", ..." : ""));
   }
 
@@ -372,27 +386,29 @@ class Binder {
         spec.type == ColumnType::kFloat || spec.type == ColumnType::kInt;
     if (numeric_column && literal.is_string()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "column '", spec.name, "' is ", ColumnTypeName(spec.type),
-          "; it cannot be compared with the string ", literal.ToString()));
+          "column '", Shown(spec.name), "' is ", ColumnTypeName(spec.type),
+          "; it cannot be compared with the string ",
+          Shown(literal.ToString())));
     }
     if (!numeric_column && literal.is_number()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "column '", spec.name, "' is ", ColumnTypeName(spec.type),
-          "; it cannot be compared with the number ", literal.ToString(),
-          " (quote it: '", literal.ToString(), "')"));
+          "column '", Shown(spec.name), "' is ", ColumnTypeName(spec.type),
+          "; it cannot be compared with the number ", Written(literal),
+          " (quote it: '", Written(literal), "')"));
     }
     if (literal.kind() == Literal::Kind::kDouble) {
       const double d = literal.double_value();
       if (std::isnan(d)) {
         return absl::InvalidArgumentError(
-            absl::StrCat("column '", spec.name,
+            absl::StrCat("column '", Shown(spec.name),
                          "' is compared with NaN, which is not a "
                          "number"));
       }
       if (std::isinf(d)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "literal ", literal.ToString(), " compared with column '",
-            spec.name, "' is out of range (beyond the 64-bit double range)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("literal ", Written(literal),
+                         " compared with column '", Shown(spec.name),
+                         "' is out of range (beyond the 64-bit double range)"));
       }
     }
     return absl::OkStatus();
@@ -414,8 +430,8 @@ class Binder {
         break;
       case Expr::Kind::kIn:
         if (expr.values().empty()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("column '", spec.name, "': the IN list is empty"));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "column '", Shown(spec.name), "': the IN list is empty"));
         }
         literals = expr.values();
         break;

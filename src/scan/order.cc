@@ -21,6 +21,7 @@
 #include "src/scan/kernels.h"
 #include "src/table/table_impl.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace {
@@ -515,6 +516,18 @@ std::string KeySignature(const Table& table, const std::vector<SortKey>& keys) {
   return out;
 }
 
+// `signature` as a cursor holds it: JSON keeps only UTF-8, so EncodeCursor
+// writes U+FFFD for each byte of a column name that is not (names are
+// bytes, e.g. from a Latin-1 CSV header). Two such orders can compare
+// equal here; the check only guards against a cursor of another order.
+std::string StoredSignature(const std::string& signature) {
+  const nlohmann::json stored = nlohmann::json::parse(
+      nlohmann::json(signature).dump(-1, ' ', false,
+                                     nlohmann::json::error_handler_t::replace),
+      nullptr, /*allow_exceptions=*/false);
+  return stored.is_string() ? stored.get<std::string>() : std::string();
+}
+
 std::string Base64(absl::string_view bytes) {
   std::string out;
   absl::WebSafeBase64Escape(bytes, &out);
@@ -581,10 +594,11 @@ absl::StatusOr<CursorPosition> DecodeCursor(const Table& table,
     return bad("unexpected content");
   }
   const std::string signature = KeySignature(table, keys);
-  if (cursor["keys"].get<std::string>() != signature) {
+  const std::string& made_for = cursor["keys"].get_ref<const std::string&>();
+  if (made_for != StoredSignature(signature)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "cursor was made for order '", cursor["keys"].get<std::string>(),
-        "', not '", signature, "'"));
+        "cursor was made for order '", internal::EscapeForMessage(made_for),
+        "', not '", internal::EscapeForMessage(signature), "'"));
   }
   const nlohmann::json& values = cursor["values"];
   if (values.size() != keys.size()) return bad("wrong number of values");

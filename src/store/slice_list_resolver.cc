@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_store.h"
+#include "src/store/slice_store_internal.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 
@@ -27,10 +29,14 @@ absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
     for (const Slice& s : slices_) {
       if (s.id == ref.id) return ResolvedSlice{s.id, s.name, s.filter};
     }
-    return absl::NotFoundError(
-        absl::StrCat(where, " with id \"", ref.id, "\" (was it deleted?)"));
+    return absl::NotFoundError(absl::StrCat(where, " with id \"",
+                                            internal::EscapeForMessage(ref.id),
+                                            "\" (was it deleted?)"));
   }
-  absl::StatusOr<std::string> name = NormalizeSliceName(ref.name);
+  // Under the rules of stored names, so that names stored before a rule
+  // was added still resolve.
+  absl::StatusOr<std::string> name =
+      internal::NormalizeStoredSliceName(ref.name);
   if (name.ok()) {
     const std::string key = SliceNameKey(*name);
     for (size_t i = 0; i < slices_.size(); ++i) {
@@ -39,7 +45,8 @@ absl::StatusOr<ResolvedSlice> SliceListResolver::Resolve(
       }
     }
   }
-  return absl::NotFoundError(absl::StrCat(where, " named \"", ref.name, "\""));
+  return absl::NotFoundError(absl::StrCat(
+      where, " named \"", internal::EscapeForMessage(ref.name), "\""));
 }
 
 }  // namespace slicekit

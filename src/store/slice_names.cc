@@ -81,6 +81,86 @@ bool IsBidiFormatting(int32_t cp) {
          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+constexpr int32_t kZeroWidthJoiner = 0x200D;
+constexpr int32_t kEmojiPresentation = 0xFE0F;  // VARIATION SELECTOR-16
+
+bool IsPictographic(int32_t cp) {
+  return utf8proc_get_property(cp)->boundclass ==
+         UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+}
+
+bool IsEmojiModifier(int32_t cp) { return cp >= 0x1F3FB && cp <= 0x1F3FF; }
+
+// Whether cps[i], a U+200D or U+FE0F, is part of an emoji sequence
+// (UTS #51): U+FE0F right after a pictograph; U+200D between a pictograph
+// (with its modifier or U+FE0F) and the next pictograph. Those are the
+// joiners TR #31 allows in identifiers for emoji; anywhere else they are
+// invisible.
+bool JoinsEmoji(const std::vector<int32_t>& cps, size_t first, size_t last,
+                size_t i) {
+  if (i == first) return false;
+  size_t before = i - 1;
+  if (cps[i] == kEmojiPresentation) return IsPictographic(cps[before]);
+  if (i + 1 >= last || !IsPictographic(cps[i + 1])) return false;
+  if ((cps[before] == kEmojiPresentation || IsEmojiModifier(cps[before])) &&
+      before > first) {
+    --before;
+  }
+  return IsPictographic(cps[before]);
+}
+
+// Characters that show nothing or change how others show: format
+// characters (Cf) and default-ignorable code points (Hangul fillers,
+// variation selectors, tags, ...). Inserted into a name, they make it look
+// like another one, or like nothing (UTS #39 section 3.1.1).
+bool IsInvisible(int32_t cp) {
+  const utf8proc_property_t* property = utf8proc_get_property(cp);
+  return property->ignorable || property->category == UTF8PROC_CATEGORY_CF;
+}
+
+// Letters, digits, punctuation, symbols and private-use characters: what a
+// name needs at least one of to be seen. Marks alone attach to nothing and
+// spaces show as a gap.
+bool IsVisible(int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_CN:
+      return false;
+    default:
+      return !utf8proc_get_property(cp)->ignorable;
+  }
+}
+
+// What refuses code point cps[i] of a trimmed name, or nullptr. Under the
+// rules of stored names (`visible_rules` false) only the older ones apply.
+const char* RefusedKind(const std::vector<int32_t>& cps, size_t first,
+                        size_t last, size_t i, bool visible_rules) {
+  const int32_t cp = cps[i];
+  if (IsControl(cp)) return "a control character";
+  if (IsBidiFormatting(cp)) return "a bidirectional formatting character";
+  // Unassigned code points (and noncharacters) have no normalization or
+  // case folding yet; a later Unicode version could give them one and
+  // change the stored name's key, so names refuse them.
+  if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CN) {
+    return "an unassigned character";
+  }
+  if (!visible_rules || !IsInvisible(cp)) return nullptr;
+  if (cp == kZeroWidthJoiner || cp == kEmojiPresentation) {
+    return JoinsEmoji(cps, first, last, i)
+               ? nullptr
+               : "an invisible character outside an emoji sequence";
+  }
+  return "an invisible or format character";
+}
+
 // Runs utf8proc_map over valid UTF-8 `text`. Only fails on allocation.
 std::string Map(absl::string_view text, int options) {
   utf8proc_uint8_t* out = nullptr;
@@ -103,9 +183,11 @@ size_t CountCodePoints(absl::string_view valid_utf8) {
   return count;
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name) {
+// NormalizeSliceName, or with `visible_rules` false the rules names were
+// stored under before invisible characters were refused (for looking up
+// and checking names already stored).
+absl::StatusOr<std::string> Normalize(absl::string_view name,
+                                      bool visible_rules) {
   absl::StatusOr<Decoded> decoded = Decode(name, "name");
   if (!decoded.ok()) return decoded.status();
   const std::vector<int32_t>& cps = decoded->code_points;
@@ -121,22 +203,14 @@ absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name) {
         absl::StrCat("name is empty; it must have ", kMinSliceNameChars, " to ",
                      kMaxSliceNameChars, " characters"));
   }
+  bool visible = false;
   for (size_t i = first; i < last; ++i) {
-    const int32_t cp = cps[i];
-    // Unassigned code points (and noncharacters) have no normalization or
-    // case folding yet; a later Unicode version could give them one and
-    // change the stored name's key, so names refuse them.
-    const char* kind = IsControl(cp) ? "a control character"
-                       : IsBidiFormatting(cp)
-                           ? "a bidirectional formatting character"
-                       : utf8proc_category(cp) == UTF8PROC_CATEGORY_CN
-                           ? "an unassigned character"
-                           : nullptr;
-    if (kind != nullptr) {
+    if (const char* kind = RefusedKind(cps, first, last, i, visible_rules)) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("name contains %s (U+%04X) at character %d", kind, cp,
-                          i - first + 1));
+          absl::StrFormat("name contains %s (U+%04X) at character %d", kind,
+                          cps[i], i - first + 1));
     }
+    visible = visible || IsVisible(cps[i]);
   }
   const size_t begin = offsets[first];
   const size_t length = offsets[last] - begin;
@@ -152,7 +226,18 @@ absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name) {
         absl::StrCat("name has ", chars, " characters; the minimum is ",
                      kMinSliceNameChars));
   }
+  if (visible_rules && !visible) {
+    return absl::InvalidArgumentError(
+        "name has no visible character (a letter, digit, punctuation mark or "
+        "symbol)");
+  }
   return nfc;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeSliceName(absl::string_view name) {
+  return Normalize(name, /*visible_rules=*/true);
 }
 
 std::string SliceNameKey(absl::string_view normalized_name) {
@@ -176,6 +261,15 @@ namespace internal {
 
 absl::Status ValidateUtf8(absl::string_view text, absl::string_view what) {
   return Decode(text, what).status();
+}
+
+absl::StatusOr<std::string> NormalizeStoredSliceName(absl::string_view name) {
+  return Normalize(name, /*visible_rules=*/false);
+}
+
+std::string SliceNameSkeleton(absl::string_view normalized_name) {
+  return Map(normalized_name, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                  UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
 }
 
 }  // namespace internal

@@ -13,12 +13,15 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -30,6 +33,7 @@
 #include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace {
@@ -70,20 +74,95 @@ absl::Status ValidateOrderBy(const std::vector<OrderBy>& order_by) {
       return absl::InvalidArgumentError(
           absl::StrCat("order_by[", i, "] has an empty column name"));
     }
+    // Orderings are stored as JSON, which holds only UTF-8.
+    SLICEKIT_RETURN_IF_ERROR(ValidateUtf8(
+        order_by[i].column, absl::StrCat("order_by[", i, "] column")));
     for (size_t j = 0; j < i; ++j) {
       if (order_by[j].column == order_by[i].column) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "order_by repeats column \"", order_by[i].column, "\""));
+        return absl::InvalidArgumentError(
+            absl::StrCat("order_by repeats column \"",
+                         internal::EscapeForMessage(order_by[i].column), "\""));
       }
     }
   }
   return absl::OkStatus();
 }
 
-// A stored filter must read back: the JSON form is what the SQLite backend
-// loads, so a filter the JSON reader refuses (e.g. nested deeper than
-// kMaxFilterDepth) is refused up front by both backends.
+// InvalidArgument unless `text` is UTF-8: "the <kind> '<text, escaped>'
+// <context> is not valid UTF-8 (byte N)", N 1-based within the text.
+absl::Status CheckFilterText(absl::string_view text, absl::string_view kind,
+                             absl::string_view context) {
+  const size_t bad = internal::FirstInvalidUtf8(text);
+  if (bad == absl::string_view::npos) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("filter cannot be stored: the ", kind, " '",
+                   internal::EscapeForMessage(text), "'", context,
+                   " is not valid UTF-8 (byte ", bad + 1, ")"));
+}
+
+// The strings of one node: its column (name and class) and its literals,
+// or the slice it references.
+absl::Status CheckNodeText(const Expr& node) {
+  if (node.kind() == Expr::Kind::kInSlice) {
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckFilterText(node.slice().name, "slice name", " (IN SLICE)"));
+    return CheckFilterText(node.slice().id, "slice id", " (IN SLICE)");
+  }
+  std::vector<const Literal*> literals;
+  switch (node.kind()) {
+    case Expr::Kind::kCompare:
+      literals = {&node.value()};
+      break;
+    case Expr::Kind::kBetween:
+      literals = {&node.low(), &node.high()};
+      break;
+    case Expr::Kind::kIn:
+      for (const Literal& value : node.values()) literals.push_back(&value);
+      break;
+    case Expr::Kind::kIsNull:
+      break;
+    default:
+      return absl::OkStatus();  // no strings of its own
+  }
+  const ColumnRef& column = node.column();
+  SLICEKIT_RETURN_IF_ERROR(CheckFilterText(column.name, "column name", ""));
+  const std::string of_column =
+      absl::StrCat(" (column '", internal::EscapeForMessage(column.name), "')");
+  if (column.class_name.has_value()) {
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckFilterText(*column.class_name, "class name", of_column));
+  }
+  const std::string where =
+      column.class_name.has_value()
+          ? absl::StrCat(" (column '",
+                         internal::EscapeForMessage(column.ToString()), "')")
+          : of_column;
+  for (const Literal* literal : literals) {
+    if (!literal->is_string()) continue;
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckFilterText(literal->string_value(), "string", where));
+  }
+  return absl::OkStatus();
+}
+
+// A stored filter must read back exactly: the JSON form is what the SQLite
+// backend loads, and JSON holds only UTF-8 (FilterToJson would write U+FFFD
+// for other bytes, and the slice would then match other rows), so both
+// backends refuse a filter with a string that is not UTF-8, and one the
+// JSON reader refuses (e.g. nested deeper than kMaxFilterDepth).
 absl::Status ValidateFilter(const Expr& filter) {
+  // Iterative, so a deep tree built in C++ cannot exhaust the stack here.
+  std::vector<const Expr*> pending = {&filter};
+  while (!pending.empty()) {
+    const Expr* node = pending.back();
+    pending.pop_back();
+    SLICEKIT_RETURN_IF_ERROR(CheckNodeText(*node));
+    // Reversed, so the first child is looked at first.
+    const std::vector<Expr>& children = node->children();
+    for (auto it = children.rbegin(); it != children.rend(); ++it) {
+      pending.push_back(&*it);
+    }
+  }
   absl::StatusOr<Expr> round_trip = FilterFromJson(FilterToJson(filter));
   if (!round_trip.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -93,8 +172,9 @@ absl::Status ValidateFilter(const Expr& filter) {
 }
 
 absl::Status NotFoundError(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(
-      absl::StrCat("org \"", org, "\" has no slice with id \"", id, "\""));
+  return absl::NotFoundError(absl::StrCat(
+      "org \"", internal::EscapeForMessage(org), "\" has no slice with id \"",
+      internal::EscapeForMessage(id), "\""));
 }
 
 // The index of slice `id` in `slices`, or NotFound.
@@ -117,17 +197,26 @@ absl::Status CheckVersion(const Slice& slice,
   return absl::OkStatus();
 }
 
-// AlreadyExists if another slice than `except_id` has `name_key`.
+// AlreadyExists if another slice than `except_id` has `name_key`, or a
+// name that differs from `name` only in invisible characters (the joiners
+// of emoji sequences, or those of a name stored before they were refused),
+// which may show the same.
 absl::Status CheckNameFree(const std::vector<StoredSlice>& slices,
                            absl::string_view org, absl::string_view name,
                            absl::string_view name_key,
                            absl::string_view except_id) {
+  const std::string skeleton = internal::SliceNameSkeleton(name);
   for (const StoredSlice& s : slices) {
-    if (s.name_key == name_key && s.slice.id != except_id) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("name \"", name, "\" is taken in org \"", org,
-                       "\" by slice \"", s.slice.name, "\" (", s.slice.id,
-                       "); names are compared case-insensitively"));
+    if (s.slice.id == except_id) continue;
+    const bool same_key = s.name_key == name_key;
+    if (same_key || internal::SliceNameSkeleton(s.slice.name) == skeleton) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "name \"", name, "\" is taken in org \"", org, "\" by slice \"",
+          s.slice.name, "\" (", s.slice.id,
+          "); names are compared case-insensitively",
+          same_key ? ""
+                   : ", ignoring invisible characters (such as the U+200D "
+                     "and U+FE0F of emoji sequences)"));
     }
   }
   return absl::OkStatus();
@@ -142,6 +231,24 @@ absl::Status CheckRoom(absl::string_view org, size_t existing) {
   return absl::OkStatus();
 }
 
+// Every time the store keeps can be written as RFC 3339, whose years have
+// four digits (0000 to 9999), as slicekit writes them.
+absl::Status ValidateTime(absl::Time t, absl::string_view what) {
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " time is infinite"));
+  }
+  static const absl::Time kFirst =
+      absl::FromCivil(absl::CivilSecond(0, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  static const absl::Time kAfterLast = absl::FromCivil(
+      absl::CivilSecond(10000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  if (t < kFirst || t >= kAfterLast) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the ", what, " time is outside the years 0000 to 9999 (RFC 3339)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateChange(const ChangeInfo& change) {
   if (change.actor.size() > static_cast<size_t>(kMaxActorBytes)) {
     return absl::InvalidArgumentError(
@@ -149,9 +256,8 @@ absl::Status ValidateChange(const ChangeInfo& change) {
                      kMaxActorBytes));
   }
   SLICEKIT_RETURN_IF_ERROR(ValidateUtf8(change.actor, "actor"));
-  if (change.at.has_value() && (*change.at == absl::InfiniteFuture() ||
-                                *change.at == absl::InfinitePast())) {
-    return absl::InvalidArgumentError("the change time is infinite");
+  if (change.at.has_value()) {
+    SLICEKIT_RETURN_IF_ERROR(ValidateTime(*change.at, "change"));
   }
   return absl::OkStatus();
 }
@@ -193,14 +299,144 @@ absl::StatusOr<std::vector<StoredSlice>> LoadOrgFresh(SliceTxn& txn,
   return slices;
 }
 
+// How deep Bind() nests a slice's filter once its IN SLICE references are
+// expanded (the referenced filter goes one level below its IN SLICE), and
+// the slices on the deepest path, from the slice itself down.
+struct ExpandedDepth {
+  int levels = 0;
+  std::vector<std::string> chain;  // names
+};
+
+// Computes ExpandedDepth for every slice `resolved` reached. Its slices come
+// after the slices they reference, so each height is known when needed;
+// the recursion only follows one filter (at most kMaxFilterDepth levels).
+class DepthMeter {
+ public:
+  explicit DepthMeter(const ResolvedFilter& resolved) {
+    for (const ResolvedSlice& slice : resolved.slices()) {
+      Height height = Measure(slice.filter);
+      heights_[slice.id] = height;
+      names_[slice.id] = slice.name;
+    }
+  }
+
+  // REQUIRES: `id` was among the resolved slices.
+  ExpandedDepth Of(const std::string& id) const {
+    ExpandedDepth depth;
+    depth.levels = heights_.at(id).levels;
+    for (std::string at = id; !at.empty(); at = heights_.at(at).via) {
+      depth.chain.push_back(names_.at(at));
+    }
+    return depth;
+  }
+
+ private:
+  struct Height {
+    int levels = 0;
+    std::string via;  // the referenced slice on the deepest path, if any
+  };
+
+  Height Measure(const Expr& expr) const {
+    if (expr.kind() == Expr::Kind::kInSlice) {
+      return Height{1 + heights_.at(expr.slice().id).levels, expr.slice().id};
+    }
+    Height deepest;
+    for (const Expr& child : expr.children()) {
+      Height height = Measure(child);
+      if (height.levels + 1 > deepest.levels) {
+        deepest = Height{height.levels + 1, std::move(height.via)};
+      }
+    }
+    return deepest;
+  }
+
+  absl::flat_hash_map<std::string, Height> heights_;
+  absl::flat_hash_map<std::string, std::string> names_;
+};
+
+// "130 levels through 'a' -> 'b' -> ... -> 'z', 65 slices"; a long chain
+// shows its first and last few slices.
+std::string DepthText(const ExpandedDepth& depth) {
+  constexpr size_t kHead = 4;
+  constexpr size_t kTail = 3;
+  std::vector<std::string> shown;
+  for (size_t i = 0; i < depth.chain.size(); ++i) {
+    if (depth.chain.size() > kHead + kTail + 1 && i == kHead) {
+      shown.push_back("...");
+      i = depth.chain.size() - kTail - 1;
+      continue;
+    }
+    shown.push_back(
+        absl::StrCat("'", internal::EscapeForMessage(depth.chain[i]), "'"));
+  }
+  return absl::StrCat(depth.levels, " levels through ",
+                      absl::StrJoin(shown, " -> "), ", ", depth.chain.size(),
+                      " slices");
+}
+
+// The slices of `slices` that reach slice `id` through IN SLICE references,
+// directly or through others, nearest first.
+std::vector<const Slice*> TransitiveUsersOf(const std::vector<Slice>& slices,
+                                            absl::string_view id) {
+  std::vector<const Slice*> users;
+  absl::flat_hash_set<std::string> seen = {std::string(id)};
+  std::vector<std::string> frontier = {std::string(id)};
+  while (!frontier.empty()) {
+    std::vector<std::string> next;
+    for (const Slice& s : slices) {
+      if (seen.contains(s.id)) continue;
+      for (const SliceRef& ref : SliceRefsOf(s.filter)) {
+        if (std::find(frontier.begin(), frontier.end(), ref.id) !=
+            frontier.end()) {
+          seen.insert(s.id);
+          users.push_back(&s);
+          next.push_back(s.id);
+          break;
+        }
+      }
+    }
+    frontier = std::move(next);
+  }
+  return users;
+}
+
+// After a change to slice `id`, every slice that uses it must still resolve
+// and bind: its expanded filter within kMaxExpandedFilterNodes nodes and
+// kMaxFilterDepth levels. Otherwise the change would break it.
+absl::Status CheckUsers(const std::vector<Slice>& after,
+                        const SliceResolver& resolver, absl::string_view id) {
+  for (const Slice* user : TransitiveUsersOf(after, id)) {
+    const std::string uses = absl::StrCat("slice \"", user->name, "\" (",
+                                          user->id, ") uses this slice");
+    absl::StatusOr<ResolvedFilter> resolved = ResolveSliceRefs(
+        Expr::InSlice(SliceRef{user->name, user->id}), resolver);
+    if (!resolved.ok()) {
+      return absl::Status(resolved.status().code(),
+                          absl::StrCat(uses, " through IN SLICE: ",
+                                       resolved.status().message()));
+    }
+    const ExpandedDepth depth = DepthMeter(*resolved).Of(user->id);
+    if (depth.levels > kMaxFilterDepth) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          uses, " through IN SLICE and would then be nested deeper than ",
+          kMaxFilterDepth, " levels with its references expanded (",
+          DepthText(depth), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Resolves the references of `written` (a slice about to be saved, new or
 // changed) among the org's `slices` as they will be after the write, so a
 // cycle through `written` itself is caught. Returns its filter with every
-// reference's id and name set.
+// reference's id and name set. Bind() must be able to evaluate it: its
+// expanded filter nests at most kMaxFilterDepth levels (Bind's limit) and,
+// with `check_users`, so does that of every slice that uses it.
 absl::StatusOr<Expr> ResolveForWrite(absl::string_view org,
                                      const std::vector<StoredSlice>& slices,
-                                     const Slice& written) {
-  if (SliceRefsOf(written.filter).empty()) return written.filter;
+                                     const Slice& written, bool check_users) {
+  const bool has_refs = !SliceRefsOf(written.filter).empty();
+  if (!has_refs && !check_users) return written.filter;
   std::vector<Slice> after = SlicesOf(slices);
   bool replaced = false;
   for (Slice& s : after) {
@@ -210,12 +446,26 @@ absl::StatusOr<Expr> ResolveForWrite(absl::string_view org,
     }
   }
   if (!replaced) after.push_back(written);
-  const SliceListResolver resolver(std::move(after), std::string(org));
-  SLICEKIT_ASSIGN_OR_RETURN(
-      const ResolvedFilter resolved,
-      ResolveSliceRefs(Expr::InSlice(SliceRef{written.name, written.id}),
-                       resolver));
-  return resolved.Find(written.id)->filter;
+  const SliceListResolver resolver(after, std::string(org));
+  Expr filter = written.filter;
+  if (has_refs) {
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const ResolvedFilter resolved,
+        ResolveSliceRefs(Expr::InSlice(SliceRef{written.name, written.id}),
+                         resolver));
+    filter = resolved.Find(written.id)->filter;
+    const ExpandedDepth depth = DepthMeter(resolved).Of(written.id);
+    if (depth.levels > kMaxFilterDepth) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter is nested deeper than ", kMaxFilterDepth,
+                       " levels with its IN SLICE references expanded (",
+                       DepthText(depth), ")"));
+    }
+  }
+  if (check_users) {
+    SLICEKIT_RETURN_IF_ERROR(CheckUsers(after, resolver, written.id));
+  }
+  return filter;
 }
 
 // The slices of `slices` (other than `id` itself) whose filters reference
@@ -278,7 +528,8 @@ absl::StatusOr<Slice> InsertNew(SliceTxn& txn, absl::string_view org,
   slice.description = std::move(description);
   slice.filter = filter;
   slice.order_by = order_by;
-  SLICEKIT_ASSIGN_OR_RETURN(slice.filter, ResolveForWrite(org, slices, slice));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      slice.filter, ResolveForWrite(org, slices, slice, /*check_users=*/false));
   slice.created_at = slice.updated_at = NowMicros();
   slice.version = 1;
   SLICEKIT_RETURN_IF_ERROR(txn.AddVersion(
@@ -288,9 +539,9 @@ absl::StatusOr<Slice> InsertNew(SliceTxn& txn, absl::string_view org,
 }
 
 absl::Status NoHistoryError(absl::string_view org, absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat("org \"", org,
-                                          "\" has no history for slice \"", id,
-                                          "\" (never created, or purged)"));
+  return absl::NotFoundError(absl::StrCat(
+      "org \"", org, "\" has no history for slice \"",
+      internal::EscapeForMessage(id), "\" (never created, or purged)"));
 }
 
 absl::Status ValidateTableName(absl::string_view name) {
@@ -323,8 +574,12 @@ absl::StatusOr<Slice> ChangeInPlace(
     SLICEKIT_RETURN_IF_ERROR(CheckVersion(stored.slice, expected_version));
     std::optional<int64_t> restored_from;
     SLICEKIT_RETURN_IF_ERROR(edit(txn, slices, stored, restored_from));
-    SLICEKIT_ASSIGN_OR_RETURN(stored.slice.filter,
-                              ResolveForWrite(org, slices, stored.slice));
+    // A new filter can break the slices that use this one.
+    const bool filter_changed =
+        !(stored.slice.filter == slices[i].slice.filter);
+    SLICEKIT_ASSIGN_OR_RETURN(
+        stored.slice.filter,
+        ResolveForWrite(org, slices, stored.slice, filter_changed));
     stored.slice.updated_at = NowMicros();
     ++stored.slice.version;
     SliceVersion version =
@@ -382,11 +637,15 @@ absl::StatusOr<Slice> SliceStore::Get(absl::string_view org,
 absl::StatusOr<Slice> SliceStore::GetByName(absl::string_view org,
                                             absl::string_view name) {
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
-  absl::StatusOr<std::string> normalized = NormalizeSliceName(name);
+  // Names stored before a rule was added still match: look up under the
+  // rules they were stored with.
+  absl::StatusOr<std::string> normalized =
+      internal::NormalizeStoredSliceName(name);
   if (!normalized.ok()) {
-    // No stored name breaks the rules, so no slice can match.
+    // No stored name breaks those rules, so no slice can match.
     return absl::NotFoundError(
-        absl::StrCat("org \"", org, "\" has no slice named \"", name, "\" (",
+        absl::StrCat("org \"", org, "\" has no slice named \"",
+                     internal::EscapeForMessage(name), "\" (",
                      normalized.status().message(), ")"));
   }
   const std::string key = SliceNameKey(*normalized);
@@ -683,6 +942,7 @@ absl::StatusOr<SnapshotInfo> SliceStore::SaveSnapshot(
   SLICEKIT_RETURN_IF_ERROR(ValidateOrg(org));
   SLICEKIT_RETURN_IF_ERROR(ValidateTableName(info.table_name));
   SLICEKIT_RETURN_IF_ERROR(ValidateChange(ChangeInfo{info.actor, {}}));
+  SLICEKIT_RETURN_IF_ERROR(ValidateTime(info.taken_at, "snapshot"));
   if (info.summary.rows != member_ids.size()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the snapshot's summary has ", info.summary.rows, " rows, but ",
@@ -772,7 +1032,10 @@ std::string OrderByToJson(const std::vector<OrderBy>& order_by) {
   for (const OrderBy& key : order_by) {
     keys.push_back({{"column", key.column}, {"descending", key.descending}});
   }
-  return keys.dump();
+  // Every ordering saved was checked by ValidateOrderBy (UTF-8 columns), so
+  // nothing is replaced; the handler only keeps a missed check from
+  // throwing out of the store.
+  return keys.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json) {

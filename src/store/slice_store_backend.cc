@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/slice_resolver.h"
 #include "slicekit/slice_store.h"
+#include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit::internal {
@@ -24,7 +25,8 @@ absl::Status CheckOrgInvariants(absl::string_view org,
   }
   absl::flat_hash_set<std::string> keys;
   for (const StoredSlice& s : slices) {
-    absl::StatusOr<std::string> name = NormalizeSliceName(s.slice.name);
+    // A name stored before a rule was added is not damaged.
+    absl::StatusOr<std::string> name = NormalizeStoredSliceName(s.slice.name);
     if (!name.ok() || *name != s.slice.name ||
         SliceNameKey(*name) != s.name_key) {
       return absl::DataLossError(

@@ -33,6 +33,18 @@ int64_t SqliteBusyWaits();
 // InvalidArgument `<what> is not valid UTF-8 (byte N)` unless `text` is.
 absl::Status ValidateUtf8(absl::string_view text, absl::string_view what);
 
+// NormalizeSliceName under the rules names were stored under before
+// invisible characters were refused: for finding and checking stored names,
+// which must keep working, never for a new name.
+absl::StatusOr<std::string> NormalizeStoredSliceName(absl::string_view name);
+
+// SliceNameKey without default-ignorable characters (utf8proc
+// UTF8PROC_IGNORE: U+200D and U+FE0F, which emoji sequences may hold, and
+// those of names stored before they were refused): two names with the same
+// skeleton can look alike, so a name must not take the skeleton of another
+// slice's name. REQUIRES: `normalized_name` is normalized.
+std::string SliceNameSkeleton(absl::string_view normalized_name);
+
 // Orderings as JSON ([{"column":"fp","descending":true}]) and back.
 std::string OrderByToJson(const std::vector<OrderBy>& order_by);
 absl::StatusOr<std::vector<OrderBy>> OrderByFromJson(absl::string_view json);

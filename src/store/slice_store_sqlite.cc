@@ -47,6 +47,7 @@
 #include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
+#include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace internal {
@@ -322,6 +323,38 @@ absl::Status ParseRecord(absl::string_view what, absl::string_view filter_json,
   return absl::OkStatus();
 }
 
+// A text column of a stored row, as read.
+struct StoredText {
+  absl::string_view column;
+  absl::string_view value;
+};
+
+// DataLoss unless each of `fields`, read from the store's row `row`, is
+// UTF-8. The store writes only UTF-8, so anything else is damage, and
+// callers rely on it (JSON output; Python, which decodes it): report it
+// here, naming the file and the row, rather than hand the bytes on.
+absl::Status CheckStoredText(sqlite3* db, absl::string_view row,
+                             std::initializer_list<StoredText> fields) {
+  for (const StoredText& field : fields) {
+    const size_t bad = FirstInvalidUtf8(field.value);
+    if (bad == absl::string_view::npos) continue;
+    const char* path = sqlite3_db_filename(db, "main");
+    return absl::DataLossError(absl::StrCat(
+        "slice store \"", path == nullptr ? "" : path, "\": ", row, ": ",
+        field.column, " is not valid UTF-8 (byte ", bad + 1, ")"));
+  }
+  return absl::OkStatus();
+}
+
+// How a row is named in an error: `by_id` ("version 3 of slice sl_...")
+// when its slice id is UTF-8, else `fallback`, which does not show the id
+// ("slice_versions row for version 3"), so the message stays UTF-8 too.
+std::string RowName(absl::string_view id, absl::string_view by_id,
+                    absl::string_view fallback) {
+  return std::string(
+      FirstInvalidUtf8(id) == absl::string_view::npos ? by_id : fallback);
+}
+
 // The columns of slice_versions after slice_id and org, in this order.
 constexpr char kVersionColumns[] =
     "version, change, name, description, filter_json, order_by_json, actor, "
@@ -358,6 +391,14 @@ class SqliteTxn final : public SliceTxn {
       s.slice.name = stmt.Text(2);
       s.name_key = stmt.Text(3);
       s.slice.description = stmt.Text(4);
+      const std::string seq = absl::StrCat("slices row ", s.seq);
+      SLICEKIT_RETURN_IF_ERROR(
+          CheckStoredText(db_, seq, {{"id", s.slice.id}, {"org", org}}));
+      SLICEKIT_RETURN_IF_ERROR(CheckStoredText(
+          db_, absl::StrCat("slice ", s.slice.id, " (", seq, ")"),
+          {{"name", s.slice.name},
+           {"name_key", s.name_key},
+           {"description", s.slice.description}}));
       SLICEKIT_RETURN_IF_ERROR(ParseRecord(absl::StrCat("slice ", s.slice.id),
                                            stmt.Text(5), stmt.Text(6),
                                            &s.slice.filter, &s.slice.order_by));
@@ -565,7 +606,14 @@ class SqliteTxn final : public SliceTxn {
     std::vector<std::pair<std::string, std::string>> rules;
     int rc;
     while ((rc = stmt.Step()) == SQLITE_ROW) {
-      rules.emplace_back(stmt.Text(0), stmt.Text(1));
+      std::string id = stmt.Text(0);
+      std::string text = stmt.Text(1);
+      SLICEKIT_RETURN_IF_ERROR(
+          CheckStoredText(db_,
+                          RowName(id, absl::StrCat("alert rules of slice ", id),
+                                  "an alert_rules row"),
+                          {{"slice_id", id}, {"rules", text}}));
+      rules.emplace_back(std::move(id), std::move(text));
     }
     SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading alert rules"));
     return rules;
@@ -602,19 +650,29 @@ class SqliteTxn final : public SliceTxn {
       v.org = stmt.Text(1);
       v.version = stmt.Int(2);
       const std::string change = stmt.Text(3);
+      v.name = stmt.Text(4);
+      v.description = stmt.Text(5);
+      v.actor = stmt.Text(8);
       const std::string what =
           absl::StrCat("version ", v.version, " of slice ", v.slice_id);
+      SLICEKIT_RETURN_IF_ERROR(CheckStoredText(
+          db_,
+          RowName(v.slice_id, what,
+                  absl::StrCat("slice_versions row for version ", v.version)),
+          {{"slice_id", v.slice_id},
+           {"org", v.org},
+           {"change", change},
+           {"name", v.name},
+           {"description", v.description},
+           {"actor", v.actor}}));
       std::optional<SliceChange> kind = SliceChangeFromName(change);
       if (!kind.has_value()) {
         return absl::DataLossError(absl::StrCat(
             "slice store: ", what, " has an unknown change \"", change, "\""));
       }
       v.change = *kind;
-      v.name = stmt.Text(4);
-      v.description = stmt.Text(5);
       SLICEKIT_RETURN_IF_ERROR(ParseRecord(what, stmt.Text(6), stmt.Text(7),
                                            &v.filter, &v.order_by));
-      v.actor = stmt.Text(8);
       v.changed_at = absl::FromUnixMicros(stmt.Int(9));
       if (!stmt.IsNull(10)) v.restored_from = stmt.Int(10);
       versions.push_back(std::move(v));
@@ -624,8 +682,8 @@ class SqliteTxn final : public SliceTxn {
   }
 
   // The kSnapshotColumns of the current row.
-  static absl::StatusOr<SnapshotInfo> ReadSnapshotInfo(const Stmt& stmt,
-                                                       absl::string_view org) {
+  absl::StatusOr<SnapshotInfo> ReadSnapshotInfo(const Stmt& stmt,
+                                                absl::string_view org) {
     SnapshotInfo info;
     info.id = stmt.Int(0);
     info.org = std::string(org);
@@ -634,6 +692,12 @@ class SqliteTxn final : public SliceTxn {
     info.slice_name = stmt.Text(3);
     info.table_name = stmt.Text(4);
     info.actor = stmt.Text(5);
+    SLICEKIT_RETURN_IF_ERROR(CheckStoredText(db_,
+                                             absl::StrCat("snapshot ", info.id),
+                                             {{"slice_id", info.slice_id},
+                                              {"slice_name", info.slice_name},
+                                              {"table_name", info.table_name},
+                                              {"actor", info.actor}}));
     info.taken_at = absl::FromUnixMicros(stmt.Int(6));
     absl::StatusOr<SliceSummary> summary = SummaryFromJson(stmt.Text(8));
     if (!summary.ok() || static_cast<int64_t>(summary->rows) != stmt.Int(7)) {

@@ -269,6 +269,21 @@ TEST(FilterTextTest, NumbersOfEveryForm) {
   }
 }
 
+// A number keeps the text it was written as, for messages; the tree and
+// the canonical text do not depend on it.
+TEST(FilterTextTest, NumbersRememberTheirSpelling) {
+  const Expr written = *ParseFilter("x IN (1e309, 10.0, -0, 7)");
+  const std::vector<Literal>& values = written.values();
+  EXPECT_EQ(values[0].spelling(), "1e309");
+  EXPECT_EQ(values[1].spelling(), "10.0");
+  EXPECT_EQ(values[2].spelling(), "-0");
+  EXPECT_EQ(values[3].spelling(), "7");
+  EXPECT_EQ(written.ToString(), "x IN (1e999, 10, 0, 7)");
+  EXPECT_EQ(written, *ParseFilter("x IN (1e999, 10, 0, 7)"));
+  EXPECT_EQ(Literal(10).spelling(), "");
+  EXPECT_EQ(Literal("10.0").spelling(), "");
+}
+
 TEST(FilterTextTest, NumbersInEveryLiteralPosition) {
   ExpectParses({
       {"x BETWEEN -1e999 AND 1e999", Col("x").Between(-kInf, kInf)},
@@ -471,6 +486,12 @@ TEST(FilterTextTest, StructureErrors) {
       {"a = 1 b = 2", "at 6: unexpected 'b' after a complete filter"},
       {"a = 1 foo", "at 6: unexpected 'foo' after a complete filter"},
       {"a = 1 'str'", "at 6: unexpected ''str'' after a complete filter"},
+      // Bytes a message could not carry are escaped.
+      {std::string("a = 1 'a\0b'", 11),
+       "at 6: unexpected ''a\\x00b'' after a complete filter"},
+      {std::string("a = \"x\0\"", 8),
+       "at 4: expected a value after '='; strings take single quotes: "
+       "'x\\x00'"},
       {"a = 1 NOT b = 2", "at 6: unexpected 'NOT' after a complete filter"},
       {"TRUE FALSE", "at 5: unexpected 'FALSE' after a complete filter"},
       {"a IS NULL NULL", "at 10: unexpected 'NULL' after a complete filter"},

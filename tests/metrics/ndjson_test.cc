@@ -79,6 +79,16 @@ TEST(NdjsonImportTest, BadLinesNameLineIdAndField) {
        "predictions[0]: class: missing or empty"},
       {R"({"data_row_id": "a", "metadata": {"tags": [1]}})",
        "metadata.tags: not a string or number"},
+      // The value is cut to 37 bytes at a character boundary ("é" is two).
+      {R"({"data_row_id": "a", "metadata": {"tags": ["ab)"
+       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+       "\u00e9"
+       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+       "\u00e9"
+       R"("]}})",
+       "metadata.tags: not a string or number ([\"ab"
+       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9...)"},
   };
   for (const auto& [text, message] : cases) {
     EXPECT_THAT(ImportNdjson(text), StatusIs(absl::StatusCode::kInvalidArgument,

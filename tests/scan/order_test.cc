@@ -724,5 +724,45 @@ TEST(OrderPageTest, RejectsBadCursorsAndLimits) {
                        HasSubstr("page limit 0 is out of range")));
 }
 
+// Column names are bytes (a Latin-1 CSV header); the cursor, JSON inside,
+// holds them as UTF-8 with U+FFFD for other bytes, and must still be taken
+// back for the order it was made for.
+TEST(OrderPageTest, PagesByAColumnWhoseNameIsNotUtf8) {
+  const std::string name = "conf\xe9";
+  Table table = *Table::Create(*Schema::Create(
+      {{"data_row_id", ColumnType::kId}, {name, ColumnType::kInt}}));
+  Batch batch(table.schema());
+  for (int i = 0; i < 25; ++i) {
+    batch.AppendString(0, absl::StrCat("r", i));
+    batch.AppendInt(1, (i * 7) % 10);
+  }
+  ASSERT_THAT(table.Append(batch), IsOk());
+  const std::vector<OrderBy> keys = {{name, true}};
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const std::vector<RowIndex> all,
+      OrderRows(table, table.LiveRows(), absl::MakeConstSpan(keys)));
+  std::vector<RowIndex> paged;
+  std::string cursor;
+  do {
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(
+        const OrderedPage page,
+        OrderPage(table, table.LiveRows(), keys, cursor, 10));
+    paged.insert(paged.end(), page.rows.begin(), page.rows.end());
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(paged, all);
+  // Another order is still told apart, and named without the raw byte.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const OrderedPage first,
+      OrderPage(table, table.LiveRows(), keys, "", 10));
+  const std::vector<OrderBy> ascending = {{name, false}};
+  EXPECT_THAT(
+      OrderPage(table, table.LiveRows(), ascending, first.next_cursor, 10),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("cursor was made for order "
+                         "'conf\xef\xbf\xbd:desc', not "
+                         "'conf\\xE9:asc'")));
+}
+
 }  // namespace
 }  // namespace slicekit

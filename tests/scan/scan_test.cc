@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
 #include "tests/testing/reference.h"
 #include "tests/testing/status_matchers.h"
@@ -337,6 +338,48 @@ TEST(BindTest, RejectsNonFiniteAndOutOfRangeLiterals) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("out of range")));
 }
 
+// Messages quote a number as it was written: its canonical form can be
+// another text (1e309 prints as 1e999, 1.50 as 1.5), which would point at
+// the wrong place or, quoted as a string, mean another string.
+TEST(BindTest, QuotesNumbersAsWritten) {
+  const Table t = TruthTable();
+  EXPECT_THAT(Bind(*ParseFilter("x > 0 AND x < 1e309"), t),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("literal 1e309 compared with column 'x' is "
+                                 "out of range")));
+  EXPECT_THAT(Bind(*ParseFilter("s IN ('a', 1.50)"), t),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("column 's' is categorical; it cannot be "
+                                 "compared with the number 1.50 (quote it: "
+                                 "'1.50')")));
+  EXPECT_THAT(
+      Bind(*FilterFromJson(R"({"version":1,"filter":{"op":"<","column":"n",)"
+                           R"("value":{"number":"-2e400"}}})"),
+           t),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("literal -2e400 compared with column 'n'")));
+  // Built in C++, a number has no spelling: its canonical form is shown.
+  EXPECT_THAT(Bind(Col("s") == 1.5, t),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("the number 1.5 (quote it: '1.5')")));
+}
+
+// A NUL or a byte that is not UTF-8 in a name is shown as \xNN: printed as
+// a C string or read as UTF-8, the message would otherwise be cut short or
+// undecodable.
+TEST(BindTest, EscapesControlAndNonUtf8BytesInNames) {
+  const Table t = TruthTable();
+  EXPECT_THAT(Bind(Col(std::string("n\0x", 3)) > 1, t),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("unknown column 'n\\x00x'")));
+  EXPECT_THAT(Bind(*ParseFilter("s = 'caf\xe9\n'") && Col("x") > 1.5, t),
+              IsOk());
+  EXPECT_THAT(Bind(*ParseFilter("x = 'caf\xe9\n'"), t),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cannot be compared with the string "
+                                 "'caf\\xE9\\x0A'")));
+}
+
 TEST(BindTest, RejectsEmptyInListsClassScopesAndDeepTrees) {
   const Table t = TruthTable();
   EXPECT_THAT(Bind(Col("n").In({}), t),
@@ -468,6 +511,17 @@ TEST(ClassScopeTest, ResolvesToMetricBracketClassColumns) {
   EXPECT_THAT(Bind(*ParseFilter("tp[car] > 0"), table),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("no per-class 'tp' columns")));
+  // A NUL in the class, from C++ or JSON, shows in the message escaped.
+  const std::string message =
+      "unknown class 'c\\x00ar' in 'fp['c\\x00ar']'; known classes: car, "
+      "traffic light";
+  EXPECT_THAT(Bind(Col("fp", std::string("c\0ar", 4)) > 0, table),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(message)));
+  EXPECT_THAT(Bind(*FilterFromJson(R"({"version":1,"filter":{"op":">",)"
+                                   R"("column":"fp","class":"c\u0000ar",)"
+                                   R"("value":0}})"),
+                   table),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(message)));
 }
 
 }  // namespace

@@ -222,6 +222,54 @@ std::vector<NameCase> NameCases() {
       {"bidi_mark", "abc\u200F", std::nullopt,
        "name contains a bidirectional formatting character (U+200F) at "
        "character 4"},
+      // Invisible characters (UTS #39, TR #31): a name must not look like
+      // another one, or like nothing.
+      {"zero_width_space", "ab\u200Bc", std::nullopt,
+       "name contains an invisible or format character (U+200B) at "
+       "character 3"},
+      {"only_zero_width_spaces", "\u200B\u200B\u200B", std::nullopt,
+       "name contains an invisible or format character (U+200B) at "
+       "character 1"},
+      {"leading_bom", "\uFEFFabc", std::nullopt,
+       "name contains an invisible or format character (U+FEFF) at "
+       "character 1"},
+      {"soft_hyphen", "ab\u00ADc", std::nullopt,
+       "name contains an invisible or format character (U+00AD) at "
+       "character 3"},
+      {"hangul_fillers", "\u3164\u3164\u3164", std::nullopt,
+       "name contains an invisible or format character (U+3164) at "
+       "character 1"},
+      {"tag_characters", "abc\U000E0061\U000E007F", std::nullopt,
+       "name contains an invisible or format character (U+E0061) at "
+       "character 4"},
+      {"arabic_number_sign", "\u0600abc", std::nullopt,
+       "name contains an invisible or format character (U+0600) at "
+       "character 1"},
+      {"variation_selector", "ab\uFE00c", std::nullopt,
+       "name contains an invisible or format character (U+FE00) at "
+       "character 3"},
+      {"combining_marks_only", "\u0301\u0302\u0303", std::nullopt,
+       "name has no visible character"},
+      {"marks_and_spaces_only", "\u0301 \u0302", std::nullopt,
+       "name has no visible character"},
+      // U+200D and U+FE0F only inside an emoji sequence.
+      {"joiner_between_letters", "ab\u200Dc", std::nullopt,
+       "name contains an invisible character outside an emoji sequence "
+       "(U+200D) at character 3"},
+      {"joiner_after_emoji", "\U0001F468\U0001F469\u200D", std::nullopt,
+       "name contains an invisible character outside an emoji sequence "
+       "(U+200D) at character 3"},
+      {"emoji_selector_after_letter", "abc\uFE0F", std::nullopt,
+       "name contains an invisible character outside an emoji sequence "
+       "(U+FE0F) at character 4"},
+      {"keycap_sequence", "#\uFE0F\u20E3 1", std::nullopt,
+       "name contains an invisible character outside an emoji sequence "
+       "(U+FE0F) at character 2"},
+      {"emoji_selector_and_joiner", "\U0001F3F3\uFE0F\u200D\U0001F308",
+       "\U0001F3F3\uFE0F\u200D\U0001F308"},
+      {"emoji_modifier_and_joiner", "\U0001F469\U0001F3FD\u200D\U0001F4BB",
+       "\U0001F469\U0001F3FD\u200D\U0001F4BB"},
+      {"keycap_without_selector", "#\u20E3 1", "#\u20E3 1"},
       {"unassigned", "abc\U000E0080", std::nullopt,
        "name contains an unassigned character (U+E0080) at character 4"},
       {"noncharacter", "ab\uFFFEc", std::nullopt,
@@ -290,6 +338,24 @@ TEST(SliceNameRulesTest, DescriptionsHaveTheirOwnRules) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "description is not valid UTF-8 (byte 3)"));
   EXPECT_THAT(ValidateSliceDescription("two\nlines"), IsOk());
+}
+
+TEST_P(SliceStoreTest, EmojiJoinersCannotMakeALookAlike) {
+  const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+  const std::string people = "\U0001F468\U0001F469\U0001F467";
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice first, Create(family));
+  EXPECT_THAT(Create(people),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       AllOf(HasSubstr(first.id),
+                             HasSubstr("ignoring invisible characters"))));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice hearts,
+                                Create("\u2764\u2764\u2764"));
+  EXPECT_THAT(Create("\u2764\uFE0F\u2764\u2764"),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(hearts.id)));
+  EXPECT_THAT(store_->Rename("acme", hearts.id, people),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(first.id)));
+  // A slice may take a look-alike of its own name.
+  EXPECT_THAT(store_->Rename("acme", first.id, people), IsOk());
 }
 
 TEST_P(SliceStoreTest, NamesAreUniqueCaseInsensitively) {
