@@ -62,7 +62,8 @@ const Fixture& Store() {
       const std::string name = absl::StrCat("Bench slice ", i);
       absl::StatusOr<Slice> slice = (*store)->Create(
           kOrg,
-          SliceSpec{name, std::string(static_cast<size_t>(i % 7) * 40, 'd'),
+          SliceSpec{name,
+                    std::string(static_cast<size_t>(i % 7) * 40, 'd'),
                     *ParseFilter(absl::StrCat("fp >= ", i, " AND iou < 0.5")),
                     {{"confidence", true}}});
       if (!slice.ok()) Die(slice.status());
@@ -91,8 +92,9 @@ const Fixture& Store() {
     }
     for (int i = 0; i < 10; ++i) {
       absl::StatusOr<Slice> other = (*store)->Create(
-          "other-org", SliceSpec{absl::StrCat("Other ", i), "",
-                                 *ParseFilter("tp >= 1"), {}});
+          "other-org",
+          SliceSpec{
+              absl::StrCat("Other ", i), "", *ParseFilter("tp >= 1"), {}});
       if (!other.ok()) Die(other.status());
     }
     return f;
