@@ -31,6 +31,7 @@
 #include "slicekit/slice_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/store_backends.h"
+#include "tests/testing/store_format2.h"
 
 namespace slicekit {
 
@@ -754,81 +755,16 @@ TEST(StoreUpgradeTest, WritersWithoutChecksumsAreRefused) {
   RemoveStore(path);
 }
 
-// What format 2's code added to a format-1 store (its schema text, frozen).
-constexpr char kFormat2Schema[] = R"sql(
-CREATE TABLE slice_versions (
-  slice_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  org TEXT NOT NULL,
-  change TEXT NOT NULL,
-  name TEXT NOT NULL,
-  description TEXT NOT NULL,
-  filter_text TEXT NOT NULL,
-  filter_json TEXT NOT NULL,
-  order_by_json TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  changed_at_us INTEGER NOT NULL,
-  restored_from INTEGER,
-  PRIMARY KEY (slice_id, version)
-) WITHOUT ROWID;
-CREATE INDEX slice_versions_org_change ON slice_versions (org, change);
-CREATE TABLE snapshots (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  org TEXT NOT NULL,
-  slice_id TEXT NOT NULL,
-  slice_version INTEGER NOT NULL,
-  slice_name TEXT NOT NULL,
-  table_name TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  taken_at_us INTEGER NOT NULL,
-  member_count INTEGER NOT NULL,
-  summary_json TEXT NOT NULL,
-  members BLOB NOT NULL
-);
-CREATE INDEX snapshots_org_slice ON snapshots (org, slice_id);
-CREATE TABLE alert_rules (
-  slice_id TEXT PRIMARY KEY NOT NULL,
-  org TEXT NOT NULL,
-  rules TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TRIGGER slices_insert_needs_history BEFORE INSERT ON slices
-WHEN NOT EXISTS (SELECT 1 FROM slice_versions
-                 WHERE slice_id = NEW.id AND version = NEW.version)
-BEGIN
-  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
-END;
-CREATE TRIGGER slices_update_needs_history BEFORE UPDATE ON slices
-WHEN NOT EXISTS (SELECT 1 FROM slice_versions
-                 WHERE slice_id = NEW.id AND version = NEW.version)
-BEGIN
-  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
-END;
-CREATE TRIGGER slices_delete_needs_history BEFORE DELETE ON slices
-WHEN NOT EXISTS (SELECT 1 FROM slice_versions
-                 WHERE slice_id = OLD.id AND change = 'deleted')
-BEGIN
-  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
-END;
-)sql";
-
 // A store of format 2, written by the last format-2 release's schema (the
 // format-1 fixture upgraded by its statements), upgrades to format 3 with
 // every slice, version, snapshot and alert rule, checked.
 TEST(StoreUpgradeTest, AFormat2StoreUpgradesWithChecksums) {
   const std::string path = CopyFixture();
   // Format 2 from format 1, as format 2's code did it.
-  ASSERT_THAT(Sql(path, std::string(kFormat2Schema) +
-                            "INSERT INTO slice_versions (slice_id, version, "
-                            "org, change, name, description, filter_text, "
-                            "filter_json, order_by_json, actor, "
-                            "changed_at_us, restored_from) SELECT id, "
-                            "version, org, 'migrated', name, description, "
-                            "filter_text, filter_json, order_by_json, '', "
-                            "updated_at_us, NULL FROM slices;"
-                            "UPDATE slicekit_meta SET value = '2' WHERE key "
-                            "= 'version';"
-                            "SELECT value FROM slicekit_meta WHERE key = "
-                            "'version'"),
+  ASSERT_THAT(Sql(path, absl::StrCat(slicekit::testing::kFormat2Schema,
+                                     slicekit::testing::kFormat2Upgrade,
+                                     "SELECT value FROM slicekit_meta WHERE "
+                                     "key = 'version'")),
               ElementsAre("2"));
   const std::string id =
       Sql(path, "SELECT id FROM slices WHERE name = 'Alles'").at(0);
