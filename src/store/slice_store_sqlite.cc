@@ -1130,6 +1130,23 @@ absl::StatusOr<Connection> OpenForWriting(const std::string& path) {
   Connection conn;
   SLICEKIT_ASSIGN_OR_RETURN(conn.db, OpenHandle(path, false, false));
   sqlite3* db = conn.db.get();
+  // SQLite opens a file it may not write read-only without a word, and a
+  // reader of a WAL file creates its -shm: say which one is missing.
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path,
+        "\" cannot be opened for writing: this process may not write the "
+        "file (commands that only read open it read-only)"));
+  }
+  const int rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master", nullptr,
+                              nullptr, nullptr);
+  if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path,
+        "\" cannot be opened for writing: this process may not create the "
+        "files SQLite keeps beside it (-wal, -shm): ",
+        sqlite3_errmsg(db)));
+  }
   SLICEKIT_RETURN_IF_ERROR(Validate(db, path, &conn.version));
   if (conn.version != kFormatVersion) {
     SLICEKIT_RETURN_IF_ERROR(WithPath(
