@@ -13,7 +13,7 @@ packages=(
   build-essential cmake
   libabsl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libutf8proc-dev libsimdjson-dev zlib1g-dev
+  libsqlite3-dev libutf8proc-dev libxxhash-dev libsimdjson-dev zlib1g-dev
   libxml2-dev libpng-dev
   # The Python package (src/python) and its tests: pybind11, Debian's
   # Python 3 with NumPy, pandas, pytest, Dask and distributed.

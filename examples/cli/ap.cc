@@ -99,7 +99,7 @@ absl::StatusOr<std::optional<Selection>> SelectImages(
       !slice.empty()) {
     const std::string org = *flags.Get("--org");
     absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(*flags.Get("--store"));
+        OpenStoreToRead(*flags.Get("--store"));
     if (!store.ok()) return store.status();
     absl::StatusOr<Slice> found = ResolveSlice(**store, org, slice);
     if (!found.ok()) return found.status();

@@ -1,7 +1,10 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 #include "examples/cli/cli.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -386,6 +389,16 @@ bool Output::Flush() {
   }
   ok_ &= std::fflush(stdout) == 0;
   return ok_;
+}
+
+absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
+    const std::string& path) {
+  struct stat info;
+  if ((stat(path.c_str(), &info) != 0 && errno == ENOENT) ||
+      (S_ISREG(info.st_mode) && info.st_size == 0)) {
+    return SliceStore::InMemory();
+  }
+  return SliceStore::OpenSqlite(path, {.read_only = true});
 }
 
 absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,

@@ -199,6 +199,14 @@ class Output {
 // Devices (a terminal, /dev/zero) are refused.
 absl::StatusOr<Table> LoadTable(const std::string& path);
 
+// Opens the store at `path` for a command that only reads it: read-only
+// (SqliteStoreOptions), so that a user who cannot write the file or its
+// directory can read it and nothing is written, the schema included. A
+// missing or empty file holds no slices: the command reads an empty store
+// and no file is created.
+absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
+    const std::string& path);
+
 // Finds SLICE in `org` by id, then by name (case-insensitively); NotFound
 // naming both when neither matches.
 absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,

@@ -134,7 +134,7 @@ int ReportCommand(Args& args) {
   std::unique_ptr<slicekit::SliceStore> store_holder;
   if (store_path) {
     absl::StatusOr<std::unique_ptr<slicekit::SliceStore>> store =
-        slicekit::SliceStore::OpenSqlite(*store_path);
+        OpenStoreToRead(*store_path);
     if (!store.ok()) return InputError(store.status().message());
     // IN SLICE references and the saved slices' snapshots come from it.
     options.store = store->get();

@@ -80,7 +80,7 @@ std::string SliceInvocation(absl::string_view command) {
 absl::StatusOr<SliceStore*> LazyStore::Get() {
   if (store_ == nullptr) {
     absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-        SliceStore::OpenSqlite(path_);
+        read_only_ ? OpenStoreToRead(path_) : SliceStore::OpenSqlite(path_);
     if (!opened.ok()) return opened.status();
     store_ = *std::move(opened);
   }
@@ -153,7 +153,8 @@ const CommandSpec& SliceSpec() {
         .flags = {
             {.name = "--store",
              .value_name = "FILE",
-             .help = "the slice store (created when missing)",
+             .help = "the slice store (created by the first change; "
+                     "read-only for commands that only read)",
              .required = true},
             {.name = "--org",
              .value_name = "ORG",
@@ -191,9 +192,11 @@ int SliceCommand(Args& args) {
           ParseCommandFlags(command->spec, args, &command_flags)) {
     return *rc;
   }
+  const bool read_only =
+      command->reads_only != nullptr && command->reads_only(command_flags);
   SliceCommandContext context{
       .org = needs_store ? *flags.Get("--org") : "",
-      .store = LazyStore(needs_store ? *flags.Get("--store") : "")};
+      .store = LazyStore(needs_store ? *flags.Get("--store") : "", read_only)};
   return command->run(context, command_flags);
 }
 

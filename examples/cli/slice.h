@@ -24,10 +24,12 @@
 namespace slicekit::cli {
 
 // Opens the store when a command first needs it, after its flags were
-// checked, so a usage error creates no file.
+// checked, so a usage error creates no file. A command that only reads
+// opens it read-only (OpenStoreToRead).
 class LazyStore {
  public:
-  explicit LazyStore(std::string path) : path_(std::move(path)) {}
+  LazyStore(std::string path, bool read_only)
+      : path_(std::move(path)), read_only_(read_only) {}
 
   absl::StatusOr<SliceStore*> Get();
   // Opens the store and finds a slice's id (ResolveAnySliceId).
@@ -38,6 +40,7 @@ class LazyStore {
 
  private:
   std::string path_;
+  bool read_only_;
   std::unique_ptr<SliceStore> store_;
 };
 
@@ -53,7 +56,13 @@ struct SliceSubcommand {
   int (*run)(SliceCommandContext& context, const ParsedFlags& flags);
   // Reads a table alone (auto): runs without --store and --org.
   bool needs_store = true;
+  // Whether the command, with these flags, only reads the store (then it is
+  // opened read-only); nullptr: it changes the store.
+  bool (*reads_only)(const ParsedFlags& flags) = nullptr;
 };
+
+// For SliceSubcommand::reads_only: a command that never changes the store.
+inline bool AlwaysReadsOnly(const ParsedFlags&) { return true; }
 
 // The commands of each file, in the order `slicekit help slice` lists them.
 std::vector<SliceSubcommand> SavedSliceCommands();     // slice_saved.cc

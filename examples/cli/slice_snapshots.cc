@@ -259,7 +259,8 @@ std::vector<SliceSubcommand> SliceSnapshotCommands() {
                 .num_arguments = 1,
                 .wrong_arguments = "slice snapshots needs one SLICE",
                 .summary = "Lists a slice's snapshots."},
-       .run = Snapshots},
+       .run = Snapshots,
+       .reads_only = AlwaysReadsOnly},
       {.spec = {.name = "diff",
                 .invocation = SliceInvocation("diff"),
                 .arguments = "SLICE",
@@ -278,7 +279,8 @@ std::vector<SliceSubcommand> SliceSnapshotCommands() {
                            .value_name = "FILE",
                            .help = "compare with the table now"},
                           threads}},
-       .run = Diff},
+       .run = Diff,
+       .reads_only = AlwaysReadsOnly},
       {.spec = {.name = "alert",
                 .invocation = SliceInvocation("alert"),
                 .arguments = "SLICE RULES",
@@ -304,7 +306,10 @@ std::vector<SliceSubcommand> SliceSnapshotCommands() {
                           threads,
                           kActorFlag,
                           kAtFlag}},
-       .run = Check},
+       .run = Check,
+       // --snapshot saves snapshots; without it, the check only reads.
+       .reads_only =
+           [](const ParsedFlags& flags) { return !flags.Has("--snapshot"); }},
   };
 }
 

@@ -112,6 +112,23 @@ class SliceListResolver final : public SliceResolver {
   std::string org_;
 };
 
+// How SliceStore::OpenSqlite() opens a store file.
+struct SqliteStoreOptions {
+  // Read the store only: the file is opened read-only and nothing is ever
+  // written to it, its schema included, so a user who may read the file
+  // but not write it (or its directory) can read the store. Every change
+  // (Create, Rename, SaveSnapshot, ...) is then FailedPrecondition naming
+  // the file. A missing file is NotFound (it is not created) and an empty
+  // one FailedPrecondition; a store of format 2 is read as it is (without
+  // format 3's row checks: it is upgraded only by a writer), one of format
+  // 1 is FailedPrecondition (open it once for writing). When no other
+  // process has the file open and its directory is not writable (no -shm
+  // file can be made), SQLite reads it as immutable and the store notices a
+  // writer that opens it later by the file's size, inode and modification
+  // time, and reopens it.
+  bool read_only = false;
+};
+
 // Saved slices of many orgs: at most kMaxSlicesPerOrg per org, names unique
 // within an org case-insensitively. Every operation is atomic: it either
 // happens completely or changes nothing. Thread-safe: one store may be used
@@ -162,17 +179,27 @@ class SliceStore final {
   // when it is missing or empty. A file that is not a slicekit store (not
   // SQLite, another application's database, a newer store format version,
   // corrupt) is an error (FailedPrecondition or DataLoss) and is left
-  // unmodified. A store of format version 1 (before history) is upgraded to
-  // version 2 in one transaction: its slices keep their ids, names,
-  // filters, orders, timestamps and versions, each with one history entry
-  // (SliceChange::kMigrated); a slicekit that reads only version 1 then
-  // refuses the file, and one that had it open already gets an error on
-  // its next change. The store uses WAL mode with synchronous=FULL: a
-  // change that returned OK survives a process crash and a power loss.
-  // Each operation is one `BEGIN IMMEDIATE` transaction; writers wait for
-  // each other (up to 30 s, then Unavailable).
+  // unmodified. A store of format version 1 (before history) or 2 (before
+  // row checksums) is upgraded to version 3 in one transaction, after
+  // `PRAGMA integrity_check` and the checks of CheckIntegrity() pass: its
+  // slices keep their ids, names, filters, orders, timestamps and versions
+  // (a format-1 slice gets one history entry, SliceChange::kMigrated); a
+  // slicekit that reads only an older version then refuses the file, and
+  // one that had it open already gets an error on its next change. The
+  // store uses WAL mode with synchronous=FULL: a change that returned OK
+  // survives a process crash and a power loss. Each operation is one
+  // `BEGIN IMMEDIATE` transaction; writers wait for each other (up to 30 s,
+  // then Unavailable).
+  //
+  // Damage: every row an operation reads carries a checksum, and every set
+  // of rows it answers from (an org's slices, a slice's history) is checked
+  // against a record of that set, whichever index found it; damage is
+  // DataLoss naming the file before the operation answers or writes
+  // (docs/reliability.md says what each check costs and catches).
+  //
+  // With `options.read_only`, see SqliteStoreOptions.
   static absl::StatusOr<std::unique_ptr<SliceStore>> OpenSqlite(
-      const std::string& path);
+      const std::string& path, const SqliteStoreOptions& options = {});
 
   ~SliceStore();
   SliceStore(const SliceStore&) = delete;
@@ -345,8 +372,9 @@ class SliceStore final {
   // plus the slicekit invariants: at most 100 slices per org, unique
   // names, every stored filter readable and its references resolving
   // within the org without a cycle, every live slice's current version in
-  // its history). Returns DataLoss naming the first problem. Cost: reads
-  // the whole store.
+  // its history; for format 3, every row against its checksum and every
+  // row set against its record). Returns DataLoss naming the first
+  // problem. Cost: reads the whole store.
   absl::Status CheckIntegrity();
 
  private:

@@ -228,15 +228,19 @@ void BindStoreOpen(py::class_<PyStore>& store) {
           "A new empty store in memory.")
       .def_static(
           "open_sqlite",
-          [](const std::string& path) {
+          [](const std::string& path, bool read_only) {
             absl::StatusOr<std::unique_ptr<SliceStore>> store = [&] {
               py::gil_scoped_release release;
-              return SliceStore::OpenSqlite(path);
+              return SliceStore::OpenSqlite(path, {.read_only = read_only});
             }();
             return PyStore{
                 std::shared_ptr<SliceStore>(Value(std::move(store)))};
           },
-          py::arg("path"), "Opens (or creates) the SQLite store at `path`.");
+          py::arg("path"), py::kw_only(), py::arg("read_only") = false,
+          "Opens (or creates) the SQLite store at `path`. read_only=True "
+          "opens it for reading only (SqliteStoreOptions): nothing is "
+          "written, a missing file is NotFoundError, and every change is "
+          "FailedPreconditionError naming the file.");
 }
 
 void BindStoreSlices(py::class_<PyStore>& store) {

@@ -16,6 +16,7 @@
 #include "nlohmann/json.hpp"
 #include "slicekit/slice_store.h"
 #include "src/store/member_ids.h"
+#include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
 #include "src/util/status_macros.h"
 
@@ -171,17 +172,21 @@ absl::StatusOr<std::vector<std::string>> SliceStore::SnapshotMembers(
     absl::string_view org, int64_t snapshot_id) {
   SLICEKIT_ASSIGN_OR_RETURN(const auto snapshot,
                             LoadSnapshot(org, snapshot_id));
-  return internal::DecodeMemberIds(snapshot.second);
+  absl::StatusOr<std::vector<std::string>> members =
+      internal::DecodeMemberIds(snapshot.second);
+  if (!members.ok()) return backend_->WithFileName(members.status());
+  return members;
 }
 
 absl::StatusOr<SnapshotDiff> SliceStore::Diff(absl::string_view org,
                                               int64_t from_id, int64_t to_id) {
   SLICEKIT_ASSIGN_OR_RETURN(auto from, LoadSnapshot(org, from_id));
   SLICEKIT_ASSIGN_OR_RETURN(auto to, LoadSnapshot(org, to_id));
-  SLICEKIT_ASSIGN_OR_RETURN(internal::MemberDiff members,
-                            internal::DiffMemberIds(from.second, to.second));
+  absl::StatusOr<internal::MemberDiff> members =
+      internal::DiffMemberIds(from.second, to.second);
+  if (!members.ok()) return backend_->WithFileName(members.status());
   return MakeDiff(std::move(from.first), std::move(to.first),
-                  std::move(members));
+                  *std::move(members));
 }
 
 absl::StatusOr<SnapshotInfo> SliceStore::GetSnapshot(absl::string_view org,
@@ -197,9 +202,10 @@ absl::StatusOr<SnapshotDiff> SliceStore::DiffWithMembers(
   SLICEKIT_ASSIGN_OR_RETURN(const absl::Span<const absl::string_view> ids,
                             internal::AscendingMemberIds(to_members, &sorted));
   SLICEKIT_ASSIGN_OR_RETURN(auto from, LoadSnapshot(org, from_id));
-  SLICEKIT_ASSIGN_OR_RETURN(internal::MemberDiff members,
-                            internal::DiffMemberIds(from.second, ids));
-  return MakeDiff(std::move(from.first), to, std::move(members));
+  absl::StatusOr<internal::MemberDiff> members =
+      internal::DiffMemberIds(from.second, ids);
+  if (!members.ok()) return backend_->WithFileName(members.status());
+  return MakeDiff(std::move(from.first), to, *std::move(members));
 }
 
 }  // namespace slicekit

@@ -289,6 +289,22 @@ Expr WithCurrentNames(const Expr& filter,
   });
 }
 
+// Shows the references in `versions` under the current names of the
+// slices they reference. Reads the org only when there are references: a
+// history without them costs no load of the org's slices.
+absl::Status ShowCurrentNames(SliceTxn& txn, absl::string_view org,
+                              std::vector<SliceVersion>& versions) {
+  bool any = false;
+  for (const SliceVersion& v : versions) any |= !SliceRefsOf(v.filter).empty();
+  if (!any) return absl::OkStatus();
+  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
+                            txn.LoadOrg(org));
+  for (SliceVersion& v : versions) {
+    v.filter = WithCurrentNames(v.filter, slices);
+  }
+  return absl::OkStatus();
+}
+
 // The org's slices, their references showing current names.
 absl::StatusOr<std::vector<StoredSlice>> LoadOrgFresh(SliceTxn& txn,
                                                       absl::string_view org) {
@@ -806,12 +822,7 @@ absl::StatusOr<std::vector<SliceVersion>> SliceStore::History(
       backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
         SLICEKIT_ASSIGN_OR_RETURN(history, txn.LoadHistory(org, id));
         if (history.empty()) return NoHistoryError(org, id);
-        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
-                                  txn.LoadOrg(org));
-        for (SliceVersion& v : history) {
-          v.filter = WithCurrentNames(v.filter, slices);
-        }
-        return absl::OkStatus();
+        return ShowCurrentNames(txn, org, history);
       }));
   return history;
 }
@@ -883,12 +894,7 @@ absl::StatusOr<std::vector<SliceVersion>> SliceStore::ListDeleted(
   SLICEKIT_RETURN_IF_ERROR(
       backend_->Transact(/*write=*/false, [&](SliceTxn& txn) {
         SLICEKIT_ASSIGN_OR_RETURN(deleted, txn.LoadDeleted(org));
-        SLICEKIT_ASSIGN_OR_RETURN(const std::vector<StoredSlice> slices,
-                                  txn.LoadOrg(org));
-        for (SliceVersion& v : deleted) {
-          v.filter = WithCurrentNames(v.filter, slices);
-        }
-        return absl::OkStatus();
+        return ShowCurrentNames(txn, org, deleted);
       }));
   std::sort(deleted.begin(), deleted.end(),
             [](const SliceVersion& a, const SliceVersion& b) {

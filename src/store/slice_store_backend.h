@@ -103,6 +103,13 @@ class SliceStoreBackend {
   // SliceStore::CheckIntegrity(): what only the backend can check (for
   // SQLite, the file itself), and CheckOrgs() over all of its orgs.
   virtual absl::Status CheckIntegrity() = 0;
+
+  // Names where the data is kept in a DataLoss found outside a transaction
+  // (a snapshot's members that do not decode), as the backend's own
+  // DataLoss errors do; other statuses pass unchanged.
+  virtual absl::Status WithFileName(absl::Status status) const {
+    return status;
+  }
 };
 
 // Checks the slicekit invariants over a whole store given org by org:

@@ -1,30 +1,38 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// The SQLite backend of SliceStore (src/store/slice_store_backend.h).
+// The SQLite backend of SliceStore (src/store/slice_store_backend.h); the
+// file format is in slice_store_sqlite_format.h.
 //
 // Durability: WAL journal with synchronous=FULL, so every commit is synced
 // before the call returns; a killed process (or a power loss) keeps every
 // committed operation and none of an uncommitted one. Concurrency: every
 // operation is one transaction; writes take the write lock up front
 // (BEGIN IMMEDIATE), so the limit and name checks and the insert that
-// follows them cannot interleave with another writer in any process. The
-// UNIQUE index on (org, name_key) is a backstop for the name rule.
+// follows them cannot interleave with another writer in any process.
 //
-// Format versions: 1 held the slices; 2 (this one) adds their history,
-// snapshots and alert rules, and triggers that refuse any change to a
-// slice without its history entry, so a slicekit of format 1 that still
-// has an upgraded file open cannot change slices behind the history's back.
-// A file of format 1 is upgraded in place, in one transaction, when opened.
+// Damage: SQLite keeps no checksum of its pages, and `PRAGMA quick_check`
+// at open checks the b-trees' structure but not what their cells say. So
+// every row a transaction reads is checked against its own checksum, and
+// every set of rows it answers from (an org's slices, deleted slices and
+// alert rules; a slice's versions and snapshots) against the record that
+// counts and sums them (slicekit_orgs, slice_heads), whichever index found
+// them: a row that a damaged index leaves out, adds or sends to another
+// org, or whose bytes changed, is DataLoss naming the file before the
+// transaction answers or writes. Writes address rows by their rowid (or
+// primary key), never through a secondary index. The limit and name checks
+// therefore run over checked rows only; the UNIQUE index on (org,
+// name_key) stays a backstop, and a conflict from it (an index that
+// disagrees with the checked rows) is DataLoss too.
+//
+// A store opened read-only (SqliteStoreOptions::read_only) takes no write
+// lock and writes nothing, not even the schema; see OpenConnection().
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,272 +43,25 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
+#include "src/store/row_checksum.h"
 #include "src/store/slice_store_backend.h"
 #include "src/store/slice_store_internal.h"
+#include "src/store/slice_store_sqlite_format.h"
+#include "src/store/sqlite_util.h"
 #include "src/util/status_macros.h"
 #include "src/util/utf8_text.h"
 
 namespace slicekit {
 namespace internal {
 namespace {
-
-constexpr char kFormatName[] = "slicekit.slice_store";
-// The version this code writes; it also reads (and upgrades) version 1.
-constexpr int kFormatVersion = 2;
-// How long one statement waits for a lock (CountingBusyHandler).
-constexpr int kBusyTimeoutMs = 10000;
-// How long a whole operation keeps retrying after SQLITE_BUSY.
-constexpr absl::Duration kRetryFor = absl::Seconds(30);
-
-// Frozen since format version 1: opening compares a store's schema with the
-// text of kSchemaV1 (and, for version 2, kSchemaV2 after it) exactly
-// (SchemaDifference), so any edit, whitespace included, needs a new format
-// version.
-constexpr char kSchemaV1[] = R"sql(
-CREATE TABLE slicekit_meta (
-  key TEXT PRIMARY KEY NOT NULL,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE slices (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  org TEXT NOT NULL,
-  name TEXT NOT NULL,
-  name_key TEXT NOT NULL,
-  description TEXT NOT NULL,
-  filter_text TEXT NOT NULL,
-  filter_json TEXT NOT NULL,
-  order_by_json TEXT NOT NULL,
-  created_at_us INTEGER NOT NULL,
-  updated_at_us INTEGER NOT NULL,
-  version INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX slices_org_name_key ON slices (org, name_key);
-CREATE TABLE retired_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-)sql";
-
-// What format version 2 adds (frozen, as above). Every state of a row of
-// `slices` has its entry in `slice_versions`: the triggers abort an insert
-// or update of a slice whose version has no entry, and a delete without a
-// 'deleted' entry, whoever writes.
-constexpr char kSchemaV2[] = R"sql(
-CREATE TABLE slice_versions (
-  slice_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  org TEXT NOT NULL,
-  change TEXT NOT NULL,
-  name TEXT NOT NULL,
-  description TEXT NOT NULL,
-  filter_text TEXT NOT NULL,
-  filter_json TEXT NOT NULL,
-  order_by_json TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  changed_at_us INTEGER NOT NULL,
-  restored_from INTEGER,
-  PRIMARY KEY (slice_id, version)
-) WITHOUT ROWID;
-CREATE INDEX slice_versions_org_change ON slice_versions (org, change);
-CREATE TABLE snapshots (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  org TEXT NOT NULL,
-  slice_id TEXT NOT NULL,
-  slice_version INTEGER NOT NULL,
-  slice_name TEXT NOT NULL,
-  table_name TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  taken_at_us INTEGER NOT NULL,
-  member_count INTEGER NOT NULL,
-  summary_json TEXT NOT NULL,
-  members BLOB NOT NULL
-);
-CREATE INDEX snapshots_org_slice ON snapshots (org, slice_id);
-CREATE TABLE alert_rules (
-  slice_id TEXT PRIMARY KEY NOT NULL,
-  org TEXT NOT NULL,
-  rules TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TRIGGER slices_insert_needs_history BEFORE INSERT ON slices
-WHEN NOT EXISTS (SELECT 1 FROM slice_versions
-                 WHERE slice_id = NEW.id AND version = NEW.version)
-BEGIN
-  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
-END;
-CREATE TRIGGER slices_update_needs_history BEFORE UPDATE ON slices
-WHEN NOT EXISTS (SELECT 1 FROM slice_versions
-                 WHERE slice_id = NEW.id AND version = NEW.version)
-BEGIN
-  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
-END;
-CREATE TRIGGER slices_delete_needs_history BEFORE DELETE ON slices
-WHEN NOT EXISTS (SELECT 1 FROM slice_versions
-                 WHERE slice_id = OLD.id AND change = 'deleted')
-BEGIN
-  SELECT RAISE(ABORT, 'this slice store has format version 2, which keeps the history of every slice; this writer does not keep it (a slicekit older than format 2?): reopen the store with a newer slicekit');
-END;
-)sql";
-
-// Upgrades a store of format 1 (inside the caller's transaction): the new
-// tables, then one history entry per slice, its version as it is.
-constexpr char kMigrateV1ToV2[] = R"sql(
-INSERT INTO slice_versions (slice_id, version, org, change, name,
-  description, filter_text, filter_json, order_by_json, actor, changed_at_us,
-  restored_from)
-SELECT id, version, org, 'migrated', name, description, filter_text,
-  filter_json, order_by_json, '', updated_at_us, NULL FROM slices;
-UPDATE slicekit_meta SET value = '2' WHERE key = 'version';
-)sql";
-
-bool IsBusy(int rc) {
-  const int primary = rc & 0xff;
-  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
-}
-
-// Counts the retries for SqliteBusyRetries(): process-wide, since a load
-// test wants the total over all of a process's stores.
-std::atomic<int64_t> busy_retries{0};
-
-// Lock waits inside statements, for SqliteBusyWaits().
-std::atomic<int64_t> busy_waits{0};
-
-// The busy handler: SQLite's own back-off (sqlite3_busy_timeout's delays),
-// plus a count of the waits, which a load test reports. Returns 0 (give up,
-// SQLITE_BUSY) once the waits add up to kBusyTimeoutMs.
-int CountingBusyHandler(void*, int attempt) {
-  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
-  static constexpr int kLastDelayMs = 100;
-  constexpr int kSteps = sizeof(kDelaysMs) / sizeof(kDelaysMs[0]);
-  int waited_ms = 0;
-  for (int i = 0; i < std::min(attempt, kSteps); ++i) waited_ms += kDelaysMs[i];
-  if (attempt > kSteps) waited_ms += (attempt - kSteps) * kLastDelayMs;
-  if (waited_ms >= kBusyTimeoutMs) return 0;
-  const int delay_ms =
-      std::min(attempt < kSteps ? kDelaysMs[attempt] : kLastDelayMs,
-               kBusyTimeoutMs - waited_ms);
-  busy_waits.fetch_add(1, std::memory_order_relaxed);
-  absl::SleepFor(absl::Milliseconds(delay_ms));
-  return 1;
-}
-
-// Called when an operation found the database busy and will start over.
-void PauseBeforeRetry() {
-  busy_retries.fetch_add(1, std::memory_order_relaxed);
-  absl::SleepFor(absl::Milliseconds(1));
-}
-
-// Maps an SQLite error to a status; corruption is DataLoss.
-absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
-  const std::string message =
-      absl::StrCat("slice store: ", what, ": ",
-                   db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return absl::DataLossError(message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-      return absl::FailedPreconditionError(message);
-    case SQLITE_FULL:
-      return absl::ResourceExhaustedError(message);
-    default:
-      return absl::InternalError(message);
-  }
-}
-
-// PRAGMA quick_check and integrity_check report a page they could not read
-// as a result row ("... unable to get the page. error code=266") instead of
-// failing. That is the disk failing (here SQLITE_IOERR_READ), not a damaged
-// file, and must not come back as DataLoss, which tells the caller to give
-// the file up. Returns the error for the first such row, or OK.
-absl::Status IoErrorInCheck(const std::vector<std::string>& rows,
-                            absl::string_view what) {
-  constexpr char kMarker[] = "error code=";
-  for (const std::string& row : rows) {
-    const size_t at = row.find(kMarker);
-    if (at == std::string::npos) continue;
-    const int rc = std::atoi(row.c_str() + at + sizeof(kMarker) - 1);
-    const int primary = rc & 0xff;
-    if (rc != 0 && primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) {
-      return SqliteError(nullptr, rc, what);
-    }
-  }
-  return absl::OkStatus();
-}
-
-// Names the store's file in an error from opening it, so that a caller
-// with several stores can tell which one failed.
-absl::Status WithPath(absl::Status status, absl::string_view path) {
-  constexpr absl::string_view kPrefix = "slice store: ";
-  if (status.ok() || !absl::StartsWith(status.message(), kPrefix)) {
-    return status;
-  }
-  return absl::Status(status.code(),
-                      absl::StrCat("slice store \"", path, "\": ",
-                                   status.message().substr(kPrefix.size())));
-}
-
-// A prepared statement, finalized on destruction.
-class Stmt {
- public:
-  Stmt(sqlite3* db, absl::string_view sql) {
-    rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()),
-                             &stmt_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  // The status of preparing; check before binding.
-  int prepare_rc() const { return rc_; }
-
-  void Bind(int i, absl::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
-                      SQLITE_TRANSIENT);
-  }
-  void Bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
-  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
-  void BindBlob(int i, absl::string_view bytes) {
-    sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-  }
-
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-
-  std::string Text(int i) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, i);
-    const int n = sqlite3_column_bytes(stmt_, i);
-    return text == nullptr ? std::string()
-                           : std::string(reinterpret_cast<const char*>(text),
-                                         static_cast<size_t>(n));
-  }
-  int64_t Int(int i) const { return sqlite3_column_int64(stmt_, i); }
-  bool IsNull(int i) const {
-    return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
-  }
-  std::string Blob(int i) const {
-    const void* data = sqlite3_column_blob(stmt_, i);
-    const int n = sqlite3_column_bytes(stmt_, i);
-    return data == nullptr ? std::string()
-                           : std::string(static_cast<const char*>(data),
-                                         static_cast<size_t>(n));
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
 
 // Reads a stored filter and ordering; DataLoss naming `what` if either is
 // unreadable.
@@ -323,312 +84,160 @@ absl::Status ParseRecord(absl::string_view what, absl::string_view filter_json,
   return absl::OkStatus();
 }
 
-// A text column of a stored row, as read.
-struct StoredText {
-  absl::string_view column;
-  absl::string_view value;
-};
+// DataLoss for damage the checks found ("slice store: WHAT (the file is
+// damaged)"); the backend names the file.
+absl::Status Damaged(absl::string_view what) {
+  return absl::DataLossError(
+      absl::StrCat("slice store: ", what, " (the file is damaged)"));
+}
 
-// DataLoss unless each of `fields`, read from the store's row `row`, is
-// UTF-8. The store writes only UTF-8, so anything else is damage, and
-// callers rely on it (JSON output; Python, which decodes it): report it
-// here, naming the file and the row, rather than hand the bytes on.
-absl::Status CheckStoredText(sqlite3* db, absl::string_view row,
-                             std::initializer_list<StoredText> fields) {
-  for (const StoredText& field : fields) {
-    const size_t bad = FirstInvalidUtf8(field.value);
-    if (bad == absl::string_view::npos) continue;
-    const char* path = sqlite3_db_filename(db, "main");
-    return absl::DataLossError(absl::StrCat(
-        "slice store \"", path == nullptr ? "" : path, "\": ", row, ": ",
-        field.column, " is not valid UTF-8 (byte ", bad + 1, ")"));
+// DataLoss unless the set of rows a read found is the one its record
+// (nullopt: none) keeps.
+absl::Status CheckRowSet(const RowSet& found, const std::optional<RowSet>& kept,
+                         absl::string_view what) {
+  const RowSet expected = kept.value_or(RowSet{});
+  if (found == expected) return absl::OkStatus();
+  if (found.count != expected.count) {
+    return Damaged(absl::StrCat(what, ": ", found.count, " found where its ",
+                                "record counts ", expected.count));
   }
-  return absl::OkStatus();
+  return Damaged(
+      absl::StrCat(what, ": the rows found are not those its record sums"));
 }
 
-// How a row is named in an error: `by_id` ("version 3 of slice sl_...")
-// when its slice id is UTF-8, else `fallback`, which does not show the id
-// ("slice_versions row for version 3"), so the message stays UTF-8 too.
-std::string RowName(absl::string_view id, absl::string_view by_id,
-                    absl::string_view fallback) {
-  return std::string(
-      FirstInvalidUtf8(id) == absl::string_view::npos ? by_id : fallback);
+SliceRow RowOf(const StoredSlice& s) {
+  SliceRow row;
+  row.seq = s.seq;
+  row.id = s.slice.id;
+  row.org = s.slice.org;
+  row.name = s.slice.name;
+  row.name_key = s.name_key;
+  row.description = s.slice.description;
+  row.filter_text = FormatFilter(s.slice.filter);
+  row.filter_json = FilterToJson(s.slice.filter);
+  row.order_by_json = OrderByToJson(s.slice.order_by);
+  row.created_at_us = absl::ToUnixMicros(s.slice.created_at);
+  row.updated_at_us = absl::ToUnixMicros(s.slice.updated_at);
+  row.version = s.slice.version;
+  return row;
 }
 
-// The columns of slice_versions after slice_id and org, in this order.
-constexpr char kVersionColumns[] =
-    "version, change, name, description, filter_json, order_by_json, actor, "
-    "changed_at_us, restored_from";
+VersionRow RowOf(const SliceVersion& v) {
+  VersionRow row;
+  row.slice_id = v.slice_id;
+  row.version = v.version;
+  row.org = v.org;
+  row.change = std::string(SliceChangeName(v.change));
+  row.name = v.name;
+  row.description = v.description;
+  row.filter_text = FormatFilter(v.filter);
+  row.filter_json = FilterToJson(v.filter);
+  row.order_by_json = OrderByToJson(v.order_by);
+  row.actor = v.actor;
+  row.changed_at_us = absl::ToUnixMicros(v.changed_at);
+  row.restored_from = v.restored_from;
+  return row;
+}
 
-// The columns of snapshots that make a SnapshotInfo, in this order.
-constexpr char kSnapshotColumns[] =
-    "seq, slice_id, slice_version, slice_name, table_name, actor, "
-    "taken_at_us, member_count, summary_json, length(members)";
+absl::StatusOr<SliceVersion> VersionOf(const VersionRow& row) {
+  SliceVersion v;
+  v.slice_id = row.slice_id;
+  v.org = row.org;
+  v.version = row.version;
+  const std::string what =
+      absl::StrCat("version ", v.version, " of slice ", v.slice_id);
+  std::optional<SliceChange> kind = SliceChangeFromName(row.change);
+  if (!kind.has_value()) {
+    return absl::DataLossError(absl::StrCat(
+        "slice store: ", what, " has an unknown change \"", row.change, "\""));
+  }
+  v.change = *kind;
+  v.name = row.name;
+  v.description = row.description;
+  SLICEKIT_RETURN_IF_ERROR(ParseRecord(what, row.filter_json, row.order_by_json,
+                                       &v.filter, &v.order_by));
+  v.actor = row.actor;
+  v.changed_at = absl::FromUnixMicros(row.changed_at_us);
+  v.restored_from = row.restored_from;
+  return v;
+}
 
+absl::StatusOr<SnapshotInfo> InfoOf(const SnapshotRow& row) {
+  SnapshotInfo info;
+  info.id = row.seq;
+  info.org = row.org;
+  info.slice_id = row.slice_id;
+  info.slice_version = row.slice_version;
+  info.slice_name = row.slice_name;
+  info.table_name = row.table_name;
+  info.actor = row.actor;
+  info.taken_at = absl::FromUnixMicros(row.taken_at_us);
+  absl::StatusOr<SliceSummary> summary = SummaryFromJson(row.summary_json);
+  if (!summary.ok() ||
+      static_cast<int64_t>(summary->rows) != row.member_count) {
+    return absl::DataLossError(absl::StrCat("slice store: snapshot ", info.id,
+                                            " has a malformed summary"));
+  }
+  info.summary = *std::move(summary);
+  info.encoded_bytes = row.members_bytes;
+  return info;
+}
+
+// One transaction of the SQLite backend. `checked`: the store has format
+// version 3, whose rows and records every read checks; false only for a
+// store of format 2 opened read-only, read as format 2 always was.
 class SqliteTxn final : public SliceTxn {
  public:
-  explicit SqliteTxn(sqlite3* db) : db_(db) {}
+  SqliteTxn(sqlite3* db, bool checked) : db_(db), checked_(checked) {}
 
   // Whether a statement failed because the database was locked; the whole
   // transaction is then retried.
   bool saw_busy() const { return saw_busy_; }
 
   absl::StatusOr<std::vector<StoredSlice>> LoadOrg(
-      absl::string_view org) override {
-    Stmt stmt(db_,
-              "SELECT seq, id, name, name_key, description, filter_json, "
-              "order_by_json, created_at_us, updated_at_us, version "
-              "FROM slices WHERE org = ?1 ORDER BY seq");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading slices"));
-    stmt.Bind(1, org);
-    std::vector<StoredSlice> slices;
-    int rc;
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
-      StoredSlice s;
-      s.seq = stmt.Int(0);
-      s.slice.id = stmt.Text(1);
-      s.slice.org = std::string(org);
-      s.slice.name = stmt.Text(2);
-      s.name_key = stmt.Text(3);
-      s.slice.description = stmt.Text(4);
-      const std::string seq = absl::StrCat("slices row ", s.seq);
-      SLICEKIT_RETURN_IF_ERROR(
-          CheckStoredText(db_, seq, {{"id", s.slice.id}, {"org", org}}));
-      SLICEKIT_RETURN_IF_ERROR(CheckStoredText(
-          db_, absl::StrCat("slice ", s.slice.id, " (", seq, ")"),
-          {{"name", s.slice.name},
-           {"name_key", s.name_key},
-           {"description", s.slice.description}}));
-      SLICEKIT_RETURN_IF_ERROR(ParseRecord(absl::StrCat("slice ", s.slice.id),
-                                           stmt.Text(5), stmt.Text(6),
-                                           &s.slice.filter, &s.slice.order_by));
-      s.slice.created_at = absl::FromUnixMicros(stmt.Int(7));
-      s.slice.updated_at = absl::FromUnixMicros(stmt.Int(8));
-      s.slice.version = stmt.Int(9);
-      slices.push_back(std::move(s));
-    }
-    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading slices"));
-    return slices;
-  }
+      absl::string_view org) override;
+  absl::StatusOr<bool> IdUsed(absl::string_view id) override;
+  absl::Status Insert(const StoredSlice& s) override;
+  absl::Status Replace(const StoredSlice& s) override;
+  absl::Status Erase(absl::string_view org, absl::string_view id) override;
 
-  absl::StatusOr<bool> IdUsed(absl::string_view id) override {
-    Stmt stmt(db_,
-              "SELECT 1 FROM slices WHERE id = ?1 "
-              "UNION ALL SELECT 1 FROM retired_ids WHERE id = ?1");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "checking an id"));
-    stmt.Bind(1, id);
-    const int rc = stmt.Step();
-    if (rc == SQLITE_ROW) return true;
-    SLICEKIT_RETURN_IF_ERROR(Check(rc, "checking an id"));
-    return false;
-  }
-
-  absl::Status Insert(const StoredSlice& s) override {
-    Stmt stmt(db_,
-              "INSERT INTO slices (id, org, name, name_key, description, "
-              "filter_text, filter_json, order_by_json, created_at_us, "
-              "updated_at_us, version) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "inserting a slice"));
-    stmt.Bind(1, s.slice.id);
-    stmt.Bind(2, s.slice.org);
-    BindRecord(stmt, s, /*first=*/3);
-    stmt.Bind(9, absl::ToUnixMicros(s.slice.created_at));
-    stmt.Bind(10, absl::ToUnixMicros(s.slice.updated_at));
-    stmt.Bind(11, s.slice.version);
-    return Check(stmt.Step(), "inserting a slice");
-  }
-
-  absl::Status Replace(const StoredSlice& s) override {
-    Stmt stmt(db_,
-              "UPDATE slices SET name = ?3, name_key = ?4, description = ?5, "
-              "filter_text = ?6, filter_json = ?7, order_by_json = ?8, "
-              "updated_at_us = ?9, version = ?10 WHERE id = ?1 AND org = ?2");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "updating a slice"));
-    stmt.Bind(1, s.slice.id);
-    stmt.Bind(2, s.slice.org);
-    BindRecord(stmt, s, /*first=*/3);
-    stmt.Bind(9, absl::ToUnixMicros(s.slice.updated_at));
-    stmt.Bind(10, s.slice.version);
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "updating a slice"));
-    if (sqlite3_changes(db_) != 1) {
-      return absl::InternalError("slice store: updated slice is missing");
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Erase(absl::string_view org, absl::string_view id) override {
-    SLICEKIT_RETURN_IF_ERROR(
-        Run("DELETE FROM slices WHERE org = ?1 AND id = ?2", {org, id},
-            "deleting a slice"));
-    SLICEKIT_RETURN_IF_ERROR(
-        Run("DELETE FROM alert_rules WHERE org = ?1 AND slice_id = ?2",
-            {org, id}, "deleting a slice's alert rules"));
-    return Run("INSERT OR IGNORE INTO retired_ids (id) VALUES (?1)", {id},
-               "retiring an id");
-  }
-
-  absl::Status AddVersion(const SliceVersion& v) override {
-    Stmt stmt(db_,
-              "INSERT INTO slice_versions (slice_id, org, version, change, "
-              "name, description, filter_text, filter_json, order_by_json, "
-              "actor, changed_at_us, restored_from) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "recording a version"));
-    stmt.Bind(1, v.slice_id);
-    stmt.Bind(2, v.org);
-    stmt.Bind(3, v.version);
-    stmt.Bind(4, SliceChangeName(v.change));
-    stmt.Bind(5, v.name);
-    stmt.Bind(6, v.description);
-    stmt.Bind(7, FormatFilter(v.filter));
-    stmt.Bind(8, FilterToJson(v.filter));
-    stmt.Bind(9, OrderByToJson(v.order_by));
-    stmt.Bind(10, v.actor);
-    stmt.Bind(11, absl::ToUnixMicros(v.changed_at));
-    if (v.restored_from.has_value()) {
-      stmt.Bind(12, *v.restored_from);
-    } else {
-      stmt.BindNull(12);
-    }
-    return Check(stmt.Step(), "recording a version");
-  }
-
+  absl::Status AddVersion(const SliceVersion& v) override;
   absl::StatusOr<std::vector<SliceVersion>> LoadHistory(
-      absl::string_view org, absl::string_view id) override {
-    Stmt stmt(db_, absl::StrCat("SELECT slice_id, org, ", kVersionColumns,
-                                " FROM slice_versions WHERE slice_id = ?1 "
-                                "AND org = ?2 ORDER BY version"));
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
-    stmt.Bind(1, id);
-    stmt.Bind(2, org);
-    return ReadVersions(stmt);
-  }
-
+      absl::string_view org, absl::string_view id) override;
   absl::StatusOr<std::vector<SliceVersion>> LoadDeleted(
-      absl::string_view org) override {
-    Stmt stmt(db_, absl::StrCat("SELECT slice_id, org, ", kVersionColumns,
-                                " FROM slice_versions WHERE org = ?1 AND "
-                                "change = 'deleted'"));
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
-    stmt.Bind(1, org);
-    return ReadVersions(stmt);
-  }
-
+      absl::string_view org) override;
   absl::StatusOr<int64_t> EraseHistory(absl::string_view org,
-                                       absl::string_view id) override {
-    SLICEKIT_RETURN_IF_ERROR(
-        Run("DELETE FROM slice_versions WHERE org = ?1 AND slice_id = ?2",
-            {org, id}, "purging history"));
-    const int64_t versions = sqlite3_changes(db_);
-    SLICEKIT_RETURN_IF_ERROR(
-        Run("DELETE FROM snapshots WHERE org = ?1 AND slice_id = ?2", {org, id},
-            "purging snapshots"));
-    return versions + sqlite3_changes(db_);
-  }
+                                       absl::string_view id) override;
 
   absl::StatusOr<int64_t> InsertSnapshot(const SnapshotInfo& info,
-                                         const std::string& members) override {
-    Stmt stmt(db_,
-              "INSERT INTO snapshots (org, slice_id, slice_version, "
-              "slice_name, table_name, actor, taken_at_us, member_count, "
-              "summary_json, members) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "saving a snapshot"));
-    stmt.Bind(1, info.org);
-    stmt.Bind(2, info.slice_id);
-    stmt.Bind(3, info.slice_version);
-    stmt.Bind(4, info.slice_name);
-    stmt.Bind(5, info.table_name);
-    stmt.Bind(6, info.actor);
-    stmt.Bind(7, absl::ToUnixMicros(info.taken_at));
-    stmt.Bind(8, static_cast<int64_t>(info.summary.rows));
-    stmt.Bind(9, SummaryToJson(info.summary));
-    stmt.BindBlob(10, members);
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "saving a snapshot"));
-    return sqlite3_last_insert_rowid(db_);
-  }
-
+                                         const std::string& members) override;
   absl::StatusOr<std::vector<SnapshotInfo>> LoadSnapshots(
-      absl::string_view org, absl::string_view slice_id) override {
-    Stmt stmt(db_, absl::StrCat("SELECT ", kSnapshotColumns,
-                                " FROM snapshots WHERE org = ?1 AND "
-                                "slice_id = ?2 ORDER BY seq"));
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading snapshots"));
-    stmt.Bind(1, org);
-    stmt.Bind(2, slice_id);
-    std::vector<SnapshotInfo> infos;
-    int rc;
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
-      SLICEKIT_ASSIGN_OR_RETURN(SnapshotInfo info, ReadSnapshotInfo(stmt, org));
-      infos.push_back(std::move(info));
-    }
-    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading snapshots"));
-    return infos;
-  }
-
+      absl::string_view org, absl::string_view slice_id) override;
   absl::StatusOr<std::optional<std::pair<SnapshotInfo, std::string>>>
-  LoadSnapshot(absl::string_view org, int64_t snapshot_id) override {
-    Stmt stmt(db_, absl::StrCat("SELECT ", kSnapshotColumns,
-                                ", members FROM snapshots WHERE org = ?1 AND "
-                                "seq = ?2"));
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading a snapshot"));
-    stmt.Bind(1, org);
-    stmt.Bind(2, snapshot_id);
-    const int rc = stmt.Step();
-    if (rc != SQLITE_ROW) {
-      SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading a snapshot"));
-      return std::nullopt;
-    }
-    SLICEKIT_ASSIGN_OR_RETURN(SnapshotInfo info, ReadSnapshotInfo(stmt, org));
-    return std::make_pair(std::move(info), stmt.Blob(10));
-  }
+  LoadSnapshot(absl::string_view org, int64_t snapshot_id) override;
 
   absl::Status PutAlertRules(absl::string_view org, absl::string_view id,
-                             absl::string_view rules) override {
-    if (rules.empty()) {
-      return Run("DELETE FROM alert_rules WHERE org = ?1 AND slice_id = ?2",
-                 {org, id}, "removing alert rules");
-    }
-    return Run(
-        "INSERT OR REPLACE INTO alert_rules (org, slice_id, rules) "
-        "VALUES (?1, ?2, ?3)",
-        {org, id, rules}, "saving alert rules");
-  }
-
+                             absl::string_view rules) override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
-  LoadAlertRules(absl::string_view org) override {
-    Stmt stmt(db_,
-              "SELECT slice_id, rules FROM alert_rules WHERE org = ?1 "
-              "ORDER BY slice_id");
-    SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading alert rules"));
-    stmt.Bind(1, org);
-    std::vector<std::pair<std::string, std::string>> rules;
-    int rc;
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
-      std::string id = stmt.Text(0);
-      std::string text = stmt.Text(1);
-      SLICEKIT_RETURN_IF_ERROR(
-          CheckStoredText(db_,
-                          RowName(id, absl::StrCat("alert rules of slice ", id),
-                                  "an alert_rules row"),
-                          {{"slice_id", id}, {"rules", text}}));
-      rules.emplace_back(std::move(id), std::move(text));
-    }
-    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading alert rules"));
-    return rules;
-  }
+  LoadAlertRules(absl::string_view org) override;
+
+  // The records of every org and slice, for CheckIntegrity().
+  absl::StatusOr<std::vector<OrgRow>> AllOrgRecords();
+  absl::StatusOr<std::vector<HeadRow>> AllHeads();
 
   // OK for SQLITE_OK/ROW/DONE; otherwise an error (and notes SQLITE_BUSY).
   absl::Status Check(int rc, absl::string_view what) {
-    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) {
-      return absl::OkStatus();
-    }
-    if (IsBusy(rc)) saw_busy_ = true;
-    return SqliteError(db_, rc, what);
+    return CheckRc(db_, rc, what, &saw_busy_);
   }
 
  private:
+  // A row and its checksum (0 when unchecked).
+  template <typename Row>
+  struct Checked {
+    Row row;
+    uint64_t crc = 0;
+  };
+
   // Runs `sql` with text parameters ?1, ?2, ... to completion.
   absl::Status Run(absl::string_view sql,
                    std::initializer_list<absl::string_view> params,
@@ -640,470 +249,938 @@ class SqliteTxn final : public SliceTxn {
     return Check(stmt.Step(), what);
   }
 
-  // Rows of "slice_id, org, <kVersionColumns>".
-  absl::StatusOr<std::vector<SliceVersion>> ReadVersions(Stmt& stmt) {
-    std::vector<SliceVersion> versions;
-    int rc;
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
-      SliceVersion v;
-      v.slice_id = stmt.Text(0);
-      v.org = stmt.Text(1);
-      v.version = stmt.Int(2);
-      const std::string change = stmt.Text(3);
-      v.name = stmt.Text(4);
-      v.description = stmt.Text(5);
-      v.actor = stmt.Text(8);
-      const std::string what =
-          absl::StrCat("version ", v.version, " of slice ", v.slice_id);
-      SLICEKIT_RETURN_IF_ERROR(CheckStoredText(
-          db_,
-          RowName(v.slice_id, what,
-                  absl::StrCat("slice_versions row for version ", v.version)),
-          {{"slice_id", v.slice_id},
-           {"org", v.org},
-           {"change", change},
-           {"name", v.name},
-           {"description", v.description},
-           {"actor", v.actor}}));
-      std::optional<SliceChange> kind = SliceChangeFromName(change);
-      if (!kind.has_value()) {
-        return absl::DataLossError(absl::StrCat(
-            "slice store: ", what, " has an unknown change \"", change, "\""));
-      }
-      v.change = *kind;
-      SLICEKIT_RETURN_IF_ERROR(ParseRecord(what, stmt.Text(6), stmt.Text(7),
-                                           &v.filter, &v.order_by));
-      v.changed_at = absl::FromUnixMicros(stmt.Int(9));
-      if (!stmt.IsNull(10)) v.restored_from = stmt.Int(10);
-      versions.push_back(std::move(v));
-    }
-    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading history"));
-    return versions;
+  // "SELECT <Row's columns>, <crc> FROM `from_where`": the stored checksum
+  // last (NULL for a store read unchecked), then `extra` columns.
+  template <typename Row>
+  std::string Select(absl::string_view from_where,
+                     absl::string_view extra = "") const {
+    return absl::StrCat("SELECT ", Row::kColumns, checked_ ? ", crc" : ", NULL",
+                        extra, " FROM ", from_where);
   }
 
-  // The kSnapshotColumns of the current row.
-  absl::StatusOr<SnapshotInfo> ReadSnapshotInfo(const Stmt& stmt,
-                                                absl::string_view org) {
-    SnapshotInfo info;
-    info.id = stmt.Int(0);
-    info.org = std::string(org);
-    info.slice_id = stmt.Text(1);
-    info.slice_version = stmt.Int(2);
-    info.slice_name = stmt.Text(3);
-    info.table_name = stmt.Text(4);
-    info.actor = stmt.Text(5);
-    SLICEKIT_RETURN_IF_ERROR(CheckStoredText(db_,
-                                             absl::StrCat("snapshot ", info.id),
-                                             {{"slice_id", info.slice_id},
-                                              {"slice_name", info.slice_name},
-                                              {"table_name", info.table_name},
-                                              {"actor", info.actor}}));
-    info.taken_at = absl::FromUnixMicros(stmt.Int(6));
-    absl::StatusOr<SliceSummary> summary = SummaryFromJson(stmt.Text(8));
-    if (!summary.ok() || static_cast<int64_t>(summary->rows) != stmt.Int(7)) {
-      return absl::DataLossError(absl::StrCat("slice store: snapshot ", info.id,
-                                              " has a malformed summary"));
-    }
-    info.summary = *std::move(summary);
-    info.encoded_bytes = stmt.Int(9);
-    return info;
+  // Reads the rows `stmt` (bound, from Select<Row>()) returns; in a checked
+  // store, each must match its checksum. `what` names a row.
+  template <typename Row>
+  absl::StatusOr<std::vector<Checked<Row>>> ReadRows(
+      Stmt& stmt, absl::FunctionRef<std::string(const Row&)> what,
+      absl::string_view reading);
+  // DataLoss unless the text of the first `columns` columns of the current
+  // row (named `row` in the message) is UTF-8.
+  absl::Status CheckText(const Stmt& stmt, int columns,
+                         absl::string_view row) const;
+
+  // The record of `org` / slice `id` (nullopt when it has none), checked.
+  absl::StatusOr<std::optional<OrgRow>> ReadOrg(absl::string_view org);
+  absl::StatusOr<std::optional<HeadRow>> ReadHead(absl::string_view id);
+  absl::Status WriteOrg(const OrgRow& row);
+  absl::Status WriteHead(const HeadRow& row);
+
+  // Org `org`'s record, or a new empty one.
+  absl::StatusOr<OrgRow> OrgRecord(absl::string_view org) {
+    SLICEKIT_ASSIGN_OR_RETURN(std::optional<OrgRow> record, ReadOrg(org));
+    if (record.has_value()) return *std::move(record);
+    OrgRow row;
+    row.org = std::string(org);
+    return row;
   }
 
-  // Binds name, name_key, description, filter_text, filter_json,
-  // order_by_json to parameters first..first+5.
-  static void BindRecord(Stmt& stmt, const StoredSlice& s, int first) {
-    stmt.Bind(first, s.slice.name);
-    stmt.Bind(first + 1, s.name_key);
-    stmt.Bind(first + 2, s.slice.description);
-    stmt.Bind(first + 3, FormatFilter(s.slice.filter));
-    stmt.Bind(first + 4, FilterToJson(s.slice.filter));
-    stmt.Bind(first + 5, OrderByToJson(s.slice.order_by));
+  // The kept rows of a slice, checked against its head.
+  absl::StatusOr<std::vector<Checked<VersionRow>>> VersionRows(
+      absl::string_view org, absl::string_view id);
+  absl::StatusOr<std::vector<Checked<SnapshotRow>>> SnapshotRows(
+      absl::string_view org, absl::string_view id);
+  absl::StatusOr<std::vector<Checked<AlertRow>>> AlertRows(
+      absl::string_view org);
+
+  // Sets the checksum of the row with rowid `seq` of `table`, written
+  // just now with a placeholder (the checksum covers the rowid).
+  absl::Status SetChecksum(absl::string_view table, int64_t seq, uint64_t crc);
+  // Removes the rows of `table` that `where` (?1 org, ?2 slice id) selects,
+  // clearing their checksums first (the triggers of format 3 refuse deletes
+  // that do not); DataLoss unless they are `expected` rows.
+  absl::Status DeleteRows(absl::string_view table, absl::string_view where,
+                          absl::string_view org, absl::string_view id,
+                          size_t expected);
+
+  absl::Status NeedsChecks() const {
+    if (checked_) return absl::OkStatus();
+    return absl::InternalError(
+        "slice store: a change to a store of format version 2");
   }
 
   sqlite3* db_;
+  const bool checked_;
   bool saw_busy_ = false;
+  // The checksums of the slices rows this transaction read (checked) or
+  // wrote, by seq, and their seq by id: a change replaces a row it read.
+  std::vector<std::pair<int64_t, uint64_t>> slice_crcs_;
+  std::vector<std::pair<std::string, int64_t>> slice_seqs_;
+
+  std::optional<uint64_t> SliceCrc(int64_t seq) const {
+    for (const auto& [s, crc] : slice_crcs_) {
+      if (s == seq) return crc;
+    }
+    return std::nullopt;
+  }
+  std::optional<int64_t> SliceSeq(absl::string_view id) const {
+    for (const auto& [i, seq] : slice_seqs_) {
+      if (i == id) return seq;
+    }
+    return std::nullopt;
+  }
+  void NoteSlice(const std::string& id, int64_t seq, uint64_t crc) {
+    slice_crcs_.emplace_back(seq, crc);
+    slice_seqs_.emplace_back(id, seq);
+  }
 };
 
-// Runs one statement without results (through its last row), retrying
-// while the database is busy.
-absl::Status Exec(sqlite3* db, absl::string_view sql) {
-  const absl::Time deadline = absl::Now() + kRetryFor;
-  for (;;) {
-    SqliteTxn probe(db);
-    Stmt stmt(db, sql);
-    int rc = stmt.prepare_rc();
-    if (rc == SQLITE_OK) {
-      while ((rc = stmt.Step()) == SQLITE_ROW) {
-      }
-    }
-    if (IsBusy(rc) && absl::Now() < deadline) {
-      PauseBeforeRetry();
-      continue;
-    }
-    return probe.Check(rc, sql);
-  }
-}
-
-// Returns the single text result of `sql` (a PRAGMA), retrying when busy.
-absl::StatusOr<std::vector<std::string>> QueryColumn(sqlite3* db,
-                                                     absl::string_view sql) {
-  const absl::Time deadline = absl::Now() + kRetryFor;
-  for (;;) {
-    SqliteTxn probe(db);
-    Stmt stmt(db, sql);
-    std::vector<std::string> values;
-    int rc = stmt.prepare_rc();
-    if (rc == SQLITE_OK) {
-      while ((rc = stmt.Step()) == SQLITE_ROW) values.push_back(stmt.Text(0));
-    }
-    if (IsBusy(rc) && absl::Now() < deadline) {
-      PauseBeforeRetry();
-      continue;
-    }
-    SLICEKIT_RETURN_IF_ERROR(probe.Check(rc, sql));
-    return values;
-  }
-}
-
-class SqliteBackend final : public SliceStoreBackend {
- public:
-  SqliteBackend(sqlite3* db, std::string path)
-      : db_(db), path_(std::move(path)) {}
-  ~SqliteBackend() override { sqlite3_close_v2(db_); }
-
-  absl::Status CheckIntegrity() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> problems,
-                              QueryColumn(db_, "PRAGMA integrity_check"));
-    SLICEKIT_RETURN_IF_ERROR(
-        WithPath(IoErrorInCheck(problems, "checking integrity"), path_));
-    if (problems.size() != 1 || problems[0] != "ok") {
-      return absl::DataLossError(absl::StrCat(
-          "slice store \"", path_,
-          "\" is corrupt: ", problems.empty() ? "no result" : problems[0]));
-    }
-    SLICEKIT_ASSIGN_OR_RETURN(
-        std::vector<std::string> orgs,
-        QueryColumn(db_, "SELECT DISTINCT org FROM slices ORDER BY org"));
-    SqliteTxn txn(db_);
-    SLICEKIT_RETURN_IF_ERROR(CheckOrgs(txn, orgs));
-    SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> mismatched,
-                              QueryColumn(db_,
-                                          "SELECT id FROM slices WHERE id IN "
-                                          "(SELECT id FROM retired_ids)"));
-    if (!mismatched.empty()) {
-      return absl::DataLossError(absl::StrCat(
-          "slice store: live slice ", mismatched[0], " has a retired id"));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Transact(
-      bool write, absl::FunctionRef<absl::Status(SliceTxn&)> body) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    const absl::Time deadline = absl::Now() + kRetryFor;
-    for (;;) {
-      SqliteTxn txn(db_);
-      absl::Status status =
-          txn.Check(sqlite3_exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN",
-                                 nullptr, nullptr, nullptr),
-                    "starting a transaction");
-      if (status.ok()) {
-        status = body(txn);
-        if (status.ok()) {
-          status =
-              txn.Check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr),
-                        "committing");
-        }
-        if (!status.ok() && !sqlite3_get_autocommit(db_)) {
-          sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        }
-      }
-      if (status.ok() || !txn.saw_busy() || absl::Now() >= deadline) {
-        return status;
-      }
-      PauseBeforeRetry();
-    }
-  }
-
- private:
-  // std::mutex rather than absl::Mutex: ThreadSanitizer sees it even
-  // with a prebuilt (uninstrumented) Abseil.
-  std::mutex mu_;
-  sqlite3* db_;  // used under mu_
-  const std::string path_;
-};
-
-absl::Status NotAStore(absl::string_view path, absl::string_view why) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("\"", path, "\" is not a slicekit slice store: ", why,
-                   "; the file was left unchanged"));
-}
-
-// Checks what is at `path` before SQLite touches it: a missing or empty
-// file is a new store; anything else must start with the SQLite header.
-absl::Status CheckFileHeader(const std::string& path) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
-    if (errno == ENOENT) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot open slice store \"", path, "\": ", std::strerror(errno)));
-  }
-  if (!S_ISREG(info.st_mode)) return NotAStore(path, "not a regular file");
-  if (info.st_size == 0) return absl::OkStatus();
-  std::ifstream in(path, std::ios::binary);
-  unsigned char header[18] = {};
-  in.read(reinterpret_cast<char*>(header), sizeof(header));
-  if (!in || info.st_size < 512 ||
-      std::memcmp(header, "SQLite format 3", 16) != 0) {
-    return NotAStore(path, "not an SQLite database");
-  }
-  // SQLite only writes whole pages, so a size that is not a multiple of the
-  // page size means the file lost its end. SQLite itself would read the
-  // missing bytes of the last page as zeros and open it without complaint
-  // (slice_store_fault_test), silently changing a stored slice.
-  // Not while a WAL file is beside it: a checkpoint that ran out of space
-  // while growing the file can leave a partial last page whose committed
-  // content is still in the WAL; SQLite reads it from there and the next
-  // checkpoint rewrites it (the quick_check after opening still runs).
-  struct stat wal;
-  const bool has_wal =
-      stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
-  int page_size = header[16] << 8 | header[17];
-  if (page_size == 1) page_size = 65536;
-  if (!has_wal && page_size >= 512 && (page_size & (page_size - 1)) == 0 &&
-      info.st_size % page_size != 0) {
-    return absl::DataLossError(absl::StrCat(
-        "slice store \"", path, "\" is corrupt (its size, ", info.st_size,
-        " bytes, is not a multiple of its page size, ", page_size,
-        "); the file was left unchanged"));
-  }
-  return absl::OkStatus();
-}
-
-// One line per schema object, "type name: sql", as sqlite_master has them.
-// Statistics tables that ANALYZE or PRAGMA optimize (say from the sqlite3
-// shell) add are not part of the format and are ignored.
-constexpr char kSchemaQuery[] =
-    "SELECT type || ' ' || name || ': ' || ifnull(sql, '') "
-    "FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name";
-
-// The schema objects of a store of format `version`, as kSchemaQuery lists
-// them: SQLite keeps each CREATE statement's text, so a store made (or
-// upgraded to) that version lists exactly what its schema text makes in an
-// empty database. Built per open (an in-memory database: about a
-// millisecond), so a failure here is reported, not remembered.
-absl::StatusOr<std::vector<std::string>> ExpectedSchema(int version) {
-  sqlite3* db = nullptr;
-  const int rc = sqlite3_open(":memory:", &db);
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(db, sqlite3_close);
-  if (rc != SQLITE_OK ||
-      sqlite3_exec(db, kSchemaV1, nullptr, nullptr, nullptr) != SQLITE_OK ||
-      (version >= 2 &&
-       sqlite3_exec(db, kSchemaV2, nullptr, nullptr, nullptr) != SQLITE_OK)) {
-    return absl::InternalError(
-        "slice store: cannot build the expected schema in memory");
-  }
-  return QueryColumn(db, kSchemaQuery);
-}
-
-// Names the first schema object of `schema` (kSchemaQuery's rows) that is
-// missing, different or unexpected against `expected`; "" when equal.
-std::string SchemaDifference(const std::vector<std::string>& schema,
-                             const std::vector<std::string>& expected) {
-  auto name_of = [](const std::string& row) {
-    return row.substr(0, row.find(':'));
-  };
-  for (const std::string& want : expected) {
-    if (std::find(schema.begin(), schema.end(), want) != schema.end()) {
-      continue;
-    }
-    const bool present =
-        std::find_if(schema.begin(), schema.end(), [&](const std::string& r) {
-          return name_of(r) == name_of(want);
-        }) != schema.end();
-    return absl::StrCat(name_of(want), present ? " differs from a slice "
-                                                 "store's"
-                                               : " is missing");
-  }
-  for (const std::string& row : schema) {
-    if (std::find(expected.begin(), expected.end(), row) == expected.end()) {
-      return absl::StrCat("unexpected ", name_of(row));
-    }
-  }
-  return "";
-}
-
-// Validates the schema of an opened database. Sets `*version` to its format
-// version (1 or 2), or to 0 when it has no tables at all (a new store).
-absl::Status CheckSchema(sqlite3* db, const std::string& path, int* version) {
-  absl::StatusOr<std::vector<std::string>> tables = QueryColumn(
-      db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-  if (!tables.ok()) {
-    if (absl::IsDataLoss(tables.status())) {
-      return absl::DataLossError(absl::StrCat(
-          "slice store \"", path, "\" is corrupt or not a database (",
-          tables.status().message(), "); the file was left unchanged"));
-    }
-    return tables.status();
-  }
-  *version = 0;
-  if (tables->empty()) return absl::OkStatus();
-  bool has_meta = false;
-  for (const std::string& t : *tables) has_meta |= t == "slicekit_meta";
-  if (!has_meta) {
-    return NotAStore(path, absl::StrCat("it has other tables (",
-                                        absl::StrJoin(*tables, ", "),
-                                        ") and no slicekit_meta table"));
-  }
-  SLICEKIT_ASSIGN_OR_RETURN(
-      std::vector<std::string> format,
-      QueryColumn(db, "SELECT value FROM slicekit_meta WHERE key = 'format'"));
-  SLICEKIT_ASSIGN_OR_RETURN(
-      std::vector<std::string> versions,
-      QueryColumn(db, "SELECT value FROM slicekit_meta WHERE key = 'version'"));
-  if (format.size() != 1 || format[0] != kFormatName) {
-    return NotAStore(
-        path, absl::StrCat("its format is \"", format.empty() ? "" : format[0],
-                           "\", not \"", kFormatName, "\""));
-  }
-  const std::string found = versions.size() == 1 ? versions[0] : "(none)";
-  if (found == "1" || found == absl::StrCat(kFormatVersion)) {
-    *version = found == "1" ? 1 : kFormatVersion;
-  } else {
-    int newer = 0;
-    const bool is_newer = absl::SimpleAtoi(found, &newer) &&
-                          newer > kFormatVersion &&
-                          absl::StrCat(newer) == found;
-    return absl::FailedPreconditionError(absl::StrCat(
-        "slice store \"", path, "\" has format version ", found,
-        is_newer ? ", newer than this slicekit, which" : "; this slicekit",
-        " reads versions 1 (upgrading it) to ", kFormatVersion,
-        "; the file was left unchanged"));
-  }
-  // The right metadata over other tables, or over a schema whose text was
-  // damaged (a flipped bit can rename a column and still parse), would fail
-  // operations later with "no such table/column"; say so now.
-  SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> schema,
-                            QueryColumn(db, kSchemaQuery));
-  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<std::string> expected,
-                            ExpectedSchema(*version));
-  if (const std::string problem = SchemaDifference(schema, expected);
-      !problem.empty()) {
-    return absl::DataLossError(absl::StrCat("slice store \"", path,
-                                            "\" is corrupt (", problem,
-                                            "); the file was left unchanged"));
-  }
-  absl::StatusOr<std::vector<std::string>> quick_check =
-      QueryColumn(db, "PRAGMA quick_check");
-  if (!quick_check.ok()) {
-    if (!absl::IsDataLoss(quick_check.status())) return quick_check.status();
-    return absl::DataLossError(absl::StrCat(
-        "slice store \"", path, "\" is corrupt (",
-        quick_check.status().message(), "); the file was left unchanged"));
-  }
-  const std::vector<std::string>& check = *quick_check;
-  SLICEKIT_RETURN_IF_ERROR(IoErrorInCheck(check, "checking the file"));
-  if (check.size() != 1 || check[0] != "ok") {
+absl::Status SqliteTxn::CheckText(const Stmt& stmt, int columns,
+                                  absl::string_view row) const {
+  for (int c = 0; c < columns; ++c) {
+    if (stmt.Type(c) != SQLITE_TEXT) continue;
+    const size_t bad = FirstInvalidUtf8(stmt.Text(c));
+    if (bad == absl::string_view::npos) continue;
+    const char* path = sqlite3_db_filename(db_, "main");
     return absl::DataLossError(
-        absl::StrCat("slice store \"", path, "\" is corrupt (",
-                     check.empty() ? "no result" : check[0],
-                     "); the file was left unchanged"));
+        absl::StrCat("slice store \"", path == nullptr ? "" : path,
+                     "\": ", EscapeForMessage(row), ": ", stmt.ColumnName(c),
+                     " is not valid UTF-8 (byte ", bad + 1, ")"));
   }
   return absl::OkStatus();
 }
 
-// Runs `sql` (several statements) inside the caller's transaction.
-absl::Status ExecScript(sqlite3* db, const char* sql, absl::string_view what) {
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
-  sqlite3_free(error);
-  SqliteTxn probe(db);
-  return probe.Check(rc, what);
+template <typename Row>
+absl::StatusOr<std::vector<SqliteTxn::Checked<Row>>> SqliteTxn::ReadRows(
+    Stmt& stmt, absl::FunctionRef<std::string(const Row&)> what,
+    absl::string_view reading) {
+  std::vector<Checked<Row>> rows;
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    Checked<Row> r;
+    if (!r.row.Read(stmt)) {
+      return Damaged(absl::StrCat(reading, ": a row is malformed"));
+    }
+    // The store writes only UTF-8 and its callers rely on it (JSON output,
+    // Python decoding): other text is damage, or bytes an older slicekit
+    // let in (an upgrade checksums what it finds), and is refused here,
+    // naming the file, the row and the column, in words that stay UTF-8.
+    SLICEKIT_RETURN_IF_ERROR(CheckText(stmt, Row::kCount, what(r.row)));
+    if (checked_) {
+      r.crc = r.row.Checksum();
+      if (stmt.Type(Row::kCount) != SQLITE_INTEGER) {
+        return Damaged(absl::StrCat(what(r.row), " has no checksum"));
+      }
+      if (FromStored(stmt.Int(Row::kCount)) != r.crc) {
+        return Damaged(
+            absl::StrCat(what(r.row), " does not match its checksum"));
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+  SLICEKIT_RETURN_IF_ERROR(Check(rc, reading));
+  return rows;
 }
 
-// Brings the store to the current format in one transaction: creates the
-// schema of an empty file, or upgrades a format-1 store, unless another
-// process did it first. On any error nothing changes.
-absl::Status Prepare(sqlite3* db, const std::string& path) {
-  SLICEKIT_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
-  int version = 0;
-  absl::Status status = CheckSchema(db, path, &version);
-  if (status.ok() && version == 0) {
-    status = ExecScript(db, kSchemaV1, "creating the schema");
-    if (status.ok()) status = ExecScript(db, kSchemaV2, "creating the schema");
-    if (status.ok()) {
-      status =
-          Exec(db, absl::StrCat("INSERT INTO slicekit_meta (key, value) VALUES "
-                                "('format', '",
-                                kFormatName, "'), ('version', '",
-                                kFormatVersion, "')"));
+absl::StatusOr<std::optional<OrgRow>> SqliteTxn::ReadOrg(
+    absl::string_view org) {
+  Stmt stmt(db_, Select<OrgRow>("slicekit_orgs WHERE org = ?1"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading an org"));
+  stmt.Bind(1, org);
+  SLICEKIT_ASSIGN_OR_RETURN(
+      auto rows, ReadRows<OrgRow>(
+                     stmt,
+                     [](const OrgRow& r) {
+                       return absl::StrCat("the record of org \"", r.org, "\"");
+                     },
+                     "reading an org"));
+  if (rows.empty()) return std::nullopt;
+  if (rows.size() != 1 || rows[0].row.org != org) {
+    return Damaged(absl::StrCat("the record of org \"", org, "\" is not one"));
+  }
+  return rows[0].row;
+}
+
+absl::StatusOr<std::optional<HeadRow>> SqliteTxn::ReadHead(
+    absl::string_view id) {
+  Stmt stmt(db_, Select<HeadRow>("slice_heads WHERE slice_id = ?1"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
+  stmt.Bind(1, id);
+  SLICEKIT_ASSIGN_OR_RETURN(
+      auto rows, ReadRows<HeadRow>(
+                     stmt,
+                     [](const HeadRow& r) {
+                       return absl::StrCat("the record of slice ", r.slice_id);
+                     },
+                     "reading history"));
+  if (rows.empty()) return std::nullopt;
+  if (rows.size() != 1 || rows[0].row.slice_id != id) {
+    return Damaged(absl::StrCat("the record of slice ", id, " is not one"));
+  }
+  return rows[0].row;
+}
+
+absl::Status SqliteTxn::WriteOrg(const OrgRow& row) {
+  Stmt stmt(db_, absl::StrCat(
+                     "INSERT OR REPLACE INTO slicekit_orgs (", OrgRow::kColumns,
+                     ", crc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "recording an org"));
+  stmt.Bind(1, row.org);
+  int i = 2;
+  for (const RowSet* set : {&row.slices, &row.deleted, &row.alert_rules}) {
+    stmt.Bind(i++, set->count);
+    stmt.Bind(i++, ToStored(set->sum));
+  }
+  stmt.Bind(8, ToStored(row.Checksum()));
+  return Check(stmt.Step(), "recording an org");
+}
+
+absl::Status SqliteTxn::WriteHead(const HeadRow& row) {
+  Stmt stmt(db_, absl::StrCat("INSERT OR REPLACE INTO slice_heads (",
+                              HeadRow::kColumns,
+                              ", crc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "recording history"));
+  stmt.Bind(1, row.slice_id);
+  stmt.Bind(2, row.org);
+  stmt.Bind(3, row.versions.count);
+  stmt.Bind(4, ToStored(row.versions.sum));
+  stmt.Bind(5, row.snapshots.count);
+  stmt.Bind(6, ToStored(row.snapshots.sum));
+  stmt.Bind(7, ToStored(row.Checksum()));
+  return Check(stmt.Step(), "recording history");
+}
+
+absl::Status SqliteTxn::SetChecksum(absl::string_view table, int64_t seq,
+                                    uint64_t crc) {
+  Stmt stmt(db_,
+            absl::StrCat("UPDATE ", table, " SET crc = ?1 WHERE seq = ?2"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "writing a checksum"));
+  stmt.Bind(1, ToStored(crc));
+  stmt.Bind(2, seq);
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "writing a checksum"));
+  if (sqlite3_changes(db_) != 1) {
+    return Damaged(absl::StrCat("row ", seq, " of ", table,
+                                " is missing right after its insert"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteTxn::DeleteRows(absl::string_view table,
+                                   absl::string_view where,
+                                   absl::string_view org, absl::string_view id,
+                                   size_t expected) {
+  const std::string what = absl::StrCat("removing rows of ", table);
+  SLICEKIT_RETURN_IF_ERROR(
+      Run(absl::StrCat("UPDATE ", table, " SET crc = NULL WHERE ", where),
+          {org, id}, what));
+  SLICEKIT_RETURN_IF_ERROR(Run(
+      absl::StrCat("DELETE FROM ", table, " WHERE ", where), {org, id}, what));
+  if (static_cast<size_t>(sqlite3_changes(db_)) != expected) {
+    return Damaged(absl::StrCat(table, ": ", sqlite3_changes(db_),
+                                " rows removed where ", expected,
+                                " were read"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoredSlice>> SqliteTxn::LoadOrg(
+    absl::string_view org) {
+  std::optional<OrgRow> record;
+  if (checked_) {
+    SLICEKIT_ASSIGN_OR_RETURN(record, ReadOrg(org));
+  }
+  Stmt stmt(db_, Select<SliceRow>("slices WHERE org = ?1 ORDER BY seq"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading slices"));
+  stmt.Bind(1, org);
+  SLICEKIT_ASSIGN_OR_RETURN(
+      auto rows,
+      ReadRows<SliceRow>(
+          stmt, [](const SliceRow& r) { return absl::StrCat("slice ", r.id); },
+          "reading slices"));
+  std::vector<StoredSlice> slices;
+  RowSet found;
+  int64_t last_seq = std::numeric_limits<int64_t>::min();
+  for (auto& [row, crc] : rows) {
+    if (checked_) {
+      // The index may hand back rows of another org, or one row twice.
+      if (row.org != org || row.seq <= last_seq) {
+        return Damaged(absl::StrCat("an index of slices finds slice ", row.id,
+                                    " for org \"", org, "\""));
+      }
+      found.Add(crc);
+      NoteSlice(row.id, row.seq, crc);
     }
-  } else if (status.ok() && version == 1) {
-    status = ExecScript(db, kSchemaV2, "upgrading the store to format 2");
-    if (status.ok()) {
-      status =
-          ExecScript(db, kMigrateV1ToV2, "upgrading the store to format 2");
+    last_seq = row.seq;
+    StoredSlice s;
+    s.seq = row.seq;
+    s.slice.id = std::move(row.id);
+    s.slice.org = std::string(org);
+    s.slice.name = std::move(row.name);
+    s.name_key = std::move(row.name_key);
+    s.slice.description = std::move(row.description);
+    SLICEKIT_RETURN_IF_ERROR(ParseRecord(absl::StrCat("slice ", s.slice.id),
+                                         row.filter_json, row.order_by_json,
+                                         &s.slice.filter, &s.slice.order_by));
+    s.slice.created_at = absl::FromUnixMicros(row.created_at_us);
+    s.slice.updated_at = absl::FromUnixMicros(row.updated_at_us);
+    s.slice.version = row.version;
+    slices.push_back(std::move(s));
+  }
+  if (checked_) {
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckRowSet(found,
+                    record.has_value() ? std::optional<RowSet>(record->slices)
+                                       : std::nullopt,
+                    absl::StrCat("the slices of org \"", org, "\"")));
+  }
+  return slices;
+}
+
+absl::StatusOr<bool> SqliteTxn::IdUsed(absl::string_view id) {
+  Stmt stmt(db_,
+            "SELECT 1 FROM slices WHERE id = ?1 "
+            "UNION ALL SELECT 1 FROM retired_ids WHERE id = ?1");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "checking an id"));
+  stmt.Bind(1, id);
+  const int rc = stmt.Step();
+  if (rc == SQLITE_ROW) return true;
+  SLICEKIT_RETURN_IF_ERROR(Check(rc, "checking an id"));
+  return false;
+}
+
+absl::Status SqliteTxn::Insert(const StoredSlice& s) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  SliceRow row = RowOf(s);
+  Stmt stmt(db_,
+            "INSERT INTO slices (id, org, name, name_key, description, "
+            "filter_text, filter_json, order_by_json, created_at_us, "
+            "updated_at_us, version, crc) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "inserting a slice"));
+  int i = 0;
+  for (const std::string* text :
+       {&row.id, &row.org, &row.name, &row.name_key, &row.description,
+        &row.filter_text, &row.filter_json, &row.order_by_json}) {
+    stmt.Bind(++i, *text);
+  }
+  stmt.Bind(9, row.created_at_us);
+  stmt.Bind(10, row.updated_at_us);
+  stmt.Bind(11, row.version);
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "inserting a slice"));
+  row.seq = sqlite3_last_insert_rowid(db_);
+  const uint64_t crc = row.Checksum();
+  SLICEKIT_RETURN_IF_ERROR(SetChecksum("slices", row.seq, crc));
+  NoteSlice(row.id, row.seq, crc);
+  SLICEKIT_ASSIGN_OR_RETURN(OrgRow record, OrgRecord(row.org));
+  record.slices.Add(crc);
+  return WriteOrg(record);
+}
+
+absl::Status SqliteTxn::Replace(const StoredSlice& s) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  const std::optional<uint64_t> old = SliceCrc(s.seq);
+  if (!old.has_value()) {
+    return absl::InternalError(absl::StrCat("slice store: changing slice ",
+                                            s.slice.id, ", not read before"));
+  }
+  const SliceRow row = RowOf(s);
+  const uint64_t crc = row.Checksum();
+  Stmt stmt(db_,
+            "UPDATE slices SET name = ?4, name_key = ?5, description = ?6, "
+            "filter_text = ?7, filter_json = ?8, order_by_json = ?9, "
+            "updated_at_us = ?10, version = ?11, crc = ?12 "
+            "WHERE seq = ?1 AND id = ?2 AND org = ?3");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "updating a slice"));
+  stmt.Bind(1, row.seq);
+  int i = 1;
+  for (const std::string* text :
+       {&row.id, &row.org, &row.name, &row.name_key, &row.description,
+        &row.filter_text, &row.filter_json, &row.order_by_json}) {
+    stmt.Bind(++i, *text);
+  }
+  stmt.Bind(10, row.updated_at_us);
+  stmt.Bind(11, row.version);
+  stmt.Bind(12, ToStored(crc));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "updating a slice"));
+  if (sqlite3_changes(db_) != 1) {
+    return Damaged(
+        absl::StrCat("slice ", row.id, ", just read, is missing from slices"));
+  }
+  NoteSlice(row.id, row.seq, crc);
+  SLICEKIT_ASSIGN_OR_RETURN(OrgRow record, OrgRecord(row.org));
+  record.slices.Remove(*old);
+  record.slices.Add(crc);
+  return WriteOrg(record);
+}
+
+absl::Status SqliteTxn::Erase(absl::string_view org, absl::string_view id) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  const std::optional<int64_t> seq = SliceSeq(id);
+  const std::optional<uint64_t> old =
+      seq.has_value() ? SliceCrc(*seq) : std::nullopt;
+  if (!old.has_value()) {
+    return absl::InternalError(
+        absl::StrCat("slice store: deleting slice ", id, ", not read before"));
+  }
+  SLICEKIT_RETURN_IF_ERROR(PutAlertRules(org, id, ""));
+  Stmt stmt(db_, "DELETE FROM slices WHERE seq = ?1 AND id = ?2 AND org = ?3");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "deleting a slice"));
+  stmt.Bind(1, *seq);
+  stmt.Bind(2, id);
+  stmt.Bind(3, org);
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "deleting a slice"));
+  if (sqlite3_changes(db_) != 1) {
+    return Damaged(
+        absl::StrCat("slice ", id, ", just read, is missing from slices"));
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(OrgRow record, OrgRecord(org));
+  record.slices.Remove(*old);
+  SLICEKIT_RETURN_IF_ERROR(WriteOrg(record));
+  return Run("INSERT OR IGNORE INTO retired_ids (id) VALUES (?1)", {id},
+             "retiring an id");
+}
+
+absl::Status SqliteTxn::AddVersion(const SliceVersion& v) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  const VersionRow row = RowOf(v);
+  const uint64_t crc = row.Checksum();
+  Stmt stmt(db_,
+            "INSERT INTO slice_versions (slice_id, version, org, change, "
+            "name, description, filter_text, filter_json, order_by_json, "
+            "actor, changed_at_us, restored_from, crc) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "recording a version"));
+  stmt.Bind(1, row.slice_id);
+  stmt.Bind(2, row.version);
+  int i = 2;
+  for (const std::string* text :
+       {&row.org, &row.change, &row.name, &row.description, &row.filter_text,
+        &row.filter_json, &row.order_by_json, &row.actor}) {
+    stmt.Bind(++i, *text);
+  }
+  stmt.Bind(11, row.changed_at_us);
+  if (row.restored_from.has_value()) {
+    stmt.Bind(12, *row.restored_from);
+  } else {
+    stmt.BindNull(12);
+  }
+  stmt.Bind(13, ToStored(crc));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "recording a version"));
+  // Found again by its key, as the history's reads (and the triggers that
+  // guard the slices table) will look for it: a damaged b-tree page can
+  // send an insert where no search finds it.
+  Stmt found(db_,
+             "SELECT crc FROM slice_versions WHERE slice_id = ?1 AND "
+             "version = ?2");
+  SLICEKIT_RETURN_IF_ERROR(Check(found.prepare_rc(), "recording a version"));
+  found.Bind(1, row.slice_id);
+  found.Bind(2, row.version);
+  const int rc = found.Step();
+  SLICEKIT_RETURN_IF_ERROR(Check(rc, "recording a version"));
+  if (rc != SQLITE_ROW || found.Type(0) != SQLITE_INTEGER ||
+      FromStored(found.Int(0)) != crc) {
+    return Damaged(absl::StrCat("version ", row.version, " of slice ",
+                                row.slice_id, " is not found where written"));
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(std::optional<HeadRow> head, ReadHead(v.slice_id));
+  if (!head.has_value()) {
+    if (v.change != SliceChange::kCreated || v.version != 1) {
+      return Damaged(
+          absl::StrCat("slice ", v.slice_id, " has no record of its history"));
+    }
+    head.emplace();
+    head->slice_id = v.slice_id;
+    head->org = v.org;
+  } else if (head->org != v.org) {
+    return Damaged(
+        absl::StrCat("the record of slice ", v.slice_id, " names another org"));
+  }
+  head->versions.Add(crc);
+  SLICEKIT_RETURN_IF_ERROR(WriteHead(*head));
+  if (v.change != SliceChange::kDeleted) return absl::OkStatus();
+  SLICEKIT_ASSIGN_OR_RETURN(OrgRow record, OrgRecord(v.org));
+  record.deleted.Add(crc);
+  return WriteOrg(record);
+}
+
+absl::StatusOr<std::vector<SqliteTxn::Checked<VersionRow>>>
+SqliteTxn::VersionRows(absl::string_view org, absl::string_view id) {
+  std::optional<HeadRow> head;
+  if (checked_) {
+    SLICEKIT_ASSIGN_OR_RETURN(head, ReadHead(id));
+  }
+  Stmt stmt(db_, Select<VersionRow>("slice_versions WHERE slice_id = ?1 AND "
+                                    "org = ?2 ORDER BY version"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
+  stmt.Bind(1, id);
+  stmt.Bind(2, org);
+  SLICEKIT_ASSIGN_OR_RETURN(auto rows, ReadRows<VersionRow>(
+                                           stmt,
+                                           [](const VersionRow& r) {
+                                             return absl::StrCat(
+                                                 "version ", r.version,
+                                                 " of slice ", r.slice_id);
+                                           },
+                                           "reading history"));
+  if (!checked_) return rows;
+  RowSet found;
+  for (const auto& [row, crc] : rows) {
+    if (row.slice_id != id || row.org != org) {
+      return Damaged(absl::StrCat("an index of slice_versions finds ",
+                                  "a version of slice ", row.slice_id,
+                                  " for slice ", id));
+    }
+    found.Add(crc);
+  }
+  // A head of another org: the slice is not this org's, and has no rows
+  // here.
+  SLICEKIT_RETURN_IF_ERROR(
+      CheckRowSet(found,
+                  head.has_value() && head->org == org
+                      ? std::optional<RowSet>(head->versions)
+                      : std::nullopt,
+                  absl::StrCat("the history of slice ", id)));
+  return rows;
+}
+
+absl::StatusOr<std::vector<SliceVersion>> SqliteTxn::LoadHistory(
+    absl::string_view org, absl::string_view id) {
+  SLICEKIT_ASSIGN_OR_RETURN(const auto rows, VersionRows(org, id));
+  std::vector<SliceVersion> versions;
+  for (const auto& r : rows) {
+    SLICEKIT_ASSIGN_OR_RETURN(SliceVersion v, VersionOf(r.row));
+    versions.push_back(std::move(v));
+  }
+  return versions;
+}
+
+absl::StatusOr<std::vector<SliceVersion>> SqliteTxn::LoadDeleted(
+    absl::string_view org) {
+  std::optional<OrgRow> record;
+  if (checked_) {
+    SLICEKIT_ASSIGN_OR_RETURN(record, ReadOrg(org));
+  }
+  Stmt stmt(db_, Select<VersionRow>("slice_versions WHERE org = ?1 AND "
+                                    "change = 'deleted'"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
+  stmt.Bind(1, org);
+  SLICEKIT_ASSIGN_OR_RETURN(const auto rows,
+                            ReadRows<VersionRow>(
+                                stmt,
+                                [](const VersionRow& r) {
+                                  return absl::StrCat("version ", r.version,
+                                                      " of slice ", r.slice_id);
+                                },
+                                "reading history"));
+  RowSet found;
+  std::vector<SliceVersion> versions;
+  for (const auto& [row, crc] : rows) {
+    if (checked_ && (row.org != org || row.change != "deleted")) {
+      return Damaged(absl::StrCat("an index of slice_versions finds version ",
+                                  row.version, " of slice ", row.slice_id,
+                                  " among org \"", org, "\"'s deleted ones"));
+    }
+    found.Add(crc);
+    SLICEKIT_ASSIGN_OR_RETURN(SliceVersion v, VersionOf(row));
+    versions.push_back(std::move(v));
+  }
+  if (checked_) {
+    SLICEKIT_RETURN_IF_ERROR(
+        CheckRowSet(found,
+                    record.has_value() ? std::optional<RowSet>(record->deleted)
+                                       : std::nullopt,
+                    absl::StrCat("the deleted slices of org \"", org, "\"")));
+  }
+  return versions;
+}
+
+absl::StatusOr<int64_t> SqliteTxn::EraseHistory(absl::string_view org,
+                                                absl::string_view id) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  SLICEKIT_ASSIGN_OR_RETURN(const auto versions, VersionRows(org, id));
+  SLICEKIT_ASSIGN_OR_RETURN(const auto snapshots, SnapshotRows(org, id));
+  if (versions.empty() && snapshots.empty()) return 0;
+  SLICEKIT_ASSIGN_OR_RETURN(OrgRow record, OrgRecord(org));
+  for (const auto& [row, crc] : versions) {
+    if (row.change == "deleted") record.deleted.Remove(crc);
+  }
+  SLICEKIT_RETURN_IF_ERROR(DeleteRows("slice_versions",
+                                      "org = ?1 AND slice_id = ?2", org, id,
+                                      versions.size()));
+  SLICEKIT_RETURN_IF_ERROR(DeleteRows("snapshots", "org = ?1 AND slice_id = ?2",
+                                      org, id, snapshots.size()));
+  SLICEKIT_RETURN_IF_ERROR(Run("DELETE FROM slice_heads WHERE slice_id = ?1",
+                               {id}, "purging history"));
+  SLICEKIT_RETURN_IF_ERROR(WriteOrg(record));
+  return static_cast<int64_t>(versions.size() + snapshots.size());
+}
+
+absl::StatusOr<int64_t> SqliteTxn::InsertSnapshot(const SnapshotInfo& info,
+                                                  const std::string& members) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  SnapshotRow row;
+  row.org = info.org;
+  row.slice_id = info.slice_id;
+  row.slice_version = info.slice_version;
+  row.slice_name = info.slice_name;
+  row.table_name = info.table_name;
+  row.actor = info.actor;
+  row.taken_at_us = absl::ToUnixMicros(info.taken_at);
+  row.member_count = static_cast<int64_t>(info.summary.rows);
+  row.summary_json = SummaryToJson(info.summary);
+  row.members_bytes = static_cast<int64_t>(members.size());
+  Stmt stmt(db_,
+            "INSERT INTO snapshots (org, slice_id, slice_version, "
+            "slice_name, table_name, actor, taken_at_us, member_count, "
+            "summary_json, members, crc) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "saving a snapshot"));
+  stmt.Bind(1, row.org);
+  stmt.Bind(2, row.slice_id);
+  stmt.Bind(3, row.slice_version);
+  stmt.Bind(4, row.slice_name);
+  stmt.Bind(5, row.table_name);
+  stmt.Bind(6, row.actor);
+  stmt.Bind(7, row.taken_at_us);
+  stmt.Bind(8, row.member_count);
+  stmt.Bind(9, row.summary_json);
+  stmt.BindBlob(10, members);
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "saving a snapshot"));
+  row.seq = sqlite3_last_insert_rowid(db_);
+  const uint64_t crc = row.Checksum();
+  SLICEKIT_RETURN_IF_ERROR(SetChecksum("snapshots", row.seq, crc));
+  SLICEKIT_ASSIGN_OR_RETURN(std::optional<HeadRow> head,
+                            ReadHead(row.slice_id));
+  if (!head.has_value() || head->org != row.org) {
+    return Damaged(
+        absl::StrCat("slice ", row.slice_id, " has no record of its history"));
+  }
+  head->snapshots.Add(crc);
+  SLICEKIT_RETURN_IF_ERROR(WriteHead(*head));
+  return row.seq;
+}
+
+absl::StatusOr<std::vector<SqliteTxn::Checked<SnapshotRow>>>
+SqliteTxn::SnapshotRows(absl::string_view org, absl::string_view id) {
+  std::optional<HeadRow> head;
+  if (checked_) {
+    SLICEKIT_ASSIGN_OR_RETURN(head, ReadHead(id));
+  }
+  Stmt stmt(db_, Select<SnapshotRow>("snapshots WHERE org = ?1 AND "
+                                     "slice_id = ?2 ORDER BY seq"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading snapshots"));
+  stmt.Bind(1, org);
+  stmt.Bind(2, id);
+  SLICEKIT_ASSIGN_OR_RETURN(
+      auto rows,
+      ReadRows<SnapshotRow>(
+          stmt,
+          [](const SnapshotRow& r) { return absl::StrCat("snapshot ", r.seq); },
+          "reading snapshots"));
+  if (!checked_) return rows;
+  RowSet found;
+  int64_t last_seq = std::numeric_limits<int64_t>::min();
+  for (const auto& [row, crc] : rows) {
+    if (row.slice_id != id || row.org != org || row.seq <= last_seq) {
+      return Damaged(absl::StrCat("an index of snapshots finds snapshot ",
+                                  row.seq, " for slice ", id));
+    }
+    last_seq = row.seq;
+    found.Add(crc);
+  }
+  SLICEKIT_RETURN_IF_ERROR(
+      CheckRowSet(found,
+                  head.has_value() && head->org == org
+                      ? std::optional<RowSet>(head->snapshots)
+                      : std::nullopt,
+                  absl::StrCat("the snapshots of slice ", id)));
+  return rows;
+}
+
+absl::StatusOr<std::vector<SnapshotInfo>> SqliteTxn::LoadSnapshots(
+    absl::string_view org, absl::string_view slice_id) {
+  SLICEKIT_ASSIGN_OR_RETURN(const auto rows, SnapshotRows(org, slice_id));
+  std::vector<SnapshotInfo> infos;
+  for (const auto& r : rows) {
+    SLICEKIT_ASSIGN_OR_RETURN(SnapshotInfo info, InfoOf(r.row));
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
+absl::StatusOr<std::optional<std::pair<SnapshotInfo, std::string>>>
+SqliteTxn::LoadSnapshot(absl::string_view org, int64_t snapshot_id) {
+  // By its rowid alone: the org is compared once the row is checked, so a
+  // damaged org is DataLoss rather than "no such snapshot".
+  Stmt stmt(db_, Select<SnapshotRow>("snapshots WHERE seq = ?1", ", members"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading a snapshot"));
+  stmt.Bind(1, snapshot_id);
+  const int rc = stmt.Step();
+  if (rc != SQLITE_ROW) {
+    SLICEKIT_RETURN_IF_ERROR(Check(rc, "reading a snapshot"));
+    return std::nullopt;
+  }
+  SnapshotRow row;
+  if (!row.Read(stmt)) return Damaged("reading a snapshot: a row is malformed");
+  std::string members = stmt.Blob(SnapshotRow::kCount + 1);
+  if (checked_ &&
+      (stmt.Type(SnapshotRow::kCount) != SQLITE_INTEGER ||
+       FromStored(stmt.Int(SnapshotRow::kCount)) != row.Checksum() ||
+       row.seq != snapshot_id ||
+       static_cast<int64_t>(members.size()) != row.members_bytes)) {
+    return Damaged(
+        absl::StrCat("snapshot ", snapshot_id, " does not match its checksum"));
+  }
+  if (row.org != org) return std::nullopt;  // another org's
+  SLICEKIT_ASSIGN_OR_RETURN(SnapshotInfo info, InfoOf(row));
+  return std::make_pair(std::move(info), std::move(members));
+}
+
+absl::StatusOr<std::vector<SqliteTxn::Checked<AlertRow>>> SqliteTxn::AlertRows(
+    absl::string_view org) {
+  std::optional<OrgRow> record;
+  if (checked_) {
+    SLICEKIT_ASSIGN_OR_RETURN(record, ReadOrg(org));
+  }
+  Stmt stmt(db_, Select<AlertRow>("alert_rules WHERE org = ?1 ORDER BY "
+                                  "slice_id"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading alert rules"));
+  stmt.Bind(1, org);
+  SLICEKIT_ASSIGN_OR_RETURN(auto rows, ReadRows<AlertRow>(
+                                           stmt,
+                                           [](const AlertRow& r) {
+                                             return absl::StrCat(
+                                                 "the alert rules of slice ",
+                                                 r.slice_id);
+                                           },
+                                           "reading alert rules"));
+  if (!checked_) return rows;
+  RowSet found;
+  for (const auto& [row, crc] : rows) {
+    if (row.org != org) {
+      return Damaged(absl::StrCat("the alert rules of slice ", row.slice_id,
+                                  " are found for org \"", org, "\""));
+    }
+    found.Add(crc);
+  }
+  SLICEKIT_RETURN_IF_ERROR(CheckRowSet(
+      found,
+      record.has_value() ? std::optional<RowSet>(record->alert_rules)
+                         : std::nullopt,
+      absl::StrCat("the alert rules of org \"", org, "\"")));
+  return rows;
+}
+
+absl::Status SqliteTxn::PutAlertRules(absl::string_view org,
+                                      absl::string_view id,
+                                      absl::string_view rules) {
+  SLICEKIT_RETURN_IF_ERROR(NeedsChecks());
+  SLICEKIT_ASSIGN_OR_RETURN(const auto rows, AlertRows(org));
+  std::optional<uint64_t> old;
+  for (const auto& [row, crc] : rows) {
+    if (row.slice_id == id) old = crc;
+  }
+  if (!old.has_value() && rules.empty()) return absl::OkStatus();
+  SLICEKIT_ASSIGN_OR_RETURN(OrgRow record, OrgRecord(org));
+  if (old.has_value()) record.alert_rules.Remove(*old);
+  if (rules.empty()) {
+    SLICEKIT_RETURN_IF_ERROR(DeleteRows(
+        "alert_rules", "org = ?1 AND slice_id = ?2", org, id, /*expected=*/1));
+    return WriteOrg(record);
+  }
+  const AlertRow row{std::string(id), std::string(org), std::string(rules)};
+  const uint64_t crc = row.Checksum();
+  Stmt stmt(db_, old.has_value()
+                     ? "UPDATE alert_rules SET rules = ?3, crc = ?4 "
+                       "WHERE org = ?1 AND slice_id = ?2"
+                     : "INSERT INTO alert_rules (org, slice_id, rules, crc) "
+                       "VALUES (?1, ?2, ?3, ?4)");
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "saving alert rules"));
+  stmt.Bind(1, org);
+  stmt.Bind(2, id);
+  stmt.Bind(3, rules);
+  stmt.Bind(4, ToStored(crc));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.Step(), "saving alert rules"));
+  if (sqlite3_changes(db_) != 1) {
+    return Damaged(absl::StrCat("the alert rules of slice ", id,
+                                ", just read, are missing"));
+  }
+  record.alert_rules.Add(crc);
+  return WriteOrg(record);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+SqliteTxn::LoadAlertRules(absl::string_view org) {
+  SLICEKIT_ASSIGN_OR_RETURN(const auto rows, AlertRows(org));
+  std::vector<std::pair<std::string, std::string>> rules;
+  for (const auto& [row, crc] : rows)
+    rules.emplace_back(row.slice_id, row.rules);
+  return rules;
+}
+
+absl::StatusOr<std::vector<OrgRow>> SqliteTxn::AllOrgRecords() {
+  Stmt stmt(db_, Select<OrgRow>("slicekit_orgs ORDER BY org"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading orgs"));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      auto rows, ReadRows<OrgRow>(
+                     stmt,
+                     [](const OrgRow& r) {
+                       return absl::StrCat("the record of org \"", r.org, "\"");
+                     },
+                     "reading orgs"));
+  std::vector<OrgRow> orgs;
+  for (auto& r : rows) orgs.push_back(std::move(r.row));
+  return orgs;
+}
+
+absl::StatusOr<std::vector<HeadRow>> SqliteTxn::AllHeads() {
+  Stmt stmt(db_, Select<HeadRow>("slice_heads ORDER BY slice_id"));
+  SLICEKIT_RETURN_IF_ERROR(Check(stmt.prepare_rc(), "reading history"));
+  SLICEKIT_ASSIGN_OR_RETURN(
+      auto rows, ReadRows<HeadRow>(
+                     stmt,
+                     [](const HeadRow& r) {
+                       return absl::StrCat("the record of slice ", r.slice_id);
+                     },
+                     "reading history"));
+  std::vector<HeadRow> heads;
+  for (auto& r : rows) heads.push_back(std::move(r.row));
+  return heads;
+}
+
+// What identifies the file at a path and its content: a reader that
+// opened it immutable (see OpenConnection) compares these before and after
+// each transaction to learn that a writer changed it meanwhile.
+struct FileStamp {
+  bool exists = false;
+  ino_t inode = 0;
+  off_t size = 0;
+  int64_t mtime_ns = 0;
+  bool has_wal = false;
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp StampOf(const std::string& path) {
+  FileStamp stamp;
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0) {
+    stamp.exists = true;
+    stamp.inode = info.st_ino;
+    stamp.size = info.st_size;
+    stamp.mtime_ns =
+        int64_t{info.st_mtim.tv_sec} * 1000000000 + info.st_mtim.tv_nsec;
+  }
+  struct stat wal;
+  stamp.has_wal = stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  return stamp;
+}
+
+using DbHandle = std::unique_ptr<sqlite3, int (*)(sqlite3*)>;
+
+// An open connection to a store file, validated.
+struct Connection {
+  DbHandle db{nullptr, sqlite3_close_v2};
+  int version = 0;         // the store's format version
+  bool immutable = false;  // opened with SQLite's immutable=1 (read-only)
+  FileStamp stamp;         // of the file when opened immutable
+};
+
+// "file:PATH?PARAMS" with PATH percent-encoded, for sqlite3_open_v2 with
+// SQLITE_OPEN_URI.
+std::string FileUri(const std::string& path, absl::string_view params) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+        (u >= '0' && u <= '9') || c == '/' || c == '.' || c == '_' ||
+        c == '-' || c == '~') {
+      uri.push_back(c);
+    } else {
+      absl::StrAppendFormat(&uri, "%%%02X", u);
     }
   }
-  if (status.ok()) status = Exec(db, "COMMIT");
-  if (!status.ok() && !sqlite3_get_autocommit(db)) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return status;
+  return absl::StrCat(uri, "?", params);
 }
 
-}  // namespace
-
-int64_t SqliteBusyRetries() {
-  return busy_retries.load(std::memory_order_relaxed);
-}
-
-int64_t SqliteBusyWaits() { return busy_waits.load(std::memory_order_relaxed); }
-
-}  // namespace internal
-
-absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
-    const std::string& path) {
-  using internal::Exec;
-  using internal::QueryColumn;
-  SLICEKIT_RETURN_IF_ERROR(internal::CheckFileHeader(path));
+absl::StatusOr<DbHandle> OpenHandle(const std::string& path, bool read_only,
+                                    bool immutable) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-      nullptr);
-  // Owns `db` until the store does.
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(db, sqlite3_close_v2);
+  const int rc =
+      read_only
+          ? sqlite3_open_v2(
+                FileUri(path, immutable ? "mode=ro&immutable=1" : "mode=ro")
+                    .c_str(),
+                &db,
+                SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                nullptr)
+          : sqlite3_open_v2(path.c_str(), &db,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                SQLITE_OPEN_FULLMUTEX,
+                            nullptr);
+  DbHandle owner(db, sqlite3_close_v2);
   if (rc != SQLITE_OK) {
-    return internal::SqliteError(db, rc,
-                                 absl::StrCat("opening \"", path, "\""));
+    return WithPath(SqliteError(db, rc, absl::StrCat("opening \"", path, "\"")),
+                    path);
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_handler(db, internal::CountingBusyHandler, nullptr);
+  sqlite3_busy_handler(db, CountingBusyHandler, nullptr);
+  return owner;
+}
 
-  // Validate read-only first, so a foreign, newer or corrupt file is not
-  // touched. One read transaction, so the check sees one state of the file:
-  // statement by statement it could read the tables after another opener's
-  // upgrade committed but the format version from before it.
-  int version = 0;
-  SLICEKIT_RETURN_IF_ERROR(internal::WithPath(Exec(db, "BEGIN"), path));
-  absl::Status checked = internal::CheckSchema(db, path, &version);
+// Validates the store read-only first, so a foreign, newer or corrupt file
+// is not touched. One read transaction, so the check sees one state of the
+// file: statement by statement it could read the tables after another
+// opener's upgrade committed but the format version from before it.
+absl::Status Validate(sqlite3* db, const std::string& path, int* version) {
+  SLICEKIT_RETURN_IF_ERROR(WithPath(Exec(db, "BEGIN"), path));
+  absl::Status checked = CheckSchema(db, path, version);
   if (checked.ok()) checked = Exec(db, "COMMIT");
   if (!sqlite3_get_autocommit(db)) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   }
-  SLICEKIT_RETURN_IF_ERROR(internal::WithPath(checked, path));
-  if (version != internal::kFormatVersion) {
-    SLICEKIT_RETURN_IF_ERROR(
-        internal::WithPath(internal::Prepare(db, path), path));
-  }
+  return WithPath(checked, path);
+}
 
+// The slicekit invariants over a store's rows as format 2 reads them, for
+// an upgrade to check first.
+absl::Status CheckRowsUnchecked(sqlite3* db) {
+  SLICEKIT_ASSIGN_OR_RETURN(
+      const std::vector<std::string> orgs,
+      QueryColumn(db, "SELECT DISTINCT org FROM slices ORDER BY org"));
+  SqliteTxn txn(db, /*checked=*/false);
+  return CheckOrgs(txn, orgs);
+}
+
+absl::StatusOr<Connection> OpenForWriting(const std::string& path) {
+  SLICEKIT_RETURN_IF_ERROR(CheckFileHeader(path));
+  Connection conn;
+  SLICEKIT_ASSIGN_OR_RETURN(conn.db, OpenHandle(path, false, false));
+  sqlite3* db = conn.db.get();
+  // SQLite opens a file it may not write read-only without a word, and a
+  // reader of a WAL file creates its -shm: say which one is missing.
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path,
+        "\" cannot be opened for writing: this process may not write the "
+        "file (commands that only read open it read-only)"));
+  }
+  const int rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master", nullptr,
+                              nullptr, nullptr);
+  if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path,
+        "\" cannot be opened for writing: this process may not create the "
+        "files SQLite keeps beside it (-wal, -shm): ",
+        sqlite3_errmsg(db)));
+  }
+  SLICEKIT_RETURN_IF_ERROR(Validate(db, path, &conn.version));
+  if (conn.version != kFormatVersion) {
+    SLICEKIT_RETURN_IF_ERROR(WithPath(
+        Prepare(db, path, [db] { return CheckRowsUnchecked(db); }), path));
+    conn.version = kFormatVersion;
+  }
   absl::StatusOr<std::vector<std::string>> journal_mode =
       QueryColumn(db, "PRAGMA journal_mode = WAL");
-  if (!journal_mode.ok()) {
-    return internal::WithPath(journal_mode.status(), path);
-  }
+  if (!journal_mode.ok()) return WithPath(journal_mode.status(), path);
   const std::vector<std::string>& mode = *journal_mode;
   if (mode.size() != 1 || mode[0] != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -1111,9 +1188,249 @@ absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
         mode.empty() ? "unknown" : mode[0], ")"));
   }
   SLICEKIT_RETURN_IF_ERROR(
-      internal::WithPath(Exec(db, "PRAGMA synchronous = FULL"), path));
-  return std::unique_ptr<SliceStore>(new SliceStore(
-      std::make_unique<internal::SqliteBackend>(owner.release(), path)));
+      WithPath(Exec(db, "PRAGMA synchronous = FULL"), path));
+  return conn;
+}
+
+// Opens the store to read it only. A reader of a WAL-mode file needs its
+// -shm file (and, while a writer has the file open, its -wal), and creates
+// them when they are missing; a reader that cannot write the directory
+// cannot, and SQLite says "attempt to write a readonly database". Missing,
+// they mean that no connection has the file open and that every commit is
+// in the file itself (the last connection to close checkpoints the WAL and
+// removes both): then SQLite's immutable=1 reads the file as it is, with no
+// -shm and no locks, and the backend compares the file's FileStamp after
+// each transaction to notice a writer that starts meanwhile.
+absl::StatusOr<Connection> OpenForReading(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 && errno == ENOENT) {
+    return absl::NotFoundError(absl::StrCat(
+        "slice store \"", path,
+        "\" does not exist (opened read-only, it is not created)"));
+  }
+  SLICEKIT_RETURN_IF_ERROR(CheckFileHeader(path));
+  Connection conn;
+  SLICEKIT_ASSIGN_OR_RETURN(conn.db, OpenHandle(path, true, false));
+  // The first read opens (or cannot open) the WAL's files.
+  const int rc = sqlite3_exec(conn.db.get(), "SELECT 1 FROM sqlite_master",
+                              nullptr, nullptr, nullptr);
+  const int primary = rc & 0xff;
+  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN) {
+    const FileStamp stamp = StampOf(path);
+    if (stamp.has_wal) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "slice store \"", path,
+          "\" cannot be read: a writer has it open (its -wal file is there) "
+          "and this process cannot open its -shm file: ",
+          sqlite3_errmsg(conn.db.get())));
+    }
+    SLICEKIT_ASSIGN_OR_RETURN(conn.db, OpenHandle(path, true, true));
+    conn.immutable = true;
+    conn.stamp = stamp;
+  }
+  SLICEKIT_RETURN_IF_ERROR(Validate(conn.db.get(), path, &conn.version));
+  if (conn.version == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path,
+        "\" is empty (a new store), and a store opened read-only is not "
+        "created"));
+  }
+  if (conn.version == 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path,
+        "\" has format version 1, which this slicekit reads only once it "
+        "upgrades it; it was opened read-only: open it once with write "
+        "access"));
+  }
+  return conn;
+}
+
+class SqliteBackend final : public SliceStoreBackend {
+ public:
+  SqliteBackend(Connection conn, std::string path, bool read_only)
+      : conn_(std::move(conn)), path_(std::move(path)), read_only_(read_only) {}
+
+  absl::Status CheckIntegrity() override;
+  absl::Status WithFileName(absl::Status status) const override {
+    return Named(std::move(status));
+  }
+  absl::Status Transact(
+      bool write, absl::FunctionRef<absl::Status(SliceTxn&)> body) override;
+
+ private:
+  // Runs `body` in one transaction; the caller holds mu_.
+  absl::Status RunTransaction(bool write,
+                              absl::FunctionRef<absl::Status(SqliteTxn&)> body,
+                              bool* saw_busy);
+
+  // For a store read immutable: whether the file changed since it was
+  // opened; then the connection is opened anew (seeing the change).
+  bool Changed() const {
+    return conn_.immutable && StampOf(path_) != conn_.stamp;
+  }
+  absl::Status Reopen() {
+    SLICEKIT_ASSIGN_OR_RETURN(conn_, OpenForReading(path_));
+    return absl::OkStatus();
+  }
+
+  // Every row of the store checked, each row set against its record.
+  absl::Status CheckAllRows(SqliteTxn& txn);
+
+  // Names the file in DataLoss, whatever found it.
+  absl::Status Named(absl::Status status) const {
+    if (!absl::IsDataLoss(status) ||
+        absl::StartsWith(status.message(), "slice store \"")) {
+      return status;
+    }
+    if (absl::StartsWith(status.message(), "slice store: ")) {
+      return WithPath(std::move(status), path_);
+    }
+    return absl::DataLossError(
+        absl::StrCat("slice store \"", path_, "\": ", status.message()));
+  }
+
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees it even
+  // with a prebuilt (uninstrumented) Abseil.
+  std::mutex mu_;
+  Connection conn_;  // used under mu_
+  const std::string path_;
+  const bool read_only_;
+};
+
+absl::Status SqliteBackend::RunTransaction(
+    bool write, absl::FunctionRef<absl::Status(SqliteTxn&)> body,
+    bool* saw_busy) {
+  sqlite3* db = conn_.db.get();
+  SqliteTxn txn(db, conn_.version >= 3);
+  absl::Status status =
+      txn.Check(sqlite3_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", nullptr,
+                             nullptr, nullptr),
+                "starting a transaction");
+  if (status.ok()) {
+    status = body(txn);
+    if (status.ok()) {
+      status = txn.Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr),
+                         "committing");
+    }
+    if (!status.ok() && !sqlite3_get_autocommit(db)) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+  *saw_busy = txn.saw_busy();
+  return status;
+}
+
+absl::Status SqliteBackend::Transact(
+    bool write, absl::FunctionRef<absl::Status(SliceTxn&)> body) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (write && read_only_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "slice store \"", path_,
+        "\" was opened read-only; this change needs it opened for writing"));
+  }
+  const absl::Time deadline = absl::Now() + kRetryFor;
+  for (;;) {
+    if (Changed()) SLICEKIT_RETURN_IF_ERROR(Reopen());
+    bool saw_busy = false;
+    const absl::Status status = RunTransaction(
+        write, [&](SqliteTxn& txn) { return body(txn); }, &saw_busy);
+    // A writer changed the file under an immutable reader: what it read may
+    // mix both states.
+    if (Changed() && absl::Now() < deadline) continue;
+    if (status.ok() || !saw_busy || absl::Now() >= deadline) {
+      return Named(status);
+    }
+    PauseBeforeRetry();
+  }
+}
+
+absl::Status SqliteBackend::CheckAllRows(SqliteTxn& txn) {
+  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<OrgRow> orgs,
+                            txn.AllOrgRecords());
+  RowSet slices, rules;
+  for (const OrgRow& org : orgs) {
+    // Each read checks its rows against the org's record.
+    SLICEKIT_RETURN_IF_ERROR(txn.LoadDeleted(org.org).status());
+    SLICEKIT_RETURN_IF_ERROR(txn.LoadAlertRules(org.org).status());
+    slices.count += org.slices.count;
+    rules.count += org.alert_rules.count;
+  }
+  SLICEKIT_ASSIGN_OR_RETURN(const std::vector<HeadRow> heads, txn.AllHeads());
+  RowSet versions, snapshots;
+  for (const HeadRow& head : heads) {
+    SLICEKIT_RETURN_IF_ERROR(txn.LoadHistory(head.org, head.slice_id).status());
+    SLICEKIT_RETURN_IF_ERROR(
+        txn.LoadSnapshots(head.org, head.slice_id).status());
+    versions.count += head.versions.count;
+    snapshots.count += head.snapshots.count;
+  }
+  // No row outside every record: each table holds what the records count.
+  const std::pair<const char*, int64_t> totals[] = {
+      {"slices", slices.count},
+      {"alert_rules", rules.count},
+      {"slice_versions", versions.count},
+      {"snapshots", snapshots.count}};
+  for (const auto& [table, count] : totals) {
+    SLICEKIT_ASSIGN_OR_RETURN(
+        const std::vector<std::string> rows,
+        QueryColumn(conn_.db.get(),
+                    absl::StrCat("SELECT count(*) FROM ", table)));
+    if (rows.size() != 1 || rows[0] != absl::StrCat(count)) {
+      return Damaged(absl::StrCat(table, " has ", rows.empty() ? "?" : rows[0],
+                                  " rows where the records count ", count));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteBackend::CheckIntegrity() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Changed()) SLICEKIT_RETURN_IF_ERROR(Reopen());
+  sqlite3* db = conn_.db.get();
+  bool saw_busy = false;
+  return Named(RunTransaction(
+      /*write=*/false,
+      [&](SqliteTxn& txn) -> absl::Status {
+        SLICEKIT_ASSIGN_OR_RETURN(std::vector<std::string> problems,
+                                  QueryColumn(db, "PRAGMA integrity_check"));
+        SLICEKIT_RETURN_IF_ERROR(
+            WithPath(IoErrorInCheck(problems, "checking integrity"), path_));
+        if (problems.size() != 1 || problems[0] != "ok") {
+          return absl::DataLossError(absl::StrCat(
+              "slice store \"", path_,
+              "\" is corrupt: ", problems.empty() ? "no result" : problems[0]));
+        }
+        SLICEKIT_ASSIGN_OR_RETURN(
+            std::vector<std::string> orgs,
+            QueryColumn(db, "SELECT DISTINCT org FROM slices ORDER BY org"));
+        SLICEKIT_RETURN_IF_ERROR(CheckOrgs(txn, orgs));
+        if (conn_.version >= 3) SLICEKIT_RETURN_IF_ERROR(CheckAllRows(txn));
+        SLICEKIT_ASSIGN_OR_RETURN(
+            std::vector<std::string> mismatched,
+            QueryColumn(db,
+                        "SELECT id FROM slices WHERE id IN "
+                        "(SELECT id FROM retired_ids)"));
+        if (!mismatched.empty()) {
+          return absl::DataLossError(absl::StrCat(
+              "slice store: live slice ", mismatched[0], " has a retired id"));
+        }
+        return absl::OkStatus();
+      },
+      &saw_busy));
+}
+
+}  // namespace
+}  // namespace internal
+
+absl::StatusOr<std::unique_ptr<SliceStore>> SliceStore::OpenSqlite(
+    const std::string& path, const SqliteStoreOptions& options) {
+  absl::StatusOr<internal::Connection> conn =
+      options.read_only ? internal::OpenForReading(path)
+                        : internal::OpenForWriting(path);
+  if (!conn.ok()) return conn.status();
+  return std::unique_ptr<SliceStore>(
+      new SliceStore(std::make_unique<internal::SqliteBackend>(
+          *std::move(conn), path, options.read_only)));
 }
 
 }  // namespace slicekit

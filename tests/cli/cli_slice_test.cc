@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -265,6 +266,111 @@ TEST_F(CliSliceTest, RefusesAFileThatIsNotAStore) {
   EXPECT_THAT(r.err, HasSubstr("is not a slicekit slice store"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_EQ(ReadFile(store_), before);
+}
+
+// The user (19, item 8): may read the store file, may write
+// neither it nor its directory. Every command that only reads works (it
+// opens the store read-only) and writes nothing; a change says why it
+// cannot. As root (CI), the commands run as nobody, since root ignores the
+// permissions; as another user, with the directory and file made
+// read-only.
+TEST(CliReadOnlyStoreTest, ReadCommandsWorkWithoutWriteAccess) {
+  const std::string dir = TempPath("ro_store_dir");
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  const std::string store = dir + "/slices.db";
+  const std::string table = TempPath("ro_table.csv");
+  ASSERT_EQ(RunCli({"generate", "--rows", "300", "--seed", "4", "--out", table})
+                .exit_code,
+            0);
+  auto slice = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"slice", "--store", store, "--org", "acme"});
+    return args;
+  };
+  for (const auto& args :
+       {slice({"create", "--name", "Hard", "--where", "fp >= 1"}),
+        slice({"rename", "Hard", "Hard ones"}),
+        slice({"snapshot", "Hard ones", "--table", table}),
+        slice({"alert", "Hard ones", "size > 1"}),
+        slice({"create", "--name", "Gone", "--where", "tp >= 1"}),
+        slice({"delete", "Gone"})}) {
+    const RunResult r = RunCli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const std::string before = ReadFile(store);
+  const bool root = geteuid() == 0;
+  if (!root) {
+    chmod(store.c_str(), 0444);
+    chmod(dir.c_str(), 0555);
+  }
+  auto run = [&](const std::vector<std::string>& args) {
+    return root ? slicekit::testing::RunProgramAs(SLICEKIT_CLI_PATH, args,
+                                                  65534, 65534)
+                : RunCli(args);
+  };
+  // Somewhere the reader may write its report.
+  const std::string out_dir = TempPath("ro_out");
+  ASSERT_EQ(mkdir(out_dir.c_str(), 0777), 0);
+  chmod(out_dir.c_str(), 0777);
+  const std::string out = out_dir + "/report.html";
+  const std::vector<std::vector<std::string>> reads = {
+      slice({"list"}),
+      slice({"list", "--format", "json"}),
+      slice({"show", "Hard ones"}),
+      slice({"history", "Hard ones"}),
+      slice({"deleted"}),
+      slice({"snapshots", "Hard ones"}),
+      slice({"explore", "Hard ones", "--table", table}),
+      slice({"ids", "Hard ones", "--table", table}),
+      slice({"diff", "Hard ones", "--table", table}),
+      slice({"check", "--table", table}),
+  };
+  for (const std::vector<std::string>& args : reads) {
+    SCOPED_TRACE(absl::StrJoin(args, " "));
+    const RunResult r = run(args);
+    EXPECT_THAT(r.exit_code, ::testing::AnyOf(0, 3)) << r.err;
+    EXPECT_THAT(r.err, ::testing::Not(HasSubstr("slicekit:")));
+    EXPECT_NE(r.out, "");
+  }
+  EXPECT_THAT(run(slice({"history", "Hard ones"})).out, HasSubstr("renamed"));
+  const RunResult report = run({"report", "--table", table, "--store", store,
+                                "--org", "acme", "--out", out});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(ReadFile(out), HasSubstr("Hard ones"));
+  // A change cannot be made, and says why.
+  for (const auto& args :
+       {slice({"create", "--name", "Other", "--where", "fp >= 2"}),
+        slice({"snapshot", "Hard ones", "--table", table}),
+        slice({"check", "--table", table, "--snapshot"})}) {
+    SCOPED_TRACE(absl::StrJoin(args, " "));
+    const RunResult r = run(args);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.error_line(),
+                AllOf(HasSubstr(store), HasSubstr("cannot be opened for "
+                                                  "writing")));
+  }
+  EXPECT_EQ(ReadFile(store), before);
+  EXPECT_FALSE(Exists(store + "-wal"));
+  EXPECT_FALSE(Exists(store + "-shm"));
+  chmod(dir.c_str(), 0755);
+  chmod(store.c_str(), 0644);
+  for (const std::string& path : {store, table, out}) std::remove(path.c_str());
+  rmdir(dir.c_str());
+  rmdir(out_dir.c_str());
+}
+
+// A command that only reads creates no store file: a missing one holds no
+// slices.
+TEST(CliReadOnlyStoreTest, ReadCommandsCreateNoStore) {
+  const std::string missing = TempPath("never_created.db");
+  const RunResult list =
+      RunCli({"slice", "--store", missing, "--org", "acme", "list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out, "");
+  const RunResult show =
+      RunCli({"slice", "--store", missing, "--org", "acme", "show", "x1x"});
+  EXPECT_EQ(show.exit_code, 1);
+  EXPECT_THAT(show.error_line(), HasSubstr("has no slice"));
+  EXPECT_FALSE(Exists(missing));
 }
 
 class CliSliceTableTest : public CliSliceTest {

@@ -31,6 +31,7 @@
 #include "slicekit/slice_store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/store_backends.h"
+#include "tests/testing/store_format2.h"
 
 namespace slicekit {
 
@@ -39,6 +40,7 @@ void PrintTo(const Expr& expr, std::ostream* os) { *os << expr.ToString(); }
 namespace {
 
 using ::slicekit::testing::IsOk;
+using ::slicekit::testing::IsOkAndHolds;
 using ::slicekit::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
@@ -620,7 +622,7 @@ TEST(StoreUpgradeTest, AStoreOfTheLastReleaseOpensUpgradedWithEverySlice) {
   EXPECT_THAT(Sql(path,
                   "SELECT value FROM slicekit_meta WHERE key = "
                   "'version'"),
-              ElementsAre("2"));
+              ElementsAre("3"));
   EXPECT_THAT(Sql(path, "SELECT id FROM retired_ids"),
               ElementsAre(expected["deleted_ids"][0].get<std::string>()));
   // Byte for byte the schema a new store gets.
@@ -689,6 +691,103 @@ TEST(StoreUpgradeTest, WritersWithoutHistoryAreRefused) {
   EXPECT_THAT(store->CheckIntegrity(), IsOk());
   EXPECT_EQ(store->Get("größe-org", id)->name, "Alles");
   store.reset();
+  RemoveStore(path);
+}
+
+// What format 2's code runs to change a store (its statements as it binds
+// them, without checksums), against a store of format 3: every one is
+// refused, so a process of that release that had the file open when it was
+// upgraded cannot write rows that the checks of format 3 would take for
+// damage.
+TEST(StoreUpgradeTest, WritersWithoutChecksumsAreRefused) {
+  const std::string path = CopyFixture();
+  std::string id;
+  {
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::OpenSqlite(path));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice s,
+                                  store->GetByName("größe-org", "Alles"));
+    id = s.id;
+    ASSERT_THAT(store->SetAlertRules("größe-org", id, "size > 1"), IsOk());
+    SnapshotInfo info;
+    info.slice_id = id;
+    info.slice_version = s.version;
+    ASSERT_THAT(store->SaveSnapshot("größe-org", info, {}), IsOk());
+  }
+  const std::string refusal =
+      "error: this slice store has format version 3, which keeps a checksum "
+      "of every row; this writer does not keep them (a slicekit older than "
+      "format 3?): reopen the store with a newer slicekit";
+  // Every change of a slice starts with its history entry.
+  EXPECT_THAT(Sql(path, absl::StrCat(
+                            "INSERT INTO slice_versions (slice_id, org, "
+                            "version, change, name, description, filter_text, "
+                            "filter_json, order_by_json, actor, changed_at_us, "
+                            "restored_from) VALUES ('",
+                            id,
+                            "', 'größe-org', 99, 'renamed', 'x', '', 'TRUE', "
+                            "'{}', '[]', '', 1, NULL)")),
+              ElementsAre(refusal));
+  EXPECT_THAT(Sql(path,
+                  "INSERT INTO snapshots (org, slice_id, slice_version, "
+                  "slice_name, table_name, actor, taken_at_us, member_count, "
+                  "summary_json, members) VALUES ('größe-org', 'x', 1, 'x', "
+                  "'', '', 1, 0, '{}', x'')"),
+              ElementsAre(refusal));
+  EXPECT_THAT(Sql(path, absl::StrCat("INSERT OR REPLACE INTO alert_rules (org, "
+                                     "slice_id, rules) VALUES ('größe-org', '",
+                                     id, "', 'size > 2')")),
+              ElementsAre(refusal));
+  EXPECT_THAT(Sql(path, absl::StrCat("DELETE FROM alert_rules WHERE org = "
+                                     "'größe-org' AND slice_id = '",
+                                     id, "'")),
+              ElementsAre(refusal));
+  EXPECT_THAT(Sql(path, absl::StrCat("DELETE FROM slice_versions WHERE org = "
+                                     "'größe-org' AND slice_id = '",
+                                     id, "'")),
+              ElementsAre(refusal));
+  EXPECT_THAT(Sql(path, absl::StrCat("DELETE FROM snapshots WHERE org = "
+                                     "'größe-org' AND slice_id = '",
+                                     id, "'")),
+              ElementsAre(refusal));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::OpenSqlite(path));
+  EXPECT_THAT(store->CheckIntegrity(), IsOk());
+  store.reset();
+  RemoveStore(path);
+}
+
+// A store of format 2, written by the last format-2 release's schema (the
+// format-1 fixture upgraded by its statements), upgrades to format 3 with
+// every slice, version, snapshot and alert rule, checked.
+TEST(StoreUpgradeTest, AFormat2StoreUpgradesWithChecksums) {
+  const std::string path = CopyFixture();
+  // Format 2 from format 1, as format 2's code did it.
+  ASSERT_THAT(Sql(path, absl::StrCat(slicekit::testing::kFormat2Schema,
+                                     slicekit::testing::kFormat2Upgrade,
+                                     "SELECT value FROM slicekit_meta WHERE "
+                                     "key = 'version'")),
+              ElementsAre("2"));
+  const std::string id =
+      Sql(path, "SELECT id FROM slices WHERE name = 'Alles'").at(0);
+  ASSERT_THAT(Sql(path, absl::StrCat("INSERT INTO alert_rules VALUES ('", id,
+                                     "', 'größe-org', 'size > 1');"
+                                     "SELECT count(*) FROM alert_rules")),
+              ElementsAre("1"));
+  {
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::OpenSqlite(path));
+    EXPECT_THAT(store->CheckIntegrity(), IsOk());
+    EXPECT_THAT(store->ListAlertRules("größe-org"),
+                IsOkAndHolds(ElementsAre(std::make_pair(id, "size > 1"))));
+    EXPECT_THAT(store->History("größe-org", id), IsOkAndHolds(SizeIs(1)));
+    EXPECT_THAT(store->SetAlertRules("größe-org", id, ""), IsOk());
+    EXPECT_THAT(store->Rename("größe-org", id, "Alles neu"), IsOk());
+    EXPECT_THAT(store->CheckIntegrity(), IsOk());
+  }
+  EXPECT_THAT(Sql(path,
+                  "SELECT value FROM slicekit_meta WHERE key = "
+                  "'version'"),
+              ElementsAre("3"));
+  EXPECT_THAT(Sql(path, "SELECT count(*) FROM slices WHERE crc IS NULL"),
+              ElementsAre("0"));
   RemoveStore(path);
 }
 

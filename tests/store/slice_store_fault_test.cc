@@ -9,7 +9,8 @@
 //  - corrupt or foreign files: truncated, bit-flipped, garbage, other format
 //    versions, a damaged WAL: a clear error and the file left as it was, or,
 //    where SQLite legitimately recovers, a store that passes CheckIntegrity()
-//    and holds every committed slice.
+//    and holds every committed slice (slice_store_flip_test flips bits in
+//    every page and checks every operation's answer).
 // The counts (faults injected by kind, mis-reported successes, corrupt files
 // by outcome) are printed for the closing note.
 #include <sqlite3.h>
@@ -35,6 +36,7 @@
 #include "gtest/gtest.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
+#include "src/store/slice_store_sqlite_format.h"
 #include "tests/testing/fault_vfs.h"
 #include "tests/testing/run_program.h"
 #include "tests/testing/status_matchers.h"
@@ -620,7 +622,7 @@ std::string RawFormat(const std::string& path) {
 
 // Opening a store of format 1 upgrades it in one transaction: whichever
 // write or fsync fails, the file is afterwards either still format 1 with
-// no history table, or format 2 complete, and opening it again (upgrading
+// no history table, or format 3 complete, and opening it again (upgrading
 // then if need be) gives every slice as the old release wrote it.
 TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
   const std::string fixture =
@@ -631,7 +633,7 @@ TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
   ASSERT_EQ(RawFormat(path_), "1 0");
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const State upgraded, PlainSnapshot(path_));
   ASSERT_EQ(upgraded.size(), 9u);
-  ASSERT_EQ(RawFormat(path_), "2 1");
+  ASSERT_EQ(RawFormat(path_), "3 1");
   std::set<std::string> outcomes;
   for (const FaultKind kind : {FaultKind::kWrite, FaultKind::kSync}) {
     FaultStats& stats = AllStats()[absl::StrCat(
@@ -651,7 +653,7 @@ TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
       OpenAndTally(stats);
       DisarmFault();
       const std::string format = RawFormat(path_);
-      EXPECT_THAT(format, AnyOf("1 0", "2 1"));
+      EXPECT_THAT(format, AnyOf("1 0", "3 1"));
       outcomes.insert(format);
       absl::StatusOr<State> state = PlainSnapshot(path_);
       ASSERT_THAT(state, IsOk());
@@ -659,7 +661,7 @@ TEST_F(FaultTest, UpgradingAFormat1StoreIsAllOrNothing) {
     }
   }
   // Faults hit both before the commit (nothing changed) and after it.
-  EXPECT_EQ(outcomes, (std::set<std::string>{"1 0", "2 1"}));
+  EXPECT_EQ(outcomes, (std::set<std::string>{"1 0", "3 1"}));
 }
 
 // --- Corrupt or foreign files ----------------------------------------------
@@ -681,7 +683,7 @@ const char* OutcomeName(Outcome outcome) {
     case Outcome::kRecovered:
       return "opened intact";
     case Outcome::kChanged:
-      return "opened, one slice's bytes changed undetectably";
+      return "opened, a slice changed undetectably";
   }
   return "?";
 }
@@ -764,17 +766,17 @@ class CorruptStoreTest : public ::testing::Test {
         } else if (*state == committed) {
           outcome = Outcome::kRecovered;
         } else {
+          // Every row has a checksum (format 3): a flipped bit in a text or
+          // number is DataLoss, never a slice that reads differently.
           outcome = Outcome::kChanged;
-          // A single flipped bit in a text or number that SQLite stores
-          // without a checksum: the same slices, one of them different.
-          EXPECT_EQ(state->size(), committed.size());
           int differing = 0;
           for (const auto& [id, r] : committed) {
             auto it = state->find(id);
-            EXPECT_TRUE(it != state->end()) << "slice " << id << " lost";
-            if (it != state->end() && !(it->second == r)) ++differing;
+            if (it == state->end() || !(it->second == r)) ++differing;
           }
-          EXPECT_LE(differing, 1) << Describe(*state);
+          ADD_FAILURE() << differing << " slices lost or changed, "
+                        << state->size() << " read:\n"
+                        << Describe(*state);
         }
       }
     }
@@ -881,47 +883,102 @@ void ExecSql(const std::string& path, const char* sql) {
   ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
 }
 
+// What a slicekit that wrote the metadata does: the checksum row again,
+// over the rows as they are now (read and written with plain SQLite).
+void ResealMeta(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::map<std::string, std::string> meta;
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT key, value FROM slicekit_meta", -1,
+                               &stmt, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    meta[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))] =
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
+  }
+  sqlite3_finalize(stmt);
+  const std::string sql =
+      absl::StrCat("UPDATE slicekit_meta SET value = '",
+                   internal::MetaChecksum(meta), "' WHERE key = 'checksum'");
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
+}
+
 // A real store with slices whose metadata says another version, or whose
 // tables are not the store's: refused, unchanged, slices still there for a
 // slicekit that reads that version.
 TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
-  // Other versions or formats are FailedPrecondition (a slicekit that reads
-  // them may open the file); a schema that is not the store's is DataLoss.
+  // Other versions or formats (their metadata written whole, checksum
+  // included, as a slicekit writes them) are FailedPrecondition (a slicekit
+  // that reads them may open the file); metadata that fail their checksum
+  // and a schema that is not the store's are DataLoss.
   const struct {
     const char* sql;
+    bool reseal;
     absl::StatusCode code;
     const char* message;
   } cases[] = {
-      {"UPDATE slicekit_meta SET value = '3' WHERE key = 'version'",
+      {"UPDATE slicekit_meta SET value = '4' WHERE key = 'version'", true,
        absl::StatusCode::kFailedPrecondition,
-       "has format version 3, newer than this slicekit, which reads "
-       "versions 1 (upgrading it) to 2"},
-      {"UPDATE slicekit_meta SET value = '0' WHERE key = 'version'",
+       "has format version 4, newer than this slicekit, which reads "
+       "versions 1 to 3 (upgrading 1 and 2)"},
+      {"UPDATE slicekit_meta SET value = '0' WHERE key = 'version'", true,
        absl::StatusCode::kFailedPrecondition,
        "has format version 0; this slicekit reads versions 1"},
-      // A format-2 store that says it is format 1 lacks nothing a format-1
-      // store has, but has tables one does not: not upgraded, refused.
-      {"UPDATE slicekit_meta SET value = '1' WHERE key = 'version'",
-       absl::StatusCode::kDataLoss,
-       "is corrupt (unexpected table alert_rules)"},
-      {"DELETE FROM slicekit_meta WHERE key = 'version'",
+      {"DELETE FROM slicekit_meta WHERE key = 'version'", true,
        absl::StatusCode::kFailedPrecondition, "has format version (none)"},
       {"UPDATE slicekit_meta SET value = 'slicekit.other' WHERE key = "
        "'format'",
-       absl::StatusCode::kFailedPrecondition,
+       true, absl::StatusCode::kFailedPrecondition,
        "its format is \"slicekit.other\""},
-      {"DROP TABLE slices", absl::StatusCode::kDataLoss,
+      // The same edits without the checksum: damage, as a flipped bit is.
+      {"UPDATE slicekit_meta SET value = '4' WHERE key = 'version'", false,
+       absl::StatusCode::kDataLoss,
+       "is corrupt (slicekit_meta does not match its checksum)"},
+      {"UPDATE slicekit_meta SET value = 'slicekit.other' WHERE key = "
+       "'format'",
+       false, absl::StatusCode::kDataLoss,
+       "is corrupt (slicekit_meta does not match its checksum)"},
+      {"DELETE FROM slicekit_meta WHERE key = 'checksum'", false,
+       absl::StatusCode::kDataLoss,
+       "is corrupt (slicekit_meta has no checksum)"},
+      // A format-3 store that says it is format 1 or 2 (as those have no
+      // checksum row) lacks nothing those have, but has tables they do not:
+      // not upgraded, refused.
+      {"UPDATE slicekit_meta SET value = '1' WHERE key = 'version'; "
+       "DELETE FROM slicekit_meta WHERE key = 'checksum'",
+       false, absl::StatusCode::kDataLoss,
+       "is corrupt (table slices differs from a slice store's)"},
+      {"UPDATE slicekit_meta SET value = '2' WHERE key = 'version'; "
+       "DELETE FROM slicekit_meta WHERE key = 'checksum'",
+       false, absl::StatusCode::kDataLoss,
+       "is corrupt (table alert_rules "
+       "differs from a slice store's)"},
+      {"UPDATE slicekit_meta SET value = '2' WHERE key = 'version'", true,
+       absl::StatusCode::kDataLoss,
+       "is corrupt (slicekit_meta has a checksum its format version does "
+       "not have)"},
+      {"DROP TABLE slices", false, absl::StatusCode::kDataLoss,
        "is corrupt (table slices is missing)"},
-      {"DROP TABLE retired_ids", absl::StatusCode::kDataLoss,
+      {"DROP TABLE retired_ids", false, absl::StatusCode::kDataLoss,
        "is corrupt (table retired_ids is missing)"},
-      {"DROP TABLE slice_versions", absl::StatusCode::kDataLoss,
+      {"DROP TABLE slice_versions", false, absl::StatusCode::kDataLoss,
        "is corrupt (table slice_versions is missing)"},
-      {"DROP TRIGGER slices_delete_needs_history", absl::StatusCode::kDataLoss,
+      {"DROP TABLE slice_heads", false, absl::StatusCode::kDataLoss,
+       "is corrupt (table slice_heads is missing)"},
+      {"DROP TRIGGER slices_delete_needs_history", false,
+       absl::StatusCode::kDataLoss,
        "is corrupt (trigger slices_delete_needs_history is missing)"},
-      {"ALTER TABLE slices RENAME COLUMN order_by_json TO order_json",
+      {"DROP TRIGGER alert_rules_delete_needs_crc", false,
+       absl::StatusCode::kDataLoss,
+       "is corrupt (trigger alert_rules_delete_needs_crc is missing)"},
+      {"ALTER TABLE slices RENAME COLUMN order_by_json TO order_json", false,
        absl::StatusCode::kDataLoss,
        "is corrupt (table slices differs from a slice store's)"},
-      {"CREATE INDEX extra ON slices (name)", absl::StatusCode::kDataLoss,
+      {"CREATE INDEX extra ON slices (name)", false,
+       absl::StatusCode::kDataLoss,
        "is corrupt (unexpected index "
        "extra)"},
   };
@@ -930,6 +987,7 @@ TEST_F(CorruptStoreTest, OtherSchemasAreRefused) {
     RemoveStore(path_);
     WriteFile(path_, *store_bytes_);
     ExecSql(path_, c.sql);
+    if (c.reseal) ResealMeta(path_);
     const std::string before = ReadFile(path_);
     EXPECT_THAT(SliceStore::OpenSqlite(path_),
                 StatusIs(c.code, AllOf(HasSubstr(path_), HasSubstr(c.message),

@@ -32,6 +32,7 @@ using ::slicekit::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::SizeIs;
 
 std::string TempPath(absl::string_view name) {
@@ -656,8 +657,8 @@ TEST_F(SqliteFileTest, UsesWalAndRecordsTheFormat) {
                          collect, &values, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
-  EXPECT_THAT(values,
-              ElementsAre("wal", "format=slicekit.slice_store", "version=2"));
+  EXPECT_THAT(values, ElementsAre("wal", MatchesRegex("checksum=[0-9a-f]{16}"),
+                                  "format=slicekit.slice_store", "version=3"));
 }
 
 TEST_F(SqliteFileTest, RefusesGarbage) {
@@ -678,10 +679,11 @@ TEST_F(SqliteFileTest, RefusesAnotherFormatVersion) {
   MakeDatabase(
       "CREATE TABLE slicekit_meta (key TEXT PRIMARY KEY, value TEXT);"
       "INSERT INTO slicekit_meta VALUES ('format', 'slicekit.slice_store'),"
-      " ('version', '3');");
+      " ('version', '4');");
   ExpectRefused(absl::StatusCode::kFailedPrecondition,
-                "has format version 3, newer than this slicekit, which reads "
-                "versions 1 (upgrading it) to 2; the file was left unchanged");
+                "has format version 4, newer than this slicekit, which reads "
+                "versions 1 to 3 (upgrading 1 and 2); the file was left "
+                "unchanged");
 }
 
 TEST_F(SqliteFileTest, RefusesAnotherFormat) {

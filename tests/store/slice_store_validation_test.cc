@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -23,6 +24,7 @@
 #include "tests/testing/reference.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/store_backends.h"
+#include "tests/testing/store_format2.h"
 
 namespace slicekit {
 namespace {
@@ -310,13 +312,18 @@ TEST_F(StoreFileTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
                                                  getpid(), ".db\": ")),
                           HasSubstr(what), Not(HasSubstr("\xe9"))));
   };
+  // The row is named with its bytes escaped, so the message stays UTF-8.
+  std::string shown_id = slice.id;
+  shown_id.replace(5, 1, "\\xE9");
   EXPECT_THAT(store_->List("acme", SliceListOrder::kByName),
-              data_loss("slices row 1: id is not valid UTF-8 (byte 6)"));
+              data_loss(absl::StrCat("slice ", shown_id,
+                                     ": id is not valid UTF-8 (byte 6)")));
   EXPECT_THAT(store_->CheckIntegrity(),
-              data_loss("slices row 1: id is not valid UTF-8 (byte 6)"));
+              data_loss("id is not valid UTF-8 (byte 6)"));
   EXPECT_THAT(store_->History("acme", bad_id),
-              data_loss("slice_versions row for version 1: slice_id is not "
-                        "valid UTF-8 (byte 6)"));
+              data_loss(absl::StrCat("version 1 of slice ", shown_id,
+                                     ": slice_id is not valid UTF-8 (byte "
+                                     "6)")));
 
   // A name and an actor, the id intact.
   Sql(absl::StrCat("UPDATE slice_versions SET slice_id = '", slice.id,
@@ -324,8 +331,7 @@ TEST_F(StoreFileTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
                    slice.id, "', name = CAST(X'4361C072' AS TEXT);"));
   EXPECT_THAT(store_->Get("acme", slice.id),
               data_loss(absl::StrCat("slice ", slice.id,
-                                     " (slices row 1): name is not valid "
-                                     "UTF-8 (byte 3)")));
+                                     ": name is not valid UTF-8 (byte 3)")));
   EXPECT_THAT(store_->History("acme", slice.id),
               data_loss(absl::StrCat("version 1 of slice ", slice.id,
                                      ": actor is not valid UTF-8 (byte 2)")));
@@ -336,44 +342,65 @@ TEST_F(StoreFileTest, InvalidUtf8IsDataLossNamingTheStoreAndRow) {
                    "CAST(X'726F777320FE' AS TEXT);"));
   EXPECT_THAT(store_->Get("acme", slice.id), IsOk());
   EXPECT_THAT(store_->ListAlertRules("acme"),
-              data_loss(absl::StrCat("alert rules of slice ", slice.id,
-                                     ": rules is not valid UTF-8 (byte 6)")));
+              data_loss("rules is not valid UTF-8 (byte 6)"));
 }
 
 // Names saved before invisible characters were refused stay usable: found
 // by name, resolved by IN SLICE, and no damage to CheckIntegrity. Only a
-// new name (create, rename, restore) must follow today's rules.
-TEST_F(StoreFileTest, NamesStoredUnderOlderRulesStillWork) {
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(
-      const Slice slice,
-      store_->Create("acme", SliceSpec{"abcd", "", Filter("fp >= 1"), {}}));
+// new name (create, rename, restore) must follow today's rules. Such a name
+// comes from an older store: a format-2 store (the format-1 fixture
+// upgraded by format 2's own statements) whose slice got it there, which
+// this slicekit then upgrades, checksumming the rows as they are.
+TEST(OlderStoreTest, NamesStoredUnderOlderRulesStillWork) {
+  const std::string path = absl::StrCat(
+      ::testing::TempDir(), "/slicekit_older_names_", getpid(), ".db");
+  testing::RemoveStore(path);
+  std::filesystem::copy_file(
+      absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/slice_store_v1/store_v1.db"), path,
+      std::filesystem::copy_options::overwrite_existing);
   const std::string old_name = "ab\u200Bcd";  // a zero-width space
-  Sql(absl::StrCat("UPDATE slice_versions SET name = '", old_name,
-                   "'; UPDATE slices SET name = '", old_name, "', name_key = '",
-                   SliceNameKey(old_name), "';"));
-  EXPECT_THAT(store_->CheckIntegrity(), IsOk());
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice found,
-                                store_->GetByName("acme", old_name));
-  EXPECT_EQ(found.id, slice.id);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string sql = absl::StrCat(
+        testing::kFormat2Schema, testing::kFormat2Upgrade,
+        "UPDATE slice_versions SET name = '", old_name,
+        "' WHERE name = 'Alles'; UPDATE slices SET name = '", old_name,
+        "', name_key = '", SliceNameKey(old_name), "' WHERE name = 'Alles';");
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(std::unique_ptr<SliceStore> store,
+                                SliceStore::OpenSqlite(path));
+  const std::string org = "größe-org";
+  EXPECT_THAT(store->CheckIntegrity(), IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice slice,
+                                store->GetByName(org, old_name));
+  EXPECT_EQ(slice.name, old_name);
   SLICEKIT_ASSERT_OK_AND_ASSIGN(
       const Slice user,
-      store_->Create(
-          "acme", SliceSpec{"user",
-                            "",
-                            Filter(absl::StrCat("IN SLICE '", old_name, "'")),
-                            {}}));
+      store->Create(org,
+                    SliceSpec{"user",
+                              "",
+                              Filter(absl::StrCat("IN SLICE '", old_name, "'")),
+                              {}}));
   EXPECT_EQ(SliceRefsOf(user.filter).at(0).id, slice.id);
-  EXPECT_THAT(store_->SetDescription("acme", slice.id, "still works"), IsOk());
+  EXPECT_THAT(store->SetDescription(org, slice.id, "still works"), IsOk());
   // Nor may a new name look like it.
-  EXPECT_THAT(
-      store_->Create("acme", SliceSpec{"ABCD", "", Filter("fp >= 2"), {}}),
-      StatusIs(absl::StatusCode::kAlreadyExists,
-               AllOf(HasSubstr(slice.id),
-                     HasSubstr("ignoring invisible characters"))));
-  EXPECT_THAT(store_->Rename("acme", user.id, old_name),
+  EXPECT_THAT(store->Create(org, SliceSpec{"ABCD", "", Filter("fp >= 2"), {}}),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       AllOf(HasSubstr(slice.id),
+                             HasSubstr("ignoring invisible characters"))));
+  EXPECT_THAT(store->Rename(org, user.id, old_name),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("(U+200B) at character 3")));
-  EXPECT_THAT(store_->CheckIntegrity(), IsOk());
+  EXPECT_THAT(store->CheckIntegrity(), IsOk());
+  store.reset();
+  testing::RemoveStore(path);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #define SLICEKIT_TESTS_TESTING_RUN_PROGRAM_H_
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,8 +45,13 @@ inline std::string TempPath(absl::string_view name) {
 
 // Runs `program` with `args` (argv[1...]); stdout and stderr go through
 // temporary files so large outputs cannot block the child.
-inline RunResult RunProgram(const std::string& program,
-                            const std::vector<std::string>& args) {
+//
+// With `uid` (and `gid`), the child takes that user's ids before it runs the
+// program (exit 125 if it cannot): as root, the way to run it as a user the
+// file permissions hold to.
+inline RunResult RunProgramAs(const std::string& program,
+                              const std::vector<std::string>& args, int uid,
+                              int gid) {
   const std::string out_path = TempPath("stdout");
   const std::string err_path = TempPath("stderr");
   std::vector<std::string> argv_strings = {program};
@@ -59,6 +65,10 @@ inline RunResult RunProgram(const std::string& program,
     const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+    if (uid >= 0 &&
+        (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)) {
+      _exit(125);
+    }
     execv(program.c_str(), argv.data());
     _exit(127);
   }
@@ -74,6 +84,11 @@ inline RunResult RunProgram(const std::string& program,
   std::remove(out_path.c_str());
   std::remove(err_path.c_str());
   return result;
+}
+
+inline RunResult RunProgram(const std::string& program,
+                            const std::vector<std::string>& args) {
+  return RunProgramAs(program, args, -1, -1);
 }
 
 }  // namespace slicekit::testing
