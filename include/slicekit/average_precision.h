@@ -203,6 +203,12 @@ class CocoEvaluator {
   absl::StatusOr<CocoApStats> EvaluateWeighted(
       absl::Span<const uint32_t> weights) const;
 
+  // The evaluator of the images `rows` selects: the same answers as this
+  // one for any set of them (rows outside count as left out), in time that
+  // grows with their detections rather than the run's. Row numbers are
+  // kept. InvalidArgument when rows.num_rows() differs from the run's.
+  absl::StatusOr<CocoEvaluator> Restrict(const Selection& rows) const;
+
   // Per class (in class order, classes with neither ground truth nor
   // detections in the images left out), then all classes together (class
   // -1): TP, FP, FN, precision, recall and F1 at each threshold, from the
