@@ -41,16 +41,92 @@ struct Step {
 // of calls, each of which would otherwise allocate.
 struct Scratch {
   std::vector<Step> steps;
-  std::vector<double> pr;         // precision after each step
-  std::vector<double> tp_after;   // TPs after each true-positive step
-  std::vector<uint32_t> tp_step;  // ... and that step's index
-  // Interpolated precision by (defined class, threshold, recall).
+  // Per true-positive step at one threshold: TPs and FPs after it, then
+  // its precision.
+  std::vector<double> tp_after;
+  std::vector<double> fp_after;
+  std::vector<double> pr;
+  // Interpolated precision by (threshold, recall, defined class).
   std::vector<double> precision;
 };
 
 Scratch& ThreadScratch() {
   thread_local Scratch scratch;
   return scratch;
+}
+
+// The steps of one class under `weights`, appended to `steps`.
+// (CocoEvaluator's Detection is private: a template parameter here.)
+template <typename Detection>
+void WeightedSteps(const Detection* begin, const Detection* end,
+                   absl::Span<const uint32_t> weights,
+                   std::vector<Step>& steps) {
+  for (const Detection* i = begin; i < end;) {
+    // A run of one image's detections with equal scores.
+    const Detection* j = i + 1;
+    while (j < end && j->row == i->row && j->score == i->score) ++j;
+    const uint32_t w = weights[i->row];
+    if (w == 0) {
+      i = j;
+      continue;
+    }
+    const bool replay = j - i > 1 && w > 1;
+    const uint32_t copies = replay ? w : 1;
+    const double step_weight = replay ? 1.0 : static_cast<double>(w);
+    for (uint32_t copy = 0; copy < copies; ++copy) {
+      for (const Detection* d = i; d < j; ++d) {
+        steps.push_back({step_weight, d->tp[0], d->ig[0]});
+      }
+    }
+    i = j;
+  }
+}
+
+// Interpolated precision at the 101 recall thresholds, at IoU threshold t,
+// into out[r * stride]. needed[r]: the TPs recall threshold r needs.
+void InterpolatedPrecision(const Step* steps, size_t nd, int t,
+                           const int64_t* needed, Scratch& s, double* out,
+                           size_t stride) {
+  // Cumulative counts at each true positive, without branches: every step
+  // writes its counts at the cursor, which only a true positive advances.
+  // Between true positives the precision only falls (a false positive)
+  // or stays (an ignored detection), so the maximum from any recall
+  // threshold's position to the end is reached at a true positive.
+  double* tp_after = s.tp_after.data();
+  double* fp_after = s.fp_after.data();
+  double tp = 0, fp = 0;
+  size_t ntp = 0;
+  for (size_t j = 0; j < nd; ++j) {
+    const Step& step = steps[j];
+    const unsigned is_tp = (step.tp >> t) & 1u;
+    const unsigned is_fp = (~(step.tp | step.ig) >> t) & 1u;
+    tp += step.weight * is_tp;
+    fp += step.weight * is_fp;
+    tp_after[ntp] = tp;
+    fp_after[ntp] = fp;
+    ntp += is_tp;
+  }
+  double* pr = s.pr.data();
+  for (size_t i = 0; i < ntp; ++i) {
+    pr[i] = tp_after[i] / (fp_after[i] + tp_after[i] + kSpacingOne);
+  }
+  // From r = 100 down, the true positive where recall threshold r is
+  // reached moves left, and `best` is the maximum of pr from it on.
+  double best = 0;
+  size_t from = ntp;
+  for (int r = kR - 1; r >= 0; --r) {
+    double value = 0;
+    if (nd > 0 &&
+        (needed[r] == 0 ||
+         (ntp > 0 && static_cast<double>(needed[r]) <= tp_after[ntp - 1]))) {
+      const double want = static_cast<double>(needed[r]);
+      while (from > 0 && (needed[r] == 0 || tp_after[from - 1] >= want)) {
+        best = std::max(best, pr[--from]);
+      }
+      value = best;
+    }
+    out[static_cast<size_t>(r) * stride] = value;
+  }
 }
 
 }  // namespace
@@ -65,7 +141,8 @@ absl::StatusOr<CocoApStats> CocoEvaluator::EvaluateWeighted(
   Scratch& s = ThreadScratch();
   double recall_thresholds[kR];
   for (int r = 0; r < kR; ++r) recall_thresholds[r] = CocoRecallThreshold(r);
-  s.precision.resize(size_t{static_cast<size_t>(num_classes_)} * kT * kR);
+  const size_t stride = static_cast<size_t>(std::max(num_classes_, 1));
+  s.precision.resize(stride * kT * kR);
   int defined = 0;  // classes with ground truth, packed into s.precision
   int64_t needed[kR];
   for (int k = 0; k < num_classes_; ++k) {
@@ -82,67 +159,22 @@ absl::StatusOr<CocoApStats> CocoEvaluator::EvaluateWeighted(
       while (static_cast<double>(x) / num_gt < recall_thresholds[r]) ++x;
       needed[r] = x;
     }
-
     s.steps.clear();
-    const size_t end = detection_begin_[k + 1];
-    for (size_t i = detection_begin_[k]; i < end;) {
-      // A run of one image's detections with equal scores.
-      size_t j = i + 1;
-      while (j < end && detections_[j].row == detections_[i].row &&
-             detections_[j].score == detections_[i].score) {
-        ++j;
-      }
-      const uint32_t w = weights[detections_[i].row];
-      const bool replay = j - i > 1 && w > 1;
-      for (uint32_t copy = 0; copy < (replay ? w : (w > 0 ? 1u : 0u)); ++copy) {
-        for (size_t d = i; d < j; ++d) {
-          s.steps.push_back({replay ? 1.0 : static_cast<double>(w),
-                             detections_[d].tp[0], detections_[d].ig[0]});
-        }
-      }
-      i = j;
-    }
-
+    WeightedSteps(detections_.data() + detection_begin_[k],
+                  detections_.data() + detection_begin_[k + 1], weights,
+                  s.steps);
     const size_t nd = s.steps.size();
-    s.pr.resize(nd);
-    double* out =
-        s.precision.data() + size_t{static_cast<size_t>(defined)} * kT * kR;
+    if (s.tp_after.size() < nd + 1) {
+      s.tp_after.resize(nd + 1);
+      s.fp_after.resize(nd + 1);
+      s.pr.resize(nd + 1);
+    }
     for (int t = 0; t < kT; ++t) {
-      double tp = 0, fp = 0;
-      s.tp_after.clear();
-      s.tp_step.clear();
-      for (size_t j = 0; j < nd; ++j) {
-        const Step& step = s.steps[j];
-        if ((step.tp >> t) & 1) {
-          tp += step.weight;
-          s.tp_after.push_back(tp);
-          s.tp_step.push_back(static_cast<uint32_t>(j));
-        } else if (!((step.ig >> t) & 1)) {
-          fp += step.weight;
-        }
-        s.pr[j] = tp / (fp + tp + kSpacingOne);
-      }
-      // Recall threshold r is reached at the step holding TP number
-      // needed[r] (step 0 for none); from r = 100 down, that step moves
-      // left, and `best` is the maximum of pr from it to the end.
-      double best = 0;
-      size_t from = nd;
-      size_t tp_index = s.tp_after.size();
-      for (int r = kR - 1; r >= 0; --r) {
-        size_t at = nd;
-        if (nd > 0 && needed[r] == 0) {
-          at = 0;
-        } else if (nd > 0 && !s.tp_after.empty() &&
-                   static_cast<double>(needed[r]) <= s.tp_after.back()) {
-          while (tp_index > 0 &&
-                 s.tp_after[tp_index - 1] >= static_cast<double>(needed[r])) {
-            --tp_index;
-          }
-          at = s.tp_step[tp_index];
-        }
-        while (from > at) best = std::max(best, s.pr[--from]);
-        out[t * kR + r] = at < nd ? best : 0;
-      }
+      InterpolatedPrecision(s.steps.data(), nd, t, needed, s,
+                            s.precision.data() +
+                                size_t{static_cast<size_t>(t)} * kR * stride +
+                                defined,
+                            stride);
     }
     ++defined;
   }
@@ -155,10 +187,9 @@ absl::StatusOr<CocoApStats> CocoEvaluator::EvaluateWeighted(
     double sum = 0;
     for (int t = t_begin; t < t_end; ++t) {
       for (int r = 0; r < kR; ++r) {
-        for (int k = 0; k < defined; ++k) {
-          sum +=
-              s.precision[(size_t{static_cast<size_t>(k)} * kT + t) * kR + r];
-        }
+        const double* row = s.precision.data() +
+                            (size_t{static_cast<size_t>(t)} * kR + r) * stride;
+        for (int k = 0; k < defined; ++k) sum += row[k];
       }
     }
     return sum / static_cast<double>(int64_t{t_end - t_begin} * kR * defined);
