@@ -117,8 +117,10 @@ struct CompareOptions {
   // Resolves IN SLICE references in the slices' filters (the store's
   // Resolver(org)); null: none may appear.
   const SliceResolver* resolver = nullptr;
-  // Set: discovery over the per-row difference of errors (docs/compare.md)
-  // with these options (their `error` is replaced).
+  // Set: discovery over the per-row difference of errors (docs/compare.md):
+  // DiscoverSlices with these options, the error being the errors (fp + fn)
+  // the new run added on each image, max(0, new - base) (their `error` is
+  // replaced; their `features` default to the base table's metadata).
   std::optional<DiscoverOptions> discover;
   // Keeps every resample's delta in CompareResult::resample_deltas.
   bool keep_resamples = false;

@@ -1,10 +1,13 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Where the new run got worse, unnamed: SliceLine (DiscoverSlices) over
-// the per-row error difference. SliceLine needs errors >= 0, so the
-// difference is shifted by its minimum; a slice's mean shifted error is
-// above the average exactly when its mean difference is, so the slices it
-// looks for (error above average, large) are unchanged, and the shift
-// is subtracted again from what is reported.
+// the per-row error difference. SliceLine needs errors >= 0, and its score
+// weighs a slice's mean error against the average, which for a difference
+// is near 0 or negative; so it searches the errors the new run added on
+// each row, max(0, new - base), and a slice is kept when its mean of the
+// plain difference (errors added net of errors fixed) is > 0. (Shifting
+// the difference by its minimum instead keeps the order of the means but
+// shrinks the error term of the score by the shift, so that size wins and
+// real regressions score below 0.)
 #include "src/compare/discover_deltas.h"
 
 #include <algorithm>
@@ -22,8 +25,7 @@
 namespace slicekit::internal {
 namespace {
 
-constexpr char kBaseErrors[] = "base_errors";
-constexpr char kNewErrors[] = "new_errors";
+constexpr char kAddedErrors[] = "added_errors";
 
 // The base table's columns discovery may slice by: not the id, a metric
 // column, a per-class column or a name this table uses itself.
@@ -34,7 +36,7 @@ std::vector<int> FeatureColumns(const Schema& schema) {
     const std::string& name = schema.column(c).name;
     if (c == schema.id_column() || absl::StrContains(name, "[") ||
         std::find(metrics.begin(), metrics.end(), name) != metrics.end() ||
-        name == kBaseErrors || name == kNewErrors) {
+        name == kAddedErrors) {
       continue;
     }
     out.push_back(c);
@@ -74,14 +76,12 @@ absl::StatusOr<std::vector<DiscoveredDelta>> DiscoverDeltas(
   columns.insert(columns.end(), features.begin(), features.end());
   std::vector<ColumnSpec> specs;
   for (int c : columns) specs.push_back(schema.column(c));
-  specs.push_back({kBaseErrors, ColumnType::kInt});
-  specs.push_back({kNewErrors, ColumnType::kInt});
+  specs.push_back({kAddedErrors, ColumnType::kInt});
   SLICEKIT_ASSIGN_OR_RETURN(Schema table_schema, Schema::Create(specs));
   SLICEKIT_ASSIGN_OR_RETURN(const TableReader reader,
                             TableReader::Make(base_table, columns));
   Batch batch(table_schema);
   std::vector<uint32_t> image_of;  // by row of the discovery table
-  int64_t lowest = 0;
   reader.ForEachBatch([&](const RowBatch& rows) {
     rows.ForEachRow([&](size_t i) {
       const int64_t image = image_of_row[rows.first_row() + i];
@@ -89,11 +89,10 @@ absl::StatusOr<std::vector<DiscoveredDelta>> DiscoverDeltas(
       for (size_t k = 0; k < columns.size(); ++k) {
         CopyValue(rows.column(k), i, static_cast<int>(k), batch);
       }
-      const int64_t base = Errors(data.base_counts[image]);
-      const int64_t fresh = Errors(data.new_counts[image]);
-      batch.AppendInt(static_cast<int>(columns.size()), base);
-      batch.AppendInt(static_cast<int>(columns.size()) + 1, fresh);
-      lowest = std::min(lowest, fresh - base);
+      const int64_t added =
+          Errors(data.new_counts[image]) - Errors(data.base_counts[image]);
+      batch.AppendInt(static_cast<int>(columns.size()),
+                      std::max<int64_t>(added, 0));
       image_of.push_back(static_cast<uint32_t>(image));
     });
   });
@@ -101,20 +100,25 @@ absl::StatusOr<std::vector<DiscoveredDelta>> DiscoverDeltas(
   SLICEKIT_RETURN_IF_ERROR(table.Append(batch));
 
   DiscoverOptions discover = options;
-  const int64_t shift = -lowest;
-  discover.error = absl::StrCat(kNewErrors, " - ", kBaseErrors, " + ", shift);
+  discover.error = kAddedErrors;
   SLICEKIT_ASSIGN_OR_RETURN(DiscoveryResult found,
                             DiscoverSlices(table, discover));
   std::vector<DiscoveredDelta> out;
   for (DiscoveredSlice& slice : found.slices) {
+    SLICEKIT_ASSIGN_OR_RETURN(const Selection rows,
+                              Filter(table, slice.filter));
     DiscoveredDelta delta;
-    delta.mean_error_delta = slice.mean_error - static_cast<double>(shift);
+    int64_t sum = 0;
+    std::vector<uint32_t> weights(data.num_images, 0);
+    rows.ForEach([&](RowIndex r) {
+      const uint32_t image = image_of[r];
+      sum += Errors(data.new_counts[image]) - Errors(data.base_counts[image]);
+      weights[image] = 1;
+    });
+    delta.mean_error_delta =
+        static_cast<double>(sum) / static_cast<double>(slice.size);
     if (!(delta.mean_error_delta > 0)) continue;
     if (data.base_coco) {
-      SLICEKIT_ASSIGN_OR_RETURN(const Selection rows,
-                                Filter(table, slice.filter));
-      std::vector<uint32_t> weights(data.num_images, 0);
-      rows.ForEach([&](RowIndex r) { weights[image_of[r]] = 1; });
       SLICEKIT_ASSIGN_OR_RETURN(const CocoApStats b,
                                 data.base_coco->EvaluateWeighted(weights));
       SLICEKIT_ASSIGN_OR_RETURN(const CocoApStats n,

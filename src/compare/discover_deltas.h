@@ -16,9 +16,9 @@
 namespace slicekit::internal {
 
 // Runs DiscoverSlices over a table of the base table's metadata columns
-// (every column but the id, the metric columns and per-class columns) and
-// each image's errors (fp + fn) in both runs, with the error new - base
-// shifted to be >= 0, and keeps the slices whose mean delta is > 0.
+// (every column but the id, the metric columns and per-class columns) with
+// the error max(0, new errors - base errors) per image, errors = fp + fn,
+// and keeps the slices whose mean of new - base errors is > 0.
 // `image_of_row`: the image of each base table position (-1: none).
 absl::StatusOr<std::vector<DiscoveredDelta>> DiscoverDeltas(
     const Table& base_table, const std::vector<int64_t>& image_of_row,
