@@ -27,6 +27,10 @@ export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 # Release suite runs them all), enough for a memory or race error to show.
 export SLICEKIT_KILL_ITERATIONS=${SLICEKIT_KILL_ITERATIONS:-100}
 export SLICEKIT_KILL_ROUNDS=${SLICEKIT_KILL_ROUNDS:-8}
+# The comparison's simulation (tests/compare/compare_simulation_test.cc):
+# 2 comparisons per scenario at 100 resamples instead of 6 at 200.
+export SLICEKIT_COMPARE_SIMULATIONS=${SLICEKIT_COMPARE_SIMULATIONS:-2}
+export SLICEKIT_COMPARE_RESAMPLES=${SLICEKIT_COMPARE_RESAMPLES:-100}
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || true)}
 
 run_asan() {

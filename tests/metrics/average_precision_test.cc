@@ -598,6 +598,42 @@ TEST(CocoWeightedTest, ZeroOneWeightsEqualEvaluateOfTheSelection) {
   }
 }
 
+// A restricted evaluator answers like the whole one for subsets of its
+// images, and leaves the others out.
+TEST(CocoWeightedTest, RestrictKeepsTheAnswersOfItsImages) {
+  std::mt19937 rng(21);
+  for (int trial = 0; trial < 6; ++trial) {
+    const ModelRun run = RandomRun(rng, 8);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+    const CocoEvaluator coco = CocoEvaluator::Create(evaluator);
+    const Selection kept = RandomSubset(rng, run.rows.size());
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoEvaluator part,
+                                  coco.Restrict(kept));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoEvaluation want,
+                                  coco.Evaluate(kept));
+    EXPECT_EQ(part.Evaluate().stats, want.stats) << trial;
+    std::vector<uint32_t> weights(run.rows.size());
+    std::vector<uint32_t> masked(run.rows.size());
+    for (size_t r = 0; r < weights.size(); ++r) {
+      weights[r] = std::uniform_int_distribution<uint32_t>(0, 3)(rng);
+      masked[r] = kept.Contains(static_cast<RowIndex>(r)) ? weights[r] : 0;
+    }
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoApStats got,
+                                  part.EvaluateWeighted(weights));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoApStats whole,
+                                  coco.EvaluateWeighted(masked));
+    EXPECT_EQ(got.ap, whole.ap) << trial;
+    EXPECT_EQ(got.ap75, whole.ap75) << trial;
+  }
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const ModelRun small, ImportCocoFiles(DataPath("coco_ap", "gt.json"),
+                                            DataPath("coco_ap", "dets.json")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&small));
+  EXPECT_THAT(CocoEvaluator::Create(evaluator).Restrict(Selection(3)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("the selection covers 3 rows")));
+}
+
 TEST(CocoWeightedTest, RejectsWeightsOfTheWrongSizeAndNoGroundTruth) {
   ModelRun run;
   run.classes = {"x"};
