@@ -48,6 +48,7 @@ nlohmann::ordered_json ResultJson(const CompareResult& r) {
       {"verdict", std::string(VerdictName(r.verdict))},
       {"test", std::string(CompareTestName(r.test))},
       {"resamples", r.resamples},
+      {"p_tail", Number(r.p_tail)},
   };
   if (r.test == CompareTest::kMcNemar) {
     j["flips"] = {{"worse", r.flips_worse}, {"better", r.flips_better}};
@@ -74,9 +75,9 @@ nlohmann::ordered_json OptionsJson(const CompareOptions& o) {
 
 bool PrintComparisonJson(const Comparison& c) {
   nlohmann::ordered_json out = {{"base", c.base_name},
-                        {"new", c.new_name},
-                        {"images", c.images},
-                        {"options", OptionsJson(c.options)}};
+                                {"new", c.new_name},
+                                {"images", c.images},
+                                {"options", OptionsJson(c.options)}};
   nlohmann::ordered_json slices = nlohmann::ordered_json::array();
   for (const CompareResult& r : c.results) slices.push_back(ResultJson(r));
   out["slices"] = std::move(slices);

@@ -60,7 +60,9 @@ absl::string_view VerdictName(Verdict verdict);
 
 // Which test gave a result's p-value.
 enum class CompareTest {
-  kBootstrap,  // the paired bootstrap's resamples (docs/compare.md)
+  // The paired bootstrap: 2 Phi(-|delta| / se), se the standard deviation
+  // of the resamples' deltas (docs/compare.md#statistics).
+  kBootstrap,
   // McNemar's exact test on the rows whose outcome flips: for precision or
   // recall where every row of the slice is one trial with the same trials
   // in both runs (at most one ground truth per row for recall; the same
@@ -140,6 +142,9 @@ struct CompareResult {
   // The bootstrap percentile interval of the delta at the confidence level.
   std::optional<std::pair<double, double>> ci;
   std::optional<double> p_value;
+  // The bootstrap's tail count, 2 min(1 + #{d <= 0}, 1 + #{d >= 0}) /
+  // (B + 1): what the percentile CI agrees with; for reference only.
+  std::optional<double> p_tail;
   // Benjamini-Hochberg over every tested (slice, metric) of the comparison;
   // nullopt for a result not tested.
   std::optional<double> q_value;

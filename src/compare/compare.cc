@@ -190,6 +190,7 @@ CompareResult Test(const internal::PairedData& data, const SliceImages& slice,
   r.resamples = std::ssize(sorted);
   if (!sorted.empty()) {
     r.ci = internal::PercentileInterval(sorted, options.confidence);
+    r.p_tail = internal::BootstrapTailPValue(sorted);
   }
   if (r.images < options.min_images || !r.delta || sorted.empty()) {
     r.verdict = Verdict::kTooSmall;
@@ -203,7 +204,7 @@ CompareResult Test(const internal::PairedData& data, const SliceImages& slice,
     r.p_value = internal::McNemarExactP(flips->worse, flips->better);
   } else {
     r.test = CompareTest::kBootstrap;
-    r.p_value = internal::BootstrapPValue(sorted);
+    r.p_value = internal::BootstrapPValue(*r.delta, sorted);
   }
   return r;
 }

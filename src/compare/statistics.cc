@@ -22,7 +22,22 @@ std::pair<double, double> PercentileInterval(const std::vector<double>& sorted,
           Quantile(sorted, (1 + confidence) / 2)};
 }
 
-double BootstrapPValue(const std::vector<double>& deltas) {
+double BootstrapPValue(double delta, const std::vector<double>& deltas) {
+  if (delta == 0) return 1;
+  double mean = 0;
+  for (double d : deltas) mean += d;
+  mean /= static_cast<double>(deltas.size());
+  double squares = 0;
+  for (double d : deltas) squares += (d - mean) * (d - mean);
+  const double se =
+      deltas.size() > 1
+          ? std::sqrt(squares / static_cast<double>(deltas.size() - 1))
+          : 0;
+  if (!(se > 0)) return 0;
+  return std::erfc(std::abs(delta) / se / std::sqrt(2.0));
+}
+
+double BootstrapTailPValue(const std::vector<double>& deltas) {
   int64_t at_most_zero = 0, at_least_zero = 0;
   for (double d : deltas) {
     at_most_zero += d <= 0;

@@ -63,15 +63,26 @@ TEST(CompareStatisticsTest, QuantileInterpolatesLikeNumpy) {
   EXPECT_EQ(internal::Quantile({7}, 0.3), 7);
 }
 
-TEST(CompareStatisticsTest, BootstrapPValueCountsTheSmallerTail) {
-  // All zero: both tails hold every resample.
-  EXPECT_EQ(internal::BootstrapPValue(std::vector<double>(99, 0.0)), 1);
+TEST(CompareStatisticsTest, BootstrapPValueIsTheNormalTestOnTheSe) {
+  // se of {-1, 1} is sqrt(2): z = 1 / sqrt(2), p = erfc(1 / 2).
+  EXPECT_DOUBLE_EQ(internal::BootstrapPValue(1, {-1, 1}), std::erfc(0.5));
+  EXPECT_DOUBLE_EQ(internal::BootstrapPValue(-1, {-1, 1}), std::erfc(0.5));
+  // Nothing moved.
+  EXPECT_EQ(internal::BootstrapPValue(0, std::vector<double>(9, 0.0)), 1);
+  // Every resample the same non-zero delta.
+  EXPECT_EQ(internal::BootstrapPValue(0.5, std::vector<double>(9, 0.5)), 0);
+  // Far out: below any tail count's 2 / (B + 1).
+  EXPECT_LT(internal::BootstrapPValue(10, {-1, 0, 1, 0.5, -0.5}), 1e-10);
+}
+
+TEST(CompareStatisticsTest, BootstrapTailPValueCountsTheSmallerTail) {
+  EXPECT_EQ(internal::BootstrapTailPValue(std::vector<double>(99, 0.0)), 1);
   // 2 of 9 at or below 0: 2 (1 + 2) / 10.
-  EXPECT_DOUBLE_EQ(internal::BootstrapPValue({-1, -0.5, 1, 2, 3, 4, 5, 6, 7}),
-                   0.6);
+  EXPECT_DOUBLE_EQ(
+      internal::BootstrapTailPValue({-1, -0.5, 1, 2, 3, 4, 5, 6, 7}), 0.6);
   // None below 0 of 19: 2 * 1 / 20.
-  std::vector<double> up(19, 0.25);
-  EXPECT_DOUBLE_EQ(internal::BootstrapPValue(up), 0.1);
+  EXPECT_DOUBLE_EQ(internal::BootstrapTailPValue(std::vector<double>(19, 0.25)),
+                   0.1);
 }
 
 TEST(CompareStatisticsTest, McNemarExactIsTheTwoSidedBinomialTest) {
