@@ -1,12 +1,13 @@
 # Checks that every #include in src/ and include/slicekit/ points down the
 # layers of the library, so the tree keeps the architecture it shows:
 #
-#   util <- table <- filter <- scan <- metrics ---------- <- report <- python
-#                                   <- store <- analysis <-
+#   util <- table <- filter <- scan <- metrics ---------- <- compare <- report
+#                                   <- store <- analysis <-       <- python
 #
 # A layer may include its own files and those of the layers it builds on
 # (below); metrics and the store/analysis pair are siblings and may not
-# include each other; report sits on both. python (src/python: the pybind11
+# include each other; compare (two runs slice by slice, with statistics)
+# sits on both, and report on compare. python (src/python: the pybind11
 # extension, which binds the public API) sits above them all.
 # Each public header in include/slicekit/ belongs to the layer listed here,
 # so a new public header must be given one.
@@ -32,7 +33,7 @@ if(NOT DEFINED ROOT OR ROOT STREQUAL "")
 endif()
 
 # The layers, bottom first, and what each may include besides itself.
-set(layers util table filter scan metrics store analysis report python)
+set(layers util table filter scan metrics store analysis compare report python)
 set(below_util "")
 set(below_table util)
 set(below_filter util table)
@@ -43,8 +44,9 @@ set(below_metrics util table filter scan)
 # table (snapshots of one, alert checks) is analysis, above it.
 set(below_store util table filter scan)
 set(below_analysis util table filter scan store)
-set(below_report util table filter scan metrics store analysis)
-set(below_python util table filter scan metrics store analysis report)
+set(below_compare util table filter scan metrics store analysis)
+set(below_report util table filter scan metrics store analysis compare)
+set(below_python util table filter scan metrics store analysis compare report)
 
 # Private headers another layer may include: "<header>=<layer>,<layer>".
 set(shared_private
@@ -66,6 +68,7 @@ set(public_store slice.h slice_store.h slice_snapshot.h slice_summary.h
     alert_rules.h)
 set(public_analysis explore.h auto_slices.h curation.h slice_alerts.h
     discover.h table_snapshot.h)
+set(public_compare compare.h)
 set(public_report report.h)
 set(umbrella slicekit.h)
 

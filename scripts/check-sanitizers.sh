@@ -30,6 +30,10 @@ export SLICEKIT_KILL_ROUNDS=${SLICEKIT_KILL_ROUNDS:-8}
 # The page flip test (slice_store_flip_test) still flips bits in every page
 # of its store, 2 per page instead of 4.
 export SLICEKIT_FLIPS_PER_PAGE=${SLICEKIT_FLIPS_PER_PAGE:-2}
+# The comparison's simulation (tests/compare/compare_simulation_test.cc):
+# 2 comparisons per scenario at 100 resamples instead of 6 at 200.
+export SLICEKIT_COMPARE_SIMULATIONS=${SLICEKIT_COMPARE_SIMULATIONS:-2}
+export SLICEKIT_COMPARE_RESAMPLES=${SLICEKIT_COMPARE_RESAMPLES:-100}
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || true)}
 
 run_asan() {

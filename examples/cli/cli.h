@@ -3,8 +3,8 @@
 // argument walker, the flag tables and their parser, buffered output, table
 // loading and finding a saved slice. Each subcommand lives in its own file
 // (query.cc, generate.cc, eval.cc, slice*.cc, convert.cc, discover.cc,
-// ap.cc, report.cc), declares its flags in a CommandSpec and uses only the
-// public API and the example generator.
+// ap.cc, report.cc, compare*.cc), declares its flags in a CommandSpec and
+// uses only the public API and the example generator.
 #ifndef SLICEKIT_EXAMPLES_CLI_CLI_H_
 #define SLICEKIT_EXAMPLES_CLI_CLI_H_
 
@@ -31,6 +31,8 @@ inline constexpr int kBadInput = 1;
 inline constexpr int kUsageError = 2;
 // `slicekit slice ... check`: an alert rule fired.
 inline constexpr int kAlertFired = 3;
+// `slicekit compare --fail-on-regression`: a verdict is `regression`.
+inline constexpr int kRegression = 3;
 
 // The overview (main.cc): every command's synopsis and what it does,
 // printed by `slicekit help` and after a usage error other than an unknown
@@ -222,6 +224,7 @@ const CommandSpec& ConvertSpec();
 const CommandSpec& DiscoverSpec();
 const CommandSpec& ApSpec();
 const CommandSpec& ReportSpec();
+const CommandSpec& CompareSpec();
 int Query(Args& args);
 int Generate(Args& args);
 int Eval(Args& args);
@@ -230,6 +233,7 @@ int Convert(Args& args);
 int Discover(Args& args);
 int Ap(Args& args);
 int ReportCommand(Args& args);
+int Compare(Args& args);
 
 }  // namespace slicekit::cli
 

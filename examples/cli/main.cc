@@ -6,7 +6,8 @@
 //   slicekit generate --rows 200000 --seed 7 --out metrics.csv
 //
 // Exit status: 0 success, 1 bad input (the file, the filter, a column), 2 a
-// usage error, 3 an alert rule fired (`slice ... check`). One file per
+// usage error, 3 an alert rule fired (`slice ... check`) or a regression
+// (`compare --fail-on-regression`). One file per
 // subcommand, each with its table of flags; cli.h holds what they share.
 // Here: the overview, `help` and --help, and finding the command.
 #include <cstdio>
@@ -64,7 +65,17 @@ const char kUsage[] =
     "       slicekit report [--table FILE] [--gt GT.json --pred DETS.json]\n"
     "                       [--store FILE --org ORG [--slice SLICE]...]\n"
     "                       [--no-auto] [--title TEXT] [--page-rows N]\n"
-    "                       [--bins N] [--threads T] --out REPORT.html\n"
+    "                       [--bins N] [--threads T] [--compare-base "
+    "BASE.json]\n"
+    "                       --out REPORT.html\n"
+    "       slicekit compare --gt GT.json --base BASE.json --new NEW.json\n"
+    "                    | --base-table FILE --new-table FILE\n"
+    "                    [--store FILE --org ORG] [--slice NAME]...\n"
+    "                    [--where EXPR]... [--metric ap|ap50|ap75|precision|\n"
+    "                    recall|f1]... [--bootstrap N] [--seed S]\n"
+    "                    [--confidence C] [--fdr Q] [--tolerance X]\n"
+    "                    [--min-images N] [--threads T] [--discover]\n"
+    "                    [--fail-on-regression] [--format text|json]\n"
     "       slicekit --help | help COMMAND | COMMAND --help\n"
     "\n"
     "query     prints the data_row_id of each live row matching --where (all\n"
@@ -130,12 +141,26 @@ const char kUsage[] =
     "          file's path. With --gt and --pred: COCO AP and per-class PR\n"
     "          curves per slice, and without --table the table is their\n"
     "          metrics (eval's defaults). With --store: each saved slice's\n"
-    "          row count at its snapshots.\n"
+    "          row count at its snapshots. --compare-base adds a comparison\n"
+    "          with that base run (--pred is the new one): a forest plot of\n"
+    "          each slice's AP delta with its CI and per-class AP deltas.\n"
+    "compare   compares a new run with a base run sharing the ground truth\n"
+    "          on all data and each slice (the org's saved slices, or each\n"
+    "          --slice, and each --where; docs/compare.md): per --metric\n"
+    "          (default all) base, new, delta, a paired bootstrap CI over\n"
+    "          images (--bootstrap 1000, --seed 1, --confidence 0.95), a\n"
+    "          Benjamini-Hochberg q-value (--fdr 0.05) and a verdict:\n"
+    "          regression, improvement, no change or too small (under\n"
+    "          --min-images 30). --base/--new: COCO results with --gt, or\n"
+    "          NDJSON runs; --base-table/--new-table: two metrics tables\n"
+    "          (precision, recall, f1). --discover finds unnamed slices where\n"
+    "          the new run errs more. Exits 3 with --fail-on-regression when\n"
+    "          a verdict is regression.\n"
     "help      prints this or, for a command (`help slice create` for a slice\n"
     "          command), its usage and flags.\n"
     "\n"
     "exit status: 0 success, 1 bad input, 2 usage error, 3 slice check:\n"
-    "an alert rule fired\n";
+    "an alert rule fired, or compare --fail-on-regression: a regression\n";
 
 namespace {
 
@@ -147,7 +172,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {QuerySpec, Query}, {GenerateSpec, Generate},    {SliceSpec, SliceCommand},
     {EvalSpec, Eval},   {ConvertSpec, Convert},      {DiscoverSpec, Discover},
-    {ApSpec, Ap},       {ReportSpec, ReportCommand},
+    {ApSpec, Ap},       {ReportSpec, ReportCommand}, {CompareSpec, Compare},
 };
 
 const Command* FindCommand(absl::string_view name) {

@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "examples/cli/cli.h"
 #include "slicekit/coco.h"
+#include "slicekit/compare.h"
 #include "slicekit/metrics.h"
 #include "slicekit/slice_store.h"
 
@@ -60,6 +62,9 @@ const CommandSpec& ReportSpec() {
            .value_name = "T",
            .help = "threads to build the report with",
            .integer = IntegerRange{1, 256}},
+          {.name = "--compare-base",
+           .value_name = "BASE.json",
+           .help = "compare --pred with this base run (COCO results)"},
           {.name = "--out",
            .value_name = "REPORT.html",
            .help = "the file to write",
@@ -67,6 +72,43 @@ const CommandSpec& ReportSpec() {
       }};
   return *kSpec;
 }
+
+namespace {
+
+// `--compare-base BASE.json`: the base run against the --gt/--pred run
+// (the new one) on all data and the report's saved slices, with compare's
+// defaults.
+absl::StatusOr<slicekit::Comparison> CompareWithBase(
+    const std::string& gt, const std::string& base_path,
+    const std::string& new_path, const slicekit::ModelRun& fresh,
+    const std::vector<slicekit::Slice>& slices,
+    const slicekit::ReportOptions& options) {
+  absl::StatusOr<slicekit::ModelRun> base =
+      slicekit::ImportCocoFiles(gt, base_path);
+  if (!base.ok()) return base.status();
+  std::vector<slicekit::CompareSlice> compare_slices;
+  for (const slicekit::Slice& slice : slices) {
+    compare_slices.push_back({slice.name, slice.filter});
+  }
+  std::unique_ptr<slicekit::SliceResolver> resolver;
+  slicekit::CompareOptions compare;
+  compare.threads = options.threads;
+  if (options.store != nullptr) {
+    absl::StatusOr<std::unique_ptr<slicekit::SliceResolver>> made =
+        options.store->Resolver(options.org);
+    if (!made.ok()) return made.status();
+    resolver = *std::move(made);
+    compare.resolver = resolver.get();
+  }
+  absl::StatusOr<slicekit::Comparison> comparison =
+      slicekit::CompareRuns(*base, fresh, compare_slices, compare);
+  if (!comparison.ok()) return comparison.status();
+  comparison->base_name = base_path;
+  comparison->new_name = new_path;
+  return comparison;
+}
+
+}  // namespace
 
 int ReportCommand(Args& args) {
   ParsedFlags flags;
@@ -109,6 +151,10 @@ int ReportCommand(Args& args) {
   }
   if (!only_slices.empty() && !store_path) {
     return UsageError("--slice needs --store and --org");
+  }
+  const std::optional<std::string> compare_base = flags.Get("--compare-base");
+  if (compare_base && !gt) {
+    return UsageError("--compare-base needs --gt and --pred (the new run)");
   }
 
   // The model run, when given: its metrics table stands in for --table.
@@ -153,6 +199,14 @@ int ReportCommand(Args& args) {
     store_holder = *std::move(store);
   }
 
+  std::optional<slicekit::Comparison> comparison;
+  if (compare_base) {
+    absl::StatusOr<slicekit::Comparison> made =
+        CompareWithBase(*gt, *compare_base, *pred, *run, slices, options);
+    if (!made.ok()) return InputError(made.status().message());
+    comparison = *std::move(made);
+    options.comparison = &*comparison;
+  }
   absl::StatusOr<slicekit::Report> report = slicekit::BuildReport(
       *table, slices, options, run.has_value() ? &*run : nullptr);
   if (!report.ok()) return InputError(report.status().message());

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "slicekit/metrics.h"
 #include "slicekit/selection.h"
 
@@ -121,6 +122,14 @@ struct CocoEvaluation {
   }
 };
 
+// COCO's headline numbers (area "all", maxDets 100), as summarize()'s
+// stats[0..2]: -1 where no image in the set has a regular ground truth.
+struct CocoApStats {
+  double ap = -1;    // AP @[IoU=0.50:0.95]
+  double ap50 = -1;  // AP @[IoU=0.50]
+  double ap75 = -1;  // AP @[IoU=0.75]
+};
+
 // The detections with score >= threshold, at one IoU threshold, area
 // "all", at most kCocoMaxDets per (image, class).
 struct ThresholdPoint {
@@ -180,6 +189,25 @@ class CocoEvaluator {
   // (the positions of MetricsToTable's table, which keeps the run's row
   // order). InvalidArgument when rows.num_rows() differs from the run's.
   absl::StatusOr<CocoEvaluation> Evaluate(const Selection& rows) const;
+
+  // AP, AP50 and AP75 over the images weighted by multiplicity: exactly
+  // Evaluate()'s stats[kCocoAp], [kCocoAp50] and [kCocoAp75] for the run in
+  // which row r appears weights[r] times (0: left out), each copy an image
+  // of its own placed next to row r in image-id order (so a copy's
+  // detections tie with the original's where pycocotools' order puts
+  // them). Weights of 0 and 1 give Evaluate(rows) bit for bit. The cost of
+  // a bootstrap resample: one pass per class and IoU threshold over the
+  // detections sorted once by Create(), nothing matched or sorted again.
+  // Thread-safe; each thread keeps its own scratch buffers.
+  // InvalidArgument when weights.size() differs from the run's rows.
+  absl::StatusOr<CocoApStats> EvaluateWeighted(
+      absl::Span<const uint32_t> weights) const;
+
+  // The evaluator of the images `rows` selects: the same answers as this
+  // one for any set of them (rows outside count as left out), in time that
+  // grows with their detections rather than the run's. Row numbers are
+  // kept. InvalidArgument when rows.num_rows() differs from the run's.
+  absl::StatusOr<CocoEvaluator> Restrict(const Selection& rows) const;
 
   // Per class (in class order, classes with neither ground truth nor
   // detections in the images left out), then all classes together (class

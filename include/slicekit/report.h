@@ -8,6 +8,9 @@
 //   RenderReportHtml()  the HTML of a Report
 //   WriteReport()       both, into a file, for a nightly pipeline
 //
+// Given a comparison of two runs (compare.h), a section shows it: a forest
+// plot per metric and per-class AP deltas.
+//
 // Given the model run the table came from, each slice also gets COCO AP and
 // per-class precision-recall curves over its images (CocoEvaluator, as
 // pycocotools computes them); given the slice store, each saved slice gets
@@ -27,6 +30,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "slicekit/compare.h"
 #include "slicekit/explore.h"
 #include "slicekit/model_run.h"
 #include "slicekit/order.h"
@@ -154,6 +158,8 @@ struct Report {
   bool history_from_store = false;
   // The most classes a TP/FP/FN chart shows (ReportOptions::max_classes).
   size_t max_classes = 20;
+  // ReportOptions::comparison's copy: the comparison section.
+  std::optional<Comparison> comparison;
 };
 
 struct ReportOptions {
@@ -183,6 +189,11 @@ struct ReportOptions {
   // snapshots; without it, references resolve among the saved slices given.
   SliceStore* store = nullptr;
   std::string org = "";
+  // A comparison of two runs (CompareRuns(), CompareTables()) to show in
+  // its own section: per metric a forest plot of each slice's delta with
+  // its CI coloured by verdict, the numbers, per-class AP deltas. Copied
+  // into the Report; may be null.
+  const Comparison* comparison = nullptr;
 };
 
 // Builds the report of `table`: its summary, histograms of `confidence` and

@@ -8,6 +8,7 @@
 #include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
 #include "slicekit/column_reader.h"
+#include "slicekit/compare.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
 #include "slicekit/discover.h"

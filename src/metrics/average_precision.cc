@@ -310,6 +310,32 @@ absl::StatusOr<CocoEvaluation> CocoEvaluator::Evaluate(
   return EvaluateImpl(&rows);
 }
 
+absl::StatusOr<CocoEvaluator> CocoEvaluator::Restrict(
+    const Selection& rows) const {
+  SLICEKIT_RETURN_IF_ERROR(CheckRows(&rows, num_rows_));
+  CocoEvaluator c;
+  c.num_classes_ = num_classes_;
+  c.num_rows_ = num_rows_;
+  c.detection_begin_.push_back(0);
+  c.ground_truth_begin_.push_back(0);
+  for (int k = 0; k < num_classes_; ++k) {
+    for (size_t i = detection_begin_[k]; i < detection_begin_[k + 1]; ++i) {
+      if (rows.Contains(detections_[i].row)) {
+        c.detections_.push_back(detections_[i]);
+      }
+    }
+    for (size_t i = ground_truth_begin_[k]; i < ground_truth_begin_[k + 1];
+         ++i) {
+      if (rows.Contains(ground_truths_[i].row)) {
+        c.ground_truths_.push_back(ground_truths_[i]);
+      }
+    }
+    c.detection_begin_.push_back(c.detections_.size());
+    c.ground_truth_begin_.push_back(c.ground_truths_.size());
+  }
+  return c;
+}
+
 CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
   const int num_classes = num_classes_;
   CocoEvaluation e;

@@ -191,6 +191,7 @@ void BindTableIo(py::module_& m);  // CSV, export, the standard columns
 void BindMetrics(py::module_& m);
 void BindStore(py::module_& m);     // slices, history, snapshots, the store
 void BindAnalysis(py::module_& m);  // summaries, explore, auto slices, curation
+void BindCompare(py::module_& m);   // two runs slice by slice
 
 }  // namespace slicekit::python
 

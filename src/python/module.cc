@@ -268,6 +268,7 @@ PYBIND11_MODULE(_slicekit, m) {
   slicekit::python::BindMetrics(m);
   slicekit::python::BindStore(m);
   slicekit::python::BindAnalysis(m);
+  slicekit::python::BindCompare(m);
 
   m.def("_order_keys", &slicekit::python::ToOrderBy, py::arg("order_by"),
         "The OrderBy list of an order_by argument.");

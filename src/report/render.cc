@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "slicekit/report.h"
+#include "src/report/render_compare.h"
 #include "src/report/svg.h"
 
 namespace slicekit {
@@ -561,6 +562,10 @@ std::string RenderReportHtml(const Report& report) {
                   " by slicekit</p></header>\n");
   Index(report, &out);
   out.push_back('\n');
+  if (report.comparison.has_value()) {
+    internal::ComparisonSection(*report.comparison, &out);
+    out.push_back('\n');
+  }
   AllData(report, &out);
   out.push_back('\n');
   for (size_t i = 0; i < report.slices.size(); ++i) {

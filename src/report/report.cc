@@ -354,6 +354,7 @@ absl::StatusOr<Report> BuildReport(const Table& table,
   report.title = options.title;
   report.generated_at = options.generated_at.value_or(absl::Now());
   report.max_classes = options.max_classes;
+  if (options.comparison != nullptr) report.comparison = *options.comparison;
   SLICEKIT_ASSIGN_OR_RETURN(report.all, SummarizeAll(table));
 
   const int confidence_column =

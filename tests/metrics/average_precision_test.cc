@@ -524,6 +524,136 @@ TEST(CocoPropertyTest, SubsetEqualsARunOfOnlyThoseImages) {
   }
 }
 
+// ---- Weighted accumulation (the bootstrap's) ---------------------------
+
+// `run` with row r repeated weights[r] times, each copy an image of its own
+// whose id sorts right after row r's: ids become id * 100 + copy.
+ModelRun Duplicated(const ModelRun& run, const std::vector<uint32_t>& weights) {
+  ModelRun out;
+  out.classes = run.classes;
+  for (size_t r = 0; r < run.rows.size(); ++r) {
+    const int64_t id = std::stoll(run.rows[r].data_row_id);
+    for (uint32_t copy = 0; copy < weights[r]; ++copy) {
+      DataRow row = run.rows[r];
+      row.data_row_id = absl::StrCat(id * 100 + copy);
+      out.rows.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+// Weight k on an image equals that image duplicated k times, bit for bit,
+// on runs with score ties within and across images (RandomRun's grid of
+// four scores) and one (image, class) over maxDets.
+TEST(CocoWeightedTest, WeightKEqualsTheImageDuplicatedKTimes) {
+  const uint32_t seed = 20260420;
+  std::mt19937 rng(seed);
+  int nonzero = 0;
+  for (int trial = 0; trial < 30; ++trial) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed, " trial ", trial));
+    const ModelRun run = RandomRun(rng, 3 + trial % 7);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+    const CocoEvaluator coco = CocoEvaluator::Create(evaluator);
+    std::vector<uint32_t> weights(run.rows.size());
+    for (uint32_t& w : weights) {
+      w = std::uniform_int_distribution<uint32_t>(0, 4)(rng);
+    }
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoApStats got,
+                                  coco.EvaluateWeighted(weights));
+    const ModelRun copies = Duplicated(run, weights);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoEvaluation want,
+                                  EvaluateCoco(copies));
+    EXPECT_EQ(got.ap, want.stats[kCocoAp]);
+    EXPECT_EQ(got.ap50, want.stats[kCocoAp50]);
+    EXPECT_EQ(got.ap75, want.stats[kCocoAp75]);
+    nonzero += got.ap > 0;
+  }
+  EXPECT_GT(nonzero, 20);
+}
+
+// Weights of 0 and 1 are a selection: Evaluate(rows), bit for bit, also on
+// the pycocotools fixture.
+TEST(CocoWeightedTest, ZeroOneWeightsEqualEvaluateOfTheSelection) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      ModelRun run, ImportCocoFiles(DataPath("coco_ap", "gt.json"),
+                                    DataPath("coco_ap", "dets.json")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+  const CocoEvaluator coco = CocoEvaluator::Create(evaluator);
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 4; ++trial) {
+    const Selection rows = trial == 0 ? [&] {
+      Selection all(run.rows.size());
+      for (size_t r = 0; r < run.rows.size(); ++r) all.Add(r);
+      return all;
+    }() : RandomSubset(rng, run.rows.size());
+    std::vector<uint32_t> weights(run.rows.size(), 0);
+    rows.ForEach([&](RowIndex r) { weights[r] = 1; });
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoApStats got,
+                                  coco.EvaluateWeighted(weights));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoEvaluation want,
+                                  coco.Evaluate(rows));
+    EXPECT_EQ(got.ap, want.stats[kCocoAp]) << trial;
+    EXPECT_EQ(got.ap50, want.stats[kCocoAp50]) << trial;
+    EXPECT_EQ(got.ap75, want.stats[kCocoAp75]) << trial;
+  }
+}
+
+// A restricted evaluator answers like the whole one for subsets of its
+// images, and leaves the others out.
+TEST(CocoWeightedTest, RestrictKeepsTheAnswersOfItsImages) {
+  std::mt19937 rng(21);
+  for (int trial = 0; trial < 6; ++trial) {
+    const ModelRun run = RandomRun(rng, 8);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+    const CocoEvaluator coco = CocoEvaluator::Create(evaluator);
+    const Selection kept = RandomSubset(rng, run.rows.size());
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoEvaluator part,
+                                  coco.Restrict(kept));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoEvaluation want,
+                                  coco.Evaluate(kept));
+    EXPECT_EQ(part.Evaluate().stats, want.stats) << trial;
+    std::vector<uint32_t> weights(run.rows.size());
+    std::vector<uint32_t> masked(run.rows.size());
+    for (size_t r = 0; r < weights.size(); ++r) {
+      weights[r] = std::uniform_int_distribution<uint32_t>(0, 3)(rng);
+      masked[r] = kept.Contains(static_cast<RowIndex>(r)) ? weights[r] : 0;
+    }
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoApStats got,
+                                  part.EvaluateWeighted(weights));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const CocoApStats whole,
+                                  coco.EvaluateWeighted(masked));
+    EXPECT_EQ(got.ap, whole.ap) << trial;
+    EXPECT_EQ(got.ap75, whole.ap75) << trial;
+  }
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const ModelRun small, ImportCocoFiles(DataPath("coco_ap", "gt.json"),
+                                            DataPath("coco_ap", "dets.json")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&small));
+  EXPECT_THAT(CocoEvaluator::Create(evaluator).Restrict(Selection(3)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("the selection covers 3 rows")));
+}
+
+TEST(CocoWeightedTest, RejectsWeightsOfTheWrongSizeAndNoGroundTruth) {
+  ModelRun run;
+  run.classes = {"x"};
+  run.rows.resize(3);
+  for (int r = 0; r < 3; ++r) run.rows[r].data_row_id = absl::StrCat(r);
+  run.rows[1].predictions.push_back({0, Box{0, 0, 4, 4}, 0.5});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+  const CocoEvaluator coco = CocoEvaluator::Create(evaluator);
+  EXPECT_THAT(coco.EvaluateWeighted(std::vector<uint32_t>(4, 1)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("the weights cover 4 rows but the run has "
+                                 "3")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const CocoApStats none,
+      coco.EvaluateWeighted(std::vector<uint32_t>{2, 3, 1}));
+  EXPECT_EQ(none.ap, -1);
+  EXPECT_EQ(none.ap50, -1);
+  EXPECT_EQ(none.ap75, -1);
+}
+
 // ---- Sweeps ------------------------------------------------------------
 
 // At every threshold the sweep's counts are what the Evaluator finds when

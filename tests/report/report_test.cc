@@ -23,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/auto_slices.h"
+#include "slicekit/compare.h"
 #include "slicekit/explore.h"
 #include "slicekit/expr.h"
 #include "slicekit/order.h"
@@ -743,6 +744,85 @@ std::vector<std::string> DirectoryEntries(const std::string& dir) {
   closedir(d);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+// A comparison given through ReportOptions gets its own section: a forest
+// plot per metric whose rows carry each slice's delta, CI and verdict, and
+// a table with the same numbers.
+TEST(ReportTest, ComparisonSectionDrawsEachSlicesDeltaAndVerdict) {
+  const Table table = RandomTable(11, 120);
+  Comparison comparison;
+  comparison.base_name = "base <run>.json";
+  comparison.new_name = "new.json";
+  comparison.options.metrics = {CompareMetric::kAp, CompareMetric::kRecall};
+  comparison.images = 120;
+  const Verdict verdicts[] = {Verdict::kRegression, Verdict::kNoChange,
+                              Verdict::kTooSmall};
+  for (CompareMetric metric : comparison.options.metrics) {
+    for (int s = 0; s < 3; ++s) {
+      CompareResult& r = comparison.results.emplace_back();
+      r.slice = s == 0 ? "all data" : absl::StrCat("slice & ", s);
+      r.metric = metric;
+      r.images = 120 / (s + 1);
+      r.verdict = verdicts[s];
+      if (s < 2) {
+        r.base = 0.5;
+        r.new_value = 0.5 - 0.1 / (s + 1);
+        r.delta = *r.new_value - *r.base;
+        r.ci = std::make_pair(*r.delta - 0.03, *r.delta + 0.02 * s);
+        r.p_value = 0.01;
+        r.q_value = 0.02;
+      }
+    }
+  }
+  comparison.classes = {{"car", 10, 0.6, 0.4}, {"bike", 3, 0.2, 0.3}};
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Report report,
+      BuildReport(table, {},
+                  {.auto_slices = false, .comparison = &comparison}));
+  ASSERT_TRUE(report.comparison.has_value());
+  absl::StatusOr<XmlDoc> doc = XmlDoc::Parse(RenderReportHtml(report));
+  ASSERT_THAT(doc, IsOk());
+  const std::vector<xmlNodePtr> section =
+      doc->Nodes("//section[@id='comparison']");
+  ASSERT_THAT(section, SizeIs(1));
+  EXPECT_THAT(doc->Text("p[@class='meta']", section[0]),
+              HasSubstr("base base <run>.json"));
+  for (const char* metric : {"ap", "recall"}) {
+    SCOPED_TRACE(metric);
+    const std::vector<xmlNodePtr> plot = doc->Nodes(
+        absl::StrCat(".//svg:svg[svg:title='", metric, ": new - base']"),
+        section[0]);
+    ASSERT_THAT(plot, SizeIs(1));
+    const std::vector<xmlNodePtr> rows =
+        doc->Nodes(".//svg:g[@class='forest-row']", plot[0]);
+    ASSERT_THAT(rows, SizeIs(3));
+    EXPECT_EQ(XmlDoc::Attribute(rows[1], "data-series"), "slice & 1");
+    EXPECT_EQ(XmlDoc::Attribute(rows[0], "data-verdict"), "regression");
+    EXPECT_EQ(XmlDoc::Attribute(rows[2], "data-verdict"), "too small");
+    EXPECT_DOUBLE_EQ(XmlDoc::Number(rows[0], "data-value"), -0.1);
+    EXPECT_DOUBLE_EQ(XmlDoc::Number(rows[0], "data-lo"), -0.13);
+    // The regression's marks are vermillion; a too-small slice has no CI.
+    EXPECT_EQ(XmlDoc::Attribute(doc->Nodes("svg:line[@class='ci']", rows[0])[0],
+                                "stroke"),
+              "#D55E00");
+    EXPECT_THAT(doc->Nodes("svg:line[@class='ci']", rows[2]), SizeIs(0));
+    const std::vector<xmlNodePtr> cells =
+        doc->Nodes(absl::StrCat(".//table[@data-metric='", metric,
+                                "']//td[@data-verdict]"),
+                   section[0]);
+    ASSERT_THAT(cells, SizeIs(3));
+    EXPECT_EQ(XmlDoc::Content(cells[1]), "no change");
+  }
+  const std::vector<xmlNodePtr> classes =
+      doc->Nodes(".//table[@class='compare-classes']//tr[td]", section[0]);
+  ASSERT_THAT(classes, SizeIs(2));
+  EXPECT_EQ(XmlDoc::Content(doc->Nodes("td", classes[0])[0]), "car");  // worst
+  // Without a comparison there is no section.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Report plain,
+                                BuildReport(table, {}, {.auto_slices = false}));
+  EXPECT_EQ(RenderReportHtml(plain).find("id=\"comparison\""),
+            std::string::npos);
 }
 
 TEST(ReportTest, WriteReportReplacesTheFileWhole) {

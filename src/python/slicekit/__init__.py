@@ -15,6 +15,7 @@ arrays (row positions, ids) and pandas DataFrames.
 
 Errors are :class:`Error` subclasses carrying the C++ ``absl::Status``
 code and message (``InvalidArgumentError``, ``NotFoundError``, ...).
+Two runs slice by slice with statistics: :func:`compare` (a DataFrame).
 Scale-out over Dask: :mod:`slicekit.distributed`. Guide: docs/python.md.
 """
 
@@ -36,8 +37,9 @@ from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         SliceResolver, SliceStore, SliceSummary,
                         SliceVersion, SnapshotDiff,
                         SnapshotInfo, SummaryComparison, Table, Watermark,
-                        auto_slices, bind,
-                        compare_summaries, eval_coco, eval_ndjson, explore,
+                        auto_slices, bind, compare_coco,
+                        compare_summaries, compare_tables, eval_coco,
+                        eval_ndjson, explore,
                         export_rows, filter_from_json, filter_to_json,
                         format_filter, hash_partitions, normalize_slice_name,
                         order_cursor, order_page, order_rows, parse_filter,
@@ -46,6 +48,7 @@ from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         summarize, summarize_all, summarize_dataset,
                         validate_slice_description)
 from ._builder import Col, col
+from ._compare import ComparisonFrame, compare
 from . import _table
 
 __version__ = "0.1.0"
@@ -72,7 +75,7 @@ def count(table: Table, filter, threads: int = 1) -> int:
 
 __all__ = [
     "AbortedError", "AlreadyExistsError", "AutoSlice", "BoundFilter",
-    "CancelledError", "ClassSummary", "Col", "CurationReport", "Curator",
+    "CancelledError", "ClassSummary", "Col", "ComparisonFrame", "CurationReport", "Curator",
     "DataLossError", "DeadlineExceededError", "Error", "ExplorePage", "Expr",
     "FailedPreconditionError", "InternalError", "InvalidArgumentError",
     "MAX_FILTER_DEPTH", "MAX_FILTER_INPUT_BYTES",
@@ -83,7 +86,8 @@ __all__ = [
     "SliceStore", "SliceSummary", "SummaryComparison", "Table",
     "UnauthenticatedError", "UnavailableError", "UnimplementedError",
     "UnknownError", "Watermark", "auto_slices", "bind", "col",
-    "compare_summaries", "count", "eval_coco", "eval_ndjson", "explore",
+    "compare", "compare_coco", "compare_summaries", "compare_tables", "count",
+    "eval_coco", "eval_ndjson", "explore",
     "export_rows", "filter_from_json", "filter_to_json", "format_filter",
     "from_pandas", "hash_partitions", "normalize_slice_name", "order_cursor",
     "order_page", "order_rows", "parse_filter", "read_csv", "read_csv_text",

@@ -184,6 +184,24 @@ def export_rows(table: Table, rows: Optional[RowsLike] = ...,
 def standard_column_types() -> Dict[str, ColumnTypeName]: ...
 def hash_partitions(ids: Any, partitions: int) -> npt.NDArray[np.int32]: ...
 
+def compare_coco(gt: str, base: str, new: str, *,
+                 slices: Sequence[Tuple[str, FilterLike]] = ...,
+                 metrics: Sequence[str] = ..., bootstrap: int = ...,
+                 seed: int = ..., confidence: float = ..., fdr: float = ...,
+                 tolerance: float = ..., min_images: int = ...,
+                 threads: int = ...,
+                 resolver: Optional[SliceResolver] = ...,
+                 discover: bool = ...,
+                 missing_as_no_predictions: bool = ...) -> Dict[str, Any]: ...
+def compare_tables(base: Table, new: Table, *,
+                   slices: Sequence[Tuple[str, FilterLike]] = ...,
+                   metrics: Sequence[str] = ..., bootstrap: int = ...,
+                   seed: int = ..., confidence: float = ..., fdr: float = ...,
+                   tolerance: float = ..., min_images: int = ...,
+                   threads: int = ...,
+                   resolver: Optional[SliceResolver] = ...,
+                   discover: bool = ...,
+                   missing_as_no_predictions: bool = ...) -> Dict[str, Any]: ...
 def eval_coco(gt: str, predictions: str, *, iou_threshold: float = ...,
               confidence_threshold: float = ...,
               rule: Literal["coco", "labelbox"] = ...,
