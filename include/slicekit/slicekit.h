@@ -32,5 +32,6 @@
 #include "slicekit/slice_summary.h"
 #include "slicekit/table.h"
 #include "slicekit/table_snapshot.h"
+#include "slicekit/tide.h"
 
 #endif  // SLICEKIT_SLICEKIT_H_
