@@ -66,7 +66,8 @@ std::optional<int> LoadInput(const char* command, const ParsedFlags& flags,
     return UsageError(absl::StrCat(command, " needs --gt and --pred"));
   }
   if (flags.Has("--where") && !slice.empty()) {
-    return UsageError(absl::StrCat(command, " takes --where or --slice, not both"));
+    return UsageError(
+        absl::StrCat(command, " takes --where or --slice, not both"));
   }
   if (!slice.empty() && (flags.Get("--store").value_or("").empty() ||
                          flags.Get("--org").value_or("").empty())) {
@@ -118,8 +119,8 @@ std::optional<int> IntFlag(const ParsedFlags& flags, const char* name, int lo,
   const std::optional<std::string> text = flags.Get(name);
   if (!text) return std::nullopt;
   if (!absl::SimpleAtoi(*text, out) || *out < lo || *out > hi) {
-    return UsageError(absl::StrCat(name, " needs a whole number in [", lo,
-                                   ", ", hi, "], not '", *text, "'"));
+    return UsageError(absl::StrCat(name, " needs a whole number in [", lo, ", ",
+                                   hi, "], not '", *text, "'"));
   }
   return std::nullopt;
 }
@@ -226,10 +227,9 @@ const CommandSpec& LabelIssuesSpec() {
         {.name = "--min-confidence",
          .value_name = "C",
          .help = "a prediction is confident from C on (default 0.5)"});
-    spec->flags.push_back(
-        {.name = "--match-iou",
-         .value_name = "X",
-         .help = "match and swap IoU (default 0.5)"});
+    spec->flags.push_back({.name = "--match-iou",
+                           .value_name = "X",
+                           .help = "match and swap IoU (default 0.5)"});
     spec->flags.push_back(
         {.name = "--overlap-iou",
          .value_name = "X",
@@ -254,8 +254,8 @@ int LabelIssues(Args& args) {
   if (auto rc = NumberFlag(flags, "--match-iou", 0.01, 1, &options.match_iou)) {
     return *rc;
   }
-  if (auto rc = NumberFlag(flags, "--overlap-iou", 0, 0.99,
-                           &options.overlap_iou)) {
+  if (auto rc =
+          NumberFlag(flags, "--overlap-iou", 0, 0.99, &options.overlap_iou)) {
     return *rc;
   }
   if (auto rc = IntFlag(flags, "--top", 1, 1 << 30, &top)) return *rc;

@@ -48,12 +48,20 @@ nlohmann::json ErrorsJson(const TideErrors& t, const ConfusionMatrix& m,
   out["tide"] = {
       {"ap50", t.ap},
       {"main",
-       {{"cls", t.cls}, {"loc", t.loc}, {"both", t.both},
-        {"dupe", t.dupe}, {"bkg", t.bkg}, {"miss", t.miss}}},
+       {{"cls", t.cls},
+        {"loc", t.loc},
+        {"both", t.both},
+        {"dupe", t.dupe},
+        {"bkg", t.bkg},
+        {"miss", t.miss}}},
       {"special", {{"false_pos", t.false_pos}, {"false_neg", t.false_neg}}},
       {"counts",
-       {{"cls", t.num_cls}, {"loc", t.num_loc}, {"both", t.num_both},
-        {"dupe", t.num_dupe}, {"bkg", t.num_bkg}, {"miss", t.num_miss}}}};
+       {{"cls", t.num_cls},
+        {"loc", t.num_loc},
+        {"both", t.num_both},
+        {"dupe", t.num_dupe},
+        {"bkg", t.num_bkg},
+        {"miss", t.num_miss}}}};
   out["confusion"] = {{"labels", m.labels},
                       {"columns", m.columns},
                       {"matrix", m.counts},
@@ -94,13 +102,14 @@ bool PrintErrorsText(const TideErrors& t, const ConfusionMatrix& m,
   out.Line(header);
   for (size_t r = 0; r < m.labels.size(); ++r) {
     std::string line = absl::StrFormat("%-*s", width, TextField(m.labels[r]));
-    for (int64_t v : m.counts[r]) absl::StrAppend(&line, absl::StrFormat(" %8d", v));
+    for (int64_t v : m.counts[r])
+      absl::StrAppend(&line, absl::StrFormat(" %8d", v));
     out.Line(line);
   }
   int64_t crowd = 0;
   for (int64_t v : m.crowd) crowd += v;
-  out.Line(absl::StrFormat("(%d predictions in crowd regions, not counted)",
-                           crowd));
+  out.Line(
+      absl::StrFormat("(%d predictions in crowd regions, not counted)", crowd));
   out.Line("");
   out.Line(c.all.ece.has_value()
                ? absl::StrFormat("calibration: ECE %.4f over %d detections",
@@ -146,8 +155,9 @@ nlohmann::json LabelIssuesJson(const std::vector<LabelIssue>& issues,
 bool PrintLabelIssuesText(const std::vector<LabelIssue>& issues,
                           const ModelRun& run) {
   Output out;
-  out.Line("rank\tscore\tkind\timage_id\tannotation_id\tlabel\tpredicted\t"
-           "confidence");
+  out.Line(
+      "rank\tscore\tkind\timage_id\tannotation_id\tlabel\tpredicted\t"
+      "confidence");
   for (size_t k = 0; k < issues.size(); ++k) {
     const LabelIssue& i = issues[k];
     const DataRow& row = run.rows[i.row];
@@ -158,11 +168,10 @@ bool PrintLabelIssuesText(const std::vector<LabelIssue>& issues,
       annotation = absl::StrCat(g.id);
       label = TextField(run.classes[g.class_index]);
     }
-    out.Line(absl::StrFormat("%d\t%.4f\t%s\t%s\t%s\t%s\t%s\t%.4f", k + 1,
-                             i.score, LabelIssueKindName(i.kind),
-                             TextField(row.data_row_id), annotation, label,
-                             TextField(run.classes[p.class_index]),
-                             p.confidence));
+    out.Line(absl::StrFormat(
+        "%d\t%.4f\t%s\t%s\t%s\t%s\t%s\t%.4f", k + 1, i.score,
+        LabelIssueKindName(i.kind), TextField(row.data_row_id), annotation,
+        label, TextField(run.classes[p.class_index]), p.confidence));
   }
   return out.Flush();
 }

@@ -969,8 +969,7 @@ void ExplainNothingFound(const Table& table, const DiscoverOptions& options,
       miss.slice = s;
       const double e = s.mean_error / st.average_error - 1;
       const double size_term = n / static_cast<double>(s.size) - 1;
-      miss.slice.score =
-          options.alpha * e - (1 - options.alpha) * size_term;
+      miss.slice.score = options.alpha * e - (1 - options.alpha) * size_term;
       miss.alpha_to_rank = e + size_term > 0 ? size_term / (e + size_term) : 1;
       result->near_misses.push_back(miss);
     }

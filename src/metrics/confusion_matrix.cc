@@ -50,8 +50,8 @@ void AddImage(const DataRow& row, const ConfusionOptions& o, size_t nc,
     bool in_crowd = false;
     for (size_t g = 0; g < gts.size(); ++g) {
       if (gts[g].iscrowd) {
-        in_crowd = in_crowd || CocoIou(pred.box, gts[g].box, true) >=
-                                   o.iou_threshold;
+        in_crowd =
+            in_crowd || CocoIou(pred.box, gts[g].box, true) >= o.iou_threshold;
         continue;
       }
       if ((*taken)[g]) continue;

@@ -8,8 +8,8 @@
 
 namespace slicekit::internal {
 
-void MatchImage(const DataRow& row, double foreground_iou,
-                int max_detections, ImageMatch* m) {
+void MatchImage(const DataRow& row, double foreground_iou, int max_detections,
+                ImageMatch* m) {
   const std::vector<Prediction>& preds = row.predictions;
   m->detections.resize(preds.size());
   std::iota(m->detections.begin(), m->detections.end(), 0u);

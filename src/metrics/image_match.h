@@ -40,8 +40,8 @@ struct ImageMatch {
 // yet taken, when that IoU >= `foreground_iou`; then an unmatched
 // detection whose crowd IoU (intersection over the detection's area) with
 // a crowd region of its class is > `foreground_iou` is ignored.
-void MatchImage(const DataRow& row, double foreground_iou,
-                int max_detections, ImageMatch* m);
+void MatchImage(const DataRow& row, double foreground_iou, int max_detections,
+                ImageMatch* m);
 
 }  // namespace slicekit::internal
 

@@ -32,8 +32,8 @@ absl::Status CheckOptions(const ModelRun& run, const Selection* rows,
   }
   if (!(o.overlap_iou >= 0 && o.overlap_iou < o.match_iou)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("overlap IoU ", o.overlap_iou,
-                     " is not in [0, match IoU ", o.match_iou, ")"));
+        absl::StrCat("overlap IoU ", o.overlap_iou, " is not in [0, match IoU ",
+                     o.match_iou, ")"));
   }
   if (o.max_detections < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -119,7 +119,8 @@ absl::StatusOr<std::vector<LabelIssue>> FindLabelIssues(
     by_box.clear();
     for (size_t d = 0; d < m.detections.size(); ++d) {
       if (m.state[d] != DetectionState::kUnmatched) continue;
-      if (row.predictions[m.detections[d]].confidence < options.min_confidence) {
+      if (row.predictions[m.detections[d]].confidence <
+          options.min_confidence) {
         continue;
       }
       std::optional<LabelIssue> issue = IssueOf(row, m, d, options);

@@ -62,10 +62,9 @@ struct Pass {
 // computes it, in AP points. Sorts `points`.
 double ClassAp(std::vector<Point>* points, int64_t num_gt) {
   if (num_gt == 0) return 0;
-  std::stable_sort(points->begin(), points->end(),
-                   [](const Point& a, const Point& b) {
-                     return a.score > b.score;
-                   });
+  std::stable_sort(
+      points->begin(), points->end(),
+      [](const Point& a, const Point& b) { return a.score > b.score; });
   const size_t n = points->size();
   std::vector<double> precision(n), recall(n);
   int64_t tp = 0, fp = 0;
@@ -117,18 +116,15 @@ std::pair<size_t, double> ArgMax(size_t n, Fn value) {
 
 // Classifies detection d (not a true positive) of an image with ground
 // truth, as TIDERun._eval_image does, test by test.
-Error ClassifyFalsePositive(const DataRow& row, const ImageMatch& m,
-                            size_t d, const TideOptions& o,
-                            int64_t gt_base) {
+Error ClassifyFalsePositive(const DataRow& row, const ImageMatch& m, size_t d,
+                            const TideOptions& o, int64_t gt_base) {
   const Prediction& p = row.predictions[m.detections[d]];
   Error e;
   e.pred_class = p.class_index;
   e.score = p.confidence;
   e.counted = m.state[d] != DetectionState::kIgnored;
   const size_t ng = m.gts.size();
-  auto cls = [&](size_t g) {
-    return row.ground_truths[m.gts[g]].class_index;
-  };
+  auto cls = [&](size_t g) { return row.ground_truths[m.gts[g]].class_index; };
   auto [g1, v1] = ArgMax(ng, [&](size_t g) {
     return cls(g) == p.class_index ? m.Iou(d, g) : 0.0;
   });
@@ -148,8 +144,7 @@ Error ClassifyFalsePositive(const DataRow& row, const ImageMatch& m,
     return e;
   }
   auto dupe = ArgMax(ng, [&](size_t g) {
-    return cls(g) == p.class_index && m.matched_by[g] >= 0 ? m.Iou(d, g)
-                                                           : 0.0;
+    return cls(g) == p.class_index && m.matched_by[g] >= 0 ? m.Iou(d, g) : 0.0;
   });
   if (dupe.second >= o.foreground_iou) {
     e.kind = Kind::kDupe;
@@ -265,8 +260,8 @@ double FixedAp(const Pass& pass, const Kind* fix, Special special) {
 absl::Status CheckOptions(const ModelRun& run, const Selection* rows,
                           const TideOptions& o) {
   if (!(o.foreground_iou > 0 && o.foreground_iou <= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "foreground IoU ", o.foreground_iou, " is not in (0, 1]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("foreground IoU ", o.foreground_iou, " is not in (0, 1]"));
   }
   if (!(o.background_iou >= 0 && o.background_iou < o.foreground_iou)) {
     return absl::InvalidArgumentError(
@@ -325,9 +320,9 @@ absl::StatusOr<TideErrors> ComputeTide(const ModelRun& run,
   for (const Slot& slot : slots) {
     *slot.dap =
         std::max(FixedAp(pass, &slot.kind, Special::kNone) - out.ap, 0.0);
-    *slot.count = std::count_if(
-        pass.errors.begin(), pass.errors.end(),
-        [&](const Error& e) { return e.kind == slot.kind; });
+    *slot.count =
+        std::count_if(pass.errors.begin(), pass.errors.end(),
+                      [&](const Error& e) { return e.kind == slot.kind; });
   }
   out.false_pos = FixedAp(pass, nullptr, Special::kFalsePos) - out.ap;
   out.false_neg = FixedAp(pass, nullptr, Special::kFalseNeg) - out.ap;

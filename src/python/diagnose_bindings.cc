@@ -175,15 +175,17 @@ py::list LabelIssuesCoco(const std::string& gt, const std::string& predictions,
                         ? py::object(py::int_(id))
                         : py::object(Decode(row.data_row_id));
     d["annotation_id"] =
-        i.ground_truth ? py::object(py::int_(row.ground_truths[*i.ground_truth].id))
-                       : py::object(py::none());
+        i.ground_truth
+            ? py::object(py::int_(row.ground_truths[*i.ground_truth].id))
+            : py::object(py::none());
     d["kind"] = std::string(LabelIssueKindName(i.kind));
     d["score"] = i.score;
-    d["label"] = i.ground_truth
-                     ? py::object(Decode(in.run.classes
-                                             [row.ground_truths[*i.ground_truth]
-                                                  .class_index]))
-                     : py::object(py::none());
+    d["label"] =
+        i.ground_truth
+            ? py::object(Decode(
+                  in.run
+                      .classes[row.ground_truths[*i.ground_truth].class_index]))
+            : py::object(py::none());
     d["predicted"] = Decode(in.run.classes[p.class_index]);
     d["confidence"] = p.confidence;
     d["bbox"] = py::make_tuple(p.box.x, p.box.y, p.box.w, p.box.h);

@@ -19,13 +19,13 @@ void TideBars(const TideErrors& t, std::string* out) {
   BarChart chart;
   chart.text = {"TIDE: AP50 points lost per error type", "error type",
                 "dAP (AP points)"};
-  chart.categories = {"cls", "loc", "both", "dupe", "bkg", "miss",
-                      "false pos", "false neg"};
+  chart.categories = {"cls", "loc",  "both",      "dupe",
+                      "bkg", "miss", "false pos", "false neg"};
   BarSeries series;
   series.name = "dAP";
   series.colour = std::string(kOkabeIto[5]);
-  series.values = {t.cls, t.loc, t.both, t.dupe, t.bkg, t.miss,
-                   t.false_pos, t.false_neg};
+  series.values = {t.cls, t.loc,  t.both,      t.dupe,
+                   t.bkg, t.miss, t.false_pos, t.false_neg};
   chart.series.push_back(std::move(series));
   chart.value_decimals = 2;
   absl::StrAppend(out, "<div class=\"chart\" data-chart=\"tide\" data-ap50=\"",
@@ -80,11 +80,12 @@ void Reliability(const Calibration& c, std::string* out) {
                     ? absl::StrFormat("Reliability diagram (ECE %.4f)", *c.ece)
                     : std::string("Reliability diagram (no detections)"),
                 "confidence", "fraction right at IoU .5"};
-  LineSeries perfect{"perfectly calibrated", std::string(kOkabeIto[7]),
-                     {{0, 0}, {1, 1}}};
+  LineSeries perfect{
+      "perfectly calibrated", std::string(kOkabeIto[7]), {{0, 0}, {1, 1}}};
   LineSeries observed{"observed", std::string(kOkabeIto[6]), {}};
   for (const ReliabilityBin& b : c.bins) {
-    if (b.count > 0) observed.points.push_back({*b.mean_confidence, *b.accuracy});
+    if (b.count > 0)
+      observed.points.push_back({*b.mean_confidence, *b.accuracy});
   }
   chart.series = {std::move(perfect), std::move(observed)};
   chart.x_range = {0, 1};

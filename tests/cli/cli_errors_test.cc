@@ -27,7 +27,7 @@ std::string DataPath(const std::string& dir, const std::string& name) {
 }
 
 RunResult RunCommand(const std::string& command, const std::string& fixture,
-              std::vector<std::string> args) {
+                     std::vector<std::string> args) {
   std::vector<std::string> all = {command, "--gt", DataPath(fixture, "gt.json"),
                                   "--pred", DataPath(fixture, "dets.json")};
   all.insert(all.end(), args.begin(), args.end());
@@ -90,8 +90,8 @@ TEST(CliErrorsTest, JsonForAllImagesEqualsTidecvAndSumsAddUp) {
 }
 
 TEST(CliErrorsTest, WhereGivesTheFilteredImagesTide) {
-  const RunResult r = RunCommand("errors", "coco_ap",
-                          {"--where", "weather = 'fog'", "--format", "json"});
+  const RunResult r = RunCommand(
+      "errors", "coco_ap", {"--where", "weather = 'fog'", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json got = nlohmann::json::parse(r.out);
   const nlohmann::json want = OracleEntry("coco_ap", "fog");
@@ -101,8 +101,8 @@ TEST(CliErrorsTest, WhereGivesTheFilteredImagesTide) {
 
 TEST(CliErrorsTest, IouFlagsReachTide) {
   const RunResult r = RunCommand("errors", "coco_ap",
-                          {"--iou", "0.75", "--background-iou", "0.2",
-                           "--bins", "7", "--format", "json"});
+                                 {"--iou", "0.75", "--background-iou", "0.2",
+                                  "--bins", "7", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json got = nlohmann::json::parse(r.out);
   ExpectTide(got["tide"], OracleEntry("coco_ap", "all_fg75_bg20"));
@@ -116,8 +116,8 @@ TEST(CliErrorsTest, SavedSliceGivesItsImages) {
                           "--name", "Drone", "--where", "dataset = 'drone'"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const RunResult r = RunCommand("errors", "coco_small",
-                          {"--slice", "drone", "--store", store, "--org",
-                           "acme", "--format", "json"});
+                                 {"--slice", "drone", "--store", store, "--org",
+                                  "acme", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ExpectTide(nlohmann::json::parse(r.out)["tide"],
              OracleEntry("coco_small", "drone"));
@@ -153,15 +153,15 @@ TEST(CliErrorsTest, BadFlagsAreUsageErrors) {
     EXPECT_THAT(r.err, HasSubstr(c.message));
   }
   // A background IoU at or above the foreground is the library's error.
-  const RunResult r =
-      RunCommand("errors", "coco_small", {"--iou", "0.3", "--background-iou", "0.4"});
+  const RunResult r = RunCommand("errors", "coco_small",
+                                 {"--iou", "0.3", "--background-iou", "0.4"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("background IoU 0.4"));
 }
 
 TEST(CliLabelIssuesTest, JsonIsHighestScoreFirstWithKinds) {
-  const RunResult r =
-      RunCommand("label-issues", "coco_small", {"--top", "20", "--format", "json"});
+  const RunResult r = RunCommand("label-issues", "coco_small",
+                                 {"--top", "20", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json got = nlohmann::json::parse(r.out);
   const auto& issues = got["issues"];
@@ -194,9 +194,9 @@ TEST(CliLabelIssuesTest, ThresholdFlagsNarrowTheList) {
   EXPECT_GT(count({"--min-confidence", "0.2"}), all);
   EXPECT_NE(count({"--overlap-iou", "0.3"}), all);
   EXPECT_NE(count({"--match-iou", "0.7"}), all);
-  const RunResult where = RunCommand("label-issues", "coco_small",
-                              {"--where", "dataset = 'drone'", "--format",
-                               "json"});
+  const RunResult where =
+      RunCommand("label-issues", "coco_small",
+                 {"--where", "dataset = 'drone'", "--format", "json"});
   ASSERT_EQ(where.exit_code, 0) << where.err;
   EXPECT_LT(nlohmann::json::parse(where.out)["issues"].size(), all);
   const RunResult bad =

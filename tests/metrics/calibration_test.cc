@@ -109,16 +109,16 @@ TEST(CalibrationTest, ReliabilityBinsAndEceByHand) {
 TEST(CalibrationTest, IouThresholdOption) {
   CalibrationOptions o;
   o.iou_threshold = 0.7;  // the .625 detection is now wrong
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(CalibrationReport c,
-                                ComputeCalibration(TwoDetections(), nullptr, o));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      CalibrationReport c, ComputeCalibration(TwoDetections(), nullptr, o));
   EXPECT_DOUBLE_EQ(*c.all.ece, 0.5 * 1 + 0.5 * 0.25);
 }
 
 TEST(CalibrationTest, MaxDetectionsOption) {
   CalibrationOptions o;
   o.max_detections = 1;
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(CalibrationReport c,
-                                ComputeCalibration(TwoDetections(), nullptr, o));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      CalibrationReport c, ComputeCalibration(TwoDetections(), nullptr, o));
   EXPECT_EQ(c.all.num_detections, 1);
   EXPECT_DOUBLE_EQ(*c.all.ece, 0);
 }
@@ -136,8 +136,9 @@ TEST(CalibrationTest, RejectsBadOptions) {
   const ModelRun run = TwoDetections();
   CalibrationOptions o;
   o.num_bins = 0;
-  EXPECT_THAT(ComputeCalibration(run, nullptr, o),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bins 0")));
+  EXPECT_THAT(
+      ComputeCalibration(run, nullptr, o),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bins 0")));
   o = {};
   o.iou_threshold = 0;
   EXPECT_THAT(ComputeCalibration(run, nullptr, o),
@@ -149,9 +150,9 @@ TEST(CalibrationTest, RejectsBadOptions) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("max detections 0")));
   Selection wrong(2);
-  EXPECT_THAT(ComputeCalibration(run, &wrong),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("covers 2 rows")));
+  EXPECT_THAT(
+      ComputeCalibration(run, &wrong),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("covers 2 rows")));
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ TEST(ConfusionMatrixTest, RowAndColumnSums) {
   for (uint32_t seed = 1; seed <= 5; ++seed) {
     const ModelRun run = testing::RandomRun(seed);
     const Selection half = EveryOther(run.rows.size());
-    for (const Selection* rows : {static_cast<const Selection*>(nullptr), &half}) {
+    for (const Selection* rows :
+         {static_cast<const Selection*>(nullptr), &half}) {
       for (double conf : {0.0, 0.5, 0.8}) {
         ConfusionOptions o;
         o.confidence_threshold = conf;
@@ -72,9 +73,9 @@ ModelRun HandRun() {
     g.iscrowd = crowd;
     row.ground_truths.push_back(g);
   };
-  gt(0, Box{0, 0, 10, 10});        // cat, detected as dog
-  gt(1, Box{100, 0, 10, 10});      // dog, detected as dog
-  gt(1, Box{200, 0, 10, 10});      // dog, missed
+  gt(0, Box{0, 0, 10, 10});          // cat, detected as dog
+  gt(1, Box{100, 0, 10, 10});        // dog, detected as dog
+  gt(1, Box{200, 0, 10, 10});        // dog, missed
   gt(0, Box{300, 0, 50, 50}, true);  // crowd of cats
   row.predictions = {Prediction{1, Box{0, 0, 10, 11}, 0.9},
                      Prediction{1, Box{100, 0, 10, 10}, 0.8},
@@ -128,9 +129,9 @@ TEST(ConfusionMatrixTest, RejectsBadOptions) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("confidence threshold -0.1")));
   Selection wrong(3);
-  EXPECT_THAT(ComputeConfusionMatrix(run, &wrong),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("covers 3 rows")));
+  EXPECT_THAT(
+      ComputeConfusionMatrix(run, &wrong),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("covers 3 rows")));
 }
 
 }  // namespace

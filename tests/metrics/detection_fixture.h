@@ -7,7 +7,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "slicekit/model_run.h"
 
 namespace slicekit::testing {
@@ -36,7 +35,8 @@ inline ModelRun RandomRun(uint32_t seed, const RandomRunOptions& o = {}) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> u(0, 1);
   ModelRun run;
-  for (int c = 0; c < o.classes; ++c) run.classes.push_back(absl::StrCat("c", c));
+  for (int c = 0; c < o.classes; ++c)
+    run.classes.push_back(absl::StrCat("c", c));
   for (int i = 0; i < o.images; ++i) {
     DataRow row;
     row.data_row_id = std::to_string(i + 1);

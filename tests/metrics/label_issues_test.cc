@@ -38,8 +38,9 @@ struct PlantedRun {
 // A near-perfect model: every object predicted on its box (jittered by up
 // to 2 px, confidence U(.7, 1)) but for 3% missed; a low-confidence
 // background false positive in half the images; confident duplicates (10%
-// of objects) and second guesses of another class (5%). Then about 2% of the labels each get their class swapped,
-// get deleted, or get shifted by 0.6 of their width (IoU .25).
+// of objects) and second guesses of another class (5%). Then about 2% of the
+// labels each get their class swapped, get deleted, or get shifted by 0.6 of
+// their width (IoU .25).
 PlantedRun MakePlantedRun(uint32_t seed, int images) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> u(0, 1);
@@ -96,7 +97,8 @@ PlantedRun MakePlantedRun(uint32_t seed, int images) {
       if (r < 0.02) {
         gt.class_index =
             (gt.class_index + 1 + static_cast<int32_t>(u(rng) * (nc - 1))) % nc;
-        out.planted.push_back({r_index, gt.id, gt.box, LabelIssueKind::kSwapped});
+        out.planted.push_back(
+            {r_index, gt.id, gt.box, LabelIssueKind::kSwapped});
       } else if (r < 0.04) {
         out.planted.push_back(
             {r_index, gt.id, gt.box, LabelIssueKind::kOverlooked});
@@ -143,13 +145,14 @@ TEST(LabelIssuesTest, FindsPlantedLabelErrors) {
     std::set<size_t> planted_rows;
     for (const Planted& p : data.planted) {
       planted_rows.insert(p.row);
-      found += std::any_of(issues.begin(), issues.end(), [&](const LabelIssue& i) {
-        return Finds(data.run, i, p);
-      });
+      found += std::any_of(
+          issues.begin(), issues.end(),
+          [&](const LabelIssue& i) { return Finds(data.run, i, p); });
     }
     EXPECT_GE(found * 10, n * 9) << seed << ": " << found << " of " << n;
     size_t issue_rows_hit = 0;
-    for (const LabelIssue& i : issues) issue_rows_hit += planted_rows.count(i.row);
+    for (const LabelIssue& i : issues)
+      issue_rows_hit += planted_rows.count(i.row);
 
     SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics metrics,
                                   ComputeMetrics(data.run, {}));
@@ -163,7 +166,8 @@ TEST(LabelIssuesTest, FindsPlantedLabelErrors) {
     std::sort(candidates.begin(), candidates.end());
     const size_t k = std::min(candidates.size(), planted_rows.size());
     size_t hits = 0;
-    for (size_t i = 0; i < k; ++i) hits += planted_rows.count(candidates[i].second);
+    for (size_t i = 0; i < k; ++i)
+      hits += planted_rows.count(candidates[i].second);
     std::printf(
         "seed %u: %zu planted in %zu images; label issues found %zu (%.1f%%) "
         "with the right kind in the top %zu (image precision %.1f%%); "
@@ -188,14 +192,15 @@ ModelRun OneOfEach() {
     g.iscrowd = crowd;
     row.ground_truths.push_back(g);
   };
-  gt(1, Box{0, 0, 10, 10}, 1);        // labelled b, predicted a: swapped
-  gt(0, Box{130, 0, 10, 10}, 2);      // a, predicted 6 px left: badly located
+  gt(1, Box{0, 0, 10, 10}, 1);    // labelled b, predicted a: swapped
+  gt(0, Box{130, 0, 10, 10}, 2);  // a, predicted 6 px left: badly located
   gt(0, Box{500, 500, 50, 50}, 3, true);  // a crowd region
-  row.predictions = {Prediction{0, Box{0, 0, 10, 10}, 0.9},
-                     Prediction{0, Box{124, 0, 10, 10}, 0.8},    // IoU 4/16
-                     Prediction{1, Box{300, 0, 10, 10}, 0.7},    // overlooked
-                     Prediction{1, Box{510, 510, 10, 10}, 0.95},  // in the crowd
-                     Prediction{1, Box{700, 0, 10, 10}, 0.3}};   // not confident
+  row.predictions = {
+      Prediction{0, Box{0, 0, 10, 10}, 0.9},
+      Prediction{0, Box{124, 0, 10, 10}, 0.8},     // IoU 4/16
+      Prediction{1, Box{300, 0, 10, 10}, 0.7},     // overlooked
+      Prediction{1, Box{510, 510, 10, 10}, 0.95},  // in the crowd
+      Prediction{1, Box{700, 0, 10, 10}, 0.3}};    // not confident
   run.rows.push_back(row);
   return run;
 }
@@ -268,9 +273,9 @@ TEST(LabelIssuesTest, RejectsBadOptions) {
                        HasSubstr("minimum confidence 2")));
   o = {};
   o.match_iou = 0;
-  EXPECT_THAT(FindLabelIssues(run, nullptr, o),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("match IoU 0")));
+  EXPECT_THAT(
+      FindLabelIssues(run, nullptr, o),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("match IoU 0")));
   o = {};
   o.overlap_iou = 0.5;
   EXPECT_THAT(FindLabelIssues(run, nullptr, o),
@@ -282,9 +287,9 @@ TEST(LabelIssuesTest, RejectsBadOptions) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("max detections 0")));
   Selection wrong(4);
-  EXPECT_THAT(FindLabelIssues(run, &wrong),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("covers 4 rows")));
+  EXPECT_THAT(
+      FindLabelIssues(run, &wrong),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("covers 4 rows")));
 }
 
 }  // namespace

@@ -145,13 +145,13 @@ TEST(TideTest, RejectsBadOptionsAndSelections) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("max detections 0")));
   Selection wrong(5);
-  EXPECT_THAT(ComputeTide(run, &wrong),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("covers 5 rows")));
+  EXPECT_THAT(
+      ComputeTide(run, &wrong),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("covers 5 rows")));
   Selection none(1);
-  EXPECT_THAT(ComputeTide(run, &none),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("undefined")));
+  EXPECT_THAT(
+      ComputeTide(run, &none),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("undefined")));
 }
 
 TEST(TideTest, MaxDetectionsCutsTheLeastConfident) {
