@@ -191,6 +191,8 @@ struct RunEvaluation {
 // Why the slice fails, over the run rows `rows` (errors.md): TIDE, where
 // it is defined, the confusion matrix and calibration at the defaults.
 void AddErrors(const ModelRun& run, const Selection& rows, ReportSlice* slice) {
+  // No image of the run among the slice's rows: nothing to explain.
+  if (rows.Count() == 0) return;
   absl::StatusOr<TideErrors> tide = ComputeTide(run, &rows);
   if (tide.ok()) slice->tide = *tide;
   absl::StatusOr<ConfusionMatrix> confusion =
@@ -198,7 +200,9 @@ void AddErrors(const ModelRun& run, const Selection& rows, ReportSlice* slice) {
   if (confusion.ok()) slice->confusion = *std::move(confusion);
   absl::StatusOr<CalibrationReport> calibration =
       ComputeCalibration(run, &rows);
-  if (calibration.ok()) slice->calibration = calibration->all;
+  if (calibration.ok() && calibration->all.num_detections > 0) {
+    slice->calibration = calibration->all;
+  }
 }
 
 absl::StatusOr<RunEvaluation> EvaluateRun(const Table& table,
