@@ -269,6 +269,7 @@ PYBIND11_MODULE(_slicekit, m) {
   slicekit::python::BindStore(m);
   slicekit::python::BindAnalysis(m);
   slicekit::python::BindCompare(m);
+  slicekit::python::BindDiagnose(m);
 
   m.def("_order_keys", &slicekit::python::ToOrderBy, py::arg("order_by"),
         "The OrderBy list of an order_by argument.");

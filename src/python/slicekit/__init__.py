@@ -38,10 +38,12 @@ from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         SliceVersion, SnapshotDiff,
                         SnapshotInfo, SummaryComparison, Table, Watermark,
                         auto_slices, bind, compare_coco,
-                        compare_summaries, compare_tables, eval_coco,
+                        compare_summaries, compare_tables, errors_coco,
+                        eval_coco,
                         eval_ndjson, explore,
                         export_rows, filter_from_json, filter_to_json,
-                        format_filter, hash_partitions, normalize_slice_name,
+                        format_filter, hash_partitions, label_issues_coco,
+                        normalize_slice_name,
                         order_cursor, order_page, order_rows, parse_filter,
                         read_csv, read_csv_text, scan, scan_many,
                         slice_name_key, slice_row_ids, standard_column_types,
@@ -49,6 +51,7 @@ from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         validate_slice_description)
 from ._builder import Col, col
 from ._compare import ComparisonFrame, compare
+from ._diagnose import confusion_matrix, errors, label_issues
 from . import _table
 
 __version__ = "0.1.0"

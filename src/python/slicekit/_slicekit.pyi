@@ -193,6 +193,15 @@ def compare_coco(gt: str, base: str, new: str, *,
                  resolver: Optional[SliceResolver] = ...,
                  discover: bool = ...,
                  missing_as_no_predictions: bool = ...) -> Dict[str, Any]: ...
+def errors_coco(gt: str, predictions: str, *,
+                where: Optional[FilterLike] = ..., iou: float = ...,
+                background_iou: float = ..., confidence: float = ...,
+                bins: int = ..., lenient: bool = ...) -> Dict[str, Any]: ...
+def label_issues_coco(gt: str, predictions: str, *,
+                      where: Optional[FilterLike] = ...,
+                      min_confidence: float = ..., match_iou: float = ...,
+                      overlap_iou: float = ..., top: Optional[int] = ...,
+                      lenient: bool = ...) -> List[Dict[str, Any]]: ...
 def compare_tables(base: Table, new: Table, *,
                    slices: Sequence[Tuple[str, FilterLike]] = ...,
                    metrics: Sequence[str] = ..., bootstrap: int = ...,
