@@ -80,7 +80,11 @@ void BindBoundFilter(py::module_& m) {
       .def_property_readonly("table",
                              [](const PyBoundFilter& b) { return b.table; })
       .def("debug_string",
-           [](const PyBoundFilter& b) { return b.filter.DebugString(); });
+           [](const PyBoundFilter& b) { return b.filter.DebugString(); })
+      .def("__repr__", [](const PyBoundFilter& b) {
+        return Decode(absl::StrCat("<slicekit.BoundFilter [",
+                                   b.filter.expr().ToString(), "]>"));
+      });
 }
 
 // bind(), scan() and scan_many() as module functions.

@@ -27,20 +27,6 @@ py::object ToDatetime(absl::Time t) {
                                                 absl::ToUnixMicros(t));
 }
 
-// A SliceStore shared by the Python object and any operation in flight, so
-// close() never pulls it out from under another thread.
-struct PyStore {
-  std::shared_ptr<SliceStore> store;
-
-  std::shared_ptr<SliceStore> Get() const {
-    if (!store) {
-      throw StatusError(
-          absl::FailedPreconditionError("the slice store is closed"));
-    }
-    return store;
-  }
-};
-
 // Runs fn(store) with the GIL released (SQLite may wait on a lock).
 template <typename Fn>
 auto WithStore(const PyStore& s, Fn&& fn) {
