@@ -9,7 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "slicekit/alert_rules.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_alerts.h"
 #include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table_snapshot.h"
@@ -482,7 +484,37 @@ void BindStoreAlertRules(py::class_<PyStore>& store) {
             });
           },
           py::arg("org"),
-          "(slice id, rules) of the org's slices that have any.");
+          "(slice id, rules) of the org's slices that have any.")
+      .def(
+          "_check_alerts",
+          [](const PyStore& s, const std::string& org, const TablePtr& table,
+             int threads, bool snapshot, const std::string& table_name,
+             const std::string& actor) {
+            std::shared_ptr<SliceStore> store = s.Get();
+            CheckAlertsOptions options;
+            options.threads = threads;
+            options.snapshot = snapshot;
+            options.table_name = table_name;
+            options.taken = ToChange(actor);
+            const std::vector<SliceAlertReport> reports =
+                Value(Reading(*table, [&] {
+                  return CheckAlerts(*store, org, table->table, options);
+                }));
+            // One row per rule checked, for a DataFrame.
+            py::list rows;
+            for (const SliceAlertReport& r : reports) {
+              for (const AlertResult& a : r.results) {
+                rows.append(py::make_tuple(
+                    r.slice_id, Decode(r.slice_name), a.rule.ToString(),
+                    std::string(AlertMetricName(a.rule.metric)), a.value,
+                    a.fired, r.since_snapshot, r.new_snapshot));
+              }
+            }
+            return rows;
+          },
+          py::arg("org"), py::arg("table"), py::arg("threads"),
+          py::arg("snapshot"), py::arg("table_name"), py::arg("actor"),
+          "CheckAlerts() as rows (SliceStore.check_alerts wraps it).");
 }
 
 void BindStoreClose(py::class_<PyStore>& store) {

@@ -199,3 +199,57 @@ def test_table_files_save_and_open_by_content(rng, tmp_path):
     with pytest.raises(TypeError, match="path must be a str, bytes or "
                        "os.PathLike"):
         sk.open_table(3)
+
+
+def test_check_alerts_measures_each_rule_against_the_table(rng):
+    t = sk.Table.from_pandas(reference.random_frame(rng, 500))
+    store = sk.SliceStore.in_memory()
+    has_fp = store.create("org", "Has FPs", "fp >= 1")
+    store.create("org", "Quiet", "fp >= 100")  # no rules: not checked
+    size = sk.count(t, "fp >= 1")
+    precision = sk.summarize(t, sk.scan(t, "fp >= 1")).precision
+    store.set_alert_rules("org", has_fp.id,
+                          f"size > {size - 1}; precision < 0.0001")
+    got = store.check_alerts("org", t)
+    assert list(got.columns) == ["slice_id", "slice", "rule", "metric",
+                                 "value", "fired", "since_snapshot",
+                                 "new_snapshot"]
+    assert list(got["slice"]) == ["Has FPs", "Has FPs"]
+    by_metric = got.set_index("metric")
+    assert by_metric.loc["size", "value"] == size
+    assert bool(by_metric.loc["size", "fired"])
+    assert by_metric.loc["precision", "value"] == pytest.approx(precision)
+    assert bool(by_metric.loc["precision", "fired"]) == (precision < 0.0001)
+    taken = store.check_alerts("org", t, snapshot=True, table_name="day 1")
+    assert taken["new_snapshot"].notna().all()
+    assert [x.id for x in store.list_snapshots("org", has_fp.id)] == [
+        int(taken["new_snapshot"].iloc[0])]
+
+
+def test_results_as_dataframes_and_in_notebooks(rng):
+    frame = reference.random_frame(rng, 300)
+    t = sk.Table.from_pandas(frame)
+    sel = sk.scan(t, "fp >= 1")
+    summary = sk.summarize(t, sel)
+    got = summary.to_pandas()
+    assert got.loc[None, "rows"] == summary.rows == sel.count()
+    assert got.loc[None, "fp"] == summary.fp
+    for c in summary.classes:
+        assert got.loc[c.class_name, "tp"] == c.tp
+    both = sk.compare_summaries(t, sel, "ds1").to_pandas()
+    assert list(both.index) == ["slice", "all", "dataset"]
+    assert both.loc["all", "rows"] == 300
+    assert both.loc["dataset", "rows"] == int((frame["dataset"] == "ds1").sum())
+    page = sk.explore(t, "fp >= 1", limit=5)
+    for shown in (t, summary, sk.compare_summaries(t, sel), page):
+        text = shown._repr_html_()
+        assert text.startswith("<") and "</table>" in text
+    assert "300 rows &times; " in t._repr_html_()
+    # The first rows, as t.to_pandas() would show them.
+    assert frame["data_row_id"][0] in t._repr_html_()
+    assert frame["data_row_id"][20] not in t._repr_html_()
+    bound = sk.bind("fp >= 1", t)
+    assert repr(bound) == "<slicekit.BoundFilter [fp >= 1]>"
+    curator = sk.Curator(t, [sk.Slice(name="FPs", filter="fp >= 1")])
+    assert repr(curator) == "<slicekit.Curator 1 slices>"
+    assert "entries in 1 slices" in repr(curator.new_rows(0))

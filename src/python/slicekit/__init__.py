@@ -50,7 +50,7 @@ from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         validate_slice_description)
 from ._builder import Col, col
 from ._compare import ComparisonFrame, compare
-from . import _ap, _store, _table
+from . import _ap, _display, _store, _table
 from ._ap import AveragePrecision, coco_ap
 from ._discover import DiscoveryFrame, discover
 from ._report import Report, report, write_report
@@ -71,6 +71,8 @@ Table.column = _table.column  # type: ignore
 _store.install()
 # ModelRun.ap() and ModelRun.per_class() as DataFrames (slicekit/_ap.py).
 _ap.install()
+# to_pandas() and notebook display (_repr_html_) of results (_display.py).
+_display.install()
 
 
 def from_pandas(df, types=None, chunk_rows: int = 65536) -> Table:

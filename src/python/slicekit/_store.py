@@ -140,7 +140,31 @@ def update_filter_as_new(self: SliceStore, org: str, id: str, new_name: str,
                                  expected_version=version)
 
 
+ALERT_COLUMNS = ["slice_id", "slice", "rule", "metric", "value", "fired",
+                 "since_snapshot", "new_snapshot"]
+
+
+def check_alerts(self: SliceStore, org: str, table: Table, *,
+                 threads: int = 1, snapshot: bool = False,
+                 table_name: str = "", actor: str = "") -> Any:
+    """Checks the alert rules of every slice of `org` that has any against
+    `table` as it is now (``slicekit slice alerts``): a DataFrame with one
+    row per rule (slice_id, slice, rule, metric, value, fired,
+    since_snapshot, new_snapshot), slices by name. value is NaN where the
+    metric is undefined (then the rule does not fire). snapshot=True also
+    snapshots each checked slice, so the next check measures new_rows from
+    here."""
+    import pandas as pd
+    rows = self._check_alerts(org, table, threads, snapshot, table_name,
+                              actor)
+    frame = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["fired"] = frame["fired"].astype(bool)
+    return frame
+
+
 def install() -> None:
+    SliceStore.check_alerts = check_alerts  # type: ignore
     SliceStore.create = create  # type: ignore
     SliceStore.update_filter = update_filter  # type: ignore
     SliceStore.update_filter_as_new = update_filter_as_new  # type: ignore
