@@ -124,11 +124,35 @@ void BindSlice(py::module_& m) {
           "created_at", [](const Slice& s) { return ToDatetime(s.created_at); })
       .def_property_readonly(
           "updated_at", [](const Slice& s) { return ToDatetime(s.updated_at); })
-      .def("__repr__", [](const Slice& s) {
-        return Decode(absl::StrCat("<slicekit.Slice ", s.id, " '", s.name,
-                                   "' [", s.filter.ToString(), "] v", s.version,
-                                   ">"));
-      });
+      .def("__repr__",
+           [](const Slice& s) {
+             return Decode(absl::StrCat("<slicekit.Slice ", s.id, " '", s.name,
+                                        "' [", s.filter.ToString(), "] v",
+                                        s.version, ">"));
+           })
+      // Every field, times as microseconds since the epoch (exact), the
+      // filter as its JSON (ids of IN SLICE references kept).
+      .def(py::pickle(
+          [](const Slice& s) {
+            return py::make_tuple(
+                s.id, s.org, s.name, s.description, s.filter, s.order_by,
+                absl::ToUnixMicros(s.created_at),
+                absl::ToUnixMicros(s.updated_at), s.version);
+          },
+          [](py::tuple t) {
+            if (t.size() != 9) throw py::value_error("bad Slice pickle");
+            Slice s;
+            s.id = t[0].cast<std::string>();
+            s.org = t[1].cast<std::string>();
+            s.name = t[2].cast<std::string>();
+            s.description = t[3].cast<std::string>();
+            s.filter = t[4].cast<Expr>();
+            s.order_by = t[5].cast<std::vector<OrderBy>>();
+            s.created_at = absl::FromUnixMicros(t[6].cast<int64_t>());
+            s.updated_at = absl::FromUnixMicros(t[7].cast<int64_t>());
+            s.version = t[8].cast<int64_t>();
+            return s;
+          }));
 }
 
 void BindSliceVersion(py::module_& m) {
@@ -216,7 +240,8 @@ void BindStoreOpen(py::class_<PyStore>& store) {
           "A new empty store in memory.")
       .def_static(
           "open_sqlite",
-          [](const std::string& path, bool read_only) {
+          [](py::handle path_arg, bool read_only) {
+            const std::string path = PathArg(path_arg, "path");
             absl::StatusOr<std::unique_ptr<SliceStore>> store = [&] {
               py::gil_scoped_release release;
               return SliceStore::OpenSqlite(path, {.read_only = read_only});
@@ -429,6 +454,15 @@ void BindStoreSnapshots(py::class_<PyStore>& store) {
           },
           py::arg("org"), py::arg("id"),
           "The snapshots of slice `id`, oldest first.")
+      .def(
+          "get_snapshot",
+          [](const PyStore& s, const std::string& org, int64_t snapshot_id) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.GetSnapshot(org, snapshot_id);
+            });
+          },
+          py::arg("org"), py::arg("snapshot_id"),
+          "One snapshot's info and summary (NotFoundError naming it).")
       .def(
           "snapshot_members",
           [](const PyStore& s, const std::string& org, int64_t snapshot_id) {

@@ -585,6 +585,14 @@ void BindTableRows(py::class_<TableHandle, TablePtr>& table) {
           py::arg("path"),
           "Writes the table as a table file (docs/table-file.md), "
           "atomically; open_table() maps it back.")
+      .def(
+          "verify",
+          [](const TableHandle& t) {
+            Check(Reading(t, [&] { return t.table.Verify(); }));
+          },
+          "Checks every section of a table file opened with "
+          "verify='on_first_use' now (DataLossError naming the file and "
+          "section); a table in memory has nothing to check.")
       .def("compact", &CompactTable,
            "Drops deleted rows (a new generation: earlier selections and "
            "positions become invalid). Returns the CompactionStats as a dict.")

@@ -28,6 +28,10 @@ from ._errors import (AbortedError, AlreadyExistsError, CancelledError,
                       PermissionDeniedError, ResourceExhaustedError,
                       UnauthenticatedError, UnavailableError,
                       UnimplementedError, UnknownError)
+# Before anything takes names from the extension: its functions get real
+# signatures and TypeErrors that name the parameter (_signatures.py).
+from . import _signatures
+_signatures.install()
 from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         MAX_SLICE_DESCRIPTION_CHARS, MAX_SLICE_NAME_CHARS,
                         MAX_SLICES_PER_ORG, MIN_SLICE_NAME_CHARS, AutoSlice,
