@@ -191,8 +191,8 @@ void BindSummaryValues(py::module_& m) {
 void BindSummarize(py::module_& m) {
   m.def(
       "summarize",
-      [](const TablePtr& table, const PySelection& selection) {
-        CheckSameTable(table, selection);
+      [](const TablePtr& table, py::handle rows) {
+        const PySelection selection = ToSelection(table, rows);
         return Value(Reading(*table, [&]() -> absl::StatusOr<SliceSummary> {
           // Refused after a compact(), which Summarize() cannot tell.
           absl::StatusOr<Selection> live =
@@ -202,7 +202,8 @@ void BindSummarize(py::module_& m) {
         }));
       },
       py::arg("table"), py::arg("selection"),
-      "Summarizes the live rows of a selection.");
+      "Summarizes the live rows of a selection (or of row positions or a "
+      "boolean mask).");
   m.def(
       "summarize_all",
       [](const TablePtr& table) {
@@ -220,9 +221,9 @@ void BindSummarize(py::module_& m) {
       "Summarizes the rows with dataset = `dataset`.");
   m.def(
       "compare_summaries",
-      [](const TablePtr& table, const PySelection& selection,
+      [](const TablePtr& table, py::handle rows,
          std::optional<std::string> dataset) {
-        CheckSameTable(table, selection);
+        const PySelection selection = ToSelection(table, rows);
         return Value(Reading(*table, [&]() -> absl::StatusOr<SummaryComparison> {
           absl::StatusOr<Selection> live =
               LiveSelection(table->table, selection.selection);

@@ -114,6 +114,8 @@ T Value(absl::StatusOr<T> value) {
 // close() never pulls it out from under another thread.
 struct PyStore {
   std::shared_ptr<SliceStore> store;
+  // What repr() shows: "in memory" or the SQLite file.
+  std::string where = "in memory";
 
   std::shared_ptr<SliceStore> Get() const {
     if (!store) {
@@ -155,6 +157,10 @@ auto Writing(TableHandle& table, Fn&& fn) {
 
 // Throws InvalidArgument unless `selection` was made from `table`.
 void CheckSameTable(const TablePtr& table, const PySelection& selection);
+
+// A `selection` argument: a Selection of `table` (checked), or what
+// Selection.from_rows takes (row positions, a boolean mask).
+PySelection ToSelection(const TablePtr& table, py::handle rows);
 
 // The live rows of `selection` as the table is now: rows deleted since the
 // selection was made are dropped, so that what a Selection counts, lists and

@@ -235,7 +235,8 @@ void BindStoreOpen(py::class_<PyStore>& store) {
       .def_static(
           "in_memory",
           [] {
-            return PyStore{std::shared_ptr<SliceStore>(SliceStore::InMemory())};
+            return PyStore{std::shared_ptr<SliceStore>(SliceStore::InMemory()),
+                           "in memory"};
           },
           "A new empty store in memory.")
       .def_static(
@@ -247,7 +248,9 @@ void BindStoreOpen(py::class_<PyStore>& store) {
               return SliceStore::OpenSqlite(path, {.read_only = read_only});
             }();
             return PyStore{
-                std::shared_ptr<SliceStore>(Value(std::move(store)))};
+                std::shared_ptr<SliceStore>(Value(std::move(store))),
+                absl::StrCat("sqlite '", path, "'",
+                             read_only ? " read-only" : "")};
           },
           py::arg("path"), py::kw_only(), py::arg("read_only") = false,
           "Opens (or creates) the SQLite store at `path`. read_only=True "
@@ -561,6 +564,11 @@ void BindStoreClose(py::class_<PyStore>& store) {
           },
           "Raises DataLossError naming the first problem; returns None if the "
           "store is consistent.")
+      .def("__repr__",
+           [](const PyStore& s) {
+             return Decode(absl::StrCat("<slicekit.SliceStore ", s.where,
+                                        s.store ? "" : " (closed)", ">"));
+           })
       .def(
           "close", [](PyStore& s) { s.store.reset(); },
           "Closes the store (operations in flight finish first); later calls "

@@ -455,6 +455,24 @@ PySelection SelectionFromRows(const TablePtr& t, py::handle rows) {
   return MakeSelection(t, std::move(s));
 }
 
+}  // namespace
+
+PySelection ToSelection(const TablePtr& table, py::handle rows) {
+  if (py::isinstance<PySelection>(rows)) {
+    PySelection selection = rows.cast<PySelection>();
+    CheckSameTable(table, selection);
+    return selection;
+  }
+  if (rows.is_none()) {
+    throw py::type_error(
+        "selection must be a Selection, row positions or a boolean mask, "
+        "not None");
+  }
+  return SelectionFromRows(table, rows);
+}
+
+namespace {
+
 void BindWatermark(py::module_& m) {
   py::class_<Table::Watermark>(
       m, "Watermark",

@@ -121,3 +121,32 @@ def test_the_functions_pickle_by_reference():
     for fn in (sk.scan, sk.Table.find, sk.Selection.from_rows,
                sk.SliceStore.in_memory):
         assert pickle.loads(pickle.dumps(fn)) is fn
+
+
+def test_positions_and_masks_wherever_a_selection_is_taken(rng):
+    import reference
+    t = sk.Table.from_pandas(reference.random_frame(rng, 200))
+    sel = sk.scan(t, "fp >= 1")
+    positions = sel.to_numpy()
+    mask = t.to_pandas()["fp"].fillna(0).to_numpy() >= 1
+    for rows in (positions, list(positions), mask):
+        assert list(sk.order_rows(t, rows, "confidence desc")) == list(
+            sk.order_rows(t, sel, "confidence desc"))
+        assert list(sk.order_page(t, rows, "confidence desc",
+                                  limit=7).rows) == list(
+            sk.order_page(t, sel, "confidence desc", limit=7).rows)
+        assert sk.summarize(t, rows) == sk.summarize(t, sel)
+        assert sk.compare_summaries(t, rows).slice == sk.summarize(t, sel)
+    with pytest.raises(TypeError, match="not None"):
+        sk.order_rows(t, None)
+
+
+def test_reprs_say_what_the_object_is(tmp_path):
+    assert repr(sk.SliceStore.in_memory()) == "<slicekit.SliceStore in memory>"
+    path = tmp_path / "s.db"
+    store = sk.SliceStore.open_sqlite(path)
+    assert repr(store) == f"<slicekit.SliceStore sqlite '{path}'>"
+    store.close()
+    assert repr(store).endswith("(closed)>")
+    reader = sk.SliceStore.open_sqlite(path, read_only=True)
+    assert "read-only" in repr(reader)
