@@ -207,15 +207,24 @@ std::optional<py::array> BooleanArray(py::handle value) {
   }
   py::array array = py::reinterpret_borrow<py::array>(a);
   if (array.dtype().kind() == 'b') return array;
-  if (array.dtype().kind() == 'O') {
-    // A nullable boolean Series comes as objects: True/False/pd.NA.
+  if (array.dtype().kind() == 'O' && array.size() > 0) {
+    // A nullable boolean Series comes as objects: True/False, and pd.NA
+    // where missing. All bools: a mask; bools and others: refused.
+    py::object numpy_bool = py::module_::import("numpy").attr("bool_");
+    size_t bools = 0;
     for (py::handle item : a.attr("ravel")()) {
-      if (PyBool_Check(item.ptr()) ||
-          py::isinstance(item, py::module_::import("numpy").attr("bool_"))) {
-        throw py::type_error(
-            "a boolean mask must be a bool array without missing values "
-            "(fill them first, e.g. mask.fillna(False))");
+      if (PyBool_Check(item.ptr()) || py::isinstance(item, numpy_bool)) {
+        ++bools;
       }
+    }
+    if (bools == static_cast<size_t>(array.size())) {
+      return py::reinterpret_borrow<py::array>(
+          a.attr("astype")(py::module_::import("numpy").attr("bool_")));
+    }
+    if (bools > 0) {
+      throw py::type_error(
+          "a boolean mask must be a bool array without missing values "
+          "(fill them first, e.g. mask.fillna(False))");
     }
   }
   return std::nullopt;

@@ -49,9 +49,13 @@ def test_a_boolean_mask_selects_its_true_rows_at_every_entry_point(
                 assert got == sk.export_rows(t, want, "ndjson"), name
             else:
                 assert got == list(want), name
-        # A pandas Series and a list of bools are masks too.
+        # A pandas Series, a list of bools and a nullable boolean Series
+        # without missing values (to_numpy() gives objects) are masks too.
         assert list(t.row_ids(pd.Series(mask))) == ids
         assert list(t.row_ids(mask.tolist())) == ids
+        nullable = pd.array(mask, dtype="boolean")
+        assert list(t.row_ids(nullable)) == ids
+        assert list(t.row_ids(pd.Series(nullable).to_numpy())) == ids
     # With rows deleted, a mask over every position also works.
     positions = np.zeros(t.num_rows, dtype=bool)
     positions[[0, 5]] = True
