@@ -19,6 +19,9 @@ packages=(
   # Python 3 with NumPy, pandas, pytest, Dask and distributed.
   pybind11-dev python3-pybind11 python3-dev
   python3-numpy python3-pandas python3-pytest python3-dask python3-distributed
+  # `pip install .` / `pip wheel .` (pyproject.toml, setup.py) and the
+  # test that installs the wheel into a fresh virtual environment.
+  python3-pip python3-setuptools python3-wheel python3-venv
 )
 for arg in "$@"; do
   case "$arg" in
