@@ -2,9 +2,9 @@
 // The verifier of the table file (docs/table-file.md, "What is verified
 // when"): a column's sections are checked the first time the column is
 // read, or all at Open with TableOpenOptions::Verify::kAll: the checksum,
-// then the invariants that reading relies on (codes inside the dictionary, offsets
-// inside their bytes, NULL counts), so a file that a faulty writer made
-// with valid checksums cannot make a reader crash.
+// then the invariants that reading relies on (codes inside the dictionary,
+// offsets inside their bytes, NULL counts), so a file that a faulty writer
+// made with valid checksums cannot make a reader crash.
 #include <algorithm>
 #include <atomic>
 #include <bit>

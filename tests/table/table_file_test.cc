@@ -660,9 +660,8 @@ TEST_F(TableFileVersion1Test, AFlippedBitFailsItsCrc32) {
     const std::string path = testing::TempPath("v1_flipped.skt");
     WriteFile(path, flipped);
     const absl::StatusOr<Table> opened = Table::Open(path);
-    EXPECT_THAT(opened.status(),
-                StatusIs(absl::StatusCode::kDataLoss,
-                         HasSubstr("checksum mismatch")));
+    EXPECT_THAT(opened.status(), StatusIs(absl::StatusCode::kDataLoss,
+                                          HasSubstr("checksum mismatch")));
     refused += !opened.ok();
   }
   EXPECT_GT(refused, 10);

@@ -8,13 +8,14 @@
 
 #include <zlib.h>
 
-#define XXH_INLINE_ALL
-#include "xxhash.h"
-
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
+
+// Header-only, as the library compiles it (src/table/table_format.cc).
+#define XXH_INLINE_ALL
+#include "xxhash.h"
 
 namespace slicekit::testing {
 
