@@ -58,6 +58,9 @@ COUNTERPARTS = {
     # Comparison and report
     "CompareRuns": "compare_coco", "CompareTables": "compare_tables",
     "SavedCompareSlices": "compare",
+    # Why a slice fails
+    "ComputeTide": "errors", "ComputeConfusionMatrix": "confusion_matrix",
+    "ComputeCalibration": "errors", "FindLabelIssues": "label_issues",
     "BuildReport": "report", "RenderReportHtml": "report",
     "WriteReport": "write_report", "WriteReportHtml": "write_report",
     # The slice store
@@ -110,6 +113,7 @@ NOT_BOUND = {
     "ExportFormatName": "export_rows() takes the format name",
     "ParseExportFormat": "export_rows() parses the format name",
     "SliceChangeName": "SliceVersion.change is the name",
+    "LabelIssueKindName": "label_issues() gives the kind as a string",
     "AutoSliceSpec": "AutoSlice carries its filter, name and description",
     # COCO's fixed parameters: the values are in AveragePrecision's
     # frames (iou_threshold, recall) and STAT_NAMES.
