@@ -398,7 +398,7 @@ absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
       (S_ISREG(info.st_mode) && info.st_size == 0)) {
     return SliceStore::InMemory();
   }
-  return SliceStore::OpenSqlite(path, {.read_only = true});
+  return SliceStore::Open(path, /*read_only=*/true);
 }
 
 absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
