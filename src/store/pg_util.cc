@@ -186,10 +186,45 @@ absl::StatusOr<PgConnPtr> PgConnect(const PgServer& server) {
 
 PgParam PgParam::Int(int64_t v) { return {Kind::kInt, absl::StrCat(v)}; }
 
+std::string PgEscapeText(absl::string_view text) {
+  if (text.find_first_of(absl::string_view("\0\1", 2)) ==
+      absl::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (const char c : text) {
+    if (c == '\0') {
+      out.append("\1" "0");
+    } else if (c == '\1') {
+      out.append("\1\1");
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> PgText(const PGresult* result, int row, int col) {
   if (PQgetisnull(result, row, col)) return std::nullopt;
-  return std::string(PQgetvalue(result, row, col),
-                     static_cast<size_t>(PQgetlength(result, row, col)));
+  const absl::string_view stored(
+      PQgetvalue(result, row, col),
+      static_cast<size_t>(PQgetlength(result, row, col)));
+  if (stored.find('\1') == absl::string_view::npos) {
+    return std::string(stored);
+  }
+  std::string out;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (stored[i] == '\1' && i + 1 < stored.size()) {
+      // A lone 0x01 (never written) is kept, so the row's checksum fails.
+      if (stored[i + 1] == '0' || stored[i + 1] == '\1') {
+        out.push_back(stored[++i] == '0' ? '\0' : '\1');
+        continue;
+      }
+    }
+    out.push_back(stored[i]);
+  }
+  return out;
 }
 
 std::optional<int64_t> PgInt(const PGresult* result, int row, int col) {

@@ -53,16 +53,23 @@ struct PgResultCloser {
 };
 using PgResultPtr = std::unique_ptr<PGresult, PgResultCloser>;
 
-// One statement parameter: text as exact bytes (binary format: a NUL or an
-// invalid byte is refused by the server, never cut), an integer in
-// decimal, bytes for a bytea column, or NULL.
+// Text as the store keeps it in a TEXT column, which cannot hold U+0000:
+// 0x01 becomes 0x01 0x01 and 0x00 becomes 0x01 '0', so the stored text is
+// still UTF-8, equal values stay equal and distinct ones distinct.
+// PgText() undoes it.
+std::string PgEscapeText(absl::string_view text);
+
+// One statement parameter: text as exact bytes (binary format: an invalid
+// byte is refused by the server, never cut), an integer in decimal, bytes
+// for a bytea column, or NULL.
 struct PgParam {
   enum class Kind { kText, kInt, kBytes, kNull };
   Kind kind = Kind::kNull;
   std::string value;
 
+  // Escaped (PgEscapeText): a TEXT value cannot hold a NUL.
   static PgParam Text(absl::string_view text) {
-    return {Kind::kText, std::string(text)};
+    return {Kind::kText, PgEscapeText(text)};
   }
   static PgParam Int(int64_t v);
   static PgParam Bytes(absl::string_view bytes) {
@@ -71,7 +78,8 @@ struct PgParam {
   static PgParam Null() { return {}; }
 };
 
-// The cell (row, column) of a result, exact bytes; nullopt for NULL.
+// The cell (row, column) of a result, exact bytes (PgEscapeText undone);
+// nullopt for NULL.
 std::optional<std::string> PgText(const PGresult* result, int row, int col);
 // The cell as an integer; nullopt for NULL or a cell that is not one.
 std::optional<int64_t> PgInt(const PGresult* result, int row, int col);

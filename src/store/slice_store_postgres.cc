@@ -626,7 +626,8 @@ class PgBackend final : public SliceStoreBackend {
         PQtransactionStatus(conn) != PQTRANS_IDLE) {
       PgResultPtr(PQexec(conn, "ROLLBACK"));
     }
-    if (PQstatus(conn) != CONNECTION_OK) {
+    // A server shutting down says so (57P01) before the socket closes.
+    if (PQstatus(conn) != CONNECTION_OK || absl::IsUnavailable(status)) {
       conn_.reset();
       if (!absl::IsUnavailable(status)) {
         status = absl::UnavailableError(
