@@ -16,6 +16,7 @@
 #include "slicekit/filter_text.h"
 #include "slicekit/slice_store.h"
 #include "tests/testing/pg_server.h"
+#include "tests/testing/run_program.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
@@ -245,6 +246,27 @@ TEST(PostgresStoreTest, KeepsNulAndItsEscapeByteExact) {
   EXPECT_EQ(history[0].description, spec.description);
   EXPECT_THAT(again->CheckIntegrity(), IsOk());
 }
+
+#ifdef SLICEKIT_CLI_PATH
+// Every CLI --store takes a URI: a change, then a command that only reads
+// (which opens the store read-only).
+TEST(PostgresStoreTest, TheCliTakesAUriForItsStore) {
+  SLICEKIT_PG_SERVER_OR_SKIP(server);
+  using ::slicekit::testing::RunProgram;
+  const std::string uri = server->NewStoreUri();
+  const auto created =
+      RunProgram(SLICEKIT_CLI_PATH, {"slice", "--store", uri, "--org", "acme",
+                                     "create", "--name", "Confident FPs",
+                                     "--where", "fp >= 1"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto listed = RunProgram(
+      SLICEKIT_CLI_PATH, {"slice", "--store", uri, "--org", "acme", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("Confident FPs\tv1\tfp >= 1"));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::Open(uri));
+  EXPECT_THAT(store->GetByName("acme", "confident fps"), IsOk());
+}
+#endif
 
 }  // namespace
 }  // namespace slicekit
