@@ -208,7 +208,9 @@ absl::StatusOr<Table> LoadTable(const std::string& path);
 // (SqliteStoreOptions), so that a user who cannot write the file or its
 // directory can read it and nothing is written, the schema included. A
 // missing or empty file holds no slices: the command reads an empty store
-// and no file is created.
+// and no file is created. A PostgreSQL URI (IsPostgresUri) is opened
+// read-only on its server (a database without the store's schema is
+// FailedPrecondition).
 absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
     const std::string& path);
 

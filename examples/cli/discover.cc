@@ -124,7 +124,7 @@ int Discover(Args& args) {
   std::vector<std::string> ids(result->slices.size());
   if (!store_path.empty() && !result->slices.empty()) {
     absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(store_path);
+        SliceStore::Open(store_path);
     if (!store.ok()) return InputError(store.status().message());
     absl::StatusOr<std::vector<Slice>> existing =
         (*store)->List(org, SliceListOrder::kByName);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "slicekit/alert_rules.h"
@@ -256,7 +257,33 @@ void BindStoreOpen(py::class_<PyStore>& store) {
           "Opens (or creates) the SQLite store at `path`. read_only=True "
           "opens it for reading only (SqliteStoreOptions): nothing is "
           "written, a missing file is NotFoundError, and every change is "
-          "FailedPreconditionError naming the file.");
+          "FailedPreconditionError naming the file.")
+      .def_static(
+          "open",
+          [](py::handle location_arg, bool read_only) {
+            const std::string location = PathArg(location_arg, "location");
+            absl::StatusOr<std::unique_ptr<SliceStore>> store = [&] {
+              py::gil_scoped_release release;
+              return SliceStore::Open(location, read_only);
+            }();
+            // repr() never shows a URI: it may hold a password.
+            const bool postgres =
+                absl::StartsWith(location, "postgresql://") ||
+                absl::StartsWith(location, "postgres://");
+            std::string where =
+                postgres ? std::string("postgresql")
+                         : absl::StrCat("sqlite '", location, "'");
+            if (read_only) where += " read-only";
+            return PyStore{std::shared_ptr<SliceStore>(Value(std::move(store))),
+                           std::move(where)};
+          },
+          py::arg("location"), py::kw_only(), py::arg("read_only") = false,
+          "Opens the store at `location`: a PostgreSQL connection URI "
+          "(postgresql://... or postgres://..., libpq's syntax; the schema "
+          "is created in a database without one) or else the path of a "
+          "SQLite file (as open_sqlite). A server that cannot be reached is "
+          "UnavailableError naming it (never the password), a refused login "
+          "PermissionDeniedError, a bad URI InvalidArgumentError.");
 }
 
 void BindStoreSlices(py::class_<PyStore>& store) {
