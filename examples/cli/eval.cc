@@ -70,6 +70,10 @@ const CommandSpec& EvalSpec() {
            .repeatable = true},
           {.name = "--no-class-columns",
            .help = "leave out the `<metric>[<class>]` columns"},
+          {.name = "--label-issues",
+           .help = "add label_issue_score, the row's highest label issue "
+                   "score (slicekit label-issues' defaults), which offers "
+                   "the Label issues auto slice"},
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -85,6 +89,9 @@ int Eval(Args& args) {
   slicekit::ImportOptions import_options;
   import_options.lenient = flags.Has("--lenient");
   table_options.per_class_columns = !flags.Has("--no-class-columns");
+  if (flags.Has("--label-issues")) {
+    table_options.label_issues = slicekit::LabelIssueOptions{};
+  }
   for (const FlagValue& value : flags.GetAll("--class-iou-threshold")) {
     const size_t eq = value.text.rfind('=');
     double x = 0;

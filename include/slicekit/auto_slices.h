@@ -39,6 +39,8 @@ struct AutoSlice {
 //   Low confidence       confidence IS NOT NULL   confidence asc
 //   Candidate mislabels  fp >= 1                  max_fp_confidence desc,
 //                                                 confidence desc
+//   Label issues         label_issue_score        label_issue_score desc
+//                          IS NOT NULL
 //
 // The low-* slices are ascending, lowest first: that is what "low" means
 // (the Labelbox docs this table comes from say "descending"; a descending
@@ -49,8 +51,11 @@ struct AutoSlice {
 // tables lack it) it falls back to `confidence` desc: a row's confidence
 // stands in for its most confident false positive's, so confident rows with
 // false positives still come first. Without `confidence` the second key is
-// dropped. Every order ends with data_row_id ascending (OrderRows' tie
-// break), so the order is total.
+// dropped. Label issues needs `label_issue_score`, the column a metrics
+// table has with MetricsTableOptions::label_issues (label_issues.h: swapped
+// classes, overlooked and badly located boxes); Candidate mislabels, which
+// mixes the model's errors with the labels', stays beside it. Every order ends
+// with data_row_id ascending (OrderRows' tie break), so the order is total.
 std::vector<AutoSlice> AutoSlices(const Schema& schema);
 
 // Returns `auto_slice` as the spec SliceStore::Create() takes to save it

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "slicekit/label_issues.h"
 #include "slicekit/model_run.h"
 #include "slicekit/table.h"
 
@@ -140,18 +141,29 @@ struct MetricsTableOptions {
   // Adds `<metric>[<class name>]` columns (e.g. `fp[car]`) for every class
   // of the run. Turn off for runs with many classes.
   bool per_class_columns = true;
+  // Adds a `label_issue_score` column (float, after the metric columns):
+  // the highest score of the row's label issues (FindLabelIssues with these
+  // options over the whole run), NULL where it has none. Its presence
+  // offers the "Label issues" auto slice (auto_slices.h). Off by default:
+  // it matches the run a second time, as label_issues.h does.
+  std::optional<LabelIssueOptions> label_issues;
   TableOptions table;
 };
+
+// The name of the column MetricsTableOptions::label_issues adds.
+inline constexpr absl::string_view kLabelIssueScoreColumn = "label_issue_score";
 
 // The names of the metric columns, in table order.
 const std::vector<std::string>& MetricColumnNames();
 
 // Builds the metrics table: `data_row_id`, `dataset`, `split`, `tp fp fn tn`
 // (int), `precision recall f1 iou confidence min_confidence max_confidence
-// max_fp_confidence` (float), the metadata columns (int when every value is
+// max_fp_confidence` (float), `label_issue_score` (float, only with
+// options.label_issues), the metadata columns (int when every value is
 // an integer, float when every value is a number, else categorical; NULL
 // where a row lacks the field), then the per-class columns. Errors:
-// InvalidArgument when a metadata name collides with another column, or
+// InvalidArgument when a metadata name collides with another column or
+// options.label_issues is out of range (FindLabelIssues' errors), or
 // FailedPrecondition when `metrics` does not belong to `run`.
 absl::StatusOr<Table> MetricsToTable(const ModelRun& run,
                                      const RunMetrics& metrics,

@@ -76,6 +76,16 @@ std::vector<AutoSlice> AutoSlices(const Schema& schema) {
           Col("fp") >= 1, std::move(order)});
     }
   }
+  // The column MetricsTableOptions::label_issues adds (metrics.h's
+  // kLabelIssueScoreColumn; analysis does not depend on metrics).
+  if (HasNumeric(schema, "label_issue_score")) {
+    slices.push_back(AutoSlice{
+        "Label issues",
+        "Rows whose labels look wrong (a swapped class, a missing or a badly "
+        "drawn box), the likeliest first.",
+        Col("label_issue_score").IsNotNull(),
+        {OrderBy{"label_issue_score", /*descending=*/true}}});
+  }
   return slices;
 }
 

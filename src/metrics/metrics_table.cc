@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "slicekit/label_issues.h"
 #include "slicekit/metrics.h"
 #include "slicekit/schema.h"
 #include "src/util/status_macros.h"
@@ -89,9 +90,32 @@ struct Layout {
   int first_meta = 0;
   int first_class = 0;
   bool per_class = false;
+  // The label_issue_score column (-1: none) and its value per row.
+  int label_issue_column = -1;
+  std::vector<std::optional<float>> label_issue_scores;
   // Metadata field name -> its index among the metadata columns.
   absl::flat_hash_map<std::string, int> meta_index;
 };
+
+// The highest label issue score of each row of `run`, nullopt for a row
+// with none.
+absl::StatusOr<std::vector<std::optional<float>>> LabelIssueScores(
+    const ModelRun& run, const LabelIssueOptions& options) {
+  absl::StatusOr<std::vector<LabelIssue>> issues =
+      FindLabelIssues(run, nullptr, options);
+  if (!issues.ok()) {
+    return absl::Status(
+        issues.status().code(),
+        absl::StrCat("label_issues: ", issues.status().message()));
+  }
+  std::vector<std::optional<float>> scores(run.rows.size());
+  for (const LabelIssue& issue : *issues) {
+    std::optional<float>& score = scores[issue.row];
+    const float value = static_cast<float>(issue.score);
+    if (!score.has_value() || value > *score) score = value;
+  }
+  return scores;
+}
 
 absl::StatusOr<Layout> PlanColumns(const ModelRun& run,
                                    const RunMetrics& metrics,
@@ -133,6 +157,12 @@ absl::StatusOr<Layout> PlanColumns(const ModelRun& run,
     specs.push_back({MetricColumnNames()[i], i < kNumIntMetrics
                                                  ? ColumnType::kInt
                                                  : ColumnType::kFloat});
+  }
+  if (options.label_issues.has_value()) {
+    SLICEKIT_ASSIGN_OR_RETURN(layout.label_issue_scores,
+                              LabelIssueScores(run, *options.label_issues));
+    layout.label_issue_column = static_cast<int>(specs.size());
+    specs.push_back({std::string(kLabelIssueScoreColumn), ColumnType::kFloat});
   }
   // Metadata columns in first-seen order; the type fits every value.
   struct Meta {
@@ -212,6 +242,13 @@ void EmitRow(const ModelRun& run, const RunMetrics& metrics,
   optional_string(2, row.split);
   if (layout.has_global_key) optional_string(3, row.global_key);
   sink->Metrics(layout.first_metric, &metrics.rows[r]);
+  if (layout.label_issue_column >= 0) {
+    if (const std::optional<float>& score = layout.label_issue_scores[r]) {
+      sink->Float(layout.label_issue_column, *score);
+    } else {
+      sink->Null(layout.label_issue_column);
+    }
+  }
 
   // A repeated field name in a row: the first value counts.
   std::vector<const MetadataValue*>& values = scratch->meta_values;

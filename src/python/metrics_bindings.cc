@@ -266,11 +266,13 @@ void BindRun(py::module_& m) {
           [](const RunPtr& r, double iou_threshold, double confidence_threshold,
              const std::string& rule,
              std::map<std::string, double> class_iou_thresholds,
-             int max_detections, bool per_class_columns, size_t chunk_rows) {
-            const EvalOptions options =
+             int max_detections, bool per_class_columns, bool label_issues,
+             size_t chunk_rows) {
+            EvalOptions options =
                 MakeOptions(iou_threshold, confidence_threshold, rule,
                             std::move(class_iou_thresholds), max_detections,
                             per_class_columns, false, chunk_rows);
+            if (label_issues) options.table.label_issues = LabelIssueOptions{};
             absl::StatusOr<Table> table = [&]() -> absl::StatusOr<Table> {
               py::gil_scoped_release release;
               absl::StatusOr<RunMetrics> metrics =
@@ -284,7 +286,7 @@ void BindRun(py::module_& m) {
           py::arg("confidence_threshold") = 0.5, py::arg("rule") = "coco",
           py::arg("class_iou_thresholds") = std::map<std::string, double>{},
           py::arg("max_detections") = 100, py::arg("per_class_columns") = true,
-          py::arg("chunk_rows") = 65536,
+          py::arg("label_issues") = false, py::arg("chunk_rows") = 65536,
           "The metrics table at these thresholds (eval_coco's), from the "
           "IoUs computed at load: no box is matched again. Its rows are the "
           "run's images in order, so its selections name images for ap().")
@@ -342,11 +344,13 @@ void BindMetrics(py::module_& m) {
       [](py::handle gt_path, py::handle predictions_path, double iou_threshold,
          double confidence_threshold, const std::string& rule,
          std::map<std::string, double> class_iou_thresholds, int max_detections,
-         bool per_class_columns, bool lenient, size_t chunk_rows) {
-        const EvalOptions options =
+         bool per_class_columns, bool label_issues, bool lenient,
+         size_t chunk_rows) {
+        EvalOptions options =
             MakeOptions(iou_threshold, confidence_threshold, rule,
                         std::move(class_iou_thresholds), max_detections,
                         per_class_columns, lenient, chunk_rows);
+        if (label_issues) options.table.label_issues = LabelIssueOptions{};
         const std::string gt = PathArg(gt_path, "gt");
         const std::string predictions =
             PathArg(predictions_path, "predictions");
@@ -364,11 +368,14 @@ void BindMetrics(py::module_& m) {
       py::arg("rule") = "coco",
       py::arg("class_iou_thresholds") = std::map<std::string, double>{},
       py::arg("max_detections") = 100, py::arg("per_class_columns") = true,
-      py::arg("lenient") = false, py::arg("chunk_rows") = 65536,
+      py::arg("label_issues") = false, py::arg("lenient") = false,
+      py::arg("chunk_rows") = 65536,
       "Imports a COCO instances file and a results file, matches them "
       "(pycocotools' evaluateImg, or rule='labelbox') and returns the "
       "metrics table (the columns of `slicekit eval`; per-class columns "
-      "`fp[car]` unless per_class_columns=False). With lenient=True bad "
+      "`fp[car]` unless per_class_columns=False; label_issues=True adds "
+      "label_issue_score, the image's highest label issue score, which "
+      "offers the 'Label issues' auto slice). With lenient=True bad "
       "records are skipped with a warning. Errors name the file, the record "
       "and the field.");
   m.def(

@@ -123,6 +123,23 @@ TEST(AutoSlicesTest, OnlySlicesWhoseNumericColumnsExist) {
   EXPECT_TRUE(AutoSlices(none).empty());
 }
 
+TEST(AutoSlicesTest, LabelIssueScoreAddsLabelIssuesLast) {
+  std::vector<ColumnSpec> columns = examples::MetricsSchema().columns();
+  columns.push_back({"label_issue_score", ColumnType::kFloat});
+  const std::vector<AutoSlice> slices = AutoSlices(*Schema::Create(columns));
+  ASSERT_EQ(slices.size(), AutoSlices(examples::MetricsSchema()).size() + 1);
+  const AutoSlice& last = slices.back();
+  EXPECT_EQ(last.name, "Label issues");
+  EXPECT_EQ(last.filter.ToString(), "label_issue_score IS NOT NULL");
+  EXPECT_EQ(OrderText(last.order_by), "label_issue_score desc");
+  // Candidate mislabels stays as it is, beside it.
+  EXPECT_EQ(slices[slices.size() - 2].name, "Candidate mislabels");
+  // Not numeric: no Label issues.
+  columns.back().type = ColumnType::kCategorical;
+  EXPECT_EQ(AutoSlices(*Schema::Create(columns)).back().name,
+            "Candidate mislabels");
+}
+
 TEST(AutoSlicesTest, SavesAsAUserSlice) {
   const std::vector<AutoSlice> slices = AutoSlices(examples::MetricsSchema());
   const SliceSpec spec = AutoSliceSpec(slices.back());

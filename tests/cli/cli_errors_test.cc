@@ -2,6 +2,7 @@
 // Runs `slicekit errors` and `slicekit label-issues` (SLICEKIT_CLI_PATH) on
 // the COCO fixtures: TIDE against tidecv's committed answers
 // (tests/data/tide), the confusion matrix's sums, the JSON shapes, flags.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -203,6 +204,50 @@ TEST(CliLabelIssuesTest, ThresholdFlagsNarrowTheList) {
       RunCommand("label-issues", "coco_small", {"--overlap-iou", "0.6"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("overlap IoU 0.6"));
+}
+
+// eval --label-issues adds label_issue_score, and `slice auto` then offers
+// the Label issues slice: its images in the order of label-issues' list
+// (each image at its highest issue), beside Candidate mislabels.
+TEST(CliLabelIssuesTest, EvalAddsTheScoreAndTheAutoSliceFollowsIt) {
+  const std::string table = TempPath("label_issues_table.csv");
+  const RunResult eval =
+      RunCommand("eval", "coco_small",
+                 {"--out", table, "--label-issues", "--no-class-columns"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_THAT(ReadFile(table), HasSubstr(",max_fp_confidence,"
+                                         "label_issue_score,"));
+  const RunResult issues =
+      RunCommand("label-issues", "coco_small", {"--format", "json"});
+  ASSERT_EQ(issues.exit_code, 0) << issues.err;
+  std::vector<std::string> images;  // distinct, highest score first
+  const nlohmann::json listed = nlohmann::json::parse(issues.out);
+  for (const auto& issue : listed["issues"]) {
+    const std::string id = absl::StrCat(issue["image_id"].get<int64_t>());
+    if (std::find(images.begin(), images.end(), id) == images.end()) {
+      images.push_back(id);
+    }
+  }
+  ASSERT_GE(images.size(), 5u);
+  const RunResult slices = RunProgram(
+      SLICEKIT_CLI_PATH, {"slice", "auto", "--table", table, "--limit", "5"});
+  ASSERT_EQ(slices.exit_code, 0) << slices.err;
+  const size_t at = slices.out.find(
+      "Label issues [label_issue_score IS NOT "
+      "NULL] by label_issue_score desc: ");
+  ASSERT_NE(at, std::string::npos) << slices.out;
+  EXPECT_THAT(
+      slices.out.substr(at),
+      HasSubstr(absl::StrCat(images.size(), " rows\n  ", images[0], "\n  ",
+                             images[1], "\n  ", images[2], "\n  ", images[3],
+                             "\n  ", images[4], "\n")));
+  EXPECT_THAT(slices.out, HasSubstr("Candidate mislabels"));
+  // Without the flag: no column, no slice.
+  const RunResult plain =
+      RunCommand("eval", "coco_small", {"--out", table, "--no-class-columns"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_THAT(ReadFile(table), ::testing::Not(HasSubstr("label_issue_score")));
+  std::remove(table.c_str());
 }
 
 }  // namespace

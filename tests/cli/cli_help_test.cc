@@ -57,7 +57,7 @@ const std::vector<CommandFlags>& AllCommands() {
       {{"eval"},
        {"--gt", "--pred", "--out", "--iou-threshold", "--confidence-threshold",
         "--rule", "--per-class", "--class-iou-threshold", "--no-class-columns",
-        "--lenient"}},
+        "--label-issues", "--lenient"}},
       {{"convert"}, {"--table", "--out"}},
       {{"discover"},
        {"--table", "--error", "--max-predicates", "--top", "--min-support",

@@ -14,11 +14,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/explore.h"
+#include "slicekit/label_issues.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
 namespace {
 
+using ::slicekit::testing::IsOk;
 using ::slicekit::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -704,13 +706,87 @@ TEST(MetricsCsvTest, WriteMetricsCsvEqualsExportOfMetricsTable) {
     absl::StatusOr<RunMetrics> m = ComputeMetrics(run);
     ASSERT_TRUE(m.ok()) << m.status();
     for (bool per_class : {true, false}) {
-      MetricsTableOptions options;
-      options.per_class_columns = per_class;
-      std::ostringstream fast;
-      ASSERT_TRUE(WriteMetricsCsv(run, *m, options, fast).ok());
-      ASSERT_EQ(fast.str(), ExportOfMetricsTable(run, *m, options));
+      for (bool label_issues : {false, true}) {
+        MetricsTableOptions options;
+        options.per_class_columns = per_class;
+        if (label_issues) options.label_issues = LabelIssueOptions{};
+        std::ostringstream fast;
+        ASSERT_TRUE(WriteMetricsCsv(run, *m, options, fast).ok());
+        ASSERT_EQ(fast.str(), ExportOfMetricsTable(run, *m, options));
+      }
     }
   }
+}
+
+// label_issue_score is each row's highest FindLabelIssues score (as a
+// float), NULL for a row without issues, on random runs and options.
+TEST(MetricsTableTest, LabelIssueScoreIsTheRowsHighestIssue) {
+  const uint32_t seed = 20261207;
+  std::mt19937 rng(seed);
+  int rows_with_issues = 0, rows_without = 0;
+  for (int iteration = 0; iteration < 60; ++iteration) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed, ", iteration ", iteration));
+    const ModelRun run = RandomRunWithMetadata(rng);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const RunMetrics m, ComputeMetrics(run));
+    LabelIssueOptions issue_options;
+    issue_options.min_confidence = iteration % 2 == 0 ? 0.5 : 0.2;
+    issue_options.overlap_iou = iteration % 3 == 0 ? 0.1 : 0.3;
+    MetricsTableOptions options;
+    options.label_issues = issue_options;
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const Table table,
+                                  MetricsToTable(run, m, options));
+    const std::optional<int> column =
+        table.schema().Find(kLabelIssueScoreColumn);
+    ASSERT_TRUE(column.has_value());
+    EXPECT_EQ(table.schema().column(*column).type, ColumnType::kFloat);
+    // Right after the metric columns.
+    EXPECT_EQ(table.schema().column(*column - 1).name, "max_fp_confidence");
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const std::vector<LabelIssue> issues,
+                                  FindLabelIssues(run, nullptr, issue_options));
+    std::vector<std::optional<double>> naive(run.rows.size());
+    for (const LabelIssue& issue : issues) {
+      naive[issue.row] = std::max(naive[issue.row].value_or(-1), issue.score);
+    }
+    for (size_t r = 0; r < run.rows.size(); ++r) {
+      SLICEKIT_ASSERT_OK_AND_ASSIGN(
+          const std::optional<float> got,
+          table.GetFloat(static_cast<RowIndex>(r), *column));
+      ASSERT_EQ(got.has_value(), naive[r].has_value()) << "row " << r;
+      if (got.has_value()) {
+        EXPECT_EQ(*got, static_cast<float>(*naive[r])) << "row " << r;
+        ++rows_with_issues;
+      } else {
+        ++rows_without;
+      }
+    }
+  }
+  // Both cases were exercised.
+  EXPECT_GT(rows_with_issues, 50);
+  EXPECT_GT(rows_without, 50);
+}
+
+TEST(MetricsTableTest, LabelIssueScoreErrors) {
+  ModelRun run = OneRow({Gt(0, {0, 0, 4, 4})}, {Det(0, {0, 0, 4, 4}, 0.9)});
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const RunMetrics m, ComputeMetrics(run));
+  MetricsTableOptions options;
+  options.label_issues = LabelIssueOptions{};
+  options.label_issues->overlap_iou = 0.7;  // not below match_iou
+  EXPECT_THAT(MetricsToTable(run, m, options).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("label_issues: overlap IoU 0.7")));
+  std::ostringstream out;
+  EXPECT_THAT(WriteMetricsCsv(run, m, options, out),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("label_issues: overlap IoU 0.7")));
+  EXPECT_EQ(out.str(), "");
+  // A metadata field of that name collides with the column, only when the
+  // column is asked for.
+  run.rows[0].metadata.push_back({"label_issue_score", int64_t{1}});
+  options.label_issues = LabelIssueOptions{};
+  EXPECT_THAT(MetricsToTable(run, m, options).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("\"label_issue_score\" collides")));
+  EXPECT_THAT(MetricsToTable(run, m, {}), IsOk());
 }
 
 TEST(MetricsCsvTest, FailsLikeMetricsToTableAndWritesNothing) {

@@ -88,3 +88,33 @@ def test_bad_options_raise_with_the_reason(coco_dir):
         sk.errors(gt, dets, where="no_such_column = 1")
     with pytest.raises(sk.Error):
         sk.errors(gt + ".missing", dets)
+
+
+def test_label_issue_score_column_offers_the_label_issues_auto_slice(coco_dir):
+    gt, dets = str(coco_dir / "gt.json"), str(coco_dir / "dets.json")
+    plain = sk.eval_coco(gt, dets, per_class_columns=False)
+    assert "label_issue_score" not in plain.to_pandas().columns
+    assert "Label issues" not in [a.name for a in sk.auto_slices(plain)]
+    table = sk.eval_coco(gt, dets, per_class_columns=False, label_issues=True)
+    frame = table.to_pandas()
+    # Each image's score is its highest issue's, NaN where it has none.
+    issues = sk.label_issues(gt, dets)
+    best = issues.groupby("image_id")["score"].max()
+    scores = frame.set_index("data_row_id")["label_issue_score"]
+    assert scores.notna().sum() == len(best)
+    for image_id, score in best.items():
+        assert scores[str(image_id)] == pytest.approx(score, rel=1e-6)
+    autos = {a.name: a for a in sk.auto_slices(table)}
+    assert "Candidate mislabels" in autos
+    ids = sk.slice_row_ids(table, autos["Label issues"].to_slice(), limit=5)
+    # Highest score first; scores equal as 32-bit floats tie by id.
+    ranked = frame[frame["label_issue_score"].notna()].assign(
+        key=lambda f: f["data_row_id"].map(str.encode)).sort_values(
+        ["label_issue_score", "key"], ascending=[False, True])
+    assert list(ids) == list(ranked["data_row_id"][:5])
+    assert ids[0] == str(best.idxmax())
+    # The ModelRun's metrics() takes it too.
+    run = sk.load_coco(gt, dets)
+    again = run.metrics(per_class_columns=False, label_issues=True)
+    assert list(again.to_pandas()["label_issue_score"].fillna(-1)) == \
+        list(frame["label_issue_score"].fillna(-1))

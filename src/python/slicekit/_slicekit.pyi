@@ -229,6 +229,7 @@ def eval_coco(gt: PathLike, predictions: PathLike, *, iou_threshold: float = ...
               rule: Literal["coco", "labelbox"] = ...,
               class_iou_thresholds: Mapping[str, float] = ...,
               max_detections: int = ..., per_class_columns: bool = ...,
+              label_issues: bool = ...,
               lenient: bool = ..., chunk_rows: int = ...) -> Table: ...
 def eval_ndjson(path: PathLike, *, classes: Sequence[str] = ...,
                 iou_threshold: float = ..., confidence_threshold: float = ...,
@@ -481,6 +482,7 @@ class ModelRun:
                 rule: Literal["coco", "labelbox"] = ...,
                 class_iou_thresholds: Mapping[str, float] = ...,
                 max_detections: int = ..., per_class_columns: bool = ...,
+                label_issues: bool = ...,
                 chunk_rows: int = ...) -> Table: ...
     # From slicekit/_ap.py:
     def per_class(self, **options: Any) -> pd.DataFrame: ...
