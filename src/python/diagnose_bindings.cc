@@ -33,10 +33,13 @@ struct Input {
   const Selection* selection() const { return rows ? &*rows : nullptr; }
 };
 
+// `resolver` (None or SliceStore.resolver(org)) resolves IN SLICE in
+// `where`, as the CLI's --store/--org do.
 Input Load(const std::string& gt, const std::string& predictions,
-           py::handle where, bool lenient) {
+           py::handle where, py::handle resolver_arg, bool lenient) {
   std::optional<Expr> filter;
   if (!where.is_none()) filter = ToExpr(where);
+  const SliceResolver* resolver = ToResolver(resolver_arg);
   Input in;
   ImportOptions import;
   import.lenient = lenient;
@@ -50,9 +53,11 @@ Input Load(const std::string& gt, const std::string& predictions,
     if (!metrics.ok()) return metrics.status();
     absl::StatusOr<Table> table = MetricsToTable(in.run, *metrics);
     if (!table.ok()) return table.status();
-    absl::StatusOr<Selection> rows = Filter(*table, *filter);
-    if (!rows.ok()) return rows.status();
-    in.rows = *std::move(rows);
+    absl::StatusOr<BoundFilter> bound = resolver != nullptr
+                                            ? Bind(*filter, *table, *resolver)
+                                            : Bind(*filter, *table);
+    if (!bound.ok()) return bound.status();
+    in.rows = bound->Scan();
     return absl::OkStatus();
   }();
   Check(status);
@@ -121,9 +126,10 @@ py::dict ErrorsDict(const Input& in, const TideErrors& t,
 }
 
 py::dict ErrorsCoco(const std::string& gt, const std::string& predictions,
-                    py::handle where, double iou, double background_iou,
-                    double confidence, int bins, bool lenient) {
-  const Input in = Load(gt, predictions, where, lenient);
+                    py::handle where, py::handle resolver, double iou,
+                    double background_iou, double confidence, int bins,
+                    bool lenient) {
+  const Input in = Load(gt, predictions, where, resolver, lenient);
   TideOptions tide;
   tide.foreground_iou = iou;
   tide.background_iou = background_iou;
@@ -147,10 +153,11 @@ py::dict ErrorsCoco(const std::string& gt, const std::string& predictions,
 }
 
 py::list LabelIssuesCoco(const std::string& gt, const std::string& predictions,
-                         py::handle where, double min_confidence,
-                         double match_iou, double overlap_iou,
-                         std::optional<int64_t> top, bool lenient) {
-  const Input in = Load(gt, predictions, where, lenient);
+                         py::handle where, py::handle resolver,
+                         double min_confidence, double match_iou,
+                         double overlap_iou, std::optional<int64_t> top,
+                         bool lenient) {
+  const Input in = Load(gt, predictions, where, resolver, lenient);
   LabelIssueOptions o;
   o.min_confidence = min_confidence;
   o.match_iou = match_iou;
@@ -198,7 +205,8 @@ py::list LabelIssuesCoco(const std::string& gt, const std::string& predictions,
 
 void BindDiagnose(py::module_& m) {
   m.def("errors_coco", &ErrorsCoco, py::arg("gt"), py::arg("predictions"),
-        py::kw_only(), py::arg("where") = py::none(), py::arg("iou") = 0.5,
+        py::kw_only(), py::arg("where") = py::none(),
+        py::arg("resolver") = py::none(), py::arg("iou") = 0.5,
         py::arg("background_iou") = 0.1, py::arg("confidence") = 0.5,
         py::arg("bins") = 15, py::arg("lenient") = false,
         "TIDE's dAP per error type (tidecv's get_all_errors(), AP points), "
@@ -208,9 +216,9 @@ void BindDiagnose(py::module_& m) {
         "as a dict (docs/errors.md).");
   m.def("label_issues_coco", &LabelIssuesCoco, py::arg("gt"),
         py::arg("predictions"), py::kw_only(), py::arg("where") = py::none(),
-        py::arg("min_confidence") = 0.5, py::arg("match_iou") = 0.5,
-        py::arg("overlap_iou") = 0.1, py::arg("top") = py::none(),
-        py::arg("lenient") = false,
+        py::arg("resolver") = py::none(), py::arg("min_confidence") = 0.5,
+        py::arg("match_iou") = 0.5, py::arg("overlap_iou") = 0.1,
+        py::arg("top") = py::none(), py::arg("lenient") = false,
         "Likely label errors per box, highest score first, as a list of "
         "dicts (kind: swapped, overlooked, badly_located; docs/errors.md).");
 }

@@ -118,3 +118,29 @@ def test_label_issue_score_column_offers_the_label_issues_auto_slice(coco_dir):
     again = run.metrics(per_class_columns=False, label_issues=True)
     assert list(again.to_pandas()["label_issue_score"].fillna(-1)) == \
         list(frame["label_issue_score"].fillna(-1))
+
+
+def test_where_resolves_in_slice_through_a_stores_resolver(coco_dir):
+    gt, dets = str(coco_dir / "gt.json"), str(coco_dir / "dets.json")
+    store = sk.SliceStore.in_memory()
+    store.create("acme", "drone images", "dataset = 'drone'")
+    combined = store.create("acme", "drone misses",
+                            "IN SLICE 'drone images' AND fn >= 1")
+    direct = "dataset = 'drone' AND fn >= 1"
+    resolver = store.resolver("acme")
+    # Without a resolver the reference cannot bind, and says so.
+    with pytest.raises(sk.FailedPreconditionError, match="IN SLICE"):
+        sk.errors(gt, dets, where=combined.filter)
+    got = sk.errors(gt, dets, where=combined.filter, resolver=resolver)
+    want = sk.errors(gt, dets, where=direct)
+    assert got["images"] == want["images"] > 0
+    assert got["tide"] == want["tide"]
+    pd.testing.assert_frame_equal(
+        sk.confusion_matrix(gt, dets, where=combined.filter,
+                            resolver=resolver),
+        sk.confusion_matrix(gt, dets, where=direct))
+    pd.testing.assert_frame_equal(
+        sk.label_issues(gt, dets, where=combined.filter, resolver=resolver),
+        sk.label_issues(gt, dets, where=direct))
+    with pytest.raises(TypeError):
+        sk.errors(gt, dets, where=combined.filter, resolver="acme")

@@ -207,11 +207,13 @@ def compare_coco(gt: str, base: str, new: str, *,
                  discover: bool = ...,
                  missing_as_no_predictions: bool = ...) -> Dict[str, Any]: ...
 def errors_coco(gt: str, predictions: str, *,
-                where: Optional[FilterLike] = ..., iou: float = ...,
+                where: Optional[FilterLike] = ...,
+                resolver: Optional[SliceResolver] = ..., iou: float = ...,
                 background_iou: float = ..., confidence: float = ...,
                 bins: int = ..., lenient: bool = ...) -> Dict[str, Any]: ...
 def label_issues_coco(gt: str, predictions: str, *,
                       where: Optional[FilterLike] = ...,
+                      resolver: Optional[SliceResolver] = ...,
                       min_confidence: float = ..., match_iou: float = ...,
                       overlap_iou: float = ..., top: Optional[int] = ...,
                       lenient: bool = ...) -> List[Dict[str, Any]]: ...
