@@ -156,8 +156,16 @@ def test_saved_slices_explore_and_auto_slices(both, tmp_path):
         assert got.total_rows == want.total_rows
         assert_same_summary(got.summary, want.summary)
         cursor = want.next_cursor
-    for got, want in zip(parted.auto_slices(limit=12), sk.auto_slices(single)):
+    parted_autos = parted.auto_slices(limit=12)
+    assert len(parted_autos) == len(sk.auto_slices(single))
+    for got, want in zip(parted_autos, sk.auto_slices(single)):
         assert got.auto_slice.name == want.name
+        # The same shape as a Table's auto slices.
+        assert (got.name, got.description) == (want.name, want.description)
+        assert got.filter == want.filter
+        assert [(o.column, o.descending) for o in got.order_by] == \
+            [(o.column, o.descending) for o in want.order_by]
+        assert got.to_slice().filter == want.to_slice().filter
         assert got.count == sk.scan(single, want.filter).count()
         assert list(got.ids) == list(
             sk.slice_row_ids(single, want.to_slice(), limit=12))

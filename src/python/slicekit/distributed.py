@@ -387,11 +387,33 @@ class Page:
 
 @dataclasses.dataclass
 class AutoSliceRows:
-    """An auto slice over a partitioned table: its count and first ids."""
+    """An auto slice over a partitioned table: its count and first ids.
+    It reads as the AutoSlice that sk.auto_slices(table) gives for one
+    Table (name, description, filter, order_by, to_slice()), so code
+    written for a Table's auto slices runs on these unchanged."""
 
     auto_slice: AutoSlice
     count: int
     ids: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return self.auto_slice.name
+
+    @property
+    def description(self) -> str:
+        return self.auto_slice.description
+
+    @property
+    def filter(self) -> Expr:
+        return self.auto_slice.filter
+
+    @property
+    def order_by(self) -> List[OrderBy]:
+        return self.auto_slice.order_by
+
+    def to_slice(self) -> Any:
+        return self.auto_slice.to_slice()
 
 
 @dataclasses.dataclass
