@@ -63,7 +63,8 @@ set(narrow_includes
 set(public_table schema.h table.h selection.h csv.h column_reader.h)
 set(public_filter expr.h filter_text.h filter_json.h slice_resolver.h)
 set(public_scan scan.h order.h)
-set(public_metrics model_run.h metrics.h coco.h ndjson.h average_precision.h)
+set(public_metrics model_run.h metrics.h coco.h ndjson.h average_precision.h
+    tide.h confusion_matrix.h calibration.h label_issues.h)
 set(public_store slice.h slice_store.h slice_snapshot.h slice_summary.h
     alert_rules.h)
 set(public_analysis explore.h auto_slices.h curation.h slice_alerts.h

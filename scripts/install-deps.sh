@@ -7,23 +7,29 @@
 #   --tests also installs chromium, which the report's browser test
 #   (tests/report/report_browser_test.cc) runs headless; it is large
 #   (hundreds of MB), so only the test command asks for it.
+#   --tests and --sanitizers also install postgresql, the server the
+#   PostgreSQL store tests start a cluster of their own with
+#   (tests/testing/pg_server.h; they skip, saying so, without it).
 set -euo pipefail
 
 packages=(
   build-essential cmake
   libabsl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libutf8proc-dev libxxhash-dev libsimdjson-dev zlib1g-dev
+  libsqlite3-dev libpq-dev libutf8proc-dev libxxhash-dev libsimdjson-dev zlib1g-dev
   libxml2-dev libpng-dev
   # The Python package (src/python) and its tests: pybind11, Debian's
   # Python 3 with NumPy, pandas, pytest, Dask and distributed.
   pybind11-dev python3-pybind11 python3-dev
   python3-numpy python3-pandas python3-pytest python3-dask python3-distributed
+  # `pip install .` / `pip wheel .` (pyproject.toml, setup.py) and the
+  # test that installs the wheel into a fresh virtual environment.
+  python3-pip python3-setuptools python3-wheel python3-venv
 )
 for arg in "$@"; do
   case "$arg" in
-    --sanitizers) packages+=(clang libclang-rt-dev llvm ninja-build) ;;
-    --tests) packages+=(chromium) ;;
+    --sanitizers) packages+=(clang libclang-rt-dev llvm ninja-build postgresql) ;;
+    --tests) packages+=(chromium postgresql) ;;
     *)
       echo "usage: $0 [--sanitizers] [--tests]" >&2
       exit 2

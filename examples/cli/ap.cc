@@ -87,39 +87,6 @@ int WriteSweeps(const std::string& path, const ModelRun& run,
   return kOk;
 }
 
-// The images to evaluate: those whose metrics row (default options, as
-// `slicekit eval` writes it) matches the --where filter or the saved
-// --slice's; nullopt for all.
-absl::StatusOr<std::optional<Selection>> SelectImages(
-    const ParsedFlags& flags, const std::optional<Expr>& where,
-    const ModelRun& run, const Evaluator& evaluator) {
-  std::optional<Expr> filter = where;
-  std::unique_ptr<SliceResolver> resolver;  // the store's, for IN SLICE
-  if (const std::string slice = flags.Get("--slice").value_or("");
-      !slice.empty()) {
-    const std::string org = *flags.Get("--org");
-    absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        OpenStoreToRead(*flags.Get("--store"));
-    if (!store.ok()) return store.status();
-    absl::StatusOr<Slice> found = ResolveSlice(**store, org, slice);
-    if (!found.ok()) return found.status();
-    filter = found->filter;
-    absl::StatusOr<std::unique_ptr<SliceResolver>> made =
-        (*store)->Resolver(org);
-    if (!made.ok()) return made.status();
-    resolver = *std::move(made);
-  }
-  if (!filter) return std::optional<Selection>();
-  absl::StatusOr<RunMetrics> metrics = evaluator.Compute({});
-  if (!metrics.ok()) return metrics.status();
-  absl::StatusOr<Table> table = MetricsToTable(run, *metrics);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<BoundFilter> bound =
-      resolver ? Bind(*filter, *table, *resolver) : Bind(*filter, *table);
-  if (!bound.ok()) return bound.status();
-  return std::optional<Selection>(bound->Scan());
-}
-
 void PrintJson(const ModelRun& run, const CocoEvaluation& e,
                const std::vector<ClassSweep>& sweeps,
                const std::map<int32_t, const ClassSweep*>& sweep_of) {

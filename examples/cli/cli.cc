@@ -393,12 +393,14 @@ bool Output::Flush() {
 
 absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
     const std::string& path) {
+  // A PostgreSQL URI names a server, not a file: read-only there too.
+  if (IsPostgresUri(path)) return SliceStore::Open(path, /*read_only=*/true);
   struct stat info;
   if ((stat(path.c_str(), &info) != 0 && errno == ENOENT) ||
       (S_ISREG(info.st_mode) && info.st_size == 0)) {
     return SliceStore::InMemory();
   }
-  return SliceStore::OpenSqlite(path, {.read_only = true});
+  return SliceStore::Open(path, /*read_only=*/true);
 }
 
 absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,

@@ -19,6 +19,9 @@
 #include "absl/strings/string_view.h"
 #include "examples/cli/text_field.h"
 #include "slicekit/expr.h"
+#include "slicekit/metrics.h"
+#include "slicekit/model_run.h"
+#include "slicekit/selection.h"
 #include "slicekit/slice.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table.h"
@@ -205,7 +208,9 @@ absl::StatusOr<Table> LoadTable(const std::string& path);
 // (SqliteStoreOptions), so that a user who cannot write the file or its
 // directory can read it and nothing is written, the schema included. A
 // missing or empty file holds no slices: the command reads an empty store
-// and no file is created.
+// and no file is created. A PostgreSQL URI (IsPostgresUri) is opened
+// read-only on its server (a database without the store's schema is
+// FailedPrecondition).
 absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
     const std::string& path);
 
@@ -213,6 +218,13 @@ absl::StatusOr<std::unique_ptr<SliceStore>> OpenStoreToRead(
 // naming both when neither matches.
 absl::StatusOr<Slice> ResolveSlice(SliceStore& store, const std::string& org,
                                    const std::string& slice);
+
+// The images to evaluate: those whose metrics row (default options, as
+// `slicekit eval` writes it) matches the --where filter or the saved
+// --slice's (--store, --org); nullopt for all.
+absl::StatusOr<std::optional<Selection>> SelectImages(
+    const ParsedFlags& flags, const std::optional<Expr>& where,
+    const ModelRun& run, const Evaluator& evaluator);
 
 // The subcommands: each parses the rest of argv by its spec and returns an
 // exit status.
@@ -225,6 +237,8 @@ const CommandSpec& DiscoverSpec();
 const CommandSpec& ApSpec();
 const CommandSpec& ReportSpec();
 const CommandSpec& CompareSpec();
+const CommandSpec& ErrorsSpec();
+const CommandSpec& LabelIssuesSpec();
 int Query(Args& args);
 int Generate(Args& args);
 int Eval(Args& args);
@@ -234,6 +248,8 @@ int Discover(Args& args);
 int Ap(Args& args);
 int ReportCommand(Args& args);
 int Compare(Args& args);
+int Errors(Args& args);
+int LabelIssues(Args& args);
 
 }  // namespace slicekit::cli
 

@@ -160,7 +160,7 @@ absl::StatusOr<std::vector<CompareSlice>> ReadSlices(
   std::vector<CompareSlice> slices;
   if (const std::optional<std::string> path = flags.Get("--store")) {
     absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-        SliceStore::OpenSqlite(*path);
+        SliceStore::Open(*path);
     if (!opened.ok()) return opened.status();
     *store = *std::move(opened);
     const std::string org = *flags.Get("--org");

@@ -124,7 +124,7 @@ int Discover(Args& args) {
   std::vector<std::string> ids(result->slices.size());
   if (!store_path.empty() && !result->slices.empty()) {
     absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(store_path);
+        SliceStore::Open(store_path);
     if (!store.ok()) return InputError(store.status().message());
     absl::StatusOr<std::vector<Slice>> existing =
         (*store)->List(org, SliceListOrder::kByName);
@@ -179,6 +179,23 @@ int Discover(Args& args) {
     out.Line(line);
   }
   if (!out.Flush()) return InputError("cannot write the output");
+  if (result->slices.empty()) {
+    // Nothing ranked: say why on stderr (stdout stays a table) with the
+    // best candidates by error and the alpha that would rank each.
+    std::fprintf(stderr, "slicekit discover: %s\n",
+                 result->nothing_found.c_str());
+    if (!result->near_misses.empty()) {
+      std::fprintf(stderr,
+                   "best candidates:\nsize\tmean_error\tscore\t"
+                   "alpha_to_rank\tfilter\n");
+    }
+    for (const NearMiss& m : result->near_misses) {
+      std::fprintf(stderr, "%lld\t%.6g\t%.6g\t%.6g\t%s\n",
+                   static_cast<long long>(m.slice.size), m.slice.mean_error,
+                   m.slice.score, m.alpha_to_rank,
+                   TextField(m.slice.filter.ToString()).c_str());
+    }
+  }
   const DiscoveryStats& st = result->stats;
   std::fprintf(stderr,
                "slicekit discover: %lld rows (%lld without an error), average "

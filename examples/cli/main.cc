@@ -62,6 +62,14 @@ const char kUsage[] =
     "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
     "                   [--pr-curve FILE.csv] [--sweep FILE.csv] [--iou X]\n"
     "                   [--format text|json] [--lenient]\n"
+    "       slicekit errors --gt GT.json --pred DETS.json\n"
+    "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
+    "                   [--iou X] [--background-iou X] [--confidence Y]\n"
+    "                   [--bins N] [--format text|json] [--lenient]\n"
+    "       slicekit label-issues --gt GT.json --pred DETS.json\n"
+    "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
+    "                   [--top K] [--min-confidence C] [--match-iou X]\n"
+    "                   [--overlap-iou X] [--format text|json] [--lenient]\n"
     "       slicekit report [--table FILE] [--gt GT.json --pred DETS.json]\n"
     "                       [--store FILE --org ORG [--slice SLICE]...]\n"
     "                       [--no-auto] [--title TEXT] [--page-rows N]\n"
@@ -133,6 +141,13 @@ const char kUsage[] =
     "          for all images, the images whose metrics row matches --where,\n"
     "          or a saved slice's; --pr-curve writes the 101-point PR curves,\n"
     "          --sweep the TP/FP/FN, precision, recall and F1 at every score.\n"
+    "errors    why the images fail (docs/errors.md): TIDE's dAP per error\n"
+    "          type at --iou (0.5; background --background-iou 0.1), the\n"
+    "          class-agnostic confusion matrix at --iou and --confidence\n"
+    "          (0.5) and the calibration error (ECE, --bins 15) with its\n"
+    "          reliability diagram, for all images, --where or a --slice.\n"
+    "label-issues lists likely label errors per box, highest score first:\n"
+    "          swapped, overlooked, badly_located (docs/errors.md).\n"
     "report    writes one self-contained HTML file (inline CSS and SVG, no\n"
     "          script, nothing fetched) summarizing the saved slices of the\n"
     "          org (all, or each --slice) and the auto slices (unless\n"
@@ -173,6 +188,7 @@ constexpr Command kCommands[] = {
     {QuerySpec, Query}, {GenerateSpec, Generate},    {SliceSpec, SliceCommand},
     {EvalSpec, Eval},   {ConvertSpec, Convert},      {DiscoverSpec, Discover},
     {ApSpec, Ap},       {ReportSpec, ReportCommand}, {CompareSpec, Compare},
+    {ErrorsSpec, Errors}, {LabelIssuesSpec, LabelIssues},
 };
 
 const Command* FindCommand(absl::string_view name) {

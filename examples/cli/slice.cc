@@ -80,7 +80,7 @@ std::string SliceInvocation(absl::string_view command) {
 absl::StatusOr<SliceStore*> LazyStore::Get() {
   if (store_ == nullptr) {
     absl::StatusOr<std::unique_ptr<SliceStore>> opened =
-        read_only_ ? OpenStoreToRead(path_) : SliceStore::OpenSqlite(path_);
+        read_only_ ? OpenStoreToRead(path_) : SliceStore::Open(path_);
     if (!opened.ok()) return opened.status();
     store_ = *std::move(opened);
   }

@@ -71,6 +71,15 @@ worst = sk.order_rows(table, sk.scan(table, "split = 'val'"),
                       ["recall", "confidence desc"], limit=3)
 print("worst val recall:", list(table.row_ids(worst)))
 
+# %% pandas idioms: a boolean mask of the frame selects those rows
+frame = table.to_pandas(columns=["data_row_id", "fp", "confidence"])
+# fp is a nullable Int64 column: NULL compares as <NA>, filled as False
+# (a mask with missing values is refused, as pandas' own indexing does).
+mask = ((frame.fp >= 2) & (frame.confidence > 0.9)).fillna(False).to_numpy()
+picked = sk.Selection.from_rows(table, mask)
+print(f"mask: {mask.sum()} rows; the same as the filter:",
+      picked == sk.scan(table, "fp >= 2 AND confidence > 0.9"))
+
 # %% Keyset pages: cursors stay valid while rows are appended
 page = sk.order_page(table, rows, "confidence desc", limit=3)
 print("page 1:", list(table.row_ids(page.rows)))
@@ -129,5 +138,14 @@ dets = [{"image_id": 1, "category_id": 1, "bbox": [1, 1, 10, 10],
 (work / "dets.json").write_text(json.dumps(dets))
 coco = sk.eval_coco(str(work / "gt.json"), str(work / "dets.json"))
 print(coco.to_pandas(columns=["data_row_id", "tp", "fp", "fn", "fp[car]"]))
+ap = sk.coco_ap(work / "gt.json", work / "dets.json")   # as `slicekit ap`
+print(ap.stat_lines[0])
+print(ap.per_class[["class", "ground_truths", "detections", "ap", "ap50"]])
+
+# %% Discovery and the report, as the CLI gives them
+found = sk.discover(table, error="fp + fn", max_predicates=2, top=3)
+print(found[["rank", "size", "mean_error", "score", "filter"]])
+print("report:", sk.write_report(work / "report.html", table, store=store,
+                                 org="acme", auto_slices=False))
 
 print("walkthrough: done")

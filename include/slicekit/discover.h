@@ -85,12 +85,29 @@ struct DiscoveryStats {
   int64_t evaluated = 0;  // over all levels
 };
 
+// A slice that scored at most 0 at the options' alpha, with what would
+// rank it.
+struct NearMiss {
+  DiscoveredSlice slice;  // its score at the options' alpha (<= 0)
+  // The slice scores above 0 at every alpha above this one (SliceLine's
+  // score is linear in alpha: alpha > s / (e + s) with e = mean_error /
+  // average_error - 1 and s = n / size - 1).
+  double alpha_to_rank = 1;
+};
+
 struct DiscoveryResult {
   // At most top_k slices with size >= min_support and score > 0, by score
   // descending, then fewer predicates, then filter text byte-wise: the same
   // list an exhaustive search gives.
   std::vector<DiscoveredSlice> slices;
   DiscoveryStats stats;
+  // Only when `slices` is empty: why, in one sentence a user can act on
+  // (what scored, and what --alpha / --min-support would change).
+  std::string nothing_found;
+  // Only when `slices` is empty: the best candidates by mean error (the
+  // top_k that alpha 1 ranks, each with size >= min_support and a mean
+  // error above the average), with their scores at the options' alpha.
+  std::vector<NearMiss> near_misses;
 };
 
 // Finds the top slices of `table`'s live rows. Level-wise search over

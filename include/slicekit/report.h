@@ -30,13 +30,16 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "slicekit/calibration.h"
 #include "slicekit/compare.h"
+#include "slicekit/confusion_matrix.h"
 #include "slicekit/explore.h"
 #include "slicekit/model_run.h"
 #include "slicekit/order.h"
 #include "slicekit/slice.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table.h"
+#include "slicekit/tide.h"
 
 namespace slicekit {
 
@@ -118,6 +121,13 @@ struct ReportSlice {
   std::optional<std::array<double, 12>> coco_stats;
   std::vector<ClassCurve> curves;
   size_t curves_left_out = 0;
+  // With a model run, why the slice fails (docs/errors.md), over the same
+  // images: TIDE's dAP per error type (nullopt where TIDE is undefined: no
+  // ground truth and no detection), the confusion matrix (IoU .5,
+  // confidence .5) and calibration over all classes (15 bins).
+  std::optional<TideErrors> tide;
+  std::optional<ConfusionMatrix> confusion;
+  std::optional<Calibration> calibration;
   // With a slice store (saved slices): the slice's row count at each of its
   // snapshots (SliceStore::ListSnapshots), oldest first.
   std::vector<RowCountPoint> history;

@@ -129,6 +129,20 @@ struct SqliteStoreOptions {
   bool read_only = false;
 };
 
+// How SliceStore::OpenPostgres() opens a store.
+struct PostgresStoreOptions {
+  // Read the store only: every transaction is READ ONLY, the schema is
+  // neither created nor upgraded, and every change is FailedPrecondition
+  // naming the server. A database without the store's schema is
+  // FailedPrecondition (it is not created).
+  bool read_only = false;
+};
+
+// Whether `location` is a PostgreSQL connection URI (it starts with
+// "postgresql://" or "postgres://"), which SliceStore::Open() opens with
+// OpenPostgres(); anything else is a SQLite file path.
+bool IsPostgresUri(absl::string_view location);
+
 // Saved slices of many orgs: at most kMaxSlicesPerOrg per org, names unique
 // within an org case-insensitively. Every operation is atomic: it either
 // happens completely or changes nothing. Thread-safe: one store may be used
@@ -167,7 +181,8 @@ struct SqliteStoreOptions {
 // read back that is not UTF-8, which the store never writes, is DataLoss
 // naming the SQLite file and the row).
 //
-// Backends: InMemory() and OpenSqlite() choose where the data is kept; the
+// Backends: InMemory(), OpenSqlite() and OpenPostgres() (or Open(), which
+// picks by the location) choose where the data is kept; the
 // operations and their rules are the same over every backend, since the
 // store implements each once over the backend's transactions.
 class SliceStore final {
@@ -200,6 +215,33 @@ class SliceStore final {
   // With `options.read_only`, see SqliteStoreOptions.
   static absl::StatusOr<std::unique_ptr<SliceStore>> OpenSqlite(
       const std::string& path, const SqliteStoreOptions& options = {});
+
+  // Opens the PostgreSQL store at connection URI `uri` (libpq's syntax:
+  // "postgresql://user@host:5432/db", "postgresql://user@/db?host=/run/sock";
+  // libpq's environment variables and ~/.pgpass apply), creating its schema
+  // in the database when the database has none (docs/postgresql.md). The
+  // database must use the UTF8 encoding. A database whose store schema is
+  // another application's or a newer version is FailedPrecondition and is
+  // left unchanged. Every operation is one transaction: a change takes a
+  // row lock on its org's row of `slicekit_orgs` first (READ COMMITTED), so
+  // the limit, name and history checks and the writes that follow cannot
+  // interleave with another client's change to that org on any host; reads
+  // run REPEATABLE READ, READ ONLY. A deadlock or serialization failure
+  // (which the lock order rules out, but a server may still report) is
+  // retried up to 4 more times, then Aborted. A server that cannot be
+  // reached, or is lost mid-operation, is Unavailable naming the server
+  // (host, port, database, user; never the password) and the operation's
+  // transaction is rolled back by the server, except when the connection
+  // is lost during COMMIT, when the change may or may not have happened;
+  // the next call connects again. A bad URI is InvalidArgument, a refused
+  // login PermissionDenied.
+  static absl::StatusOr<std::unique_ptr<SliceStore>> OpenPostgres(
+      const std::string& uri, const PostgresStoreOptions& options = {});
+
+  // Opens `location`: OpenPostgres() for a PostgreSQL URI (IsPostgresUri),
+  // else OpenSqlite() of the file path; `read_only` as in both options.
+  static absl::StatusOr<std::unique_ptr<SliceStore>> Open(
+      const std::string& location, bool read_only = false);
 
   ~SliceStore();
   SliceStore(const SliceStore&) = delete;

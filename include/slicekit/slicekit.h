@@ -6,9 +6,11 @@
 #include "slicekit/alert_rules.h"
 #include "slicekit/auto_slices.h"
 #include "slicekit/average_precision.h"
+#include "slicekit/calibration.h"
 #include "slicekit/coco.h"
 #include "slicekit/column_reader.h"
 #include "slicekit/compare.h"
+#include "slicekit/confusion_matrix.h"
 #include "slicekit/csv.h"
 #include "slicekit/curation.h"
 #include "slicekit/discover.h"
@@ -16,6 +18,7 @@
 #include "slicekit/expr.h"
 #include "slicekit/filter_json.h"
 #include "slicekit/filter_text.h"
+#include "slicekit/label_issues.h"
 #include "slicekit/metrics.h"
 #include "slicekit/model_run.h"
 #include "slicekit/ndjson.h"
@@ -32,5 +35,6 @@
 #include "slicekit/slice_summary.h"
 #include "slicekit/table.h"
 #include "slicekit/table_snapshot.h"
+#include "slicekit/tide.h"
 
 #endif  // SLICEKIT_SLICEKIT_H_

@@ -817,9 +817,10 @@ SliceSpec DiscoveredSlice::ToSliceSpec(absl::string_view name) const {
       {}};
 }
 
-absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
-                                               const DiscoverOptions& options) {
-  SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
+namespace {
+
+absl::StatusOr<DiscoveryResult> Discover(const Table& table,
+                                         const DiscoverOptions& options) {
   absl::StatusOr<internal::ErrorExpr> error =
       internal::ErrorExpr::Parse(options.error);
   if (!error.ok()) {
@@ -936,6 +937,70 @@ absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
   } else {
     run(uint32_t{});
   }
+  return result;
+}
+
+// A new user's first run often finds nothing: SliceLine's size term,
+// (1 - alpha) (n / size - 1), outweighs the error term of a small slice
+// on a large table (a slice of 0.8% of 200k rows with 5x the error scores
+// below 0 at alpha .95). Rather than an empty list, say so, show the best
+// candidates by error (a second search at alpha 1) with their scores and
+// the alpha that would rank each.
+void ExplainNothingFound(const Table& table, const DiscoverOptions& options,
+                         DiscoveryResult* result) {
+  const DiscoveryStats& st = result->stats;
+  if (st.rows == 0) {
+    result->nothing_found = "no live row has an error";
+    return;
+  }
+  if (!(st.total_error > 0)) {
+    result->nothing_found = "every row's error is 0: no slice errs more";
+    return;
+  }
+  DiscoverOptions by_error = options;
+  by_error.alpha = 1;
+  absl::StatusOr<DiscoveryResult> best =
+      options.alpha < 1 ? Discover(table, by_error)
+                        : absl::StatusOr<DiscoveryResult>(*result);
+  const double n = static_cast<double>(st.rows);
+  if (best.ok()) {
+    for (const DiscoveredSlice& s : best->slices) {
+      NearMiss miss;
+      miss.slice = s;
+      const double e = s.mean_error / st.average_error - 1;
+      const double size_term = n / static_cast<double>(s.size) - 1;
+      miss.slice.score = options.alpha * e - (1 - options.alpha) * size_term;
+      miss.alpha_to_rank = e + size_term > 0 ? size_term / (e + size_term) : 1;
+      result->near_misses.push_back(miss);
+    }
+  }
+  if (result->near_misses.empty()) {
+    result->nothing_found = absl::StrCat(
+        "no slice of at least ", options.min_support,
+        " rows (--min-support) has a mean error above the average (",
+        st.average_error, "); a lower --min-support admits smaller slices");
+    return;
+  }
+  const NearMiss& top = result->near_misses.front();
+  result->nothing_found = absl::StrCat(
+      "no slice of at least ", options.min_support,
+      " rows scored above zero at alpha ", options.alpha,
+      " (SliceLine's size term outweighs the error term); the best by "
+      "error, ",
+      top.slice.filter.ToString(), " (", top.slice.size, " rows, mean error ",
+      top.slice.mean_error, " vs ", st.average_error, " overall), scores ",
+      top.slice.score, " and ranks at --alpha above ", top.alpha_to_rank,
+      "; a lower --min-support admits smaller slices, which need a higher "
+      "alpha still");
+}
+
+}  // namespace
+
+absl::StatusOr<DiscoveryResult> DiscoverSlices(const Table& table,
+                                               const DiscoverOptions& options) {
+  SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
+  SLICEKIT_ASSIGN_OR_RETURN(DiscoveryResult result, Discover(table, options));
+  if (result.slices.empty()) ExplainNothingFound(table, options, &result);
   return result;
 }
 

@@ -191,14 +191,19 @@ void BindSummaryValues(py::module_& m) {
 void BindSummarize(py::module_& m) {
   m.def(
       "summarize",
-      [](const TablePtr& table, const PySelection& selection) {
-        CheckSameTable(table, selection);
-        return Value(Reading(*table, [&] {
-          return Summarize(table->table, selection.selection);
+      [](const TablePtr& table, py::handle rows) {
+        const PySelection selection = ToSelection(table, rows);
+        return Value(Reading(*table, [&]() -> absl::StatusOr<SliceSummary> {
+          // Refused after a compact(), which Summarize() cannot tell.
+          absl::StatusOr<Selection> live =
+              LiveSelection(table->table, selection.selection);
+          if (!live.ok()) return live.status();
+          return Summarize(table->table, *live);
         }));
       },
       py::arg("table"), py::arg("selection"),
-      "Summarizes the live rows of a selection.");
+      "Summarizes the live rows of a selection (or of row positions or a "
+      "boolean mask).");
   m.def(
       "summarize_all",
       [](const TablePtr& table) {
@@ -216,12 +221,15 @@ void BindSummarize(py::module_& m) {
       "Summarizes the rows with dataset = `dataset`.");
   m.def(
       "compare_summaries",
-      [](const TablePtr& table, const PySelection& selection,
+      [](const TablePtr& table, py::handle rows,
          std::optional<std::string> dataset) {
-        CheckSameTable(table, selection);
-        return Value(Reading(*table, [&] {
+        const PySelection selection = ToSelection(table, rows);
+        return Value(Reading(*table, [&]() -> absl::StatusOr<SummaryComparison> {
+          absl::StatusOr<Selection> live =
+              LiveSelection(table->table, selection.selection);
+          if (!live.ok()) return live.status();
           return CompareSummaries(
-              table->table, selection.selection,
+              table->table, *live,
               dataset.has_value() ? std::optional<absl::string_view>(*dataset)
                                   : std::nullopt);
         }));
@@ -311,7 +319,12 @@ void BindCuration(py::module_& m) {
       .def_readonly("first_new_row", &CurationReport::first_new_row)
       .def_readonly("end_row", &CurationReport::end_row)
       .def_readonly("slices", &CurationReport::slices)
-      .def("total_entries", &CurationReport::total_entries);
+      .def("total_entries", &CurationReport::total_entries)
+      .def("__repr__", [](const CurationReport& r) {
+        return absl::StrCat("<slicekit.CurationReport rows ", r.first_new_row,
+                            "..", r.end_row, ": ", r.total_entries(),
+                            " entries in ", r.slices.size(), " slices>");
+      });
 
   py::class_<PyCurator>(
       m, "Curator",
@@ -344,8 +357,13 @@ void BindCuration(py::module_& m) {
           py::arg("since"), py::arg("threads") = 1,
           "The same from a Table.end_watermark() taken before the append "
           "(FailedPreconditionError after a compact()).")
-      .def_property_readonly("num_slices", [](const PyCurator& c) {
-        return c.curator->num_slices();
+      .def_property_readonly("num_slices",
+                             [](const PyCurator& c) {
+                               return c.curator->num_slices();
+                             })
+      .def("__repr__", [](const PyCurator& c) {
+        return absl::StrCat("<slicekit.Curator ", c.curator->num_slices(),
+                            " slices>");
       });
 }
 

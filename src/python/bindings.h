@@ -24,6 +24,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -32,11 +33,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/expr.h"
+#include "slicekit/metrics.h"
+#include "slicekit/model_run.h"
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
 #include "slicekit/selection.h"
 #include "slicekit/slice_resolver.h"
+#include "slicekit/slice_store.h"
 #include "slicekit/table.h"
 
 namespace slicekit::python {
@@ -105,6 +110,33 @@ T Value(absl::StatusOr<T> value) {
   return *std::move(value);
 }
 
+// A SliceStore shared by the Python object and any operation in flight, so
+// close() never pulls it out from under another thread.
+struct PyStore {
+  std::shared_ptr<SliceStore> store;
+  // What repr() shows: "in memory" or the SQLite file.
+  std::string where = "in memory";
+
+  std::shared_ptr<SliceStore> Get() const {
+    if (!store) {
+      throw StatusError(
+          absl::FailedPreconditionError("the slice store is closed"));
+    }
+    return store;
+  }
+};
+
+// A model run kept in memory (load_coco) with what matching it computed
+// once: the Evaluator's IoUs (so re-thresholding is Compute() alone) and
+// the COCO evaluator's sorted detections (so AP of any set of images is a
+// walk). Built in place and never changed: the evaluators point into `run`.
+struct RunState {
+  ModelRun run;
+  std::optional<Evaluator> evaluator;
+  std::optional<CocoEvaluator> coco;
+};
+using RunPtr = std::shared_ptr<RunState>;
+
 // Runs fn() with the GIL released and the table locked for reading. fn must
 // not touch Python objects; its result is built before the lock and the
 // GIL are back to their earlier state.
@@ -126,6 +158,18 @@ auto Writing(TableHandle& table, Fn&& fn) {
 // Throws InvalidArgument unless `selection` was made from `table`.
 void CheckSameTable(const TablePtr& table, const PySelection& selection);
 
+// A `selection` argument: a Selection of `table` (checked), or what
+// Selection.from_rows takes (row positions, a boolean mask).
+PySelection ToSelection(const TablePtr& table, py::handle rows);
+
+// The live rows of `selection` as the table is now: rows deleted since the
+// selection was made are dropped, so that what a Selection counts, lists and
+// holds is what Summarize() and OrderRows() read. FailedPrecondition for a
+// selection made before a Compact() that moved rows. The table lock must be
+// held (call it inside Reading()).
+absl::StatusOr<Selection> LiveSelection(const Table& table,
+                                        const Selection& selection);
+
 // ---- Conversions ---------------------------------------------------------
 
 // Bytes to str, UTF-8 with "surrogateescape": ids and categories are
@@ -133,6 +177,10 @@ void CheckSameTable(const TablePtr& table, const PySelection& selection);
 py::str Decode(absl::string_view bytes);
 // str (UTF-8, "surrogateescape") or bytes to bytes; TypeError otherwise.
 std::string Encode(py::handle value, absl::string_view what);
+
+// A path argument: str, bytes or any os.PathLike (os.fspath); TypeError
+// naming `what` otherwise.
+std::string PathArg(py::handle value, absl::string_view what);
 
 // A data_row_id: str or bytes as Encode(), an int as its decimal text (how
 // tables built from integer ids store them).
@@ -170,8 +218,19 @@ py::array_t<T> AlignedArray(py::handle values) {
   return copy;
 }
 
-// Row positions from a sequence or array of non-negative integers.
+// Row positions from a sequence or array of non-negative integers. A
+// boolean array is refused (TypeError): True/False read as 1/0 would be
+// plausible wrong rows; callers that take a mask check for one first
+// (MaskRows).
 std::vector<RowIndex> ToRows(py::handle value);
+
+// The rows a boolean mask selects, or nullopt when `value` is not boolean.
+// A mask has one entry per row position (num_rows) or, when rows were
+// deleted, one per live row in position order (as the rows of
+// Table.to_pandas() are); any other boolean array is a TypeError naming
+// both lengths. The table lock must not be held.
+std::optional<std::vector<RowIndex>> MaskRows(const TableHandle& table,
+                                              py::handle value);
 
 // A uint32 NumPy array holding `rows`.
 py::array_t<uint32_t> RowsArray(const std::vector<RowIndex>& rows);
@@ -192,6 +251,9 @@ void BindMetrics(py::module_& m);
 void BindStore(py::module_& m);     // slices, history, snapshots, the store
 void BindAnalysis(py::module_& m);  // summaries, explore, auto slices, curation
 void BindCompare(py::module_& m);   // two runs slice by slice
+void BindDiagnose(py::module_& m);  // TIDE, confusion, calibration, label issues
+void BindDiscover(py::module_& m);  // slice discovery
+void BindReport(py::module_& m);    // the HTML report
 
 }  // namespace slicekit::python
 

@@ -121,13 +121,16 @@ Request MakeRequest(py::handle slices, const std::vector<std::string>& metrics,
   return r;
 }
 
-py::dict CompareCoco(const std::string& gt, const std::string& base,
-                     const std::string& fresh, py::handle slices,
+py::dict CompareCoco(py::handle gt_path, py::handle base_path,
+                     py::handle new_path, py::handle slices,
                      const std::vector<std::string>& metrics, int64_t bootstrap,
                      uint64_t seed, double confidence, double fdr,
                      double tolerance, int64_t min_images, int threads,
                      py::handle resolver, bool discover,
                      bool missing_as_no_predictions) {
+  const std::string gt = PathArg(gt_path, "gt");
+  const std::string base = PathArg(base_path, "base");
+  const std::string fresh = PathArg(new_path, "new");
   const Request request = MakeRequest(
       slices, metrics, bootstrap, seed, confidence, fdr, tolerance, min_images,
       threads, resolver, discover, missing_as_no_predictions);

@@ -2,11 +2,15 @@
 // Model runs: COCO or NDJSON files matched into a metrics table, the same
 // path as `slicekit eval`, with the GIL released throughout.
 #include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
 #include "slicekit/metrics.h"
 #include "slicekit/model_run.h"
@@ -66,12 +70,277 @@ TablePtr Finish(absl::StatusOr<Table> table, const ImportReport& report) {
   return out;
 }
 
+// One COCO evaluation with the run's class names and what Sweep() needs.
+struct PyCocoAp {
+  RunPtr run;
+  std::optional<Selection> rows;  // nullopt: every image
+  CocoEvaluation evaluation;
+};
+
+RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
+                bool lenient) {
+  auto state = std::make_shared<RunState>();
+  ImportReport report;
+  Check([&]() -> absl::Status {
+    py::gil_scoped_release release;
+    ImportOptions options;
+    options.lenient = lenient;
+    absl::StatusOr<ModelRun> run =
+        ImportCocoFiles(gt, predictions, options, &report);
+    if (!run.ok()) return run.status();
+    state->run = *std::move(run);
+    absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&state->run);
+    if (!evaluator.ok()) return evaluator.status();
+    state->evaluator.emplace(*std::move(evaluator));
+    state->coco.emplace(CocoEvaluator::Create(*state->evaluator));
+    return absl::OkStatus();
+  }());
+  if (report.skipped() > 0) {
+    py::module_::import("warnings")
+        .attr("warn")(absl::StrCat(
+            "slicekit: skipped ", report.skipped(),
+            " bad records: ", absl::StrJoin(report.reasons, "; ")));
+  }
+  return state;
+}
+
+// The images `rows` names: None (all), a Selection over the run's rows (of
+// a metrics table of this run), row positions or a boolean mask.
+std::optional<Selection> RunRows(const RunState& state, py::handle rows) {
+  const size_t n = state.run.rows.size();
+  if (rows.is_none()) return std::nullopt;
+  Selection out(n);
+  if (py::isinstance<PySelection>(rows)) {
+    const PySelection& s = rows.cast<const PySelection&>();
+    const Selection live = Value(Reading(*s.table, [&] {
+      return LiveSelection(s.table->table, s.selection);
+    }));
+    if (live.num_rows() > n) {
+      throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+          "the selection covers ", live.num_rows(), " rows; the run has ", n,
+          " images (select rows of a metrics table of this run)")));
+    }
+    live.ForEach([&](RowIndex r) { out.Add(r); });
+    return out;
+  }
+  py::array mask = py::array::ensure(rows);
+  if (mask && mask.dtype().kind() == 'b') {
+    if (mask.ndim() != 1 || static_cast<size_t>(mask.size()) != n) {
+      throw py::type_error(absl::StrCat(
+          "a boolean mask of images must have one entry per image (", n,
+          "), not ", mask.size()));
+    }
+    py::array_t<bool, py::array::c_style | py::array::forcecast> b(mask);
+    for (size_t i = 0; i < n; ++i) {
+      if (b.data()[i]) out.Add(static_cast<RowIndex>(i));
+    }
+    return out;
+  }
+  for (RowIndex r : ToRows(rows)) {
+    if (r >= n) {
+      throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+          "row position ", r, " is out of range; the run has ", n,
+          " images")));
+    }
+    out.Add(r);
+  }
+  return out;
+}
+
+PyCocoAp RunAp(const RunPtr& state, py::handle rows) {
+  PyCocoAp out{state, RunRows(*state, rows), {}};
+  out.evaluation = Value([&]() -> absl::StatusOr<CocoEvaluation> {
+    py::gil_scoped_release release;
+    if (out.rows) return state->coco->Evaluate(*out.rows);
+    return state->coco->Evaluate();
+  }());
+  return out;
+}
+
+// Per class and all classes (class None): (class, threshold, tp, fp, fn,
+// precision, recall, f1) at each threshold, descending.
+py::list SweepOf(const PyCocoAp& ap, double iou,
+                 std::vector<double> thresholds) {
+  SweepOptions options;
+  options.iou_threshold = iou;
+  options.thresholds = std::move(thresholds);
+  const std::vector<ClassSweep> sweeps =
+      Value([&]() -> absl::StatusOr<std::vector<ClassSweep>> {
+        py::gil_scoped_release release;
+        return ap.run->coco->Sweep(options, ap.rows ? &*ap.rows : nullptr);
+      }());
+  py::list out;
+  for (const ClassSweep& s : sweeps) {
+    py::object name = s.class_index < 0
+                          ? py::object(py::none())
+                          : py::object(Decode(ap.run->run.classes[s.class_index]));
+    for (const ThresholdPoint& p : s.points) {
+      out.append(py::make_tuple(name, p.threshold, p.tp, p.fp, p.fn,
+                                p.precision, p.recall, p.f1));
+    }
+  }
+  return out;
+}
+
+// The 101-point PR curves of each class with ground truth, area all,
+// maxDets 100: (class names, IoU, recall, precision, score) columns.
+py::tuple PrCurves(const PyCocoAp& ap) {
+  const CocoEvaluation& e = ap.evaluation;
+  py::list names;
+  std::vector<double> iou, recall, precision, score;
+  const int m = kCocoMaxDetsSettings - 1;  // maxDets 100
+  for (int k = 0; k < e.num_classes; ++k) {
+    if (e.classes[k].num_ground_truths == 0) continue;  // no curve
+    py::str name = Decode(ap.run->run.classes[k]);
+    for (int t = 0; t < kCocoIouThresholds; ++t) {
+      for (int r = 0; r < kCocoRecallThresholds; ++r) {
+        names.append(name);
+        iou.push_back(CocoIouThreshold(t));
+        recall.push_back(CocoRecallThreshold(r));
+        precision.push_back(e.Precision(t, r, k, 0, m));
+        score.push_back(e.Score(t, r, k, 0, m));
+      }
+    }
+  }
+  return py::make_tuple(names, py::array(py::cast(iou)),
+                        py::array(py::cast(recall)),
+                        py::array(py::cast(precision)),
+                        py::array(py::cast(score)));
+}
+
+void BindCocoAp(py::module_& m) {
+  py::class_<PyCocoAp>(m, "_CocoAp",
+                       "COCO evaluation of a run's images (slicekit.coco_ap "
+                       "wraps it as AveragePrecision).")
+      .def_property_readonly("stats",
+                             [](const PyCocoAp& a) {
+                               return std::vector<double>(
+                                   a.evaluation.stats.begin(),
+                                   a.evaluation.stats.end());
+                             })
+      .def_property_readonly("stat_lines",
+                             [](const PyCocoAp& a) {
+                               std::vector<std::string> lines;
+                               for (int i = 0; i < 12; ++i) {
+                                 lines.push_back(
+                                     CocoStatLine(i, a.evaluation.stats[i]));
+                               }
+                               return lines;
+                             })
+      .def_property_readonly(
+          "num_images", [](const PyCocoAp& a) { return a.evaluation.num_images; })
+      .def_property_readonly(
+          "per_class",
+          [](const PyCocoAp& a) {
+            py::list out;
+            for (const CocoClassAp& c : a.evaluation.classes) {
+              out.append(py::make_tuple(
+                  Decode(a.run->run.classes[c.class_index]),
+                  c.num_ground_truths, c.num_detections, c.ap, c.ap50, c.ap75,
+                  c.ar100));
+            }
+            return out;
+          })
+      .def_property_readonly("pr_curves", &PrCurves)
+      .def("sweep", &SweepOf, py::arg("iou") = 0.5,
+           py::arg("thresholds") = std::vector<double>{});
+}
+
+void BindRun(py::module_& m) {
+  py::class_<RunState, std::shared_ptr<RunState>>(
+      m, "ModelRun",
+      "A COCO run loaded once (load_coco): its IoUs are computed at load, "
+      "so metrics() re-thresholds and ap() evaluates any set of images "
+      "without matching again.")
+      .def_property_readonly("num_images",
+                             [](const RunState& r) { return r.run.rows.size(); })
+      .def_property_readonly("classes",
+                             [](const RunState& r) {
+                               py::list out;
+                               for (const std::string& c : r.run.classes) {
+                                 out.append(Decode(c));
+                               }
+                               return out;
+                             })
+      .def(
+          "metrics",
+          [](const RunPtr& r, double iou_threshold,
+             double confidence_threshold, const std::string& rule,
+             std::map<std::string, double> class_iou_thresholds,
+             int max_detections, bool per_class_columns, size_t chunk_rows) {
+            const EvalOptions options =
+                MakeOptions(iou_threshold, confidence_threshold, rule,
+                            std::move(class_iou_thresholds), max_detections,
+                            per_class_columns, false, chunk_rows);
+            absl::StatusOr<Table> table = [&]() -> absl::StatusOr<Table> {
+              py::gil_scoped_release release;
+              absl::StatusOr<RunMetrics> metrics =
+                  r->evaluator->Compute(options.metrics);
+              if (!metrics.ok()) return metrics.status();
+              return MetricsToTable(r->run, *metrics, options.table);
+            }();
+            return std::make_shared<TableHandle>(Value(std::move(table)));
+          },
+          py::kw_only(), py::arg("iou_threshold") = 0.5,
+          py::arg("confidence_threshold") = 0.5, py::arg("rule") = "coco",
+          py::arg("class_iou_thresholds") = std::map<std::string, double>{},
+          py::arg("max_detections") = 100, py::arg("per_class_columns") = true,
+          py::arg("chunk_rows") = 65536,
+          "The metrics table at these thresholds (eval_coco's), from the "
+          "IoUs computed at load: no box is matched again. Its rows are the "
+          "run's images in order, so its selections name images for ap().")
+      .def(
+          "_per_class_csv",
+          [](const RunPtr& r, double iou_threshold,
+             double confidence_threshold, const std::string& rule,
+             std::map<std::string, double> class_iou_thresholds,
+             int max_detections) {
+            const EvalOptions options =
+                MakeOptions(iou_threshold, confidence_threshold, rule,
+                            std::move(class_iou_thresholds), max_detections,
+                            true, false, 65536);
+            std::string csv = Value([&]() -> absl::StatusOr<std::string> {
+              py::gil_scoped_release release;
+              absl::StatusOr<RunMetrics> metrics =
+                  r->evaluator->Compute(options.metrics);
+              if (!metrics.ok()) return metrics.status();
+              std::ostringstream out;
+              absl::Status s = WritePerClassCsv(r->run, *metrics, out);
+              if (!s.ok()) return s;
+              return std::move(out).str();
+            }());
+            return py::bytes(csv);
+          },
+          py::kw_only(), py::arg("iou_threshold") = 0.5,
+          py::arg("confidence_threshold") = 0.5, py::arg("rule") = "coco",
+          py::arg("class_iou_thresholds") = std::map<std::string, double>{},
+          py::arg("max_detections") = 100)
+      .def("_ap", &RunAp, py::arg("rows") = py::none())
+      .def("__repr__", [](const RunState& r) {
+        return absl::StrCat("<slicekit.ModelRun ", r.run.rows.size(),
+                            " images, ", r.run.classes.size(), " classes>");
+      });
+  m.def(
+      "load_coco",
+      [](py::handle gt, py::handle predictions, bool lenient) {
+        return LoadCoco(PathArg(gt, "gt"),
+                        PathArg(predictions, "predictions"), lenient);
+      },
+      py::arg("gt"), py::arg("predictions"), py::kw_only(),
+      py::arg("lenient") = false,
+      "Imports a COCO instances file and a results file and computes every "
+      "IoU once: a ModelRun to re-threshold (metrics()) and evaluate "
+      "(coco_ap) without matching again.");
+}
+
 }  // namespace
 
 void BindMetrics(py::module_& m) {
+  BindCocoAp(m);
+  BindRun(m);
   m.def(
       "eval_coco",
-      [](const std::string& gt, const std::string& predictions,
+      [](py::handle gt_path, py::handle predictions_path,
          double iou_threshold, double confidence_threshold,
          const std::string& rule,
          std::map<std::string, double> class_iou_thresholds, int max_detections,
@@ -80,6 +349,9 @@ void BindMetrics(py::module_& m) {
             MakeOptions(iou_threshold, confidence_threshold, rule,
                         std::move(class_iou_thresholds), max_detections,
                         per_class_columns, lenient, chunk_rows);
+        const std::string gt = PathArg(gt_path, "gt");
+        const std::string predictions =
+            PathArg(predictions_path, "predictions");
         ImportReport report;
         absl::StatusOr<Table> table = [&] {
           py::gil_scoped_release release;
@@ -103,7 +375,7 @@ void BindMetrics(py::module_& m) {
       "and the field.");
   m.def(
       "eval_ndjson",
-      [](const std::string& path, std::vector<std::string> classes,
+      [](py::handle path_arg, std::vector<std::string> classes,
          double iou_threshold, double confidence_threshold,
          const std::string& rule,
          std::map<std::string, double> class_iou_thresholds, int max_detections,
@@ -112,6 +384,7 @@ void BindMetrics(py::module_& m) {
             MakeOptions(iou_threshold, confidence_threshold, rule,
                         std::move(class_iou_thresholds), max_detections,
                         per_class_columns, lenient, chunk_rows);
+        const std::string path = PathArg(path_arg, "path");
         NdjsonOptions ndjson;
         ndjson.classes = std::move(classes);
         ndjson.import = options.import;

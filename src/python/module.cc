@@ -6,11 +6,13 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "slicekit/table.h"
 #include "slicekit/filter_text.h"
 #include "src/python/bindings.h"
 
@@ -21,6 +23,26 @@ void CheckSameTable(const TablePtr& table, const PySelection& selection) {
     throw StatusError(absl::InvalidArgumentError(
         "the selection was made from another table"));
   }
+}
+
+absl::StatusOr<Selection> LiveSelection(const Table& table,
+                                        const Selection& selection) {
+  if (absl::Status s = table.CheckSelection(selection); !s.ok()) {
+    if (s.code() == absl::StatusCode::kFailedPrecondition) {
+      return absl::FailedPreconditionError(
+          "the selection was made before the table was compacted (its row "
+          "positions moved): scan again");
+    }
+    return s;
+  }
+  Selection out = selection;
+  if (table.num_live_rows() == table.num_rows()) return out;
+  const Selection live = table.LiveRows();
+  std::vector<uint64_t>& words = out.mutable_words();
+  for (size_t w = 0; w < words.size(); ++w) {
+    words[w] &= w < live.words().size() ? live.words()[w] : 0;
+  }
+  return out;
 }
 
 py::str Decode(absl::string_view bytes) {
@@ -45,6 +67,19 @@ std::string Encode(py::handle value, absl::string_view what) {
   }
   throw py::type_error(absl::StrCat(what, " must be str or bytes, not ",
                                     Py_TYPE(value.ptr())->tp_name));
+}
+
+std::string PathArg(py::handle value, absl::string_view what) {
+  PyObject* path = PyOS_FSPath(value.ptr());
+  if (path == nullptr) {
+    PyErr_Clear();
+    throw py::type_error(absl::StrCat(what,
+                                      " must be a str, bytes or os.PathLike, "
+                                      "not ",
+                                      Py_TYPE(value.ptr())->tp_name));
+  }
+  py::object owned = py::reinterpret_steal<py::object>(path);
+  return Encode(owned, what);
 }
 
 std::string IdBytes(py::handle value) {
@@ -151,7 +186,102 @@ std::vector<OrderBy> ToOrderBy(py::handle value) {
   return keys;
 }
 
+namespace {
+
+// `value` as a NumPy array when it is one or converts to one of booleans
+// (a list of bools, a pandas Series); nullopt otherwise (a default
+// py::array is an empty array, not a null handle).
+std::optional<py::array> BooleanArray(py::handle value) {
+  if (PyUnicode_Check(value.ptr()) || PyBytes_Check(value.ptr())) {
+    return std::nullopt;
+  }
+  py::object a;
+  if (py::isinstance<py::array>(value)) {
+    a = py::reinterpret_borrow<py::object>(value);
+  } else {
+    try {
+      a = py::module_::import("numpy").attr("asarray")(value);
+    } catch (const py::error_already_set&) {
+      return std::nullopt;  // not array-like: ToRows says what it needs
+    }
+  }
+  py::array array = py::reinterpret_borrow<py::array>(a);
+  if (array.dtype().kind() == 'b') return array;
+  if (array.dtype().kind() == 'O' && array.size() > 0) {
+    // A nullable boolean Series comes as objects: True/False, and pd.NA
+    // where missing. All bools: a mask; bools and others: refused.
+    py::object numpy_bool = py::module_::import("numpy").attr("bool_");
+    size_t bools = 0;
+    for (py::handle item : a.attr("ravel")()) {
+      if (PyBool_Check(item.ptr()) || py::isinstance(item, numpy_bool)) {
+        ++bools;
+      }
+    }
+    if (bools == static_cast<size_t>(array.size())) {
+      return py::reinterpret_borrow<py::array>(
+          a.attr("astype")(py::module_::import("numpy").attr("bool_")));
+    }
+    if (bools > 0) {
+      throw py::type_error(
+          "a boolean mask must be a bool array without missing values "
+          "(fill them first, e.g. mask.fillna(False))");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<RowIndex>> MaskRows(const TableHandle& table,
+                                              py::handle value) {
+  const std::optional<py::array> boolean = BooleanArray(value);
+  if (!boolean.has_value()) return std::nullopt;
+  const py::array& mask = *boolean;
+  const auto [num_rows, num_live] = Reading(table, [&] {
+    return std::pair<size_t, size_t>(table.table.num_rows(),
+                                     table.table.num_live_rows());
+  });
+  const size_t n = static_cast<size_t>(mask.size());
+  if (mask.ndim() != 1 || (n != num_rows && n != num_live)) {
+    throw py::type_error(absl::StrCat(
+        "a boolean mask must be 1-D with one entry per row of the table (",
+        num_live, " live rows",
+        num_live == num_rows ? std::string()
+                             : absl::StrCat(", or ", num_rows, " row positions"),
+        "), not ", mask.ndim() != 1 ? "a " : "",
+        mask.ndim() != 1 ? absl::StrCat(mask.ndim(), "-D array")
+                         : absl::StrCat(n, " entries")));
+  }
+  py::array_t<bool, py::array::c_style | py::array::forcecast> bools(mask);
+  const bool* m = bools.data();
+  return Value(Reading(table, [&]() -> absl::StatusOr<std::vector<RowIndex>> {
+    // Checked again under the lock the positions are used in.
+    if (table.table.num_rows() != num_rows ||
+        table.table.num_live_rows() != num_live) {
+      return absl::AbortedError(
+          "the table changed while the mask was read: try again");
+    }
+    std::vector<RowIndex> rows;
+    if (n == num_rows) {
+      for (size_t i = 0; i < n; ++i) {
+        if (m[i]) rows.push_back(static_cast<RowIndex>(i));
+      }
+      return rows;
+    }
+    size_t i = 0;
+    table.table.LiveRows().ForEach([&](RowIndex r) {
+      if (m[i++]) rows.push_back(r);
+    });
+    return rows;
+  }));
+}
+
 std::vector<RowIndex> ToRows(py::handle value) {
+  if (BooleanArray(value).has_value()) {
+    throw py::type_error(
+        "row positions must be integers, not booleans (a boolean mask is "
+        "taken where a table is given, e.g. Table.to_pandas(mask))");
+  }
   py::array_t<int64_t> array = AlignedArray<int64_t>(value);
   if (array.ndim() != 1) {
     throw py::value_error("row positions must be a 1-D sequence");
@@ -269,6 +399,9 @@ PYBIND11_MODULE(_slicekit, m) {
   slicekit::python::BindStore(m);
   slicekit::python::BindAnalysis(m);
   slicekit::python::BindCompare(m);
+  slicekit::python::BindDiagnose(m);
+  slicekit::python::BindDiscover(m);
+  slicekit::python::BindReport(m);
 
   m.def("_order_keys", &slicekit::python::ToOrderBy, py::arg("order_by"),
         "The OrderBy list of an order_by argument.");

@@ -80,7 +80,11 @@ void BindBoundFilter(py::module_& m) {
       .def_property_readonly("table",
                              [](const PyBoundFilter& b) { return b.table; })
       .def("debug_string",
-           [](const PyBoundFilter& b) { return b.filter.DebugString(); });
+           [](const PyBoundFilter& b) { return b.filter.DebugString(); })
+      .def("__repr__", [](const PyBoundFilter& b) {
+        return Decode(absl::StrCat("<slicekit.BoundFilter [",
+                                   b.filter.expr().ToString(), "]>"));
+      });
 }
 
 // bind(), scan() and scan_many() as module functions.
@@ -128,9 +132,9 @@ void BindOrdering(py::module_& m) {
 
   m.def(
       "order_rows",
-      [](const TablePtr& table, const PySelection& selection,
-         py::handle order_by, size_t offset, std::optional<size_t> limit) {
-        CheckSameTable(table, selection);
+      [](const TablePtr& table, py::handle rows, py::handle order_by,
+         size_t offset, std::optional<size_t> limit) {
+        const PySelection selection = ToSelection(table, rows);
         const std::vector<OrderBy> keys = ToOrderBy(order_by);
         return RowsArray(Value(Reading(*table, [&] {
           return OrderRows(table->table, selection.selection, keys, offset,
@@ -139,13 +143,14 @@ void BindOrdering(py::module_& m) {
       },
       py::arg("table"), py::arg("selection"), py::arg("order_by") = py::none(),
       py::arg("offset") = 0, py::arg("limit") = py::none(),
-      "The selected live rows in the order of `order_by` (NULLs last, ties "
-      "by data_row_id), skipping `offset`, at most `limit`: a uint32 array.");
+      "The selected live rows (a Selection, positions or a boolean mask) in "
+      "the order of `order_by` (NULLs last, ties by data_row_id), skipping "
+      "`offset`, at most `limit`: a uint32 array.");
   m.def(
       "order_page",
-      [](const TablePtr& table, const PySelection& selection,
-         py::handle order_by, const std::string& cursor, size_t limit) {
-        CheckSameTable(table, selection);
+      [](const TablePtr& table, py::handle rows, py::handle order_by,
+         const std::string& cursor, size_t limit) {
+        const PySelection selection = ToSelection(table, rows);
         const std::vector<OrderBy> keys = ToOrderBy(order_by);
         return Value(Reading(*table, [&] {
           return OrderPage(table->table, selection.selection, keys, cursor,

@@ -7,9 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "slicekit/alert_rules.h"
 #include "slicekit/slice.h"
+#include "slicekit/slice_alerts.h"
 #include "slicekit/slice_snapshot.h"
 #include "slicekit/slice_store.h"
 #include "slicekit/table_snapshot.h"
@@ -26,20 +29,6 @@ py::object ToDatetime(absl::Time t) {
   return epoch + datetime.attr("timedelta")(py::arg("microseconds") =
                                                 absl::ToUnixMicros(t));
 }
-
-// A SliceStore shared by the Python object and any operation in flight, so
-// close() never pulls it out from under another thread.
-struct PyStore {
-  std::shared_ptr<SliceStore> store;
-
-  std::shared_ptr<SliceStore> Get() const {
-    if (!store) {
-      throw StatusError(
-          absl::FailedPreconditionError("the slice store is closed"));
-    }
-    return store;
-  }
-};
 
 // Runs fn(store) with the GIL released (SQLite may wait on a lock).
 template <typename Fn>
@@ -136,11 +125,35 @@ void BindSlice(py::module_& m) {
           "created_at", [](const Slice& s) { return ToDatetime(s.created_at); })
       .def_property_readonly(
           "updated_at", [](const Slice& s) { return ToDatetime(s.updated_at); })
-      .def("__repr__", [](const Slice& s) {
-        return Decode(absl::StrCat("<slicekit.Slice ", s.id, " '", s.name,
-                                   "' [", s.filter.ToString(), "] v", s.version,
-                                   ">"));
-      });
+      .def("__repr__",
+           [](const Slice& s) {
+             return Decode(absl::StrCat("<slicekit.Slice ", s.id, " '", s.name,
+                                        "' [", s.filter.ToString(), "] v",
+                                        s.version, ">"));
+           })
+      // Every field, times as microseconds since the epoch (exact), the
+      // filter as its JSON (ids of IN SLICE references kept).
+      .def(py::pickle(
+          [](const Slice& s) {
+            return py::make_tuple(
+                s.id, s.org, s.name, s.description, s.filter, s.order_by,
+                absl::ToUnixMicros(s.created_at),
+                absl::ToUnixMicros(s.updated_at), s.version);
+          },
+          [](py::tuple t) {
+            if (t.size() != 9) throw py::value_error("bad Slice pickle");
+            Slice s;
+            s.id = t[0].cast<std::string>();
+            s.org = t[1].cast<std::string>();
+            s.name = t[2].cast<std::string>();
+            s.description = t[3].cast<std::string>();
+            s.filter = t[4].cast<Expr>();
+            s.order_by = t[5].cast<std::vector<OrderBy>>();
+            s.created_at = absl::FromUnixMicros(t[6].cast<int64_t>());
+            s.updated_at = absl::FromUnixMicros(t[7].cast<int64_t>());
+            s.version = t[8].cast<int64_t>();
+            return s;
+          }));
 }
 
 void BindSliceVersion(py::module_& m) {
@@ -223,24 +236,54 @@ void BindStoreOpen(py::class_<PyStore>& store) {
       .def_static(
           "in_memory",
           [] {
-            return PyStore{std::shared_ptr<SliceStore>(SliceStore::InMemory())};
+            return PyStore{std::shared_ptr<SliceStore>(SliceStore::InMemory()),
+                           "in memory"};
           },
           "A new empty store in memory.")
       .def_static(
           "open_sqlite",
-          [](const std::string& path, bool read_only) {
+          [](py::handle path_arg, bool read_only) {
+            const std::string path = PathArg(path_arg, "path");
             absl::StatusOr<std::unique_ptr<SliceStore>> store = [&] {
               py::gil_scoped_release release;
               return SliceStore::OpenSqlite(path, {.read_only = read_only});
             }();
             return PyStore{
-                std::shared_ptr<SliceStore>(Value(std::move(store)))};
+                std::shared_ptr<SliceStore>(Value(std::move(store))),
+                absl::StrCat("sqlite '", path, "'",
+                             read_only ? " read-only" : "")};
           },
           py::arg("path"), py::kw_only(), py::arg("read_only") = false,
           "Opens (or creates) the SQLite store at `path`. read_only=True "
           "opens it for reading only (SqliteStoreOptions): nothing is "
           "written, a missing file is NotFoundError, and every change is "
-          "FailedPreconditionError naming the file.");
+          "FailedPreconditionError naming the file.")
+      .def_static(
+          "open",
+          [](py::handle location_arg, bool read_only) {
+            const std::string location = PathArg(location_arg, "location");
+            absl::StatusOr<std::unique_ptr<SliceStore>> store = [&] {
+              py::gil_scoped_release release;
+              return SliceStore::Open(location, read_only);
+            }();
+            // repr() never shows a URI: it may hold a password.
+            const bool postgres =
+                absl::StartsWith(location, "postgresql://") ||
+                absl::StartsWith(location, "postgres://");
+            std::string where =
+                postgres ? std::string("postgresql")
+                         : absl::StrCat("sqlite '", location, "'");
+            if (read_only) where += " read-only";
+            return PyStore{std::shared_ptr<SliceStore>(Value(std::move(store))),
+                           std::move(where)};
+          },
+          py::arg("location"), py::kw_only(), py::arg("read_only") = false,
+          "Opens the store at `location`: a PostgreSQL connection URI "
+          "(postgresql://... or postgres://..., libpq's syntax; the schema "
+          "is created in a database without one) or else the path of a "
+          "SQLite file (as open_sqlite). A server that cannot be reached is "
+          "UnavailableError naming it (never the password), a refused login "
+          "PermissionDeniedError, a bad URI InvalidArgumentError.");
 }
 
 void BindStoreSlices(py::class_<PyStore>& store) {
@@ -442,6 +485,15 @@ void BindStoreSnapshots(py::class_<PyStore>& store) {
           py::arg("org"), py::arg("id"),
           "The snapshots of slice `id`, oldest first.")
       .def(
+          "get_snapshot",
+          [](const PyStore& s, const std::string& org, int64_t snapshot_id) {
+            return WithStore(s, [&](SliceStore& store) {
+              return store.GetSnapshot(org, snapshot_id);
+            });
+          },
+          py::arg("org"), py::arg("snapshot_id"),
+          "One snapshot's info and summary (NotFoundError naming it).")
+      .def(
           "snapshot_members",
           [](const PyStore& s, const std::string& org, int64_t snapshot_id) {
             return DecodeIds(WithStore(s, [&](SliceStore& store) {
@@ -496,7 +548,37 @@ void BindStoreAlertRules(py::class_<PyStore>& store) {
             });
           },
           py::arg("org"),
-          "(slice id, rules) of the org's slices that have any.");
+          "(slice id, rules) of the org's slices that have any.")
+      .def(
+          "_check_alerts",
+          [](const PyStore& s, const std::string& org, const TablePtr& table,
+             int threads, bool snapshot, const std::string& table_name,
+             const std::string& actor) {
+            std::shared_ptr<SliceStore> store = s.Get();
+            CheckAlertsOptions options;
+            options.threads = threads;
+            options.snapshot = snapshot;
+            options.table_name = table_name;
+            options.taken = ToChange(actor);
+            const std::vector<SliceAlertReport> reports =
+                Value(Reading(*table, [&] {
+                  return CheckAlerts(*store, org, table->table, options);
+                }));
+            // One row per rule checked, for a DataFrame.
+            py::list rows;
+            for (const SliceAlertReport& r : reports) {
+              for (const AlertResult& a : r.results) {
+                rows.append(py::make_tuple(
+                    r.slice_id, Decode(r.slice_name), a.rule.ToString(),
+                    std::string(AlertMetricName(a.rule.metric)), a.value,
+                    a.fired, r.since_snapshot, r.new_snapshot));
+              }
+            }
+            return rows;
+          },
+          py::arg("org"), py::arg("table"), py::arg("threads"),
+          py::arg("snapshot"), py::arg("table_name"), py::arg("actor"),
+          "CheckAlerts() as rows (SliceStore.check_alerts wraps it).");
 }
 
 void BindStoreClose(py::class_<PyStore>& store) {
@@ -509,6 +591,11 @@ void BindStoreClose(py::class_<PyStore>& store) {
           },
           "Raises DataLossError naming the first problem; returns None if the "
           "store is consistent.")
+      .def("__repr__",
+           [](const PyStore& s) {
+             return Decode(absl::StrCat("<slicekit.SliceStore ", s.where,
+                                        s.store ? "" : " (closed)", ">"));
+           })
       .def(
           "close", [](PyStore& s) { s.store.reset(); },
           "Closes the store (operations in flight finish first); later calls "

@@ -4,6 +4,8 @@
 // DataFrame or a dict of arrays into the column payload read here) and go
 // out as NumPy arrays (row positions, values) without a Python object per
 // row except for strings.
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -247,8 +249,9 @@ int ColumnIndex(const Table& table, const std::string& name) {
   return *index;
 }
 
-// The rows to read: the given positions (each checked), the rows of a
-// Selection of this table, or every live row.
+// The rows to read: the given positions (each checked), the rows a boolean
+// mask selects, the live rows of a Selection of this table, or every live
+// row.
 std::vector<RowIndex> RowsOrLive(const TableHandle& handle, py::handle rows) {
   if (rows.is_none()) {
     return Reading(handle, [&] { return handle.table.LiveRows().ToVector(); });
@@ -259,23 +262,16 @@ std::vector<RowIndex> RowsOrLive(const TableHandle& handle, py::handle rows) {
       throw StatusError(absl::InvalidArgumentError(
           "the selection was made from another table"));
     }
-    const Selection& sel = selection.selection;
     return Value(
         Reading(handle, [&]() -> absl::StatusOr<std::vector<RowIndex>> {
-          const Table& table = handle.table;
-          if (sel.generation().has_value() &&
-              *sel.generation() != table.generation()) {
-            return absl::FailedPreconditionError(
-                "the selection was made before the table was compacted (its "
-                "row positions moved): scan again");
-          }
-          if (sel.num_rows() > table.num_rows()) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("the selection covers ", sel.num_rows(),
-                             " rows; the table has ", table.num_rows()));
-          }
-          return sel.ToVector();
+          absl::StatusOr<Selection> live =
+              LiveSelection(handle.table, selection.selection);
+          if (!live.ok()) return live.status();
+          return live->ToVector();
         }));
+  }
+  if (std::optional<std::vector<RowIndex>> masked = MaskRows(handle, rows)) {
+    return *std::move(masked);
   }
   std::vector<RowIndex> out = ToRows(rows);
   const size_t n = Reading(handle, [&] { return handle.table.num_rows(); });
@@ -459,6 +455,24 @@ PySelection SelectionFromRows(const TablePtr& t, py::handle rows) {
   return MakeSelection(t, std::move(s));
 }
 
+}  // namespace
+
+PySelection ToSelection(const TablePtr& table, py::handle rows) {
+  if (py::isinstance<PySelection>(rows)) {
+    PySelection selection = rows.cast<PySelection>();
+    CheckSameTable(table, selection);
+    return selection;
+  }
+  if (rows.is_none()) {
+    throw py::type_error(
+        "selection must be a Selection, row positions or a boolean mask, "
+        "not None");
+  }
+  return SelectionFromRows(table, rows);
+}
+
+namespace {
+
 void BindWatermark(py::module_& m) {
   py::class_<Table::Watermark>(
       m, "Watermark",
@@ -493,6 +507,14 @@ void BindTableColumns(py::class_<TableHandle, TablePtr>& table) {
       .def("_append_columns", &AppendColumns, py::arg("payload"))
       .def("_gather", &Gather, py::arg("rows") = py::none(),
            py::arg("columns") = py::none())
+      .def(
+          "_rows",
+          [](const TablePtr& t, py::handle rows) {
+            return RowsArray(RowsOrLive(*t, rows));
+          },
+          py::arg("rows") = py::none(),
+          "The row positions a rows argument names (positions, a boolean "
+          "mask, a Selection or None), checked, as a uint32 array.")
       .def_property_readonly(
           "num_rows",
           [](const TableHandle& t) {
@@ -572,6 +594,23 @@ void BindTableRows(py::class_<TableHandle, TablePtr>& table) {
           py::arg("ids"),
           "Deletes the live rows with these ids, or none (NotFoundError "
           "naming an id that is not live).")
+      .def(
+          "save",
+          [](const TableHandle& t, py::handle path) {
+            const std::string p = PathArg(path, "path");
+            Check(Reading(t, [&] { return t.table.Save(p); }));
+          },
+          py::arg("path"),
+          "Writes the table as a table file (docs/table-file.md), "
+          "atomically; open_table() maps it back.")
+      .def(
+          "verify",
+          [](const TableHandle& t) {
+            Check(Reading(t, [&] { return t.table.Verify(); }));
+          },
+          "Checks every section of a table file opened with "
+          "verify='on_first_use' now (DataLossError naming the file and "
+          "section); a table in memory has nothing to check.")
       .def("compact", &CompactTable,
            "Drops deleted rows (a new generation: earlier selections and "
            "positions become invalid). Returns the CompactionStats as a dict.")
@@ -649,31 +688,72 @@ void BindTable(py::module_& m) {
   BindTableMemory(table);
 }
 
+// The live rows of `s` now (LiveSelection).
+Selection Live(const PySelection& s) {
+  return Value(Reading(*s.table, [&] {
+    return LiveSelection(s.table->table, s.selection);
+  }));
+}
+
+// a & b, a | b over the live rows of both (one table, either size: a
+// selection made before an append covers fewer positions).
+PySelection Combine(const PySelection& a, const PySelection& b, bool both) {
+  CheckSameTable(a.table, b);
+  const Selection x = Live(a);
+  const Selection y = Live(b);
+  Selection out(std::max(x.num_rows(), y.num_rows()));
+  std::vector<uint64_t>& words = out.mutable_words();
+  for (size_t w = 0; w < words.size(); ++w) {
+    const uint64_t l = w < x.words().size() ? x.words()[w] : 0;
+    const uint64_t r = w < y.words().size() ? y.words()[w] : 0;
+    words[w] = both ? (l & r) : (l | r);
+  }
+  out.set_generation(a.table->table.generation());
+  return MakeSelection(a.table, std::move(out));
+}
+
+// ~a: the live rows of the table (as it is now) that a does not hold.
+PySelection Complement(const PySelection& a) {
+  const Selection x = Live(a);
+  Selection out = Reading(*a.table, [&] { return a.table->table.LiveRows(); });
+  std::vector<uint64_t>& words = out.mutable_words();
+  for (size_t w = 0; w < words.size() && w < x.words().size(); ++w) {
+    words[w] &= ~x.words()[w];
+  }
+  return MakeSelection(a.table, std::move(out));
+}
+
 void BindSelection(py::module_& m) {
   py::class_<PySelection>(
       m, "Selection",
       "A set of rows of one table (one bit per row position), as returned by "
-      "a scan. to_numpy() gives the positions.")
+      "a scan. It means the rows that are live: a row deleted after the "
+      "selection was made is no longer in it, and after Table.compact() "
+      "every use is FailedPreconditionError. to_numpy() gives the "
+      "positions; iterating gives them as ints; &, | and ~ combine "
+      "selections of one table.")
       .def_static("from_rows", &SelectionFromRows, py::arg("table"),
                   py::arg("rows"),
-                  "A selection of `table` holding the given row positions.")
+                  "A selection of `table` holding the given row positions, "
+                  "or the rows of a boolean mask (one entry per row).")
       .def(
-          "count",
-          [](const PySelection& s) {
-            py::gil_scoped_release release;
-            return s.selection.Count();
-          },
-          "The number of selected rows.")
-      .def("__len__",
-           [](const PySelection& s) {
-             py::gil_scoped_release release;
-             return s.selection.Count();
-           })
+          "count", [](const PySelection& s) { return Live(s).Count(); },
+          "The number of selected live rows.")
+      .def("__len__", [](const PySelection& s) { return Live(s).Count(); })
       .def("__contains__",
            [](const PySelection& s, int64_t row) {
              return row >= 0 && row <= UINT32_MAX &&
-                    s.selection.Contains(static_cast<RowIndex>(row));
+                    Live(s).Contains(static_cast<RowIndex>(row));
            })
+      .def("__iter__",
+           [](const PySelection& s) {
+             return py::iter(RowsArray(Live(s).ToVector()).attr("tolist")());
+           })
+      .def("__and__", [](const PySelection& a,
+                         const PySelection& b) { return Combine(a, b, true); })
+      .def("__or__", [](const PySelection& a,
+                        const PySelection& b) { return Combine(a, b, false); })
+      .def("__invert__", &Complement)
       .def_property_readonly(
           "num_rows",
           [](const PySelection& s) { return s.selection.num_rows(); },
@@ -684,22 +764,28 @@ void BindSelection(py::module_& m) {
       .def_property_readonly("table",
                              [](const PySelection& s) { return s.table; })
       .def(
-          "to_numpy",
-          [](const PySelection& s) {
-            std::vector<RowIndex> rows;
-            {
-              py::gil_scoped_release release;
-              rows = s.selection.ToVector();
-            }
-            return RowsArray(rows);
+          "to_numpy", [](const PySelection& s) {
+            return RowsArray(Live(s).ToVector());
           },
-          "The selected row positions, ascending, as a uint32 array.")
+          "The selected live row positions, ascending, as a uint32 array.")
       .def("__eq__",
            [](const PySelection& a, const PySelection& b) {
-             return a.table == b.table && a.selection == b.selection;
+             if (a.table != b.table) return false;
+             Selection x = Live(a);
+             Selection y = Live(b);
+             x.set_generation(std::nullopt);
+             y.set_generation(std::nullopt);
+             return x.ToVector() == y.ToVector();
            })
       .def("__repr__", [](const PySelection& s) {
-        return absl::StrCat("<slicekit.Selection ", s.selection.Count(), " of ",
+        absl::StatusOr<Selection> live = Reading(*s.table, [&] {
+          return LiveSelection(s.table->table, s.selection);
+        });
+        if (!live.ok()) {
+          return std::string(
+              "<slicekit.Selection made before the table was compacted>");
+        }
+        return absl::StrCat("<slicekit.Selection ", live->Count(), " of ",
                             s.selection.num_rows(), " rows>");
       });
 }
@@ -712,19 +798,84 @@ void BindTables(py::module_& m) {
   BindSelection(m);
 }
 
+namespace {
+
+// Whether the file at `path` starts with a table file's magic (a file that
+// cannot be read is not: its reader says why).
+bool StartsAsTableFile(const std::string& path) {
+  char magic[8] = {};
+  size_t got = 0;
+  if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
+    got = std::fread(magic, 1, sizeof(magic), file);
+    std::fclose(file);
+  }
+  return absl::string_view(magic, got) == kTableFileMagic;
+}
+
+TablePtr OpenTableFile(const std::string& path, const std::string& verify) {
+  TableOpenOptions options;
+  if (verify == "all") {
+    options.verify = TableOpenOptions::Verify::kAll;
+  } else if (verify == "on_first_use") {
+    options.verify = TableOpenOptions::Verify::kOnFirstUse;
+  } else {
+    throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+        "verify must be 'all' or 'on_first_use', not '", verify, "'")));
+  }
+  absl::StatusOr<Table> table = [&] {
+    py::gil_scoped_release release;
+    return Table::Open(path, options);
+  }();
+  return std::make_shared<TableHandle>(Value(std::move(table)));
+}
+
+TablePtr ReadCsvPath(const std::string& path, size_t chunk_rows) {
+  absl::StatusOr<Table> table = [&]() -> absl::StatusOr<Table> {
+    py::gil_scoped_release release;
+    if (StartsAsTableFile(path)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", path,
+          "' is a table file, not CSV: open it with slicekit.open_table()"));
+    }
+    return ReadCsvFile(path, {.table = {.chunk_rows = chunk_rows}});
+  }();
+  return std::make_shared<TableHandle>(Value(std::move(table)));
+}
+
+void BindTableFiles(py::module_& m) {
+  m.def(
+      "open_table",
+      [](py::handle path, const std::string& verify, size_t chunk_rows) {
+        const std::string p = PathArg(path, "path");
+        const bool table_file = [&] {
+          py::gil_scoped_release release;
+          return StartsAsTableFile(p);
+        }();
+        return table_file ? OpenTableFile(p, verify)
+                          : ReadCsvPath(p, chunk_rows);
+      },
+      py::arg("path"), py::kw_only(), py::arg("verify") = "on_first_use",
+      py::arg("chunk_rows") = 65536,
+      "Opens a table file (Table.save; mapped read-only, copied on the "
+      "first change) or loads a CSV, told apart by content as the CLI "
+      "does. verify='all' checks every section now; 'on_first_use' checks "
+      "each column when first read (DataLossError there). chunk_rows "
+      "applies to CSV.");
+}
+
+}  // namespace
+
 void BindTableIo(py::module_& m) {
+  BindTableFiles(m);
   m.def(
       "read_csv",
-      [](const std::string& path, size_t chunk_rows) {
-        absl::StatusOr<Table> table = [&] {
-          py::gil_scoped_release release;
-          return ReadCsvFile(path, {.table = {.chunk_rows = chunk_rows}});
-        }();
-        return std::make_shared<TableHandle>(Value(std::move(table)));
+      [](py::handle path, size_t chunk_rows) {
+        return ReadCsvPath(PathArg(path, "path"), chunk_rows);
       },
       py::arg("path"), py::arg("chunk_rows") = 65536,
       "Loads a CSV file (README: fixed types for the standard metric "
-      "columns, others inferred). Errors name the file, line and column.");
+      "columns, others inferred). Errors name the file, line and column; "
+      "a table file is refused (use open_table).");
   m.def(
       "read_csv_text",
       [](py::handle text, const std::string& source_name, size_t chunk_rows) {

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "slicekit/report.h"
 #include "src/report/render_compare.h"
+#include "src/report/render_errors.h"
 #include "src/report/svg.h"
 
 namespace slicekit {
@@ -472,6 +473,7 @@ void SliceSection(const Report& report, size_t index, const ReportSlice& slice,
         " in this slice.</p>");
   }
   Curves(report, slice, out);
+  internal::ErrorsPart(slice, out);
   History(report, slice, out);
   Page(slice, out);
   out->append("</section>");

@@ -188,6 +188,23 @@ struct RunEvaluation {
   }
 };
 
+// Why the slice fails, over the run rows `rows` (errors.md): TIDE, where
+// it is defined, the confusion matrix and calibration at the defaults.
+void AddErrors(const ModelRun& run, const Selection& rows, ReportSlice* slice) {
+  // No image of the run among the slice's rows: nothing to explain.
+  if (rows.Count() == 0) return;
+  absl::StatusOr<TideErrors> tide = ComputeTide(run, &rows);
+  if (tide.ok()) slice->tide = *tide;
+  absl::StatusOr<ConfusionMatrix> confusion =
+      ComputeConfusionMatrix(run, &rows);
+  if (confusion.ok()) slice->confusion = *std::move(confusion);
+  absl::StatusOr<CalibrationReport> calibration =
+      ComputeCalibration(run, &rows);
+  if (calibration.ok() && calibration->all.num_detections > 0) {
+    slice->calibration = calibration->all;
+  }
+}
+
 absl::StatusOr<RunEvaluation> EvaluateRun(const Table& table,
                                           const TableReader& reader,
                                           const ModelRun& run) {
@@ -318,6 +335,7 @@ absl::StatusOr<ReportSlice> ApplySlice(const Context& context,
     slice.coco_stats = evaluation.stats;
     AddCurves(evaluation, context.run->run->classes,
               context.options.max_classes, &slice);
+    AddErrors(*context.run->run, context.run->RunRows(rows), &slice);
   }
   if (context.options.store != nullptr &&
       slice.kind == ReportSlice::Kind::kSaved) {

@@ -7,9 +7,10 @@
 // few rows; it checks every rule itself. A backend only keeps the rows: it
 // provides the transactions (SliceTxn, through SliceStoreBackend::Transact)
 // and its own integrity check. The backends today are memory
-// (slice_store_memory.cc) and SQLite (slice_store_sqlite.cc).
+// (slice_store_memory.cc), SQLite (slice_store_sqlite.cc) and PostgreSQL
+// (slice_store_postgres.cc).
 //
-// Adding one (say PostgreSQL): implement SliceTxn and SliceStoreBackend in
+// Adding one: implement SliceTxn and SliceStoreBackend in
 // src/store/slice_store_<name>.cc, and declare a factory beside
 // SliceStore::OpenSqlite() that hands the backend to SliceStore's
 // constructor. Its transactions must be atomic and serializable across

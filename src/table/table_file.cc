@@ -61,9 +61,9 @@ absl::Status FileBacking::Corrupt(uint32_t index,
       absl::StrCat(path, ": ", Describe(index), ": ", what));
 }
 
-absl::Status FileBacking::CheckCrc(uint32_t index) const {
+absl::Status FileBacking::CheckChecksum(uint32_t index) const {
   const SectionEntry& s = sections[index];
-  if (Crc(base + s.offset, s.bytes) != s.crc) {
+  if (Checksum(version, base + s.offset, s.bytes) != s.crc) {
     return Corrupt(index, "checksum mismatch (the file is corrupt)");
   }
   return absl::OkStatus();
@@ -243,17 +243,18 @@ class TableFileReader {
       return errors_.NewerVersion(header_.version);
     }
     if (header_.version == 0) return errors_.Header("format version 0");
+    file_->version = header_.version;
     if (HeaderCrc(header_) != header_.header_crc) {
       return errors_.Header("checksum mismatch (the file is corrupt)");
     }
-    // Version 1 has no flags: a reader that ignored one would misread a
-    // file whose writer meant something by it (a change that needs one
-    // bumps the version instead), so any set bit, like a reserved byte
-    // that is not 0, is a forged or damaged header.
+    // Versions 1 and 2 have no flags: a reader that ignored one would
+    // misread a file whose writer meant something by it (a change that
+    // needs one bumps the version instead), so any set bit, like a reserved
+    // byte that is not 0, is a forged or damaged header.
     if (header_.flags != 0) {
       return errors_.Header(absl::StrCat(
           "unknown flags 0x", absl::Hex(header_.flags, absl::kZeroPad8),
-          " (format version 1 has none)"));
+          " (format version ", header_.version, " has none)"));
     }
     for (const uint8_t byte : header_.reserved) {
       if (byte != 0) return errors_.Header("reserved bytes are not 0");
@@ -270,8 +271,8 @@ class TableFileReader {
         header_.directory_bytes != size - header_.directory_offset) {
       return errors_.Header("the directory's place is inconsistent");
     }
-    if (Crc(base + header_.directory_offset, header_.directory_bytes) !=
-        header_.directory_crc) {
+    if (Checksum(header_.version, base + header_.directory_offset,
+                 header_.directory_bytes) != header_.directory_crc) {
       return errors_.Directory("checksum mismatch (the file is corrupt)");
     }
     return absl::OkStatus();
@@ -462,7 +463,7 @@ class TableFileReader {
     SLICEKIT_ASSIGN_OR_RETURN(
         const SectionEntry* s,
         Claim(cm.tombstones, kTombstones, k, kNoSection, words * 8));
-    SLICEKIT_RETURN_IF_ERROR(file_->CheckCrc(cm.tombstones));
+    SLICEKIT_RETURN_IF_ERROR(file_->CheckChecksum(cm.tombstones));
     const uint64_t* bits = At<uint64_t>(s);
     bool stray = false;
     if (CountBits(bits, cm.size, &stray) != cm.num_deleted || stray) {

@@ -29,6 +29,7 @@ struct FileBacking {
   std::string path;
   const uint8_t* base;
   size_t size;
+  uint32_t version = kFormatVersion;  // the header's: which Checksum
   std::vector<SectionEntry> sections;
   std::vector<std::string> column_names;
   // Per column, the sections that hold it (every chunk, its dictionary).
@@ -43,7 +44,7 @@ struct FileBacking {
   // DataLoss naming the file and the section.
   absl::Status Corrupt(uint32_t index, absl::string_view what) const;
   // Compares the section's bytes with its stored checksum.
-  absl::Status CheckCrc(uint32_t index) const;
+  absl::Status CheckChecksum(uint32_t index) const;
 };
 
 // The error for a failed system call on `path` ("cannot <what> '<path>':

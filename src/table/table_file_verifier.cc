@@ -1,10 +1,10 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // The verifier of the table file (docs/table-file.md, "What is verified
 // when"): a column's sections are checked the first time the column is
-// read, or all at Open with TableOpenOptions::Verify::kAll: crc32, then the
-// invariants that reading relies on (codes inside the dictionary, offsets
-// inside their bytes, NULL counts), so a file that a faulty writer made
-// with valid checksums cannot make a reader crash.
+// read, or all at Open with TableOpenOptions::Verify::kAll: the checksum,
+// then the invariants that reading relies on (codes inside the dictionary,
+// offsets inside their bytes, NULL counts), so a file that a faulty writer
+// made with valid checksums cannot make a reader crash.
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -38,7 +38,7 @@ constexpr size_t kMaxVerifyThreads = 4;
 absl::Status VerifyDictionary(const TableImpl& table, int column) {
   const FileBacking& file = *table.file;
   for (uint32_t index : file.dictionary_sections[column]) {
-    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
+    SLICEKIT_RETURN_IF_ERROR(file.CheckChecksum(index));
   }
   const ColumnType type = table.schema.column(column).type;
   if (type == ColumnType::kCategorical) {
@@ -144,7 +144,7 @@ absl::Status VerifyCell(const TableImpl& table, int column, size_t k) {
   const FileBacking& file = *table.file;
   for (uint32_t index :
        file.cell_sections[k * table.schema.num_columns() + column]) {
-    SLICEKIT_RETURN_IF_ERROR(file.CheckCrc(index));
+    SLICEKIT_RETURN_IF_ERROR(file.CheckChecksum(index));
   }
   const Chunk& chunk = table.chunks[k];
   const ColumnChunk& c = chunk.columns[column];

@@ -1,7 +1,7 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // The writer of the table file (docs/table-file.md): Table::Save writes
 // every buffer of the in-memory layout as one section, 64-byte aligned,
-// with a crc32 each, then the directory, then the header; to a temporary
+// with a checksum each, then the directory, then the header; to a temporary
 // file renamed over the target, so a reader never sees a partial file.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -266,8 +266,14 @@ absl::Status WriteSections(FileWriter& out, std::vector<Piece>& pieces,
                            const std::string& tmp) {
   uint64_t written = sizeof(FileHeader);
   for (Piece& piece : pieces) {
-    piece.entry.crc = Crc(piece.data, piece.bytes);
-    if (piece.mapped && piece.entry.crc != piece.mapped_crc) {
+    piece.entry.crc = Checksum(kFormatVersion, piece.data, piece.bytes);
+    // A section mapped from an older version's file has that version's
+    // checksum: computed again its way (once, when the table is saved).
+    const uint32_t copied =
+        !piece.mapped || t.file->version == kFormatVersion
+            ? piece.entry.crc
+            : Checksum(t.file->version, piece.data, piece.bytes);
+    if (piece.mapped && copied != piece.mapped_crc) {
       return absl::DataLossError(
           absl::StrCat(t.file->path, ": ", piece.mapped_name,
                        ": checksum mismatch (the file is corrupt); nothing "

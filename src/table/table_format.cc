@@ -10,11 +10,18 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/table.h"
 
+// Compiled inline (as src/store/row_checksum.cc does): no library to link.
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
 namespace slicekit::internal {
 
-uint32_t Crc(const void* data, size_t n) {
-  return static_cast<uint32_t>(
-      crc32_z(0, static_cast<const Bytef*>(data), static_cast<z_size_t>(n)));
+uint32_t Checksum(uint32_t version, const void* data, size_t n) {
+  if (version == 1) {
+    return static_cast<uint32_t>(
+        crc32_z(0, static_cast<const Bytef*>(data), static_cast<z_size_t>(n)));
+  }
+  return static_cast<uint32_t>(XXH3_64bits(data, n));
 }
 
 const char* KindName(uint32_t kind) {
@@ -59,7 +66,8 @@ FileHeader EncodeHeader(uint64_t directory_offset,
   header.directory_offset = directory_offset;
   header.directory_bytes = directory.size();
   header.file_bytes = directory_offset + directory.size();
-  header.directory_crc = Crc(directory.data(), directory.size());
+  header.directory_crc =
+      Checksum(kFormatVersion, directory.data(), directory.size());
   header.header_crc = HeaderCrc(header);
   return header;
 }
@@ -71,7 +79,7 @@ FileHeader DecodeHeader(const uint8_t* bytes) {
 }
 
 uint32_t HeaderCrc(const FileHeader& header) {
-  return Crc(&header, offsetof(FileHeader, header_crc));
+  return Checksum(header.version, &header, offsetof(FileHeader, header_crc));
 }
 
 std::string EncodeColumns(const Schema& schema) {

@@ -604,6 +604,79 @@ TEST(DiscoverTest, NoErrorsOrNoRowsFindNothing) {
   EXPECT_EQ(result.stats.rows, 1);
   EXPECT_EQ(result.stats.rows_without_error, 39);
   EXPECT_EQ(result.stats.total_error, 0);
+  EXPECT_EQ(result.nothing_found, "every row's error is 0: no slice errs more");
+}
+
+// The issue-22 trap: a planted slice of 0.83% of the rows with 5x the
+// error scores below 0 at the default alpha .95 (SliceLine's size term).
+// The result must say so, list the planted slice first among the best
+// candidates with its (negative) score, and name the alpha that ranks it;
+// at that alpha (a little above) the search ranks it first.
+TEST(DiscoverTest, FindingNothingSaysWhyAndWhatWouldRank) {
+  std::mt19937 rng(22);
+  const size_t rows = 30000;
+  ColumnData a{"a", ColumnType::kCategorical, {}, {}, {}};
+  ColumnData b{"b", ColumnType::kCategorical, {}, {}, {}};
+  ColumnData fp{"fp", ColumnType::kInt, {}, {}, {}};
+  ColumnData fn{"fn", ColumnType::kInt, {}, {}, {}};
+  for (size_t r = 0; r < rows; ++r) {
+    const int va = std::uniform_int_distribution<int>(0, 9)(rng);
+    const int vb = std::uniform_int_distribution<int>(0, 11)(rng);
+    a.strings.push_back(absl::StrCat("a", va));
+    b.strings.push_back(absl::StrCat("b", vb));
+    std::bernoulli_distribution trial(va == 3 && vb == 7 ? 0.5 : 0.1);
+    int64_t errors = 0;
+    for (int i = 0; i < 4; ++i) errors += trial(rng);
+    fp.ints.push_back(errors / 2);
+    fn.ints.push_back(errors - errors / 2);
+  }
+  const Table table = MakeTable({a, b, fp, fn}, rows);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(DiscoveryResult result,
+                                DiscoverSlices(table, {}));
+  EXPECT_TRUE(result.slices.empty());
+  EXPECT_THAT(result.nothing_found,
+              HasSubstr("scored above zero at alpha 0.95"));
+  EXPECT_THAT(result.nothing_found, HasSubstr("--alpha above"));
+  EXPECT_THAT(result.nothing_found, HasSubstr("--min-support"));
+  ASSERT_FALSE(result.near_misses.empty());
+  const NearMiss& top = result.near_misses[0];
+  EXPECT_EQ(top.slice.filter.ToString(), "a = 'a3' AND b = 'b7'");
+  EXPECT_LE(top.slice.score, 0);
+  EXPECT_GT(top.alpha_to_rank, 0.95);
+  EXPECT_LT(top.alpha_to_rank, 0.995);
+  // The score at alpha_to_rank is 0 (linear in alpha).
+  const double n = static_cast<double>(result.stats.rows);
+  const double e = top.slice.mean_error / result.stats.average_error - 1;
+  const double size_term = n / static_cast<double>(top.slice.size) - 1;
+  EXPECT_NEAR(top.alpha_to_rank * e - (1 - top.alpha_to_rank) * size_term, 0,
+              1e-9);
+
+  DiscoverOptions o;
+  o.alpha = std::min(1.0, top.alpha_to_rank + 0.004);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(DiscoveryResult ranked,
+                                DiscoverSlices(table, o));
+  ASSERT_FALSE(ranked.slices.empty());
+  EXPECT_EQ(ranked.slices[0].filter.ToString(), "a = 'a3' AND b = 'b7'");
+  EXPECT_TRUE(ranked.nothing_found.empty());
+  EXPECT_TRUE(ranked.near_misses.empty());
+}
+
+TEST(DiscoverTest, NothingAboveTheAverageSaysSo) {
+  ColumnData fp{"fp", ColumnType::kInt, {}, {}, {}};
+  ColumnData w{"w", ColumnType::kCategorical, {}, {}, {}};
+  for (int r = 0; r < 100; ++r) {
+    fp.ints.push_back(1);
+    w.strings.push_back(r % 2 ? "a" : "b");
+  }
+  const Table table = MakeTable({fp, w}, 100);
+  DiscoverOptions o;
+  o.error = "fp";
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(DiscoveryResult result,
+                                DiscoverSlices(table, o));
+  EXPECT_TRUE(result.slices.empty());
+  EXPECT_TRUE(result.near_misses.empty());
+  EXPECT_THAT(result.nothing_found,
+              HasSubstr("has a mean error above the average (1)"));
 }
 
 TEST(DiscoverTest, SavesAsASliceInOneCall) {

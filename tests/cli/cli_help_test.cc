@@ -66,6 +66,13 @@ const std::vector<CommandFlags>& AllCommands() {
       {{"ap"},
        {"--gt", "--pred", "--where", "--slice", "--store", "--org",
         "--pr-curve", "--sweep", "--iou", "--format", "--lenient"}},
+      {{"errors"},
+       {"--gt", "--pred", "--where", "--slice", "--store", "--org", "--format",
+        "--lenient", "--iou", "--background-iou", "--confidence", "--bins"}},
+      {{"label-issues"},
+       {"--gt", "--pred", "--where", "--slice", "--store", "--org", "--format",
+        "--lenient", "--top", "--min-confidence", "--match-iou",
+        "--overlap-iou"}},
       {{"report"},
        {"--table", "--gt", "--pred", "--store", "--org", "--slice", "--no-auto",
         "--title", "--page-rows", "--bins", "--threads", "--compare-base",
@@ -381,6 +388,8 @@ TEST(CliHelpTest, EmptyWhereIsAnErrorForEveryCommandThatTakesOne) {
              {"slice", "--store", store, "--org", "acme", "update", "blank",
               "--where", where, "--in-place"},
              {"ap", "--gt", gt, "--pred", dets, "--where", where},
+             {"errors", "--gt", gt, "--pred", dets, "--where", where},
+             {"label-issues", "--gt", gt, "--pred", dets, "--where", where},
          }) {
       SCOPED_TRACE(absl::StrJoin(args, " "));
       const RunResult r = RunCli(args);

@@ -174,6 +174,49 @@ TEST_F(CliReportTest, ReportsAModelRunFromCocoFiles) {
               Not(IsEmpty()));
 }
 
+// Why a slice fails, per slice: TIDE bars whose numbers are tidecv's for
+// the slice's images (tests/data/tide), the confusion matrix as a heat map
+// (a row per class and background), the reliability diagram.
+TEST_F(CliReportTest, EachSliceShowsTideConfusionAndReliability) {
+  const std::string store = TempPath("errors_report.db");
+  const RunResult created =
+      RunCli({"slice", "--store", store, "--org", "acme", "create", "--name",
+              "Drone", "--where", "dataset = 'drone'"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const XmlDoc doc =
+      Report({"--gt", Data("gt.json"), "--pred", Data("dets.json"), "--store",
+              store, "--org", "acme", "--no-auto"},
+             "");
+  const nlohmann::json oracle = nlohmann::json::parse(
+      std::ifstream(absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/tide/oracle.json")));
+  nlohmann::json drone;
+  for (const auto& e : oracle) {
+    if (e["fixture"] == "coco_small" && e["set"] == "drone") drone = e;
+  }
+  ASSERT_FALSE(drone.is_null());
+  const std::string slice = "//section[@id='slice-0']";
+  EXPECT_NEAR(
+      std::stod(doc.Text(slice + "//div[@data-chart='tide']/@data-ap50")),
+      drone["ap"].get<double>(), 1e-6);
+  EXPECT_NEAR(
+      std::stod(doc.Text(slice + "//div[@data-chart='tide']/@data-loc")),
+      drone["main"]["Loc"].get<double>(), 1e-6);
+  EXPECT_THAT(doc.Nodes(slice + "//div[@data-chart='tide']//svg:svg"),
+              SizeIs(1));
+  // 6 classes and background; a column per class and missed.
+  EXPECT_THAT(doc.Nodes(slice + "//table[@data-chart='confusion']/tbody/tr"),
+              SizeIs(7));
+  EXPECT_THAT(doc.Nodes(slice + "//table[@data-chart='confusion']/thead/tr/th"),
+              SizeIs(8));
+  const double ece =
+      std::stod(doc.Text(slice + "//div[@data-chart='reliability']/@data-ece"));
+  EXPECT_GT(ece, 0);
+  EXPECT_LT(ece, 1);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::remove(absl::StrCat(store, suffix).c_str());
+  }
+}
+
 // A saved slice of the COCO run's odd images, with two snapshots and a
 // slice that uses it (IN SLICE): its AP is pycocotools' with params.imgIds
 // set to those images (summarize.json), its history the snapshots' counts.

@@ -320,11 +320,12 @@ TEST_P(SliceHistoryTest, ConcurrentThreadsLoseNoVersion) {
                                 store_->Create("acme", Spec("Busy")));
   constexpr int kThreads = 4;
   constexpr int kEach = 15;
-  // SQLite: every thread its own connection, as separate processes would.
+  // SQLite, PostgreSQL: every thread its own connection, as separate
+  // processes would.
   std::vector<std::unique_ptr<SliceStore>> stores;
   for (int t = 0; t < kThreads; ++t) {
     if (GetParam() == Backend::kMemory) break;
-    SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::OpenSqlite(path_));
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::Open(location_));
     stores.push_back(std::move(store));
   }
   std::vector<std::vector<int64_t>> versions(kThreads);

@@ -1,6 +1,6 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// A writer process for slice_store_concurrency_test. Opens the SQLite store
-// at PATH, prints "ready", waits for one byte on stdin, then writes, printing
+// A writer process for slice_store_process_test. Opens the store at PATH (a
+// SQLite file, or a PostgreSQL URI), prints "ready", waits for one byte on stdin, then writes, printing
 // one line per finished call with a single write(2), after the call
 // returned, so every line the parent reads is an acknowledged result:
 //
@@ -51,14 +51,15 @@ slicekit::SliceSpec Spec(const std::string& name) {
 int main(int argc, char** argv) {
   if (argc < 5) {
     std::fprintf(stderr,
-                 "usage: slice_store_worker create|churn|update PATH ORG "
+                 "usage: slice_store_worker create|churn|update PATH|URI ORG "
                  "PREFIX|SLICE_ID [COUNT [TAG]]\n");
     return 2;
   }
   const std::string mode = argv[1];
   const std::string org = argv[3];
   const std::string prefix = argv[4];
-  auto store = slicekit::SliceStore::OpenSqlite(argv[2]);
+  // A SQLite file path or a PostgreSQL URI.
+  auto store = slicekit::SliceStore::Open(argv[2]);
   if (!store.ok()) {
     Say(absl::StrCat("error ", store.status().ToString()));
     return 1;

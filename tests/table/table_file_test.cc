@@ -22,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "slicekit/column_reader.h"
+#include "slicekit/csv.h"
 #include "slicekit/filter_text.h"
 #include "slicekit/order.h"
 #include "slicekit/scan.h"
@@ -458,7 +459,7 @@ TEST(TableFileFaultTest, UnknownHeaderFlagsAndReservedBytesAreRejected) {
     const char* error;
   } cases[] = {
       {"a flag", 44,
-       "header: unknown flags 0x00000004 (format version 1 has none)"},
+       "header: unknown flags 0x00000004 (format version 2 has none)"},
       {"a high flag", 47, "header: unknown flags 0x04000000"},
       {"a reserved header byte", 50, "header: reserved bytes are not 0"},
       {"the directory head's reserved word", dir + 56,
@@ -575,13 +576,13 @@ TEST(TableFileFaultTest, ForeignFilesAreNotTableFiles) {
 
 TEST(TableFileFaultTest, NewerFormatVersionIsRefused) {
   std::string file = SmallFile();
-  testing::StoreAt<uint32_t>(file, testing::kVersionAt, 2);
+  testing::StoreAt<uint32_t>(file, testing::kVersionAt, 3);
   testing::Reseal(file);
-  const std::string path = testing::TempPath("v2.skt");
+  const std::string path = testing::TempPath("v3.skt");
   WriteFile(path, file);
   EXPECT_THAT(Table::Open(path).status(),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("format version 2 is newer than this build")));
+                       HasSubstr("format version 3 is newer than this build")));
 }
 
 // A child process saves tables A and B over one path in a loop; SIGKILL at
@@ -615,6 +616,100 @@ TEST(TableFileFaultTest, KillDuringSaveLeavesTheOldFileWhole) {
     ASSERT_TRUE(now == a_bytes || now == b_bytes) << "kill " << kill;
     EXPECT_THAT(Table::Open(path).status(), IsOk());
   }
+}
+
+// Format version 1 (crc32 checksums) as slicekit wrote it before version 2:
+// tests/data/table_file_v1/metrics_300.skt is `slicekit convert` of the
+// committed metrics_300.csv by that build.
+class TableFileVersion1Test : public ::testing::Test {
+ protected:
+  static std::string Dir() {
+    return std::string(SLICEKIT_TEST_DATA_DIR) + "/table_file_v1";
+  }
+  static std::string V1Path() { return Dir() + "/metrics_300.skt"; }
+  static Table FromCsv() {
+    absl::StatusOr<Table> table = ReadCsvFile(Dir() + "/metrics_300.csv");
+    EXPECT_THAT(table.status(), IsOk());
+    return *std::move(table);
+  }
+};
+
+TEST_F(TableFileVersion1Test, OpensAndAnswersAsItsCsv) {
+  const std::string bytes = testing::ReadFile(V1Path());
+  ASSERT_EQ(testing::LoadAt<uint32_t>(bytes, testing::kVersionAt), 1u);
+  const Table csv = FromCsv();
+  std::mt19937_64 rng(11);
+  for (const Verify verify : {Verify::kAll, Verify::kOnFirstUse}) {
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(const Table v1,
+                                  Table::Open(V1Path(), {.verify = verify}));
+    ExpectSameStorage(csv, v1);
+    ExpectSameAnswers(csv, v1, rng, 8);
+    EXPECT_THAT(v1.Verify(), IsOk());
+  }
+}
+
+TEST_F(TableFileVersion1Test, AFlippedBitFailsItsCrc32) {
+  const std::string bytes = testing::ReadFile(V1Path());
+  const std::vector<testing::FileSection> sections = testing::Sections(bytes);
+  ASSERT_FALSE(sections.empty());
+  int refused = 0;
+  for (const testing::FileSection& s : sections) {
+    if (s.bytes == 0) continue;
+    std::string flipped = bytes;
+    flipped[s.offset + s.bytes / 2] ^= 0x10;
+    const std::string path = testing::TempPath("v1_flipped.skt");
+    WriteFile(path, flipped);
+    const absl::StatusOr<Table> opened = Table::Open(path);
+    EXPECT_THAT(opened.status(), StatusIs(absl::StatusCode::kDataLoss,
+                                          HasSubstr("checksum mismatch")));
+    refused += !opened.ok();
+  }
+  EXPECT_GT(refused, 10);
+}
+
+// Saving a table opened from a version 1 file writes version 2: every
+// section checked against its crc32 as it is copied, then sealed with XXH3.
+TEST_F(TableFileVersion1Test, SavingWritesVersion2WithTheSameTable) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const Table v1, Table::Open(V1Path(), {.verify = Verify::kOnFirstUse}));
+  const std::string saved = Saved(v1);
+  EXPECT_EQ(testing::LoadAt<uint32_t>(saved, testing::kVersionAt), 2u);
+  // Resealing with version 2's checksum changes nothing: every stored
+  // checksum is XXH3's (and none is crc32's, or this could not fail).
+  std::string resealed = saved;
+  ASSERT_TRUE(testing::Reseal(resealed));
+  EXPECT_EQ(resealed, saved);
+  std::string as_crc32 = saved;
+  testing::StoreAt<uint32_t>(as_crc32, testing::kVersionAt, 1);
+  ASSERT_TRUE(testing::Reseal(as_crc32));
+  testing::StoreAt<uint32_t>(as_crc32, testing::kVersionAt, 2);
+  EXPECT_NE(as_crc32.substr(64), saved.substr(64));
+
+  const std::string path = testing::TempPath("v1_resaved.skt");
+  WriteFile(path, saved);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Table v2, Table::Open(path));
+  std::mt19937_64 rng(12);
+  ExpectSameStorage(FromCsv(), v2);
+  ExpectSameAnswers(FromCsv(), v2, rng, 8);
+}
+
+// A version 1 table changed after opening (copy on write) and saved: the
+// new file holds the change and is version 2.
+TEST_F(TableFileVersion1Test, ChangedAndSavedKeepsTheChange) {
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(Table v1, Table::Open(V1Path()));
+  Table csv = FromCsv();
+  const std::vector<std::string> gone = {std::string(*csv.RowId(5)),
+                                         std::string(*csv.RowId(77))};
+  ASSERT_THAT(v1.Delete(gone), IsOk());
+  ASSERT_THAT(csv.Delete(gone), IsOk());
+  const std::string saved = Saved(v1);
+  EXPECT_EQ(testing::LoadAt<uint32_t>(saved, testing::kVersionAt), 2u);
+  const std::string path = testing::TempPath("v1_changed.skt");
+  WriteFile(path, saved);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Table reopened, Table::Open(path));
+  std::mt19937_64 rng(13);
+  ExpectSameAnswers(csv, reopened, rng, 4);
+  EXPECT_EQ(reopened.num_live_rows(), 298u);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
-// A test fixture run against both SliceStore backends (memory and a SQLite
-// file), for the store's behaviour tests.
+// A test fixture run against every SliceStore backend (memory, a SQLite
+// file, a PostgreSQL server), for the store's behaviour tests. A test file
+// built with SLICEKIT_TEST_POSTGRES defined instantiates its suites for
+// PostgreSQL alone: that binary runs as one ctest (tests/store/
+// CMakeLists.txt), so its cases share one server (testing/pg_server.h).
 #ifndef SLICEKIT_TESTS_TESTING_STORE_BACKENDS_H_
 #define SLICEKIT_TESTS_TESTING_STORE_BACKENDS_H_
 
@@ -14,13 +17,16 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "slicekit/slice_store.h"
+#include "tests/testing/pg_server.h"
 
 namespace slicekit::testing {
 
-enum class Backend { kMemory, kSqlite };
+enum class Backend { kMemory, kSqlite, kPostgres };
 
 inline void PrintTo(Backend backend, std::ostream* os) {
-  *os << (backend == Backend::kMemory ? "memory" : "sqlite");
+  *os << (backend == Backend::kMemory   ? "memory"
+          : backend == Backend::kSqlite ? "sqlite"
+                                        : "postgres");
 }
 
 // Removes a SQLite store file and the files SQLite keeps beside it.
@@ -30,15 +36,22 @@ inline void RemoveStore(const std::string& path) {
   }
 }
 
-// store_ is a new store of the backend under test; for SQLite, at path_.
+// store_ is a new store of the backend under test; for SQLite, at path_;
+// location_ is what SliceStore::Open() opens it by (path_, or a
+// PostgreSQL URI of a schema of its own).
 class StoreBackendTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    if (GetParam() == Backend::kPostgres) {
+      SLICEKIT_PG_SERVER_OR_SKIP(server);
+      location_ = server->NewStoreUri();
+    }
     if (GetParam() == Backend::kSqlite) {
       static int counter = 0;
       path_ = absl::StrCat(::testing::TempDir(), "/slicekit_store_", getpid(),
                            "_", ++counter, ".db");
       RemoveStore(path_);
+      location_ = path_;
     }
     Reopen();
   }
@@ -46,7 +59,8 @@ class StoreBackendTest : public ::testing::TestWithParam<Backend> {
     store_.reset();
     if (!path_.empty()) RemoveStore(path_);
   }
-  // SQLite: closes and opens the file again; memory: keeps the store.
+  // SQLite, PostgreSQL: closes and opens the store again; memory: keeps
+  // the store.
   void Reopen() {
     if (GetParam() == Backend::kMemory) {
       if (store_ == nullptr) store_ = SliceStore::InMemory();
@@ -54,27 +68,37 @@ class StoreBackendTest : public ::testing::TestWithParam<Backend> {
     }
     store_.reset();
     absl::StatusOr<std::unique_ptr<SliceStore>> store =
-        SliceStore::OpenSqlite(path_);
+        SliceStore::Open(location_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
 
   std::string path_;
+  std::string location_;
   std::unique_ptr<SliceStore> store_;
 };
 
-// Test names "Memory" and "Sqlite" for INSTANTIATE_TEST_SUITE_P.
+// Test names "Memory", "Sqlite" and "Postgres" for INSTANTIATE_TEST_SUITE_P.
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kMemory ? "Memory" : "Sqlite";
+  return info.param == Backend::kMemory   ? "Memory"
+         : info.param == Backend::kSqlite ? "Sqlite"
+                                          : "Postgres";
 }
 
-// Instantiates `suite` (a StoreBackendTest) for both backends.
-#define SLICEKIT_INSTANTIATE_FOR_BACKENDS(suite)                \
-  INSTANTIATE_TEST_SUITE_P(                                     \
-      Backends, suite,                                          \
-      ::testing::Values(::slicekit::testing::Backend::kMemory,  \
-                        ::slicekit::testing::Backend::kSqlite), \
-      ::slicekit::testing::BackendName)
+#ifdef SLICEKIT_TEST_POSTGRES
+#define SLICEKIT_TEST_BACKENDS \
+  ::testing::Values(::slicekit::testing::Backend::kPostgres)
+#else
+#define SLICEKIT_TEST_BACKENDS                                 \
+  ::testing::Values(::slicekit::testing::Backend::kMemory,     \
+                    ::slicekit::testing::Backend::kSqlite)
+#endif
+
+// Instantiates `suite` (a StoreBackendTest) for the backends of this build
+// of the test (see the top of this file).
+#define SLICEKIT_INSTANTIATE_FOR_BACKENDS(suite)                 \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite, SLICEKIT_TEST_BACKENDS, \
+                           ::slicekit::testing::BackendName)
 
 }  // namespace slicekit::testing
 

@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+// Header-only, as the library compiles it (src/table/table_format.cc).
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
 namespace slicekit::testing {
 
 struct FileSection {
@@ -55,6 +59,13 @@ inline uint32_t Crc32(const char* data, size_t n) {
       crc32_z(0, reinterpret_cast<const Bytef*>(data), n));
 }
 
+// The checksum of a file of format `version`: crc32 in version 1, the low
+// 32 bits of XXH3-64 from version 2 on (docs/table-file.md).
+inline uint32_t FileChecksum(uint32_t version, const char* data, size_t n) {
+  return version == 1 ? Crc32(data, n)
+                      : static_cast<uint32_t>(XXH3_64bits(data, n));
+}
+
 // Where the section table starts and how many entries it has: the last
 // entries of the directory. False when the header or the directory's place
 // is unreadable.
@@ -91,8 +102,13 @@ inline std::vector<FileSection> Sections(const std::string& file) {
 }
 
 // Recomputes every section's checksum, the directory's and the header's,
-// as far as the layout is readable; returns false when it is not.
+// as far as the layout is readable, with the checksum of the version the
+// header says; returns false when the layout is not readable.
 inline bool Reseal(std::string& file) {
+  const uint32_t version = LoadAt<uint32_t>(file, kVersionAt);
+  const auto checksum = [version](const char* data, size_t n) {
+    return FileChecksum(version, data, n);
+  };
   uint64_t table = 0;
   uint32_t n = 0;
   if (!FindSectionTable(file, &table, &n)) return false;
@@ -101,12 +117,13 @@ inline bool Reseal(std::string& file) {
     const uint64_t offset = LoadAt<uint64_t>(file, at);
     const uint64_t bytes = LoadAt<uint64_t>(file, at + 8);
     if (offset > file.size() || bytes > file.size() - offset) continue;
-    StoreAt<uint32_t>(file, at + 16, Crc32(file.data() + offset, bytes));
+    StoreAt<uint32_t>(file, at + 16, checksum(file.data() + offset, bytes));
   }
   const uint64_t dir = LoadAt<uint64_t>(file, kDirectoryOffsetAt);
   const uint64_t dir_bytes = LoadAt<uint64_t>(file, kDirectoryBytesAt);
-  StoreAt<uint32_t>(file, kDirectoryCrcAt, Crc32(file.data() + dir, dir_bytes));
-  StoreAt<uint32_t>(file, kHeaderCrcAt, Crc32(file.data(), kHeaderCrcAt));
+  StoreAt<uint32_t>(file, kDirectoryCrcAt,
+                    checksum(file.data() + dir, dir_bytes));
+  StoreAt<uint32_t>(file, kHeaderCrcAt, checksum(file.data(), kHeaderCrcAt));
   return true;
 }
 

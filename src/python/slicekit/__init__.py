@@ -28,20 +28,26 @@ from ._errors import (AbortedError, AlreadyExistsError, CancelledError,
                       PermissionDeniedError, ResourceExhaustedError,
                       UnauthenticatedError, UnavailableError,
                       UnimplementedError, UnknownError)
+# Before anything takes names from the extension: its functions get real
+# signatures and TypeErrors that name the parameter (_signatures.py).
+from . import _signatures
+_signatures.install()
 from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         MAX_SLICE_DESCRIPTION_CHARS, MAX_SLICE_NAME_CHARS,
                         MAX_SLICES_PER_ORG, MIN_SLICE_NAME_CHARS, AutoSlice,
                         BoundFilter, ClassSummary, CurationReport, Curator,
-                        ExplorePage, Expr, MetricChange, OrderBy,
+                        ExplorePage, Expr, MetricChange, ModelRun, OrderBy,
                         OrderedPage, Selection, Slice, SliceEntries,
                         SliceResolver, SliceStore, SliceSummary,
                         SliceVersion, SnapshotDiff,
                         SnapshotInfo, SummaryComparison, Table, Watermark,
                         auto_slices, bind, compare_coco,
-                        compare_summaries, compare_tables, eval_coco,
+                        compare_summaries, compare_tables, errors_coco,
+                        eval_coco,
                         eval_ndjson, explore,
                         export_rows, filter_from_json, filter_to_json,
-                        format_filter, hash_partitions, normalize_slice_name,
+                        format_filter, hash_partitions, label_issues_coco,
+                        load_coco, normalize_slice_name, open_table,
                         order_cursor, order_page, order_rows, parse_filter,
                         read_csv, read_csv_text, scan, scan_many,
                         slice_name_key, slice_row_ids, standard_column_types,
@@ -49,7 +55,12 @@ from ._slicekit import (MAX_FILTER_DEPTH, MAX_FILTER_INPUT_BYTES,
                         validate_slice_description)
 from ._builder import Col, col
 from ._compare import ComparisonFrame, compare
-from . import _table
+from ._diagnose import confusion_matrix, errors, label_issues
+from . import _ap, _display, _store, _table
+from ._ap import AveragePrecision, coco_ap
+from ._discover import DiscoveryFrame, discover
+from ._report import Report, report, write_report
+from ._store import FilterWarning
 
 __version__ = "0.1.0"
 
@@ -61,6 +72,13 @@ Table.from_arrays = staticmethod(_table.from_pandas)  # type: ignore
 Table.append = _table.append  # type: ignore
 Table.to_pandas = _table.to_pandas  # type: ignore
 Table.column = _table.column  # type: ignore
+# SliceStore.create/update_filter/update_filter_as_new with table= and the
+# saved order kept (slicekit/_store.py).
+_store.install()
+# ModelRun.ap() and ModelRun.per_class() as DataFrames (slicekit/_ap.py).
+_ap.install()
+# to_pandas() and notebook display (_repr_html_) of results (_display.py).
+_display.install()
 
 
 def from_pandas(df, types=None, chunk_rows: int = 65536) -> Table:
@@ -74,24 +92,28 @@ def count(table: Table, filter, threads: int = 1) -> int:
 
 
 __all__ = [
-    "AbortedError", "AlreadyExistsError", "AutoSlice", "BoundFilter",
+    "AbortedError", "AlreadyExistsError", "AutoSlice", "AveragePrecision",
+    "BoundFilter",
     "CancelledError", "ClassSummary", "Col", "ComparisonFrame", "CurationReport", "Curator",
-    "DataLossError", "DeadlineExceededError", "Error", "ExplorePage", "Expr",
-    "FailedPreconditionError", "InternalError", "InvalidArgumentError",
+    "DataLossError", "DeadlineExceededError", "DiscoveryFrame", "Error", "ExplorePage", "Expr",
+    "FailedPreconditionError", "FilterWarning", "InternalError", "InvalidArgumentError",
     "MAX_FILTER_DEPTH", "MAX_FILTER_INPUT_BYTES",
     "MAX_SLICE_DESCRIPTION_CHARS", "MAX_SLICE_NAME_CHARS",
-    "MAX_SLICES_PER_ORG", "MIN_SLICE_NAME_CHARS", "NotFoundError", "OrderBy",
+    "MAX_SLICES_PER_ORG", "MIN_SLICE_NAME_CHARS", "ModelRun", "NotFoundError",
+    "OrderBy",
     "OrderedPage", "OutOfRangeError", "PermissionDeniedError",
-    "ResourceExhaustedError", "Selection", "Slice", "SliceEntries",
+    "Report", "ResourceExhaustedError", "Selection", "Slice", "SliceEntries",
     "SliceStore", "SliceSummary", "SummaryComparison", "Table",
     "UnauthenticatedError", "UnavailableError", "UnimplementedError",
     "UnknownError", "Watermark", "auto_slices", "bind", "col",
-    "compare", "compare_coco", "compare_summaries", "compare_tables", "count",
+    "coco_ap", "compare", "discover", "compare_coco", "compare_summaries", "compare_tables", "count",
     "eval_coco", "eval_ndjson", "explore",
     "export_rows", "filter_from_json", "filter_to_json", "format_filter",
-    "from_pandas", "hash_partitions", "normalize_slice_name", "order_cursor",
+    "from_pandas", "hash_partitions", "load_coco", "normalize_slice_name",
+    "open_table", "order_cursor",
     "order_page", "order_rows", "parse_filter", "read_csv", "read_csv_text",
+    "report",
     "scan", "scan_many", "slice_name_key", "slice_row_ids",
     "standard_column_types", "summarize", "summarize_all",
-    "summarize_dataset", "validate_slice_description",
+    "summarize_dataset", "validate_slice_description", "write_report",
 ]

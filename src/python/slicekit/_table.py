@@ -51,7 +51,12 @@ def _as_array(values: Any) -> Any:
         return values
     if isinstance(values, pd.api.extensions.ExtensionArray):
         return pd.Series(values)
-    return pd.Series(list(values)) if not np.isscalar(values) else values
+    if np.isscalar(values):
+        return values
+    values = list(values)
+    # An empty list is an empty float column, as it always was, said
+    # explicitly: pandas warns (FutureWarning) when left to choose.
+    return pd.Series(values, dtype=None if values else np.float64)
 
 
 def _infer(name: str, values: Any) -> str:
@@ -157,6 +162,26 @@ def _text(value: Any) -> Union[str, bytes]:
     return value if isinstance(value, (str, bytes)) else str(value)
 
 
+def _integral_ids(name: str, values: Any) -> Any:
+    """Object ids with each float that is an integer as that int (1.0 is
+    '1'); any other float (other than NaN, a NULL) is refused."""
+    kind = _pandas().api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "bytes", "integer", "empty"):
+        return values  # no float among them (the common case, at C speed)
+    objects = np.asarray(values, dtype=object)
+    out = None
+    for i, v in enumerate(objects):
+        if isinstance(v, (float, np.floating)) and v == v:
+            if not (math.isfinite(v) and float(v).is_integer()):
+                raise _invalid(f"column '{name}', row {i}: value {v!r} is "
+                               "not an integer (a float data_row_id must be "
+                               "integral; give ids as str or int)")
+            if out is None:
+                out = objects.copy()
+            out[i] = int(v)
+    return objects if out is None else out
+
+
 def _string_column(name: str, type_: str, values: Any) -> Tuple:
     pd = _pandas()
     if isinstance(values, np.ndarray) and values.dtype.kind == "S":
@@ -166,6 +191,14 @@ def _string_column(name: str, type_: str, values: Any) -> Tuple:
     if kind in "iu" and not isinstance(dtype, pd.CategoricalDtype):
         ints, valid = _int_values(name, values)
         return (name, type_, "ints", ints, valid)
+    if type_ == "id" and kind == "f":
+        # 1.0 is the id '1', as the int 1 is; 1.5 is refused (its text
+        # would depend on how it is printed). NaN is NULL, which the table
+        # refuses for an id with the row's position.
+        ints, valid = _int_values(name, values)
+        return (name, type_, "ints", ints, valid)
+    if type_ == "id" and kind == "O":
+        values = _integral_ids(name, values)
     if isinstance(dtype, pd.CategoricalDtype):
         series = pd.Series(values)
         codes = series.cat.codes.to_numpy(dtype=np.int64)
@@ -278,19 +311,16 @@ def append(table: Table, data: Any) -> None:
 
 def to_pandas(table: Table, rows: Any = None,
               columns: Optional[Sequence[str]] = None) -> Any:
-    """The rows (positions; default every live row) as a DataFrame indexed
+    """The rows (positions, a boolean mask with one entry per row, or a
+    Selection; default every live row) as a DataFrame indexed
     by row position: float columns float32 with NaN for NULL, int columns
     pandas Int64 (nullable), strings object columns with None for NULL."""
     pd = _pandas()
     names = list(columns) if columns is not None else table.columns
-    if isinstance(rows, _slicekit.Selection):
-        # The extension checks the selection (its table, its generation).
-        gathered = table._gather(rows, names)
-        positions = rows.to_numpy()
-    else:
-        positions = (table.live_rows().to_numpy() if rows is None else
-                     np.asarray(rows, dtype=np.int64))
-        gathered = table._gather(positions, names)
+    # Positions, a boolean mask, a Selection (its live rows) or None, all
+    # checked by the extension.
+    positions = table._rows(rows)
+    gathered = table._gather(positions, names)
     data: Dict[str, Any] = {}
     for name, column in zip(names, gathered):
         data[name] = _column_values(column)
@@ -311,12 +341,11 @@ def _column_values(column: Tuple) -> Any:
 
 
 def column(table: Table, name: str, rows: Any = None) -> np.ndarray:
-    """One column of `rows` (default every live row) as a NumPy array:
+    """One column of `rows` (positions, a boolean mask or a Selection;
+    default every live row) as a NumPy array:
     float32 with NaN for NULL, int64 (a float64 array with NaN when a
     value is NULL), or an object array of str with None."""
-    positions = (table.live_rows().to_numpy() if rows is None else
-                 np.asarray(rows, dtype=np.int64))
-    (got,) = table._gather(positions, [name])
+    (got,) = table._gather(rows, [name])
     if got[0] == "int":
         values, nulls = got[1], got[2]
         if nulls.any():

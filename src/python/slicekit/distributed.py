@@ -912,6 +912,10 @@ class PartitionedTable:
         frame = frame.set_index(ID, drop=False).loc[[_id_text(i) for i in ids]]
         return frame if columns is None else frame[list(columns)]
 
+    def __repr__(self) -> str:
+        return (f"<slicekit.distributed.PartitionedTable {self._partitions} "
+                f"partitions x {len(self._schema)} columns>")
+
     # -- writes ------------------------------------------------------------
 
     def _scratch(self) -> Table:
