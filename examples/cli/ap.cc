@@ -87,10 +87,11 @@ int WriteSweeps(const std::string& path, const ModelRun& run,
   return kOk;
 }
 
-void PrintJson(const ModelRun& run, const CocoEvaluation& e,
+void PrintJson(const ModelRun& run, const CocoEvaluation& e, IouType iou_type,
                const std::vector<ClassSweep>& sweeps,
                const std::map<int32_t, const ClassSweep*>& sweep_of) {
   nlohmann::json out;
+  out["iou_type"] = IouTypeName(iou_type);
   out["images"] = e.num_images;
   out["images_in_run"] = run.rows.size();
   out["stats"] = e.stats;
@@ -204,6 +205,7 @@ const CommandSpec& ApSpec() {
           {.name = "--format",
            .value_name = "text|json",
            .help = "the output (default text)"},
+          IouTypeFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -235,6 +237,8 @@ int Ap(Args& args) {
     return UsageError(
         absl::StrCat("--format must be text or json, not '", format, "'"));
   }
+  absl::StatusOr<IouType> iou_type = ParseIouType(flags);
+  if (!iou_type.ok()) return UsageError(iou_type.status().message());
   absl::StatusOr<std::optional<Expr>> where = ParseWhere(flags);
   if (!where.ok()) return InputError(where.status().message());
 
@@ -248,7 +252,7 @@ int Ap(Args& args) {
     std::fprintf(stderr, "slicekit ap: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));
   }
-  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run);
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run, *iou_type);
   if (!evaluator.ok()) return InputError(evaluator.status().message());
   const CocoEvaluator coco = CocoEvaluator::Create(*evaluator);
   absl::StatusOr<std::optional<Selection>> rows =
@@ -268,7 +272,7 @@ int Ap(Args& args) {
   for (const ClassSweep& s : *sweeps) sweep_of[s.class_index] = &s;
 
   if (format == "json") {
-    PrintJson(*run, *e, *sweeps, sweep_of);
+    PrintJson(*run, *e, *iou_type, *sweeps, sweep_of);
   } else if (!PrintText(*run, *e, iou, *sweeps, sweep_of)) {
     return InputError("cannot write the output");
   }

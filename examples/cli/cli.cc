@@ -65,6 +65,24 @@ std::optional<bool> Args::Direction() {
   return word == "desc";
 }
 
+FlagSpec IouTypeFlag() {
+  return {.name = "--iou-type",
+          .value_name = "bbox|segm",
+          .help = "match on boxes (default) or instance masks (segmentation)"};
+}
+
+absl::StatusOr<IouType> ParseIouType(const ParsedFlags& flags) {
+  const std::string text = flags.Get("--iou-type").value_or("bbox");
+  if (text == "bbox") return IouType::kBbox;
+  if (text == "segm") return IouType::kSegm;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--iou-type must be bbox or segm, not '", text, "'"));
+}
+
+const char* IouTypeName(IouType type) {
+  return type == IouType::kSegm ? "segm" : "bbox";
+}
+
 std::optional<uint64_t> ParseCount(const std::string& text, uint64_t min,
                                    uint64_t max) {
   uint64_t value = 0;

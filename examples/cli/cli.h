@@ -175,6 +175,12 @@ std::string CommandUsage(const CommandSpec& spec);
 // (so the message does not depend on the parser); else ParseFilter's error.
 absl::StatusOr<std::optional<Expr>> ParseWhere(const ParsedFlags& flags);
 
+// The --iou-type flag of the COCO commands, and its value: "bbox" (the
+// default) or "segm"; InvalidArgument for any other.
+FlagSpec IouTypeFlag();
+absl::StatusOr<IouType> ParseIouType(const ParsedFlags& flags);
+const char* IouTypeName(IouType type);
+
 // Parses a decimal integer in [min, max].
 std::optional<uint64_t> ParseCount(const std::string& text, uint64_t min,
                                    uint64_t max);

@@ -70,6 +70,7 @@ const CommandSpec& EvalSpec() {
            .repeatable = true},
           {.name = "--no-class-columns",
            .help = "leave out the `<metric>[<class>]` columns"},
+          IouTypeFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -85,6 +86,9 @@ int Eval(Args& args) {
   slicekit::ImportOptions import_options;
   import_options.lenient = flags.Has("--lenient");
   table_options.per_class_columns = !flags.Has("--no-class-columns");
+  absl::StatusOr<slicekit::IouType> iou_type = ParseIouType(flags);
+  if (!iou_type.ok()) return UsageError(iou_type.status().message());
+  options.iou_type = *iou_type;
   for (const FlagValue& value : flags.GetAll("--class-iou-threshold")) {
     const size_t eq = value.text.rfind('=');
     double x = 0;

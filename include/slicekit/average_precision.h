@@ -1,6 +1,6 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // COCO detection AP and AR exactly as pycocotools' COCOeval computes them
-// (iouType "bbox", default Params), for a whole run or any set of its
+// (iouType "bbox" or "segm", default Params), for a whole run or any set of its
 // images, with per-class precision-recall curves and confidence-threshold
 // sweeps. Definitions: docs/metrics.md#average-precision.
 #ifndef SLICEKIT_AVERAGE_PRECISION_H_
@@ -172,7 +172,8 @@ struct SweepOptions {
 // pointer to the Evaluator or the run. Immutable; const methods may run
 // concurrently.
 //
-// The result equals pycocotools COCOeval(gt, dt, "bbox") with
+// The result equals pycocotools COCOeval(gt, dt, iouType) (the
+// Evaluator's IouType: "bbox" or "segm") with
 // params.imgIds = the set's image ids, evaluate(), accumulate(),
 // summarize(). pycocotools breaks score ties across images by image id:
 // here by data_row_id, numerically where it is a decimal integer (as COCO
@@ -254,9 +255,10 @@ class CocoEvaluator {
   std::vector<size_t> ground_truth_begin_;
 };
 
-// COCO evaluation of the whole run: Evaluator::Create(&run), then
+// COCO evaluation of the whole run: Evaluator::Create(&run, iou_type), then
 // CocoEvaluator::Create(...).Evaluate().
-absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run);
+absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run,
+                                            IouType iou_type = IouType::kBbox);
 
 }  // namespace slicekit
 

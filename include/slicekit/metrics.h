@@ -31,7 +31,18 @@ enum class MatchRule {
   kLabelbox,
 };
 
+// What a detection's overlap with a ground truth is measured on, as
+// pycocotools' iouType: boxes, or instance masks (both need a Mask;
+// docs/metrics.md#instance-masks).
+enum class IouType {
+  kBbox,
+  kSegm,
+};
+
 struct MetricsOptions {
+  // ComputeMetrics() matches on this; Evaluator::Compute() requires the
+  // type the Evaluator was created with.
+  IouType iou_type = IouType::kBbox;
   double iou_threshold = 0.5;
   // Predictions with confidence below this are dropped before matching.
   double confidence_threshold = 0.5;
@@ -82,14 +93,23 @@ struct RunMetrics {
 // and may run concurrently.
 class Evaluator {
  public:
-  static absl::StatusOr<Evaluator> Create(const ModelRun* run);
+  // kSegm: mask IoUs (pycocotools' maskUtils.iou, with its crowd rule),
+  // each row's masks decoded from their compressed form once, one row at a
+  // time. Errors (kSegm): InvalidArgument naming the row and object when a
+  // ground truth or prediction has no mask, a mask does not decode, or the
+  // masks of a (row, class) differ in size.
+  static absl::StatusOr<Evaluator> Create(const ModelRun* run,
+                                          IouType iou_type = IouType::kBbox);
 
   // Errors: InvalidArgument for a threshold outside [0, 1] or not finite,
-  // max_detections < 1, or an override naming an unknown class.
+  // max_detections < 1, an override naming an unknown class, or an
+  // options.iou_type other than the Evaluator's.
   absl::StatusOr<RunMetrics> Compute(const MetricsOptions& options) const;
 
   // IoU values computed by Create() (constant afterwards).
   int64_t num_iou_computations() const { return num_ious_; }
+
+  IouType iou_type() const { return iou_type_; }
 
   // Bytes the Evaluator holds on the heap (its vectors' capacities), not
   // counting the run it points to.
@@ -120,6 +140,7 @@ class Evaluator {
   friend class CocoEvaluator;
   Evaluator() = default;
   const ModelRun* run_ = nullptr;
+  IouType iou_type_ = IouType::kBbox;
   std::vector<Group> groups_;  // by row, then class
   std::vector<size_t> row_group_begin_;
   std::vector<uint32_t> gt_order_;
@@ -128,7 +149,8 @@ class Evaluator {
   int64_t num_ious_ = 0;
 };
 
-// Matches once: Evaluator::Create(&run), then Compute(options).
+// Matches once: Evaluator::Create(&run, options.iou_type), then
+// Compute(options).
 absl::StatusOr<RunMetrics> ComputeMetrics(const ModelRun& run,
                                           const MetricsOptions& options = {});
 

@@ -23,6 +23,17 @@ struct Box {
   double h = 0;
 };
 
+// A COCO instance mask of height x width pixels, kept as COCO's compressed
+// run-length encoding (the `counts` string of a COCO RLE: runs of 0s and 1s
+// column by column, starting with 0s), never as a dense mask: a mask costs
+// a few bytes per boundary pixel. The importer converts polygons and
+// uncompressed RLEs to this form; the evaluator checks it.
+struct Mask {
+  uint32_t height = 0;
+  uint32_t width = 0;
+  std::string counts;
+};
+
 // One ground-truth object. `class_index` indexes ModelRun::classes.
 struct GroundTruth {
   int32_t class_index = 0;
@@ -34,6 +45,9 @@ struct GroundTruth {
   std::optional<double> area;
   // The source's annotation id (COCO `id`), or 0.
   int64_t id = 0;
+  // The instance mask (COCO `segmentation`), when given: what segm
+  // evaluation compares.
+  std::optional<Mask> mask;
 };
 
 // One predicted object. A missing confidence is loaded as 1.0.
@@ -41,6 +55,11 @@ struct Prediction {
   int32_t class_index = 0;
   Box box;
   double confidence = 1.0;
+  // The instance mask (a COCO result's `segmentation`), when given.
+  std::optional<Mask> mask;
+  // The area COCO's area ranges test, when it is not w * h: pycocotools'
+  // loadRes takes w * h when a result has a bbox, else the mask's area.
+  std::optional<double> area;
 };
 
 // A row-level classification answer: one class with its confidence.

@@ -220,8 +220,7 @@ CocoEvaluator CocoEvaluator::Create(const Evaluator& evaluator) {
     for (uint32_t d = 0; d < num_dets; ++d) {
       const Prediction& p =
           row.predictions[evaluator.pred_order_[g.pred_begin + d]];
-      // loadRes sets a detection's area to w * h.
-      det_area[d] = p.box.w * p.box.h;
+      det_area[d] = internal::CocoDetectionArea(p);
       out.push_back({p.confidence, static_cast<uint32_t>(g.row), d, {}, {}});
     }
     GroundTruthCount count{static_cast<uint32_t>(g.row), {}};
@@ -557,8 +556,10 @@ absl::StatusOr<std::vector<ClassSweep>> CocoEvaluator::Sweep(
   return sweeps;
 }
 
-absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run) {
-  SLICEKIT_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(&run));
+absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run,
+                                            IouType iou_type) {
+  SLICEKIT_ASSIGN_OR_RETURN(Evaluator evaluator,
+                            Evaluator::Create(&run, iou_type));
   return CocoEvaluator::Create(evaluator).Evaluate();
 }
 

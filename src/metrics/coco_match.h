@@ -9,7 +9,15 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "slicekit/model_run.h"
+
 namespace slicekit::internal {
+
+// The area COCO's area ranges test for a detection: as loadRes sets it, w *
+// h of its box unless the prediction says otherwise (a mask-only result).
+inline double CocoDetectionArea(const Prediction& p) {
+  return p.area.value_or(p.box.w * p.box.h);
+}
 
 // Matches detections to ground truths as pycocotools' evaluateImg does.
 // `ious` holds num_dets rows of num_gts IoUs (row-major; for a crowd GT the

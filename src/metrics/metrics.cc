@@ -12,12 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/schema.h"
 #include "src/metrics/coco_match.h"
+#include "src/metrics/coco_rle.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {
-
-double UnionIou(const Box& d, const Box& g) { return CocoIou(d, g, false); }
 
 // pycocotools' area range "all", [0, 1e5 ** 2]: a GT whose `area` lies
 // outside it is ignored like a crowd box (yet matched at most once, with
@@ -161,18 +160,84 @@ double CocoIou(const Box& d, const Box& g, bool crowd) {
   return i / u;
 }
 
-absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
+namespace {
+
+// A row's masks, decoded once for segm IoUs (empty for bbox).
+struct RowMasks {
+  std::vector<internal::Rle> gts, preds;
+};
+
+// Decodes the masks of `row`: every object needs one, all of one size.
+absl::Status DecodeRowMasks(const DataRow& row, RowMasks* out) {
+  out->gts.resize(row.ground_truths.size());
+  out->preds.resize(row.predictions.size());
+  const Mask* first = nullptr;
+  std::string first_label;
+  auto decode = [&](const std::optional<Mask>& mask, absl::string_view what,
+                    size_t i, internal::Rle* rle) -> absl::Status {
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+    };
+    if (!mask) return bad("no mask (segm evaluation needs a segmentation)");
+    if (first != nullptr &&
+        (mask->height != first->height || mask->width != first->width)) {
+      return bad(absl::StrCat("mask is ", mask->height, " x ", mask->width,
+                              ", ", first_label, "'s ", first->height, " x ",
+                              first->width));
+    }
+    if (first == nullptr) {
+      first = &*mask;
+      first_label = absl::StrCat(what, "[", i, "]");
+    }
+    absl::StatusOr<internal::Rle> decoded =
+        internal::RleFromString(mask->counts, mask->height, mask->width);
+    if (!decoded.ok()) return bad(absl::StrCat("mask: ", decoded.status().message()));
+    *rle = *std::move(decoded);
+    return absl::OkStatus();
+  };
+  for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+    SLICEKIT_RETURN_IF_ERROR(
+        decode(row.ground_truths[i].mask, "ground_truths", i, &out->gts[i]));
+  }
+  for (size_t i = 0; i < row.predictions.size(); ++i) {
+    SLICEKIT_RETURN_IF_ERROR(
+        decode(row.predictions[i].mask, "predictions", i, &out->preds[i]));
+  }
+  return absl::OkStatus();
+}
+
+// The IoU of prediction p and ground truth g of `row` (their indexes in
+// the row): boxes, or the decoded masks when `masks` has them; `crowd`:
+// intersection over the prediction's area.
+double PairIou(const DataRow& row, const RowMasks& masks, uint32_t p,
+               uint32_t g, bool crowd) {
+  if (!masks.preds.empty()) {
+    return internal::RleIou(masks.preds[p], masks.gts[g], crowd);
+  }
+  return CocoIou(row.predictions[p].box, row.ground_truths[g].box, crowd);
+}
+
+}  // namespace
+
+absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
+                                            IouType iou_type) {
   Evaluator e;
   e.run_ = run;
+  e.iou_type_ = iou_type;
   const int32_t num_classes = static_cast<int32_t>(run->classes.size());
   e.row_group_begin_.reserve(run->rows.size() + 1);
   std::vector<uint32_t> gts, preds;
   std::vector<int32_t> row_classes;
+  RowMasks masks;
   for (size_t r = 0; r < run->rows.size(); ++r) {
     const DataRow& row = run->rows[r];
     e.row_group_begin_.push_back(e.groups_.size());
     SLICEKIT_RETURN_IF_ERROR(RowClasses(row, num_classes, &row_classes));
     if (row_classes.empty()) continue;
+    if (iou_type == IouType::kSegm) {
+      SLICEKIT_RETURN_IF_ERROR(DecodeRowMasks(row, &masks));
+    }
 
     // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
     gts.resize(row.ground_truths.size());
@@ -210,20 +275,17 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
       }
       g.iou_begin = e.ious_.size();
       const uint32_t first_crowd = g.num_gt - g.num_crowd;
+      const uint32_t* pred_of = e.pred_order_.data() + g.pred_begin;
+      const uint32_t* gt_of = e.gt_order_.data() + g.gt_begin;
       for (uint32_t p = 0; p < g.num_pred; ++p) {
-        const Box& pb = row.predictions[e.pred_order_[g.pred_begin + p]].box;
         for (uint32_t k = 0; k < g.num_gt; ++k) {
-          const GroundTruth& gt =
-              row.ground_truths[e.gt_order_[g.gt_begin + k]];
-          e.ious_.push_back(CocoIou(pb, gt.box, gt.iscrowd));
+          const bool crowd = row.ground_truths[gt_of[k]].iscrowd;
+          e.ious_.push_back(PairIou(row, masks, pred_of[p], gt_of[k], crowd));
         }
       }
       for (uint32_t p = 0; p < g.num_pred; ++p) {
-        const Box& pb = row.predictions[e.pred_order_[g.pred_begin + p]].box;
         for (uint32_t k = first_crowd; k < g.num_gt; ++k) {
-          const GroundTruth& gt =
-              row.ground_truths[e.gt_order_[g.gt_begin + k]];
-          e.ious_.push_back(UnionIou(pb, gt.box));
+          e.ious_.push_back(PairIou(row, masks, pred_of[p], gt_of[k], false));
         }
       }
       e.num_ious_ +=
@@ -398,7 +460,7 @@ void CountCoco(const GroupView& view, uint32_t kept, double t,
   for (uint32_t p = 0; p < evaluated; ++p) {
     const Prediction& pred = view.pred(p);
     const int32_t match = scratch.match[p];
-    if (match == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
+    if (match == -1 && OutsideAreaRange(internal::CocoDetectionArea(pred))) {
       // An unmatched detection outside the area range: ignored.
     } else if (match == -1) {
       ++m.fp;
@@ -462,6 +524,11 @@ GroupMetrics EvaluateGroup(const GroupView& view, const MetricsOptions& options,
 absl::StatusOr<RunMetrics> Evaluator::Compute(
     const MetricsOptions& options) const {
   SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
+  if (options.iou_type != iou_type_) {
+    return absl::InvalidArgumentError(
+        "options.iou_type differs from the Evaluator's (create one per IoU "
+        "type)");
+  }
   const ModelRun& run = *run_;
   SLICEKIT_ASSIGN_OR_RETURN(const std::vector<double> class_threshold,
                             ClassThresholds(options, run.classes));
@@ -500,7 +567,8 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
 
 absl::StatusOr<RunMetrics> ComputeMetrics(const ModelRun& run,
                                           const MetricsOptions& options) {
-  SLICEKIT_ASSIGN_OR_RETURN(Evaluator e, Evaluator::Create(&run));
+  SLICEKIT_ASSIGN_OR_RETURN(Evaluator e,
+                            Evaluator::Create(&run, options.iou_type));
   return e.Compute(options);
 }
 

@@ -526,6 +526,9 @@ void AllData(const Report& report, std::string* out) {
                     " data rows, ", Count(report.run->ground_truths),
                     " ground-truth objects, ", Count(report.run->predictions),
                     " predictions, ", Count(report.run->classes), " classes.");
+    if (report.run->iou_type == IouType::kSegm) {
+      out->append(" Matched on instance masks (segm).");
+    }
     if (report.run->rows_in_table < report.run->rows) {
       absl::StrAppend(
           out, " Only ", Count(report.run->rows_in_table),
