@@ -56,7 +56,8 @@ Counts RunClient(const std::string& location,
                  const std::vector<std::string>& ids, int seed,
                  std::chrono::steady_clock::time_point deadline) {
   Counts counts;
-  absl::StatusOr<std::unique_ptr<SliceStore>> store = SliceStore::Open(location);
+  absl::StatusOr<std::unique_ptr<SliceStore>> store =
+      SliceStore::Open(location);
   if (!store.ok()) {
     std::fprintf(stderr, "client: %s\n", store.status().ToString().c_str());
     counts.errors = 1;
@@ -74,12 +75,12 @@ Counts RunClient(const std::string& location,
       status = (*store)->Get("acme", id).status();
     } else if (roll < 90) {
       kind = 1;
-      status = (*store)->List("acme", slicekit::SliceListOrder::kByName)
-                   .status();
+      status =
+          (*store)->List("acme", slicekit::SliceListOrder::kByName).status();
     } else {
       kind = 2;
-      const auto filter = slicekit::ParseFilter(
-          absl::StrCat("fp >= ", seed * 1000000 + (++i)));
+      const auto filter =
+          slicekit::ParseFilter(absl::StrCat("fp >= ", seed * 1000000 + (++i)));
       status = (*store)->UpdateFilter("acme", id, *filter, {}).status();
     }
     if (status.ok()) {
@@ -120,9 +121,9 @@ int main(int argc, char** argv) {
   }
   std::string temp_dir;
   if (location.empty()) {
-    std::string tmpl = (std::filesystem::temp_directory_path() /
-                        "slicekit_clients_XXXXXX")
-                           .string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "slicekit_clients_XXXXXX")
+            .string();
     if (mkdtemp(tmpl.data()) == nullptr) return 1;
     temp_dir = tmpl;
     location = temp_dir + "/store.db";
@@ -136,9 +137,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     for (int s = 0; s < kSlices; ++s) {
-      auto slice = (*store)->Create(
-          "acme", {absl::StrCat("bench slice ", s), "",
-                   *slicekit::ParseFilter("fp >= 1"), {}});
+      auto slice = (*store)->Create("acme", {absl::StrCat("bench slice ", s),
+                                             "",
+                                             *slicekit::ParseFilter("fp >= 1"),
+                                             {}});
       if (!slice.ok()) {
         std::fprintf(stderr, "%s\n", slice.status().ToString().c_str());
         return 1;

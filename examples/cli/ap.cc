@@ -231,7 +231,7 @@ int Ap(Args& args) {
   }
   if (!slice.empty() && (flags.Get("--store").value_or("").empty() ||
                          flags.Get("--org").value_or("").empty())) {
-    return UsageError("--slice needs --store FILE and --org ORG");
+    return UsageError("--slice needs --store STORE and --org ORG");
   }
   if (format != "text" && format != "json") {
     return UsageError(

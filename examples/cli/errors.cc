@@ -71,7 +71,7 @@ std::optional<int> LoadInput(const char* command, const ParsedFlags& flags,
   }
   if (!slice.empty() && (flags.Get("--store").value_or("").empty() ||
                          flags.Get("--org").value_or("").empty())) {
-    return UsageError("--slice needs --store FILE and --org ORG");
+    return UsageError("--slice needs --store STORE and --org ORG");
   }
   if (format != "text" && format != "json") {
     return UsageError(

@@ -25,7 +25,7 @@ const char kUsage[] =
     "                      [--order-by COLUMN [asc|desc]] [--limit K]\n"
     "                      [--offset N] [--count] [--threads T] [--repeat R]\n"
     "       slicekit generate --rows N [--seed S] [--out FILE]\n"
-    "       slicekit slice --store FILE --org ORG COMMAND ...\n"
+    "       slicekit slice --store STORE --org ORG COMMAND ...\n"
     "         create --name NAME [--description TEXT] --where EXPR\n"
     "                [--order-by COLUMN [asc|desc]]...\n"
     "         list [--format text|json]\n"
@@ -59,26 +59,29 @@ const char kUsage[] =
     "                     [--alpha A] [--bins B] [--feature COLUMN]...\n"
     "                     [--save-to STORE --org ORG [--name-prefix P]]\n"
     "       slicekit ap --gt GT.json --pred DETS.json\n"
-    "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
+    "                   [--where EXPR | --slice SLICE --store STORE --org "
+    "ORG]\n"
     "                   [--pr-curve FILE.csv] [--sweep FILE.csv] [--iou X]\n"
     "                   [--format text|json] [--lenient]\n"
     "       slicekit errors --gt GT.json --pred DETS.json\n"
-    "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
+    "                   [--where EXPR | --slice SLICE --store STORE --org "
+    "ORG]\n"
     "                   [--iou X] [--background-iou X] [--confidence Y]\n"
     "                   [--bins N] [--format text|json] [--lenient]\n"
     "       slicekit label-issues --gt GT.json --pred DETS.json\n"
-    "                   [--where EXPR | --slice SLICE --store FILE --org ORG]\n"
+    "                   [--where EXPR | --slice SLICE --store STORE --org "
+    "ORG]\n"
     "                   [--top K] [--min-confidence C] [--match-iou X]\n"
     "                   [--overlap-iou X] [--format text|json] [--lenient]\n"
     "       slicekit report [--table FILE] [--gt GT.json --pred DETS.json]\n"
-    "                       [--store FILE --org ORG [--slice SLICE]...]\n"
+    "                       [--store STORE --org ORG [--slice SLICE]...]\n"
     "                       [--no-auto] [--title TEXT] [--page-rows N]\n"
     "                       [--bins N] [--threads T] [--compare-base "
     "BASE.json]\n"
     "                       --out REPORT.html\n"
     "       slicekit compare --gt GT.json --base BASE.json --new NEW.json\n"
     "                    | --base-table FILE --new-table FILE\n"
-    "                    [--store FILE --org ORG] [--slice NAME]...\n"
+    "                    [--store STORE --org ORG] [--slice NAME]...\n"
     "                    [--where EXPR]... [--metric ap|ap50|ap75|precision|\n"
     "                    recall|f1]... [--bootstrap N] [--seed S]\n"
     "                    [--confidence C] [--fdr Q] [--tolerance X]\n"
@@ -95,12 +98,13 @@ const char kUsage[] =
     "          stderr.\n"
     "generate  writes a synthetic metrics table as CSV (stdout by default);\n"
     "          --seed defaults to 1.\n"
-    "slice     manages saved slices in a store file (created by the first\n"
-    "          change; commands that only read open it read-only) for one\n"
-    "          org; SLICE is a slice's id or name. create, rename,\n"
-    "          describe, update and delete print the slice's id (update\n"
-    "          --as-new: the new slice's). Names: 3 to 30 characters, unique\n"
-    "          in the org ignoring case; at most 100 slices per org.\n"
+    "slice     manages saved slices in a store (STORE: a SQLite file, created\n"
+    "          by the first change, or a postgresql:// URI; commands that\n"
+    "          only read open it read-only) for one org; SLICE is a slice's\n"
+    "          id or name. create, rename, describe, update and delete\n"
+    "          print the slice's id (update --as-new: the new slice's).\n"
+    "          Names: 3 to 30 characters, unique in the org ignoring case;\n"
+    "          at most 100 slices per org.\n"
     "          explore prints one page of the slice's rows (default 50) in\n"
     "          its order to stdout, and its summary and the next page's\n"
     "          cursor (empty after the last page) to stderr; ids prints\n"
@@ -185,10 +189,17 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {QuerySpec, Query}, {GenerateSpec, Generate},    {SliceSpec, SliceCommand},
-    {EvalSpec, Eval},   {ConvertSpec, Convert},      {DiscoverSpec, Discover},
-    {ApSpec, Ap},       {ReportSpec, ReportCommand}, {CompareSpec, Compare},
-    {ErrorsSpec, Errors}, {LabelIssuesSpec, LabelIssues},
+    {QuerySpec, Query},
+    {GenerateSpec, Generate},
+    {SliceSpec, SliceCommand},
+    {EvalSpec, Eval},
+    {ConvertSpec, Convert},
+    {DiscoverSpec, Discover},
+    {ApSpec, Ap},
+    {ReportSpec, ReportCommand},
+    {CompareSpec, Compare},
+    {ErrorsSpec, Errors},
+    {LabelIssuesSpec, LabelIssues},
 };
 
 const Command* FindCommand(absl::string_view name) {

@@ -74,7 +74,7 @@ std::string OrderByText(const std::vector<OrderBy>& order_by) {
 }
 
 std::string SliceInvocation(absl::string_view command) {
-  return absl::StrCat("slicekit slice --store FILE --org ORG ", command);
+  return absl::StrCat("slicekit slice --store STORE --org ORG ", command);
 }
 
 absl::StatusOr<SliceStore*> LazyStore::Get() {
@@ -180,7 +180,7 @@ int SliceCommand(Args& args) {
   // The auto slices come from the table alone: no store, no org.
   const bool needs_store = command == nullptr || command->needs_store;
   if (needs_store) {
-    if (!flags.Has("--store")) return UsageError("slice needs --store FILE");
+    if (!flags.Has("--store")) return UsageError("slice needs --store STORE");
     if (!flags.Has("--org")) return UsageError("slice needs --org ORG");
     if (name.empty()) return UsageError("slice needs a command");
     if (command == nullptr) {

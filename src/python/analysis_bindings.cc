@@ -224,15 +224,17 @@ void BindSummarize(py::module_& m) {
       [](const TablePtr& table, py::handle rows,
          std::optional<std::string> dataset) {
         const PySelection selection = ToSelection(table, rows);
-        return Value(Reading(*table, [&]() -> absl::StatusOr<SummaryComparison> {
-          absl::StatusOr<Selection> live =
-              LiveSelection(table->table, selection.selection);
-          if (!live.ok()) return live.status();
-          return CompareSummaries(
-              table->table, *live,
-              dataset.has_value() ? std::optional<absl::string_view>(*dataset)
-                                  : std::nullopt);
-        }));
+        return Value(
+            Reading(*table, [&]() -> absl::StatusOr<SummaryComparison> {
+              absl::StatusOr<Selection> live =
+                  LiveSelection(table->table, selection.selection);
+              if (!live.ok()) return live.status();
+              return CompareSummaries(
+                  table->table, *live,
+                  dataset.has_value()
+                      ? std::optional<absl::string_view>(*dataset)
+                      : std::nullopt);
+            }));
       },
       py::arg("table"), py::arg("selection"), py::arg("dataset") = py::none(),
       "The selection's summary beside all rows (and one dataset).");
@@ -357,10 +359,9 @@ void BindCuration(py::module_& m) {
           py::arg("since"), py::arg("threads") = 1,
           "The same from a Table.end_watermark() taken before the append "
           "(FailedPreconditionError after a compact()).")
-      .def_property_readonly("num_slices",
-                             [](const PyCurator& c) {
-                               return c.curator->num_slices();
-                             })
+      .def_property_readonly(
+          "num_slices",
+          [](const PyCurator& c) { return c.curator->num_slices(); })
       .def("__repr__", [](const PyCurator& c) {
         return absl::StrCat("<slicekit.Curator ", c.curator->num_slices(),
                             " slices>");

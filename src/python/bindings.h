@@ -251,7 +251,8 @@ void BindMetrics(py::module_& m);
 void BindStore(py::module_& m);     // slices, history, snapshots, the store
 void BindAnalysis(py::module_& m);  // summaries, explore, auto slices, curation
 void BindCompare(py::module_& m);   // two runs slice by slice
-void BindDiagnose(py::module_& m);  // TIDE, confusion, calibration, label issues
+void BindDiagnose(
+    py::module_& m);  // TIDE, confusion, calibration, label issues
 void BindDiscover(py::module_& m);  // slice discovery
 void BindReport(py::module_& m);    // the HTML report
 

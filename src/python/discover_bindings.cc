@@ -24,14 +24,13 @@ py::tuple Discover(const TablePtr& table, const std::string& error,
   options.min_support = min_support;
   options.bins = bins;
   options.features = std::move(features);
-  const DiscoveryResult result = Value(Reading(
-      *table, [&] { return DiscoverSlices(table->table, options); }));
+  const DiscoveryResult result = Value(
+      Reading(*table, [&] { return DiscoverSlices(table->table, options); }));
   py::list slices;
   for (const DiscoveredSlice& s : result.slices) {
-    slices.append(py::make_tuple(s.filter, s.num_predicates, s.size,
-                                 s.error_sum, s.mean_error, s.max_error,
-                                 s.score,
-                                 Decode(s.ToSliceSpec("").description)));
+    slices.append(py::make_tuple(
+        s.filter, s.num_predicates, s.size, s.error_sum, s.mean_error,
+        s.max_error, s.score, Decode(s.ToSliceSpec("").description)));
   }
   const DiscoveryStats& st = result.stats;
   py::dict stats;

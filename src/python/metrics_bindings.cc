@@ -112,9 +112,8 @@ std::optional<Selection> RunRows(const RunState& state, py::handle rows) {
   Selection out(n);
   if (py::isinstance<PySelection>(rows)) {
     const PySelection& s = rows.cast<const PySelection&>();
-    const Selection live = Value(Reading(*s.table, [&] {
-      return LiveSelection(s.table->table, s.selection);
-    }));
+    const Selection live = Value(Reading(
+        *s.table, [&] { return LiveSelection(s.table->table, s.selection); }));
     if (live.num_rows() > n) {
       throw StatusError(absl::InvalidArgumentError(absl::StrCat(
           "the selection covers ", live.num_rows(), " rows; the run has ", n,
@@ -139,8 +138,7 @@ std::optional<Selection> RunRows(const RunState& state, py::handle rows) {
   for (RowIndex r : ToRows(rows)) {
     if (r >= n) {
       throw StatusError(absl::InvalidArgumentError(absl::StrCat(
-          "row position ", r, " is out of range; the run has ", n,
-          " images")));
+          "row position ", r, " is out of range; the run has ", n, " images")));
     }
     out.Add(r);
   }
@@ -171,9 +169,10 @@ py::list SweepOf(const PyCocoAp& ap, double iou,
       }());
   py::list out;
   for (const ClassSweep& s : sweeps) {
-    py::object name = s.class_index < 0
-                          ? py::object(py::none())
-                          : py::object(Decode(ap.run->run.classes[s.class_index]));
+    py::object name =
+        s.class_index < 0
+            ? py::object(py::none())
+            : py::object(Decode(ap.run->run.classes[s.class_index]));
     for (const ThresholdPoint& p : s.points) {
       out.append(py::make_tuple(name, p.threshold, p.tp, p.fp, p.fn,
                                 p.precision, p.recall, p.f1));
@@ -202,10 +201,9 @@ py::tuple PrCurves(const PyCocoAp& ap) {
       }
     }
   }
-  return py::make_tuple(names, py::array(py::cast(iou)),
-                        py::array(py::cast(recall)),
-                        py::array(py::cast(precision)),
-                        py::array(py::cast(score)));
+  return py::make_tuple(
+      names, py::array(py::cast(iou)), py::array(py::cast(recall)),
+      py::array(py::cast(precision)), py::array(py::cast(score)));
 }
 
 void BindCocoAp(py::module_& m) {
@@ -218,26 +216,27 @@ void BindCocoAp(py::module_& m) {
                                    a.evaluation.stats.begin(),
                                    a.evaluation.stats.end());
                              })
-      .def_property_readonly("stat_lines",
-                             [](const PyCocoAp& a) {
-                               std::vector<std::string> lines;
-                               for (int i = 0; i < 12; ++i) {
-                                 lines.push_back(
-                                     CocoStatLine(i, a.evaluation.stats[i]));
-                               }
-                               return lines;
-                             })
       .def_property_readonly(
-          "num_images", [](const PyCocoAp& a) { return a.evaluation.num_images; })
+          "stat_lines",
+          [](const PyCocoAp& a) {
+            std::vector<std::string> lines;
+            for (int i = 0; i < 12; ++i) {
+              lines.push_back(CocoStatLine(i, a.evaluation.stats[i]));
+            }
+            return lines;
+          })
+      .def_property_readonly(
+          "num_images",
+          [](const PyCocoAp& a) { return a.evaluation.num_images; })
       .def_property_readonly(
           "per_class",
           [](const PyCocoAp& a) {
             py::list out;
             for (const CocoClassAp& c : a.evaluation.classes) {
-              out.append(py::make_tuple(
-                  Decode(a.run->run.classes[c.class_index]),
-                  c.num_ground_truths, c.num_detections, c.ap, c.ap50, c.ap75,
-                  c.ar100));
+              out.append(
+                  py::make_tuple(Decode(a.run->run.classes[c.class_index]),
+                                 c.num_ground_truths, c.num_detections, c.ap,
+                                 c.ap50, c.ap75, c.ar100));
             }
             return out;
           })
@@ -252,8 +251,8 @@ void BindRun(py::module_& m) {
       "A COCO run loaded once (load_coco): its IoUs are computed at load, "
       "so metrics() re-thresholds and ap() evaluates any set of images "
       "without matching again.")
-      .def_property_readonly("num_images",
-                             [](const RunState& r) { return r.run.rows.size(); })
+      .def_property_readonly(
+          "num_images", [](const RunState& r) { return r.run.rows.size(); })
       .def_property_readonly("classes",
                              [](const RunState& r) {
                                py::list out;
@@ -264,8 +263,8 @@ void BindRun(py::module_& m) {
                              })
       .def(
           "metrics",
-          [](const RunPtr& r, double iou_threshold,
-             double confidence_threshold, const std::string& rule,
+          [](const RunPtr& r, double iou_threshold, double confidence_threshold,
+             const std::string& rule,
              std::map<std::string, double> class_iou_thresholds,
              int max_detections, bool per_class_columns, size_t chunk_rows) {
             const EvalOptions options =
@@ -291,8 +290,8 @@ void BindRun(py::module_& m) {
           "run's images in order, so its selections name images for ap().")
       .def(
           "_per_class_csv",
-          [](const RunPtr& r, double iou_threshold,
-             double confidence_threshold, const std::string& rule,
+          [](const RunPtr& r, double iou_threshold, double confidence_threshold,
+             const std::string& rule,
              std::map<std::string, double> class_iou_thresholds,
              int max_detections) {
             const EvalOptions options =
@@ -323,8 +322,8 @@ void BindRun(py::module_& m) {
   m.def(
       "load_coco",
       [](py::handle gt, py::handle predictions, bool lenient) {
-        return LoadCoco(PathArg(gt, "gt"),
-                        PathArg(predictions, "predictions"), lenient);
+        return LoadCoco(PathArg(gt, "gt"), PathArg(predictions, "predictions"),
+                        lenient);
       },
       py::arg("gt"), py::arg("predictions"), py::kw_only(),
       py::arg("lenient") = false,
@@ -340,9 +339,8 @@ void BindMetrics(py::module_& m) {
   BindRun(m);
   m.def(
       "eval_coco",
-      [](py::handle gt_path, py::handle predictions_path,
-         double iou_threshold, double confidence_threshold,
-         const std::string& rule,
+      [](py::handle gt_path, py::handle predictions_path, double iou_threshold,
+         double confidence_threshold, const std::string& rule,
          std::map<std::string, double> class_iou_thresholds, int max_detections,
          bool per_class_columns, bool lenient, size_t chunk_rows) {
         const EvalOptions options =

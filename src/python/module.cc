@@ -12,8 +12,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "slicekit/table.h"
 #include "slicekit/filter_text.h"
+#include "slicekit/table.h"
 #include "src/python/bindings.h"
 
 namespace slicekit::python {
@@ -246,8 +246,9 @@ std::optional<std::vector<RowIndex>> MaskRows(const TableHandle& table,
     throw py::type_error(absl::StrCat(
         "a boolean mask must be 1-D with one entry per row of the table (",
         num_live, " live rows",
-        num_live == num_rows ? std::string()
-                             : absl::StrCat(", or ", num_rows, " row positions"),
+        num_live == num_rows
+            ? std::string()
+            : absl::StrCat(", or ", num_rows, " row positions"),
         "), not ", mask.ndim() != 1 ? "a " : "",
         mask.ndim() != 1 ? absl::StrCat(mask.ndim(), "-D array")
                          : absl::StrCat(n, " entries")));

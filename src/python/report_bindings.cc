@@ -45,10 +45,10 @@ ReportArgs MakeReportArgs(py::handle slices, py::handle store,
 // renamed). The table is `table`, or the run's metrics table at the
 // default thresholds when `table` is None.
 std::string ReportHtml(py::handle table_arg, py::handle slices,
-                       py::handle store, const std::string& org,
-                       py::handle run, const std::string& title,
-                       bool auto_slices, size_t page_rows, int bins,
-                       int threads, std::optional<std::string> path) {
+                       py::handle store, const std::string& org, py::handle run,
+                       const std::string& title, bool auto_slices,
+                       size_t page_rows, int bins, int threads,
+                       std::optional<std::string> path) {
   const ReportArgs a = MakeReportArgs(slices, store, org, run, title,
                                       auto_slices, page_rows, bins, threads);
   const ModelRun* model_run = a.run ? &a.run->run : nullptr;

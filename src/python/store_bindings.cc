@@ -135,10 +135,9 @@ void BindSlice(py::module_& m) {
       // filter as its JSON (ids of IN SLICE references kept).
       .def(py::pickle(
           [](const Slice& s) {
-            return py::make_tuple(
-                s.id, s.org, s.name, s.description, s.filter, s.order_by,
-                absl::ToUnixMicros(s.created_at),
-                absl::ToUnixMicros(s.updated_at), s.version);
+            return py::make_tuple(s.id, s.org, s.name, s.description, s.filter,
+                                  s.order_by, absl::ToUnixMicros(s.created_at),
+                                  absl::ToUnixMicros(s.updated_at), s.version);
           },
           [](py::tuple t) {
             if (t.size() != 9) throw py::value_error("bad Slice pickle");
@@ -248,10 +247,9 @@ void BindStoreOpen(py::class_<PyStore>& store) {
               py::gil_scoped_release release;
               return SliceStore::OpenSqlite(path, {.read_only = read_only});
             }();
-            return PyStore{
-                std::shared_ptr<SliceStore>(Value(std::move(store))),
-                absl::StrCat("sqlite '", path, "'",
-                             read_only ? " read-only" : "")};
+            return PyStore{std::shared_ptr<SliceStore>(Value(std::move(store))),
+                           absl::StrCat("sqlite '", path, "'",
+                                        read_only ? " read-only" : "")};
           },
           py::arg("path"), py::kw_only(), py::arg("read_only") = false,
           "Opens (or creates) the SQLite store at `path`. read_only=True "
@@ -267,12 +265,11 @@ void BindStoreOpen(py::class_<PyStore>& store) {
               return SliceStore::Open(location, read_only);
             }();
             // repr() never shows a URI: it may hold a password.
-            const bool postgres =
-                absl::StartsWith(location, "postgresql://") ||
-                absl::StartsWith(location, "postgres://");
-            std::string where =
-                postgres ? std::string("postgresql")
-                         : absl::StrCat("sqlite '", location, "'");
+            const bool postgres = absl::StartsWith(location, "postgresql://") ||
+                                  absl::StartsWith(location, "postgres://");
+            std::string where = postgres
+                                    ? std::string("postgresql")
+                                    : absl::StrCat("sqlite '", location, "'");
             if (read_only) where += " read-only";
             return PyStore{std::shared_ptr<SliceStore>(Value(std::move(store))),
                            std::move(where)};

@@ -690,9 +690,8 @@ void BindTable(py::module_& m) {
 
 // The live rows of `s` now (LiveSelection).
 Selection Live(const PySelection& s) {
-  return Value(Reading(*s.table, [&] {
-    return LiveSelection(s.table->table, s.selection);
-  }));
+  return Value(Reading(
+      *s.table, [&] { return LiveSelection(s.table->table, s.selection); }));
 }
 
 // a & b, a | b over the live rows of both (one table, either size: a
@@ -764,9 +763,8 @@ void BindSelection(py::module_& m) {
       .def_property_readonly("table",
                              [](const PySelection& s) { return s.table; })
       .def(
-          "to_numpy", [](const PySelection& s) {
-            return RowsArray(Live(s).ToVector());
-          },
+          "to_numpy",
+          [](const PySelection& s) { return RowsArray(Live(s).ToVector()); },
           "The selected live row positions, ascending, as a uint32 array.")
       .def("__eq__",
            [](const PySelection& a, const PySelection& b) {

@@ -109,8 +109,8 @@ bool IsLoginRefused(absl::string_view message) {
 }
 
 std::string Trimmed(const char* message) {
-  return std::string(absl::StripTrailingAsciiWhitespace(
-      message == nullptr ? "" : message));
+  return std::string(
+      absl::StripTrailingAsciiWhitespace(message == nullptr ? "" : message));
 }
 
 }  // namespace
@@ -129,9 +129,9 @@ absl::StatusOr<PgServer> ParsePgUri(const std::string& uri) {
     server.name = MaskedUri(uri);
     const std::string why = error == nullptr ? "out of memory" : Trimmed(error);
     PQfreemem(error);
-    return absl::InvalidArgumentError(
-        absl::StrCat("slice store: \"", server.name,
-                     "\" is not a valid PostgreSQL URI: ", Redact(server, why)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "slice store: \"", server.name,
+        "\" is not a valid PostgreSQL URI: ", Redact(server, why)));
   }
   const std::string password = OptionOf(options, "password");
   if (!password.empty()) server.secrets.push_back(password);
@@ -169,9 +169,9 @@ absl::StatusOr<PgConnPtr> PgConnect(const PgServer& server) {
   }
   if (PQstatus(conn.get()) == CONNECTION_OK) return conn;
   const std::string why = Redact(server, Trimmed(PQerrorMessage(conn.get())));
-  const std::string message = absl::StrCat(
-      "slice store: cannot connect to the PostgreSQL server ", server.name,
-      ": ", why);
+  const std::string message =
+      absl::StrCat("slice store: cannot connect to the PostgreSQL server ",
+                   server.name, ": ", why);
   if (IsLoginRefused(why)) return absl::PermissionDeniedError(message);
   // What libpq checks only as it connects (a port that is not a number, an
   // unknown option).
@@ -195,7 +195,9 @@ std::string PgEscapeText(absl::string_view text) {
   out.reserve(text.size() + 8);
   for (const char c : text) {
     if (c == '\0') {
-      out.append("\1" "0");
+      out.append(
+          "\1"
+          "0");
     } else if (c == '\1') {
       out.append("\1\1");
     } else {
@@ -272,21 +274,21 @@ absl::StatusOr<PgResultPtr> PgExec(PGconn* conn, const PgServer& server,
 
 absl::Status PgError(PGconn* conn, const PGresult* result,
                      const PgServer& server, absl::string_view what) {
-  const char* state_field =
-      result == nullptr ? nullptr
-                        : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* state_field = result == nullptr
+                                ? nullptr
+                                : PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const std::string state = state_field == nullptr ? "" : state_field;
-  const std::string why = Redact(
-      server, Trimmed(result != nullptr ? PQresultErrorMessage(result)
-                                        : PQerrorMessage(conn)));
+  const std::string why =
+      Redact(server, Trimmed(result != nullptr ? PQresultErrorMessage(result)
+                                               : PQerrorMessage(conn)));
   if (PQstatus(conn) == CONNECTION_BAD || absl::StartsWith(state, "08") ||
       absl::StartsWith(state, "57P")) {
     return absl::UnavailableError(
         absl::StrCat("slice store: the PostgreSQL server ", server.name,
                      " is unavailable (", what, "): ", why));
   }
-  const std::string message = absl::StrCat(
-      "slice store ", server.name, ": ", what, " failed: ", why);
+  const std::string message =
+      absl::StrCat("slice store ", server.name, ": ", what, " failed: ", why);
   if (state == "40001" || state == "40P01") {
     absl::Status status = absl::AbortedError(message);
     status.SetPayload(kRetryPayload, absl::Cord(state));
@@ -296,6 +298,12 @@ absl::Status PgError(PGconn* conn, const PGresult* result,
     return absl::InvalidArgumentError(message);
   }
   if (state == "25006") return absl::FailedPreconditionError(message);
+  // insufficient_privilege: the role lacks a grant (docs/postgresql.md lists
+  // the ones a writer and a reader need).
+  if (state == "42501") {
+    return absl::PermissionDeniedError(absl::StrCat(
+        message, " (see docs/postgresql.md for the grants a role needs)"));
+  }
   return absl::InternalError(message);
 }
 

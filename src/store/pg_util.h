@@ -30,8 +30,8 @@ using PgConnPtr = std::unique_ptr<PGconn, PgConnCloser>;
 // from the parsed URI (libpq's defaults for what it leaves out), with no
 // password and no other parameter.
 struct PgServer {
-  std::string uri;     // as given; never put in a message
-  std::string name;    // for messages
+  std::string uri;                   // as given; never put in a message
+  std::string name;                  // for messages
   std::vector<std::string> secrets;  // the password as written, decoded
 };
 

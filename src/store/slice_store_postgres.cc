@@ -117,9 +117,9 @@ bool ReadRow(const PGresult* res, int r, VersionRow* row) {
   }
   row->slice_id = *std::move(id);
   row->version = *version;
-  std::string* fields[] = {&row->org,         &row->change,
-                           &row->name,        &row->description,
-                           &row->filter_text, &row->filter_json,
+  std::string* fields[] = {&row->org,           &row->change,
+                           &row->name,          &row->description,
+                           &row->filter_text,   &row->filter_json,
                            &row->order_by_json, &row->actor};
   for (int i = 0; i < 8; ++i) *fields[i] = *std::move(texts[i]);
   row->changed_at_us = *changed;
@@ -240,8 +240,7 @@ class PgTxn final : public SliceTxn {
                               {T(id), T(org)}, "deleting a slice"));
     if (Affected(res.get()) != 1) {
       return absl::InternalError(absl::StrCat(
-          "slice store ", server_.name, ": deleted slice ", id,
-          " is missing"));
+          "slice store ", server_.name, ": deleted slice ", id, " is missing"));
     }
     return Run(
         "INSERT INTO retired_ids (id) VALUES ($1) ON CONFLICT DO NOTHING",
@@ -308,9 +307,9 @@ class PgTxn final : public SliceTxn {
         "summary_json, members, crc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
         "$9, $10, $11, $12)",
         {I(row.seq), T(row.org), T(row.slice_id), I(row.slice_version),
-         T(row.slice_name), T(row.table_name), T(row.actor),
-         I(row.taken_at_us), I(row.member_count), T(row.summary_json),
-         PgParam::Bytes(members), I(ToStored(row.Checksum()))},
+         T(row.slice_name), T(row.table_name), T(row.actor), I(row.taken_at_us),
+         I(row.member_count), T(row.summary_json), PgParam::Bytes(members),
+         I(ToStored(row.Checksum()))},
         "saving a snapshot"));
     return seq;
   }
@@ -398,12 +397,11 @@ class PgTxn final : public SliceTxn {
     SLICEKIT_RETURN_IF_ERROR(
         ReadRows<SnapshotRow>("snapshots", {}, "checking snapshots").status());
     SLICEKIT_RETURN_IF_ERROR(
-        ReadRows<AlertRow>("alert_rules", {}, "checking alert rules")
-            .status());
+        ReadRows<AlertRow>("alert_rules", {}, "checking alert rules").status());
     SLICEKIT_ASSIGN_OR_RETURN(
         PgResultPtr res,
-        Exec("SELECT s.id FROM slices s JOIN retired_ids r ON r.id = s.id",
-             {}, "checking ids"));
+        Exec("SELECT s.id FROM slices s JOIN retired_ids r ON r.id = s.id", {},
+             "checking ids"));
     if (PQntuples(res.get()) > 0) {
       return absl::DataLossError(absl::StrCat(
           "slice store ", server_.name, ": live slice ",
@@ -414,9 +412,8 @@ class PgTxn final : public SliceTxn {
 
   absl::StatusOr<std::vector<std::string>> AllOrgs() {
     SLICEKIT_ASSIGN_OR_RETURN(
-        PgResultPtr res,
-        Exec("SELECT DISTINCT org FROM slices ORDER BY org", {},
-             "listing orgs"));
+        PgResultPtr res, Exec("SELECT DISTINCT org FROM slices ORDER BY org",
+                              {}, "listing orgs"));
     std::vector<std::string> orgs;
     for (int r = 0; r < PQntuples(res.get()); ++r) {
       orgs.push_back(PgText(res.get(), r, 0).value_or(""));
@@ -425,8 +422,7 @@ class PgTxn final : public SliceTxn {
   }
 
  private:
-  absl::StatusOr<PgResultPtr> Exec(const std::string& sql,
-                                   const Params& params,
+  absl::StatusOr<PgResultPtr> Exec(const std::string& sql, const Params& params,
                                    absl::string_view what) {
     return PgExec(conn_, server_, sql, params, what);
   }
@@ -462,9 +458,9 @@ class PgTxn final : public SliceTxn {
           {T(org)}, "locking an org"));
       SLICEKIT_ASSIGN_OR_RETURN(res, Exec(lock, {T(org)}, "locking an org"));
       if (PQntuples(res.get()) != 1) {
-        return absl::InternalError(absl::StrCat(
-            "slice store ", server_.name, ": org \"", org,
-            "\" has no row to lock after its insert"));
+        return absl::InternalError(
+            absl::StrCat("slice store ", server_.name, ": org \"", org,
+                         "\" has no row to lock after its insert"));
       }
     }
     locked_.insert(std::string(org));
@@ -473,9 +469,8 @@ class PgTxn final : public SliceTxn {
 
   absl::StatusOr<int64_t> NextVal(absl::string_view sequence) {
     SLICEKIT_ASSIGN_OR_RETURN(
-        PgResultPtr res,
-        Exec(absl::StrCat("SELECT nextval('", sequence, "')"), {},
-             "numbering a row"));
+        PgResultPtr res, Exec(absl::StrCat("SELECT nextval('", sequence, "')"),
+                              {}, "numbering a row"));
     std::optional<int64_t> v =
         PQntuples(res.get()) == 1 ? PgInt(res.get(), 0, 0) : std::nullopt;
     if (!v.has_value()) {
@@ -524,13 +519,19 @@ class PgTxn final : public SliceTxn {
   }
 
   absl::Status WriteSlice(const SliceRow& row, bool insert) {
-    const Params params = {
-        I(row.seq),          T(row.id),          T(row.org),
-        T(row.name),         T(row.name_key),    T(row.description),
-        PgParam::Bytes(row.filter_text), T(row.filter_json),
-        T(row.order_by_json),
-        I(row.created_at_us), I(row.updated_at_us), I(row.version),
-        I(ToStored(row.Checksum()))};
+    const Params params = {I(row.seq),
+                           T(row.id),
+                           T(row.org),
+                           T(row.name),
+                           T(row.name_key),
+                           T(row.description),
+                           PgParam::Bytes(row.filter_text),
+                           T(row.filter_json),
+                           T(row.order_by_json),
+                           I(row.created_at_us),
+                           I(row.updated_at_us),
+                           I(row.version),
+                           I(ToStored(row.Checksum()))};
     SLICEKIT_ASSIGN_OR_RETURN(
         PgResultPtr res,
         Exec(insert ? "INSERT INTO slices (seq, id, org, name, name_key, "
@@ -574,12 +575,13 @@ class PgBackend final : public SliceStoreBackend {
           " was opened read-only; this change needs it opened for writing"));
     }
     for (int attempt = 1;; ++attempt) {
-      const absl::Status status = RunTransaction(
-          write, [&](PgTxn& txn) { return body(txn); });
+      const absl::Status status =
+          RunTransaction(write, [&](PgTxn& txn) { return body(txn); });
       if (status.ok() || !IsPgRetryable(status) || attempt == kAttempts) {
         return WithFileName(status);
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10 << (attempt - 1)));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(10 << (attempt - 1)));
     }
   }
 

@@ -92,7 +92,8 @@ CREATE INDEX alert_rules_org ON alert_rules (org);
 
 // The advisory lock key that serializes the creation of a schema
 // ("slicekit" in ASCII).
-constexpr char kCreateLock[] = "SELECT pg_advisory_xact_lock(8315172110417208683)";
+constexpr char kCreateLock[] =
+    "SELECT pg_advisory_xact_lock(8315172110417208683)";
 
 // Runs `sql` (no parameters, maybe several statements).
 absl::Status Exec(PGconn* conn, const PgServer& server, const char* sql,
@@ -134,8 +135,8 @@ absl::Status CheckVersion(PGconn* conn, const PgServer& server) {
   SLICEKIT_ASSIGN_OR_RETURN(std::optional<std::string> version_text,
                             Meta(conn, server, "version"));
   int version = 0;
-  if (!version_text.has_value() ||
-      !absl::SimpleAtoi(*version_text, &version) || version < 1) {
+  if (!version_text.has_value() || !absl::SimpleAtoi(*version_text, &version) ||
+      version < 1) {
     return NotAStore(server, "its schema version is unreadable");
   }
   if (version > kPgSchemaVersion) {
@@ -159,6 +160,30 @@ absl::StatusOr<bool> HasTable(PGconn* conn, const PgServer& server,
   return PgText(res.get(), 0, 0) == "t";
 }
 
+// A schema on the search path that the role may not use is invisible, so
+// the store would look new: say why instead (a missing grant, or no schema).
+absl::Status CheckSearchPathUsable(PGconn* conn, const PgServer& server) {
+  SLICEKIT_ASSIGN_OR_RETURN(
+      PgResultPtr res,
+      PgExec(conn, server,
+             "SELECT current_schema() IS NULL, coalesce(bool_or(NOT "
+             "has_schema_privilege(n.oid, 'USAGE')), false) FROM pg_namespace "
+             "n WHERE n.nspname = ANY (string_to_array(replace("
+             "current_setting('search_path'), ' ', ''), ','))",
+             {}, "reading the store's schema"));
+  if (PgText(res.get(), 0, 0) != "t") return absl::OkStatus();
+  if (PgText(res.get(), 0, 1) == "t") {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "slice store ", server.name,
+        ": the role has no USAGE on the schema of its search path (see "
+        "docs/postgresql.md for the grants a role needs)"));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "slice store ", server.name,
+      ": no schema of the search path exists (create it, or name one in the "
+      "URI's options=-csearch_path%3D...)"));
+}
+
 absl::Status PrepareInTransaction(PGconn* conn, const PgServer& server,
                                   bool read_only) {
   SLICEKIT_ASSIGN_OR_RETURN(PgResultPtr encoding,
@@ -177,6 +202,7 @@ absl::Status PrepareInTransaction(PGconn* conn, const PgServer& server,
   SLICEKIT_ASSIGN_OR_RETURN(bool has_meta,
                             HasTable(conn, server, "slicekit_meta"));
   if (has_meta) return CheckVersion(conn, server);
+  SLICEKIT_RETURN_IF_ERROR(CheckSearchPathUsable(conn, server));
   if (read_only) {
     return absl::FailedPreconditionError(absl::StrCat(
         "slice store ", server.name,
@@ -206,9 +232,9 @@ absl::Status PrepareInTransaction(PGconn* conn, const PgServer& server,
 
 absl::Status PrepareSchema(PGconn* conn, const PgServer& server,
                            bool read_only) {
-  SLICEKIT_RETURN_IF_ERROR(Exec(
-      conn, server, read_only ? "BEGIN READ ONLY" : "BEGIN",
-      "opening the store"));
+  SLICEKIT_RETURN_IF_ERROR(Exec(conn, server,
+                                read_only ? "BEGIN READ ONLY" : "BEGIN",
+                                "opening the store"));
   absl::Status status = PrepareInTransaction(conn, server, read_only);
   if (status.ok()) status = Exec(conn, server, "COMMIT", "opening the store");
   if (!status.ok() && PQstatus(conn) == CONNECTION_OK) {
@@ -229,11 +255,12 @@ absl::Status BeginChecked(PGconn* conn, const PgServer& server, bool write) {
   const std::optional<std::string> version =
       PQntuples(res.get()) == 1 ? PgText(res.get(), 0, 0) : std::nullopt;
   if (version != absl::StrCat(kPgSchemaVersion)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "slice store ", server.name, " now has schema version ",
-        version.value_or("(none)"), " where this slicekit reads ",
-        kPgSchemaVersion, " (a newer slicekit upgraded it?): reopen it with "
-                          "a slicekit that reads that version"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("slice store ", server.name, " now has schema version ",
+                     version.value_or("(none)"), " where this slicekit reads ",
+                     kPgSchemaVersion,
+                     " (a newer slicekit upgraded it?): reopen it with "
+                     "a slicekit that reads that version"));
   }
   return absl::OkStatus();
 }

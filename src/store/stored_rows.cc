@@ -40,7 +40,6 @@ absl::Status ParseRecord(absl::string_view what, absl::string_view filter_json,
   return absl::OkStatus();
 }
 
-
 SliceRow RowOf(const StoredSlice& s) {
   SliceRow row;
   row.seq = s.seq;

@@ -166,7 +166,7 @@ TEST(CliApTest, BadArgumentsAndInputs) {
       {{"--where", "fp >= 1", "--slice", "x"},
        2,
        "ap takes --where or --slice, not both"},
-      {{"--slice", "x"}, 2, "--slice needs --store FILE and --org ORG"},
+      {{"--slice", "x"}, 2, "--slice needs --store STORE and --org ORG"},
       {{"--bogus", "1"}, 2, "unknown flag '--bogus'"},
       {{"--iou"}, 2, "--iou needs a value"},
       {{"--where", "fp >="}, 1, "at 5: expected a value after '>='"},

@@ -145,7 +145,7 @@ TEST(CliErrorsTest, BadFlagsAreUsageErrors) {
       {{"--confidence", "x"}, "--confidence needs a number in [0, 1]"},
       {{"--format", "xml"}, "--format must be text or json, not 'xml'"},
       {{"--where", "fp >= 1", "--slice", "x"}, "not both"},
-      {{"--slice", "x"}, "--slice needs --store FILE and --org ORG"},
+      {{"--slice", "x"}, "--slice needs --store STORE and --org ORG"},
   };
   for (const Case& c : cases) {
     const RunResult r = RunCommand("errors", "coco_small", c.args);

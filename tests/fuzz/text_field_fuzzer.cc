@@ -66,7 +66,6 @@ void Check(absl::string_view input) {
 }  // namespace slicekit
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  slicekit::Check(
-      absl::string_view(reinterpret_cast<const char*>(data), size));
+  slicekit::Check(absl::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -69,6 +69,8 @@ COUNTERPARTS = {
     "ValidateSliceDescription": "validate_slice_description",
     "SliceStore::InMemory": "SliceStore.in_memory",
     "SliceStore::OpenSqlite": "SliceStore.open_sqlite",
+    "SliceStore::Open": "SliceStore.open",
+    "SliceStore::OpenPostgres": "SliceStore.open",
     "SliceStore::Create": "SliceStore.create",
     "SliceStore::Get": "SliceStore.get",
     "SliceStore::GetByName": "SliceStore.get_by_name",
@@ -113,6 +115,7 @@ NOT_BOUND = {
     "ExportFormatName": "export_rows() takes the format name",
     "ParseExportFormat": "export_rows() parses the format name",
     "SliceChangeName": "SliceVersion.change is the name",
+    "IsPostgresUri": "SliceStore.open() chooses the backend by the URI",
     "LabelIssueKindName": "label_issues() gives the kind as a string",
     "AutoSliceSpec": "AutoSlice carries its filter, name and description",
     # COCO's fixed parameters: the values are in AveragePrecision's

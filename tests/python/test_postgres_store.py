@@ -68,6 +68,9 @@ def server():
 def test_a_uri_opens_the_postgresql_backend(server):
     with sk.SliceStore.open(server) as store:
         made = store.create("acme", "low confidence", "confidence < 0.3")
+        # repr() names the backend, never the URI (it may hold a password).
+        assert "postgresql" in repr(store)
+        assert server not in repr(store)
     with sk.SliceStore.open(server, read_only=True) as store:
         assert store.get("acme", made.id).name == "low confidence"
         with pytest.raises(sk.FailedPreconditionError, match="read-only"):
@@ -78,7 +81,12 @@ def test_a_path_stays_sqlite(tmp_path):
     path = str(tmp_path / "slices.db")
     with sk.SliceStore.open(path) as store:
         store.create("acme", "a sqlite slice", "fp >= 1")
+        assert "slices.db" in repr(store)
     assert os.path.getsize(path) > 0
+    # An os.PathLike works as the str does.
+    with sk.SliceStore.open(tmp_path / "slices.db", read_only=True) as store:
+        assert [s.name for s in store.list("acme")] == ["a sqlite slice"]
+        assert "read-only" in repr(store)
 
 
 def test_errors_never_show_the_password():

@@ -71,10 +71,9 @@ TEST(PostgresStoreTest, ARefusedConnectionIsUnavailableNamingTheServer) {
     SCOPED_TRACE(uri);
     const auto store = SliceStore::Open(uri);
     ASSERT_FALSE(store.ok());
-    EXPECT_THAT(store.status(),
-                StatusIs(absl::StatusCode::kUnavailable,
-                         AllOf(HasSubstr("postgresql://ann@"),
-                               Not(HasSubstr("Hunter2")))));
+    EXPECT_THAT(store.status(), StatusIs(absl::StatusCode::kUnavailable,
+                                         AllOf(HasSubstr("postgresql://ann@"),
+                                               Not(HasSubstr("Hunter2")))));
   }
 }
 
@@ -85,8 +84,8 @@ TEST(PostgresStoreTest, AWrongPasswordIsRefusedWithoutPrintingIt) {
                         "postgres"),
             "");
   const std::string user = PgTestServer::kPasswordUser;
-  const auto wrong = SliceStore::Open(
-      server->Uri("", user + ":Wrong-guess-123", "pwdb"));
+  const auto wrong =
+      SliceStore::Open(server->Uri("", user + ":Wrong-guess-123", "pwdb"));
   EXPECT_THAT(wrong.status(),
               StatusIs(absl::StatusCode::kPermissionDenied,
                        AllOf(HasSubstr("password authentication failed"),
@@ -131,7 +130,8 @@ TEST(PostgresStoreTest, ANewerSchemaIsRefusedAndLeftUnchanged) {
   SLICEKIT_PG_SERVER_OR_SKIP(server);
   const std::string uri = server->NewStoreUri();
   SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::Open(uri));
-  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice s, store->Create("acme", Spec("first")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice s,
+                                store->Create("acme", Spec("first")));
   ASSERT_EQ(server->Sql(absl::StrCat("UPDATE ", SchemaOf(uri),
                                      ".slicekit_meta SET value = '2' WHERE "
                                      "key = 'version'")),
@@ -161,9 +161,9 @@ TEST(PostgresStoreTest, AnotherApplicationsTablesAreLeftAlone) {
                        AllOf(HasSubstr("is not a slicekit slice store"),
                              HasSubstr("\"slices\""))));
   // Nothing was created beside it.
-  EXPECT_THAT(server->Sql(absl::StrCat("SELECT 1 FROM ", schema,
-                                       ".slicekit_meta")),
-              HasSubstr("does not exist"));
+  EXPECT_THAT(
+      server->Sql(absl::StrCat("SELECT 1 FROM ", schema, ".slicekit_meta")),
+      HasSubstr("does not exist"));
 }
 
 TEST(PostgresStoreTest, ReadOnlyStoresReadAndRefuseChanges) {
@@ -183,6 +183,83 @@ TEST(PostgresStoreTest, ReadOnlyStoresReadAndRefuseChanges) {
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("was opened read-only")));
   EXPECT_THAT(reader->CheckIntegrity(), IsOk());
+}
+
+// The roles and grants of docs/postgresql.md ("Deploying it for a team"),
+// on a store's own schema instead of public: a writer changes slices, a
+// reader reads, and what a role was not granted is PermissionDenied.
+TEST(PostgresStoreTest, TheDocumentedGrantsAreEnoughAndNoMore) {
+  SLICEKIT_PG_SERVER_OR_SKIP(server);
+  const std::string uri = server->NewStoreUri();
+  const std::string schema = SchemaOf(uri);
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(auto owner, SliceStore::Open(uri));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice seed,
+                                owner->Create("acme", Spec("seeded")));
+  const std::string writer = absl::StrCat(schema, "_writer");
+  const std::string reader = absl::StrCat(schema, "_reader");
+  const std::string nobody = absl::StrCat(schema, "_nobody");
+  ASSERT_EQ(
+      server->Sql(absl::StrCat(
+          "CREATE ROLE ", writer, " LOGIN; CREATE ROLE ", reader,
+          " LOGIN; CREATE ROLE ", nobody, " LOGIN; GRANT USAGE ON SCHEMA ",
+          schema, " TO ", writer, ", ", reader,
+          "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ",
+          schema, " TO ", writer, "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA ",
+          schema, " TO ", writer, "; GRANT SELECT ON ALL TABLES IN SCHEMA ",
+          schema, " TO ", reader)),
+      "");
+  const std::string path = absl::StrCat("options=-csearch_path%3D", schema);
+
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(auto as_writer,
+                                SliceStore::Open(server->Uri(path, writer)));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice made,
+                                as_writer->Create("acme", Spec("by writer")));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice renamed,
+                                as_writer->Rename("acme", made.id, "renamed"));
+  EXPECT_EQ(renamed.name, "renamed");
+  EXPECT_THAT(as_writer->Create("globex", Spec("new org")).status(), IsOk());
+  EXPECT_THAT(as_writer->Delete("acme", seed.id), IsOk());
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(auto history,
+                                as_writer->History("acme", made.id));
+  EXPECT_EQ(history.size(), 2u);
+
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      auto as_reader,
+      SliceStore::Open(server->Uri(path, reader), /*read_only=*/true));
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(
+      const std::vector<Slice> listed,
+      as_reader->List("acme", SliceListOrder::kByName));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "renamed");
+  EXPECT_THAT(as_reader->CheckIntegrity(), IsOk());
+
+  // The reader without read_only: the server refuses its change.
+  absl::StatusOr<std::unique_ptr<SliceStore>> reader_rw =
+      SliceStore::Open(server->Uri(path, reader));
+  const absl::Status change =
+      reader_rw.ok() ? (*reader_rw)->Create("acme", Spec("refused")).status()
+                     : reader_rw.status();
+  EXPECT_THAT(change, StatusIs(absl::StatusCode::kPermissionDenied,
+                               AllOf(HasSubstr("permission denied"),
+                                     HasSubstr("docs/postgresql.md"))));
+  // A role with no grant at all cannot read either.
+  absl::StatusOr<std::unique_ptr<SliceStore>> as_nobody =
+      SliceStore::Open(server->Uri(path, nobody), /*read_only=*/true);
+  const absl::Status read =
+      as_nobody.ok()
+          ? (*as_nobody)->List("acme", SliceListOrder::kByName).status()
+          : as_nobody.status();
+  EXPECT_THAT(read, StatusIs(absl::StatusCode::kPermissionDenied,
+                             HasSubstr("has no USAGE on the schema")));
+  // A search path naming no schema that exists.
+  EXPECT_THAT(
+      SliceStore::Open(server->Uri("options=-csearch_path%3Dnowhere")).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("no schema of the search path exists")));
+  // Nothing the refused roles tried changed the store.
+  SLICEKIT_ASSERT_OK_AND_ASSIGN(const std::vector<Slice> after,
+                                owner->List("acme", SliceListOrder::kByName));
+  EXPECT_EQ(after.size(), 1u);
 }
 
 TEST(PostgresStoreTest, ARowChangedOutsideSlicekitIsDataLoss) {
@@ -214,7 +291,8 @@ TEST(PostgresStoreTest, OpenersRacingOnANewDatabaseMakeOneSchema) {
     threads.emplace_back([&, t] {
       auto store = SliceStore::Open(uri);
       results[t] = store.ok()
-                       ? (*store)->Create("acme", Spec(absl::StrCat("slice ", t)))
+                       ? (*store)
+                             ->Create("acme", Spec(absl::StrCat("slice ", t)))
                              .status()
                        : store.status();
     });
@@ -234,7 +312,11 @@ TEST(PostgresStoreTest, KeepsNulAndItsEscapeByteExact) {
   SLICEKIT_ASSERT_OK_AND_ASSIGN(auto store, SliceStore::Open(uri));
   const std::string org("ac\0me\1", 7);
   SliceSpec spec = Spec("with a nul");
-  spec.description = std::string("a\0b\1\1" "0c\1" "0", 9);
+  spec.description = std::string(
+      "a\0b\1\1"
+      "0c\1"
+      "0",
+      9);
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice made, store->Create(org, spec));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(auto again, SliceStore::Open(uri));
   SLICEKIT_ASSERT_OK_AND_ASSIGN(const Slice read, again->Get(org, made.id));
@@ -254,10 +336,9 @@ TEST(PostgresStoreTest, TheCliTakesAUriForItsStore) {
   SLICEKIT_PG_SERVER_OR_SKIP(server);
   using ::slicekit::testing::RunProgram;
   const std::string uri = server->NewStoreUri();
-  const auto created =
-      RunProgram(SLICEKIT_CLI_PATH, {"slice", "--store", uri, "--org", "acme",
-                                     "create", "--name", "Confident FPs",
-                                     "--where", "fp >= 1"});
+  const auto created = RunProgram(
+      SLICEKIT_CLI_PATH, {"slice", "--store", uri, "--org", "acme", "create",
+                          "--name", "Confident FPs", "--where", "fp >= 1"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const auto listed = RunProgram(
       SLICEKIT_CLI_PATH, {"slice", "--store", uri, "--org", "acme", "list"});

@@ -1,8 +1,9 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // A writer process for slice_store_process_test. Opens the store at PATH (a
-// SQLite file, or a PostgreSQL URI), prints "ready", waits for one byte on stdin, then writes, printing
-// one line per finished call with a single write(2), after the call
-// returned, so every line the parent reads is an acknowledged result:
+// SQLite file, or a PostgreSQL URI), prints "ready", waits for one byte on
+// stdin, then writes, printing one line per finished call with a single
+// write(2), after the call returned, so every line the parent reads is an
+// acknowledged result:
 //
 //   slice_store_worker create PATH ORG PREFIX COUNT
 //     creates slices PREFIX0..PREFIX<COUNT-1>; prints "ok ID NAME",

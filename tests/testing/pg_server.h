@@ -81,8 +81,7 @@ class PgTestServer {
   // A URI of a new, empty store: its own schema, on the search path.
   std::string NewStoreUri() {
     const std::string schema = absl::StrCat("s", getpid(), "_", ++stores_);
-    const std::string error =
-        Sql(absl::StrCat("CREATE SCHEMA ", schema));
+    const std::string error = Sql(absl::StrCat("CREATE SCHEMA ", schema));
     EXPECT_EQ(error, "") << "creating schema " << schema;
     return Uri(absl::StrCat("options=-csearch_path%3D", schema));
   }
@@ -169,7 +168,13 @@ class PgTestServer {
   }
 
   std::vector<std::string> StartArgs() const {
-    return {"start", "-w", "-t", "60", "-l", dir_ + "/server.log", "-o",
+    return {"start",
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            dir_ + "/server.log",
+            "-o",
             absl::StrCat("-c listen_addresses='' -c unix_socket_directories='",
                          dir_, "' -p ", kPort,
                          " -c fsync=off -c synchronous_commit=off"
@@ -226,8 +231,7 @@ class PgTestServer {
       rest << in.rdbuf();
       in.close();
       std::ofstream out(hba, std::ios::trunc);
-      out << "local all " << kPasswordUser << " scram-sha-256\n"
-          << rest.str();
+      out << "local all " << kPasswordUser << " scram-sha-256\n" << rest.str();
     }
     if (!Start()) return "pg_ctl start failed:\n" + Log();
     started_ = true;
@@ -251,15 +255,14 @@ class PgTestServer {
 
 // In a test: the shared server, or GTEST_SKIP() when PostgreSQL is not
 // installed, or a failure when it would not start.
-#define SLICEKIT_PG_SERVER_OR_SKIP(server)                              \
-  ::slicekit::testing::PgTestServer* server = nullptr;                  \
-  do {                                                                  \
-    std::string pg_why;                                                 \
-    bool pg_missing = false;                                            \
-    server = ::slicekit::testing::PgTestServer::Shared(&pg_why,         \
-                                                       &pg_missing);    \
-    if (server == nullptr && pg_missing) GTEST_SKIP() << pg_why;        \
-    if (server == nullptr) FAIL() << pg_why;                            \
+#define SLICEKIT_PG_SERVER_OR_SKIP(server)                                    \
+  ::slicekit::testing::PgTestServer* server = nullptr;                        \
+  do {                                                                        \
+    std::string pg_why;                                                       \
+    bool pg_missing = false;                                                  \
+    server = ::slicekit::testing::PgTestServer::Shared(&pg_why, &pg_missing); \
+    if (server == nullptr && pg_missing) GTEST_SKIP() << pg_why;              \
+    if (server == nullptr) FAIL() << pg_why;                                  \
   } while (0)
 
 }  // namespace slicekit::testing

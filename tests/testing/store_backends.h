@@ -89,14 +89,14 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
 #define SLICEKIT_TEST_BACKENDS \
   ::testing::Values(::slicekit::testing::Backend::kPostgres)
 #else
-#define SLICEKIT_TEST_BACKENDS                                 \
-  ::testing::Values(::slicekit::testing::Backend::kMemory,     \
+#define SLICEKIT_TEST_BACKENDS                             \
+  ::testing::Values(::slicekit::testing::Backend::kMemory, \
                     ::slicekit::testing::Backend::kSqlite)
 #endif
 
 // Instantiates `suite` (a StoreBackendTest) for the backends of this build
 // of the test (see the top of this file).
-#define SLICEKIT_INSTANTIATE_FOR_BACKENDS(suite)                 \
+#define SLICEKIT_INSTANTIATE_FOR_BACKENDS(suite)                    \
   INSTANTIATE_TEST_SUITE_P(Backends, suite, SLICEKIT_TEST_BACKENDS, \
                            ::slicekit::testing::BackendName)
 
