@@ -26,6 +26,18 @@ struct EvalOptions {
   ImportOptions import;
 };
 
+// iou_type= of load_coco, eval_coco and coco_ap: "bbox" or "segm".
+IouType ParseIouType(const std::string& name) {
+  if (name == "bbox") return IouType::kBbox;
+  if (name == "segm") return IouType::kSegm;
+  throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+      "unknown iou_type '", name, "' (use 'bbox' or 'segm')")));
+}
+
+const char* IouTypeName(IouType type) {
+  return type == IouType::kSegm ? "segm" : "bbox";
+}
+
 EvalOptions MakeOptions(double iou_threshold, double confidence_threshold,
                         const std::string& rule,
                         std::map<std::string, double> class_iou_thresholds,
@@ -78,7 +90,7 @@ struct PyCocoAp {
 };
 
 RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
-                bool lenient) {
+                bool lenient, IouType iou_type) {
   auto state = std::make_shared<RunState>();
   ImportReport report;
   Check([&]() -> absl::Status {
@@ -89,7 +101,8 @@ RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
         ImportCocoFiles(gt, predictions, options, &report);
     if (!run.ok()) return run.status();
     state->run = *std::move(run);
-    absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&state->run);
+    absl::StatusOr<Evaluator> evaluator =
+        Evaluator::Create(&state->run, iou_type);
     if (!evaluator.ok()) return evaluator.status();
     state->evaluator.emplace(*std::move(evaluator));
     state->coco.emplace(CocoEvaluator::Create(*state->evaluator));
@@ -251,8 +264,15 @@ void BindRun(py::module_& m) {
       "A COCO run loaded once (load_coco): its IoUs are computed at load, "
       "so metrics() re-thresholds and ap() evaluates any set of images "
       "without matching again.")
+      .def_property_readonly("num_images",
+                             [](const RunState& r) { return r.run.rows.size(); })
       .def_property_readonly(
-          "num_images", [](const RunState& r) { return r.run.rows.size(); })
+          "iou_type",
+          [](const RunState& r) {
+            return IouTypeName(r.evaluator->iou_type());
+          },
+          "What the run was matched on: 'bbox' or 'segm' (load_coco's "
+          "iou_type).")
       .def_property_readonly("classes",
                              [](const RunState& r) {
                                py::list out;
@@ -273,8 +293,10 @@ void BindRun(py::module_& m) {
                             per_class_columns, false, chunk_rows);
             absl::StatusOr<Table> table = [&]() -> absl::StatusOr<Table> {
               py::gil_scoped_release release;
+              MetricsOptions metrics_options = options.metrics;
+              metrics_options.iou_type = r->evaluator->iou_type();
               absl::StatusOr<RunMetrics> metrics =
-                  r->evaluator->Compute(options.metrics);
+                  r->evaluator->Compute(metrics_options);
               if (!metrics.ok()) return metrics.status();
               return MetricsToTable(r->run, *metrics, options.table);
             }();
@@ -300,8 +322,10 @@ void BindRun(py::module_& m) {
                             true, false, 65536);
             std::string csv = Value([&]() -> absl::StatusOr<std::string> {
               py::gil_scoped_release release;
+              MetricsOptions metrics_options = options.metrics;
+              metrics_options.iou_type = r->evaluator->iou_type();
               absl::StatusOr<RunMetrics> metrics =
-                  r->evaluator->Compute(options.metrics);
+                  r->evaluator->Compute(metrics_options);
               if (!metrics.ok()) return metrics.status();
               std::ostringstream out;
               absl::Status s = WritePerClassCsv(r->run, *metrics, out);
@@ -321,15 +345,18 @@ void BindRun(py::module_& m) {
       });
   m.def(
       "load_coco",
-      [](py::handle gt, py::handle predictions, bool lenient) {
-        return LoadCoco(PathArg(gt, "gt"), PathArg(predictions, "predictions"),
-                        lenient);
+      [](py::handle gt, py::handle predictions, bool lenient,
+         const std::string& iou_type) {
+        const IouType type = ParseIouType(iou_type);
+        return LoadCoco(PathArg(gt, "gt"),
+                        PathArg(predictions, "predictions"), lenient, type);
       },
       py::arg("gt"), py::arg("predictions"), py::kw_only(),
-      py::arg("lenient") = false,
+      py::arg("lenient") = false, py::arg("iou_type") = "bbox",
       "Imports a COCO instances file and a results file and computes every "
       "IoU once: a ModelRun to re-threshold (metrics()) and evaluate "
-      "(coco_ap) without matching again.");
+      "(coco_ap) without matching again. iou_type='segm' matches instance "
+      "masks (the files' `segmentation`) instead of boxes.");
 }
 
 }  // namespace
@@ -342,11 +369,13 @@ void BindMetrics(py::module_& m) {
       [](py::handle gt_path, py::handle predictions_path, double iou_threshold,
          double confidence_threshold, const std::string& rule,
          std::map<std::string, double> class_iou_thresholds, int max_detections,
-         bool per_class_columns, bool lenient, size_t chunk_rows) {
-        const EvalOptions options =
+         bool per_class_columns, bool lenient, size_t chunk_rows,
+         const std::string& iou_type) {
+        EvalOptions options =
             MakeOptions(iou_threshold, confidence_threshold, rule,
                         std::move(class_iou_thresholds), max_detections,
                         per_class_columns, lenient, chunk_rows);
+        options.metrics.iou_type = ParseIouType(iou_type);
         const std::string gt = PathArg(gt_path, "gt");
         const std::string predictions =
             PathArg(predictions_path, "predictions");
@@ -365,8 +394,10 @@ void BindMetrics(py::module_& m) {
       py::arg("class_iou_thresholds") = std::map<std::string, double>{},
       py::arg("max_detections") = 100, py::arg("per_class_columns") = true,
       py::arg("lenient") = false, py::arg("chunk_rows") = 65536,
+      py::arg("iou_type") = "bbox",
       "Imports a COCO instances file and a results file, matches them "
-      "(pycocotools' evaluateImg, or rule='labelbox') and returns the "
+      "(pycocotools' evaluateImg, or rule='labelbox'; on boxes, or on "
+      "instance masks with iou_type='segm') and returns the "
       "metrics table (the columns of `slicekit eval`; per-class columns "
       "`fp[car]` unless per_class_columns=False). With lenient=True bad "
       "records are skipped with a warning. Errors name the file, the record "

@@ -136,6 +136,20 @@ const ModelRun* CheckStrictAndLenient(absl::string_view target,
 // an execution). Errors are fine (a metadata name may collide with a metric
 // column); crashes and sanitizer reports are not.
 inline void EvaluateRun(const ModelRun& run) {
+  // Masks: checked and matched, or InvalidArgument (a missing or
+  // mismatched mask).
+  absl::StatusOr<Evaluator> segm = Evaluator::Create(&run, IouType::kSegm);
+  if (!segm.ok() && segm.status().code() != absl::StatusCode::kInvalidArgument) {
+    Fail("EvaluateRun", "segm evaluator error is not InvalidArgument",
+         segm.status().ToString());
+  }
+  if (segm.ok()) {
+    MetricsOptions options;
+    options.iou_type = IouType::kSegm;
+    if (!segm->Compute(options).ok()) {
+      Fail("EvaluateRun", "segm Compute failed on a checked run", "");
+    }
+  }
   absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
   if (!evaluator.ok()) return;
   MetricsOptions options;
