@@ -174,6 +174,13 @@ TEST(CliApTest, BadArgumentsAndInputs) {
       {{"--iou", "0.52"},
        1,
        "iou_threshold must be one of COCO's 0.5, 0.55, ..., 0.95, got 0.52"},
+      {{"--iou-type", "mask"},
+       2,
+       "--iou-type must be bbox or segm, not 'mask'"},
+      {{"--iou-type", "segm"},
+       1,
+       "row 1000: ground_truths[0]: no mask (segm evaluation needs a "
+       "segmentation)"},
       {{"--pr-curve", "/nonexistent/dir/pr.csv"},
        1,
        "cannot write /nonexistent/dir/pr.csv"},
@@ -192,6 +199,54 @@ TEST(CliApTest, BadArgumentsAndInputs) {
       {"ap", "--gt", "/nonexistent.json", "--pred", DataPath("dets.json")});
   EXPECT_EQ(no_file.exit_code, 1);
   EXPECT_THAT(no_file.error_line(), HasSubstr("/nonexistent.json"));
+}
+
+// `--iou-type segm` on the instance-mask set (tests/data/coco_segm): the
+// stats pycocotools' COCOeval(gt, dt, "segm") gives, and the JSON says
+// which IoU it used; `slicekit eval --iou-type segm` writes rows with
+// evalImgs' counts.
+TEST(CliApTest, SegmMatchesPycocotoolsAndSaysSo) {
+  const std::string dir = absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_segm/");
+  const nlohmann::json oracle =
+      nlohmann::json::parse(ReadFile(dir + "oracle.json"));
+  for (const std::string dets : {"dets.json", "dets_bbox.json"}) {
+    const RunResult r = RunProgram(
+        SLICEKIT_CLI_PATH, {"ap", "--gt", dir + "gt.json", "--pred",
+                            dir + dets, "--iou-type", "segm", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json got = nlohmann::json::parse(r.out);
+    EXPECT_EQ(got["iou_type"], "segm");
+    ExpectStats(got["stats"], oracle[dets]["stats"]);
+  }
+  const RunResult boxes = RunProgram(
+      SLICEKIT_CLI_PATH, {"ap", "--gt", dir + "gt.json", "--pred",
+                          dir + "dets_bbox.json", "--format", "json"});
+  ASSERT_EQ(boxes.exit_code, 0) << boxes.err;
+  EXPECT_EQ(nlohmann::json::parse(boxes.out)["iou_type"], "bbox");
+
+  const std::string out = TempPath("segm_metrics.csv");
+  const RunResult eval = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"eval", "--gt", dir + "gt.json", "--pred", dir + "dets.json", "--out",
+       out, "--iou-type", "segm", "--confidence-threshold", "0"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const std::vector<std::string> lines =
+      absl::StrSplit(ReadFile(out), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 33u);  // header and 32 images
+  const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
+  ASSERT_GE(header.size(), 6u);
+  EXPECT_EQ(header[0], "data_row_id");
+  EXPECT_EQ(header[3], "tp");
+  int checked = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+    const nlohmann::json& want = oracle["dets.json"]["per_image"][f[0]][0];
+    EXPECT_EQ(f[3], absl::StrCat(want[0].get<int>())) << f[0];
+    EXPECT_EQ(f[4], absl::StrCat(want[1].get<int>())) << f[0];
+    EXPECT_EQ(f[5], absl::StrCat(want[2].get<int>())) << f[0];
+    ++checked;
+  }
+  EXPECT_EQ(checked, 32);
 }
 
 }  // namespace
