@@ -94,7 +94,8 @@ void PrintJson(const ModelRun& run, const CocoEvaluation& e, IouType iou_type,
   out["iou_type"] = IouTypeName(iou_type);
   out["images"] = e.num_images;
   out["images_in_run"] = run.rows.size();
-  out["stats"] = e.stats;
+  out["stats"] =
+      std::vector<double>(e.stats.begin(), e.stats.begin() + e.num_stats);
   nlohmann::json classes = nlohmann::json::array();
   for (const CocoClassAp& c : e.classes) {
     nlohmann::json j = {{"class", run.classes[c.class_index]},
@@ -131,7 +132,9 @@ bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
                const std::vector<ClassSweep>& sweeps,
                const std::map<int32_t, const ClassSweep*>& sweep_of) {
   Output out;
-  for (int i = 0; i < 12; ++i) out.Line(CocoStatLine(i, e.stats[i]));
+  for (int i = 0; i < e.num_stats; ++i) {
+    out.Line(CocoStatLine(i, e.stats[i], e.iou_type));
+  }
   out.Line("");
   out.Line(absl::StrFormat(
       "images: %d of %d; best F1 at IoU %.2f per class (confidence >= "
@@ -206,6 +209,7 @@ const CommandSpec& ApSpec() {
            .value_name = "text|json",
            .help = "the output (default text)"},
           IouTypeFlag(),
+          KeypointSigmasFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -248,6 +252,9 @@ int Ap(Args& args) {
   absl::StatusOr<ModelRun> run =
       ImportCocoFiles(gt, pred, import_options, &report);
   if (!run.ok()) return InputError(run.status().message());
+  if (absl::Status s = ApplyKeypointSigmas(flags, &*run); !s.ok()) {
+    return UsageError(s.message());
+  }
   if (report.skipped() > 0) {
     std::fprintf(stderr, "slicekit ap: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));

@@ -94,7 +94,6 @@ const CommandSpec& CompareSpec() {
           {.name = "--discover",
            .help = "find unnamed slices where new errs more"},
           {.name = "--fail-on-regression", .help = "exit 3 on a regression"},
-          IouTypeFlag(),
           {.name = "--format",
            .value_name = "text|json",
            .help = "the output (default text)"},
@@ -144,13 +143,6 @@ std::optional<CompareOptions> ReadOptions(const ParsedFlags& flags, int* rc) {
   options.fdr = *fdr;
   options.tolerance = *tolerance;
   if (flags.Has("--discover")) options.discover = DiscoverOptions{};
-  absl::StatusOr<IouType> iou_type = ParseIouType(flags);
-  if (!iou_type.ok()) {
-    *rc = UsageError(iou_type.status().message());
-    return std::nullopt;
-  }
-  options.base_thresholds.iou_type = *iou_type;
-  options.new_thresholds.iou_type = *iou_type;
   return options;
 }
 

@@ -71,6 +71,7 @@ const CommandSpec& EvalSpec() {
           {.name = "--no-class-columns",
            .help = "leave out the `<metric>[<class>]` columns"},
           IouTypeFlag(),
+          KeypointSigmasFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -89,6 +90,8 @@ int Eval(Args& args) {
   absl::StatusOr<slicekit::IouType> iou_type = ParseIouType(flags);
   if (!iou_type.ok()) return UsageError(iou_type.status().message());
   options.iou_type = *iou_type;
+  // pycocotools' maxDets for keypoints.
+  if (*iou_type == slicekit::IouType::kKeypoints) options.max_detections = 20;
   for (const FlagValue& value : flags.GetAll("--class-iou-threshold")) {
     const size_t eq = value.text.rfind('=');
     double x = 0;
@@ -140,6 +143,9 @@ int Eval(Args& args) {
   absl::StatusOr<slicekit::ModelRun> run =
       slicekit::ImportCocoFiles(gt, pred, import_options, &report);
   if (!run.ok()) return InputError(run.status().message());
+  if (absl::Status s = ApplyKeypointSigmas(flags, &*run); !s.ok()) {
+    return UsageError(s.message());
+  }
   if (report.skipped() > 0) {
     std::fprintf(stderr, "slicekit eval: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));

@@ -177,6 +177,10 @@ int ReportCommand(Args& args) {
   } else {
     slicekit::MetricsOptions metrics_options;
     metrics_options.iou_type = options.iou_type;
+    // pycocotools' maxDets for keypoints.
+    if (options.iou_type == slicekit::IouType::kKeypoints) {
+      metrics_options.max_detections = 20;
+    }
     absl::StatusOr<slicekit::RunMetrics> metrics =
         slicekit::ComputeMetrics(*run, metrics_options);
     if (!metrics.ok()) return InputError(metrics.status().message());

@@ -36,6 +36,8 @@ absl::StatusOr<std::optional<Selection>> SelectImages(
   if (!filter) return std::optional<Selection>();
   MetricsOptions options;
   options.iou_type = evaluator.iou_type();
+  // pycocotools' maxDets for keypoints.
+  if (options.iou_type == IouType::kKeypoints) options.max_detections = 20;
   absl::StatusOr<RunMetrics> metrics = evaluator.Compute(options);
   if (!metrics.ok()) return metrics.status();
   absl::StatusOr<Table> table = MetricsToTable(run, *metrics);

@@ -62,6 +62,15 @@ struct ImportReport {
 // record and field: an odd-length polygon, polygons on an image without
 // height and width, counts that do not sum to h * w, a size that differs
 // from the image's, counts that are neither a string nor a list.
+//
+// Keypoints (docs/metrics.md#keypoints): a category's optional `keypoints`
+// (names) and `skeleton` (1-based pairs) fill ModelRun::keypoints (with
+// COCO's person sigmas for 17 keypoints); an annotation's `keypoints`
+// (x, y, v with v 0, 1 or 2, 3 numbers per keypoint of its category) and
+// `num_keypoints`, a result's `keypoints` (x, y, score each), which may
+// stand in for its bbox (the keypoints' extent, as loadRes). Errors: the
+// wrong number of keypoint numbers, a v other than 0, 1, 2, keypoints for
+// a category without, a skeleton edge outside the keypoints.
 // Rows keep the images' file order; `data_row_id` is the image id as text.
 // Classes are the categories in file order.
 //

@@ -32,12 +32,18 @@ enum class MatchRule {
 };
 
 // What a detection's overlap with a ground truth is measured on, as
-// pycocotools' iouType: boxes, or instance masks (both need a Mask;
-// docs/metrics.md#instance-masks).
+// pycocotools' iouType: boxes, instance masks (every object needs a Mask;
+// docs/metrics.md#instance-masks), or keypoints by OKS (every object needs
+// its class's keypoints, the class its sigmas; docs/metrics.md#keypoints).
 enum class IouType {
   kBbox,
   kSegm,
+  kKeypoints,
 };
+
+// COCO's 17 person keypoint sigmas (pycocotools' Params.kpt_oks_sigmas):
+// what the COCO importer gives a class with 17 keypoints.
+const std::vector<double>& CocoPersonKeypointSigmas();
 
 struct MetricsOptions {
   // ComputeMetrics() matches on this; Evaluator::Compute() requires the
@@ -97,7 +103,11 @@ class Evaluator {
   // each row's masks decoded from their compressed form once, one row at a
   // time. Errors (kSegm): InvalidArgument naming the row and object when a
   // ground truth or prediction has no mask, a mask does not decode, or the
-  // masks of a (row, class) differ in size.
+  // masks of a (row, class) differ in size. kKeypoints: OKS with the
+  // class's sigmas (ModelRun::keypoints); a ground truth with
+  // num_keypoints 0 is ignored. Errors (kKeypoints): InvalidArgument
+  // naming the row and object when its class has no sigmas or it has not 3
+  // numbers per sigma.
   static absl::StatusOr<Evaluator> Create(const ModelRun* run,
                                           IouType iou_type = IouType::kBbox);
 

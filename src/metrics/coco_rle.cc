@@ -67,7 +67,10 @@ std::vector<Interval> Combine(const std::vector<Interval>& a,
     while (i < a.size() && j < b.size()) {
       Append(out, std::max(a[i].begin, b[j].begin),
              std::min(a[i].end, b[j].end));
-      if (a[i].end < b[j].end) ++i; else ++j;
+      if (a[i].end < b[j].end)
+        ++i;
+      else
+        ++j;
     }
     return out;
   }
@@ -88,7 +91,10 @@ uint64_t IntersectionArea(const Rle& a, const Rle& b) {
     const uint64_t lo = std::max(x[i].begin, y[j].begin);
     const uint64_t hi = std::min(x[i].end, y[j].end);
     if (hi > lo) area += hi - lo;
-    if (x[i].end < y[j].end) ++i; else ++j;
+    if (x[i].end < y[j].end)
+      ++i;
+    else
+      ++j;
   }
   return area;
 }
@@ -174,15 +180,15 @@ absl::StatusOr<Rle> RleFromCounts(uint32_t h, uint32_t w,
   uint64_t sum = 0;
   for (size_t i = 0; i < counts.size(); ++i) {
     if (counts[i] > total - sum) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "RLE counts exceed h x w = ", total, " at count ", i));
+      return absl::InvalidArgumentError(
+          absl::StrCat("RLE counts exceed h x w = ", total, " at count ", i));
     }
     sum += counts[i];
     out.counts.push_back(static_cast<uint32_t>(counts[i]));
   }
   if (sum != total) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "RLE counts sum to ", sum, ", not h x w = ", total));
+    return absl::InvalidArgumentError(
+        absl::StrCat("RLE counts sum to ", sum, ", not h x w = ", total));
   }
   return out;
 }
@@ -251,9 +257,9 @@ absl::StatusOr<Rle> RleMerge(std::span<const Rle> rles, bool intersect) {
   if (rles.empty()) return absl::InvalidArgumentError("merge of no masks");
   for (size_t i = 1; i < rles.size(); ++i) {
     if (rles[i].h != rles[0].h || rles[i].w != rles[0].w) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "mask ", i, " is ", rles[i].h, " x ", rles[i].w, ", mask 0 is ",
-          rles[0].h, " x ", rles[0].w));
+      return absl::InvalidArgumentError(
+          absl::StrCat("mask ", i, " is ", rles[i].h, " x ", rles[i].w,
+                       ", mask 0 is ", rles[0].h, " x ", rles[0].w));
     }
   }
   if (rles.size() == 1) return rles[0];
@@ -292,9 +298,10 @@ absl::StatusOr<Rle> RleFromPolygon(std::span<const double> xy, uint32_t h,
     const double c = xy[j];
     const double limit = j % 2 == 0 ? w : h;
     if (!std::isfinite(c) || c < -reach || c > limit + reach) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "polygon coordinate ", j, " (", c, ") is not finite or lies ",
-          "farther outside the ", w, " x ", h, " image than max(64, its size)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("polygon coordinate ", j, " (", c,
+                       ") is not finite or lies ", "farther outside the ", w,
+                       " x ", h, " image than max(64, its size)"));
     }
     (j % 2 == 0 ? x : y)[j / 2] = static_cast<int>(kScale * c + .5);
   }
@@ -314,7 +321,10 @@ absl::StatusOr<Rle> RleFromPolygon(std::span<const double> xy, uint32_t h,
     while (n < toggles.size() && toggles[n] == toggles[i]) ++n;
     const uint64_t pos = toggles[i];
     if ((n - i) % 2 == 1 && pos < total) {
-      if (inside) Append(ones, begin, pos); else begin = pos;
+      if (inside)
+        Append(ones, begin, pos);
+      else
+        begin = pos;
       inside = !inside;
     }
     i = n;
@@ -377,9 +387,9 @@ absl::StatusOr<Rle> RleFromString(std::string_view s, uint32_t h, uint32_t w) {
     const size_t m = counts.size();
     if (m > 2) x += static_cast<int64_t>(counts[m - 2]);
     if (x < 0 || x > static_cast<int64_t>(kMaxRlePixels)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "compressed RLE count ", m, " (offset ", start, ") is ", x,
-          ", outside 0..", kMaxRlePixels));
+      return absl::InvalidArgumentError(
+          absl::StrCat("compressed RLE count ", m, " (offset ", start, ") is ",
+                       x, ", outside 0..", kMaxRlePixels));
     }
     counts.push_back(static_cast<uint64_t>(x));
   }

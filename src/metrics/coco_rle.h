@@ -63,8 +63,8 @@ double RleIou(const Rle& dt, const Rle& gt, bool gt_crowd);
 // Rasterizes one polygon [x0, y0, x1, y1, ...] as pycocotools' frPoly does
 // (5x upsampled edges, pixel centers), exactly. Errors: an odd or zero
 // number of coordinates, a non-finite one, or one farther outside the image
-// than max(64, the image's larger side) (which pycocotools would rasterize at a cost
-// that grows with the distance; COCO never has such polygons).
+// than max(64, the image's larger side) (which pycocotools would rasterize at a
+// cost that grows with the distance; COCO never has such polygons).
 absl::StatusOr<Rle> RleFromPolygon(std::span<const double> xy, uint32_t h,
                                    uint32_t w);
 

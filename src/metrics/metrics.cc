@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/schema.h"
 #include "src/metrics/coco_match.h"
+#include "src/metrics/coco_oks.h"
 #include "src/metrics/coco_rle.h"
 #include "src/util/status_macros.h"
 
@@ -23,8 +24,11 @@ namespace {
 // the ordinary IoU); so is an unmatched detection whose w * h does.
 constexpr double kMaxArea = 1e10;
 bool OutsideAreaRange(double area) { return area < 0 || area > kMaxArea; }
-bool IgnoredGt(const GroundTruth& g) {
-  return g.iscrowd || (g.area.has_value() && OutsideAreaRange(*g.area));
+// Keypoint evaluation also ignores a ground truth without keypoints
+// (pycocotools' _prepare: num_keypoints == 0).
+bool IgnoredGt(const GroundTruth& g, IouType type) {
+  return g.iscrowd || (g.area.has_value() && OutsideAreaRange(*g.area)) ||
+         (type == IouType::kKeypoints && internal::CocoNumKeypoints(g) == 0);
 }
 
 bool ValidBox(const Box& b) {
@@ -146,6 +150,18 @@ absl::Status RowClasses(const DataRow& row, int32_t num_classes,
 
 }  // namespace
 
+const std::vector<double>& CocoPersonKeypointSigmas() {
+  // np.array([.26, .25, ...]) / 10.0, as pycocotools' Params computes them.
+  static const std::vector<double>* const sigmas = [] {
+    auto* s =
+        new std::vector<double>{.26, .25, .25,  .35,  .35, .79, .79, .72, .72,
+                                .62, .62, 1.07, 1.07, .87, .87, .89, .89};
+    for (double& v : *s) v /= 10.0;
+    return s;
+  }();
+  return *sigmas;
+}
+
 double CocoIou(const Box& d, const Box& g, bool crowd) {
   // pycocotools maskApi.c bbIou, operation for operation, so equal IoUs
   // (ties, values exactly at a threshold) compare the same way.
@@ -192,7 +208,8 @@ absl::Status DecodeRowMasks(const DataRow& row, RowMasks* out) {
     }
     absl::StatusOr<internal::Rle> decoded =
         internal::RleFromString(mask->counts, mask->height, mask->width);
-    if (!decoded.ok()) return bad(absl::StrCat("mask: ", decoded.status().message()));
+    if (!decoded.ok())
+      return bad(absl::StrCat("mask: ", decoded.status().message()));
     *rle = *std::move(decoded);
     return absl::OkStatus();
   };
@@ -207,15 +224,60 @@ absl::Status DecodeRowMasks(const DataRow& row, RowMasks* out) {
   return absl::OkStatus();
 }
 
+// Checks that every object of `row` has the keypoints its class's sigmas
+// need (3 numbers per keypoint).
+absl::Status CheckRowKeypoints(const ModelRun& run, const DataRow& row) {
+  auto check = [&](absl::string_view what, size_t i, int32_t c,
+                   const std::vector<double>& kps) -> absl::Status {
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+    };
+    const size_t k = c < static_cast<int32_t>(run.keypoints.size())
+                         ? run.keypoints[c].sigmas.size()
+                         : 0;
+    if (k == 0) {
+      return bad(absl::StrCat("class \"", run.classes[c],
+                              "\" has no keypoint sigmas (keypoint "
+                              "evaluation needs them)"));
+    }
+    if (kps.size() != 3 * k) {
+      return bad(absl::StrCat(kps.size(), " keypoint numbers, not 3 x ", k,
+                              " for class \"", run.classes[c], "\""));
+    }
+    for (double v : kps) {
+      if (!std::isfinite(v)) return bad("a keypoint number is not finite");
+    }
+    return absl::OkStatus();
+  };
+  for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+    const GroundTruth& g = row.ground_truths[i];
+    SLICEKIT_RETURN_IF_ERROR(
+        check("ground_truths", i, g.class_index, g.keypoints));
+  }
+  for (size_t i = 0; i < row.predictions.size(); ++i) {
+    const Prediction& p = row.predictions[i];
+    SLICEKIT_RETURN_IF_ERROR(
+        check("predictions", i, p.class_index, p.keypoints));
+  }
+  return absl::OkStatus();
+}
+
 // The IoU of prediction p and ground truth g of `row` (their indexes in
-// the row): boxes, or the decoded masks when `masks` has them; `crowd`:
-// intersection over the prediction's area.
-double PairIou(const DataRow& row, const RowMasks& masks, uint32_t p,
-               uint32_t g, bool crowd) {
+// the row): boxes, the decoded masks when `masks` has them, or OKS;
+// `crowd`: intersection over the prediction's area (not for OKS, which
+// pycocotools computes alike for crowds).
+double PairIou(const ModelRun& run, IouType type, const DataRow& row,
+               const RowMasks& masks, uint32_t p, uint32_t g, bool crowd) {
+  const Prediction& pred = row.predictions[p];
+  const GroundTruth& gt = row.ground_truths[g];
+  if (type == IouType::kKeypoints) {
+    return internal::CocoOks(pred, gt, run.keypoints[gt.class_index].sigmas);
+  }
   if (!masks.preds.empty()) {
     return internal::RleIou(masks.preds[p], masks.gts[g], crowd);
   }
-  return CocoIou(row.predictions[p].box, row.ground_truths[g].box, crowd);
+  return CocoIou(pred.box, gt.box, crowd);
 }
 
 }  // namespace
@@ -237,6 +299,8 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
     if (row_classes.empty()) continue;
     if (iou_type == IouType::kSegm) {
       SLICEKIT_RETURN_IF_ERROR(DecodeRowMasks(row, &masks));
+    } else if (iou_type == IouType::kKeypoints) {
+      SLICEKIT_RETURN_IF_ERROR(CheckRowKeypoints(*run, row));
     }
 
     // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
@@ -246,7 +310,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
       const GroundTruth& x = row.ground_truths[a];
       const GroundTruth& y = row.ground_truths[b];
       if (x.class_index != y.class_index) return x.class_index < y.class_index;
-      return !IgnoredGt(x) && IgnoredGt(y);
+      return !IgnoredGt(x, iou_type) && IgnoredGt(y, iou_type);
     });
     // Confidence descending, ties in source order (a stable sort, rule 2).
     preds.resize(row.predictions.size());
@@ -264,7 +328,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
       g.class_index = c;
       g.gt_begin = static_cast<uint32_t>(e.gt_order_.size());
       while (gi < gts.size() && row.ground_truths[gts[gi]].class_index == c) {
-        g.num_crowd += IgnoredGt(row.ground_truths[gts[gi]]) ? 1 : 0;
+        g.num_crowd += IgnoredGt(row.ground_truths[gts[gi]], iou_type) ? 1 : 0;
         e.gt_order_.push_back(gts[gi++]);
         ++g.num_gt;
       }
@@ -280,12 +344,14 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
       for (uint32_t p = 0; p < g.num_pred; ++p) {
         for (uint32_t k = 0; k < g.num_gt; ++k) {
           const bool crowd = row.ground_truths[gt_of[k]].iscrowd;
-          e.ious_.push_back(PairIou(row, masks, pred_of[p], gt_of[k], crowd));
+          e.ious_.push_back(
+              PairIou(*run, iou_type, row, masks, pred_of[p], gt_of[k], crowd));
         }
       }
       for (uint32_t p = 0; p < g.num_pred; ++p) {
         for (uint32_t k = first_crowd; k < g.num_gt; ++k) {
-          e.ious_.push_back(PairIou(row, masks, pred_of[p], gt_of[k], false));
+          e.ious_.push_back(
+              PairIou(*run, iou_type, row, masks, pred_of[p], gt_of[k], false));
         }
       }
       e.num_ious_ +=

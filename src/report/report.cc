@@ -405,7 +405,8 @@ absl::StatusOr<Report> BuildReport(const Table& table,
   }
   std::optional<RunEvaluation> evaluated;
   if (run != nullptr) {
-    SLICEKIT_ASSIGN_OR_RETURN(evaluated, EvaluateRun(table, reader, *run, options.iou_type));
+    SLICEKIT_ASSIGN_OR_RETURN(
+        evaluated, EvaluateRun(table, reader, *run, options.iou_type));
     // All data is the table's rows too, so that it compares with the slices.
     SLICEKIT_ASSIGN_OR_RETURN(
         const CocoEvaluation all,

@@ -176,7 +176,7 @@ TEST(CliApTest, BadArgumentsAndInputs) {
        "iou_threshold must be one of COCO's 0.5, 0.55, ..., 0.95, got 0.52"},
       {{"--iou-type", "mask"},
        2,
-       "--iou-type must be bbox or segm, not 'mask'"},
+       "--iou-type must be bbox, segm or keypoints, not 'mask'"},
       {{"--iou-type", "segm"},
        1,
        "row 1000: ground_truths[0]: no mask (segm evaluation needs a "
@@ -211,8 +211,8 @@ TEST(CliApTest, SegmMatchesPycocotoolsAndSaysSo) {
       nlohmann::json::parse(ReadFile(dir + "oracle.json"));
   for (const std::string dets : {"dets.json", "dets_bbox.json"}) {
     const RunResult r = RunProgram(
-        SLICEKIT_CLI_PATH, {"ap", "--gt", dir + "gt.json", "--pred",
-                            dir + dets, "--iou-type", "segm", "--format", "json"});
+        SLICEKIT_CLI_PATH, {"ap", "--gt", dir + "gt.json", "--pred", dir + dets,
+                            "--iou-type", "segm", "--format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const nlohmann::json got = nlohmann::json::parse(r.out);
     EXPECT_EQ(got["iou_type"], "segm");
@@ -247,6 +247,55 @@ TEST(CliApTest, SegmMatchesPycocotoolsAndSaysSo) {
     ++checked;
   }
   EXPECT_EQ(checked, 32);
+}
+
+// `--iou-type keypoints` (and `--kpt-sigmas`) on tests/data/coco_keypoints:
+// _summarizeKps' ten lines and stats as pycocotools gives them.
+TEST(CliApTest, KeypointsMatchPycocotools) {
+  const std::string dir =
+      absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_keypoints/");
+  const nlohmann::json oracle =
+      nlohmann::json::parse(ReadFile(dir + "oracle.json"));
+  const std::vector<std::string> base = {
+      "ap",         "--gt",     dir + "gt.json", "--pred", dir + "dets.json",
+      "--iou-type", "keypoints"};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--format", "json"});
+  RunResult r = RunProgram(SLICEKIT_CLI_PATH, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json got = nlohmann::json::parse(r.out);
+  EXPECT_EQ(got["iou_type"], "keypoints");
+  ASSERT_EQ(got["stats"].size(), 10u);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_NEAR(got["stats"][i].get<double>(),
+                oracle["default"]["stats"][i].get<double>(), 1e-9);
+  }
+  std::string sigmas;
+  for (const auto& s : oracle["custom_sigmas"]["sigmas"]) {
+    absl::StrAppend(&sigmas, sigmas.empty() ? "" : ",", s.dump());
+  }
+  args.insert(args.end(), {"--kpt-sigmas", sigmas});
+  r = RunProgram(SLICEKIT_CLI_PATH, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  got = nlohmann::json::parse(r.out);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_NEAR(got["stats"][i].get<double>(),
+                oracle["custom_sigmas"]["stats"][i].get<double>(), 1e-9);
+  }
+  const RunResult text = RunProgram(SLICEKIT_CLI_PATH, base);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const std::vector<std::string> lines = absl::StrSplit(text.out, '\n');
+  ASSERT_GT(lines.size(), 11u);
+  EXPECT_THAT(lines[9], StartsWith(" Average Recall     (AR) @[ IoU=0.50:0.95 "
+                                   "| area= large | maxDets= 20 ] = "));
+  EXPECT_EQ(lines[10], "");
+  std::vector<std::string> bad = base;
+  bad.insert(bad.end(), {"--kpt-sigmas", "0.1,0.1"});
+  const RunResult wrong = RunProgram(SLICEKIT_CLI_PATH, bad);
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_THAT(wrong.error_line(),
+              HasSubstr("--kpt-sigmas gives 2 sigmas; no class of the run has "
+                        "that many keypoints"));
 }
 
 }  // namespace

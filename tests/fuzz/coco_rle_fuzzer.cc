@@ -83,8 +83,8 @@ void CheckRle(const internal::Rle& rle, uint32_t h, uint32_t w) {
   const std::array<double, 4> box = internal::RleToBbox(again);
   const std::array<double, 4> want =
       set == 0 ? std::array<double, 4>{0, 0, 0, 0}
-               : std::array<double, 4>{double(x0), double(y0),
-                                       double(x1 - x0), double(y1 - y0)};
+               : std::array<double, 4>{double(x0), double(y0), double(x1 - x0),
+                                       double(y1 - y0)};
   if (box != want) {
     fuzz::Fail(kTarget, "bounding box differs from the set pixels'",
                absl::StrCat(box[0], " ", box[1], " ", box[2], " ", box[3]));
@@ -119,8 +119,8 @@ void TestOneInput(const uint8_t* data, size_t size) {
   }
   CheckRle(*rle, h, w);
   // Against a second mask of the same size: a box.
-  const std::vector<double> box = {0, 0, w / 2.0, 0, w / 2.0, h / 2.0, 0,
-                                   h / 2.0};
+  const std::vector<double> box = {0,       0,       w / 2.0, 0,
+                                   w / 2.0, h / 2.0, 0,       h / 2.0};
   absl::StatusOr<internal::Rle> other = internal::RleFromPolygon(box, h, w);
   if (!other.ok()) fuzz::Fail(kTarget, "a box does not rasterize", "");
   for (bool crowd : {false, true}) {

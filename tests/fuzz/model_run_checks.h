@@ -139,7 +139,8 @@ inline void EvaluateRun(const ModelRun& run) {
   // Masks: checked and matched, or InvalidArgument (a missing or
   // mismatched mask).
   absl::StatusOr<Evaluator> segm = Evaluator::Create(&run, IouType::kSegm);
-  if (!segm.ok() && segm.status().code() != absl::StatusCode::kInvalidArgument) {
+  if (!segm.ok() &&
+      segm.status().code() != absl::StatusCode::kInvalidArgument) {
     Fail("EvaluateRun", "segm evaluator error is not InvalidArgument",
          segm.status().ToString());
   }

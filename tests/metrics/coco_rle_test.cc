@@ -159,9 +159,9 @@ TEST(CocoRleTest, BadInputIsAnErrorNamingWhere) {
   EXPECT_THAT(RleFromCounts(2, 3, std::vector<uint64_t>{1, 2}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("sum to 3, not h x w = 6")));
-  EXPECT_THAT(RleFromCounts(2, 3, std::vector<uint64_t>{1, 9}).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("at count 1")));
+  EXPECT_THAT(
+      RleFromCounts(2, 3, std::vector<uint64_t>{1, 9}).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at count 1")));
   EXPECT_THAT(RleFromString("0 1", 1, 1).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("invalid character at offset 1")));
@@ -169,9 +169,9 @@ TEST(CocoRleTest, BadInputIsAnErrorNamingWhere) {
   EXPECT_THAT(RleFromString("`", 1, 1).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("end inside the number at offset 0")));
-  EXPECT_THAT(RleFromString("oooooooooooooooo1", 1, 1).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("too long")));
+  EXPECT_THAT(
+      RleFromString("oooooooooooooooo1", 1, 1).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("too long")));
   // "O" decodes to -1: a negative first count.
   EXPECT_THAT(RleFromString("O", 1, 1).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -179,10 +179,10 @@ TEST(CocoRleTest, BadInputIsAnErrorNamingWhere) {
   EXPECT_THAT(RleFromPolygon(std::vector<double>{1, 2, 3}, 4, 4).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("even, nonzero number of coordinates")));
-  EXPECT_THAT(RleFromPolygon(std::vector<double>{0, 0, 1e9, 1, 2, 2}, 4, 4)
-                  .status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("polygon coordinate 2")));
+  EXPECT_THAT(
+      RleFromPolygon(std::vector<double>{0, 0, 1e9, 1, 2, 2}, 4, 4).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("polygon coordinate 2")));
   const std::vector<Rle> sizes = {Rle{1, 2, {2}}, Rle{2, 1, {2}}};
   EXPECT_THAT(RleMerge(sizes, false).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,

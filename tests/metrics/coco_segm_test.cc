@@ -352,8 +352,9 @@ TEST(SegmImportTest, BadSegmentationNamesRecordAndField) {
       {Replace(gt, "\"counts\": \"63209\"", "\"counts\": \"6320\""), dets,
        "gt.json: annotations[2] (id 12): segmentation.counts: RLE counts sum "
        "to"},
-      {Replace(gt, "[0, 0, 5, 5]}", "[0, 0, 5, 5], \"segmentation\": "
-                                    "[[0, 0, 1, 0, 1, 1]]}"),
+      {Replace(gt, "[0, 0, 5, 5]}",
+               "[0, 0, 5, 5], \"segmentation\": "
+               "[[0, 0, 1, 0, 1, 1]]}"),
        dets,
        "gt.json: annotations[3] (id 13): segmentation: polygons need the "
        "image's height and width"},
@@ -375,9 +376,9 @@ TEST(SegmImportTest, BadSegmentationNamesRecordAndField) {
        "dets.json: [1]: segmentation[0]: a polygon needs an even"},
   };
   for (const Case& c : cases) {
-    EXPECT_THAT(ImportCoco(c.gt, c.dets),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr(c.message)))
+    EXPECT_THAT(
+        ImportCoco(c.gt, c.dets),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
         << c.message;
   }
   // Lenient: the bad record is skipped, with the strict error as reason.
@@ -421,11 +422,10 @@ TEST(SegmEvaluatorTest, MissingOrMismatchedMasksNameRowAndObject) {
   EXPECT_THAT(e.Compute({}), StatusIs(absl::StatusCode::kInvalidArgument,
                                       HasSubstr("iou_type differs")));
   run.rows[1].predictions[0].mask->width = 4;
-  EXPECT_THAT(
-      Evaluator::Create(&run, IouType::kSegm),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("row 2: predictions[0]: mask is 5 x 4, "
-                         "ground_truths[0]'s 5 x 5")));
+  EXPECT_THAT(Evaluator::Create(&run, IouType::kSegm),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("row 2: predictions[0]: mask is 5 x 4, "
+                                 "ground_truths[0]'s 5 x 5")));
   run.rows[1].predictions[0].mask->width = 5;
   run.rows[1].predictions[0].mask->counts = "6!";
   EXPECT_THAT(Evaluator::Create(&run, IouType::kSegm),

@@ -80,3 +80,36 @@ def test_report_of_a_segm_run(tmp_path):
     assert "Matched on instance masks (segm)." in from_paths
     assert "instance masks" not in sk.report(
         gt=SEGM / "gt.json", pred=SEGM / "dets.json").html
+
+
+KPS = SEGM.parent / "coco_keypoints"
+
+
+@pytest.mark.parametrize("which", ["default", "custom_sigmas"])
+def test_coco_ap_keypoints_matches_pycocotools(which):
+    want = json.loads((KPS / "oracle.json").read_text())[which]
+    sigmas = None if which == "default" else want["sigmas"]
+    got = sk.coco_ap(KPS / "gt.json", KPS / "dets.json",
+                     iou_type="keypoints", kpt_oks_sigmas=sigmas)
+    assert len(got.stats) == 10
+    np.testing.assert_allclose(got.stats, want["stats"], rtol=0, atol=1e-9)
+    assert got.stat_lines[0].endswith(f"maxDets= 20 ] = {want['stats'][0]:.3f}")
+    table = sk.eval_coco(KPS / "gt.json", KPS / "dets.json",
+                         iou_type="keypoints", kpt_oks_sigmas=sigmas,
+                         confidence_threshold=0, max_detections=20)
+    rows = table.to_pandas().set_index("data_row_id")
+    for image_id, counts in want["per_image"].items():
+        r = rows.loc[image_id]
+        assert (r.tp, r.fp, r.fn) == tuple(counts[0]), image_id
+
+
+def test_keypoint_errors_are_clear():
+    with pytest.raises(sk.InvalidArgumentError,
+                       match="kpt_oks_sigmas has 3 sigmas; no class"):
+        sk.load_coco(KPS / "gt.json", KPS / "dets.json",
+                     iou_type="keypoints", kpt_oks_sigmas=[0.1, 0.1, 0.1])
+    with pytest.raises(sk.InvalidArgumentError, match="no mask"):
+        sk.load_coco(KPS / "gt.json", KPS / "dets.json", iou_type="segm")
+    run = sk.load_coco(KPS / "gt.json", KPS / "dets.json", iou_type="keypoints")
+    assert run.iou_type == "keypoints"
+    assert "Matched on keypoints (OKS)." in sk.report(gt=run).html

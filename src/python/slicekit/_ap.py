@@ -125,7 +125,8 @@ def _run_ap(self: ModelRun, rows: Any = None) -> AveragePrecision:
 def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
             store: Any = None, org: Optional[str] = None,
             iou: float = 0.5, lenient: bool = False,
-            iou_type: Optional[str] = None) -> AveragePrecision:
+            iou_type: Optional[str] = None,
+            kpt_oks_sigmas: Any = None) -> AveragePrecision:
     """COCO AP as pycocotools gives it (``slicekit ap``): for every image,
     or for the images whose metrics row (default thresholds, as
     ``eval_coco`` computes it) matches `where` (a filter) or the saved
@@ -133,7 +134,9 @@ def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
     `dets` are paths (or a ModelRun from load_coco as `gt`, `dets` None).
     `iou` is the IoU of ``best_f1``. `iou_type` is what is matched:
     "bbox" (the default for paths) or "segm" (instance masks); a ModelRun
-    keeps the one it was loaded with (a different one is a ValueError)."""
+    keeps the one it was loaded with (a different one is a ValueError).
+    `kpt_oks_sigmas` (keypoints, with paths): the OKS sigmas of the classes
+    with that many keypoints."""
     if where is not None and slice is not None:
         raise TypeError("coco_ap takes where= or slice=, not both")
     if isinstance(gt, ModelRun):
@@ -144,7 +147,8 @@ def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
         run = gt
     else:
         run = load_coco(gt, dets, lenient=lenient,
-                        iou_type=iou_type or "bbox")
+                        iou_type=iou_type or "bbox",
+                        kpt_oks_sigmas=kpt_oks_sigmas)
     resolver = None
     if isinstance(slice, str):
         if store is None or org is None:
