@@ -289,6 +289,24 @@ TEST(CliApTest, KeypointsMatchPycocotools) {
   EXPECT_THAT(lines[9], StartsWith(" Average Recall     (AR) @[ IoU=0.50:0.95 "
                                    "| area= large | maxDets= 20 ] = "));
   EXPECT_EQ(lines[10], "");
+  // `eval --iou-type keypoints` matches at most 20 per (image, class), as
+  // pycocotools' maxDets: its rows hold evalImgs' counts.
+  const std::string out = TempPath("keypoint_metrics.csv");
+  const RunResult eval = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"eval", "--gt", dir + "gt.json", "--pred", dir + "dets.json", "--out",
+       out, "--iou-type", "keypoints", "--confidence-threshold", "0"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const std::vector<std::string> rows =
+      absl::StrSplit(ReadFile(out), '\n', absl::SkipEmpty());
+  ASSERT_EQ(rows.size(), 41u);  // header and 40 images
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const std::vector<std::string> f = absl::StrSplit(rows[i], ',');
+    const nlohmann::json& want = oracle["default"]["per_image"][f[0]][0];
+    EXPECT_EQ(f[3], absl::StrCat(want[0].get<int>())) << f[0];
+    EXPECT_EQ(f[4], absl::StrCat(want[1].get<int>())) << f[0];
+    EXPECT_EQ(f[5], absl::StrCat(want[2].get<int>())) << f[0];
+  }
   std::vector<std::string> bad = base;
   bad.insert(bad.end(), {"--kpt-sigmas", "0.1,0.1"});
   const RunResult wrong = RunProgram(SLICEKIT_CLI_PATH, bad);
