@@ -32,6 +32,7 @@ export SLICEKIT_KILL_ROUNDS=${SLICEKIT_KILL_ROUNDS:-8}
 export SLICEKIT_FLIPS_PER_PAGE=${SLICEKIT_FLIPS_PER_PAGE:-2}
 # The comparison's simulation (tests/compare/compare_simulation_test.cc):
 # 2 comparisons per scenario at 100 resamples instead of 6 at 200.
+export SLICEKIT_RLE_ITERATIONS=${SLICEKIT_RLE_ITERATIONS:-30}
 export SLICEKIT_COMPARE_SIMULATIONS=${SLICEKIT_COMPARE_SIMULATIONS:-2}
 export SLICEKIT_COMPARE_RESAMPLES=${SLICEKIT_COMPARE_RESAMPLES:-100}
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || true)}

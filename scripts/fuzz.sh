@@ -24,7 +24,7 @@ seconds=${SLICEKIT_FUZZ_SECONDS:-30}
 jobs=${SLICEKIT_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 all_targets=(filter_text_fuzzer filter_json_fuzzer csv_fuzzer coco_fuzzer
              ndjson_fuzzer slice_name_fuzzer table_file_fuzzer
-             error_expr_fuzzer text_field_fuzzer)
+             error_expr_fuzzer text_field_fuzzer coco_rle_fuzzer)
 read -r -a targets <<< "${SLICEKIT_FUZZ_TARGETS:-${all_targets[*]}}"
 
 # The longest input each target gets: enough for every construct of its
@@ -36,6 +36,7 @@ max_len_for() {
     filter_json_fuzzer) echo 4096 ;;
     csv_fuzzer) echo 4096 ;;
     coco_fuzzer) echo 8192 ;;
+    coco_rle_fuzzer) echo 1024 ;;
     ndjson_fuzzer) echo 4096 ;;
     slice_name_fuzzer) echo 256 ;;
     table_file_fuzzer) echo 16384 ;;

@@ -87,13 +87,15 @@ int WriteSweeps(const std::string& path, const ModelRun& run,
   return kOk;
 }
 
-void PrintJson(const ModelRun& run, const CocoEvaluation& e,
+void PrintJson(const ModelRun& run, const CocoEvaluation& e, IouType iou_type,
                const std::vector<ClassSweep>& sweeps,
                const std::map<int32_t, const ClassSweep*>& sweep_of) {
   nlohmann::json out;
+  out["iou_type"] = IouTypeName(iou_type);
   out["images"] = e.num_images;
   out["images_in_run"] = run.rows.size();
-  out["stats"] = e.stats;
+  out["stats"] =
+      std::vector<double>(e.stats.begin(), e.stats.begin() + e.num_stats);
   nlohmann::json classes = nlohmann::json::array();
   for (const CocoClassAp& c : e.classes) {
     nlohmann::json j = {{"class", run.classes[c.class_index]},
@@ -130,7 +132,9 @@ bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
                const std::vector<ClassSweep>& sweeps,
                const std::map<int32_t, const ClassSweep*>& sweep_of) {
   Output out;
-  for (int i = 0; i < 12; ++i) out.Line(CocoStatLine(i, e.stats[i]));
+  for (int i = 0; i < e.num_stats; ++i) {
+    out.Line(CocoStatLine(i, e.stats[i], e.iou_type));
+  }
   out.Line("");
   out.Line(absl::StrFormat(
       "images: %d of %d; best F1 at IoU %.2f per class (confidence >= "
@@ -204,6 +208,8 @@ const CommandSpec& ApSpec() {
           {.name = "--format",
            .value_name = "text|json",
            .help = "the output (default text)"},
+          IouTypeFlag(),
+          KeypointSigmasFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -235,6 +241,8 @@ int Ap(Args& args) {
     return UsageError(
         absl::StrCat("--format must be text or json, not '", format, "'"));
   }
+  absl::StatusOr<IouType> iou_type = ParseIouType(flags);
+  if (!iou_type.ok()) return UsageError(iou_type.status().message());
   absl::StatusOr<std::optional<Expr>> where = ParseWhere(flags);
   if (!where.ok()) return InputError(where.status().message());
 
@@ -244,11 +252,14 @@ int Ap(Args& args) {
   absl::StatusOr<ModelRun> run =
       ImportCocoFiles(gt, pred, import_options, &report);
   if (!run.ok()) return InputError(run.status().message());
+  if (absl::Status s = ApplyKeypointSigmas(flags, &*run); !s.ok()) {
+    return UsageError(s.message());
+  }
   if (report.skipped() > 0) {
     std::fprintf(stderr, "slicekit ap: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));
   }
-  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run);
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run, *iou_type);
   if (!evaluator.ok()) return InputError(evaluator.status().message());
   const CocoEvaluator coco = CocoEvaluator::Create(*evaluator);
   absl::StatusOr<std::optional<Selection>> rows =
@@ -268,7 +279,7 @@ int Ap(Args& args) {
   for (const ClassSweep& s : *sweeps) sweep_of[s.class_index] = &s;
 
   if (format == "json") {
-    PrintJson(*run, *e, *sweeps, sweep_of);
+    PrintJson(*run, *e, *iou_type, *sweeps, sweep_of);
   } else if (!PrintText(*run, *e, iou, *sweeps, sweep_of)) {
     return InputError("cannot write the output");
   }

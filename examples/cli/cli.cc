@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -63,6 +65,66 @@ std::optional<bool> Args::Direction() {
   if (word != "asc" && word != "desc") return std::nullopt;
   ++next_;
   return word == "desc";
+}
+
+FlagSpec IouTypeFlag() {
+  return {.name = "--iou-type",
+          .value_name = "TYPE",
+          .help = "bbox (default), segm (masks) or keypoints (OKS)"};
+}
+
+absl::StatusOr<IouType> ParseIouType(const ParsedFlags& flags) {
+  const std::string text = flags.Get("--iou-type").value_or("bbox");
+  if (text == "bbox") return IouType::kBbox;
+  if (text == "segm") return IouType::kSegm;
+  if (text == "keypoints") return IouType::kKeypoints;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--iou-type must be bbox, segm or keypoints, not '", text, "'"));
+}
+
+const char* IouTypeName(IouType type) {
+  switch (type) {
+    case IouType::kSegm:
+      return "segm";
+    case IouType::kKeypoints:
+      return "keypoints";
+    default:
+      return "bbox";
+  }
+}
+
+FlagSpec KeypointSigmasFlag() {
+  return {.name = "--kpt-sigmas",
+          .value_name = "S1,S2,...",
+          .help =
+              "OKS sigmas of the classes with that many keypoints "
+              "(default: COCO's 17 person sigmas)"};
+}
+
+absl::Status ApplyKeypointSigmas(const ParsedFlags& flags, ModelRun* run) {
+  const std::optional<std::string> text = flags.Get("--kpt-sigmas");
+  if (!text) return absl::OkStatus();
+  std::vector<double> sigmas;
+  for (absl::string_view part : absl::StrSplit(*text, ',')) {
+    double v = 0;
+    if (!absl::SimpleAtod(part, &v) || !(v > 0) || !std::isfinite(v)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--kpt-sigmas needs positive numbers, not '", part, "'"));
+    }
+    sigmas.push_back(v);
+  }
+  size_t fitted = 0;
+  for (KeypointSchema& schema : run->keypoints) {
+    if (schema.names.size() != sigmas.size()) continue;
+    schema.sigmas = sigmas;
+    ++fitted;
+  }
+  if (fitted == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--kpt-sigmas gives ", sigmas.size(),
+                     " sigmas; no class of the run has that many keypoints"));
+  }
+  return absl::OkStatus();
 }
 
 std::optional<uint64_t> ParseCount(const std::string& text, uint64_t min,

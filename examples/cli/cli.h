@@ -175,6 +175,19 @@ std::string CommandUsage(const CommandSpec& spec);
 // (so the message does not depend on the parser); else ParseFilter's error.
 absl::StatusOr<std::optional<Expr>> ParseWhere(const ParsedFlags& flags);
 
+// The --iou-type flag of the COCO commands, and its value: "bbox" (the
+// default), "segm" or "keypoints"; InvalidArgument for any other.
+FlagSpec IouTypeFlag();
+absl::StatusOr<IouType> ParseIouType(const ParsedFlags& flags);
+const char* IouTypeName(IouType type);
+
+// --kpt-sigmas S1,S2,...: OKS sigmas for every class of the run with that
+// many keypoints (overriding COCO's person sigmas); InvalidArgument for a
+// list that is not positive numbers or fits no class. Without the flag,
+// nothing changes.
+FlagSpec KeypointSigmasFlag();
+absl::Status ApplyKeypointSigmas(const ParsedFlags& flags, ModelRun* run);
+
 // Parses a decimal integer in [min, max].
 std::optional<uint64_t> ParseCount(const std::string& text, uint64_t min,
                                    uint64_t max);

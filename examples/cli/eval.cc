@@ -74,6 +74,8 @@ const CommandSpec& EvalSpec() {
            .help = "add label_issue_score, the row's highest label issue "
                    "score (slicekit label-issues' defaults), which offers "
                    "the Label issues auto slice"},
+          IouTypeFlag(),
+          KeypointSigmasFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -92,6 +94,11 @@ int Eval(Args& args) {
   if (flags.Has("--label-issues")) {
     table_options.label_issues = slicekit::LabelIssueOptions{};
   }
+  absl::StatusOr<slicekit::IouType> iou_type = ParseIouType(flags);
+  if (!iou_type.ok()) return UsageError(iou_type.status().message());
+  options.iou_type = *iou_type;
+  // pycocotools' maxDets for keypoints.
+  if (*iou_type == slicekit::IouType::kKeypoints) options.max_detections = 20;
   for (const FlagValue& value : flags.GetAll("--class-iou-threshold")) {
     const size_t eq = value.text.rfind('=');
     double x = 0;
@@ -143,6 +150,9 @@ int Eval(Args& args) {
   absl::StatusOr<slicekit::ModelRun> run =
       slicekit::ImportCocoFiles(gt, pred, import_options, &report);
   if (!run.ok()) return InputError(run.status().message());
+  if (absl::Status s = ApplyKeypointSigmas(flags, &*run); !s.ok()) {
+    return UsageError(s.message());
+  }
   if (report.skipped() > 0) {
     std::fprintf(stderr, "slicekit eval: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));

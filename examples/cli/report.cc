@@ -65,6 +65,7 @@ const CommandSpec& ReportSpec() {
           {.name = "--compare-base",
            .value_name = "BASE.json",
            .help = "compare --pred with this base run (COCO results)"},
+          IouTypeFlag(),
           {.name = "--out",
            .value_name = "REPORT.html",
            .help = "the file to write",
@@ -93,6 +94,8 @@ absl::StatusOr<slicekit::Comparison> CompareWithBase(
   std::unique_ptr<slicekit::SliceResolver> resolver;
   slicekit::CompareOptions compare;
   compare.threads = options.threads;
+  compare.base_thresholds.iou_type = options.iou_type;
+  compare.new_thresholds.iou_type = options.iou_type;
   if (options.store != nullptr) {
     absl::StatusOr<std::unique_ptr<slicekit::SliceResolver>> made =
         options.store->Resolver(options.org);
@@ -127,6 +130,9 @@ int ReportCommand(Args& args) {
   }
   slicekit::ReportOptions options;
   options.auto_slices = !flags.Has("--no-auto");
+  absl::StatusOr<slicekit::IouType> iou_type = ParseIouType(flags);
+  if (!iou_type.ok()) return UsageError(iou_type.status().message());
+  options.iou_type = *iou_type;
   if (const std::optional<std::string> title = flags.Get("--title")) {
     options.title = *title;
   }
@@ -169,8 +175,14 @@ int ReportCommand(Args& args) {
   if (table_path) {
     table = LoadTable(*table_path);
   } else {
+    slicekit::MetricsOptions metrics_options;
+    metrics_options.iou_type = options.iou_type;
+    // pycocotools' maxDets for keypoints.
+    if (options.iou_type == slicekit::IouType::kKeypoints) {
+      metrics_options.max_detections = 20;
+    }
     absl::StatusOr<slicekit::RunMetrics> metrics =
-        slicekit::ComputeMetrics(*run);
+        slicekit::ComputeMetrics(*run, metrics_options);
     if (!metrics.ok()) return InputError(metrics.status().message());
     table = slicekit::MetricsToTable(*run, *metrics);
   }

@@ -34,7 +34,11 @@ absl::StatusOr<std::optional<Selection>> SelectImages(
     resolver = *std::move(made);
   }
   if (!filter) return std::optional<Selection>();
-  absl::StatusOr<RunMetrics> metrics = evaluator.Compute({});
+  MetricsOptions options;
+  options.iou_type = evaluator.iou_type();
+  // pycocotools' maxDets for keypoints.
+  if (options.iou_type == IouType::kKeypoints) options.max_detections = 20;
+  absl::StatusOr<RunMetrics> metrics = evaluator.Compute(options);
   if (!metrics.ok()) return metrics.status();
   absl::StatusOr<Table> table = MetricsToTable(run, *metrics);
   if (!table.ok()) return table.status();

@@ -1,6 +1,6 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // COCO detection AP and AR exactly as pycocotools' COCOeval computes them
-// (iouType "bbox", default Params), for a whole run or any set of its
+// (iouType "bbox" or "segm", default Params), for a whole run or any set of its
 // images, with per-class precision-recall curves and confidence-threshold
 // sweeps. Definitions: docs/metrics.md#average-precision.
 #ifndef SLICEKIT_AVERAGE_PRECISION_H_
@@ -60,8 +60,11 @@ enum CocoStat {
 
 // Returns the line COCOeval.summarize() prints for stat i, e.g.
 // " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ]
-// = 0.304" (one line, no newline).
-std::string CocoStatLine(int i, double value);
+// = 0.304" (one line, no newline). For keypoints (0 <= i < 10) the lines
+// of _summarizeKps: AP, AP50, AP75, AP medium, AP large, then AR likewise,
+// maxDets 20.
+std::string CocoStatLine(int i, double value,
+                         IouType iou_type = IouType::kBbox);
 
 // One class's summary over the evaluated images: area "all", maxDets 100.
 struct CocoClassAp {
@@ -84,8 +87,16 @@ struct CocoEvaluation {
   // Images evaluated (rows of the run in the set).
   int64_t num_images = 0;
   int num_classes = 0;
-  // summarize()'s stats, indexed by CocoStat; -1 where undefined.
+  // The Evaluator's. For keypoints pycocotools' Params differ: area ranges
+  // all, medium, large (the "small" slot a = 1 stays -1) and one maxDets
+  // setting, 20, in slot m = 2 (slots 0 and 1 stay -1); per-class ar100 is
+  // then the recall at maxDets 20.
+  IouType iou_type = IouType::kBbox;
+  // summarize()'s stats, indexed by CocoStat; -1 where undefined. For
+  // keypoints the first num_stats = 10 are _summarizeKps' (CocoStatLine's
+  // order) and the last two -1.
   std::array<double, 12> stats{};
+  int num_stats = 12;
   // One per class of the run, in class order.
   std::vector<CocoClassAp> classes;
   // accumulate()'s eval['precision'], eval['scores'] (T x R x K x A x M)
@@ -172,7 +183,8 @@ struct SweepOptions {
 // pointer to the Evaluator or the run. Immutable; const methods may run
 // concurrently.
 //
-// The result equals pycocotools COCOeval(gt, dt, "bbox") with
+// The result equals pycocotools COCOeval(gt, dt, iouType) (the
+// Evaluator's IouType: "bbox" or "segm") with
 // params.imgIds = the set's image ids, evaluate(), accumulate(),
 // summarize(). pycocotools breaks score ties across images by image id:
 // here by data_row_id, numerically where it is a decimal integer (as COCO
@@ -244,6 +256,7 @@ class CocoEvaluator {
 
   CocoEvaluator() = default;
   CocoEvaluation EvaluateImpl(const Selection* rows) const;
+  IouType iou_type_ = IouType::kBbox;
   int num_classes_ = 0;
   size_t num_rows_ = 0;
   // By class (detection_begin_ offsets), then score descending, image
@@ -254,9 +267,10 @@ class CocoEvaluator {
   std::vector<size_t> ground_truth_begin_;
 };
 
-// COCO evaluation of the whole run: Evaluator::Create(&run), then
+// COCO evaluation of the whole run: Evaluator::Create(&run, iou_type), then
 // CocoEvaluator::Create(...).Evaluate().
-absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run);
+absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run,
+                                            IouType iou_type = IouType::kBbox);
 
 }  // namespace slicekit
 

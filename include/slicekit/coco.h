@@ -45,9 +45,32 @@ struct ImportReport {
 // becomes a metadata column, other types are ignored), `categories` (`id`
 // integer, `name` non-empty string, both unique) and `annotations` (`id`
 // unique integer, `image_id`, `category_id`, `bbox` [x, y, w, h] of finite
-// numbers with w, h >= 0, optional `iscrowd` 0/1 and `area` >= 0).
-// `dets_json` is a results list of `{image_id, category_id, bbox, score}`;
-// `score` is optional (1.0), else a finite number in [0, 1].
+// numbers with w, h >= 0, optional `iscrowd` 0/1 and `area` >= 0, optional
+// `segmentation`). `dets_json` is a results list of `{image_id,
+// category_id, bbox, score}` with an optional `segmentation`; `score` is
+// optional (1.0), else a finite number in [0, 1]; `bbox` may be left out
+// where `segmentation` is given (it is then the mask's bounding box and
+// the result's area the mask's, as pycocotools' loadRes does).
+//
+// `segmentation` (docs/metrics.md#instance-masks) is a list of polygons
+// [x0, y0, x1, y1, ...] (several parts are merged; as in pycocotools, a
+// list whose first part has 4 numbers is read as boxes [x, y, w, h]),
+// rasterized on the image's `height` x `width` exactly as pycocotools'
+// frPoly; or an RLE object `{size: [h, w], counts}` with `counts` a list
+// of run lengths (uncompressed, as COCO gives crowd regions) or COCO's
+// compressed string. Masks are kept compressed (Mask). Errors name the
+// record and field: an odd-length polygon, polygons on an image without
+// height and width, counts that do not sum to h * w, a size that differs
+// from the image's, counts that are neither a string nor a list.
+//
+// Keypoints (docs/metrics.md#keypoints): a category's optional `keypoints`
+// (names) and `skeleton` (1-based pairs) fill ModelRun::keypoints (with
+// COCO's person sigmas for 17 keypoints); an annotation's `keypoints`
+// (x, y, v with v 0, 1 or 2, 3 numbers per keypoint of its category) and
+// `num_keypoints`, a result's `keypoints` (x, y, score each), which may
+// stand in for its bbox (the keypoints' extent, as loadRes). Errors: the
+// wrong number of keypoint numbers, a v other than 0, 1, 2, keypoints for
+// a category without, a skeleton edge outside the keypoints.
 // Rows keep the images' file order; `data_row_id` is the image id as text.
 // Classes are the categories in file order.
 //

@@ -108,7 +108,8 @@ struct CompareOptions {
   // Threads the resamples run on, in [1, 256].
   int threads = 1;
   // CompareRuns: how each run is matched for precision, recall and F1
-  // (its confidence and IoU thresholds).
+  // (its confidence and IoU thresholds), and for AP (iou_type, which must be
+  // the same for both).
   MetricsOptions base_thresholds;
   MetricsOptions new_thresholds;
   // Off: a row in one run only is an error naming it. On: it counts as a

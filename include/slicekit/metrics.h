@@ -32,7 +32,24 @@ enum class MatchRule {
   kLabelbox,
 };
 
+// What a detection's overlap with a ground truth is measured on, as
+// pycocotools' iouType: boxes, instance masks (every object needs a Mask;
+// docs/metrics.md#instance-masks), or keypoints by OKS (every object needs
+// its class's keypoints, the class its sigmas; docs/metrics.md#keypoints).
+enum class IouType {
+  kBbox,
+  kSegm,
+  kKeypoints,
+};
+
+// COCO's 17 person keypoint sigmas (pycocotools' Params.kpt_oks_sigmas):
+// what the COCO importer gives a class with 17 keypoints.
+const std::vector<double>& CocoPersonKeypointSigmas();
+
 struct MetricsOptions {
+  // ComputeMetrics() matches on this; Evaluator::Compute() requires the
+  // type the Evaluator was created with.
+  IouType iou_type = IouType::kBbox;
   double iou_threshold = 0.5;
   // Predictions with confidence below this are dropped before matching.
   double confidence_threshold = 0.5;
@@ -83,14 +100,27 @@ struct RunMetrics {
 // and may run concurrently.
 class Evaluator {
  public:
-  static absl::StatusOr<Evaluator> Create(const ModelRun* run);
+  // kSegm: mask IoUs (pycocotools' maskUtils.iou, with its crowd rule),
+  // each row's masks decoded from their compressed form once, one row at a
+  // time. Errors (kSegm): InvalidArgument naming the row and object when a
+  // ground truth or prediction has no mask, a mask does not decode, or the
+  // masks of a (row, class) differ in size. kKeypoints: OKS with the
+  // class's sigmas (ModelRun::keypoints); a ground truth with
+  // num_keypoints 0 is ignored. Errors (kKeypoints): InvalidArgument
+  // naming the row and object when its class has no sigmas or it has not 3
+  // numbers per sigma.
+  static absl::StatusOr<Evaluator> Create(const ModelRun* run,
+                                          IouType iou_type = IouType::kBbox);
 
   // Errors: InvalidArgument for a threshold outside [0, 1] or not finite,
-  // max_detections < 1, or an override naming an unknown class.
+  // max_detections < 1, an override naming an unknown class, or an
+  // options.iou_type other than the Evaluator's.
   absl::StatusOr<RunMetrics> Compute(const MetricsOptions& options) const;
 
   // IoU values computed by Create() (constant afterwards).
   int64_t num_iou_computations() const { return num_ious_; }
+
+  IouType iou_type() const { return iou_type_; }
 
   // Bytes the Evaluator holds on the heap (its vectors' capacities), not
   // counting the run it points to.
@@ -121,6 +151,7 @@ class Evaluator {
   friend class CocoEvaluator;
   Evaluator() = default;
   const ModelRun* run_ = nullptr;
+  IouType iou_type_ = IouType::kBbox;
   std::vector<Group> groups_;  // by row, then class
   std::vector<size_t> row_group_begin_;
   std::vector<uint32_t> gt_order_;
@@ -129,7 +160,8 @@ class Evaluator {
   int64_t num_ious_ = 0;
 };
 
-// Matches once: Evaluator::Create(&run), then Compute(options).
+// Matches once: Evaluator::Create(&run, options.iou_type), then
+// Compute(options).
 absl::StatusOr<RunMetrics> ComputeMetrics(const ModelRun& run,
                                           const MetricsOptions& options = {});
 

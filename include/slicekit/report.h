@@ -34,6 +34,7 @@
 #include "slicekit/compare.h"
 #include "slicekit/confusion_matrix.h"
 #include "slicekit/explore.h"
+#include "slicekit/metrics.h"
 #include "slicekit/model_run.h"
 #include "slicekit/order.h"
 #include "slicekit/slice.h"
@@ -142,6 +143,8 @@ struct RunInfo {
   // Data rows whose data_row_id is a live row of the table: the images a
   // slice's AP can count. A table computed from another run shares none.
   size_t rows_in_table = 0;
+  // ReportOptions::iou_type.
+  IouType iou_type = IouType::kBbox;
 };
 
 // The numbers of a report. A value type; RenderReportHtml() needs nothing
@@ -204,6 +207,10 @@ struct ReportOptions {
   // its CI coloured by verdict, the numbers, per-class AP deltas. Copied
   // into the Report; may be null.
   const Comparison* comparison = nullptr;
+  // What the run's COCO stats and PR curves match on (with a run): boxes or
+  // instance masks. The table should come from the same (ComputeMetrics
+  // with this iou_type) for its rows to tell the same story.
+  IouType iou_type = IouType::kBbox;
 };
 
 // Builds the report of `table`: its summary, histograms of `confidence` and

@@ -360,9 +360,16 @@ absl::StatusOr<Comparison> CompareRuns(const ModelRun& base,
   SLICEKIT_ASSIGN_OR_RETURN(
       const internal::AlignedRuns runs,
       internal::AlignRuns(base, new_run, options.missing_as_no_predictions));
-  absl::StatusOr<Evaluator> base_eval = Evaluator::Create(&runs.base);
+  if (options.base_thresholds.iou_type != options.new_thresholds.iou_type) {
+    return absl::InvalidArgumentError(
+        "base_thresholds and new_thresholds differ in iou_type: compare runs "
+        "matched the same way");
+  }
+  absl::StatusOr<Evaluator> base_eval =
+      Evaluator::Create(&runs.base, options.base_thresholds.iou_type);
   if (!base_eval.ok()) return Prefixed(base_eval.status(), "base run: ");
-  absl::StatusOr<Evaluator> new_eval = Evaluator::Create(&runs.new_run);
+  absl::StatusOr<Evaluator> new_eval =
+      Evaluator::Create(&runs.new_run, options.new_thresholds.iou_type);
   if (!new_eval.ok()) return Prefixed(new_eval.status(), "new run: ");
   absl::StatusOr<RunMetrics> base_metrics =
       base_eval->Compute(options.base_thresholds);

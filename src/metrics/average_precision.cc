@@ -30,6 +30,24 @@ constexpr int kR = kCocoRecallThresholds;
 constexpr int kA = kCocoAreaRanges;
 constexpr int kM = kCocoMaxDetsSettings;
 
+// pycocotools' Params per iouType, as slots of CocoEvaluation's arrays:
+// which area ranges and maxDets settings exist, and how many detections of
+// an (image, class) are matched (maxDets[-1]). Keypoints have no "small"
+// range and one setting, maxDets 20, in the last slot; the slots they lack
+// stay -1.
+struct TypeParams {
+  std::array<bool, kA> area;
+  std::array<int, kM> max_dets;  // 0: no such setting
+  uint32_t matched;
+};
+
+TypeParams ParamsOf(IouType type) {
+  if (type == IouType::kKeypoints) {
+    return {{true, false, true, true}, {0, 0, 20}, 20};
+  }
+  return {{true, true, true, true}, {1, 10, 100}, kCocoMaxDets};
+}
+
 // numpy.spacing(1): the epsilon in pycocotools' precision denominator.
 constexpr double kSpacingOne = 0x1p-52;
 
@@ -128,6 +146,79 @@ ClassSweep SweepSorted(int32_t class_index, int64_t num_gt,
   return sweep;
 }
 
+// summarize(): the stats and per-class AP of an accumulated evaluation.
+void Summarize(CocoEvaluation* e) {
+  const int num_classes = e->num_classes;
+  // summarize(): means over the defined (> -1) entries; t_only and k_only
+  // (-1: all) narrow them to one IoU threshold or class.
+  auto mean_precision = [&](int t_only, int k_only, int a, int m) {
+    const int k_begin = k_only < 0 ? 0 : k_only;
+    const int k_end = k_only < 0 ? num_classes : k_only + 1;
+    double sum = 0;
+    int64_t n = 0;
+    for (int t = t_only < 0 ? 0 : t_only; t < (t_only < 0 ? kT : t_only + 1);
+         ++t) {
+      for (int r = 0; r < kR; ++r) {
+        for (int k = k_begin; k < k_end; ++k) {
+          const double v = e->Precision(t, r, k, a, m);
+          if (v > -1) {
+            sum += v;
+            ++n;
+          }
+        }
+      }
+    }
+    return n > 0 ? sum / static_cast<double>(n) : -1.0;
+  };
+  auto mean_recall = [&](int k_only, int a, int m, int t_only = -1) {
+    const int k_begin = k_only < 0 ? 0 : k_only;
+    const int k_end = k_only < 0 ? num_classes : k_only + 1;
+    double sum = 0;
+    int64_t n = 0;
+    for (int t = t_only < 0 ? 0 : t_only; t < (t_only < 0 ? kT : t_only + 1);
+         ++t) {
+      for (int k = k_begin; k < k_end; ++k) {
+        const double v = e->Recall(t, k, a, m);
+        if (v > -1) {
+          sum += v;
+          ++n;
+        }
+      }
+    }
+    return n > 0 ? sum / static_cast<double>(n) : -1.0;
+  };
+  e->stats[kCocoAp] = mean_precision(-1, -1, 0, 2);
+  e->stats[kCocoAp50] = mean_precision(0, -1, 0, 2);
+  e->stats[kCocoAp75] = mean_precision(5, -1, 0, 2);
+  if (e->iou_type == IouType::kKeypoints) {
+    // _summarizeKps: AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl.
+    e->num_stats = 10;
+    e->stats[3] = mean_precision(-1, -1, 2, 2);
+    e->stats[4] = mean_precision(-1, -1, 3, 2);
+    e->stats[5] = mean_recall(-1, 0, 2);
+    e->stats[6] = mean_recall(-1, 0, 2, 0);
+    e->stats[7] = mean_recall(-1, 0, 2, 5);
+    e->stats[8] = mean_recall(-1, 2, 2);
+    e->stats[9] = mean_recall(-1, 3, 2);
+    e->stats[10] = e->stats[11] = -1;
+  } else {
+    for (int a = 1; a < kA; ++a) {
+      e->stats[kCocoApSmall + a - 1] = mean_precision(-1, -1, a, 2);
+      e->stats[kCocoArSmall + a - 1] = mean_recall(-1, a, 2);
+    }
+    for (int m = 0; m < kM; ++m) {
+      e->stats[kCocoAr1 + m] = mean_recall(-1, 0, m);
+    }
+  }
+  for (int k = 0; k < num_classes; ++k) {
+    CocoClassAp& class_ap = e->classes[k];
+    class_ap.ap = mean_precision(-1, k, 0, 2);
+    class_ap.ap50 = mean_precision(0, k, 0, 2);
+    class_ap.ap75 = mean_precision(5, k, 0, 2);
+    class_ap.ar100 = mean_recall(k, 0, 2);
+  }
+}
+
 }  // namespace
 
 double CocoIouThreshold(int t) {
@@ -163,8 +254,9 @@ int CocoMaxDetsSetting(int m) {
   return kMaxDets[m];
 }
 
-std::string CocoStatLine(int i, double value) {
-  // summarize()'s (ap, iouThr, areaRng, maxDets) per stat.
+std::string CocoStatLine(int i, double value, IouType iou_type) {
+  // summarize()'s (ap, iouThr, areaRng, maxDets) per stat: _summarizeDets
+  // or, for keypoints, _summarizeKps.
   struct Spec {
     bool ap;
     const char* iou;
@@ -179,7 +271,15 @@ std::string CocoStatLine(int i, double value) {
       {false, "0.50:0.95", 0, 100}, {false, "0.50:0.95", 1, 100},
       {false, "0.50:0.95", 2, 100}, {false, "0.50:0.95", 3, 100},
   };
-  const Spec& s = kSpecs[i];
+  static constexpr Spec kKeypointSpecs[10] = {
+      {true, "0.50:0.95", 0, 20},  {true, "0.50", 0, 20},
+      {true, "0.75", 0, 20},       {true, "0.50:0.95", 2, 20},
+      {true, "0.50:0.95", 3, 20},  {false, "0.50:0.95", 0, 20},
+      {false, "0.50", 0, 20},      {false, "0.75", 0, 20},
+      {false, "0.50:0.95", 2, 20}, {false, "0.50:0.95", 3, 20},
+  };
+  const Spec& s =
+      iou_type == IouType::kKeypoints ? kKeypointSpecs[i] : kSpecs[i];
   return absl::StrFormat(
       " %-18s %s @[ IoU=%-9s | area=%6s | maxDets=%3d ] = %.3f",
       s.ap ? "Average Precision" : "Average Recall", s.ap ? "(AP)" : "(AR)",
@@ -191,17 +291,19 @@ CocoEvaluator CocoEvaluator::Create(const Evaluator& evaluator) {
   CocoEvaluator c;
   c.num_classes_ = static_cast<int>(run.classes.size());
   c.num_rows_ = run.rows.size();
+  c.iou_type_ = evaluator.iou_type_;
+  const TypeParams params = ParamsOf(c.iou_type_);
+  const bool keypoints = c.iou_type_ == IouType::kKeypoints;
   std::vector<std::vector<Detection>> dets(run.classes.size());
   std::vector<std::vector<GroundTruthCount>> gts(run.classes.size());
 
   std::vector<double> gt_area, det_area, permuted;
-  std::vector<uint8_t> crowd, ignored, permuted_crowd, gt_matched;
+  std::vector<uint8_t> crowd, flagged, ignored, permuted_crowd, gt_matched;
   std::vector<uint32_t> order;
   std::vector<int32_t> match;
   for (const Evaluator::Group& g : evaluator.groups_) {
     const DataRow& row = run.rows[g.row];
-    const uint32_t num_dets =
-        std::min<uint32_t>(g.num_pred, static_cast<uint32_t>(kCocoMaxDets));
+    const uint32_t num_dets = std::min<uint32_t>(g.num_pred, params.matched);
     const uint32_t num_gts = g.num_gt;
     const uint32_t* sources = evaluator.gt_order_.data() + g.gt_begin;
     // The Evaluator's columns: crowd IoUs are intersection over detection
@@ -209,10 +311,14 @@ CocoEvaluator CocoEvaluator::Create(const Evaluator& evaluator) {
     const double* ious = evaluator.ious_.data() + g.iou_begin;
     gt_area.resize(num_gts);
     crowd.resize(num_gts);
+    flagged.resize(num_gts);
     for (uint32_t k = 0; k < num_gts; ++k) {
       const GroundTruth& gt = row.ground_truths[sources[k]];
       gt_area[k] = gt.area.value_or(gt.box.w * gt.box.h);
       crowd[k] = gt.iscrowd;
+      // _prepare's gt['ignore']: crowd, or for keypoints none labelled.
+      flagged[k] =
+          gt.iscrowd || (keypoints && internal::CocoNumKeypoints(gt) == 0);
     }
     std::vector<Detection>& out = dets[g.class_index];
     const size_t first_det = out.size();
@@ -220,16 +326,16 @@ CocoEvaluator CocoEvaluator::Create(const Evaluator& evaluator) {
     for (uint32_t d = 0; d < num_dets; ++d) {
       const Prediction& p =
           row.predictions[evaluator.pred_order_[g.pred_begin + d]];
-      // loadRes sets a detection's area to w * h.
-      det_area[d] = p.box.w * p.box.h;
+      det_area[d] = internal::CocoDetectionArea(p);
       out.push_back({p.confidence, static_cast<uint32_t>(g.row), d, {}, {}});
     }
     GroundTruthCount count{static_cast<uint32_t>(g.row), {}};
     for (int a = 0; a < kA; ++a) {
+      if (!params.area[a]) continue;
       const double lo = CocoAreaMin(a), hi = CocoAreaMax(a);
       ignored.resize(num_gts);
       for (uint32_t k = 0; k < num_gts; ++k) {
-        ignored[k] = crowd[k] || gt_area[k] < lo || gt_area[k] > hi;
+        ignored[k] = flagged[k] || gt_area[k] < lo || gt_area[k] > hi;
       }
       // evaluateImg's GT order for this range: regular GTs, then ignored
       // ones, each in annotation order (a stable sort on the flag).
@@ -316,6 +422,7 @@ absl::StatusOr<CocoEvaluator> CocoEvaluator::Restrict(
   CocoEvaluator c;
   c.num_classes_ = num_classes_;
   c.num_rows_ = num_rows_;
+  c.iou_type_ = iou_type_;
   c.detection_begin_.push_back(0);
   c.ground_truth_begin_.push_back(0);
   for (int k = 0; k < num_classes_; ++k) {
@@ -340,6 +447,8 @@ CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
   const int num_classes = num_classes_;
   CocoEvaluation e;
   e.num_classes = num_classes;
+  e.iou_type = iou_type_;
+  const TypeParams params = ParamsOf(iou_type_);
   e.num_images = rows == nullptr ? static_cast<int64_t>(num_rows_)
                                  : static_cast<int64_t>(rows->Count());
   const size_t pr_size = size_t{kT} * kR * num_classes * kA * kM;
@@ -376,7 +485,8 @@ CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
     }
     class_ap.num_ground_truths = npig[0];
     for (int m = 0; m < kM; ++m) {
-      const uint32_t max_dets = static_cast<uint32_t>(CocoMaxDetsSetting(m));
+      if (params.max_dets[m] == 0) continue;
+      const uint32_t max_dets = static_cast<uint32_t>(params.max_dets[m]);
       list.clear();
       for (size_t i = detection_begin_[k]; i < detection_begin_[k + 1]; ++i) {
         const Detection& d = detections_[i];
@@ -432,58 +542,7 @@ CocoEvaluation CocoEvaluator::EvaluateImpl(const Selection* rows) const {
     }
   }
 
-  // summarize(): means over the defined (> -1) entries; t_only and k_only
-  // (-1: all) narrow them to one IoU threshold or class.
-  auto mean_precision = [&](int t_only, int k_only, int a, int m) {
-    const int k_begin = k_only < 0 ? 0 : k_only;
-    const int k_end = k_only < 0 ? num_classes : k_only + 1;
-    double sum = 0;
-    int64_t n = 0;
-    for (int t = t_only < 0 ? 0 : t_only; t < (t_only < 0 ? kT : t_only + 1);
-         ++t) {
-      for (int r = 0; r < kR; ++r) {
-        for (int k = k_begin; k < k_end; ++k) {
-          const double v = e.precision[pr_index(t, r, k, a, m)];
-          if (v > -1) {
-            sum += v;
-            ++n;
-          }
-        }
-      }
-    }
-    return n > 0 ? sum / static_cast<double>(n) : -1.0;
-  };
-  auto mean_recall = [&](int k_only, int a, int m) {
-    const int k_begin = k_only < 0 ? 0 : k_only;
-    const int k_end = k_only < 0 ? num_classes : k_only + 1;
-    double sum = 0;
-    int64_t n = 0;
-    for (int t = 0; t < kT; ++t) {
-      for (int k = k_begin; k < k_end; ++k) {
-        const double v = e.recall[recall_index(t, k, a, m)];
-        if (v > -1) {
-          sum += v;
-          ++n;
-        }
-      }
-    }
-    return n > 0 ? sum / static_cast<double>(n) : -1.0;
-  };
-  e.stats[kCocoAp] = mean_precision(-1, -1, 0, 2);
-  e.stats[kCocoAp50] = mean_precision(0, -1, 0, 2);
-  e.stats[kCocoAp75] = mean_precision(5, -1, 0, 2);
-  for (int a = 1; a < kA; ++a) {
-    e.stats[kCocoApSmall + a - 1] = mean_precision(-1, -1, a, 2);
-    e.stats[kCocoArSmall + a - 1] = mean_recall(-1, a, 2);
-  }
-  for (int m = 0; m < kM; ++m) e.stats[kCocoAr1 + m] = mean_recall(-1, 0, m);
-  for (int k = 0; k < num_classes; ++k) {
-    CocoClassAp& class_ap = e.classes[k];
-    class_ap.ap = mean_precision(-1, k, 0, 2);
-    class_ap.ap50 = mean_precision(0, k, 0, 2);
-    class_ap.ap75 = mean_precision(5, k, 0, 2);
-    class_ap.ar100 = mean_recall(k, 0, 2);
-  }
+  Summarize(&e);
   return e;
 }
 
@@ -557,8 +616,10 @@ absl::StatusOr<std::vector<ClassSweep>> CocoEvaluator::Sweep(
   return sweeps;
 }
 
-absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run) {
-  SLICEKIT_ASSIGN_OR_RETURN(Evaluator evaluator, Evaluator::Create(&run));
+absl::StatusOr<CocoEvaluation> EvaluateCoco(const ModelRun& run,
+                                            IouType iou_type) {
+  SLICEKIT_ASSIGN_OR_RETURN(Evaluator evaluator,
+                            Evaluator::Create(&run, iou_type));
   return CocoEvaluator::Create(evaluator).Evaluate();
 }
 

@@ -10,10 +10,12 @@
 #include "slicekit/coco.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -26,6 +28,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
+#include "slicekit/metrics.h"
+#include "src/metrics/coco_rle.h"
 #include "src/util/file_buffer.h"
 
 namespace slicekit {
@@ -366,6 +370,298 @@ bool GetOptionalNumber(const simdjson::dom::object& object, const char* field,
   return true;
 }
 
+// ---- Segmentation ----
+
+// An image's `height` and `width` when both are positive integers (0 where
+// not): the size of its masks.
+struct ImageSize {
+  uint32_t h = 0;
+  uint32_t w = 0;
+  bool known() const { return h > 0 && w > 0; }
+};
+
+ImageSize ReadImageSize(const simdjson::dom::object& im) {
+  ImageSize size;
+  uint32_t* out[2] = {&size.h, &size.w};
+  static constexpr const char* kFields[2] = {"height", "width"};
+  for (int k = 0; k < 2; ++k) {
+    std::optional<Element> v = Find(im, kFields[k]);
+    int64_t n = 0;
+    if (!v) return {};
+    if (v->get_int64().get(n) != simdjson::SUCCESS) {
+      const double d = NumberValue(*v);
+      if (!IsNumber(*v) || d != std::floor(d) || !(std::fabs(d) < 9e15)) {
+        return {};
+      }
+      n = static_cast<int64_t>(d);
+    }
+    if (n <= 0 || n > std::numeric_limits<uint32_t>::max()) return {};
+    *out[k] = static_cast<uint32_t>(n);
+  }
+  return size;
+}
+
+// A mask's RLE checked and kept as COCO's compressed string.
+bool KeepMask(const absl::StatusOr<internal::Rle>& rle, absl::string_view field,
+              std::optional<Mask>* mask, Context* ctx) {
+  if (!rle.ok()) return ctx->Fail(field, rle.status().message());
+  *mask = Mask{rle->h, rle->w, internal::RleToString(*rle)};
+  return true;
+}
+
+// COCO polygons: a list of parts [x0, y0, x1, y1, ...], each rasterized as
+// pycocotools' frPoly does, then merged. pycocotools reads the list as
+// boxes [x, y, w, h] when its first part has 4 numbers; so does this.
+bool ReadPolygons(const simdjson::dom::array& parts, ImageSize size,
+                  std::optional<Mask>* mask, Context* ctx) {
+  if (!size.known()) {
+    return ctx->Fail("segmentation",
+                     "polygons need the image's height and width");
+  }
+  if (parts.size() == 0) return ctx->Fail("segmentation", "no polygons");
+  std::vector<internal::Rle> rles;
+  std::vector<double> xy;
+  bool boxes = false;
+  size_t p = 0;
+  for (Element part : parts) {
+    const std::string field = absl::StrCat("segmentation[", p, "]");
+    simdjson::dom::array coords;
+    if (part.get_array().get(coords) != simdjson::SUCCESS) {
+      return ctx->Fail(field, absl::StrCat("not a polygon (", Dump(part), ")"));
+    }
+    if (p++ == 0) boxes = coords.size() == 4;
+    xy.clear();
+    for (Element c : coords) {
+      if (!IsNumber(c)) {
+        return ctx->Fail(
+            field, absl::StrCat("coordinate ", xy.size(), " is not a number (",
+                                Dump(c), ")"));
+      }
+      xy.push_back(NumberValue(c));
+    }
+    if (boxes && xy.size() != 4) {
+      return ctx->Fail(field, absl::StrCat(xy.size(),
+                                           " numbers where the first part's "
+                                           "4 make the list boxes [x, y, w, "
+                                           "h]"));
+    }
+    if (boxes) {
+      const double x0 = xy[0], y0 = xy[1], x1 = xy[0] + xy[2],
+                   y1 = xy[1] + xy[3];
+      xy = {x0, y0, x0, y1, x1, y1, x1, y0};
+    } else if (xy.empty() || xy.size() % 2 != 0) {
+      return ctx->Fail(field, absl::StrCat("a polygon needs an even, nonzero "
+                                           "number of coordinates, not ",
+                                           xy.size()));
+    }
+    absl::StatusOr<internal::Rle> rle =
+        internal::RleFromPolygon(xy, size.h, size.w);
+    if (!rle.ok()) return ctx->Fail(field, rle.status().message());
+    rles.push_back(*std::move(rle));
+  }
+  return KeepMask(internal::RleMerge(rles, /*intersect=*/false), "segmentation",
+                  mask, ctx);
+}
+
+// A COCO RLE object {size: [h, w], counts}: `counts` a list of run lengths
+// (uncompressed, as crowd regions are given) or COCO's compressed string.
+bool ReadRleObject(const simdjson::dom::object& object, ImageSize size,
+                   std::optional<Mask>* mask, Context* ctx) {
+  std::optional<Element> size_v = Find(object, "size");
+  simdjson::dom::array dims;
+  int64_t hw[2] = {-1, -1};
+  if (size_v && size_v->get_array().get(dims) == simdjson::SUCCESS &&
+      dims.size() == 2) {
+    int k = 0;
+    for (Element e : dims) {
+      if (e.get_int64().get(hw[k]) != simdjson::SUCCESS) hw[k] = -1;
+      ++k;
+    }
+  }
+  if (hw[0] < 0 || hw[1] < 0 || hw[0] > std::numeric_limits<uint32_t>::max() ||
+      hw[1] > std::numeric_limits<uint32_t>::max()) {
+    return ctx->Fail(
+        "segmentation.size",
+        size_v ? absl::StrCat("not [height, width] (", Dump(*size_v), ")")
+               : "missing required field");
+  }
+  const uint32_t h = static_cast<uint32_t>(hw[0]);
+  const uint32_t w = static_cast<uint32_t>(hw[1]);
+  if (size.known() && (h != size.h || w != size.w)) {
+    return ctx->Fail(
+        "segmentation.size",
+        absl::StrCat("[", h, ", ", w, "] differs from the image's [", size.h,
+                     ", ", size.w, "]"));
+  }
+  std::optional<Element> counts = Find(object, "counts");
+  if (!counts)
+    return ctx->Fail("segmentation.counts", "missing required field");
+  std::string_view text;
+  if (counts->get_string().get(text) == simdjson::SUCCESS) {
+    absl::StatusOr<internal::Rle> rle = internal::RleFromString(text, h, w);
+    if (!rle.ok())
+      return ctx->Fail("segmentation.counts", rle.status().message());
+    *mask = Mask{h, w, std::string(text)};
+    return true;
+  }
+  simdjson::dom::array list;
+  if (counts->get_array().get(list) != simdjson::SUCCESS) {
+    return ctx->Fail("segmentation.counts",
+                     absl::StrCat("not a compressed string or a list of run "
+                                  "lengths (",
+                                  Dump(*counts), ")"));
+  }
+  std::vector<uint64_t> runs;
+  runs.reserve(list.size());
+  for (Element e : list) {
+    int64_t n = 0;
+    if (e.get_int64().get(n) != simdjson::SUCCESS || n < 0) {
+      return ctx->Fail(
+          "segmentation.counts",
+          absl::StrCat("count ", runs.size(),
+                       " is not a non-negative integer (", Dump(e), ")"));
+    }
+    runs.push_back(static_cast<uint64_t>(n));
+  }
+  return KeepMask(internal::RleFromCounts(h, w, runs), "segmentation.counts",
+                  mask, ctx);
+}
+
+// An optional `segmentation`: polygons or an RLE object (absent or null:
+// no mask).
+bool GetSegmentation(const simdjson::dom::object& o, ImageSize size,
+                     std::optional<Mask>* mask, Context* ctx) {
+  std::optional<Element> v = Find(o, "segmentation");
+  if (!v || v->is_null()) return true;
+  simdjson::dom::array parts;
+  if (v->get_array().get(parts) == simdjson::SUCCESS) {
+    return ReadPolygons(parts, size, mask, ctx);
+  }
+  simdjson::dom::object rle;
+  if (v->get_object().get(rle) == simdjson::SUCCESS) {
+    return ReadRleObject(rle, size, mask, ctx);
+  }
+  return ctx->Fail(
+      "segmentation",
+      absl::StrCat("not a list of polygons or an RLE object (", Dump(*v), ")"));
+}
+
+// The box and area pycocotools' loadRes derives from a result's mask when
+// it has no bbox.
+void BoxFromMask(const Mask& mask, Box* box, std::optional<double>* area) {
+  absl::StatusOr<internal::Rle> rle =
+      internal::RleFromString(mask.counts, mask.height, mask.width);
+  if (!rle.ok()) return;  // checked when read
+  const std::array<double, 4> b = internal::RleToBbox(*rle);
+  *box = Box{b[0], b[1], b[2], b[3]};
+  *area = static_cast<double>(internal::RleArea(*rle));
+}
+
+// ---- Keypoints ----
+
+// A category's optional `keypoints` (names) and `skeleton` (1-based index
+// pairs); sigmas are COCO's person ones for 17 keypoints.
+bool GetKeypointSchema(const simdjson::dom::object& c, KeypointSchema* out,
+                       Context* ctx) {
+  std::optional<Element> names = Find(c, "keypoints");
+  if (!names || names->is_null()) return true;
+  simdjson::dom::array list;
+  if (names->get_array().get(list) != simdjson::SUCCESS) {
+    return ctx->Fail("keypoints",
+                     absl::StrCat("not a list of names (", Dump(*names), ")"));
+  }
+  for (Element e : list) {
+    std::string_view name;
+    if (e.get_string().get(name) != simdjson::SUCCESS) {
+      return ctx->Fail("keypoints",
+                       absl::StrCat("name ", out->names.size(),
+                                    " is not a string (", Dump(e), ")"));
+    }
+    out->names.emplace_back(name);
+  }
+  const int64_t k = static_cast<int64_t>(out->names.size());
+  if (k == 17) out->sigmas = CocoPersonKeypointSigmas();
+  std::optional<Element> skeleton = Find(c, "skeleton");
+  if (!skeleton || skeleton->is_null()) return true;
+  simdjson::dom::array edges;
+  if (skeleton->get_array().get(edges) != simdjson::SUCCESS) {
+    return ctx->Fail("skeleton", "not a list of [a, b] pairs");
+  }
+  for (Element edge : edges) {
+    simdjson::dom::array pair;
+    int64_t ab[2] = {0, 0};
+    int n = 0;
+    if (edge.get_array().get(pair) == simdjson::SUCCESS && pair.size() == 2) {
+      for (Element v : pair) {
+        if (v.get_int64().get(ab[n]) != simdjson::SUCCESS) ab[n] = 0;
+        ++n;
+      }
+    }
+    if (ab[0] < 1 || ab[0] > k || ab[1] < 1 || ab[1] > k) {
+      return ctx->Fail("skeleton",
+                       absl::StrCat("edge ", out->skeleton.size(),
+                                    " is not a pair of keypoint numbers 1..", k,
+                                    " (", Dump(edge), ")"));
+    }
+    out->skeleton.emplace_back(static_cast<int32_t>(ab[0]),
+                               static_cast<int32_t>(ab[1]));
+  }
+  return true;
+}
+
+// An optional `keypoints` list of 3 numbers per keypoint of the class;
+// `labels`: the third of each is a v of 0, 1 or 2 (ground truth), else a
+// score.
+bool GetKeypoints(const simdjson::dom::object& o, const KeypointSchema* schema,
+                  bool labels, std::vector<double>* out, Context* ctx) {
+  std::optional<Element> v = Find(o, "keypoints");
+  if (!v || v->is_null()) return true;
+  simdjson::dom::array list;
+  if (v->get_array().get(list) != simdjson::SUCCESS) {
+    return ctx->Fail("keypoints",
+                     absl::StrCat("not a list of numbers (", Dump(*v), ")"));
+  }
+  const size_t k = schema == nullptr ? 0 : schema->names.size();
+  if (k == 0) {
+    return ctx->Fail("keypoints", "the category has no keypoints");
+  }
+  if (list.size() != 3 * k) {
+    return ctx->Fail(
+        "keypoints",
+        absl::StrCat(list.size(), " numbers, not 3 x ", k,
+                     " (x, y, v for each of the category's ", "keypoints)"));
+  }
+  out->reserve(3 * k);
+  for (Element e : list) {
+    if (!IsNumber(e)) {
+      return ctx->Fail("keypoints",
+                       absl::StrCat("number ", out->size(),
+                                    " is not a number (", Dump(e), ")"));
+    }
+    const double x = NumberValue(e);
+    if (labels && out->size() % 3 == 2 && x != 0 && x != 1 && x != 2) {
+      return ctx->Fail("keypoints",
+                       absl::StrCat("v of keypoint ", out->size() / 3,
+                                    " is not 0, 1 or 2 (", x, ")"));
+    }
+    out->push_back(x);
+  }
+  return true;
+}
+
+// The box and area pycocotools' loadRes derives from a keypoint result
+// without a bbox: the extent of all its keypoints.
+void BoxFromKeypoints(const std::vector<double>& kps, Box* box,
+                      std::optional<double>* area) {
+  double x0 = kps[0], x1 = kps[0], y0 = kps[1], y1 = kps[1];
+  for (size_t i = 0; i + 1 < kps.size(); i += 3) {
+    x0 = std::min(x0, kps[i]), x1 = std::max(x1, kps[i]);
+    y0 = std::min(y0, kps[i + 1]), y1 = std::max(y1, kps[i + 1]);
+  }
+  *box = Box{x0, y0, x1 - x0, y1 - y0};
+  *area = (x1 - x0) * (y1 - y0);
+}
+
 class Importer {
  public:
   explicit Importer(const ImportOptions& options) : options_(options) {}
@@ -505,9 +801,16 @@ class Importer {
       if (ok && category_names.contains(*name)) {
         ok = ctx.Fail("name", absl::StrCat("duplicate (\"", *name, "\")"));
       }
+      KeypointSchema schema;
+      ok = ok && GetKeypointSchema(c, &schema, &ctx);
       if (!Handle(ctx, ok, &report_.skipped_categories)) {
         if (!error_.ok()) return error_;
         continue;
+      }
+      // run->keypoints is parallel to the classes once any class has some.
+      if (!schema.names.empty() || !run->keypoints.empty()) {
+        run->keypoints.resize(run->classes.size());
+        run->keypoints.push_back(std::move(schema));
       }
       category_index_[id] = static_cast<int32_t>(run->classes.size());
       category_names.insert(*name);
@@ -542,6 +845,7 @@ class Importer {
       }
       row.data_row_id = absl::StrCat(id);
       image_index_[id] = static_cast<int32_t>(run->rows.size());
+      image_size_.push_back(ReadImageSize(im));
       run->rows.push_back(std::move(row));
     }
     return absl::OkStatus();
@@ -615,6 +919,19 @@ class Importer {
       ok = ok && GetBox(a, &g.box, &ctx);
       ok = ok && GetCrowd(a, &crowd, &ctx);
       ok = ok && GetArea(a, &g.area, &ctx);
+      ok = ok && GetSegmentation(a, image_size_[row], &g.mask, &ctx);
+      ok = ok && GetKeypoints(a, Schema(*run, g.class_index), true,
+                              &g.keypoints, &ctx);
+      if (ok && !g.keypoints.empty()) {
+        int64_t n = 0;
+        ok = GetInt(a, "num_keypoints", false, &n, &ctx);
+        if (ok && Find(a, "num_keypoints")) {
+          if (n < 0) {
+            ok = ctx.Fail("num_keypoints", absl::StrCat("negative (", n, ")"));
+          }
+          g.num_keypoints = n;
+        }
+      }
       if (!Handle(ctx, ok, &report_.skipped_annotations)) {
         if (!error_.ok()) return error_;
         continue;
@@ -637,7 +954,18 @@ class Importer {
       bool ok = e.get_object().get(d) == simdjson::SUCCESS ||
                 ctx.Fail("detection", "not an object");
       ok = ok && ImageAndClass(d, &ctx, &row, &p.class_index);
-      ok = ok && GetBox(d, &p.box, &ctx);
+      ok = ok && GetSegmentation(d, image_size_[row], &p.mask, &ctx);
+      ok = ok && GetKeypoints(d, Schema(*run, p.class_index), false,
+                              &p.keypoints, &ctx);
+      // A result with a mask or keypoints may leave out its bbox (loadRes
+      // derives it).
+      if (ok && p.mask && !Find(d, "bbox")) {
+        BoxFromMask(*p.mask, &p.box, &p.area);
+      } else if (ok && !p.keypoints.empty() && !Find(d, "bbox")) {
+        BoxFromKeypoints(p.keypoints, &p.box, &p.area);
+      } else {
+        ok = ok && GetBox(d, &p.box, &ctx);
+      }
       std::optional<double> score;
       ok = ok && GetOptionalNumber(d, "score", &score, &ctx);
       if (ok && score) {
@@ -662,6 +990,14 @@ class Importer {
   // By COCO id: the run's class and row.
   absl::flat_hash_map<int64_t, int32_t> category_index_;
   absl::flat_hash_map<int64_t, int32_t> image_index_;
+  // By row: the image's size for masks.
+  std::vector<ImageSize> image_size_;
+
+  // The keypoints of class `c`, or null.
+  static const KeypointSchema* Schema(const ModelRun& run, int32_t c) {
+    return c < static_cast<int32_t>(run.keypoints.size()) ? &run.keypoints[c]
+                                                          : nullptr;
+  }
 };
 
 std::string BaseName(const std::string& path) {

@@ -9,7 +9,23 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "slicekit/model_run.h"
+
 namespace slicekit::internal {
+
+// The area COCO's area ranges test for a detection: as loadRes sets it, w *
+// h of its box unless the prediction says otherwise (a mask-only result).
+inline double CocoDetectionArea(const Prediction& p) {
+  return p.area.value_or(p.box.w * p.box.h);
+}
+
+// A ground truth's `num_keypoints`, or when absent its keypoints with v > 0.
+inline int64_t CocoNumKeypoints(const GroundTruth& g) {
+  if (g.num_keypoints) return *g.num_keypoints;
+  int64_t n = 0;
+  for (size_t i = 2; i < g.keypoints.size(); i += 3) n += g.keypoints[i] > 0;
+  return n;
+}
 
 // Matches detections to ground truths as pycocotools' evaluateImg does.
 // `ious` holds num_dets rows of num_gts IoUs (row-major; for a crowd GT the

@@ -12,20 +12,23 @@
 #include "absl/strings/str_cat.h"
 #include "slicekit/schema.h"
 #include "src/metrics/coco_match.h"
+#include "src/metrics/coco_oks.h"
+#include "src/metrics/coco_rle.h"
 #include "src/util/status_macros.h"
 
 namespace slicekit {
 namespace {
-
-double UnionIou(const Box& d, const Box& g) { return CocoIou(d, g, false); }
 
 // pycocotools' area range "all", [0, 1e5 ** 2]: a GT whose `area` lies
 // outside it is ignored like a crowd box (yet matched at most once, with
 // the ordinary IoU); so is an unmatched detection whose w * h does.
 constexpr double kMaxArea = 1e10;
 bool OutsideAreaRange(double area) { return area < 0 || area > kMaxArea; }
-bool IgnoredGt(const GroundTruth& g) {
-  return g.iscrowd || (g.area.has_value() && OutsideAreaRange(*g.area));
+// Keypoint evaluation also ignores a ground truth without keypoints
+// (pycocotools' _prepare: num_keypoints == 0).
+bool IgnoredGt(const GroundTruth& g, IouType type) {
+  return g.iscrowd || (g.area.has_value() && OutsideAreaRange(*g.area)) ||
+         (type == IouType::kKeypoints && internal::CocoNumKeypoints(g) == 0);
 }
 
 bool ValidBox(const Box& b) {
@@ -147,6 +150,18 @@ absl::Status RowClasses(const DataRow& row, int32_t num_classes,
 
 }  // namespace
 
+const std::vector<double>& CocoPersonKeypointSigmas() {
+  // np.array([.26, .25, ...]) / 10.0, as pycocotools' Params computes them.
+  static const std::vector<double>* const sigmas = [] {
+    auto* s =
+        new std::vector<double>{.26, .25, .25,  .35,  .35, .79, .79, .72, .72,
+                                .62, .62, 1.07, 1.07, .87, .87, .89, .89};
+    for (double& v : *s) v /= 10.0;
+    return s;
+  }();
+  return *sigmas;
+}
+
 double CocoIou(const Box& d, const Box& g, bool crowd) {
   // pycocotools maskApi.c bbIou, operation for operation, so equal IoUs
   // (ties, values exactly at a threshold) compare the same way.
@@ -161,18 +176,132 @@ double CocoIou(const Box& d, const Box& g, bool crowd) {
   return i / u;
 }
 
-absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
+namespace {
+
+// A row's masks, decoded once for segm IoUs (empty for bbox).
+struct RowMasks {
+  std::vector<internal::Rle> gts, preds;
+};
+
+// Decodes the masks of `row`: every object needs one, all of one size.
+absl::Status DecodeRowMasks(const DataRow& row, RowMasks* out) {
+  out->gts.resize(row.ground_truths.size());
+  out->preds.resize(row.predictions.size());
+  const Mask* first = nullptr;
+  std::string first_label;
+  auto decode = [&](const std::optional<Mask>& mask, absl::string_view what,
+                    size_t i, internal::Rle* rle) -> absl::Status {
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+    };
+    if (!mask) return bad("no mask (segm evaluation needs a segmentation)");
+    if (first != nullptr &&
+        (mask->height != first->height || mask->width != first->width)) {
+      return bad(absl::StrCat("mask is ", mask->height, " x ", mask->width,
+                              ", ", first_label, "'s ", first->height, " x ",
+                              first->width));
+    }
+    if (first == nullptr) {
+      first = &*mask;
+      first_label = absl::StrCat(what, "[", i, "]");
+    }
+    absl::StatusOr<internal::Rle> decoded =
+        internal::RleFromString(mask->counts, mask->height, mask->width);
+    if (!decoded.ok())
+      return bad(absl::StrCat("mask: ", decoded.status().message()));
+    *rle = *std::move(decoded);
+    return absl::OkStatus();
+  };
+  for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+    SLICEKIT_RETURN_IF_ERROR(
+        decode(row.ground_truths[i].mask, "ground_truths", i, &out->gts[i]));
+  }
+  for (size_t i = 0; i < row.predictions.size(); ++i) {
+    SLICEKIT_RETURN_IF_ERROR(
+        decode(row.predictions[i].mask, "predictions", i, &out->preds[i]));
+  }
+  return absl::OkStatus();
+}
+
+// Checks that every object of `row` has the keypoints its class's sigmas
+// need (3 numbers per keypoint).
+absl::Status CheckRowKeypoints(const ModelRun& run, const DataRow& row) {
+  auto check = [&](absl::string_view what, size_t i, int32_t c,
+                   const std::vector<double>& kps) -> absl::Status {
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "row ", row.data_row_id, ": ", what, "[", i, "]: ", why));
+    };
+    const size_t k = c < static_cast<int32_t>(run.keypoints.size())
+                         ? run.keypoints[c].sigmas.size()
+                         : 0;
+    if (k == 0) {
+      return bad(absl::StrCat("class \"", run.classes[c],
+                              "\" has no keypoint sigmas (keypoint "
+                              "evaluation needs them)"));
+    }
+    if (kps.size() != 3 * k) {
+      return bad(absl::StrCat(kps.size(), " keypoint numbers, not 3 x ", k,
+                              " for class \"", run.classes[c], "\""));
+    }
+    for (double v : kps) {
+      if (!std::isfinite(v)) return bad("a keypoint number is not finite");
+    }
+    return absl::OkStatus();
+  };
+  for (size_t i = 0; i < row.ground_truths.size(); ++i) {
+    const GroundTruth& g = row.ground_truths[i];
+    SLICEKIT_RETURN_IF_ERROR(
+        check("ground_truths", i, g.class_index, g.keypoints));
+  }
+  for (size_t i = 0; i < row.predictions.size(); ++i) {
+    const Prediction& p = row.predictions[i];
+    SLICEKIT_RETURN_IF_ERROR(
+        check("predictions", i, p.class_index, p.keypoints));
+  }
+  return absl::OkStatus();
+}
+
+// The IoU of prediction p and ground truth g of `row` (their indexes in
+// the row): boxes, the decoded masks when `masks` has them, or OKS;
+// `crowd`: intersection over the prediction's area (not for OKS, which
+// pycocotools computes alike for crowds).
+double PairIou(const ModelRun& run, IouType type, const DataRow& row,
+               const RowMasks& masks, uint32_t p, uint32_t g, bool crowd) {
+  const Prediction& pred = row.predictions[p];
+  const GroundTruth& gt = row.ground_truths[g];
+  if (type == IouType::kKeypoints) {
+    return internal::CocoOks(pred, gt, run.keypoints[gt.class_index].sigmas);
+  }
+  if (!masks.preds.empty()) {
+    return internal::RleIou(masks.preds[p], masks.gts[g], crowd);
+  }
+  return CocoIou(pred.box, gt.box, crowd);
+}
+
+}  // namespace
+
+absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
+                                            IouType iou_type) {
   Evaluator e;
   e.run_ = run;
+  e.iou_type_ = iou_type;
   const int32_t num_classes = static_cast<int32_t>(run->classes.size());
   e.row_group_begin_.reserve(run->rows.size() + 1);
   std::vector<uint32_t> gts, preds;
   std::vector<int32_t> row_classes;
+  RowMasks masks;
   for (size_t r = 0; r < run->rows.size(); ++r) {
     const DataRow& row = run->rows[r];
     e.row_group_begin_.push_back(e.groups_.size());
     SLICEKIT_RETURN_IF_ERROR(RowClasses(row, num_classes, &row_classes));
     if (row_classes.empty()) continue;
+    if (iou_type == IouType::kSegm) {
+      SLICEKIT_RETURN_IF_ERROR(DecodeRowMasks(row, &masks));
+    } else if (iou_type == IouType::kKeypoints) {
+      SLICEKIT_RETURN_IF_ERROR(CheckRowKeypoints(*run, row));
+    }
 
     // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
     gts.resize(row.ground_truths.size());
@@ -181,7 +310,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
       const GroundTruth& x = row.ground_truths[a];
       const GroundTruth& y = row.ground_truths[b];
       if (x.class_index != y.class_index) return x.class_index < y.class_index;
-      return !IgnoredGt(x) && IgnoredGt(y);
+      return !IgnoredGt(x, iou_type) && IgnoredGt(y, iou_type);
     });
     // Confidence descending, ties in source order (a stable sort, rule 2).
     preds.resize(row.predictions.size());
@@ -199,7 +328,7 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
       g.class_index = c;
       g.gt_begin = static_cast<uint32_t>(e.gt_order_.size());
       while (gi < gts.size() && row.ground_truths[gts[gi]].class_index == c) {
-        g.num_crowd += IgnoredGt(row.ground_truths[gts[gi]]) ? 1 : 0;
+        g.num_crowd += IgnoredGt(row.ground_truths[gts[gi]], iou_type) ? 1 : 0;
         e.gt_order_.push_back(gts[gi++]);
         ++g.num_gt;
       }
@@ -210,20 +339,19 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run) {
       }
       g.iou_begin = e.ious_.size();
       const uint32_t first_crowd = g.num_gt - g.num_crowd;
+      const uint32_t* pred_of = e.pred_order_.data() + g.pred_begin;
+      const uint32_t* gt_of = e.gt_order_.data() + g.gt_begin;
       for (uint32_t p = 0; p < g.num_pred; ++p) {
-        const Box& pb = row.predictions[e.pred_order_[g.pred_begin + p]].box;
         for (uint32_t k = 0; k < g.num_gt; ++k) {
-          const GroundTruth& gt =
-              row.ground_truths[e.gt_order_[g.gt_begin + k]];
-          e.ious_.push_back(CocoIou(pb, gt.box, gt.iscrowd));
+          const bool crowd = row.ground_truths[gt_of[k]].iscrowd;
+          e.ious_.push_back(
+              PairIou(*run, iou_type, row, masks, pred_of[p], gt_of[k], crowd));
         }
       }
       for (uint32_t p = 0; p < g.num_pred; ++p) {
-        const Box& pb = row.predictions[e.pred_order_[g.pred_begin + p]].box;
         for (uint32_t k = first_crowd; k < g.num_gt; ++k) {
-          const GroundTruth& gt =
-              row.ground_truths[e.gt_order_[g.gt_begin + k]];
-          e.ious_.push_back(UnionIou(pb, gt.box));
+          e.ious_.push_back(
+              PairIou(*run, iou_type, row, masks, pred_of[p], gt_of[k], false));
         }
       }
       e.num_ious_ +=
@@ -398,7 +526,7 @@ void CountCoco(const GroupView& view, uint32_t kept, double t,
   for (uint32_t p = 0; p < evaluated; ++p) {
     const Prediction& pred = view.pred(p);
     const int32_t match = scratch.match[p];
-    if (match == -1 && OutsideAreaRange(pred.box.w * pred.box.h)) {
+    if (match == -1 && OutsideAreaRange(internal::CocoDetectionArea(pred))) {
       // An unmatched detection outside the area range: ignored.
     } else if (match == -1) {
       ++m.fp;
@@ -462,6 +590,11 @@ GroupMetrics EvaluateGroup(const GroupView& view, const MetricsOptions& options,
 absl::StatusOr<RunMetrics> Evaluator::Compute(
     const MetricsOptions& options) const {
   SLICEKIT_RETURN_IF_ERROR(CheckOptions(options));
+  if (options.iou_type != iou_type_) {
+    return absl::InvalidArgumentError(
+        "options.iou_type differs from the Evaluator's (create one per IoU "
+        "type)");
+  }
   const ModelRun& run = *run_;
   SLICEKIT_ASSIGN_OR_RETURN(const std::vector<double> class_threshold,
                             ClassThresholds(options, run.classes));
@@ -500,7 +633,8 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
 
 absl::StatusOr<RunMetrics> ComputeMetrics(const ModelRun& run,
                                           const MetricsOptions& options) {
-  SLICEKIT_ASSIGN_OR_RETURN(Evaluator e, Evaluator::Create(&run));
+  SLICEKIT_ASSIGN_OR_RETURN(Evaluator e,
+                            Evaluator::Create(&run, options.iou_type));
   return e.Compute(options);
 }
 

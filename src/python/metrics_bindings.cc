@@ -1,6 +1,7 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // Model runs: COCO or NDJSON files matched into a metrics table, the same
 // path as `slicekit eval`, with the GIL released throughout.
+#include <cmath>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +26,50 @@ struct EvalOptions {
   MetricsTableOptions table;
   ImportOptions import;
 };
+
+// iou_type= of load_coco, eval_coco and coco_ap: "bbox" or "segm".
+IouType ParseIouType(const std::string& name) {
+  if (name == "bbox") return IouType::kBbox;
+  if (name == "segm") return IouType::kSegm;
+  if (name == "keypoints") return IouType::kKeypoints;
+  throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+      "unknown iou_type '", name, "' (use 'bbox', 'segm' or 'keypoints')")));
+}
+
+const char* IouTypeName(IouType type) {
+  switch (type) {
+    case IouType::kSegm:
+      return "segm";
+    case IouType::kKeypoints:
+      return "keypoints";
+    default:
+      return "bbox";
+  }
+}
+
+// kpt_oks_sigmas=: the OKS sigmas of every class with that many keypoints.
+absl::Status ApplySigmas(const std::optional<std::vector<double>>& sigmas,
+                         ModelRun* run) {
+  if (!sigmas) return absl::OkStatus();
+  for (double v : *sigmas) {
+    if (!(v > 0) || !std::isfinite(v)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kpt_oks_sigmas must be positive numbers, got ", v));
+    }
+  }
+  size_t fitted = 0;
+  for (KeypointSchema& schema : run->keypoints) {
+    if (schema.names.size() != sigmas->size()) continue;
+    schema.sigmas = *sigmas;
+    ++fitted;
+  }
+  if (fitted == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kpt_oks_sigmas has ", sigmas->size(),
+                     " sigmas; no class of the run has that many keypoints"));
+  }
+  return absl::OkStatus();
+}
 
 EvalOptions MakeOptions(double iou_threshold, double confidence_threshold,
                         const std::string& rule,
@@ -78,7 +123,8 @@ struct PyCocoAp {
 };
 
 RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
-                bool lenient) {
+                bool lenient, IouType iou_type,
+                const std::optional<std::vector<double>>& sigmas) {
   auto state = std::make_shared<RunState>();
   ImportReport report;
   Check([&]() -> absl::Status {
@@ -89,7 +135,9 @@ RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
         ImportCocoFiles(gt, predictions, options, &report);
     if (!run.ok()) return run.status();
     state->run = *std::move(run);
-    absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&state->run);
+    if (absl::Status s = ApplySigmas(sigmas, &state->run); !s.ok()) return s;
+    absl::StatusOr<Evaluator> evaluator =
+        Evaluator::Create(&state->run, iou_type);
     if (!evaluator.ok()) return evaluator.status();
     state->evaluator.emplace(*std::move(evaluator));
     state->coco.emplace(CocoEvaluator::Create(*state->evaluator));
@@ -210,18 +258,20 @@ void BindCocoAp(py::module_& m) {
   py::class_<PyCocoAp>(m, "_CocoAp",
                        "COCO evaluation of a run's images (slicekit.coco_ap "
                        "wraps it as AveragePrecision).")
-      .def_property_readonly("stats",
-                             [](const PyCocoAp& a) {
-                               return std::vector<double>(
-                                   a.evaluation.stats.begin(),
-                                   a.evaluation.stats.end());
-                             })
+      .def_property_readonly(
+          "stats",
+          [](const PyCocoAp& a) {
+            return std::vector<double>(
+                a.evaluation.stats.begin(),
+                a.evaluation.stats.begin() + a.evaluation.num_stats);
+          })
       .def_property_readonly(
           "stat_lines",
           [](const PyCocoAp& a) {
             std::vector<std::string> lines;
-            for (int i = 0; i < 12; ++i) {
-              lines.push_back(CocoStatLine(i, a.evaluation.stats[i]));
+            for (int i = 0; i < a.evaluation.num_stats; ++i) {
+              lines.push_back(CocoStatLine(i, a.evaluation.stats[i],
+                                           a.evaluation.iou_type));
             }
             return lines;
           })
@@ -253,6 +303,13 @@ void BindRun(py::module_& m) {
       "without matching again.")
       .def_property_readonly(
           "num_images", [](const RunState& r) { return r.run.rows.size(); })
+      .def_property_readonly(
+          "iou_type",
+          [](const RunState& r) {
+            return IouTypeName(r.evaluator->iou_type());
+          },
+          "What the run was matched on: 'bbox' or 'segm' (load_coco's "
+          "iou_type).")
       .def_property_readonly("classes",
                              [](const RunState& r) {
                                py::list out;
@@ -275,8 +332,10 @@ void BindRun(py::module_& m) {
             if (label_issues) options.table.label_issues = LabelIssueOptions{};
             absl::StatusOr<Table> table = [&]() -> absl::StatusOr<Table> {
               py::gil_scoped_release release;
+              MetricsOptions metrics_options = options.metrics;
+              metrics_options.iou_type = r->evaluator->iou_type();
               absl::StatusOr<RunMetrics> metrics =
-                  r->evaluator->Compute(options.metrics);
+                  r->evaluator->Compute(metrics_options);
               if (!metrics.ok()) return metrics.status();
               return MetricsToTable(r->run, *metrics, options.table);
             }();
@@ -302,8 +361,10 @@ void BindRun(py::module_& m) {
                             true, false, 65536);
             std::string csv = Value([&]() -> absl::StatusOr<std::string> {
               py::gil_scoped_release release;
+              MetricsOptions metrics_options = options.metrics;
+              metrics_options.iou_type = r->evaluator->iou_type();
               absl::StatusOr<RunMetrics> metrics =
-                  r->evaluator->Compute(options.metrics);
+                  r->evaluator->Compute(metrics_options);
               if (!metrics.ok()) return metrics.status();
               std::ostringstream out;
               absl::Status s = WritePerClassCsv(r->run, *metrics, out);
@@ -323,15 +384,22 @@ void BindRun(py::module_& m) {
       });
   m.def(
       "load_coco",
-      [](py::handle gt, py::handle predictions, bool lenient) {
+      [](py::handle gt, py::handle predictions, bool lenient,
+         const std::string& iou_type,
+         std::optional<std::vector<double>> kpt_oks_sigmas) {
+        const IouType type = ParseIouType(iou_type);
         return LoadCoco(PathArg(gt, "gt"), PathArg(predictions, "predictions"),
-                        lenient);
+                        lenient, type, kpt_oks_sigmas);
       },
       py::arg("gt"), py::arg("predictions"), py::kw_only(),
-      py::arg("lenient") = false,
+      py::arg("lenient") = false, py::arg("iou_type") = "bbox",
+      py::arg("kpt_oks_sigmas") = py::none(),
       "Imports a COCO instances file and a results file and computes every "
       "IoU once: a ModelRun to re-threshold (metrics()) and evaluate "
-      "(coco_ap) without matching again.");
+      "(coco_ap) without matching again. iou_type='segm' matches instance "
+      "masks (the files' `segmentation`) instead of boxes, 'keypoints' "
+      "keypoints by OKS (kpt_oks_sigmas: the sigmas of the classes with that "
+      "many keypoints; default COCO's 17 person sigmas).");
 }
 
 }  // namespace
@@ -345,21 +413,28 @@ void BindMetrics(py::module_& m) {
          double confidence_threshold, const std::string& rule,
          std::map<std::string, double> class_iou_thresholds, int max_detections,
          bool per_class_columns, bool label_issues, bool lenient,
-         size_t chunk_rows) {
+         size_t chunk_rows, const std::string& iou_type,
+         std::optional<std::vector<double>> kpt_oks_sigmas) {
         EvalOptions options =
             MakeOptions(iou_threshold, confidence_threshold, rule,
                         std::move(class_iou_thresholds), max_detections,
                         per_class_columns, lenient, chunk_rows);
         if (label_issues) options.table.label_issues = LabelIssueOptions{};
+        options.metrics.iou_type = ParseIouType(iou_type);
         const std::string gt = PathArg(gt_path, "gt");
         const std::string predictions =
             PathArg(predictions_path, "predictions");
         ImportReport report;
         absl::StatusOr<Table> table = [&] {
           py::gil_scoped_release release;
-          return Evaluate(
-              ImportCocoFiles(gt, predictions, options.import, &report),
-              options);
+          absl::StatusOr<ModelRun> run =
+              ImportCocoFiles(gt, predictions, options.import, &report);
+          if (run.ok()) {
+            if (absl::Status s = ApplySigmas(kpt_oks_sigmas, &*run); !s.ok()) {
+              return absl::StatusOr<Table>(s);
+            }
+          }
+          return Evaluate(run, options);
         }();
         return Finish(std::move(table), report);
       },
@@ -369,9 +444,12 @@ void BindMetrics(py::module_& m) {
       py::arg("class_iou_thresholds") = std::map<std::string, double>{},
       py::arg("max_detections") = 100, py::arg("per_class_columns") = true,
       py::arg("label_issues") = false, py::arg("lenient") = false,
-      py::arg("chunk_rows") = 65536,
+      py::arg("chunk_rows") = 65536, py::arg("iou_type") = "bbox",
+      py::arg("kpt_oks_sigmas") = py::none(),
       "Imports a COCO instances file and a results file, matches them "
-      "(pycocotools' evaluateImg, or rule='labelbox') and returns the "
+      "(pycocotools' evaluateImg, or rule='labelbox'; on boxes, on instance "
+      "masks with iou_type='segm', or by OKS with iou_type='keypoints', "
+      "where pycocotools' maxDets is max_detections=20) and returns the "
       "metrics table (the columns of `slicekit eval`; per-class columns "
       "`fp[car]` unless per_class_columns=False; label_issues=True adds "
       "label_issue_score, the image's highest label issue score, which "

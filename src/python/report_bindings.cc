@@ -37,7 +37,11 @@ ReportArgs MakeReportArgs(py::handle slices, py::handle store,
     a.options.store = a.store.get();
     a.options.org = org;
   }
-  if (!run.is_none()) a.run = run.cast<RunPtr>();
+  if (!run.is_none()) {
+    a.run = run.cast<RunPtr>();
+    // The run's COCO stats match on what it was loaded for.
+    a.options.iou_type = a.run->evaluator->iou_type();
+  }
   return a;
 }
 
@@ -67,7 +71,9 @@ std::string ReportHtml(py::handle table_arg, py::handle slices,
     }
     return Value([&]() -> absl::StatusOr<std::string> {
       py::gil_scoped_release release;
-      absl::StatusOr<RunMetrics> metrics = a.run->evaluator->Compute({});
+      MetricsOptions options;
+      options.iou_type = a.run->evaluator->iou_type();
+      absl::StatusOr<RunMetrics> metrics = a.run->evaluator->Compute(options);
       if (!metrics.ok()) return metrics.status();
       absl::StatusOr<Table> table = MetricsToTable(a.run->run, *metrics);
       if (!table.ok()) return table.status();

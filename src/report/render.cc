@@ -287,13 +287,23 @@ void CocoStats(const Report& report, const ReportSlice& slice,
       {"ar1", "AR maxDets 1"},     {"ar10", "AR maxDets 10"},
       {"ar100", "AR maxDets 100"}, {"ar_small", "AR small"},
       {"ar_medium", "AR medium"},  {"ar_large", "AR large"}};
+  // _summarizeKps' ten, maxDets 20.
+  static constexpr std::pair<const char*, const char*> kKeypointStats[10] = {
+      {"ap", "AP @[.50:.95]"},    {"ap50", "AP @.50"},
+      {"ap75", "AP @.75"},        {"ap_medium", "AP medium"},
+      {"ap_large", "AP large"},   {"ar", "AR @[.50:.95]"},
+      {"ar50", "AR @.50"},        {"ar75", "AR @.75"},
+      {"ar_medium", "AR medium"}, {"ar_large", "AR large"}};
+  const bool keypoints =
+      report.run.has_value() && report.run->iou_type == IouType::kKeypoints;
+  const auto* labels = keypoints ? kKeypointStats : kStats;
   out->append(
       "<h3>COCO AP</h3><div class=\"wide\"><table class=\"coco\"><thead><tr>"
       "<th class=\"text\">stat</th><th>this slice</th><th>all data</th>"
       "</tr></thead><tbody>");
-  for (int i = 0; i < 12; ++i) {
-    absl::StrAppend(out, "<tr data-stat=\"", kStats[i].first,
-                    "\"><td class=\"text\">", kStats[i].second, "</td>");
+  for (int i = 0; i < (keypoints ? 10 : 12); ++i) {
+    absl::StrAppend(out, "<tr data-stat=\"", labels[i].first,
+                    "\"><td class=\"text\">", labels[i].second, "</td>");
     Cell("slice", Stat(slice.coco_stats, i), Ratio(Stat(slice.coco_stats, i)),
          out);
     Cell("all", Stat(report.coco_stats, i), Ratio(Stat(report.coco_stats, i)),
@@ -526,6 +536,11 @@ void AllData(const Report& report, std::string* out) {
                     " data rows, ", Count(report.run->ground_truths),
                     " ground-truth objects, ", Count(report.run->predictions),
                     " predictions, ", Count(report.run->classes), " classes.");
+    if (report.run->iou_type == IouType::kSegm) {
+      out->append(" Matched on instance masks (segm).");
+    } else if (report.run->iou_type == IouType::kKeypoints) {
+      out->append(" Matched on keypoints (OKS).");
+    }
     if (report.run->rows_in_table < report.run->rows) {
       absl::StrAppend(
           out, " Only ", Count(report.run->rows_in_table),

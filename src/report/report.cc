@@ -207,8 +207,9 @@ void AddErrors(const ModelRun& run, const Selection& rows, ReportSlice* slice) {
 
 absl::StatusOr<RunEvaluation> EvaluateRun(const Table& table,
                                           const TableReader& reader,
-                                          const ModelRun& run) {
-  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
+                                          const ModelRun& run,
+                                          IouType iou_type) {
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run, iou_type);
   if (!evaluator.ok()) {
     return absl::Status(
         evaluator.status().code(),
@@ -404,7 +405,8 @@ absl::StatusOr<Report> BuildReport(const Table& table,
   }
   std::optional<RunEvaluation> evaluated;
   if (run != nullptr) {
-    SLICEKIT_ASSIGN_OR_RETURN(evaluated, EvaluateRun(table, reader, *run));
+    SLICEKIT_ASSIGN_OR_RETURN(
+        evaluated, EvaluateRun(table, reader, *run, options.iou_type));
     // All data is the table's rows too, so that it compares with the slices.
     SLICEKIT_ASSIGN_OR_RETURN(
         const CocoEvaluation all,
@@ -441,6 +443,7 @@ absl::StatusOr<Report> BuildReport(const Table& table,
     RunInfo& info = report.run.emplace();
     info.rows = run->rows.size();
     info.classes = run->classes.size();
+    info.iou_type = options.iou_type;
     for (int64_t r : evaluated->run_row) info.rows_in_table += r >= 0;
     for (const DataRow& row : run->rows) {
       info.ground_truths += row.ground_truths.size();

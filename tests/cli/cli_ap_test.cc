@@ -174,6 +174,13 @@ TEST(CliApTest, BadArgumentsAndInputs) {
       {{"--iou", "0.52"},
        1,
        "iou_threshold must be one of COCO's 0.5, 0.55, ..., 0.95, got 0.52"},
+      {{"--iou-type", "mask"},
+       2,
+       "--iou-type must be bbox, segm or keypoints, not 'mask'"},
+      {{"--iou-type", "segm"},
+       1,
+       "row 1000: ground_truths[0]: no mask (segm evaluation needs a "
+       "segmentation)"},
       {{"--pr-curve", "/nonexistent/dir/pr.csv"},
        1,
        "cannot write /nonexistent/dir/pr.csv"},
@@ -192,6 +199,121 @@ TEST(CliApTest, BadArgumentsAndInputs) {
       {"ap", "--gt", "/nonexistent.json", "--pred", DataPath("dets.json")});
   EXPECT_EQ(no_file.exit_code, 1);
   EXPECT_THAT(no_file.error_line(), HasSubstr("/nonexistent.json"));
+}
+
+// `--iou-type segm` on the instance-mask set (tests/data/coco_segm): the
+// stats pycocotools' COCOeval(gt, dt, "segm") gives, and the JSON says
+// which IoU it used; `slicekit eval --iou-type segm` writes rows with
+// evalImgs' counts.
+TEST(CliApTest, SegmMatchesPycocotoolsAndSaysSo) {
+  const std::string dir = absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_segm/");
+  const nlohmann::json oracle =
+      nlohmann::json::parse(ReadFile(dir + "oracle.json"));
+  for (const std::string dets : {"dets.json", "dets_bbox.json"}) {
+    const RunResult r = RunProgram(
+        SLICEKIT_CLI_PATH, {"ap", "--gt", dir + "gt.json", "--pred", dir + dets,
+                            "--iou-type", "segm", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json got = nlohmann::json::parse(r.out);
+    EXPECT_EQ(got["iou_type"], "segm");
+    ExpectStats(got["stats"], oracle[dets]["stats"]);
+  }
+  const RunResult boxes = RunProgram(
+      SLICEKIT_CLI_PATH, {"ap", "--gt", dir + "gt.json", "--pred",
+                          dir + "dets_bbox.json", "--format", "json"});
+  ASSERT_EQ(boxes.exit_code, 0) << boxes.err;
+  EXPECT_EQ(nlohmann::json::parse(boxes.out)["iou_type"], "bbox");
+
+  const std::string out = TempPath("segm_metrics.csv");
+  const RunResult eval = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"eval", "--gt", dir + "gt.json", "--pred", dir + "dets.json", "--out",
+       out, "--iou-type", "segm", "--confidence-threshold", "0"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const std::vector<std::string> lines =
+      absl::StrSplit(ReadFile(out), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 33u);  // header and 32 images
+  const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
+  ASSERT_GE(header.size(), 6u);
+  EXPECT_EQ(header[0], "data_row_id");
+  EXPECT_EQ(header[3], "tp");
+  int checked = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+    const nlohmann::json& want = oracle["dets.json"]["per_image"][f[0]][0];
+    EXPECT_EQ(f[3], absl::StrCat(want[0].get<int>())) << f[0];
+    EXPECT_EQ(f[4], absl::StrCat(want[1].get<int>())) << f[0];
+    EXPECT_EQ(f[5], absl::StrCat(want[2].get<int>())) << f[0];
+    ++checked;
+  }
+  EXPECT_EQ(checked, 32);
+}
+
+// `--iou-type keypoints` (and `--kpt-sigmas`) on tests/data/coco_keypoints:
+// _summarizeKps' ten lines and stats as pycocotools gives them.
+TEST(CliApTest, KeypointsMatchPycocotools) {
+  const std::string dir =
+      absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_keypoints/");
+  const nlohmann::json oracle =
+      nlohmann::json::parse(ReadFile(dir + "oracle.json"));
+  const std::vector<std::string> base = {
+      "ap",         "--gt",     dir + "gt.json", "--pred", dir + "dets.json",
+      "--iou-type", "keypoints"};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--format", "json"});
+  RunResult r = RunProgram(SLICEKIT_CLI_PATH, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json got = nlohmann::json::parse(r.out);
+  EXPECT_EQ(got["iou_type"], "keypoints");
+  ASSERT_EQ(got["stats"].size(), 10u);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_NEAR(got["stats"][i].get<double>(),
+                oracle["default"]["stats"][i].get<double>(), 1e-9);
+  }
+  std::string sigmas;
+  for (const auto& s : oracle["custom_sigmas"]["sigmas"]) {
+    absl::StrAppend(&sigmas, sigmas.empty() ? "" : ",", s.dump());
+  }
+  args.insert(args.end(), {"--kpt-sigmas", sigmas});
+  r = RunProgram(SLICEKIT_CLI_PATH, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  got = nlohmann::json::parse(r.out);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_NEAR(got["stats"][i].get<double>(),
+                oracle["custom_sigmas"]["stats"][i].get<double>(), 1e-9);
+  }
+  const RunResult text = RunProgram(SLICEKIT_CLI_PATH, base);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const std::vector<std::string> lines = absl::StrSplit(text.out, '\n');
+  ASSERT_GT(lines.size(), 11u);
+  EXPECT_THAT(lines[9], StartsWith(" Average Recall     (AR) @[ IoU=0.50:0.95 "
+                                   "| area= large | maxDets= 20 ] = "));
+  EXPECT_EQ(lines[10], "");
+  // `eval --iou-type keypoints` matches at most 20 per (image, class), as
+  // pycocotools' maxDets: its rows hold evalImgs' counts.
+  const std::string out = TempPath("keypoint_metrics.csv");
+  const RunResult eval = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"eval", "--gt", dir + "gt.json", "--pred", dir + "dets.json", "--out",
+       out, "--iou-type", "keypoints", "--confidence-threshold", "0"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const std::vector<std::string> rows =
+      absl::StrSplit(ReadFile(out), '\n', absl::SkipEmpty());
+  ASSERT_EQ(rows.size(), 41u);  // header and 40 images
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const std::vector<std::string> f = absl::StrSplit(rows[i], ',');
+    const nlohmann::json& want = oracle["default"]["per_image"][f[0]][0];
+    EXPECT_EQ(f[3], absl::StrCat(want[0].get<int>())) << f[0];
+    EXPECT_EQ(f[4], absl::StrCat(want[1].get<int>())) << f[0];
+    EXPECT_EQ(f[5], absl::StrCat(want[2].get<int>())) << f[0];
+  }
+  std::vector<std::string> bad = base;
+  bad.insert(bad.end(), {"--kpt-sigmas", "0.1,0.1"});
+  const RunResult wrong = RunProgram(SLICEKIT_CLI_PATH, bad);
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_THAT(wrong.error_line(),
+              HasSubstr("--kpt-sigmas gives 2 sigmas; no class of the run has "
+                        "that many keypoints"));
 }
 
 }  // namespace

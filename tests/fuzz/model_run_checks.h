@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
 #include "slicekit/explore.h"
 #include "slicekit/metrics.h"
@@ -136,6 +137,35 @@ const ModelRun* CheckStrictAndLenient(absl::string_view target,
 // an execution). Errors are fine (a metadata name may collide with a metric
 // column); crashes and sanitizer reports are not.
 inline void EvaluateRun(const ModelRun& run) {
+  // Masks: checked and matched, or InvalidArgument (a missing or
+  // mismatched mask).
+  absl::StatusOr<Evaluator> segm = Evaluator::Create(&run, IouType::kSegm);
+  if (!segm.ok() &&
+      segm.status().code() != absl::StatusCode::kInvalidArgument) {
+    Fail("EvaluateRun", "segm evaluator error is not InvalidArgument",
+         segm.status().ToString());
+  }
+  if (segm.ok()) {
+    MetricsOptions options;
+    options.iou_type = IouType::kSegm;
+    if (!segm->Compute(options).ok()) {
+      Fail("EvaluateRun", "segm Compute failed on a checked run", "");
+    }
+  }
+  // Keypoints likewise (OKS needs every object's keypoints and sigmas).
+  absl::StatusOr<Evaluator> oks = Evaluator::Create(&run, IouType::kKeypoints);
+  if (!oks.ok() && oks.status().code() != absl::StatusCode::kInvalidArgument) {
+    Fail("EvaluateRun", "keypoint evaluator error is not InvalidArgument",
+         oks.status().ToString());
+  }
+  if (oks.ok()) {
+    MetricsOptions options;
+    options.iou_type = IouType::kKeypoints;
+    if (!oks->Compute(options).ok()) {
+      Fail("EvaluateRun", "keypoint Compute failed on a checked run", "");
+    }
+    (void)CocoEvaluator::Create(*oks).Evaluate();
+  }
   absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
   if (!evaluator.ok()) return;
   MetricsOptions options;

@@ -124,6 +124,8 @@ NOT_BOUND = {
     "CocoAreaName": "COCO constant", "CocoIouThreshold": "COCO constant",
     "CocoMaxDetsSetting": "COCO constant",
     "CocoRecallThreshold": "COCO constant",
+    "CocoPersonKeypointSigmas": "COCO constant: the default of "
+                                "load_coco(kpt_oks_sigmas=)",
     "CocoIou": "one box pair at a time: NumPy does it per array",
     # In-memory sources: Python gives files (eval_coco, load_coco) or a
     # DataFrame (Table.from_pandas).

@@ -124,17 +124,31 @@ def _run_ap(self: ModelRun, rows: Any = None) -> AveragePrecision:
 
 def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
             store: Any = None, org: Optional[str] = None,
-            iou: float = 0.5, lenient: bool = False) -> AveragePrecision:
+            iou: float = 0.5, lenient: bool = False,
+            iou_type: Optional[str] = None,
+            kpt_oks_sigmas: Any = None) -> AveragePrecision:
     """COCO AP as pycocotools gives it (``slicekit ap``): for every image,
     or for the images whose metrics row (default thresholds, as
     ``eval_coco`` computes it) matches `where` (a filter) or the saved
     `slice` (a Slice, or its name or id with `store` and `org`). `gt` and
     `dets` are paths (or a ModelRun from load_coco as `gt`, `dets` None).
-    `iou` is the IoU of ``best_f1``."""
+    `iou` is the IoU of ``best_f1``. `iou_type` is what is matched:
+    "bbox" (the default for paths) or "segm" (instance masks); a ModelRun
+    keeps the one it was loaded with (a different one is a ValueError).
+    `kpt_oks_sigmas` (keypoints, with paths): the OKS sigmas of the classes
+    with that many keypoints."""
     if where is not None and slice is not None:
         raise TypeError("coco_ap takes where= or slice=, not both")
-    run = gt if isinstance(gt, ModelRun) else load_coco(gt, dets,
-                                                        lenient=lenient)
+    if isinstance(gt, ModelRun):
+        if iou_type is not None and iou_type != gt.iou_type:
+            raise ValueError(
+                f"coco_ap: iou_type={iou_type!r}, but the ModelRun was loaded "
+                f"with iou_type={gt.iou_type!r} (load_coco(..., iou_type=))")
+        run = gt
+    else:
+        run = load_coco(gt, dets, lenient=lenient,
+                        iou_type=iou_type or "bbox",
+                        kpt_oks_sigmas=kpt_oks_sigmas)
     resolver = None
     if isinstance(slice, str):
         if store is None or org is None:

@@ -54,7 +54,7 @@ def _slices(store: Any, org: Optional[str],
 def _html(path: Any, table: Any, store: Any, org: Optional[str], gt: Any,
           pred: Any, slices: Optional[Sequence[Any]], title: str,
           auto_slices: bool, page_rows: int, bins: int, threads: int,
-          lenient: bool) -> str:
+          lenient: bool, iou_type: str = "bbox") -> str:
     if (store is None) != (org is None):
         raise TypeError("store= and org= go together")
     run = None
@@ -63,7 +63,7 @@ def _html(path: Any, table: Any, store: Any, org: Optional[str], gt: Any,
     elif gt is not None or pred is not None:
         if gt is None or pred is None:
             raise TypeError("gt= and pred= go together")
-        run = load_coco(gt, pred, lenient=lenient)
+        run = load_coco(gt, pred, lenient=lenient, iou_type=iou_type)
     if table is None and run is None:
         raise TypeError("the report needs table= or gt= and pred=")
     return _report_html(table, _slices(store, org, slices), store,
@@ -76,15 +76,17 @@ def report(table: Any = None, store: Any = None, org: Optional[str] = None,
            slices: Optional[Sequence[Any]] = None,
            title: str = "slicekit slice report", auto_slices: bool = True,
            page_rows: int = 10, bins: int = 20, threads: int = 1,
-           lenient: bool = False) -> Report:
+           lenient: bool = False, iou_type: str = "bbox") -> Report:
     """The report of `table` as ``slicekit report`` builds it: its summary
     and histograms, then each saved slice of `store`'s `org` (all of
     them by name, or `slices`: Slice objects, names or ids) and the auto
     slices. With `gt` and `pred` (COCO files, or a ModelRun as `gt`) it
-    adds COCO stats and per-slice PR curves; without `table` their
+    adds COCO stats and per-slice PR curves (matched on `iou_type`,
+    "bbox" or "segm"; a ModelRun keeps its own); without `table` their
     metrics table is reported."""
     return Report(_html(None, table, store, org, gt, pred, slices, title,
-                        auto_slices, page_rows, bins, threads, lenient))
+                        auto_slices, page_rows, bins, threads, lenient,
+                        iou_type))
 
 
 def write_report(path: Any, table: Any = None, store: Any = None,
@@ -94,7 +96,7 @@ def write_report(path: Any, table: Any = None, store: Any = None,
     renamed); returns the path as str. Options as report()."""
     args = {"slices": None, "title": "slicekit slice report",
             "auto_slices": True, "page_rows": 10, "bins": 20, "threads": 1,
-            "lenient": False}
+            "lenient": False, "iou_type": "bbox"}
     unknown = set(options) - set(args)
     if unknown:
         raise TypeError(f"write_report() got unexpected keyword arguments "

@@ -232,7 +232,9 @@ def eval_coco(gt: PathLike, predictions: PathLike, *, iou_threshold: float = ...
               class_iou_thresholds: Mapping[str, float] = ...,
               max_detections: int = ..., per_class_columns: bool = ...,
               label_issues: bool = ...,
-              lenient: bool = ..., chunk_rows: int = ...) -> Table: ...
+              lenient: bool = ..., chunk_rows: int = ...,
+              iou_type: Literal["bbox", "segm", "keypoints"] = ...,
+              kpt_oks_sigmas: Optional[Sequence[float]] = ...) -> Table: ...
 def eval_ndjson(path: PathLike, *, classes: Sequence[str] = ...,
                 iou_threshold: float = ..., confidence_threshold: float = ...,
                 rule: Literal["coco", "labelbox"] = ...,
@@ -479,6 +481,8 @@ class ModelRun:
     def num_images(self) -> int: ...
     @property
     def classes(self) -> List[str]: ...
+    @property
+    def iou_type(self) -> Literal["bbox", "segm", "keypoints"]: ...
     def metrics(self, *, iou_threshold: float = ...,
                 confidence_threshold: float = ...,
                 rule: Literal["coco", "labelbox"] = ...,
@@ -491,7 +495,9 @@ class ModelRun:
     def ap(self, rows: Optional[RowsLike] = ...) -> Any: ...
 
 def load_coco(gt: PathLike, predictions: PathLike, *,
-              lenient: bool = ...) -> ModelRun: ...
+              lenient: bool = ...,
+              iou_type: Literal["bbox", "segm", "keypoints"] = ...,
+              kpt_oks_sigmas: Optional[Sequence[float]] = ...) -> ModelRun: ...
 def _discover(table: Table, error: str, max_predicates: int, top: int,
               alpha: float, min_support: int, bins: int,
               features: Sequence[str]) -> Tuple[List[Tuple[Any, ...]],
