@@ -237,10 +237,13 @@ std::optional<std::vector<RowIndex>> MaskRows(const TableHandle& table,
   const std::optional<py::array> boolean = BooleanArray(value);
   if (!boolean.has_value()) return std::nullopt;
   const py::array& mask = *boolean;
-  const auto [num_rows, num_live] = Reading(table, [&] {
+  // Not a structured binding: clang before 16 cannot capture one.
+  const std::pair<size_t, size_t> sizes = Reading(table, [&] {
     return std::pair<size_t, size_t>(table.table.num_rows(),
                                      table.table.num_live_rows());
   });
+  const size_t num_rows = sizes.first;
+  const size_t num_live = sizes.second;
   const size_t n = static_cast<size_t>(mask.size());
   if (mask.ndim() != 1 || (n != num_rows && n != num_live)) {
     throw py::type_error(absl::StrCat(
