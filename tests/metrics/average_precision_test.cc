@@ -21,38 +21,18 @@
 #include "slicekit/filter_text.h"
 #include "slicekit/metrics.h"
 #include "slicekit/scan.h"
+#include "tests/testing/coco_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
 namespace {
 
+using ::slicekit::testing::ClassIndex;
+using ::slicekit::testing::DataPath;
+using ::slicekit::testing::ReadJson;
+using ::slicekit::testing::RowsOf;
 using ::slicekit::testing::StatusIs;
 using ::testing::HasSubstr;
-
-std::string DataPath(const std::string& dir, const std::string& name) {
-  return absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/", dir, "/", name);
-}
-
-nlohmann::json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return nlohmann::json::parse(in);
-}
-
-// The rows of `run` whose image id is in `ids`.
-Selection RowsOf(const ModelRun& run, const nlohmann::json& ids) {
-  std::map<std::string, size_t> index;
-  for (size_t r = 0; r < run.rows.size(); ++r) {
-    index[run.rows[r].data_row_id] = r;
-  }
-  Selection rows(run.rows.size());
-  for (const auto& id : ids) {
-    auto it = index.find(std::to_string(id.get<int64_t>()));
-    EXPECT_NE(it, index.end()) << id;
-    if (it != index.end()) rows.Add(static_cast<RowIndex>(it->second));
-  }
-  return rows;
-}
 
 std::vector<int64_t> ImageIds(const ModelRun& run, const Selection& rows) {
   std::vector<int64_t> ids;
@@ -63,12 +43,6 @@ std::vector<int64_t> ImageIds(const ModelRun& run, const Selection& rows) {
   });
   std::sort(ids.begin(), ids.end());
   return ids;
-}
-
-int ClassIndex(const ModelRun& run, const std::string& name) {
-  auto it = std::find(run.classes.begin(), run.classes.end(), name);
-  EXPECT_NE(it, run.classes.end()) << name;
-  return static_cast<int>(it - run.classes.begin());
 }
 
 // A fixture with pycocotools' answers: tests/data/<dir>/ with gt.json,

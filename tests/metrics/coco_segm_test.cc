@@ -17,30 +17,19 @@
 #include "slicekit/coco.h"
 #include "slicekit/metrics.h"
 #include "src/metrics/coco_rle.h"
+#include "tests/testing/coco_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
 namespace {
 
+using ::slicekit::testing::ClassIndex;
+using ::slicekit::testing::ReadJson;
 using ::slicekit::testing::StatusIs;
 using ::testing::HasSubstr;
 
 std::string DataPath(const std::string& name) {
-  return absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_segm/", name);
-}
-
-nlohmann::json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return nlohmann::json::parse(in);
-}
-
-int ClassIndex(const ModelRun& run, const std::string& name) {
-  for (size_t k = 0; k < run.classes.size(); ++k) {
-    if (run.classes[k] == name) return static_cast<int>(k);
-  }
-  ADD_FAILURE() << name;
-  return 0;
+  return ::slicekit::testing::DataPath("coco_segm", name);
 }
 
 // ---- Parity with pycocotools ----

@@ -13,37 +13,17 @@
 #include "slicekit/filter_text.h"
 #include "slicekit/metrics.h"
 #include "slicekit/scan.h"
+#include "tests/testing/coco_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace slicekit {
 namespace {
 
+using ::slicekit::testing::DataPath;
+using ::slicekit::testing::ReadJson;
+using ::slicekit::testing::RowsOf;
 using ::slicekit::testing::StatusIs;
 using ::testing::HasSubstr;
-
-std::string DataPath(const std::string& dir, const std::string& name) {
-  return absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/", dir, "/", name);
-}
-
-nlohmann::json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return nlohmann::json::parse(in);
-}
-
-Selection RowsOf(const ModelRun& run, const nlohmann::json& ids) {
-  std::map<std::string, size_t> index;
-  for (size_t r = 0; r < run.rows.size(); ++r) {
-    index[run.rows[r].data_row_id] = r;
-  }
-  Selection rows(run.rows.size());
-  for (const auto& id : ids) {
-    auto it = index.find(std::to_string(id.get<int64_t>()));
-    EXPECT_NE(it, index.end()) << id;
-    if (it != index.end()) rows.Add(static_cast<RowIndex>(it->second));
-  }
-  return rows;
-}
 
 // Every oracle entry of tests/data/tide/oracle.json (tidecv's
 // get_all_errors() on coco_ap and coco_small: crowd regions, duplicates,
