@@ -2,10 +2,10 @@
 // The durable backends shared by processes: the org limit under 8 racing
 // creator processes, history under concurrent updates from several
 // processes, and durability when a writer process is killed with SIGKILL at
-// arbitrary moments. Built twice (tests/store/CMakeLists.txt): for a SQLite
-// file, and with SLICEKIT_TEST_POSTGRES for a PostgreSQL server of the
-// test's own (testing/pg_server.h), the processes then being clients of
-// one server.
+// arbitrary moments. Compiled once and linked twice (tests/store/
+// CMakeLists.txt): for a SQLite file, and into slice_store_postgres_test
+// for a PostgreSQL server of the test's own (testing/pg_server.h), the
+// processes then being clients of one server.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,15 +82,10 @@ class SliceStoreProcessTest : public ::testing::TestWithParam<Backend> {
   ::slicekit::testing::PgTestServer* server_ = nullptr;
 };
 
-#ifdef SLICEKIT_TEST_POSTGRES
-INSTANTIATE_TEST_SUITE_P(Backends, SliceStoreProcessTest,
-                         ::testing::Values(Backend::kPostgres),
-                         ::slicekit::testing::BackendName);
-#else
-INSTANTIATE_TEST_SUITE_P(Backends, SliceStoreProcessTest,
-                         ::testing::Values(Backend::kSqlite),
-                         ::slicekit::testing::BackendName);
-#endif
+INSTANTIATE_TEST_SUITE_P(
+    Backends, SliceStoreProcessTest,
+    ::testing::ValuesIn(::slicekit::testing::SharedBackendsOfThisBinary()),
+    ::slicekit::testing::BackendName);
 
 // --- Processes --------------------------------------------------------------
 

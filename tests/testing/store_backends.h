@@ -1,9 +1,12 @@
 // Copyright 2026 The slicekit Authors. SPDX-License-Identifier: Apache-2.0
 // A test fixture run against every SliceStore backend (memory, a SQLite
-// file, a PostgreSQL server), for the store's behaviour tests. A test file
-// built with SLICEKIT_TEST_POSTGRES defined instantiates its suites for
-// PostgreSQL alone: that binary runs as one ctest (tests/store/
-// CMakeLists.txt), so its cases share one server (testing/pg_server.h).
+// file, a PostgreSQL server), for the store's behaviour tests. Each suite
+// file is compiled once and linked into two binaries (tests/store/
+// CMakeLists.txt): its own, for memory and SQLite, and
+// slice_store_postgres_test, for PostgreSQL alone, which runs as one ctest
+// so that its cases share one server (testing/pg_server.h). Which backends
+// a binary instantiates is the one backend file it links
+// (store_backends_local.cc or store_backends_postgres.cc).
 #ifndef SLICEKIT_TESTS_TESTING_STORE_BACKENDS_H_
 #define SLICEKIT_TESTS_TESTING_STORE_BACKENDS_H_
 
@@ -13,6 +16,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -85,20 +89,26 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
                                           : "Postgres";
 }
 
-#ifdef SLICEKIT_TEST_POSTGRES
-#define SLICEKIT_TEST_BACKENDS \
-  ::testing::Values(::slicekit::testing::Backend::kPostgres)
-#else
-#define SLICEKIT_TEST_BACKENDS                             \
-  ::testing::Values(::slicekit::testing::Backend::kMemory, \
-                    ::slicekit::testing::Backend::kSqlite)
-#endif
+// The backends of this binary: memory and SQLite, or PostgreSQL alone
+// (see the top of this file). Called while GoogleTest registers the
+// parameterized suites, after static initialization.
+std::vector<Backend> BackendsOfThisBinary();
+// The same without the memory backend: for suites that need a store other
+// processes can open.
+inline std::vector<Backend> SharedBackendsOfThisBinary() {
+  std::vector<Backend> backends;
+  for (Backend backend : BackendsOfThisBinary()) {
+    if (backend != Backend::kMemory) backends.push_back(backend);
+  }
+  return backends;
+}
 
-// Instantiates `suite` (a StoreBackendTest) for the backends of this build
-// of the test (see the top of this file).
-#define SLICEKIT_INSTANTIATE_FOR_BACKENDS(suite)                    \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite, SLICEKIT_TEST_BACKENDS, \
-                           ::slicekit::testing::BackendName)
+// Instantiates `suite` (a StoreBackendTest) for the backends of this binary.
+#define SLICEKIT_INSTANTIATE_FOR_BACKENDS(suite)                            \
+  INSTANTIATE_TEST_SUITE_P(                                                 \
+      Backends, suite,                                                      \
+      ::testing::ValuesIn(::slicekit::testing::BackendsOfThisBinary()), \
+      ::slicekit::testing::BackendName)
 
 }  // namespace slicekit::testing
 
