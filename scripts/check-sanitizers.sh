@@ -50,7 +50,7 @@ run_asan() {
     -DSLICEKIT_SANITIZE=address,undefined -DSLICEKIT_BUILD_FUZZERS=ON \
     -DSLICEKIT_TEST_OPTIMIZATION=-O0 \
     -DSLICEKIT_BUILD_TESTS=ON -DSLICEKIT_BUILD_EXAMPLES=ON \
-    -DSLICEKIT_BUILD_PYTHON=ON \
+    -DSLICEKIT_BUILD_PYTHON=ON -DSLICEKIT_PYTHON_OPTIMIZATION=-O0 \
     -DSLICEKIT_BUILD_BENCHMARKS=OFF -DSLICEKIT_INSTALL=OFF
   cmake --build "$asan_build" -j "$jobs"
   # Release-sized property and fault iterations are the default; the

@@ -247,6 +247,7 @@ void BindFilters(py::module_& m);
 void BindTables(py::module_& m);   // Watermark, Table, Selection
 void BindScans(py::module_& m);    // BoundFilter, scans, ordering
 void BindTableIo(py::module_& m);  // CSV, export, the standard columns
+void BindPickling(py::module_& m);  // Table and Selection (after BindTables)
 void BindMetrics(py::module_& m);
 void BindStore(py::module_& m);     // slices, history, snapshots, the store
 void BindAnalysis(py::module_& m);  // summaries, explore, auto slices, curation

@@ -399,6 +399,7 @@ PYBIND11_MODULE(_slicekit, m) {
   slicekit::python::BindTables(m);
   slicekit::python::BindScans(m);
   slicekit::python::BindTableIo(m);
+  slicekit::python::BindPickling(m);
   slicekit::python::BindMetrics(m);
   slicekit::python::BindStore(m);
   slicekit::python::BindAnalysis(m);

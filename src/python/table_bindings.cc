@@ -681,8 +681,8 @@ void BindTable(py::module_& m) {
       "A columnar table of per-row metrics (slicekit::Table). Load one with "
       "read_csv(), Table.from_pandas(), Table.from_arrays() or eval_coco(). "
       "Safe to share between Python threads: scans run in parallel, "
-      "appends and deletes wait for them. Not picklable (ship its source "
-      "instead).");
+      "appends and deletes wait for them. Pickles as its table file "
+      "(rows, deleted rows and generation kept), verified when unpickled.");
   BindTableColumns(table);
   BindTableRows(table);
   BindTableMemory(table);

@@ -150,3 +150,75 @@ def test_reprs_say_what_the_object_is(tmp_path):
     assert repr(store).endswith("(closed)>")
     reader = sk.SliceStore.open_sqlite(path, read_only=True)
     assert "read-only" in repr(reader)
+
+
+def _frames_equal(a, b):
+    pd.testing.assert_frame_equal(a.to_pandas(), b.to_pandas())
+
+
+def test_tables_pickle_with_deleted_rows_and_generation(rng):
+    import reference
+    t = sk.Table.from_pandas(reference.random_frame(rng, 300))
+    t.delete([reference.row_id(i) for i in range(0, 300, 7)])
+    t.compact()
+    t.delete([reference.row_id(1), reference.row_id(2)])
+    back = pickle.loads(pickle.dumps(t))
+    assert back is not t
+    assert (back.num_rows, back.num_live_rows, back.generation) == (
+        t.num_rows, t.num_live_rows, t.generation)
+    _frames_equal(back, t)
+    assert list(back.row_ids()) == list(t.row_ids())
+    # The same filter gives the same positions on both.
+    for text in ("fp >= 1", "dataset = 'b' OR confidence > 0.5",
+                 "precision IS NULL"):
+        assert list(sk.scan(back, text)) == list(sk.scan(t, text)), text
+    # The copy is a table of its own: changing it leaves the original.
+    back.delete([reference.row_id(3)])
+    assert back.num_live_rows == t.num_live_rows - 1
+
+
+def test_selections_pickle_with_their_table(rng):
+    import reference
+    t = sk.Table.from_pandas(reference.random_frame(rng, 200))
+    sel = sk.scan(t, "fp >= 1")
+    t.delete([t.row_ids(sel)[0]])  # a selected row deleted after the scan
+    t_back, sel_back = pickle.loads(pickle.dumps((t, sel)))
+    assert sel_back.table is t_back  # pickled once, shared again
+    assert list(sel_back) == list(sel) and sel_back.count() == sel.count()
+    assert list(t_back.row_ids(sel_back)) == list(t.row_ids(sel))
+    # Alone, a selection brings a copy of its table.
+    alone = pickle.loads(pickle.dumps(sel))
+    assert list(alone) == list(sel)
+    assert alone.table is not sel.table
+    # After compact() the unpickled selection is refused as the original.
+    t_back.compact()
+    with pytest.raises(sk.FailedPreconditionError):
+        sel_back.count()
+
+
+def test_a_damaged_table_pickle_is_a_clear_error(rng):
+    import reference
+    t = sk.Table.from_pandas(reference.random_frame(rng, 50))
+    state = t.__getstate__()
+    assert isinstance(state, bytes)
+    damaged = bytearray(state)
+    damaged[len(damaged) // 2] ^= 0x10
+    for bad in (bytes(damaged), state[: len(state) // 2], b"", b"nonsense"):
+        with pytest.raises(sk.Error):
+            sk.Table.__new__(sk.Table).__setstate__(bad)
+
+
+def test_a_bad_selection_pickle_is_a_clear_error(rng):
+    import reference
+    t = sk.Table.from_pandas(reference.random_frame(rng, 20))
+    sel = sk.scan(t, "fp >= 0")
+    _, positions, num_rows, generation = sel.__getstate__()
+    for bad, says in (
+            ((t, positions, 21, generation), "covers 21 rows"),
+            ((t, positions[:-1], num_rows, generation), "uint32"),
+            ((t, (99).to_bytes(4, "little"), num_rows, generation),
+             "position 99"),
+            (("t", positions, num_rows, generation), "expected"),
+            ((t, positions), "expected")):
+        with pytest.raises(sk.InvalidArgumentError, match=says):
+            sk.Selection.__new__(sk.Selection).__setstate__(bad)

@@ -238,6 +238,15 @@ def test_appends_deletes_and_curation_match_one_table(client, frame):
         want_rows = single.to_pandas([single.find(i) for i in some])
         got_rows = parted.to_pandas(some)
         assert list(got_rows["data_row_id"]) == some
+        # Indexed as a Table's frame, with the partition first: each
+        # (partition, row) is that row's position in its partition.
+        assert list(got_rows.index.names) == ["partition", "row"]
+        homes = sk.distributed.partition_of(some, parted.num_partitions)
+        assert list(got_rows.index.get_level_values("partition")) == list(
+            homes)
+        assert got_rows.index.is_unique
+        again = parted.to_pandas(list(reversed(some)))
+        assert list(again.index) == list(reversed(list(got_rows.index)))
         pd.testing.assert_frame_equal(got_rows.reset_index(drop=True),
                                       want_rows.reset_index(drop=True))
         with pytest.raises(sk.NotFoundError, match="no live row"):

@@ -912,8 +912,10 @@ class PartitionedTable:
     def to_pandas(self, ids: Sequence[Any],
                   columns: Optional[Sequence[str]] = None) -> Any:
         """The live rows with these ids, in that order, as a DataFrame
-        indexed by data_row_id (columns as Table.to_pandas). NotFoundError
-        names the first id that is not a live row."""
+        with Table.to_pandas's columns, indexed by (partition, row): the
+        "row" level is the row's position in its partition's table, as
+        Table.to_pandas's index is in a table. NotFoundError names the
+        first id that is not a live row."""
         import pandas as pd
         ids = list(ids)
         routed = self._route(ids)
@@ -927,11 +929,17 @@ class PartitionedTable:
                 self._scratch().delete([ids[min(missing)]])  # NotFoundError
             got = self._map("rows", lambda p: (routed[p][1], cols),
                             partitions=list(routed), delay=False)
+        names = ["partition", "row"]
         if not got:
             frame = _table.to_pandas(self._scratch(), [], cols)
+            frame.index = pd.MultiIndex.from_arrays([[], []], names=names)
         else:
-            frame = pd.concat([got[p] for p in sorted(got)])
-        frame = frame.set_index(ID, drop=False).loc[[_id_text(i) for i in ids]]
+            parts = sorted(got)
+            frame = pd.concat([got[p] for p in parts], keys=parts,
+                              names=names)
+            where = pd.Index(frame[ID]).get_indexer(
+                [_id_text(i) for i in ids])
+            frame = frame.iloc[where]
         return frame if columns is None else frame[list(columns)]
 
     def __repr__(self) -> str:
