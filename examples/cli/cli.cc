@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -71,6 +72,21 @@ FlagSpec IouTypeFlag() {
   return {.name = "--iou-type",
           .value_name = "TYPE",
           .help = "bbox (default), segm (masks) or keypoints (OKS)"};
+}
+
+FlagSpec ThreadsFlag() {
+  return {.name = "--threads",
+          .value_name = "T",
+          .help = "threads for matching (default: every core)",
+          .integer = IntegerRange{1, 256}};
+}
+
+int ParseThreads(const ParsedFlags& flags) {
+  if (std::optional<uint64_t> n = flags.GetInteger("--threads")) {
+    return static_cast<int>(*n);
+  }
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u,
+                                     256u));
 }
 
 absl::StatusOr<IouType> ParseIouType(const ParsedFlags& flags) {

@@ -181,6 +181,11 @@ FlagSpec IouTypeFlag();
 absl::StatusOr<IouType> ParseIouType(const ParsedFlags& flags);
 const char* IouTypeName(IouType type);
 
+// --threads T of the COCO commands (matching in parallel), and its value:
+// the flag's, else every core of the machine.
+FlagSpec ThreadsFlag();
+int ParseThreads(const ParsedFlags& flags);
+
 // --kpt-sigmas S1,S2,...: OKS sigmas for every class of the run with that
 // many keypoints (overriding COCO's person sigmas); InvalidArgument for a
 // list that is not positive numbers or fits no class. Without the flag,

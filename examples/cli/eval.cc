@@ -76,6 +76,7 @@ const CommandSpec& EvalSpec() {
                    "the Label issues auto slice"},
           IouTypeFlag(),
           KeypointSigmasFlag(),
+          ThreadsFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
       }};
   return *kSpec;
@@ -97,6 +98,7 @@ int Eval(Args& args) {
   absl::StatusOr<slicekit::IouType> iou_type = ParseIouType(flags);
   if (!iou_type.ok()) return UsageError(iou_type.status().message());
   options.iou_type = *iou_type;
+  options.threads = ParseThreads(flags);
   // pycocotools' maxDets for keypoints.
   if (*iou_type == slicekit::IouType::kKeypoints) options.max_detections = 20;
   for (const FlagValue& value : flags.GetAll("--class-iou-threshold")) {

@@ -52,7 +52,7 @@ const char kUsage[] =
     "                     [--iou-threshold X] [--confidence-threshold Y]\n"
     "                     [--rule coco|labelbox] [--per-class FILE.csv]\n"
     "                     [--class-iou-threshold CLASS=X]...\n"
-    "                     [--no-class-columns] [--lenient]\n"
+    "                     [--no-class-columns] [--lenient] [--threads T]\n"
     "       slicekit convert --table FILE --out FILE.skt\n"
     "       slicekit discover --table FILE [--error EXPR]\n"
     "                     [--max-predicates L] [--top K] [--min-support N]\n"

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -280,27 +281,35 @@ double PairIou(const ModelRun& run, IouType type, const DataRow& row,
   return CocoIou(pred.box, gt.box, crowd);
 }
 
-}  // namespace
+// What Evaluator::Create builds for a range of rows, with offsets local to
+// it: each thread of Create builds one, and they are joined in row order.
+struct EvaluatorPart {
+  std::vector<Evaluator::Group> groups;
+  std::vector<size_t> row_group_begin;
+  std::vector<uint32_t> gt_order;
+  std::vector<uint32_t> pred_order;
+  std::vector<double> ious;
+  int64_t num_ious = 0;
+};
 
-absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
-                                            IouType iou_type) {
-  Evaluator e;
-  e.run_ = run;
-  e.iou_type_ = iou_type;
-  const int32_t num_classes = static_cast<int32_t>(run->classes.size());
-  e.row_group_begin_.reserve(run->rows.size() + 1);
+// Adds rows [begin, end) of `run` to `part`: the groups of each row, their
+// GT and prediction orders and their IoUs. Stops at the first bad row.
+absl::Status BuildRows(const ModelRun& run, IouType iou_type, size_t begin,
+                       size_t end, EvaluatorPart* part) {
+  const int32_t num_classes = static_cast<int32_t>(run.classes.size());
+  part->row_group_begin.reserve(end - begin);
   std::vector<uint32_t> gts, preds;
   std::vector<int32_t> row_classes;
   RowMasks masks;
-  for (size_t r = 0; r < run->rows.size(); ++r) {
-    const DataRow& row = run->rows[r];
-    e.row_group_begin_.push_back(e.groups_.size());
+  for (size_t r = begin; r < end; ++r) {
+    const DataRow& row = run.rows[r];
+    part->row_group_begin.push_back(part->groups.size());
     SLICEKIT_RETURN_IF_ERROR(RowClasses(row, num_classes, &row_classes));
     if (row_classes.empty()) continue;
     if (iou_type == IouType::kSegm) {
       SLICEKIT_RETURN_IF_ERROR(DecodeRowMasks(row, &masks));
     } else if (iou_type == IouType::kKeypoints) {
-      SLICEKIT_RETURN_IF_ERROR(CheckRowKeypoints(*run, row));
+      SLICEKIT_RETURN_IF_ERROR(CheckRowKeypoints(run, row));
     }
 
     // Regular GTs first, in source order, then ignored (crowd) GTs (rule 3).
@@ -323,40 +332,139 @@ absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
     });
     size_t gi = 0, pi = 0;
     for (int32_t c : row_classes) {
-      Group g{};
+      Evaluator::Group g{};
       g.row = static_cast<int32_t>(r);
       g.class_index = c;
-      g.gt_begin = static_cast<uint32_t>(e.gt_order_.size());
+      g.gt_begin = static_cast<uint32_t>(part->gt_order.size());
       while (gi < gts.size() && row.ground_truths[gts[gi]].class_index == c) {
         g.num_crowd += IgnoredGt(row.ground_truths[gts[gi]], iou_type) ? 1 : 0;
-        e.gt_order_.push_back(gts[gi++]);
+        part->gt_order.push_back(gts[gi++]);
         ++g.num_gt;
       }
-      g.pred_begin = static_cast<uint32_t>(e.pred_order_.size());
+      g.pred_begin = static_cast<uint32_t>(part->pred_order.size());
       while (pi < preds.size() && row.predictions[preds[pi]].class_index == c) {
-        e.pred_order_.push_back(preds[pi++]);
+        part->pred_order.push_back(preds[pi++]);
         ++g.num_pred;
       }
-      g.iou_begin = e.ious_.size();
+      g.iou_begin = part->ious.size();
       const uint32_t first_crowd = g.num_gt - g.num_crowd;
-      const uint32_t* pred_of = e.pred_order_.data() + g.pred_begin;
-      const uint32_t* gt_of = e.gt_order_.data() + g.gt_begin;
+      const uint32_t* pred_of = part->pred_order.data() + g.pred_begin;
+      const uint32_t* gt_of = part->gt_order.data() + g.gt_begin;
       for (uint32_t p = 0; p < g.num_pred; ++p) {
         for (uint32_t k = 0; k < g.num_gt; ++k) {
           const bool crowd = row.ground_truths[gt_of[k]].iscrowd;
-          e.ious_.push_back(
-              PairIou(*run, iou_type, row, masks, pred_of[p], gt_of[k], crowd));
+          part->ious.push_back(
+              PairIou(run, iou_type, row, masks, pred_of[p], gt_of[k], crowd));
         }
       }
       for (uint32_t p = 0; p < g.num_pred; ++p) {
         for (uint32_t k = first_crowd; k < g.num_gt; ++k) {
-          e.ious_.push_back(
-              PairIou(*run, iou_type, row, masks, pred_of[p], gt_of[k], false));
+          part->ious.push_back(
+              PairIou(run, iou_type, row, masks, pred_of[p], gt_of[k], false));
         }
       }
-      e.num_ious_ +=
+      part->num_ious +=
           static_cast<int64_t>(g.num_pred) * (g.num_gt + g.num_crowd);
-      e.groups_.push_back(g);
+      part->groups.push_back(g);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Row ranges for `threads` workers: contiguous, in row order, balanced by
+// the pairs of objects whose IoUs they compute (a row's predictions times
+// its ground truths), so one crowded image does not hold up its range.
+std::vector<size_t> SplitRows(const ModelRun& run, size_t threads) {
+  std::vector<size_t> bounds = {0};
+  uint64_t total = 0;
+  for (const DataRow& row : run.rows) {
+    total += 1 + row.predictions.size() * row.ground_truths.size();
+  }
+  uint64_t done = 0;
+  for (size_t r = 0; r < run.rows.size() && bounds.size() < threads; ++r) {
+    const DataRow& row = run.rows[r];
+    done += 1 + row.predictions.size() * row.ground_truths.size();
+    if (done * threads >= total * bounds.size()) bounds.push_back(r + 1);
+  }
+  // At least one range, also for no rows.
+  if (bounds.size() == 1 || bounds.back() != run.rows.size()) {
+    bounds.push_back(run.rows.size());
+  }
+  return bounds;
+}
+
+}  // namespace
+
+absl::StatusOr<Evaluator> Evaluator::Create(const ModelRun* run,
+                                            IouType iou_type, int threads) {
+  if (threads < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("threads must be at least 1, not ", threads));
+  }
+  // Below this many rows a thread costs more than it saves.
+  constexpr size_t kMinRowsPerThread = 256;
+  const size_t workers = std::max<size_t>(
+      1, std::min<size_t>(threads, run->rows.size() / kMinRowsPerThread));
+  const std::vector<size_t> bounds = SplitRows(*run, workers);
+  std::vector<EvaluatorPart> parts(bounds.size() - 1);
+  std::vector<absl::Status> statuses(parts.size());
+  {
+    std::vector<std::thread> pool;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      pool.emplace_back([&, i] {
+        statuses[i] =
+            BuildRows(*run, iou_type, bounds[i], bounds[i + 1], &parts[i]);
+      });
+    }
+    statuses[0] = BuildRows(*run, iou_type, bounds[0], bounds[1], &parts[0]);
+    for (std::thread& t : pool) t.join();
+  }
+  // The first bad row's error, as one thread would report it.
+  for (const absl::Status& status : statuses) {
+    SLICEKIT_RETURN_IF_ERROR(status);
+  }
+  Evaluator e;
+  e.run_ = run;
+  e.iou_type_ = iou_type;
+  if (parts.size() == 1) {
+    EvaluatorPart& only = parts[0];
+    e.groups_ = std::move(only.groups);
+    e.row_group_begin_ = std::move(only.row_group_begin);
+    e.gt_order_ = std::move(only.gt_order);
+    e.pred_order_ = std::move(only.pred_order);
+    e.ious_ = std::move(only.ious);
+    e.num_ious_ = only.num_ious;
+  } else {
+    size_t groups = 0, gts = 0, preds = 0, ious = 0;
+    for (const EvaluatorPart& part : parts) {
+      groups += part.groups.size();
+      gts += part.gt_order.size();
+      preds += part.pred_order.size();
+      ious += part.ious.size();
+    }
+    e.groups_.reserve(groups);
+    e.row_group_begin_.reserve(run->rows.size() + 1);
+    e.gt_order_.reserve(gts);
+    e.pred_order_.reserve(preds);
+    e.ious_.reserve(ious);
+    for (EvaluatorPart& part : parts) {
+      const size_t group_base = e.groups_.size();
+      for (size_t begin : part.row_group_begin) {
+        e.row_group_begin_.push_back(group_base + begin);
+      }
+      for (Group g : part.groups) {
+        g.gt_begin += static_cast<uint32_t>(e.gt_order_.size());
+        g.pred_begin += static_cast<uint32_t>(e.pred_order_.size());
+        g.iou_begin += e.ious_.size();
+        e.groups_.push_back(g);
+      }
+      e.gt_order_.insert(e.gt_order_.end(), part.gt_order.begin(),
+                         part.gt_order.end());
+      e.pred_order_.insert(e.pred_order_.end(), part.pred_order.begin(),
+                           part.pred_order.end());
+      e.ious_.insert(e.ious_.end(), part.ious.begin(), part.ious.end());
+      e.num_ious_ += part.num_ious;
+      part = EvaluatorPart();  // frees its memory before the next is copied
     }
   }
   e.row_group_begin_.push_back(e.groups_.size());
@@ -634,7 +742,8 @@ absl::StatusOr<RunMetrics> Evaluator::Compute(
 absl::StatusOr<RunMetrics> ComputeMetrics(const ModelRun& run,
                                           const MetricsOptions& options) {
   SLICEKIT_ASSIGN_OR_RETURN(Evaluator e,
-                            Evaluator::Create(&run, options.iou_type));
+                            Evaluator::Create(&run, options.iou_type,
+                                              options.threads));
   return e.Compute(options);
 }
 

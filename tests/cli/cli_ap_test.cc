@@ -249,6 +249,31 @@ TEST(CliApTest, SegmMatchesPycocotoolsAndSaysSo) {
   EXPECT_EQ(checked, 32);
 }
 
+// eval --threads: the same table with any thread count (the library test
+// EvaluatorTest.ThreadsGiveTheSameEvaluatorAsOne checks runs large enough
+// to split); a count outside 1..256 is a usage error naming the flag.
+TEST(CliApTest, EvalThreadsWriteTheSameTable) {
+  const std::string dir = absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_segm/");
+  std::vector<std::string> outputs;
+  for (const char* threads : {"1", "3"}) {
+    const std::string out = TempPath(absl::StrCat("threads_", threads, ".csv"));
+    const RunResult r = RunProgram(
+        SLICEKIT_CLI_PATH,
+        {"eval", "--gt", dir + "gt.json", "--pred", dir + "dets.json", "--out",
+         out, "--iou-type", "segm", "--threads", threads});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    outputs.push_back(ReadFile(out));
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+  EXPECT_THAT(outputs[0], HasSubstr("data_row_id,"));
+  const RunResult bad = RunProgram(
+      SLICEKIT_CLI_PATH,
+      {"eval", "--gt", dir + "gt.json", "--pred", dir + "dets.json", "--out",
+       TempPath("never.csv"), "--threads", "0"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--threads"));
+}
+
 // `--iou-type keypoints` (and `--kpt-sigmas`) on tests/data/coco_keypoints:
 // _summarizeKps' ten lines and stats as pycocotools gives them.
 TEST(CliApTest, KeypointsMatchPycocotools) {

@@ -57,7 +57,7 @@ const std::vector<CommandFlags>& AllCommands() {
       {{"eval"},
        {"--gt", "--pred", "--out", "--iou-threshold", "--confidence-threshold",
         "--rule", "--per-class", "--class-iou-threshold", "--no-class-columns",
-        "--label-issues", "--iou-type", "--kpt-sigmas", "--lenient"}},
+        "--label-issues", "--iou-type", "--kpt-sigmas", "--threads", "--lenient"}},
       {{"convert"}, {"--table", "--out"}},
       {{"discover"},
        {"--table", "--error", "--max-predicates", "--top", "--min-support",

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "slicekit/average_precision.h"
 #include "slicekit/explore.h"
 #include "slicekit/label_issues.h"
 #include "tests/testing/status_matchers.h"
@@ -465,6 +466,94 @@ TEST(MetricsPropertyTest, MatchesReferenceOnRandomBoxes) {
   }
   EXPECT_EQ(rows_checked, 2 * (60 * (1 + 2 + 3 + 4 + 5)));
   EXPECT_GT(nonzero_tp, 100);  // the random data does exercise matches
+}
+
+// The fields of a Metrics, for comparing whole results.
+auto Fields(const Metrics& m) {
+  return std::make_tuple(m.tp, m.fp, m.fn, m.tn, m.precision, m.recall, m.f1,
+                         m.iou, m.confidence, m.min_confidence,
+                         m.max_confidence, m.max_fp_confidence);
+}
+
+// A run of `rows` rows, a few crowded, with random boxes and scores.
+ModelRun RandomLargeRun(std::mt19937& rng, int rows) {
+  ModelRun run;
+  run.classes = {"a", "b", "c", "d"};
+  std::uniform_int_distribution<int> cls(0, 3), coin(0, 9);
+  for (int r = 0; r < rows; ++r) {
+    DataRow row;
+    row.data_row_id = absl::StrCat(r);
+    const int objects = coin(rng) == 0 ? 30 : coin(rng) % 5;
+    for (int i = 0; i < objects; ++i) {
+      row.ground_truths.push_back(Gt(cls(rng), RandomBox(rng), coin(rng) == 0));
+    }
+    for (int i = 0; i < objects + coin(rng) % 3; ++i) {
+      row.predictions.push_back(
+          Det(cls(rng), RandomBox(rng), (coin(rng) + 1) / 10.0));
+    }
+    run.rows.push_back(std::move(row));
+  }
+  return run;
+}
+
+TEST(EvaluatorTest, ThreadsGiveTheSameEvaluatorAsOne) {
+  std::mt19937 rng(20261208);
+  for (int rows : {0, 1, 300, 2049, 5000}) {
+    SCOPED_TRACE(absl::StrCat(rows, " rows"));
+    const ModelRun run = RandomLargeRun(rng, rows);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator one, Evaluator::Create(&run));
+    for (int threads : {2, 3, 8}) {
+      SLICEKIT_ASSERT_OK_AND_ASSIGN(
+          Evaluator many, Evaluator::Create(&run, IouType::kBbox, threads));
+      EXPECT_EQ(many.num_iou_computations(), one.num_iou_computations());
+      for (MatchRule rule : {MatchRule::kCoco, MatchRule::kLabelbox}) {
+        MetricsOptions o;
+        o.rule = rule;
+        o.confidence_threshold = 0.3;
+        SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics want, one.Compute(o));
+        SLICEKIT_ASSERT_OK_AND_ASSIGN(RunMetrics got, many.Compute(o));
+        ASSERT_EQ(got.rows.size(), want.rows.size());
+        for (size_t r = 0; r < want.rows.size(); ++r) {
+          ASSERT_EQ(Fields(got.rows[r]), Fields(want.rows[r])) << "row " << r;
+        }
+        ASSERT_EQ(got.class_begin, want.class_begin);
+        for (size_t e = 0; e < want.classes.size(); ++e) {
+          ASSERT_EQ(got.classes[e].class_index, want.classes[e].class_index);
+          ASSERT_EQ(Fields(got.classes[e].metrics),
+                    Fields(want.classes[e].metrics));
+        }
+      }
+      // COCO AP reads the groups, orders and IoUs directly.
+      const CocoEvaluation want = CocoEvaluator::Create(one).Evaluate();
+      const CocoEvaluation got = CocoEvaluator::Create(many).Evaluate();
+      EXPECT_EQ(got.stats, want.stats);
+      EXPECT_EQ(got.precision, want.precision);
+      EXPECT_EQ(got.recall, want.recall);
+      EXPECT_EQ(got.scores, want.scores);
+    }
+  }
+}
+
+TEST(EvaluatorTest, ThreadsReportTheFirstBadRowAsOneThreadDoes) {
+  std::mt19937 rng(7);
+  ModelRun run = RandomLargeRun(rng, 3000);
+  run.rows[2900].predictions.push_back(Det(0, {0, 0, -1, 1}, 1));
+  run.rows[1700].ground_truths.push_back(Gt(9, {0, 0, 1, 1}));
+  const absl::Status want = Evaluator::Create(&run).status();
+  ASSERT_THAT(want, StatusIs(absl::StatusCode::kInvalidArgument,
+                             HasSubstr("class index out of range")));
+  for (int threads : {2, 4, 7}) {
+    EXPECT_EQ(Evaluator::Create(&run, IouType::kBbox, threads).status(), want)
+        << threads << " threads";
+  }
+  EXPECT_THAT(Evaluator::Create(&run, IouType::kBbox, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("threads must be at least 1")));
+  MetricsOptions o;
+  o.threads = -1;
+  EXPECT_THAT(ComputeMetrics(run, o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("threads")));
 }
 
 TEST(EvaluatorTest, ComputesIousOnlyWithinRowAndClass) {
