@@ -8,7 +8,8 @@
 //                              11.4 detections: COCO val's 36k:48k), so 2M
 //                              boxes at the default size
 //   BM_Match/1                 the same on the COCO-val-sized set below
-//   BM_EvaluatorCreate         Create alone (every IoU), large run
+//   BM_EvaluatorCreate/T       Create alone (every IoU), large run, on T
+//                              threads (1, 2, $SLICEKIT_BENCH_THREADS)
 //   BM_ComputeNewIouThreshold  Compute on an existing Evaluator, the IoU
 //                              threshold alternating 0.5 / 0.75, large run
 //   BM_ComputeNewConfidenceThreshold   the same, confidence 0.5 / 0.3
@@ -188,15 +189,30 @@ BENCHMARK(BM_Match)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_EvaluatorCreate(benchmark::State& state) {
   const ModelRun& run = LargeRun();
+  const int threads = static_cast<int>(state.range(0));
   const Stopwatch watch;
   for (auto _ : state) {
-    absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&run);
+    absl::StatusOr<Evaluator> evaluator =
+        Evaluator::Create(&run, IouType::kBbox, threads);
     Check(evaluator.status(), "Evaluator::Create");
     benchmark::DoNotOptimize(evaluator->num_iou_computations());
   }
   SetRateCounters(state, watch, static_cast<double>(CountBoxes(run)));
 }
-BENCHMARK(BM_EvaluatorCreate)->Unit(benchmark::kMillisecond);
+// Threads 1 and 2, and $SLICEKIT_BENCH_THREADS when set (a larger
+// machine's scaling). Wall-clock time: the workers' CPU is not the
+// caller's.
+void ThreadCounts(benchmark::internal::Benchmark* b) {
+  b->Arg(1)->Arg(2);
+  if (const char* env = std::getenv("SLICEKIT_BENCH_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 2) b->Arg(n);
+  }
+}
+BENCHMARK(BM_EvaluatorCreate)
+    ->Apply(ThreadCounts)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Compute on one Evaluator, alternating between two options.
 void ThresholdChange(benchmark::State& state, MetricsOptions a,
