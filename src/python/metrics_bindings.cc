@@ -229,21 +229,24 @@ py::list SweepOf(const PyCocoAp& ap, double iou,
   return out;
 }
 
-// The 101-point PR curves of each class with ground truth, area all,
-// maxDets 100: (class names, IoU, recall, precision, score) columns.
+// The PR curves (one point per recall threshold) of each class with ground
+// truth, first area range (all), last maxDets (100 by default): (class
+// names, IoU, recall, precision, score) columns. Pooled classes are "all".
 py::tuple PrCurves(const PyCocoAp& ap) {
   const CocoEvaluation& e = ap.evaluation;
   py::list names;
   std::vector<double> iou, recall, precision, score;
-  const int m = kCocoMaxDetsSettings - 1;  // maxDets 100
+  const int m = e.num_max_dets() - 1;
   for (int k = 0; k < e.num_classes; ++k) {
     if (e.classes[k].num_ground_truths == 0) continue;  // no curve
-    py::str name = Decode(ap.run->run.classes[k]);
-    for (int t = 0; t < kCocoIouThresholds; ++t) {
-      for (int r = 0; r < kCocoRecallThresholds; ++r) {
+    py::str name = e.classes[k].class_index < 0
+                       ? py::str("all")
+                       : Decode(ap.run->run.classes[k]);
+    for (int t = 0; t < e.num_iou_thresholds(); ++t) {
+      for (int r = 0; r < e.num_recall_thresholds(); ++r) {
         names.append(name);
-        iou.push_back(CocoIouThreshold(t));
-        recall.push_back(CocoRecallThreshold(r));
+        iou.push_back(e.params.iou_thresholds[t]);
+        recall.push_back(e.params.recall_thresholds[r]);
         precision.push_back(e.Precision(t, r, k, 0, m));
         score.push_back(e.Score(t, r, k, 0, m));
       }

@@ -785,8 +785,10 @@ TEST(CocoEvaluatorTest, RejectsBadArguments) {
   options.iou_threshold = 0.52;
   EXPECT_THAT(coco.Sweep(options),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("iou_threshold must be one of COCO's 0.5, "
-                                 "0.55, ..., 0.95, got 0.52")));
+                       HasSubstr("iou_threshold must be one of the "
+                                 "evaluator's IoU thresholds (0.5, 0.55, 0.6, "
+                                 "0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95), got "
+                                 "0.52")));
   options.iou_threshold = 0.9;  // numpy's 0.8999999999999999, within 1e-9
   EXPECT_TRUE(coco.Sweep(options).ok());
   options.thresholds = {0.5, 1.5};
