@@ -2,7 +2,9 @@
 // `slicekit ap`: COCO AP as pycocotools' summarize() prints it, for all
 // images or a slice of them (docs/metrics.md#average-precision), per-class
 // AP and best-F1 thresholds, PR curves and threshold sweeps as CSV.
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -222,7 +224,7 @@ std::vector<FlagSpec> ApFlags() {
            .help = "write TP/FP/FN, precision, recall and F1 at every score"},
           {.name = "--iou",
            .value_name = "X",
-           .help = "the IoU of the best-F1 thresholds (default 0.5)"},
+           .help = "the IoU of the best F1 (0.5, else the first threshold)"},
           {.name = "--format",
            .value_name = "text|json",
            .help = "the output (default text)"},
@@ -294,6 +296,13 @@ int Ap(Args& args) {
       *rows ? coco.Evaluate(**rows)
             : absl::StatusOr<CocoEvaluation>(coco.Evaluate());
   if (!e.ok()) return InputError(e.status().message());
+  // Without --iou: 0.5, or the first IoU threshold where 0.5 is not one.
+  if (!flags.Has("--iou") &&
+      std::none_of(params->iou_thresholds.begin(),
+                   params->iou_thresholds.end(),
+                   [](double t) { return std::abs(t - 0.5) <= 1e-9; })) {
+    iou = params->iou_thresholds.front();
+  }
   SweepOptions sweep_options;
   sweep_options.iou_threshold = iou;
   absl::StatusOr<std::vector<ClassSweep>> sweeps =
