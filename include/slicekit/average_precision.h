@@ -347,14 +347,6 @@ class CocoEvaluator {
   size_t num_areas() const { return params_.area_ranges.size(); }
   size_t words() const { return (params_.iou_thresholds.size() + 15) / 16; }
   size_t stride() const { return 2 * num_areas() * words(); }
-  bool Tp(size_t i, size_t a, size_t t) const {
-    return (bits_[i * stride() + a * words() + t / 16] >> (t % 16)) & 1;
-  }
-  bool Ignored(size_t i, size_t a, size_t t) const {
-    return (bits_[i * stride() + (num_areas() + a) * words() + t / 16] >>
-            (t % 16)) &
-           1;
-  }
   IouType iou_type_ = IouType::kBbox;
   CocoParams params_;
   int num_classes_ = 0;

@@ -775,9 +775,12 @@ absl::StatusOr<std::vector<ClassSweep>> CocoEvaluator::Sweep(
                    thresholds.end());
 
   // The first area range, all matched detections: +1 TP, -1 FP, 0 ignored.
-  auto outcome = [this, t](size_t i) {
-    if (Tp(i, 0, t)) return 1;
-    return Ignored(i, 0, t) ? 0 : -1;
+  const size_t s = stride(), tp_word = t / 16, shift = t % 16;
+  const size_t ig_word = num_areas() * words() + t / 16;
+  auto outcome = [&](size_t i) {
+    const Word* b = bits_.data() + i * s;
+    if ((b[tp_word] >> shift) & 1) return 1;
+    return ((b[ig_word] >> shift) & 1) ? 0 : -1;
   };
   std::vector<ClassSweep> sweeps;
   struct Scored {
@@ -816,7 +819,7 @@ absl::StatusOr<std::vector<ClassSweep>> CocoEvaluator::Sweep(
       all.begin(), all.end(),
       [](const Scored& x, const Scored& y) { return x.score > y.score; });
   scores.clear();
-  for (const Scored& s : all) scores.push_back(s.score);
+  for (const Scored& x : all) scores.push_back(x.score);
   sweeps.push_back(SweepSorted(
       -1, all_gt, scores, [&](size_t i) { return all[i].outcome; },
       thresholds));
