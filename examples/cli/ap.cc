@@ -2,7 +2,9 @@
 // `slicekit ap`: COCO AP as pycocotools' summarize() prints it, for all
 // images or a slice of them (docs/metrics.md#average-precision), per-class
 // AP and best-F1 thresholds, PR curves and threshold sweeps as CSV.
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -15,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "examples/cli/cli.h"
+#include "examples/cli/coco_params.h"
 #include "nlohmann/json.hpp"
 #include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
@@ -24,6 +27,11 @@
 
 namespace slicekit::cli {
 namespace {
+
+// A class's name; "all" where the classes are pooled (--no-categories).
+std::string ClassName(const ModelRun& run, int32_t class_index) {
+  return class_index < 0 ? std::string("all") : run.classes[class_index];
+}
 
 // A CSV field: quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& text) {
@@ -53,13 +61,16 @@ int WritePrCurves(const std::string& path, const ModelRun& run,
   file << "class,iou_threshold,recall,precision,score\n";
   for (int k = 0; k < e.num_classes; ++k) {
     if (e.classes[k].num_ground_truths == 0) continue;  // no curve
-    const std::string name = CsvField(run.classes[k]);
-    for (int t = 0; t < kCocoIouThresholds; ++t) {
-      for (int r = 0; r < kCocoRecallThresholds; ++r) {
-        file << name << "," << Number(CocoIouThreshold(t)) << ","
-             << Number(CocoRecallThreshold(r)) << ","
-             << Number(e.Precision(t, r, k, 0, kCocoMaxDetsSettings - 1)) << ","
-             << Number(e.Score(t, r, k, 0, kCocoMaxDetsSettings - 1)) << "\n";
+    const std::string name =
+        CsvField(ClassName(run, e.classes[k].class_index));
+    // The first area range ("all" by default), the last maxDets.
+    const int m = e.num_max_dets() - 1;
+    for (int t = 0; t < e.num_iou_thresholds(); ++t) {
+      for (int r = 0; r < e.num_recall_thresholds(); ++r) {
+        file << name << "," << Number(e.params.iou_thresholds[t]) << ","
+             << Number(e.params.recall_thresholds[r]) << ","
+             << Number(e.Precision(t, r, k, 0, m)) << ","
+             << Number(e.Score(t, r, k, 0, m)) << "\n";
       }
     }
   }
@@ -96,9 +107,10 @@ void PrintJson(const ModelRun& run, const CocoEvaluation& e, IouType iou_type,
   out["images_in_run"] = run.rows.size();
   out["stats"] =
       std::vector<double>(e.stats.begin(), e.stats.begin() + e.num_stats);
+  out["params"] = CocoParamsJson(e.params);
   nlohmann::json classes = nlohmann::json::array();
   for (const CocoClassAp& c : e.classes) {
-    nlohmann::json j = {{"class", run.classes[c.class_index]},
+    nlohmann::json j = {{"class", ClassName(run, c.class_index)},
                         {"ground_truths", c.num_ground_truths},
                         {"detections", c.num_detections},
                         {"ap", c.ap},
@@ -133,7 +145,7 @@ bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
                const std::map<int32_t, const ClassSweep*>& sweep_of) {
   Output out;
   for (int i = 0; i < e.num_stats; ++i) {
-    out.Line(CocoStatLine(i, e.stats[i], e.iou_type));
+    out.Line(e.StatLine(i));
   }
   out.Line("");
   out.Line(absl::StrFormat(
@@ -153,7 +165,7 @@ bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
       f1 = absl::StrFormat("%.3f", *it->second->best_f1->f1);
     }
     out.Line(absl::StrFormat("%-20s %6d %6d %7s %7s %7s %9s %6s",
-                             TextField(run.classes[c.class_index]),
+                             TextField(ClassName(run, c.class_index)),
                              c.num_ground_truths, c.num_detections, stat(c.ap),
                              stat(c.ap50), stat(c.ap75), threshold, f1));
   }
@@ -167,6 +179,8 @@ bool PrintText(const ModelRun& run, const CocoEvaluation& e, double iou,
 
 }  // namespace
 
+std::vector<FlagSpec> ApFlags();
+
 const CommandSpec& ApSpec() {
   static const CommandSpec* const kSpec = new CommandSpec{
       .name = "ap",
@@ -175,7 +189,13 @@ const CommandSpec& ApSpec() {
           "Prints COCO AP/AR like pycocotools' summarize() and per-class AP "
           "with the confidence threshold of best F1, for all images, those "
           "whose metrics row matches --where, or a saved slice's.",
-      .flags = {
+      .flags = ApFlags(),
+  };
+  return *kSpec;
+}
+
+std::vector<FlagSpec> ApFlags() {
+  std::vector<FlagSpec> flags = {
           {.name = "--gt",
            .value_name = "GT.json",
            .help = "the COCO ground truth",
@@ -198,21 +218,22 @@ const CommandSpec& ApSpec() {
            .help = "the org (with --slice)"},
           {.name = "--pr-curve",
            .value_name = "FILE.csv",
-           .help = "write the 101-point PR curves"},
+           .help = "write the PR curves"},
           {.name = "--sweep",
            .value_name = "FILE.csv",
            .help = "write TP/FP/FN, precision, recall and F1 at every score"},
           {.name = "--iou",
            .value_name = "X",
-           .help = "the IoU of the best-F1 thresholds (default 0.5)"},
+           .help = "the IoU of the best F1 (0.5, else the first threshold)"},
           {.name = "--format",
            .value_name = "text|json",
            .help = "the output (default text)"},
           IouTypeFlag(),
           KeypointSigmasFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
-      }};
-  return *kSpec;
+  };
+  for (FlagSpec& f : CocoParamsFlags()) flags.push_back(f);
+  return flags;
 }
 
 int Ap(Args& args) {
@@ -243,6 +264,8 @@ int Ap(Args& args) {
   }
   absl::StatusOr<IouType> iou_type = ParseIouType(flags);
   if (!iou_type.ok()) return UsageError(iou_type.status().message());
+  absl::StatusOr<CocoParams> params = ParseCocoParams(flags, *iou_type);
+  if (!params.ok()) return UsageError(params.status().message());
   absl::StatusOr<std::optional<Expr>> where = ParseWhere(flags);
   if (!where.ok()) return InputError(where.status().message());
 
@@ -261,7 +284,10 @@ int Ap(Args& args) {
   }
   absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run, *iou_type);
   if (!evaluator.ok()) return InputError(evaluator.status().message());
-  const CocoEvaluator coco = CocoEvaluator::Create(*evaluator);
+  absl::StatusOr<CocoEvaluator> created =
+      CocoEvaluator::Create(*evaluator, *params);
+  if (!created.ok()) return InputError(created.status().message());
+  const CocoEvaluator& coco = *created;
   absl::StatusOr<std::optional<Selection>> rows =
       SelectImages(flags, *where, *run, *evaluator);
   if (!rows.ok()) return InputError(rows.status().message());
@@ -270,6 +296,13 @@ int Ap(Args& args) {
       *rows ? coco.Evaluate(**rows)
             : absl::StatusOr<CocoEvaluation>(coco.Evaluate());
   if (!e.ok()) return InputError(e.status().message());
+  // Without --iou: 0.5, or the first IoU threshold where 0.5 is not one.
+  if (!flags.Has("--iou") &&
+      std::none_of(params->iou_thresholds.begin(),
+                   params->iou_thresholds.end(),
+                   [](double t) { return std::abs(t - 0.5) <= 1e-9; })) {
+    iou = params->iou_thresholds.front();
+  }
   SweepOptions sweep_options;
   sweep_options.iou_threshold = iou;
   absl::StatusOr<std::vector<ClassSweep>> sweeps =

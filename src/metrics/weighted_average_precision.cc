@@ -55,10 +55,13 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
-// The steps of one class under `weights`, appended to `steps`.
+// The steps of one class under `weights`, appended to `steps`; `bits`
+// points at begin's outcome words (area "all" first, its ignored word
+// `ig_word` further on), `stride` words a detection.
 // (CocoEvaluator's Detection is private: a template parameter here.)
-template <typename Detection>
+template <typename Detection, typename Word>
 void WeightedSteps(const Detection* begin, const Detection* end,
+                   const Word* bits, size_t stride, size_t ig_word,
                    absl::Span<const uint32_t> weights,
                    std::vector<Step>& steps) {
   for (const Detection* i = begin; i < end;) {
@@ -75,7 +78,8 @@ void WeightedSteps(const Detection* begin, const Detection* end,
     const double step_weight = replay ? 1.0 : static_cast<double>(w);
     for (uint32_t copy = 0; copy < copies; ++copy) {
       for (const Detection* d = i; d < j; ++d) {
-        steps.push_back({step_weight, d->tp[0], d->ig[0]});
+        const Word* b = bits + (d - begin) * stride;
+        steps.push_back({step_weight, b[0], b[ig_word]});
       }
     }
     i = j;
@@ -138,6 +142,10 @@ absl::StatusOr<CocoApStats> CocoEvaluator::EvaluateWeighted(
         absl::StrCat("the weights cover ", weights.size(),
                      " rows but the run has ", num_rows_));
   }
+  if (!(params_ == CocoParams::Default(iou_type_))) {
+    return absl::InvalidArgumentError(
+        "EvaluateWeighted needs the default COCO parameters of the IoU type");
+  }
   Scratch& s = ThreadScratch();
   double recall_thresholds[kR];
   for (int r = 0; r < kR; ++r) recall_thresholds[r] = CocoRecallThreshold(r);
@@ -149,8 +157,8 @@ absl::StatusOr<CocoApStats> CocoEvaluator::EvaluateWeighted(
     int64_t npig = 0;
     for (size_t i = ground_truth_begin_[k]; i < ground_truth_begin_[k + 1];
          ++i) {
-      npig +=
-          int64_t{weights[ground_truths_[i].row]} * ground_truths_[i].count[0];
+      npig += int64_t{weights[ground_truth_rows_[i]]} *
+              gt_counts_[i * num_areas()];
     }
     if (npig == 0) continue;
     const double num_gt = static_cast<double>(npig);
@@ -161,8 +169,10 @@ absl::StatusOr<CocoApStats> CocoEvaluator::EvaluateWeighted(
     }
     s.steps.clear();
     WeightedSteps(detections_.data() + detection_begin_[k],
-                  detections_.data() + detection_begin_[k + 1], weights,
-                  s.steps);
+                  detections_.data() + detection_begin_[k + 1],
+                  bits_.data() + detection_begin_[k] * this->stride(),
+                  this->stride(),
+                  num_areas() * words(), weights, s.steps);
     const size_t nd = s.steps.size();
     if (s.tp_after.size() < nd + 1) {
       s.tp_after.resize(nd + 1);

@@ -7,10 +7,12 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "slicekit/average_precision.h"
 #include "slicekit/coco.h"
 #include "slicekit/metrics.h"
@@ -120,6 +122,10 @@ struct PyCocoAp {
   RunPtr run;
   std::optional<Selection> rows;  // nullopt: every image
   CocoEvaluation evaluation;
+  // Under coco_ap's params, when any differs from the defaults; else the
+  // run's evaluator answers.
+  std::shared_ptr<const CocoEvaluator> custom;
+  const CocoEvaluator& coco() const { return custom ? *custom : *run->coco; }
 };
 
 RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
@@ -193,12 +199,55 @@ std::optional<Selection> RunRows(const RunState& state, py::handle rows) {
   return out;
 }
 
-PyCocoAp RunAp(const RunPtr& state, py::handle rows) {
-  PyCocoAp out{state, RunRows(*state, rows), {}};
+// COCO's Params as coco_ap's keywords give them (None: the default of the
+// run's IouType); the Python wrapper has checked their types.
+struct ApParams {
+  std::optional<std::vector<int>> max_dets;
+  std::optional<std::vector<double>> iou_thresholds;
+  std::optional<std::vector<double>> rec_thresholds;
+  std::optional<std::vector<std::tuple<std::string, double, double>>>
+      area_ranges;
+  bool use_cats = true;
+};
+
+// ValidateCocoParams' message with the keyword's name for the field.
+absl::Status AsKeywordError(const absl::Status& s) {
+  return absl::Status(s.code(),
+                      absl::StrReplaceAll(s.message(), {{"recall_thresholds",
+                                                         "rec_thresholds"}}));
+}
+
+PyCocoAp RunAp(const RunPtr& state, py::handle rows,
+               const ApParams& keywords) {
+  PyCocoAp out{state, RunRows(*state, rows), {}, nullptr};
+  const bool custom = keywords.max_dets || keywords.iou_thresholds ||
+                      keywords.rec_thresholds || keywords.area_ranges ||
+                      !keywords.use_cats;
+  CocoParams params = CocoParams::Default(state->evaluator->iou_type());
+  if (keywords.max_dets) params.max_dets = *keywords.max_dets;
+  if (keywords.iou_thresholds) params.iou_thresholds = *keywords.iou_thresholds;
+  if (keywords.rec_thresholds) {
+    params.recall_thresholds = *keywords.rec_thresholds;
+  }
+  if (keywords.area_ranges) {
+    params.area_ranges.clear();
+    for (const auto& [label, lo, hi] : *keywords.area_ranges) {
+      params.area_ranges.push_back({label, lo, hi});
+    }
+  }
+  params.use_cats = keywords.use_cats;
   out.evaluation = Value([&]() -> absl::StatusOr<CocoEvaluation> {
     py::gil_scoped_release release;
-    if (out.rows) return state->coco->Evaluate(*out.rows);
-    return state->coco->Evaluate();
+    if (custom) {
+      // Matched again under these params: the run keeps only the default
+      // evaluator.
+      absl::StatusOr<CocoEvaluator> coco =
+          CocoEvaluator::Create(*state->evaluator, params);
+      if (!coco.ok()) return AsKeywordError(coco.status());
+      out.custom = std::make_shared<const CocoEvaluator>(*std::move(coco));
+    }
+    if (out.rows) return out.coco().Evaluate(*out.rows);
+    return out.coco().Evaluate();
   }());
   return out;
 }
@@ -213,7 +262,7 @@ py::list SweepOf(const PyCocoAp& ap, double iou,
   const std::vector<ClassSweep> sweeps =
       Value([&]() -> absl::StatusOr<std::vector<ClassSweep>> {
         py::gil_scoped_release release;
-        return ap.run->coco->Sweep(options, ap.rows ? &*ap.rows : nullptr);
+        return ap.coco().Sweep(options, ap.rows ? &*ap.rows : nullptr);
       }());
   py::list out;
   for (const ClassSweep& s : sweeps) {
@@ -229,21 +278,24 @@ py::list SweepOf(const PyCocoAp& ap, double iou,
   return out;
 }
 
-// The 101-point PR curves of each class with ground truth, area all,
-// maxDets 100: (class names, IoU, recall, precision, score) columns.
+// The PR curves (one point per recall threshold) of each class with ground
+// truth, first area range (all), last maxDets (100 by default): (class
+// names, IoU, recall, precision, score) columns. Pooled classes are "all".
 py::tuple PrCurves(const PyCocoAp& ap) {
   const CocoEvaluation& e = ap.evaluation;
   py::list names;
   std::vector<double> iou, recall, precision, score;
-  const int m = kCocoMaxDetsSettings - 1;  // maxDets 100
+  const int m = e.num_max_dets() - 1;
   for (int k = 0; k < e.num_classes; ++k) {
     if (e.classes[k].num_ground_truths == 0) continue;  // no curve
-    py::str name = Decode(ap.run->run.classes[k]);
-    for (int t = 0; t < kCocoIouThresholds; ++t) {
-      for (int r = 0; r < kCocoRecallThresholds; ++r) {
+    py::str name = e.classes[k].class_index < 0
+                       ? py::str("all")
+                       : Decode(ap.run->run.classes[k]);
+    for (int t = 0; t < e.num_iou_thresholds(); ++t) {
+      for (int r = 0; r < e.num_recall_thresholds(); ++r) {
         names.append(name);
-        iou.push_back(CocoIouThreshold(t));
-        recall.push_back(CocoRecallThreshold(r));
+        iou.push_back(e.params.iou_thresholds[t]);
+        recall.push_back(e.params.recall_thresholds[r]);
         precision.push_back(e.Precision(t, r, k, 0, m));
         score.push_back(e.Score(t, r, k, 0, m));
       }
@@ -270,8 +322,7 @@ void BindCocoAp(py::module_& m) {
           [](const PyCocoAp& a) {
             std::vector<std::string> lines;
             for (int i = 0; i < a.evaluation.num_stats; ++i) {
-              lines.push_back(CocoStatLine(i, a.evaluation.stats[i],
-                                           a.evaluation.iou_type));
+              lines.push_back(a.evaluation.StatLine(i));
             }
             return lines;
           })
@@ -283,14 +334,32 @@ void BindCocoAp(py::module_& m) {
           [](const PyCocoAp& a) {
             py::list out;
             for (const CocoClassAp& c : a.evaluation.classes) {
-              out.append(
-                  py::make_tuple(Decode(a.run->run.classes[c.class_index]),
+              out.append(py::make_tuple(
+                  c.class_index < 0
+                      ? py::str("all")
+                      : Decode(a.run->run.classes[c.class_index]),
                                  c.num_ground_truths, c.num_detections, c.ap,
                                  c.ap50, c.ap75, c.ar100));
             }
             return out;
           })
       .def_property_readonly("pr_curves", &PrCurves)
+      .def_property_readonly(
+          "params",
+          [](const PyCocoAp& a) {
+            const CocoParams& p = a.evaluation.params;
+            py::list areas;
+            for (const CocoAreaRange& r : p.area_ranges) {
+              areas.append(py::make_tuple(r.label, r.min, r.max));
+            }
+            py::dict out;
+            out["max_dets"] = p.max_dets;
+            out["iou_thresholds"] = p.iou_thresholds;
+            out["rec_thresholds"] = p.recall_thresholds;
+            out["area_ranges"] = areas;
+            out["use_cats"] = p.use_cats;
+            return out;
+          })
       .def("sweep", &SweepOf, py::arg("iou") = 0.5,
            py::arg("thresholds") = std::vector<double>{});
 }
@@ -377,7 +446,25 @@ void BindRun(py::module_& m) {
           py::arg("confidence_threshold") = 0.5, py::arg("rule") = "coco",
           py::arg("class_iou_thresholds") = std::map<std::string, double>{},
           py::arg("max_detections") = 100)
-      .def("_ap", &RunAp, py::arg("rows") = py::none())
+      .def(
+          "_ap",
+          [](const RunPtr& r, py::handle rows,
+             std::optional<std::vector<int>> max_dets,
+             std::optional<std::vector<double>> iou_thresholds,
+             std::optional<std::vector<double>> rec_thresholds,
+             std::optional<std::vector<std::tuple<std::string, double, double>>>
+                 area_ranges,
+             bool use_cats) {
+            return RunAp(r, rows,
+                         {std::move(max_dets), std::move(iou_thresholds),
+                          std::move(rec_thresholds), std::move(area_ranges),
+                          use_cats});
+          },
+          py::arg("rows") = py::none(), py::kw_only(),
+          py::arg("max_dets") = py::none(),
+          py::arg("iou_thresholds") = py::none(),
+          py::arg("rec_thresholds") = py::none(),
+          py::arg("area_ranges") = py::none(), py::arg("use_cats") = true)
       .def("__repr__", [](const RunState& r) {
         return absl::StrCat("<slicekit.ModelRun ", r.run.rows.size(),
                             " images, ", r.run.classes.size(), " classes>");

@@ -248,7 +248,10 @@ void AddCurves(const CocoEvaluation& evaluation,
                    });
   const size_t shown = std::min(classes.size(), max_classes);
   slice->curves_left_out = classes.size() - shown;
-  constexpr int kIou50 = 0, kAreaAll = 0, kMaxDets100 = 2;
+  // The report evaluates under the default params: IoU .5 first, area all
+  // first, the last maxDets (100; 20 for keypoints).
+  constexpr int kIou50 = 0, kAreaAll = 0;
+  const int last_max_dets = evaluation.num_max_dets() - 1;
   for (size_t i = 0; i < shown; ++i) {
     const CocoClassAp& c = *classes[i];
     ClassCurve& curve = slice->curves.emplace_back();
@@ -259,7 +262,7 @@ void AddCurves(const CocoEvaluation& evaluation,
     for (int r = 0; r < kCocoRecallThresholds; ++r) {
       curve.points.push_back({CocoRecallThreshold(r),
                               evaluation.Precision(kIou50, r, c.class_index,
-                                                   kAreaAll, kMaxDets100)});
+                                                   kAreaAll, last_max_dets)});
     }
   }
 }

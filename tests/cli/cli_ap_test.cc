@@ -173,7 +173,34 @@ TEST(CliApTest, BadArgumentsAndInputs) {
       {{"--where", "weather = 'fog'"}, 1, "unknown column 'weather'"},
       {{"--iou", "0.52"},
        1,
-       "iou_threshold must be one of COCO's 0.5, 0.55, ..., 0.95, got 0.52"},
+       "iou_threshold must be one of the evaluator's IoU thresholds (0.5, "
+       "0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95), got 0.52"},
+      {{"--max-dets", "1,x"}, 2, "--max-dets: item 1 'x' is not an integer"},
+      {{"--max-dets", "10,1"},
+       2,
+       "--max-dets: COCO parameters: max_dets[1] = 1 is not above the one "
+       "before"},
+      {{"--iou-thresholds", ".5,1.5"},
+       2,
+       "--iou-thresholds: COCO parameters: iou_thresholds[1] = 1.5 is not "
+       "in (0, 1]"},
+      {{"--iou-thresholds", ".5:0:.9"},
+       2,
+       "--iou-thresholds: in '.5:0:.9' the step must be positive"},
+      {{"--rec-thresholds", "0,,1"},
+       2,
+       "--rec-thresholds: item 1 '' is not a finite number"},
+      {{"--area-ranges", "all=0:1e10,small"},
+       2,
+       "--area-ranges: item 1 'small' is not LABEL=MIN:MAX"},
+      {{"--area-ranges", "all=5:1"},
+       2,
+       "--area-ranges: COCO parameters: area_ranges[0] (all): min 5 is "
+       "above max 1"},
+      {{"--iou-type", "keypoints", "--no-categories"},
+       2,
+       "--no-categories: COCO parameters: use_cats false is not supported "
+       "for keypoints"},
       {{"--iou-type", "mask"},
        2,
        "--iou-type must be bbox, segm or keypoints, not 'mask'"},
@@ -339,6 +366,75 @@ TEST(CliApTest, KeypointsMatchPycocotools) {
   EXPECT_THAT(wrong.error_line(),
               HasSubstr("--kpt-sigmas gives 2 sigmas; no class of the run has "
                         "that many keypoints"));
+}
+
+}  // namespace
+}  // namespace slicekit
+
+namespace slicekit {
+namespace {
+
+// The COCO parameter flags on the bbox parity set under the Params of
+// tests/data/coco_params: pycocotools' stats and lines, and the JSON
+// carries the params used.
+TEST(CliApTest, CocoParameterFlagsMatchPycocotools) {
+  const std::string dir = absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/");
+  const nlohmann::json oracle = nlohmann::json::parse(
+      ReadFile(dir + "coco_params/oracle.json"));
+  struct Case {
+    std::string name;
+    std::vector<std::string> flags;
+  };
+  const std::vector<Case> cases = {
+      {"bbox_custom",
+       {"--iou-thresholds", "0.3,0.5,0.62,0.75,0.9", "--rec-thresholds",
+        "0,0.05,0.33,0.5,0.8,0.97,1", "--area-ranges",
+        "all=0:1e10,tiny=0:256,small=0:1024,huge=16384:1e10"}},
+      {"bbox_max_dets_2_100_300",
+       {"--max-dets", "2,100,300", "--iou-thresholds", ".5,.6,.75,.8,.95",
+        "--rec-thresholds", "0:.1:1"}},
+      {"bbox_no_categories", {"--no-categories"}},
+      {"bbox_no_categories_custom",
+       {"--no-categories", "--max-dets", "3,30,60", "--iou-thresholds",
+        ".55:.1:.85", "--rec-thresholds", "0:.05:1", "--area-ranges",
+        "all=0:1e10,medium=1024:9216,large=9216:1e10"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const nlohmann::json& want = oracle[c.name];
+    std::vector<std::string> args = {"ap", "--gt", dir + "coco_ap/gt.json",
+                                     "--pred", dir + "coco_ap/dets.json"};
+    args.insert(args.end(), c.flags.begin(), c.flags.end());
+    const RunResult text = RunProgram(SLICEKIT_CLI_PATH, args);
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    const std::vector<std::string> lines = absl::StrSplit(text.out, '\n');
+    ASSERT_GT(lines.size(), 12u);
+    for (int i = 0; i < 12; ++i) {
+      EXPECT_EQ(lines[i], want["lines"][i].get<std::string>());
+    }
+    args.insert(args.end(), {"--format", "json"});
+    const RunResult json = RunProgram(SLICEKIT_CLI_PATH, args);
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    const nlohmann::json got = nlohmann::json::parse(json.out);
+    ExpectStats(got["stats"], want["stats"]);
+    const nlohmann::json& p = got["params"];
+    // 0:.1:1 and .55:.1:.85 are numpy.linspace's values, bit for bit.
+    EXPECT_EQ(p["iou_thresholds"], want["params"]["iou_thresholds"]);
+    EXPECT_EQ(p["recall_thresholds"], want["params"]["recall_thresholds"]);
+    EXPECT_EQ(p["max_dets"], want["params"]["max_dets"]);
+    EXPECT_EQ(p["use_cats"], want["params"]["use_cats"]);
+    ASSERT_EQ(p["area_ranges"].size(), want["params"]["area_ranges"].size());
+    for (size_t a = 0; a < p["area_ranges"].size(); ++a) {
+      EXPECT_EQ(p["area_ranges"][a]["label"],
+                want["params"]["area_ranges"][a]["label"]);
+      EXPECT_EQ(p["area_ranges"][a]["min"],
+                want["params"]["area_ranges"][a]["min"]);
+    }
+    if (!want["params"]["use_cats"].get<bool>()) {
+      ASSERT_EQ(got["classes"].size(), 1u);
+      EXPECT_EQ(got["classes"][0]["class"], "all");
+    }
+  }
 }
 
 }  // namespace

@@ -298,10 +298,17 @@ struct RefEval {
   std::array<double, 12> stats;
 };
 
-RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
-  const int K = static_cast<int>(run.classes.size());
-  constexpr int T = kCocoIouThresholds, R = kCocoRecallThresholds,
-                A = kCocoAreaRanges, M = kCocoMaxDetsSettings;
+// Under any Params `p`; with p.use_cats false every class is pooled into
+// one (K = 1), each image's objects listed class by class as pycocotools
+// lists them.
+RefEval ReferenceCoco(const ModelRun& run, const Selection& rows,
+                      const CocoParams& p) {
+  const int K = p.use_cats ? static_cast<int>(run.classes.size()) : 1;
+  const int T = static_cast<int>(p.iou_thresholds.size());
+  const int R = static_cast<int>(p.recall_thresholds.size());
+  const int A = static_cast<int>(p.area_ranges.size());
+  const int M = static_cast<int>(p.max_dets.size());
+  const size_t max_det = static_cast<size_t>(p.max_dets.back());
   RefEval out;
   out.precision.assign(size_t{T} * R * K * A * M, -1);
   out.recall.assign(size_t{T} * K * A * M, -1);
@@ -317,7 +324,7 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
   };
   for (int k = 0; k < K; ++k) {
     for (int a = 0; a < A; ++a) {
-      const double lo = CocoAreaMin(a), hi = CocoAreaMax(a);
+      const double lo = p.area_ranges[a].min, hi = p.area_ranges[a].max;
       for (int t = 0; t < T; ++t) {
         // Per image: the evaluated detections in score order.
         std::vector<std::vector<Dt>> per_image;
@@ -326,11 +333,14 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
           const DataRow& row = run.rows[r];
           std::vector<GroundTruth> gts;
           std::vector<Prediction> dts;
-          for (const auto& g : row.ground_truths) {
-            if (g.class_index == k) gts.push_back(g);
-          }
-          for (const auto& p : row.predictions) {
-            if (p.class_index == k) dts.push_back(p);
+          for (int c = 0; c < static_cast<int>(run.classes.size()); ++c) {
+            if (p.use_cats && c != k) continue;
+            for (const auto& g : row.ground_truths) {
+              if (g.class_index == c) gts.push_back(g);
+            }
+            for (const auto& d : row.predictions) {
+              if (d.class_index == c) dts.push_back(d);
+            }
           }
           auto ignore = [&](const GroundTruth& g) {
             const double area = g.area.value_or(g.box.w * g.box.h);
@@ -344,12 +354,12 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
                            [](const Prediction& x, const Prediction& y) {
                              return x.confidence > y.confidence;
                            });
-          if (dts.size() > 100) dts.resize(100);
+          if (dts.size() > max_det) dts.resize(max_det);
           for (const auto& g : gts) npig += !ignore(g);
           std::vector<bool> gtm(gts.size(), false);
           std::vector<Dt> out_dts;
           for (const auto& d : dts) {
-            double best = std::min(CocoIouThreshold(t), 1 - 1e-10);
+            double best = std::min(p.iou_thresholds[t], 1 - 1e-10);
             int m = -1;
             for (size_t g = 0; g < gts.size(); ++g) {
               if (gtm[g] && !gts[g].iscrowd) continue;
@@ -376,7 +386,7 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
           std::vector<Dt> all;
           for (const auto& dts : per_image) {
             for (size_t i = 0;
-                 i < dts.size() && i < size_t(CocoMaxDetsSetting(m)); ++i) {
+                 i < dts.size() && i < size_t(p.max_dets[m]); ++i) {
               all.push_back(dts[i]);
             }
           }
@@ -397,7 +407,8 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
             pr[i - 1] = std::max(pr[i - 1], pr[i]);
           for (int r = 0; r < R; ++r) {
             const size_t i =
-                std::lower_bound(rc.begin(), rc.end(), CocoRecallThreshold(r)) -
+                std::lower_bound(rc.begin(), rc.end(),
+                                 p.recall_thresholds[r]) -
                 rc.begin();
             out.precision[(((size_t(t) * R + r) * K + k) * A + a) * M + m] =
                 i < pr.size() ? pr[i] : 0;
@@ -436,11 +447,18 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
     }
     return mean(v);
   };
-  out.stats = {pick_p(-1, 0, 2), pick_p(0, 0, 2),  pick_p(5, 0, 2),
-               pick_p(-1, 1, 2), pick_p(-1, 2, 2), pick_p(-1, 3, 2),
-               pick_r(0, 0),     pick_r(0, 1),     pick_r(0, 2),
-               pick_r(1, 2),     pick_r(2, 2),     pick_r(3, 2)};
+  // The default Params' stats (slots as they lie there).
+  if (p == CocoParams::Default(IouType::kBbox)) {
+    out.stats = {pick_p(-1, 0, 2), pick_p(0, 0, 2),  pick_p(5, 0, 2),
+                 pick_p(-1, 1, 2), pick_p(-1, 2, 2), pick_p(-1, 3, 2),
+                 pick_r(0, 0),     pick_r(0, 1),     pick_r(0, 2),
+                 pick_r(1, 2),     pick_r(2, 2),     pick_r(3, 2)};
+  }
   return out;
+}
+
+RefEval ReferenceCoco(const ModelRun& run, const Selection& rows) {
+  return ReferenceCoco(run, rows, CocoParams::Default(IouType::kBbox));
 }
 
 Selection RandomSubset(std::mt19937& rng, size_t num_rows) {
@@ -475,6 +493,67 @@ TEST(CocoPropertyTest, EqualsAReferenceRestatementOnRandomRunsAndSubsets) {
     }
   }
   EXPECT_GT(nonzero, 10);
+}
+
+// Params drawn at random: thresholds on a coarse grid (so IoUs land on
+// them), sometimes more than 16 of them (several outcome words), maxDets
+// below and above the 105 detections of row 0, area ranges with labels,
+// pooled classes.
+CocoParams RandomParams(std::mt19937& rng) {
+  auto draw = [&](int n) {
+    return std::uniform_int_distribution<int>(0, n)(rng);
+  };
+  auto increasing = [&](int grid, int first, int count) {
+    std::vector<int> v;
+    for (int i = first; i <= grid; ++i) v.push_back(i);
+    std::shuffle(v.begin(), v.end(), rng);
+    v.resize(std::min<size_t>(v.size(), std::max(count, 1)));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  CocoParams p;
+  for (int i : increasing(40, 1, draw(3) == 0 ? 17 + draw(20) : 1 + draw(6))) {
+    p.iou_thresholds.push_back(i / 40.0);
+  }
+  for (int i : increasing(20, 0, 1 + draw(12))) {
+    p.recall_thresholds.push_back(i / 20.0);
+  }
+  static constexpr int kMaxDets[] = {1, 2, 3, 5, 10, 50, 100, 104, 200};
+  for (int i : increasing(8, 0, 1 + draw(3))) p.max_dets.push_back(kMaxDets[i]);
+  static constexpr double kAreas[] = {0, 16, 256, 1024, 1025, 3000, 9216, 1e10};
+  const int num_areas = 1 + draw(4);
+  for (int a = 0; a < num_areas; ++a) {
+    double lo = kAreas[draw(7)], hi = kAreas[draw(7)];
+    if (lo > hi) std::swap(lo, hi);
+    p.area_ranges.push_back({absl::StrCat("range", a), lo, hi});
+  }
+  p.use_cats = draw(2) != 0;
+  return p;
+}
+
+TEST(CocoPropertyTest, AnyParamsEqualTheReferenceOnRandomRunsAndSubsets) {
+  const uint32_t seed = 20261208;
+  std::mt19937 rng(seed);
+  int defined = 0, pooled = 0;
+  for (int trial = 0; trial < 16; ++trial) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed, " trial ", trial));
+    const ModelRun run = RandomRun(rng, 3 + trial % 5);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(Evaluator evaluator, Evaluator::Create(&run));
+    const CocoParams params = RandomParams(rng);
+    SLICEKIT_ASSERT_OK_AND_ASSIGN(CocoEvaluator coco,
+                                  CocoEvaluator::Create(evaluator, params));
+    pooled += !params.use_cats;
+    for (int s = 0; s < 2; ++s) {
+      const Selection rows = RandomSubset(rng, run.rows.size());
+      SLICEKIT_ASSERT_OK_AND_ASSIGN(CocoEvaluation got, coco.Evaluate(rows));
+      const RefEval want = ReferenceCoco(run, rows, params);
+      ASSERT_EQ(got.precision, want.precision);
+      ASSERT_EQ(got.recall, want.recall);
+      for (double v : got.precision) defined += v > 0;
+    }
+  }
+  EXPECT_GT(defined, 100);
+  EXPECT_GT(pooled, 2);
 }
 
 // A slice of a precomputed run equals a fresh run of just those images.
@@ -785,8 +864,10 @@ TEST(CocoEvaluatorTest, RejectsBadArguments) {
   options.iou_threshold = 0.52;
   EXPECT_THAT(coco.Sweep(options),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("iou_threshold must be one of COCO's 0.5, "
-                                 "0.55, ..., 0.95, got 0.52")));
+                       HasSubstr("iou_threshold must be one of the "
+                                 "evaluator's IoU thresholds (0.5, 0.55, 0.6, "
+                                 "0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95), got "
+                                 "0.52")));
   options.iou_threshold = 0.9;  // numpy's 0.8999999999999999, within 1e-9
   EXPECT_TRUE(coco.Sweep(options).ok());
   options.thresholds = {0.5, 1.5};

@@ -46,6 +46,7 @@ COUNTERPARTS = {
     "ComputeMetrics": "eval_coco", "MetricsToTable": "ModelRun.metrics",
     "WritePerClassCsv": "ModelRun.per_class", "EvaluateCoco": "coco_ap",
     "CocoStatLine": "AveragePrecision", "MetricColumnNames": "eval_coco",
+    "ValidateCocoParams": "coco_ap", "CocoStatSpecOf": "AveragePrecision",
     # Analysis
     "Summarize": "summarize", "SummarizeAll": "summarize_all",
     "SummarizeDataset": "summarize_dataset",
@@ -124,6 +125,7 @@ NOT_BOUND = {
     "CocoAreaName": "COCO constant", "CocoIouThreshold": "COCO constant",
     "CocoMaxDetsSetting": "COCO constant",
     "CocoRecallThreshold": "COCO constant",
+    "CocoLinspace": "numpy.linspace gives the same thresholds to coco_ap",
     "CocoPersonKeypointSigmas": "COCO constant: the default of "
                                 "load_coco(kpt_oks_sigmas=)",
     "CocoIou": "one box pair at a time: NumPy does it per array",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import numbers
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -23,6 +24,74 @@ from ._slicekit import ModelRun, load_coco, scan
 # summarize()'s stats, in its order (CocoStat).
 STAT_NAMES = ["AP", "AP50", "AP75", "AP_small", "AP_medium", "AP_large",
               "AR1", "AR10", "AR100", "AR_small", "AR_medium", "AR_large"]
+
+
+def _numbers(name: str, value: Any, integral: bool) -> list:
+    """A sequence of numbers (integers where `integral`) as a list;
+    TypeError naming the keyword for anything else."""
+    kind = "integers" if integral else "numbers"
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"coco_ap: {name} must be a sequence of {kind}, "
+                        f"not {type(value).__name__}")
+    out = []
+    for i, v in enumerate(value):
+        ok = (isinstance(v, numbers.Integral) if integral
+              else isinstance(v, numbers.Real))
+        if not ok or isinstance(v, bool):
+            raise TypeError(f"coco_ap: {name}[{i}] must be "
+                            f"{'an integer' if integral else 'a number'}, "
+                            f"not {type(v).__name__}")
+        out.append(int(v) if integral else float(v))
+    return out
+
+
+def _area_ranges(value: Any) -> list:
+    """{label: (min, max)} or [(label, min, max), ...] as a list of
+    (label, min, max); TypeError naming area_ranges otherwise."""
+    items = list(value.items()) if isinstance(value, dict) else None
+    if items is None:
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError("coco_ap: area_ranges must be a dict "
+                            "{label: (min, max)} or a sequence of "
+                            f"(label, min, max), not {type(value).__name__}")
+        items = []
+        for i, entry in enumerate(value):
+            if not isinstance(entry, (tuple, list)) or len(entry) != 3:
+                raise TypeError(f"coco_ap: area_ranges[{i}] must be "
+                                "(label, min, max)")
+            items.append((entry[0], entry[1:]))
+    out = []
+    for i, (label, bounds) in enumerate(items):
+        if not isinstance(label, str):
+            raise TypeError(f"coco_ap: area_ranges[{i}]'s label must be a "
+                            f"str, not {type(label).__name__}")
+        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+            raise TypeError(f"coco_ap: area_ranges[{i}] ({label}) needs "
+                            "(min, max)")
+        lo, hi = _numbers(f"area_ranges[{i}] ({label})", bounds, False)
+        out.append((label, lo, hi))
+    return out
+
+
+def _params(max_dets: Any, iou_thresholds: Any, rec_thresholds: Any,
+            area_ranges: Any, use_cats: Any) -> dict:
+    """coco_ap's COCO parameters, type-checked, as ModelRun._ap's
+    keywords (None: pycocotools' default). Values are checked by the
+    extension (ValueError naming the keyword and index)."""
+    if not isinstance(use_cats, (bool, np.bool_)):
+        raise TypeError(f"coco_ap: use_cats must be a bool, not "
+                        f"{type(use_cats).__name__}")
+    return {
+        "max_dets": None if max_dets is None
+        else _numbers("max_dets", max_dets, True),
+        "iou_thresholds": None if iou_thresholds is None
+        else _numbers("iou_thresholds", iou_thresholds, False),
+        "rec_thresholds": None if rec_thresholds is None
+        else _numbers("rec_thresholds", rec_thresholds, False),
+        "area_ranges": None if area_ranges is None
+        else _area_ranges(area_ranges),
+        "use_cats": bool(use_cats),
+    }
 
 
 def _pandas():
@@ -41,8 +110,11 @@ class AveragePrecision:
 
     ``stats``: the twelve values of pycocotools' ``summarize()`` (-1 where
     undefined) in its order (``STAT_NAMES``); ``stat_lines``: its printed
-    lines; ``per_class`` and ``pr_curves``: DataFrames; ``sweep()``: TP,
-    FP, FN, precision, recall and F1 at each confidence threshold.
+    lines (they name the maxDets, areas and IoUs of ``params``);
+    ``per_class`` and ``pr_curves``: DataFrames; ``sweep()``: TP, FP, FN,
+    precision, recall and F1 at each confidence threshold; ``params``: the
+    COCO parameters used (max_dets, iou_thresholds, rec_thresholds,
+    area_ranges as (label, min, max), use_cats).
     """
 
     def __init__(self, result: Any, classes: Sequence[str]):
@@ -51,6 +123,7 @@ class AveragePrecision:
         self.stats = list(result.stats)
         self.stat_lines = list(result.stat_lines)
         self.num_images = result.num_images
+        self.params = dict(result.params)
 
     @property
     def ap(self) -> float:
@@ -72,8 +145,10 @@ class AveragePrecision:
 
     @property
     def pr_curves(self) -> Any:
-        """The 101-point precision/recall curves (area all, maxDets 100) of
-        each class with ground truth, at each of the ten IoU thresholds:
+        """The precision/recall curves (one point per recall threshold;
+        the first area range, all, and the last maxDets, 100 by default) of
+        each class with ground truth (class "all" when pooled), at each IoU
+        threshold:
         class, iou_threshold, recall, precision, score (the confidence at
         which that recall is reached)."""
         pd = _pandas()
@@ -87,7 +162,7 @@ class AveragePrecision:
               thresholds: Optional[Sequence[float]] = None) -> Any:
         """TP, FP, FN, precision, recall and F1 per class (and ``None``:
         all classes together) at each confidence threshold (default every
-        distinct score), at IoU `iou` (one of the ten COCO thresholds)."""
+        distinct score), at IoU `iou` (one of the IoU thresholds)."""
         pd = _pandas()
         rows = self._result.sweep(iou, list(thresholds or []))
         return pd.DataFrame(rows, columns=["class", "threshold", "tp", "fp",
@@ -116,27 +191,49 @@ def _per_class(self: ModelRun, **options: Any) -> Any:
                        keep_default_na=False, na_values=[""])
 
 
-def _run_ap(self: ModelRun, rows: Any = None) -> AveragePrecision:
+def _run_ap(self: ModelRun, rows: Any = None, *, max_dets: Any = None,
+            iou_thresholds: Any = None, rec_thresholds: Any = None,
+            area_ranges: Any = None, use_cats: bool = True
+            ) -> AveragePrecision:
     """COCO AP of the images `rows` names (None: all; a Selection of a
-    metrics() table of this run, positions or a boolean mask)."""
-    return AveragePrecision(self._ap(rows), self.classes)
+    metrics() table of this run, positions or a boolean mask), under
+    COCO's parameters as coco_ap takes them."""
+    return AveragePrecision(
+        self._ap(rows, **_params(max_dets, iou_thresholds, rec_thresholds,
+                                 area_ranges, use_cats)), self.classes)
 
 
 def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
             store: Any = None, org: Optional[str] = None,
-            iou: float = 0.5, lenient: bool = False,
+            iou: Optional[float] = None, lenient: bool = False,
             iou_type: Optional[str] = None,
-            kpt_oks_sigmas: Any = None) -> AveragePrecision:
+            kpt_oks_sigmas: Any = None, max_dets: Any = None,
+            iou_thresholds: Any = None, rec_thresholds: Any = None,
+            area_ranges: Any = None,
+            use_cats: bool = True) -> AveragePrecision:
     """COCO AP as pycocotools gives it (``slicekit ap``): for every image,
     or for the images whose metrics row (default thresholds, as
     ``eval_coco`` computes it) matches `where` (a filter) or the saved
     `slice` (a Slice, or its name or id with `store` and `org`). `gt` and
     `dets` are paths (or a ModelRun from load_coco as `gt`, `dets` None).
-    `iou` is the IoU of ``best_f1``. `iou_type` is what is matched:
+    `iou` is the IoU of ``best_f1`` (default 0.5, or the first of
+    `iou_thresholds` where 0.5 is not one). `iou_type` is what is matched:
     "bbox" (the default for paths) or "segm" (instance masks); a ModelRun
     keeps the one it was loaded with (a different one is a ValueError).
     `kpt_oks_sigmas` (keypoints, with paths): the OKS sigmas of the classes
-    with that many keypoints."""
+    with that many keypoints.
+
+    COCO's parameters, as pycocotools' ``Params`` (None: its default for
+    the iou_type): `max_dets` (increasing integers, e.g. [1, 10, 100]),
+    `iou_thresholds` (increasing, in (0, 1]), `rec_thresholds` (increasing,
+    in [0, 1]), `area_ranges` ({label: (min, max)} or [(label, min, max)],
+    e.g. {"all": (0, 1e10), "small": (0, 32 ** 2)}) and `use_cats` (False:
+    every class pooled, pycocotools' useCats=0; not for keypoints). The
+    stats follow them as pycocotools' summarize() does
+    (docs/metrics.md#coco-parameters). A wrong type is a TypeError, a bad
+    value a ValueError, each naming the keyword."""
+    params = _params(max_dets, iou_thresholds, rec_thresholds, area_ranges,
+                     use_cats)
     if where is not None and slice is not None:
         raise TypeError("coco_ap takes where= or slice=, not both")
     if isinstance(gt, ModelRun):
@@ -164,7 +261,11 @@ def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
     rows = None
     if where is not None:
         rows = scan(run.metrics(), where, resolver=resolver)
-    result = AveragePrecision(run._ap(rows), run.classes)
+    result = AveragePrecision(run._ap(rows, **params), run.classes)
+    if iou is None:
+        thresholds = result.params["iou_thresholds"]
+        iou = 0.5 if any(abs(t - 0.5) <= 1e-9 for t in thresholds) \
+            else thresholds[0]
     result.best_f1 = _best_f1(result.sweep(iou))
     return result
 
