@@ -221,7 +221,7 @@ std::vector<FlagSpec> ApFlags() {
            .help = "write the PR curves"},
           {.name = "--sweep",
            .value_name = "FILE.csv",
-           .help = "write TP/FP/FN, precision, recall and F1 at every score"},
+           .help = "write TP/FP/FN, precision, recall, F1 per score"},
           {.name = "--iou",
            .value_name = "X",
            .help = "the IoU of the best F1 (0.5, else the first threshold)"},
@@ -231,6 +231,7 @@ std::vector<FlagSpec> ApFlags() {
           IouTypeFlag(),
           KeypointSigmasFlag(),
           {.name = "--lenient", .help = "skip bad records instead of failing"},
+          ThreadsFlag(),
   };
   for (FlagSpec& f : CocoParamsFlags()) flags.push_back(f);
   return flags;
@@ -282,7 +283,7 @@ int Ap(Args& args) {
     std::fprintf(stderr, "slicekit ap: skipped %lld bad records\n",
                  static_cast<long long>(report.skipped()));
   }
-  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run, *iou_type);
+  absl::StatusOr<Evaluator> evaluator = Evaluator::Create(&*run, *iou_type, ParseThreads(flags));
   if (!evaluator.ok()) return InputError(evaluator.status().message());
   absl::StatusOr<CocoEvaluator> created =
       CocoEvaluator::Create(*evaluator, *params);

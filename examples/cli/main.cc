@@ -65,7 +65,7 @@ const char kUsage[] =
     "                   [--format text|json] [--lenient]\n"
     "                   [--max-dets N,...] [--iou-thresholds LIST]\n"
     "                   [--rec-thresholds LIST] [--area-ranges LIST]\n"
-    "                   [--no-categories]\n"
+    "                   [--no-categories] [--threads T]\n"
     "       slicekit errors --gt GT.json --pred DETS.json\n"
     "                   [--where EXPR | --slice SLICE --store STORE --org "
     "ORG]\n"

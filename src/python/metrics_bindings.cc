@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -97,6 +98,18 @@ EvalOptions MakeOptions(double iou_threshold, double confidence_threshold,
   return o;
 }
 
+// threads= of load_coco, eval_coco and coco_ap: None is every core.
+int ThreadsArg(const std::optional<int>& threads) {
+  if (!threads.has_value()) {
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  if (*threads < 1) {
+    throw py::value_error(
+        absl::StrCat("threads must be at least 1 (or None), not ", *threads));
+  }
+  return *threads;
+}
+
 // Matches an imported run into its metrics table (GIL released).
 absl::StatusOr<Table> Evaluate(const absl::StatusOr<ModelRun>& run,
                                const EvalOptions& options) {
@@ -130,7 +143,8 @@ struct PyCocoAp {
 
 RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
                 bool lenient, IouType iou_type,
-                const std::optional<std::vector<double>>& sigmas) {
+                const std::optional<std::vector<double>>& sigmas,
+                int threads) {
   auto state = std::make_shared<RunState>();
   ImportReport report;
   Check([&]() -> absl::Status {
@@ -143,7 +157,7 @@ RunPtr LoadCoco(const std::string& gt, const std::string& predictions,
     state->run = *std::move(run);
     if (absl::Status s = ApplySigmas(sigmas, &state->run); !s.ok()) return s;
     absl::StatusOr<Evaluator> evaluator =
-        Evaluator::Create(&state->run, iou_type);
+        Evaluator::Create(&state->run, iou_type, threads);
     if (!evaluator.ok()) return evaluator.status();
     state->evaluator.emplace(*std::move(evaluator));
     state->coco.emplace(CocoEvaluator::Create(*state->evaluator));
@@ -473,20 +487,23 @@ void BindRun(py::module_& m) {
       "load_coco",
       [](py::handle gt, py::handle predictions, bool lenient,
          const std::string& iou_type,
-         std::optional<std::vector<double>> kpt_oks_sigmas) {
+         std::optional<std::vector<double>> kpt_oks_sigmas,
+         std::optional<int> threads) {
         const IouType type = ParseIouType(iou_type);
+        const int workers = ThreadsArg(threads);
         return LoadCoco(PathArg(gt, "gt"), PathArg(predictions, "predictions"),
-                        lenient, type, kpt_oks_sigmas);
+                        lenient, type, kpt_oks_sigmas, workers);
       },
       py::arg("gt"), py::arg("predictions"), py::kw_only(),
       py::arg("lenient") = false, py::arg("iou_type") = "bbox",
-      py::arg("kpt_oks_sigmas") = py::none(),
+      py::arg("kpt_oks_sigmas") = py::none(), py::arg("threads") = py::none(),
       "Imports a COCO instances file and a results file and computes every "
       "IoU once: a ModelRun to re-threshold (metrics()) and evaluate "
       "(coco_ap) without matching again. iou_type='segm' matches instance "
       "masks (the files' `segmentation`) instead of boxes, 'keypoints' "
       "keypoints by OKS (kpt_oks_sigmas: the sigmas of the classes with that "
-      "many keypoints; default COCO's 17 person sigmas).");
+      "many keypoints; default COCO's 17 person sigmas). threads: how many "
+      "compute the IoUs (None: every core; the same run with any number).");
 }
 
 }  // namespace
@@ -501,13 +518,15 @@ void BindMetrics(py::module_& m) {
          std::map<std::string, double> class_iou_thresholds, int max_detections,
          bool per_class_columns, bool label_issues, bool lenient,
          size_t chunk_rows, const std::string& iou_type,
-         std::optional<std::vector<double>> kpt_oks_sigmas) {
+         std::optional<std::vector<double>> kpt_oks_sigmas,
+         std::optional<int> threads) {
         EvalOptions options =
             MakeOptions(iou_threshold, confidence_threshold, rule,
                         std::move(class_iou_thresholds), max_detections,
                         per_class_columns, lenient, chunk_rows);
         if (label_issues) options.table.label_issues = LabelIssueOptions{};
         options.metrics.iou_type = ParseIouType(iou_type);
+        options.metrics.threads = ThreadsArg(threads);
         const std::string gt = PathArg(gt_path, "gt");
         const std::string predictions =
             PathArg(predictions_path, "predictions");
@@ -532,7 +551,7 @@ void BindMetrics(py::module_& m) {
       py::arg("max_detections") = 100, py::arg("per_class_columns") = true,
       py::arg("label_issues") = false, py::arg("lenient") = false,
       py::arg("chunk_rows") = 65536, py::arg("iou_type") = "bbox",
-      py::arg("kpt_oks_sigmas") = py::none(),
+      py::arg("kpt_oks_sigmas") = py::none(), py::arg("threads") = py::none(),
       "Imports a COCO instances file and a results file, matches them "
       "(pycocotools' evaluateImg, or rule='labelbox'; on boxes, on instance "
       "masks with iou_type='segm', or by OKS with iou_type='keypoints', "
@@ -541,8 +560,9 @@ void BindMetrics(py::module_& m) {
       "`fp[car]` unless per_class_columns=False; label_issues=True adds "
       "label_issue_score, the image's highest label issue score, which "
       "offers the 'Label issues' auto slice). With lenient=True bad "
-      "records are skipped with a warning. Errors name the file, the record "
-      "and the field.");
+      "records are skipped with a warning. threads: how many match (None: "
+      "every core; the same table with any number). Errors name the file, "
+      "the record and the field.");
   m.def(
       "eval_ndjson",
       [](py::handle path_arg, std::vector<std::string> classes,

@@ -67,7 +67,7 @@ const std::vector<CommandFlags>& AllCommands() {
        {"--gt", "--pred", "--where", "--slice", "--store", "--org",
         "--pr-curve", "--sweep", "--iou", "--format", "--iou-type",
         "--kpt-sigmas", "--lenient", "--max-dets", "--iou-thresholds",
-        "--rec-thresholds", "--area-ranges", "--no-categories"}},
+        "--rec-thresholds", "--area-ranges", "--no-categories", "--threads"}},
       {{"errors"},
        {"--gt", "--pred", "--where", "--slice", "--store", "--org", "--format",
         "--lenient", "--iou", "--background-iou", "--confidence", "--bins"}},

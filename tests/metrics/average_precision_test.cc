@@ -310,8 +310,8 @@ RefEval ReferenceCoco(const ModelRun& run, const Selection& rows,
   const int M = static_cast<int>(p.max_dets.size());
   const size_t max_det = static_cast<size_t>(p.max_dets.back());
   RefEval out;
-  out.precision.assign(size_t{T} * R * K * A * M, -1);
-  out.recall.assign(size_t{T} * K * A * M, -1);
+  out.precision.assign(static_cast<size_t>(T) * R * K * A * M, -1);
+  out.recall.assign(static_cast<size_t>(T) * K * A * M, -1);
   std::vector<size_t> images;
   rows.ForEach([&](RowIndex r) { images.push_back(r); });
   std::sort(images.begin(), images.end(), [&](size_t x, size_t y) {

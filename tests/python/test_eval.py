@@ -73,3 +73,22 @@ def test_eval_ndjson(tmp_path):
     with pytest.raises(sk.InvalidArgumentError,
                        match="rows.ndjson: line 2: line: malformed"):
         sk.eval_ndjson(str(path))
+
+
+def test_threads_give_the_same_answers(coco_dir):
+    # The library's EvaluatorTest checks runs large enough to split over
+    # threads; here the keyword reaches it and changes nothing.
+    gt, dets = str(coco_dir / "gt.json"), str(coco_dir / "dets.json")
+    one = sk.eval_coco(gt, dets, threads=1).to_pandas()
+    for threads in (4, None):
+        pd.testing.assert_frame_equal(
+            sk.eval_coco(gt, dets, threads=threads).to_pandas(), one)
+    assert sk.coco_ap(gt, dets, threads=3).stats == sk.coco_ap(
+        gt, dets, threads=1).stats
+    for bad in (0, -2):
+        with pytest.raises(ValueError, match="threads must be at least 1"):
+            sk.eval_coco(gt, dets, threads=bad)
+        with pytest.raises(ValueError, match="threads"):
+            sk.load_coco(gt, dets, threads=bad)
+    with pytest.raises(TypeError, match="threads"):
+        sk.load_coco(gt, dets, threads="many")

@@ -210,7 +210,8 @@ def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
             kpt_oks_sigmas: Any = None, max_dets: Any = None,
             iou_thresholds: Any = None, rec_thresholds: Any = None,
             area_ranges: Any = None,
-            use_cats: bool = True) -> AveragePrecision:
+            use_cats: bool = True,
+            threads: Optional[int] = None) -> AveragePrecision:
     """COCO AP as pycocotools gives it (``slicekit ap``): for every image,
     or for the images whose metrics row (default thresholds, as
     ``eval_coco`` computes it) matches `where` (a filter) or the saved
@@ -221,7 +222,8 @@ def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
     "bbox" (the default for paths) or "segm" (instance masks); a ModelRun
     keeps the one it was loaded with (a different one is a ValueError).
     `kpt_oks_sigmas` (keypoints, with paths): the OKS sigmas of the classes
-    with that many keypoints.
+    with that many keypoints. `threads` (with paths): how many compute the
+    IoUs (None: every core; the same answer with any number).
 
     COCO's parameters, as pycocotools' ``Params`` (None: its default for
     the iou_type): `max_dets` (increasing integers, e.g. [1, 10, 100]),
@@ -245,7 +247,7 @@ def coco_ap(gt: Any, dets: Any, where: Any = None, slice: Any = None,
     else:
         run = load_coco(gt, dets, lenient=lenient,
                         iou_type=iou_type or "bbox",
-                        kpt_oks_sigmas=kpt_oks_sigmas)
+                        kpt_oks_sigmas=kpt_oks_sigmas, threads=threads)
     resolver = None
     if isinstance(slice, str):
         if store is None or org is None:

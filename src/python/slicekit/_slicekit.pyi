@@ -234,7 +234,8 @@ def eval_coco(gt: PathLike, predictions: PathLike, *, iou_threshold: float = ...
               label_issues: bool = ...,
               lenient: bool = ..., chunk_rows: int = ...,
               iou_type: Literal["bbox", "segm", "keypoints"] = ...,
-              kpt_oks_sigmas: Optional[Sequence[float]] = ...) -> Table: ...
+              kpt_oks_sigmas: Optional[Sequence[float]] = ...,
+              threads: Optional[int] = ...) -> Table: ...
 def eval_ndjson(path: PathLike, *, classes: Sequence[str] = ...,
                 iou_threshold: float = ..., confidence_threshold: float = ...,
                 rule: Literal["coco", "labelbox"] = ...,
@@ -503,7 +504,8 @@ class ModelRun:
 def load_coco(gt: PathLike, predictions: PathLike, *,
               lenient: bool = ...,
               iou_type: Literal["bbox", "segm", "keypoints"] = ...,
-              kpt_oks_sigmas: Optional[Sequence[float]] = ...) -> ModelRun: ...
+              kpt_oks_sigmas: Optional[Sequence[float]] = ...,
+              threads: Optional[int] = ...) -> ModelRun: ...
 def _discover(table: Table, error: str, max_predicates: int, top: int,
               alpha: float, min_support: int, bins: int,
               features: Sequence[str]) -> Tuple[List[Tuple[Any, ...]],
