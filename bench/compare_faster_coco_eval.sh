@@ -51,6 +51,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 iou_type=bbox images="" ground_truths="" detections="" categories=""
 repeats=3 build="$ROOT/build" keep=""
 while [[ $# -gt 0 ]]; do
+  if [[ $# -lt 2 ]]; then
+    echo "compare_faster_coco_eval: $1 wants a value" >&2
+    exit 2
+  fi
   case "$1" in
     --iou-type) iou_type=$2 ;;
     --images) images=$2 ;;
