@@ -85,8 +85,10 @@ absl::StatusOr<ModelRun> ImportCoco(absl::string_view gt_json,
                                     absl::string_view gt_name = "gt.json",
                                     absl::string_view dets_name = "dets.json");
 
-// Reads both files, then ImportCoco() with their base names as source names.
-// NotFound when a file cannot be read.
+// ImportCoco() of two files, with their base names as source names. One
+// file at a time: the ground truth is read, parsed and imported, and its
+// text and parse tree freed, before the results file is read (peak memory
+// is the larger file's, not both). NotFound when a file cannot be read.
 absl::StatusOr<ModelRun> ImportCocoFiles(const std::string& gt_path,
                                          const std::string& dets_path,
                                          const ImportOptions& options = {},

@@ -25,6 +25,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
@@ -681,22 +682,29 @@ class Importer {
     return false;
   }
 
-  absl::Status Run(const Element& gt_root, const Element& dets_root,
-                   absl::string_view gt_name, absl::string_view dets_name,
-                   ModelRun* run) {
-    CocoLists lists;
-    absl::Status status =
-        FindLists(gt_root, dets_root, gt_name, dets_name, &lists);
+  // The ground truth document, first: categories and images before the
+  // annotations, which refer to them by id, as the detections do later.
+  absl::Status ReadGroundTruth(const Element& gt_root,
+                               absl::string_view gt_name, ModelRun* run) {
+    GtLists lists;
+    absl::Status status = FindGtLists(gt_root, gt_name, &lists);
     if (!status.ok()) return status;
-    // Categories and images first: annotations and detections refer to
-    // them by id.
     status = ReadCategories(lists.categories, gt_name, run);
     if (!status.ok()) return status;
     status = ReadImages(lists.images, gt_name, run);
     if (!status.ok()) return status;
-    status = ReadAnnotations(lists.annotations, gt_name, run);
-    if (!status.ok()) return status;
-    return ReadDetections(lists.dets, dets_name, run);
+    return ReadAnnotations(lists.annotations, gt_name, run);
+  }
+
+  // The results document, after ReadGroundTruth.
+  absl::Status ReadResults(const Element& dets_root,
+                           absl::string_view dets_name, ModelRun* run) {
+    simdjson::dom::array dets;
+    if (dets_root.get_array().get(dets) != simdjson::SUCCESS) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(dets_name, ": not a COCO results list"));
+    }
+    return ReadDetections(dets, dets_name, run);
   }
 
   // The image's other string and number fields, in key order (the last
@@ -745,17 +753,14 @@ class Importer {
 
  private:
   // The lists of the two files.
-  struct CocoLists {
+  struct GtLists {
     simdjson::dom::array images;
     simdjson::dom::array annotations;
     simdjson::dom::array categories;
-    simdjson::dom::array dets;
   };
 
-  static absl::Status FindLists(const Element& gt_root,
-                                const Element& dets_root,
-                                absl::string_view gt_name,
-                                absl::string_view dets_name, CocoLists* lists) {
+  static absl::Status FindGtLists(const Element& gt_root,
+                                  absl::string_view gt_name, GtLists* lists) {
     simdjson::dom::object gt;
     if (gt_root.get_object().get(gt) != simdjson::SUCCESS) {
       return absl::InvalidArgumentError(
@@ -772,10 +777,6 @@ class Importer {
             absl::StrCat(gt_name, ": ", kSections[k],
                          !v ? ": missing required field" : ": not an array"));
       }
-    }
-    if (dets_root.get_array().get(lists->dets) != simdjson::SUCCESS) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(dets_name, ": not a COCO results list"));
     }
     return absl::OkStatus();
   }
@@ -1014,21 +1015,54 @@ absl::StatusOr<internal::FileBuffer> ReadFile(const std::string& path) {
   return buffer;
 }
 
-absl::StatusOr<ModelRun> Import(absl::string_view gt_json,
-                                absl::string_view dets_json, bool padded,
+// A COCO document's text: in memory already, or read from a file (padded
+// for simdjson) when it is needed, and freed once it is imported.
+struct Document {
+  bool from_file = false;
+  absl::string_view text;  // when not from_file
+  std::string path;        // when from_file
+  std::string name;        // the source name errors give
+};
+
+// Parses `doc` with `parser` and hands its root to `read`. The text read
+// from a file lives only for this call.
+absl::Status ImportDocument(const Document& doc,
+                            simdjson::dom::parser& parser,
+                            absl::FunctionRef<absl::Status(const Element&)> read) {
+  std::optional<internal::FileBuffer> file;
+  absl::string_view text = doc.text;
+  const bool padded = doc.from_file;
+  if (padded) {
+    absl::StatusOr<internal::FileBuffer> buffer = ReadFile(doc.path);
+    if (!buffer.ok()) return buffer.status();
+    file.emplace(*std::move(buffer));
+    text = file->view();
+  }
+  Element root;
+  absl::Status status = Parse(parser, text, doc.name, &root, padded);
+  if (!status.ok()) return status;
+  return read(root);
+}
+
+// The ground truth, then the results: one document at a time, so that the
+// larger document's text and parse tree set the peak memory, not the two
+// together (the 60k-image set: docs/performance.md).
+absl::StatusOr<ModelRun> Import(const Document& gt, const Document& dets,
                                 const ImportOptions& options,
-                                ImportReport* report, absl::string_view gt_name,
-                                absl::string_view dets_name) {
-  // One parser per document: a DOM lives in its parser.
-  simdjson::dom::parser gt_parser, dets_parser;
-  Element gt, dets;
-  absl::Status status = Parse(gt_parser, gt_json, gt_name, &gt, padded);
-  if (!status.ok()) return status;
-  status = Parse(dets_parser, dets_json, dets_name, &dets, padded);
-  if (!status.ok()) return status;
+                                ImportReport* report) {
   Importer importer(options);
   ModelRun run;
-  status = importer.Run(gt, dets, gt_name, dets_name, &run);
+  {
+    simdjson::dom::parser parser;
+    absl::Status status = ImportDocument(gt, parser, [&](const Element& root) {
+      return importer.ReadGroundTruth(root, gt.name, &run);
+    });
+    if (!status.ok()) return status;
+  }
+  simdjson::dom::parser parser;
+  absl::Status status = ImportDocument(dets, parser, [&](const Element& root) {
+    return importer.ReadResults(root, dets.name, &run);
+  });
   if (!status.ok()) return status;
   if (report != nullptr) *report = std::move(importer.report());
   return run;
@@ -1042,20 +1076,18 @@ absl::StatusOr<ModelRun> ImportCoco(absl::string_view gt_json,
                                     ImportReport* report,
                                     absl::string_view gt_name,
                                     absl::string_view dets_name) {
-  return Import(gt_json, dets_json, /*padded=*/false, options, report, gt_name,
-                dets_name);
+  return Import(Document{false, gt_json, "", std::string(gt_name)},
+                Document{false, dets_json, "", std::string(dets_name)},
+                options, report);
 }
 
 absl::StatusOr<ModelRun> ImportCocoFiles(const std::string& gt_path,
                                          const std::string& dets_path,
                                          const ImportOptions& options,
                                          ImportReport* report) {
-  absl::StatusOr<internal::FileBuffer> gt = ReadFile(gt_path);
-  if (!gt.ok()) return gt.status();
-  absl::StatusOr<internal::FileBuffer> dets = ReadFile(dets_path);
-  if (!dets.ok()) return dets.status();
-  return Import(gt->view(), dets->view(), /*padded=*/true, options, report,
-                BaseName(gt_path), BaseName(dets_path));
+  return Import(Document{true, "", gt_path, BaseName(gt_path)},
+                Document{true, "", dets_path, BaseName(dets_path)}, options,
+                report);
 }
 
 }  // namespace slicekit
