@@ -28,10 +28,8 @@ const CommandSpec& CompareSpec() {
       .name = "compare",
       .invocation = "slicekit compare",
       .summary =
-          "Compares a new run with a base run on all data and each slice: "
-          "per metric base, new, delta, bootstrap CI, q-value and verdict "
-          "(docs/compare.md). Exit 3 with --fail-on-regression on a "
-          "regression.",
+          "Compares a new run with a base run per slice and metric "
+          "(docs/compare.md).",
       .flags = {
           {.name = "--gt",
            .value_name = "GT.json",
@@ -93,6 +91,7 @@ const CommandSpec& CompareSpec() {
            .integer = IntegerRange{1, 256}},
           {.name = "--discover",
            .help = "find unnamed slices where new errs more"},
+          IouTypeFlag(),
           {.name = "--fail-on-regression", .help = "exit 3 on a regression"},
           {.name = "--format",
            .value_name = "text|json",
@@ -133,6 +132,13 @@ std::optional<CompareOptions> ReadOptions(const ParsedFlags& flags, int* rc) {
   if (auto n = flags.GetInteger("--seed")) options.seed = *n;
   if (auto n = flags.GetInteger("--min-images")) options.min_images = *n;
   if (auto n = flags.GetInteger("--threads")) options.threads = *n;
+  absl::StatusOr<IouType> iou_type = ParseIouType(flags);
+  if (!iou_type.ok()) {
+    *rc = UsageError(iou_type.status().message());
+    return std::nullopt;
+  }
+  options.base_thresholds.iou_type = *iou_type;
+  options.new_thresholds.iou_type = *iou_type;
   const std::optional<double> confidence =
       NumberFlag(flags, "--confidence", options.confidence, rc);
   const std::optional<double> fdr = NumberFlag(flags, "--fdr", options.fdr, rc);

@@ -68,7 +68,8 @@ nlohmann::ordered_json OptionsJson(const CompareOptions& o) {
           {"fdr", o.fdr},
           {"tolerance", o.tolerance},
           {"min_images", o.min_images},
-          {"threads", o.threads}};
+          {"threads", o.threads},
+          {"iou_type", IouTypeName(o.base_thresholds.iou_type)}};
 }
 
 }  // namespace

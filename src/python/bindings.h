@@ -32,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "slicekit/average_precision.h"
 #include "slicekit/expr.h"
@@ -108,6 +109,27 @@ template <typename T>
 T Value(absl::StatusOr<T> value) {
   if (!value.ok()) throw StatusError(std::move(value).status());
   return *std::move(value);
+}
+
+// iou_type= of load_coco, eval_coco, coco_ap and compare_coco: "bbox",
+// "segm" or "keypoints".
+inline IouType ParseIouType(const std::string& name) {
+  if (name == "bbox") return IouType::kBbox;
+  if (name == "segm") return IouType::kSegm;
+  if (name == "keypoints") return IouType::kKeypoints;
+  throw StatusError(absl::InvalidArgumentError(absl::StrCat(
+      "unknown iou_type '", name, "' (use 'bbox', 'segm' or 'keypoints')")));
+}
+
+inline const char* IouTypeName(IouType type) {
+  switch (type) {
+    case IouType::kSegm:
+      return "segm";
+    case IouType::kKeypoints:
+      return "keypoints";
+    default:
+      return "bbox";
+  }
 }
 
 // A SliceStore shared by the Python object and any operation in flight, so

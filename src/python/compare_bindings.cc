@@ -57,6 +57,7 @@ py::dict ComparisonDict(const Comparison& c) {
   options["tolerance"] = o.tolerance;
   options["min_images"] = o.min_images;
   options["threads"] = o.threads;
+  options["iou_type"] = IouTypeName(o.base_thresholds.iou_type);
   out["options"] = options;
   py::list slices;
   for (const CompareResult& r : c.results) slices.append(ResultDict(r));
@@ -127,13 +128,17 @@ py::dict CompareCoco(py::handle gt_path, py::handle base_path,
                      uint64_t seed, double confidence, double fdr,
                      double tolerance, int64_t min_images, int threads,
                      py::handle resolver, bool discover,
-                     bool missing_as_no_predictions) {
+                     bool missing_as_no_predictions,
+                     const std::string& iou_type) {
   const std::string gt = PathArg(gt_path, "gt");
   const std::string base = PathArg(base_path, "base");
   const std::string fresh = PathArg(new_path, "new");
-  const Request request = MakeRequest(
+  Request request = MakeRequest(
       slices, metrics, bootstrap, seed, confidence, fdr, tolerance, min_images,
       threads, resolver, discover, missing_as_no_predictions);
+  const IouType type = ParseIouType(iou_type);
+  request.options.base_thresholds.iou_type = type;
+  request.options.new_thresholds.iou_type = type;
   absl::StatusOr<Comparison> comparison = [&] {
     py::gil_scoped_release release;
     absl::StatusOr<ModelRun> b = ImportCocoFiles(gt, base);
@@ -185,8 +190,10 @@ void BindCompare(py::module_& m) {
         py::arg("threads") = 1, py::arg("resolver") = py::none(),
         py::arg("discover") = false,
         py::arg("missing_as_no_predictions") = false,
+        py::arg("iou_type") = "bbox",
         "Compares two COCO results files over one ground truth on all data "
-        "and each (name, filter) slice (docs/compare.md); returns the JSON "
+        "and each (name, filter) slice (docs/compare.md), matching boxes, "
+        "masks (iou_type='segm') or keypoints; returns the JSON "
         "document of `slicekit compare` as a dict. slicekit.compare() makes "
         "a DataFrame of it.");
   m.def("compare_tables", &CompareTablesPy, py::arg("base"), py::arg("new"),

@@ -30,25 +30,6 @@ struct EvalOptions {
   ImportOptions import;
 };
 
-// iou_type= of load_coco, eval_coco and coco_ap: "bbox" or "segm".
-IouType ParseIouType(const std::string& name) {
-  if (name == "bbox") return IouType::kBbox;
-  if (name == "segm") return IouType::kSegm;
-  if (name == "keypoints") return IouType::kKeypoints;
-  throw StatusError(absl::InvalidArgumentError(absl::StrCat(
-      "unknown iou_type '", name, "' (use 'bbox', 'segm' or 'keypoints')")));
-}
-
-const char* IouTypeName(IouType type) {
-  switch (type) {
-    case IouType::kSegm:
-      return "segm";
-    case IouType::kKeypoints:
-      return "keypoints";
-    default:
-      return "bbox";
-  }
-}
 
 // kpt_oks_sigmas=: the OKS sigmas of every class with that many keypoints.
 absl::Status ApplySigmas(const std::optional<std::vector<double>>& sigmas,

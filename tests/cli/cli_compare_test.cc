@@ -187,6 +187,42 @@ TEST_F(CliCompareTest, TwoMetricsTablesGiveRates) {
   std::remove(b.c_str());
 }
 
+// --iou-type segm: both runs matched on their masks (tests/data/coco_segm),
+// each run's AP on all data being pycocotools' segm AP of its file.
+TEST_F(CliCompareTest, IouTypeSegmComparesMasks) {
+  const std::string dir = absl::StrCat(SLICEKIT_TEST_DATA_DIR, "/coco_segm/");
+  const nlohmann::json oracle =
+      nlohmann::json::parse(ReadFile(dir + "oracle.json"));
+  const RunResult r = RunCli(
+      {"compare", "--gt", dir + "gt.json", "--base", dir + "dets.json", "--new",
+       dir + "dets_bbox.json", "--iou-type", "segm", "--metric", "ap",
+       "--bootstrap", "50", "--min-images", "1", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["options"]["iou_type"], "segm");
+  const nlohmann::json& all = j["slices"][0];
+  ASSERT_EQ(all["name"], "all data");
+  ASSERT_EQ(all["metric"], "ap");
+  EXPECT_NEAR(all["base"].get<double>(),
+              oracle["dets.json"]["stats"][0].get<double>(), 1e-9);
+  EXPECT_NEAR(all["new"].get<double>(),
+              oracle["dets_bbox.json"]["stats"][0].get<double>(), 1e-9);
+  // The same files matched on boxes give other numbers.
+  const RunResult boxes = RunCli(
+      {"compare", "--gt", dir + "gt.json", "--base", dir + "dets.json", "--new",
+       dir + "dets_bbox.json", "--metric", "ap", "--bootstrap", "50",
+       "--min-images", "1", "--format", "json"});
+  ASSERT_EQ(boxes.exit_code, 0) << boxes.err;
+  const nlohmann::json b = nlohmann::json::parse(boxes.out);
+  EXPECT_EQ(b["options"]["iou_type"], "bbox");
+  EXPECT_NE(b["slices"][0]["base"], all["base"]);
+  const RunResult bad = RunCli({"compare", "--gt", dir + "gt.json", "--base",
+                                dir + "dets.json", "--new", dir + "dets.json",
+                                "--iou-type", "mask"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("mask"));
+}
+
 TEST_F(CliCompareTest, BadInputIsAClearError) {
   // Runs over different images: two NDJSON runs, one without row "b".
   const std::string one = TempPath("one.ndjson"), two = TempPath("two.ndjson");

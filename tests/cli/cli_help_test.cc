@@ -98,6 +98,7 @@ const std::vector<CommandFlags>& AllCommands() {
         "--min-images",
         "--threads",
         "--discover",
+        "--iou-type",
         "--fail-on-regression",
         "--format"}},
       {{"slice", "create"},

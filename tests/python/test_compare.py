@@ -90,3 +90,28 @@ def test_bad_input_is_a_clear_error(coco_dir):
         sk.compare(dets, dets, gt, store=store, org="acme", slices=["Nope"])
     with pytest.raises(ValueError, match="need gt"):
         sk.compare(dets, dets)
+
+
+def test_iou_type_segm_compares_masks():
+    import pathlib
+    segm = pathlib.Path(__file__).resolve().parent.parent / "data" / "coco_segm"
+    oracle = json.loads((segm / "oracle.json").read_text())
+    frame = sk.compare(segm / "dets.json", segm / "dets_bbox.json",
+                       segm / "gt.json", metrics=["ap"], bootstrap=50,
+                       min_images=1, iou_type="segm")
+    all_data = frame.iloc[0]
+    assert all_data["name"] == "all data" and all_data["metric"] == "ap"
+    assert all_data["base"] == pytest.approx(
+        oracle["dets.json"]["stats"][0], abs=1e-9)
+    assert all_data["new"] == pytest.approx(
+        oracle["dets_bbox.json"]["stats"][0], abs=1e-9)
+    boxes = sk.compare(segm / "dets.json", segm / "dets_bbox.json",
+                       segm / "gt.json", metrics=["ap"], bootstrap=50,
+                       min_images=1)
+    assert boxes.iloc[0]["base"] != all_data["base"]
+    with pytest.raises(sk.InvalidArgumentError, match="unknown iou_type"):
+        sk.compare(segm / "dets.json", segm / "dets.json", segm / "gt.json",
+                   iou_type="mask")
+    t = sk.eval_coco(segm / "gt.json", segm / "dets.json")
+    with pytest.raises(ValueError, match="iou_type goes with COCO results"):
+        sk.compare(t, t, iou_type="segm")

@@ -10,6 +10,7 @@ with each verdict coloured.
 from __future__ import annotations
 
 import html
+from typing import Optional
 
 import pandas as pd
 
@@ -88,7 +89,8 @@ def compare(base, new, gt=None, *, store=None, org=None, slices=None,
             confidence: float = 0.95, fdr: float = 0.05,
             tolerance: float = 0.0, min_images: int = 30, threads: int = 1,
             discover: bool = False,
-            missing_as_no_predictions: bool = False) -> ComparisonFrame:
+            missing_as_no_predictions: bool = False,
+            iou_type: Optional[str] = None) -> ComparisonFrame:
     """Compares run `new` with run `base` on all data and each slice.
 
     `base` and `new` are COCO results files over the ground truth `gt`, or
@@ -98,6 +100,8 @@ def compare(base, new, gt=None, *, store=None, org=None, slices=None,
     `where` (text or Expr; a list or one). Returns a
     :class:`ComparisonFrame`, one row per (slice, metric): the columns of
     ``slicekit compare --format json``'s ``slices``. docs/compare.md.
+    `iou_type` (COCO results only): "bbox" (default), "segm" (instance
+    masks) or "keypoints", for both runs.
     """
     pairs = []
     resolver = None
@@ -134,8 +138,11 @@ def compare(base, new, gt=None, *, store=None, org=None, slices=None,
     if isinstance(base, _slicekit.Table):
         if gt is not None:
             raise ValueError("gt goes with COCO results, not tables")
+        if iou_type is not None:
+            raise ValueError("iou_type goes with COCO results, not tables")
         return _frame(_slicekit.compare_tables(base, new, **options))
     if gt is None:
         raise ValueError("COCO results need gt (the ground truth file)")
     return _frame(_slicekit.compare_coco(str(gt), str(base), str(new),
+                                         iou_type=iou_type or "bbox",
                                          **options))

@@ -205,7 +205,9 @@ def compare_coco(gt: str, base: str, new: str, *,
                  threads: int = ...,
                  resolver: Optional[SliceResolver] = ...,
                  discover: bool = ...,
-                 missing_as_no_predictions: bool = ...) -> Dict[str, Any]: ...
+                 missing_as_no_predictions: bool = ...,
+                 iou_type: Literal["bbox", "segm", "keypoints"] = ...
+                 ) -> Dict[str, Any]: ...
 def errors_coco(gt: str, predictions: str, *,
                 where: Optional[FilterLike] = ...,
                 resolver: Optional[SliceResolver] = ..., iou: float = ...,
