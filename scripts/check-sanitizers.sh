@@ -44,10 +44,13 @@ run_asan() {
   # code at -O0 (SLICEKIT_TEST_OPTIMIZATION): 12 s instead of 31 s for a
   # large test file under ASan. No -DNDEBUG: assert()s stay on in the
   # sanitizer builds.
+  # The library as unity batches (SLICEKIT_UNITY_BUILD): a quarter less
+  # compile under ASan.
   CXX=clang++ cmake -S "$root" -B "$asan_build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
     -DSLICEKIT_SANITIZE=address,undefined -DSLICEKIT_BUILD_FUZZERS=ON \
+    -DSLICEKIT_UNITY_BUILD=ON \
     -DSLICEKIT_TEST_OPTIMIZATION=-O0 \
     -DSLICEKIT_BUILD_TESTS=ON -DSLICEKIT_BUILD_EXAMPLES=ON \
     -DSLICEKIT_BUILD_PYTHON=ON -DSLICEKIT_PYTHON_OPTIMIZATION=-O0 \
@@ -64,6 +67,7 @@ run_tsan() {
   cmake -S "$root" -B "$tsan_build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DSLICEKIT_SANITIZE=thread -DSLICEKIT_TEST_OPTIMIZATION=-O0 \
+    -DSLICEKIT_UNITY_BUILD=ON \
     -DSLICEKIT_BUILD_TESTS=ON \
     -DSLICEKIT_BUILD_EXAMPLES=ON -DSLICEKIT_BUILD_BENCHMARKS=OFF \
     -DSLICEKIT_INSTALL=OFF
