@@ -247,6 +247,15 @@ def test_appends_deletes_and_curation_match_one_table(client, frame):
         assert got_rows.index.is_unique
         again = parted.to_pandas(list(reversed(some)))
         assert list(again.index) == list(reversed(list(got_rows.index)))
+        # An id twice is its row twice, as a position twice is to a Table.
+        twice = parted.to_pandas([some[0], some[1], some[0]])
+        assert list(twice["data_row_id"]) == [some[0], some[1], some[0]]
+        assert twice.index[0] == twice.index[2]
+        pd.testing.assert_frame_equal(
+            twice.reset_index(drop=True),
+            single.to_pandas([single.find(i) for i in
+                              (some[0], some[1], some[0])]).reset_index(
+                                  drop=True))
         pd.testing.assert_frame_equal(got_rows.reset_index(drop=True),
                                       want_rows.reset_index(drop=True))
         with pytest.raises(sk.NotFoundError, match="no live row"):

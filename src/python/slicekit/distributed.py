@@ -937,9 +937,12 @@ class PartitionedTable:
             parts = sorted(got)
             frame = pd.concat([got[p] for p in parts], keys=parts,
                               names=names)
-            where = pd.Index(frame[ID]).get_indexer(
-                [_id_text(i) for i in ids])
-            frame = frame.iloc[where]
+            # An id asked for twice is its row twice, as a position given
+            # twice is to Table.to_pandas.
+            first: Dict[str, int] = {}
+            for k, row_id in enumerate(frame[ID]):
+                first.setdefault(row_id, k)
+            frame = frame.iloc[[first[_id_text(i)] for i in ids]]
         return frame if columns is None else frame[list(columns)]
 
     def __repr__(self) -> str:
